@@ -1,0 +1,1 @@
+"""parsing layer."""

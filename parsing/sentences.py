@@ -1,0 +1,24 @@
+"""Splitting a point's first line into its title and the rest.
+
+A point reads `（一）聚焦重点领域，强化信息公开力度。以构建…`: the title is the first sentence. The
+end of a sentence inside 《》, “”, or brackets does not count.
+"""
+
+from __future__ import annotations
+
+_OPENERS = "《“‘（(〔【「『"
+_CLOSERS = "》”’）)〕】」』"
+_ENDS = "。！？!?；;"
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """(title, remainder) — title without its closing punctuation; remainder stripped."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif char in _ENDS and depth == 0:
+            return text[:index].strip(), text[index + 1 :].strip()
+    return text.strip(), ""
