@@ -58,7 +58,12 @@ def read_header(
     header.title, header.issuer = _title_and_issuer(head, meta)
     header.doc_number = _doc_number(head, meta)
     if not header.issuer:
-        header.issuer = meta.get("issuer", "") or _signature_issuer(tail) or _signature_issuer(head)
+        header.issuer = (
+            meta.get("issuer", "")
+            or _signature_issuer(tail)
+            or _signature_issuer(head)
+            or _title_issuer(header.title)
+        )
     header.year = _year(header, head, tail, meta)
     title_norm = next((norm for text, norm in head if text == header.title), header.title)
     header.is_report = bool(_REPORT_WORDS.search(title_norm)) and not _PLAN_WORDS.search(title_norm)
@@ -103,6 +108,14 @@ def _doc_number(head: list[tuple[str, str]], meta: dict[str, str]) -> str:
             if before.endswith("》") or "按照" in norm[max(0, found.start() - 60) : found.start()]:
                 continue  # a cited document, not this one
             return text[found.start() : found.end()] if len(text) == len(norm) else found.group(0)
+    return ""
+
+
+def _title_issuer(title: str) -> str:
+    """`某局2024年政务公开工作要点` -> 某局: the organisation a title starts with, before its year."""
+    found = re.match(r"^(.{2,30}?)(?:(?:19|20)\d{2}|二〇)", title)
+    if found and _ORG_SUFFIX.search(found.group(1)):
+        return found.group(1)
     return ""
 
 

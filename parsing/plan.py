@@ -103,14 +103,19 @@ def _outline_tasks(body: list[_Line], plan: ParsedPlan) -> list[ParsedTask]:
     for leaf in outline.leaves():
         text = "\n".join([leaf.head, *(t for t, _ in leaf.lines)])
         norm = "\n".join([leaf.head_norm, *(n for _, n in leaf.lines)])
+        # The deadline first: a labelled 完成时限 often sits inside the units clause cut out below.
+        deadline = _deadline(text, norm, plan.year) or _inherited_deadline(leaf, plan.year)
         units = find_units(norm)
         if units.span and len(text) == len(norm):
             start, end = units.span
             text, norm = text[:start] + text[end:], norm[:start] + norm[end:]
         if units.empty:
             units = _inherited_units(leaf)
-        deadline = _deadline(text, norm, plan.year) or _inherited_deadline(leaf, plan.year)
-        title, body_text = split_title(text.strip())
+        # The title is the first sentence of the marker line; a heading line without a full stop
+        # is a title of its own, and the lines below it are the body.
+        first, _, following = text.strip().partition("\n")
+        title, rest = split_title(first)
+        body_text = "\n".join(part for part in (rest, following.strip()) if part)
         tasks.append(
             ParsedTask(
                 path=leaf.path,
@@ -162,8 +167,6 @@ def _section(leaf: Node) -> SectionKind:
     node = leaf
     while node.parent is not None:
         node = node.parent
-    if node is leaf:
-        return SectionKind.TASKS
     title = split_title(node.head_norm)[0].strip()
     if len(title) <= 10 and any(word in title for word in _REQUIREMENTS):
         return SectionKind.REQUIREMENTS

@@ -34,7 +34,10 @@ def split_row(line: str) -> list[str] | None:
     """The cells of a table row, or None when the line is not one."""
     if "|" not in line and "｜" not in line and "\t" not in line:
         return None
-    cells = _SPLIT.split(line.strip().strip("|｜").strip())
+    text = line.strip()
+    if len(text) > 1 and text[0] in "|｜" and text[-1] in "|｜":
+        text = text[1:-1]  # a bordered row `| a | b |`; a lone leading `|` is an empty first cell
+    cells = _SPLIT.split(text)
     return cells if len(cells) >= 2 else None
 
 
@@ -64,6 +67,7 @@ class Row:
     lead: str = ""
     support: str = ""
     deadline: str = ""
+    group: str = ""  # the text of a 类别/领域 column, when the table has one
     extra: list[str] = field(default_factory=list)
 
 
@@ -77,10 +81,12 @@ def parse_table(lines: list[tuple[int, str]], roles: list[str]) -> Table:
     """Rows of a task table, from the lines after its header row."""
     table = Table()
     group: str | None = None
+    group_name = ""
     groups_seen = 0
     last_seq = 0
-    for number, line in lines:
-        cells = split_row(line)
+    for number, line, cells in _join_broken_rows(lines, len(roles)):
+        if cells is None and _GROUP.match(line.strip()):
+            cells = [line.strip()]  # a group row spanning the table: one merged cell, no separators
         if cells is None:
             # A cell broken over lines: the text continues the previous row's task.
             if table.rows and line.strip():
@@ -97,6 +103,12 @@ def parse_table(lines: list[tuple[int, str]], roles: list[str]) -> Table:
         row = _map_row(number, cells, roles, table.warnings)
         if row is None:
             continue
+        if row.group and row.group != group_name:
+            # A 类别 column names the group on its first row (merged cells leave it empty below).
+            group_name = row.group
+            groups_seen += 1
+            found = _GROUP.match(row.group)
+            group = found.group(1) if found else int_to_cn(groups_seen)
         seq = row.path[0] if row.path else ""
         if not seq:
             seq = str(last_seq + 1)
@@ -105,6 +117,30 @@ def parse_table(lines: list[tuple[int, str]], roles: list[str]) -> Table:
         row.path = [group, seq] if group else [seq]
         table.rows.append(row)
     return table
+
+
+def _join_broken_rows(lines: list[tuple[int, str]], width: int) -> list[tuple[int, str, list[str] | None]]:
+    """Rejoin a row whose cell text broke over two lines: `8 | 规范办理，` + `严格时限。 | 市司法局 | 持续推进`.
+
+    Two short rows are one when their cells, the broken cell counted once, fill the header exactly
+    and the second does not start with a serial number of its own.
+    """
+    joined: list[tuple[int, str, list[str] | None]] = []
+    for number, line in lines:
+        cells = split_row(line)
+        if joined and cells is not None:
+            previous = joined[-1][2]
+            if (
+                previous is not None
+                and len(previous) < width
+                and len(previous) + len(cells) - 1 == width
+                and not _NUMBER.match(cells[0])
+            ):
+                merged = [*previous[:-1], previous[-1] + cells[0], *cells[1:]]
+                joined[-1] = (joined[-1][0], joined[-1][1], merged)
+                continue
+        joined.append((number, line, cells))
+    return joined
 
 
 def _group_label(cells: list[str], filled: list[str], roles: list[str]) -> str | None:
@@ -154,5 +190,6 @@ def _map_row(number: int, cells: list[str], roles: list[str], warnings: list[str
         lead=values.get("lead", ""),
         support=values.get("support", ""),
         deadline=values.get("deadline", ""),
+        group=values.get("group", ""),
         extra=extra,
     )

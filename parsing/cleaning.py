@@ -1,0 +1,543 @@
+"""Plain text of a copied web page -> the document's own lines.
+
+Documents arrive as they were copied from government sites: breadcrumbs, metadata tables, print and
+share links, footers with phone and ICP numbers, HTML entities, pinyin inserted after characters and
+byte-level mojibake. `clean_text` removes all of it (keeping what the metadata said about the
+document in `meta`), repairs what can be repaired and says so in `repairs`, and keeps each line's
+number in the input so warnings point at the right place.
+
+Noise is recognised on a Simplified shadow of each line (OpenCC keeps lengths, so spans carry over
+to the original), and only when a line is short or built the way web furniture is built — a body
+sentence that happens to mention 电话 or 打印 is never dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from parsing.script import to_simplified
+
+
+@dataclass(frozen=True)
+class Line:
+    no: int  # 1-based line number in the text given to clean_text
+    text: str  # the cleaned line (stripped)
+
+
+@dataclass
+class Cleaned:
+    lines: list[Line] = field(default_factory=list)  # body lines in order, noise and blanks removed
+    meta: dict[str, str] = field(default_factory=dict)  # "title", "issuer", "doc_number", "date"
+    repairs: list[str] = field(default_factory=list)  # what was repaired, for the reviewer
+
+
+def clean_text(text: str) -> Cleaned:
+    cleaned = Cleaned()
+    numbered: list[tuple[int, str]] = []
+    suspects: list[tuple[int, int]] = []  # (index in numbered, position): last character of a repaired run
+    # splitlines() breaks at exactly _NEWLINES once the separators \x1c-\x1e are gone (they are controls).
+    for no, raw in enumerate(_normalise_chars(text).splitlines(), start=1):
+        line = _normalise(raw)
+        ends: list[int] = []
+        if line and ("?" in line or "\ufffd" in line):
+            line, ends = _repair_bracket_mojibake(line, no, cleaned.repairs)
+        if line and not line.isascii():
+            repaired = _C1.sub("", _repair_whole_line(line, no, cleaned.repairs)).strip()
+            ends = ends if repaired == line else []  # positions no longer fit
+            line = repaired
+        if line:
+            suspects.extend((len(numbered), end) for end in ends)
+            numbered.append((no, line))
+    numbered = _remove_pinyin(numbered, suspects, cleaned.repairs)
+    shadows = to_simplified("\n".join(line for _, line in numbered)).split("\n") if numbered else []
+    kinds = [_classify(shadow) for shadow in shadows]
+    ranks: dict[str, int] = {}
+    for (_, line), shadow, kind in zip(numbered, shadows, kinds, strict=True):
+        if kind == _META:
+            _mine_meta(line, shadow, cleaned.meta, ranks)
+    _drop_footer_tail(shadows, kinds)
+    previous = None
+    for (no, line), kind in zip(numbered, kinds, strict=True):
+        if kind != _BODY:
+            continue
+        key = _SPACE_RUN.sub("", line)
+        if key == previous and "|" not in line and "\t" not in line:
+            continue  # a title repeated by the page template (seed 000 shows it three times)
+        previous = key
+        cleaned.lines.append(Line(no, line))
+    return cleaned
+
+
+# --- 1. Normalising characters -------------------------------------------------------------------
+
+_NEWLINES = re.compile("\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
+# Entities the HTML extraction left behind (text copied from page source): named ones need their
+# semicolon here, so `&para=2` in a URL stays as it is.
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# NBSP and the other wide or narrow spaces become plain spaces; zero-width characters, soft hyphens,
+# BOMs and control characters (but tab, a table-cell separator, and the line breaks) are not text.
+_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f]")
+# C1 controls go only after the mojibake repair: in UTF-8 read as Latin-1 they are half the evidence.
+_C1 = re.compile("[\x80-\x84\x86-\x9f]")
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _normalise_chars(text: str) -> str:
+    return _INVISIBLE.sub("", _SPACES.sub(" ", text))
+
+
+def _normalise(raw: str) -> str:
+    """One line, its characters already normalised: decode leftover entities, strip."""
+    line = raw
+    if "&" in line:
+        for _ in range(2):  # `&amp;nbsp;` — escaped twice by a careless CMS
+            line = _ENTITY.sub(lambda found: html.unescape(found.group(0)), line)
+        line = _NEWLINES.sub(" ", _normalise_chars(line))  # `&#13;` must not break the line
+    return line.strip()
+
+
+# --- 2. Mojibake ---------------------------------------------------------------------------------
+#
+# Seed 001 was served in GBK and read one byte out of step where a point began with a full-width
+# bracket: the stray byte before `（` (A3 A8) became `?`, and from there every pair of bytes was
+# decoded across character boundaries — `A1|A3 A8|C8 FD|A3 A9|CD C6|DF 4D` read as
+# `A1 A3|A8 C8|FD A3|A9 CD|C6 DF|4D`, i.e. `。ㄈ` + (FD A3 is a user-defined code: a private-use
+# character, dropped) + `┩七` + `M`, until a trail byte in the ASCII range put the reader back in step.
+# A pair that was invalid GBK became `?` and took its second byte with it (`（二）2020年` -> `?020年`).
+#
+# The repair re-encodes the run after the `?` as GBK, drops its first byte (the stray one) and
+# decodes the rest in step, taking the resynchronising ASCII character as the last trail byte. Where
+# the reader dropped a private-use pair, the pair is put back: its first byte is the trail byte of the
+# numeral before `）` (二 B6 FE, 三 C8 FD, 六 C1 F9, 十 CA AE), its second the lead byte of what
+# follows. A result is accepted only when it decodes strictly and reads `（numeral）` + ordinary text.
+
+_MOJIBAKE_RUN = re.compile(r"[?\ufffd]([^\x00-\x7f]{2,})([?\x40-\x7e]?)")
+_NUMERALS = "〇一二三四五六七八九十百"
+_NUMERAL_BYTES = {char: char.encode("gb18030") for char in _NUMERALS}
+_BRACKET_OPEN, _BRACKET_CLOSE = "（".encode("gb18030"), "）".encode("gb18030")
+_REPAIRED = re.compile(f"^（[{_NUMERALS}]{{1,4}}）")
+# What a repaired run may contain: CJK, CJK and full-width punctuation, printable ASCII.
+_TEXTLIKE = re.compile(r"^[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\u2010-\u2027\x20-\x7e]*$")
+_LOST_YEAR_DIGIT = re.compile(r"^([09])\d\d年")
+_CONTEXT = re.compile(r"[^(（]{0,4}")  # a little of what follows, for the note
+# Bopomofo, box drawing, pinyin letters: what GBK read out of step is made of.
+_DEBRIS = re.compile("[\u3100-\u312f\u2500-\u257f\u01cd-\u01dc\u0101-\u016b]")
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _repair_bracket_mojibake(line: str, no: int, repairs: list[str]) -> tuple[str, list[int]]:
+    """The line with its out-of-step runs repaired, and where each repaired run ends."""
+    out: list[str] = []
+    ends: list[int] = []
+    done = 0
+    for found in _MOJIBAKE_RUN.finditer(line):
+        try:
+            raw = found.group(1).encode("gb18030")
+        except UnicodeEncodeError:
+            continue
+        rest = line[found.end() :]
+        context = _CONTEXT.match(rest).group(0)  # type: ignore[union-attr]
+        if raw[1:3] != _BRACKET_OPEN:
+            # Not a bracket read out of step. `??` or debris after a `?` is damage all the same: say so.
+            doubled = found.start() > 0 and line[found.start() - 1] in "?\ufffd"
+            if doubled or _DEBRIS.search(found.group(1)):
+                damaged = line[found.start() - doubled : found.end()]
+                repairs.append(f"line {no}: suspected mojibake '{damaged}' left as is")
+            continue
+        text = _realign(raw[1:], found.group(2), rest)
+        if text is None:
+            repairs.append(f"line {no}: could not repair mojibake '{found.group(0)}{context}' (kept as is)")
+            continue
+        repairs.append(f"line {no}: repaired mojibake '{found.group(0)}{context}' -> '{text}{context}'")
+        out.append(line[done : found.start()])
+        out.append(text)
+        ends.append(sum(map(len, out)) - 1)
+        done = found.end()
+    if not out:
+        return line, []
+    out.append(line[done:])
+    return "".join(out), ends
+
+
+def _realign(data: bytes, follow: str, rest: str) -> str | None:
+    """The text behind an out-of-step run (`data`: its bytes from the bracket on; `follow`: the ASCII
+    character that ended it; `rest`: the line after that), or None when no reading is clean."""
+    if follow == "?":
+        # `?` stood for an invalid pair: `）`'s trail byte A9 and an ASCII byte below 0x40, lost with it.
+        # Only a year tells what that byte was (`?020年` was `2020年`).
+        year = _LOST_YEAR_DIGIT.match(rest)
+        if not year:
+            return None
+        data += b"\xa9" + (b"2" if year.group(1) == "0" else b"1")
+    elif follow:
+        data += follow.encode("ascii")
+    for candidate in _candidates(data):
+        try:
+            text = candidate.decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        if _REPAIRED.match(text) and _TEXTLIKE.match(text):
+            return text
+    return None
+
+
+def _candidates(data: bytes) -> Iterator[bytes]:
+    yield data
+    # Put back one dropped pair after a numeral's lead byte: (numeral trail, next lead).
+    for at in range(2, min(len(data), 10), 2):
+        for numeral, (lead, trail) in _NUMERAL_BYTES.items():
+            if data[at] != lead or data[at : at + 2] == _NUMERAL_BYTES[numeral]:
+                continue
+            following = data[at + 1] if at + 1 < len(data) else None
+            for next_lead in _next_leads(following):
+                pair = bytes([trail, next_lead])
+                if _is_private_use(pair):
+                    yield data[: at + 1] + pair + data[at + 1 :]
+
+
+def _next_leads(trail: int | None) -> list[int]:
+    """Lead bytes of a numeral or `）` whose trail byte is `trail`."""
+    codes = [*_NUMERAL_BYTES.values(), _BRACKET_CLOSE]
+    return sorted({code[0] for code in codes if code[1] == trail})
+
+
+def _is_private_use(pair: bytes) -> bool:
+    try:
+        return "\ue000" <= pair.decode("gb18030") <= "\uf8ff"
+    except UnicodeDecodeError:
+        return False
+
+
+# Whole lines of the classic kinds: UTF-8 read as GBK (`鍚夋灄鐪乣`), or as Latin-1/CP1252 (`å\x90\x89`).
+_MIN_MOJIBAKE_CHARS = 6
+_MIN_REPAIRED_CJK = 4
+_PREFIX_CHARS = 16
+_LATIN = re.compile("[\u00c0-\u00ff]")
+
+
+def _repair_whole_line(line: str, no: int, repairs: list[str]) -> str:
+    # Correct text almost never re-encodes to valid UTF-8 (GBK byte pairs rarely form UTF-8 sequences),
+    # so a strict decode that yields ordinary Chinese is the repair; the codecs fail fast otherwise.
+    if len(line) < _MIN_MOJIBAKE_CHARS:
+        return line
+    try:  # cheap first look at the start of the line
+        codecs.utf_8_decode(line[:_PREFIX_CHARS].encode("gb18030"), "strict", False)
+        encodings: tuple[str, ...] = ("gb18030",)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        encodings = ()
+    if _LATIN.search(line):
+        encodings += ("cp1252", "latin-1")
+    for encoding in encodings:
+        try:
+            fixed = line.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(fixed) < len(line) and len(_CJK.findall(fixed)) >= _MIN_REPAIRED_CJK and _TEXTLIKE.match(fixed):
+            before = _C1.sub("", line[:12])
+            repairs.append(f"line {no}: repaired mojibake (UTF-8 read as {encoding}) '{before}…' -> '{fixed[:8]}…'")
+            return fixed
+    return line
+
+
+# --- 3. Pinyin inserted after characters ---------------------------------------------------------
+
+_HAN = "[\u3400-\u9fff\uf900-\ufaff]"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_TONED_SYLLABLE = f"[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*"
+# A parenthesised syllable right after a character; group 1 or 2 is the syllable. Only lowercase
+# letters: `(ICP)`, `(2020)`, `(一)` and `(Beijing Office)` never match.
+_PINYIN_TONED = re.compile(f"(?<={_HAN})(?:\\(({_TONED_SYLLABLE})\\)|（({_TONED_SYLLABLE})）)")
+_PINYIN_TONELESS = re.compile(f"(?<={_HAN})(?:\\(([a-zü]{{2,6}})\\)|（([a-zü]{{2,6}})）)")
+_ANNOTATED = re.compile(f"({_HAN})(?:\\(({_TONED_SYLLABLE})\\)|（({_TONED_SYLLABLE})）)")
+_UNTONE = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv")
+# A pinyin syllable (tone marks removed, ü as v): an initial, then a final that exists in Mandarin.
+_SYLLABLE = re.compile(
+    r"^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"(?:a(?:i|o|n|ng)?|o(?:u|ng)?|e(?:i|n|ng|r)?|i(?:a(?:o|n|ng)?|e|u|o|n|ng|ong)?"
+    r"|u(?:a(?:i|n|ng)?|o|i|e|n)?|v(?:e|n|an)?)$"
+)
+# Toneless syllables (neutral tone, or a site that drops the marks) are removed only from a document
+# that shows the pattern with tone marks, and never a lone letter: `(a)` may be an enumeration.
+_MIN_TONED_FOR_TONELESS = 2
+
+
+@cache
+def _is_syllable(syllable: str) -> bool:
+    return len(syllable) <= 6 and bool(_SYLLABLE.match(syllable.translate(_UNTONE)))
+
+
+def _remove_pinyin(
+    lines: list[tuple[int, str]], suspects: list[tuple[int, int]], repairs: list[str]
+) -> list[tuple[int, str]]:
+    if not any("(" in line or "（" in line for _, line in lines):
+        return lines
+    lines = _check_suspects(lines, suspects, repairs)
+    removed: list[str] = []
+
+    def drop(found: re.Match[str]) -> str:
+        if not _is_syllable(found.group(1) or found.group(2)):
+            return found.group(0)
+        removed.append(found.group(0))
+        return ""
+
+    def sweep(rows: list[tuple[int, str]], pattern: re.Pattern[str]) -> list[tuple[int, str]]:
+        return [(no, pattern.sub(drop, line) if "(" in line or "（" in line else line) for no, line in rows]
+
+
+    out = sweep(lines, _PINYIN_TONED)
+    if len(removed) >= _MIN_TONED_FOR_TONELESS:
+        out = sweep(out, _PINYIN_TONELESS)
+    if removed:
+        repairs.append(f"removed {len(removed)} pinyin annotations inserted after characters, e.g. '{removed[0]}'")
+    return [(no, line.strip()) for no, line in out if line.strip()]
+
+
+def _check_suspects(
+    lines: list[tuple[int, str]], suspects: list[tuple[int, int]], repairs: list[str]
+) -> list[tuple[int, str]]:
+    """The last character of a repaired run is the least certain (bytes may be lost before the
+    resynchronising one). When the document annotates it with pinyin, never gives that pinyin to it
+    anywhere else, and gives it to exactly one other character, that character is the one meant."""
+    if not suspects:
+        return lines
+    text = "\n".join(line for _, line in lines)
+    seen = Counter((char, toned or full) for char, toned, full in _ANNOTATED.findall(text))
+    lines = list(lines)
+    for index, at in suspects:
+        no, line = lines[index]
+        found = _PINYIN_TONED.match(line, at + 1) if at < len(line) else None
+        if not found:
+            continue
+        syllable = found.group(1) or found.group(2)
+        others = {char for char, reading in seen if reading == syllable and char != line[at]}
+        if seen[(line[at], syllable)] == 1 and len(others) == 1:
+            (char,) = others
+            lines[index] = (no, line[:at] + char + line[at + 1 :])
+            repairs.append(
+                f"line {no}: '{line[at]}' before '{found.group(0)}' read as '{char}', "
+                "the character this document gives that pinyin"
+            )
+    return lines
+
+
+# --- 4. Web noise --------------------------------------------------------------------------------
+
+_BODY, _NOISE, _META, _TAIL = "body", "noise", "meta", "tail"
+_MAX_NOISE_CHARS = 400  # longer lines are prose, whatever they contain
+_PROSE_MIN = 60  # a line this long with a full stop in it is a sentence
+# A numbered point is body, never furniture.
+_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]{1,4}[）)]|\d{1,3}[.．、](?!\d)|[①-⑳])"
+)
+_BREADCRUMB = re.compile(
+    r"^(?:当前位置|您现在的位置|您的位置|现在的位置|您当前的位置|当前的位置|所在位置|当前页面)\s*(?:是)?\s*[:：]"
+)
+_HOME_CHAIN = re.compile(r"^(?:网站首页|首页|主页|Home)\s*(?:>>?|»|＞|›|→|/|\\)", re.I)
+_CHAIN_SPLIT = re.compile(r"\s*(?:>>?|»|＞+|›|→)\s*")
+_PREV_NEXT = re.compile(r"^(?:上一[条篇页]|下一[条篇页]|上篇|下篇|前一篇|后一篇)(?:文章|信息)?\s*[:：]?")
+_SITE_NOTICE = re.compile(
+    r"^[\[【(（]?\s*(?:免责声明|免责条款|版权声明|特别声明|网站声明)"
+    r"|^(?:原文链接|原文地址|本文链接|本文地址|文章链接|文章地址|原文出处|转载请注明|来源链接|核心提示)\s*[:：]?"
+    r"|^(?:本站|本网站|本网)(?:部分)?(?:信息|文章|内容|转载|所载|刊登|发布|图片).{0,80}(?:转载|责任|承担|联系|版权|仅供|侵权|删除)"
+)
+_FOOTER_MARK = re.compile(
+    r"版权所有(?![人者])|版权归.{0,20}所有|Copyright|©|All Rights Reserved|ICP[备证]\s*[:：]?\s*\d|ICP备案号"
+    r"|公网安备|公网编号|网安备\s*\d|网站标识码|网站识别码|备案号\s*[:：]",
+    re.I,
+)
+_FOOTER_MARK_MAX = 200
+_SEPARATOR_LINE = re.compile(r"^[-=_*~—─━·.…#+]{3,}$")
+_SEPARATOR_WORD = re.compile(r"分隔线|分割线|华丽的分割线")
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_MORE = re.compile(r"(?:MORE|更多)\s*(?:>>|»|＞＞|>|\+)\s*$", re.I)
+_MORE_MAX = 40
+# Page controls. A line is a toolbar when nothing but these and separators is left; a sentence that
+# mentions 打印 has words around it and stays.
+_TOOLBAR = re.compile(
+    r"打印(?:本页|此页|本文|文章|页面|正文)?|关闭(?:本页|窗口|本窗口|页面)?|分享(?:到|至)?|"
+    r"扫一扫(?:在手机(?:上)?(?:打开|浏览|阅读)(?:当前页|本页|此页)?)?|加入收藏|收藏(?:本页|本站)?|"
+    r"放大字体|缩小字体|(?:字体|字号)(?:大小)?\s*[:：]?(?:\s*[大中小]){1,3}|"
+    r"返回(?:顶部|首页|列表|上一页)?|视力保护色|我要纠错|纠错|复制链接|保存(?:本页)?|QQ空间|朋友圈|微信|微博|"
+    r"网站地图|联系我们|关于我们|设为首页|相关阅读|相关链接|相关文章|推荐阅读|延伸阅读|默认",
+    re.I,
+)
+_SEPARATORS = re.compile(r"[\s|｜/·•\-—_【】\[\]()（）<>〔〕:：,，、;；]+")
+
+# Metadata: `key: value` pairs, or keys and values in table cells. field, priority (lower wins).
+_META_KEYS: dict[str, tuple[str | None, int, bool]] = {  # key -> (field, priority, strong)
+    "标题": ("title", 1, True), "信息名称": ("title", 2, True), "文件名称": ("title", 2, True),
+    "名称": ("title", 3, False),
+    "发布机构": ("issuer", 1, True), "发文机关": ("issuer", 1, True), "发文单位": ("issuer", 1, True),
+    "发布单位": ("issuer", 1, True), "制发机关": ("issuer", 1, True), "发文机构": ("issuer", 1, True),
+    "信息来源": ("issuer", 3, True), "文章来源": ("issuer", 3, True), "来源": ("issuer", 3, True),
+    "发文字号": ("doc_number", 1, True), "文号": ("doc_number", 1, True),
+    "发文文号": ("doc_number", 1, True),
+    "成文日期": ("date", 1, True), "发文日期": ("date", 1, True), "印发日期": ("date", 1, True),
+    "发布日期": ("date", 2, True), "公开日期": ("date", 2, True), "发布时间": ("date", 2, True),
+    "生成日期": ("date", 2, True), "更新时间": ("date", 3, True), "更新日期": ("date", 3, True),
+    "时间": ("date", 4, False), "日期": ("date", 4, False),
+    **{key: (None, 9, True) for key in (
+        "索引号", "主题分类", "主题词", "公开方式", "公开范围", "公开形式", "公开时限", "存放位置", "有效性",
+        "效力状态", "体裁分类", "组配分类", "服务对象分类", "信息分类", "所属机构", "所属主题", "文种",
+        "点击数", "点击量", "点击率", "浏览次数", "浏览量", "阅读次数", "阅读量", "访问量", "访问次数",
+        "作者", "责任编辑", "编辑", "审核", "校对", "供稿", "稿源", "实施日期", "生效日期", "废止日期", "失效日期",
+    )},
+}
+_KEY_PATTERN = "|".join(
+    r"\s*".join(map(re.escape, key)) for key in sorted(_META_KEYS, key=len, reverse=True)
+)
+# A key stands alone: at the start or after a separator, and followed by a colon, a separator or the end.
+_META_KEY = re.compile(
+    rf"(?<![^\s|｜【\[,，;；])(?P<key>{_KEY_PATTERN})\s*(?:[:：]|(?=[\s|｜】\]]|$))"
+)
+_LEADING_DATE = re.compile(r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)")
+_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+_META_VALUE_MAX = 100
+_VALUE_TRIM = " \t|｜:：,，;；【】[]"
+_ORG_SUFFIX = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办|院|部|中心|署|会|处|室|所|站|队|公司)$")
+_NOT_ORG = re.compile(r"网|报|社|台|本站|佚名")
+
+# Footer fields: `地址:…  电话:…  邮编:…`, `XX主办 | YY承办`.
+_FIELD_SPLIT = re.compile(
+    r"\s{2,}|[|｜;；]|\s*[,，、]\s*(?=[^\s,，、:：]{1,14}[:：])|\s+(?=[^\s:：]{1,14}[:：])"
+)
+_FOOTER_FIELD = re.compile(
+    r"^(?:[\u4e00-\u9fffA-Za-z]{0,12}?(?:电话|热线|手机|传真|邮编|邮政编码|邮箱|信箱|电子邮件|地址|办公区|网址|QQ|"
+    r"E-?mail|微信号?|联系人)\s*[:：]"
+    r"|(?:主办|承办|主管|协办|技术支持|运行维护|网站维护|维护|制作|建设)(?:单位)?\s*[:：]"
+    r"|[^。，,；;！？:：]{2,40}?\s*(?:主办|承办|主管|协办|技术支持|维护|制作)(?:单位)?$)",
+    re.I,
+)
+_FOOTER_WORD = re.compile(
+    r"电话|热线|手机|传真|邮编|邮政编码|邮箱|信箱|电子邮件|地址|办公区|网址|QQ|mail|微信|联系人|"
+    r"主办|承办|主管|协办|技术支持|维护|制作|建设",
+    re.I,
+)
+_FOOTER_FIELD_MAX = 80
+_FOOTER_LINE_MAX = 250
+# After the last sentence or numbered point, a footer begins at the first noise line; short lines
+# after it are footer too (site names, link lists), never the signature that comes before it.
+_TAIL_LINE_MAX = 60
+
+
+def _classify(shadow: str) -> str:
+    if len(shadow) > _MAX_NOISE_CHARS or _MARKER.match(shadow):
+        return _BODY
+    if (
+        _BREADCRUMB.match(shadow)
+        or _HOME_CHAIN.match(shadow)
+        or _PREV_NEXT.match(shadow)
+        or _SITE_NOTICE.match(shadow)
+        or _URL_ONLY.match(shadow)
+        or (len(shadow) <= _FOOTER_MARK_MAX and _FOOTER_MARK.search(shadow))
+    ):
+        return _NOISE
+    if len(shadow) > _PROSE_MIN and "。" in shadow:
+        return _BODY  # prose: what remains to check is furniture, which has no sentences
+    if (
+        _is_chain(shadow)
+        or _SEPARATOR_LINE.match(_SEPARATOR_WORD.sub("", shadow).replace(" ", "") or "x")
+        or (len(shadow) <= _MORE_MAX and _MORE.search(shadow))
+    ):
+        return _NOISE
+    if _meta_pairs(shadow) is not None:
+        return _META
+    # Blank out page controls (same length, so meta spans still fit the original line).
+    rest = _blank_toolbar(shadow)
+    if not _SEPARATORS.sub("", rest):
+        return _NOISE
+    if rest != shadow and _meta_pairs(rest) is not None:
+        return _META
+    if _FOOTER_WORD.search(rest) and _is_footer_fields(rest):
+        return _NOISE
+    return _BODY
+
+
+def _is_chain(shadow: str) -> bool:
+    """`政务公开 > 通知公告 > 正文`: short segments joined by arrows, no sentence."""
+    if "。" in shadow or len(shadow) > _FOOTER_LINE_MAX:
+        return False
+    parts = _CHAIN_SPLIT.split(shadow)
+    return len(parts) >= 3 and all(0 < len(part) <= 25 for part in parts[:-1])
+
+
+def _is_footer_fields(rest: str) -> bool:
+    if len(rest) > _FOOTER_LINE_MAX:
+        return False
+    fields = [part.strip(" ,，、") for part in _FIELD_SPLIT.split(rest.strip())]
+    fields = [part for part in fields if part]
+    short = all(len(part) <= _FOOTER_FIELD_MAX for part in fields)
+    return bool(fields) and short and all(_FOOTER_FIELD.match(part) for part in fields)
+
+
+def _meta_pairs(rest: str) -> list[tuple[str, int, int]] | None:
+    """(key, value start, value end) of a metadata line, or None when the line is not one."""
+    leading = _LEADING_DATE.match(rest)
+    start = leading.end() if leading else 0
+    while start < len(rest) and rest[start] in _VALUE_TRIM:
+        start += 1
+    if not _META_KEY.match(rest, start):
+        return None  # metadata lines start with a key (or with the date the key belongs to)
+    keys = list(_META_KEY.finditer(rest, start))
+    pairs = []
+    for index, found in enumerate(keys):
+        end = keys[index + 1].start() if index + 1 < len(keys) else len(rest)
+        value = rest[found.end() : end].strip(_VALUE_TRIM)
+        if len(value) > _META_VALUE_MAX or "。" in value:
+            return None
+        pairs.append((_SPACE_RUN.sub("", found.group("key")), found.end(), end))
+    strong = any(_META_KEYS[key][2] for key, _, _ in pairs)
+    dated = leading is not None or any(
+        _DATE.fullmatch(rest[a:b].strip(_VALUE_TRIM).split(" ")[0] or "-") for _, a, b in pairs
+    )
+    if not strong and len(pairs) < 2 and not dated:
+        return None
+    if leading:
+        pairs.insert(0, ("时间", leading.start(1), leading.end(1)))
+    return pairs
+
+
+def _blank_toolbar(shadow: str) -> str:
+    return _TOOLBAR.sub(lambda found: " " * len(found.group(0)), shadow)
+
+
+def _mine_meta(line: str, shadow: str, meta: dict[str, str], ranks: dict[str, int]) -> None:
+    """Keep the best value of each field; `ranks` holds the priority each value came with."""
+    pairs = _meta_pairs(shadow)
+    if pairs is None:
+        pairs = _meta_pairs(_blank_toolbar(shadow)) or []
+    for key, start, end in pairs:
+        name, priority, _ = _META_KEYS[key]
+        value = line[start:end].strip(_VALUE_TRIM)  # the document's own script, not the shadow
+        norm = shadow[start:end].strip(_VALUE_TRIM)
+        if not name or not value or value in ("无", "-", "—", "/") or priority >= ranks.get(name, 99):
+            continue
+        if name == "date":
+            date = _DATE.search(value)
+            if not date:
+                continue
+            value = date.group(0).strip()
+        elif name == "issuer" and priority > 1 and (not _ORG_SUFFIX.search(norm) or _NOT_ORG.search(norm)):
+            continue  # 来源 is an issuer only when it names an office, not a website or a newspaper
+        meta[name] = value
+        ranks[name] = priority
+
+
+def _drop_footer_tail(shadows: list[str], kinds: list[str]) -> None:
+    last_body = -1
+    for index, (shadow, kind) in enumerate(zip(shadows, kinds, strict=True)):
+        if kind == _BODY and (_MARKER.match(shadow) or "。" in shadow or len(shadow) > _TAIL_LINE_MAX):
+            last_body = index
+    footer = next((i for i in range(last_body + 1, len(kinds)) if kinds[i] == _NOISE), None)
+    if footer is None:
+        return
+    for index in range(footer + 1, len(kinds)):
+        if kinds[index] == _BODY:
+            kinds[index] = _TAIL

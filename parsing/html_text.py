@@ -1,0 +1,141 @@
+"""HTML page -> plain text lines, the way a reader sees the page.
+
+Block elements become line breaks (the numbering parser works line by line), data tables become
+`cell | cell | cell` rows (the form parsing/tables.py reads), scripts, styles, navigation and hidden
+elements are dropped, entities are decoded by the parser. Web noise that is ordinary text
+(breadcrumbs, footers) is left to parsing/cleaning.py, which sees every format.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PageElement, Tag
+
+_DROP = frozenset(
+    "script style head title nav noscript template iframe object embed svg canvas button select option "
+    "textarea input map audio video aside".split()
+)
+_BLOCK = frozenset(
+    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr td th thead tbody tfoot caption section article header "
+    "footer main blockquote address figure figcaption center form fieldset legend details summary".split()
+)
+_BREAK = frozenset({"br", "hr"})
+# HTML collapses its own whitespace; NBSP (&nbsp;) is content and stays for the cleaner.
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_CELL_SPACE = re.compile(r"\s+")
+# A cell must not contain what parsing/tables.py splits cells on.
+_CELL_SEPARATORS = re.compile(r"[|｜\t]")
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_BLANK_RUN = re.compile(r"\n{3,}")
+# A cell this long is a page region laid out with a table, not a data cell.
+_LAYOUT_CELL_CHARS = 3000
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page: one line per block, table rows as `cell | cell`."""
+    soup = BeautifulSoup(html, "html.parser")
+    out: list[str] = []
+    _emit(soup, out)
+    lines = (line.strip(" ") for line in "".join(out).split("\n"))
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def _emit(root: PageElement, out: list[str]) -> None:
+    # An explicit stack, not recursion: hostile pages nest deeper than Python's recursion limit.
+    # Items are elements to render, or plain `str` line breaks to write when they come up.
+    stack: list[PageElement | str] = [root]
+    while stack:
+        item = stack.pop()
+        if type(item) is str:
+            out.append(item)
+        elif isinstance(item, NavigableString):
+            if type(item) is NavigableString:  # not a comment, doctype, CDATA or script body
+                out.append(_HTML_SPACE.sub(" ", item))
+        elif isinstance(item, Tag):
+            name = (item.name or "").lower()
+            if name in _DROP or _hidden(item):
+                continue
+            if name in _BREAK:
+                out.append("\n")
+            elif name == "pre":
+                out.append("\n" + item.get_text() + "\n")
+            elif name == "table" and not _is_layout(item):
+                out.append("\n" + "\n".join(_table_rows(item)) + "\n")
+            elif name in _BLOCK or name == "table":
+                out.append("\n")
+                stack.append("\n")
+                stack.extend(reversed(item.contents))
+            else:
+                stack.extend(reversed(item.contents))
+
+
+def _hidden(tag: Tag) -> bool:
+    if tag.attrs is None:
+        return False
+    return "hidden" in tag.attrs or bool(_HIDDEN.search(str(tag.attrs.get("style", ""))))
+
+
+def _is_layout(table: Tag) -> bool:
+    """A table used to lay out the page (nested tables, one column, page-sized cells) is read as blocks."""
+    if table.find("table") is not None:
+        return True
+    rows = table.find_all("tr")
+    cells = [row.find_all(["td", "th"], recursive=False) for row in rows]
+    if all(len(row) <= 1 for row in cells):
+        return True
+    return any(len(cell.get_text()) > _LAYOUT_CELL_CHARS for row in cells for cell in row)
+
+
+def _table_rows(table: Tag) -> list[str]:
+    """`cell | cell` lines; merged cells are written once, with empty cells where they span, so the
+    columns stay aligned with the header."""
+    lines: list[str] = []
+    covered: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    for row in table.find_all("tr"):
+        cells: list[str] = []
+        column = 0
+        for cell in row.find_all(["td", "th"], recursive=False):
+            column = _fill_covered(cells, covered, column)
+            across = _span(cell.get("colspan"), 100)
+            down = _span(cell.get("rowspan"), 10_000)
+            cells.append(_cell_text(cell))
+            cells.extend([""] * (across - 1))
+            for spanned in range(column, column + across):
+                if down > 1:
+                    covered[spanned] = down - 1
+            column += across
+        _fill_covered(cells, covered, column, to_end=True)
+        filled = [cell for cell in cells if cell]
+        if not filled:
+            continue
+        if len(filled) == 1 and cells[0] == filled[0] and len(row.find_all(["td", "th"], recursive=False)) == 1:
+            lines.append(filled[0])  # a group row spanning the table: its text, no separators
+        else:
+            lines.append(" | ".join(cells))
+    return lines
+
+
+def _fill_covered(cells: list[str], covered: dict[int, int], column: int, *, to_end: bool = False) -> int:
+    while covered.get(column, 0) > 0 or (to_end and any(c >= column and n > 0 for c, n in covered.items())):
+        if covered.get(column, 0) > 0:
+            covered[column] -= 1
+            cells.append("")
+        elif to_end:
+            cells.append("")
+        column += 1
+    return column
+
+
+def _span(value: object, limit: int) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), limit))
+    except ValueError:
+        return 1
+
+
+def _cell_text(cell: Tag) -> str:
+    out: list[str] = []
+    _emit(cell, out)
+    return _CELL_SPACE.sub(" ", _CELL_SEPARATORS.sub(" ", "".join(out))).strip()

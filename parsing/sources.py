@@ -1,0 +1,29 @@
+"""Finding and parsing source documents in a plans folder."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from models.errors import BadInput
+from models.plan import ParsedPlan
+from parsing.plan import parse_text
+from parsing.reading import MAX_BYTES, read_document
+
+SOURCE_SUFFIXES = (".txt", ".htm", ".html", ".docx")
+
+
+def plan_sources(folder: Path) -> list[Path]:
+    """Source documents in a plans folder, by name (reviewed *.plan.toml files are not sources)."""
+    if not folder.is_dir():
+        raise BadInput("plans folder not found", source=folder)
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+
+
+def parse_source(path: Path, *, max_bytes: int = MAX_BYTES) -> ParsedPlan:
+    """Parse one document file and record where it came from (name and SHA-256)."""
+    text = read_document(path, max_bytes=max_bytes)
+    plan = parse_text(text, source=str(path))
+    plan.source = path.name
+    plan.source_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return plan

@@ -1,0 +1,61 @@
+"""Task tables flattened to text: header roles, group rows, ragged rows."""
+
+from parsing.tables import header_roles, parse_table, split_row
+
+
+def rows_of(lines: list[str], header: str = "序号 | 工作任务 | 责任单位 | 完成时限"):
+    roles = header_roles(split_row(header))
+    assert roles is not None
+    return parse_table(list(enumerate(lines, start=2)), roles)
+
+
+def test_header_roles_name_the_columns():
+    assert header_roles(split_row("序号 | 工作任务 | 责任单位 | 完成时限")) == ["seq", "task", "units", "deadline"]
+    assert header_roles(split_row("序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时间")) == [
+        "seq", "task", "body", "lead", "support", "deadline",
+    ]
+    # A table of statistics is not a task table.
+    assert header_roles(split_row("项目 | 数量 | 同比")) is None
+    assert split_row("没有竖线的一行") is None
+
+
+def test_group_rows_become_the_first_path_label():
+    table = rows_of(["一、经济发展", "1 | 规划公开 | 市发改委 | 6月底前", "二、政策解读", "2 | 解读 | 市司法局 | 长期"])
+    assert [row.path for row in table.rows] == [["一", "1"], ["二", "2"]]
+    assert table.rows[0].units == "市发改委" and table.rows[0].deadline == "6月底前"
+    assert table.warnings == []
+
+
+def test_without_group_rows_the_path_is_the_serial_number():
+    table = rows_of(["1 | 甲任务 | 甲局 | 年底前", "2 | 乙任务 | 乙局 | 年底前"])
+    assert [row.path for row in table.rows] == [["1"], ["2"]]
+
+
+def test_ragged_rows_are_mapped_and_reported():
+    table = rows_of(
+        [
+            "5 | 回应关切 | 市信访局",  # the deadline cell is missing
+            "6 | 开放日 | 市政府办公室 | 11月30日前 | 每年至少一次",  # one cell too many
+            "开展培训 | 市政府办公室 | 年底前",  # the serial number is missing
+        ]
+    )
+    fifth, sixth, seventh = table.rows
+    assert (fifth.units, fifth.deadline) == ("市信访局", "")
+    assert sixth.deadline == "11月30日前" and "每年至少一次" in sixth.body
+    assert seventh.path == ["7"] and seventh.units == "市政府办公室" and seventh.deadline == "年底前"
+    # Two ragged rows; the unnumbered row fits once its serial number is known to be missing.
+    assert len(table.warnings) == 3
+
+
+def test_a_cell_broken_over_lines_continues_the_row():
+    table = rows_of(["8 | 规范依申请公开办理， | 市司法局 | 持续推进", "严格答复时限。"])
+    assert table.rows[0].task == "规范依申请公开办理，"
+    assert table.rows[0].body == "严格答复时限。"
+
+
+def test_a_category_column_groups_the_rows():
+    table = rows_of(
+        ["重点领域 | 1 | 财政公开 | 市财政局 | 年底前", " | 2 | 项目公开 | 市发改委 | 年底前", "政策解读 | 3 | 解读 | 市司法局 | 长期"],
+        header="类别 | 序号 | 工作任务 | 责任单位 | 完成时限",
+    )
+    assert [row.path for row in table.rows] == [["一", "1"], ["一", "2"], ["二", "3"]]
