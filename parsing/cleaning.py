@@ -106,23 +106,27 @@ def _normalise(raw: str) -> str:
 # --- 2. Mojibake ---------------------------------------------------------------------------------
 #
 # Seed 001 was served in GBK and read one byte out of step where a point began with a full-width
-# bracket: the stray byte before `（` (A3 A8) became `?`, and from there every pair of bytes was
-# decoded across character boundaries — `A1|A3 A8|C8 FD|A3 A9|CD C6|DF 4D` read as
-# `A1 A3|A8 C8|FD A3|A9 CD|C6 DF|4D`, i.e. `。ㄈ` + (FD A3 is a user-defined code: a private-use
-# character, dropped) + `┩七` + `M`, until a trail byte in the ASCII range put the reader back in step.
-# A pair that was invalid GBK became `?` and took its second byte with it (`（二）2020年` -> `?020年`).
+# bracket: a stray byte before `（` (A3 A8) became `?`, and from there every pair of bytes was decoded
+# across character boundaries — `（三）推進` = `A3 A8|C8 FD|A3 A9|CD C6|DF 4D` read after a stray A1
+# as `A1 A3|A8 C8|FD A3|A9 CD|C6 DF|4D`: `。ㄈ` + (FD A3 is a user-defined code, a private-use
+# character, which was dropped) + `┩七` + `M`, where a trail byte in the ASCII range put the reader
+# back in step. A pair that is not GBK at all became `?` and took its second byte with it
+# (`（二）2020年` -> `?。ǘ?020年`); a lone byte at the end of a line became `?` too.
 #
-# The repair re-encodes the run after the `?` as GBK, drops its first byte (the stray one) and
-# decodes the rest in step, taking the resynchronising ASCII character as the last trail byte. Where
-# the reader dropped a private-use pair, the pair is put back: its first byte is the trail byte of the
-# numeral before `）` (二 B6 FE, 三 C8 FD, 六 C1 F9, 十 CA AE), its second the lead byte of what
-# follows. A result is accepted only when it decodes strictly and reads `（numeral）` + ordinary text.
+# The repair: encode the run after the `?` as GBK again, drop its first byte (the stray pair's
+# second half), and read the rest in step, the resynchronising ASCII character being the last trail
+# byte. Between the brackets, the pairs a numeral's trail byte formed with the next lead byte were
+# dropped whenever they were private-use codes (after 二 B6 FE, 三 C8 FD, 六 C1 F9, 十 CA AE): the
+# numeral zone is parsed character by character, putting back such pairs, so that it reads
+# `（numeral）`. A reading is accepted only when everything decodes strictly into ordinary text; when
+# dropped pairs leave more than one numeral possible, the note says which.
 
 _MOJIBAKE_RUN = re.compile(r"[?\ufffd]([^\x00-\x7f]{2,})([?\x40-\x7e]?)")
-_NUMERALS = "〇一二三四五六七八九十百"
+_NUMERALS = "〇一二三四五六七八九十"
 _NUMERAL_BYTES = {char: char.encode("gb18030") for char in _NUMERALS}
-_BRACKET_OPEN, _BRACKET_CLOSE = "（".encode("gb18030"), "）".encode("gb18030")
-_REPAIRED = re.compile(f"^（[{_NUMERALS}]{{1,4}}）")
+_OPEN, _CLOSE = "（".encode("gb18030"), "）".encode("gb18030")
+_NUMBER = re.compile(r"^(?:[一二三四五六七八九]|十[一二三四五六七八九]?|[二三四五六七八九]十[一二三四五六七八九]?)$")
+_MAX_DROPPED = 2  # pairs put back; more would be guessing
 # What a repaired run may contain: CJK, CJK and full-width punctuation, printable ASCII.
 _TEXTLIKE = re.compile(r"^[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\u2010-\u2027\x20-\x7e]*$")
 _LOST_YEAR_DIGIT = re.compile(r"^([09])\d\d年")
@@ -144,18 +148,23 @@ def _repair_bracket_mojibake(line: str, no: int, repairs: list[str]) -> tuple[st
             continue
         rest = line[found.end() :]
         context = _CONTEXT.match(rest).group(0)  # type: ignore[union-attr]
-        if raw[1:3] != _BRACKET_OPEN:
+        if raw[1:2] != _OPEN[:1]:
             # Not a bracket read out of step. `??` or debris after a `?` is damage all the same: say so.
             doubled = found.start() > 0 and line[found.start() - 1] in "?\ufffd"
             if doubled or _DEBRIS.search(found.group(1)):
                 damaged = line[found.start() - doubled : found.end()]
                 repairs.append(f"line {no}: suspected mojibake '{damaged}' left as is")
             continue
-        text = _realign(raw[1:], found.group(2), rest)
-        if text is None:
+        readings = _realign(raw[1:], found.group(2), rest)
+        if not readings:
             repairs.append(f"line {no}: could not repair mojibake '{found.group(0)}{context}' (kept as is)")
             continue
-        repairs.append(f"line {no}: repaired mojibake '{found.group(0)}{context}' -> '{text}{context}'")
+        text = readings[0]
+        note = f"line {no}: repaired mojibake '{found.group(0)}{context}' -> '{text}{context}'"
+        others = [_REPAIRED_HEAD.match(other).group(0) for other in readings[1:]]  # type: ignore[union-attr]
+        if others:
+            note += f" (or {', '.join(others)}: bytes lost with the numeral)"
+        repairs.append(note)
         out.append(line[done : found.start()])
         out.append(text)
         ends.append(sum(map(len, out)) - 1)
@@ -166,48 +175,67 @@ def _repair_bracket_mojibake(line: str, no: int, repairs: list[str]) -> tuple[st
     return "".join(out), ends
 
 
-def _realign(data: bytes, follow: str, rest: str) -> str | None:
-    """The text behind an out-of-step run (`data`: its bytes from the bracket on; `follow`: the ASCII
-    character that ended it; `rest`: the line after that), or None when no reading is clean."""
+_REPAIRED_HEAD = re.compile(f"^（[{_NUMERALS}]+）")
+
+
+def _realign(data: bytes, follow: str, rest: str) -> list[str]:
+    """Readings of an out-of-step run, fewest pairs put back first (`data`: its bytes from the
+    bracket's lead byte on; `follow`: the ASCII character that ended it; `rest`: the line after)."""
+    tails: list[tuple[bytes, str]] = []  # (last bytes, text standing for a lost character)
     if follow == "?":
-        # `?` stood for an invalid pair: `）`'s trail byte A9 and an ASCII byte below 0x40, lost with it.
-        # Only a year tells what that byte was (`?020年` was `2020年`).
         year = _LOST_YEAR_DIGIT.match(rest)
-        if not year:
-            return None
-        data += b"\xa9" + (b"2" if year.group(1) == "0" else b"1")
+        if year:
+            # `?` stood for `）`'s trail byte A9 and an ASCII byte, lost with it: a year's first digit.
+            tails.append((b"\xa9" + (b"2" if year.group(1) == "0" else b"1"), ""))
+        elif not rest:
+            # The line ended out of step and its last byte became `?`: `）`'s trail byte (a heading
+            # alone on its line), or the trail byte of the last character, which is then lost.
+            tails += [(b"\xa9", ""), (b"", "?")]
     elif follow:
-        data += follow.encode("ascii")
-    for candidate in _candidates(data):
-        try:
-            text = candidate.decode("gb18030")
-        except UnicodeDecodeError:
+        tails.append((follow.encode("ascii"), ""))
+    for tail, lost in tails:
+        body = data + tail if not lost else data[:-1]
+        readings = [text + lost for text in _readings(body)]
+        if readings:
+            return readings
+    return []
+
+
+def _readings(data: bytes) -> list[str]:
+    found: list[tuple[int, str]] = []
+    _parse_numerals(data, 1, _OPEN[1], "", 0, found)
+    texts = []
+    for _, text in sorted(found):
+        if text not in texts:
+            texts.append(text)
+    return texts
+
+
+def _parse_numerals(data: bytes, at: int, trail: int, numerals: str, dropped: int, found: list[tuple[int, str]]) -> None:
+    """Read `（numerals）` from `data[at:]`, where the misread pairs are (trail of one character, lead
+    of the next): each is either still there or was a private-use code and is gone."""
+    for char in (*_NUMERALS, "）") if len(numerals) < 3 else ("）",):
+        lead, next_trail = char.encode("gb18030")
+        pair = bytes([trail, lead])
+        if data[at : at + 2] == pair:
+            step, drops = 2, dropped
+        elif _is_private_use(pair) and dropped < _MAX_DROPPED:
+            step, drops = 0, dropped + 1
+        else:
             continue
-        if _REPAIRED.match(text) and _TEXTLIKE.match(text):
-            return text
-    return None
-
-
-def _candidates(data: bytes) -> Iterator[bytes]:
-    yield data
-    # Put back one dropped pair after a numeral's lead byte: (numeral trail, next lead).
-    for at in range(2, min(len(data), 10), 2):
-        for numeral, (lead, trail) in _NUMERAL_BYTES.items():
-            if data[at] != lead or data[at : at + 2] == _NUMERAL_BYTES[numeral]:
+        if char != "）":
+            _parse_numerals(data, at + step, next_trail, numerals + char, drops, found)
+        elif _NUMBER.match(numerals) and data[at + step : at + step + 1] == _CLOSE[1:]:
+            try:
+                text = ("（" + numerals + "）").encode("gb18030")[:-1] + data[at + step :]
+                decoded = text.decode("gb18030")
+            except UnicodeDecodeError:
                 continue
-            following = data[at + 1] if at + 1 < len(data) else None
-            for next_lead in _next_leads(following):
-                pair = bytes([trail, next_lead])
-                if _is_private_use(pair):
-                    yield data[: at + 1] + pair + data[at + 1 :]
+            if _TEXTLIKE.match(decoded):
+                found.append((drops, decoded))
 
 
-def _next_leads(trail: int | None) -> list[int]:
-    """Lead bytes of a numeral or `）` whose trail byte is `trail`."""
-    codes = [*_NUMERAL_BYTES.values(), _BRACKET_CLOSE]
-    return sorted({code[0] for code in codes if code[1] == trail})
-
-
+@cache
 def _is_private_use(pair: bytes) -> bool:
     try:
         return "\ue000" <= pair.decode("gb18030") <= "\uf8ff"
@@ -239,9 +267,10 @@ def _repair_whole_line(line: str, no: int, repairs: list[str]) -> str:
             fixed = line.encode(encoding).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
-        if len(fixed) < len(line) and len(_CJK.findall(fixed)) >= _MIN_REPAIRED_CJK and _TEXTLIKE.match(fixed):
-            before = _C1.sub("", line[:12])
-            repairs.append(f"line {no}: repaired mojibake (UTF-8 read as {encoding}) '{before}…' -> '{fixed[:8]}…'")
+        plausible = len(_CJK.findall(fixed)) >= _MIN_REPAIRED_CJK and _TEXTLIKE.match(fixed)
+        if len(fixed) < len(line) and plausible:
+            note = f"'{_C1.sub('', line[:12])}…' -> '{fixed[:8]}…'"
+            repairs.append(f"line {no}: repaired mojibake (UTF-8 read as {encoding}): {note}")
             return fixed
     return line
 
@@ -295,7 +324,8 @@ def _remove_pinyin(
     if len(removed) >= _MIN_TONED_FOR_TONELESS:
         out = sweep(out, _PINYIN_TONELESS)
     if removed:
-        repairs.append(f"removed {len(removed)} pinyin annotations inserted after characters, e.g. '{removed[0]}'")
+        count = len(removed)
+        repairs.append(f"removed {count} pinyin annotations inserted after characters, e.g. '{removed[0]}'")
     return [(no, line.strip()) for no, line in out if line.strip()]
 
 
@@ -387,7 +417,8 @@ _META_KEYS: dict[str, tuple[str | None, int, bool]] = {  # key -> (field, priori
         "索引号", "主题分类", "主题词", "公开方式", "公开范围", "公开形式", "公开时限", "存放位置", "有效性",
         "效力状态", "体裁分类", "组配分类", "服务对象分类", "信息分类", "所属机构", "所属主题", "文种",
         "点击数", "点击量", "点击率", "浏览次数", "浏览量", "阅读次数", "阅读量", "访问量", "访问次数",
-        "作者", "责任编辑", "编辑", "审核", "校对", "供稿", "稿源", "实施日期", "生效日期", "废止日期", "失效日期",
+        "作者", "责任编辑", "编辑", "审核", "校对", "供稿", "稿源",
+        "实施日期", "生效日期", "废止日期", "失效日期",
     )},
 }
 _KEY_PATTERN = "|".join(
@@ -510,9 +541,11 @@ def _blank_toolbar(shadow: str) -> str:
 
 def _mine_meta(line: str, shadow: str, meta: dict[str, str], ranks: dict[str, int]) -> None:
     """Keep the best value of each field; `ranks` holds the priority each value came with."""
-    pairs = _meta_pairs(shadow)
-    if pairs is None:
-        pairs = _meta_pairs(_blank_toolbar(shadow)) or []
+    blanked = _blank_toolbar(shadow)
+    pairs = _meta_pairs(blanked) or _meta_pairs(shadow) or []
+    if blanked != shadow:  # blank the same page controls in the original line (same length)
+        line = "".join(c if b != " " or s == " " else " " for c, b, s in zip(line, blanked, shadow, strict=True))
+        shadow = blanked
     for key, start, end in pairs:
         name, priority, _ = _META_KEYS[key]
         value = line[start:end].strip(_VALUE_TRIM)  # the document's own script, not the shadow

@@ -50,8 +50,14 @@ _NUMERIC = (
 _QUARTER = rf"{_YEAR}?(?<!每)第?(?P<quarter>[一二三四1-4])季度(?:末|底)?{_BEFORE}"
 _HALF = rf"{_YEAR}?(?<!每)(?P<half>[上下])半年度?(?:末|底)?{_BEFORE}"
 # 年底 / 年末 / 年内 / 全年; not after a count (三年内, 半年内: "within three years"), 去年底 or 每年年底.
-_YEAR_END = rf"(?:{_YEAR}年?|(?<![0-9{_CN}十百千两几多半去每年])年)度?(?:底|末|内){_BEFORE}|(?<!每)全年"
-# A bare year counts only with 前, a completion verb after it, 到/至 before it, or in a range.
+# 列入年底考核 names when an assessment happens, not when the work is due: 年底 straight before such a
+# word is no deadline (年底前总结 still is).
+_YEAR_END = (
+    rf"(?:{_YEAR}年?|(?<![0-9{_CN}十百千两几多半去每年])年)度?(?:底|末|内)"
+    rf"(?:(?=之前|以前|前){_BEFORE}|(?!考核|考评|评估|评议|述职|总结|综合考))|(?<!每)全年"
+)
+# A bare year (and a bare month) counts only with 前, a completion verb after it, 到/至 before it, in a
+# range, or in a labelled place.
 _BARE_YEAR = rf"{_YEAR}(?P<before>之前|前)?"
 _DONE = re.compile(r"(?:基本|全面)?(?:完成|建成|办结|完工)")
 # 2016年以后 / 7月1日起施行: a starting point, never a deadline.
@@ -245,13 +251,16 @@ def _atom(m: re.Match[str], plain: str) -> _Atom:
         year = year if 1900 <= year < 2200 else 0
     elif text := group("rel"):
         rel = 1 if text in "明次" else 0
-    done = before is not None or _DONE.match(plain, end) is not None
+    # A bare 2022年 / 6月 is a deadline with 前, a completion verb after it, or 到/至 before it.
+    marked = (
+        before is not None or _DONE.match(plain, end) is not None or plain[start - 1 : start] in ("到", "至")
+    )
     if kind in ("numeric", "month"):
         month = chinese_to_int(group("month") or "") or 0
         if day := group("day"):
             return _Atom(start, end, month, chinese_to_int(day) or 0, year, rel, exact=True)
         xun = group("xun")
-        strong = bool(xun or group("end")) or done
+        strong = bool(xun or group("end")) or marked
         return _Atom(start, end, month, {"上": 10, "中": 20}.get(xun or ""), year, rel, strong=strong)
     if kind == "quarter":
         month = 3 * (chinese_to_int(group("quarter") or "") or 0)
@@ -259,7 +268,7 @@ def _atom(m: re.Match[str], plain: str) -> _Atom:
         month = 6 if group("half") == "上" else 12
     else:  # 年底, 年末, 年内, 全年, a bare year
         month = 12
-    strong = kind != "bare_year" or done or plain[start - 1 : start] in ("到", "至")
+    strong = kind != "bare_year" or marked
     return _Atom(start, end, month, year=year, rel=rel, strong=strong)
 
 

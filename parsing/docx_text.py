@@ -125,7 +125,8 @@ def _row_cells(row: Any) -> Iterator[Any]:
         if child.tag == _TC:
             yield child
         elif child.tag in (_SDT, _CUSTOM_XML):  # cells wrapped in a content control
-            yield from (cell for cell in child.iter(_TC) if cell.getparent().tag in (_SDT_CONTENT, _CUSTOM_XML))
+            wrappers = (_SDT_CONTENT, _CUSTOM_XML)
+            yield from (cell for cell in child.iter(_TC) if cell.getparent().tag in wrappers)
 
 
 def _prop(cell: Any, name: str) -> str | None:
@@ -152,8 +153,9 @@ class _Numbering:
     """Labels of automatically numbered paragraphs (`一、`, `（二）`, `3.`), counted in body order."""
 
     def __init__(self, document: Any) -> None:
-        self._levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (format, text, start)
-        self._styles: dict[str, tuple[str | None, str | None, str | None]] = {}  # id -> numId, ilvl, basedOn
+        # numId -> ilvl -> (numFmt, lvlText, start); styleId -> (numId, ilvl, basedOn); numId -> counters
+        self._levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self._styles: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._counters: dict[str, list[int | None]] = {}
         try:
             root = document.part.numbering_part.element
@@ -180,7 +182,8 @@ class _Numbering:
         for style in document.styles.element.iterchildren(f"{_W}style"):
             num_id, ilvl = _num_pr(style.find(f"{_W}pPr"))
             based = style.find(f"{_W}basedOn")
-            self._styles[style.get(f"{_W}styleId", "")] = (num_id, ilvl, based.get(_VAL) if based is not None else None)
+            parent = based.get(_VAL) if based is not None else None
+            self._styles[style.get(f"{_W}styleId", "")] = (num_id, ilvl, parent)
 
     def label(self, paragraph: Any) -> str:
         if not self._levels:

@@ -14,12 +14,17 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
 _DROP = frozenset(
-    "script style head title nav noscript template iframe object embed svg canvas button select option "
-    "textarea input map audio video aside".split()
+    [
+        "script", "style", "head", "title", "nav", "noscript", "template", "iframe", "object", "embed",
+        "svg", "canvas", "button", "select", "option", "textarea", "input", "map", "audio", "video", "aside",
+    ]
 )
 _BLOCK = frozenset(
-    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr td th thead tbody tfoot caption section article header "
-    "footer main blockquote address figure figcaption center form fieldset legend details summary".split()
+    [
+        "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+        "thead", "tbody", "tfoot", "caption", "section", "article", "header", "footer", "main", "blockquote",
+        "address", "figure", "figcaption", "center", "form", "fieldset", "legend", "details", "summary",
+    ]
 )
 _BREAK = frozenset({"br", "hr"})
 # HTML collapses its own whitespace; NBSP (&nbsp;) is content and stays for the cleaner.
@@ -28,7 +33,7 @@ _CELL_SPACE = re.compile(r"\s+")
 # A cell must not contain what parsing/tables.py splits cells on.
 _CELL_SEPARATORS = re.compile(r"[|｜\t]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_BLANK_RUN = re.compile(r"\n{3,}")
+_BLANK_RUN = re.compile(r"\n{2,}")  # blank lines carry nothing in a page: blocks are lines
 # A cell this long is a page region laid out with a table, not a data cell.
 _LAYOUT_CELL_CHARS = 3000
 
@@ -39,7 +44,7 @@ def html_to_text(html: str) -> str:
     out: list[str] = []
     _emit(soup, out)
     lines = (line.strip(" ") for line in "".join(out).split("\n"))
-    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
+    return _BLANK_RUN.sub("\n", "\n".join(lines)).strip("\n")
 
 
 def _emit(root: PageElement, out: list[str]) -> None:
@@ -110,7 +115,7 @@ def _table_rows(table: Tag) -> list[str]:
         filled = [cell for cell in cells if cell]
         if not filled:
             continue
-        if len(filled) == 1 and cells[0] == filled[0] and len(row.find_all(["td", "th"], recursive=False)) == 1:
+        if len(row.find_all(["td", "th"], recursive=False)) == 1:
             lines.append(filled[0])  # a group row spanning the table: its text, no separators
         else:
             lines.append(" | ".join(cells))

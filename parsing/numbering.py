@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+from parsing.chinese_numbers import DIGITS
+
 _CN_NUMERAL = "[一二三四五六七八九十〇零两百]+"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _OPEN = "[（(〔]"
@@ -31,13 +32,17 @@ class Scheme(StrEnum):
 
 
 def cn_to_int(numeral: str) -> int | None:
-    """一 -> 1, 十一 -> 11, 二十三 -> 23, 一百零二 -> 102; None for anything else."""
+    """一 -> 1, 十一 -> 11, 二十三 -> 23, 一百零二 -> 102; None for anything else.
+
+    Point numbers are counted (一百零二), unlike the digit-by-digit years of dates (二〇二一) that
+    parsing.chinese_numbers reads; the digits are shared.
+    """
     if not numeral:
         return None
     total, current = 0, 0
     for char in numeral:
-        if char in _CN_DIGITS:
-            current = _CN_DIGITS[char]
+        if char in DIGITS:
+            current = DIGITS[char]
         elif char == "十":
             total += (current or 1) * 10
             current = 0

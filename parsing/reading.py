@@ -57,6 +57,8 @@ _MARKUP = re.compile(
     re.I,
 )
 _ANY_TAG = re.compile(r"<[a-zA-Z!/]")
+# Declared charsets read with their supersets: pages that say gb2312 use GBK characters freely.
+_DECLARED = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]{2,20})""", re.I)
 
 # Characters that never occur in a real text document: C0/C1 controls but the whitespace ones, the
@@ -70,6 +72,7 @@ _COMMON = re.compile(
     "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 )
 _MIN_COMMON = 0.85
+_DAMAGED_UTF8_SHARE = 100  # at most one bad sequence per this many good non-ASCII characters
 _MAX_BAD = 0.002
 _PLAUSIBLE_SAMPLE = 200_000
 
@@ -123,8 +126,11 @@ def decode_text(data: bytes, *, source: str = "<input>") -> str:
         return _text_or_binary(text, source)
     try:
         return _text_or_binary(data.decode("utf-8"), source)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and error.start >= len(data) - 3:
+            # Cut off inside the last character (a truncated copy): the rest is clean UTF-8.
+            return _text_or_binary(data[: error.start].decode("utf-8", errors="strict"), source)
+        _refuse_damaged_utf8(data, error, source)
     for encoding in ("gb18030", "big5hkscs"):
         try:
             text = data.decode(encoding)
@@ -148,6 +154,19 @@ def decode_text(data: bytes, *, source: str = "<input>") -> str:
     )
 
 
+def _refuse_damaged_utf8(data: bytes, error: UnicodeDecodeError, source: str) -> None:
+    """UTF-8 with a few bad bytes would decode as GBK into fluent-looking nonsense (`鍚夋灄`): refuse it.
+    GBK text read as UTF-8 fails at nearly every Chinese character, damaged UTF-8 only here and there."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    wide = sum(1 for char in text if ord(char) > 0x7F) - bad
+    if bad <= max(1, wide // _DAMAGED_UTF8_SHARE):
+        raise BadInput(
+            f"the file is UTF-8 with {bad} invalid byte sequence(s), the first at byte {error.start}: it is damaged",
+            source=source,
+        )
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         info = path.stat()
@@ -160,7 +179,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise BadInput("is not a regular file", source=path)
     if info.st_size > max_bytes:
-        raise BadInput(f"the file is too large: {_size(info.st_size)}, the limit is {_size(max_bytes)}", source=path)
+        limit = _size(max_bytes)
+        raise BadInput(f"the file is too large: {_size(info.st_size)}, the limit is {limit}", source=path)
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat()
@@ -210,7 +230,7 @@ def _decode_declared(data: bytes) -> str | None:
     if not found:
         return None
     name = found.group(1).decode("ascii").lower()
-    encoding = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "x-gbk": "gb18030"}.get(name, name)
+    encoding = _DECLARED.get(name, name)
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):

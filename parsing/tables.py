@@ -151,7 +151,7 @@ def _group_label(cells: list[str], filled: list[str], roles: list[str]) -> str |
     if len(filled) == 1 and not _NUMBER.match(first):
         if found:
             return found.group(1)
-        return marker and marker.scheme is Scheme.CN_DUN and int_to_cn(marker.value or 1) or ""
+        return (marker and marker.scheme is Scheme.CN_DUN and int_to_cn(marker.value or 1)) or ""
     # `一 | 重点领域信息公开 |  |` — a numeral cell and a title, the rest empty.
     if len(filled) == 2 and cn_to_int(first) is not None and "seq" in roles and cells[0] == first:
         return first
@@ -163,10 +163,9 @@ def _map_row(number: int, cells: list[str], roles: list[str], warnings: list[str
     extra: list[str] = []
     cells = list(cells)
     columns = list(roles)
-    if "seq" in columns and cells and not _NUMBER.match(cells[0]):
+    if "seq" in columns and cells and not _NUMBER.match(cells[0]) and len(cells) < len(columns):
         # The 序号 cell is missing (merged or lost): map the others to the remaining columns.
-        if len(cells) < len(columns):
-            columns.remove("seq")
+        columns.remove("seq")
     if len(cells) != len(columns):
         warnings.append(
             f"line {number}: table row has {len(cells)} cells where the header has {len(roles)}"

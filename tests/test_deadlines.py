@@ -126,6 +126,7 @@ def test_next_year_counts_from_the_plan_year(text, date, phrase):
         ("2021年至2022年", "2022-12-31", "2021年至2022年"),
         ("2022年11月至次年2月", "2023-02-28", "2022年11月至次年2月"),
         ("11月至2月", "2022-02-28", "11月至2月"),  # the end month comes before the start: the next year
+        ("自2021年起至2022年6月", "2022-06-30", "2022年6月"),  # 2021年起 is a start, not a deadline
     ],
 )
 def test_a_range_is_due_at_its_end(text, date, phrase):
@@ -476,3 +477,9 @@ def test_parse_phrase_never_raises(phrase, year):
     if found is not None:
         assert found.type is not NONE
         check(found, year, [phrase])
+
+
+def test_a_year_end_assessment_is_not_a_deadline():
+    text = "坚持把推进基层政务公开标准化规范化情况作为重要内容列入年底考核，及时总结经验。"
+    assert find_deadline(text, 2020).type is DeadlineType.ONGOING
+    assert find_deadline("年底前总结经验，形成报告。", 2020).date == dt.date(2020, 12, 31)
