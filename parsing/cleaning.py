@@ -127,6 +127,7 @@ _NUMERAL_BYTES = {char: char.encode("gb18030") for char in _NUMERALS}
 _OPEN, _CLOSE = "（".encode("gb18030"), "）".encode("gb18030")
 _NUMBER = re.compile(r"^(?:[一二三四五六七八九]|十[一二三四五六七八九]?|[二三四五六七八九]十[一二三四五六七八九]?)$")
 _MAX_DROPPED = 2  # pairs put back; more would be guessing
+_REPAIRED_HEAD = re.compile(f"^（[{_NUMERALS}]+）")
 # What a repaired run may contain: CJK, CJK and full-width punctuation, printable ASCII.
 _TEXTLIKE = re.compile(r"^[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\u2010-\u2027\x20-\x7e]*$")
 _LOST_YEAR_DIGIT = re.compile(r"^([09])\d\d年")
@@ -175,9 +176,6 @@ def _repair_bracket_mojibake(line: str, no: int, repairs: list[str]) -> tuple[st
     return "".join(out), ends
 
 
-_REPAIRED_HEAD = re.compile(f"^（[{_NUMERALS}]+）")
-
-
 def _realign(data: bytes, follow: str, rest: str) -> list[str]:
     """Readings of an out-of-step run, fewest pairs put back first (`data`: its bytes from the
     bracket's lead byte on; `follow`: the ASCII character that ended it; `rest`: the line after)."""
@@ -194,8 +192,9 @@ def _realign(data: bytes, follow: str, rest: str) -> list[str]:
     elif follow:
         tails.append((follow.encode("ascii"), ""))
     for tail, lost in tails:
-        body = data + tail if not lost else data[:-1]
-        readings = [text + lost for text in _readings(body)]
+        readings = [text + lost for text in _readings(data[:-1] if lost else data + tail)]
+        if tail == b"\xa9" and not rest:
+            readings = [text for text in readings if _REPAIRED_HEAD.fullmatch(text)]
         if readings:
             return readings
     return []
@@ -375,7 +374,7 @@ _PREV_NEXT = re.compile(r"^(?:上一[条篇页]|下一[条篇页]|上篇|下篇|
 _SITE_NOTICE = re.compile(
     r"^[\[【(（]?\s*(?:免责声明|免责条款|版权声明|特别声明|网站声明)"
     r"|^(?:原文链接|原文地址|本文链接|本文地址|文章链接|文章地址|原文出处|转载请注明|来源链接|核心提示)\s*[:：]?"
-    r"|^(?:本站|本网站|本网)(?:部分)?(?:信息|文章|内容|转载|所载|刊登|发布|图片).{0,80}(?:转载|责任|承担|联系|版权|仅供|侵权|删除)"
+    r"|^(?:本站|本网站|本网)(?:部分)?(?:信息|文章|内容|转载|所载|刊登|发布|图片).{0,80}(?:转载|责任|负责|承担|联系|版权|仅供|侵权|删除)"
 )
 _FOOTER_MARK = re.compile(
     r"版权所有(?![人者])|版权归.{0,20}所有|Copyright|©|All Rights Reserved|ICP[备证]\s*[:：]?\s*\d|ICP备案号"

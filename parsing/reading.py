@@ -81,14 +81,19 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     """File -> plain text (DOCX, HTML or encoded text, told apart by content)."""
     path = Path(path)
     data = _read_bytes(path, max_bytes)
-    if _is_docx(data):
-        return _non_empty(docx_to_text(data, source=str(path)), path)
+    named_docx = path.suffix.lower() == ".docx"
     if data.startswith(_ZIP_MAGIC):
-        if path.suffix.lower() == ".docx":
-            raise BadInput("the DOCX file is corrupt: it has no word/document.xml", source=path)
+        names = _zip_names(data)
+        if names is not None and "word/document.xml" in names:
+            return _non_empty(docx_to_text(data, source=str(path)), path)
+        if names is None:
+            what = "DOCX file is corrupt" if named_docx else "file is a damaged ZIP archive"
+            raise BadInput(f"the {what} (its ZIP structure cannot be read)", source=path)
+        if named_docx:
+            raise BadInput("the DOCX file is corrupt (it has no word/document.xml)", source=path)
         raise BadInput("the file is binary (a ZIP archive that is not a DOCX document)", source=path)
-    if path.suffix.lower() == ".docx":
-        raise BadInput("the DOCX file is corrupt: it is not a ZIP package", source=path)
+    if named_docx:
+        raise BadInput("the DOCX file is corrupt (it is not a ZIP package)", source=path)
     for magic, what in _MAGIC:
         if data.startswith(magic) and not (magic in (b"BM", b"MZ") and _decodes_as_text(data)):
             raise BadInput(f"the file is binary ({what}), not a text, HTML or DOCX document", source=path)
@@ -207,14 +212,13 @@ def _non_empty(text: str, path: Path) -> str:
     return text
 
 
-def _is_docx(data: bytes) -> bool:
-    if not data.startswith(_ZIP_MAGIC):
-        return False
+def _zip_names(data: bytes) -> set[str] | None:
+    """Member names of a ZIP package, None when it cannot be read (truncated, damaged)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            return "word/document.xml" in package.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+            return set(package.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
 
 
 def _decodes_as_text(data: bytes) -> bool:
