@@ -57,8 +57,12 @@ _MARKUP = re.compile(
     re.I,
 )
 _ANY_TAG = re.compile(r"<[a-zA-Z!/]")
-# Declared charsets read with their supersets: pages that say gb2312 use GBK characters freely.
-_DECLARED = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
+# Declared charsets worth trusting, read with their supersets (pages that say gb2312 use GBK freely).
+# A declared Latin-1 is too often wrong, and it decodes any bytes: detection decides instead.
+_DECLARED = {
+    "utf-8": "utf-8", "utf8": "utf-8", "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+    "gb18030": "gb18030", "big5": "big5hkscs", "big5-hkscs": "big5hkscs",
+}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]{2,20})""", re.I)
 
 # Characters that never occur in a real text document: C0/C1 controls but the whitespace ones, the
@@ -72,8 +76,12 @@ _COMMON = re.compile(
     "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 )
 _MIN_COMMON = 0.85
+# GBK read as Latin-1 is made of accented letters; Western text has a few of them at most.
+_LATIN1 = re.compile("[\u00a0-\u00ff]")
+_MAX_LATIN1 = 0.2
 _DAMAGED_UTF8_SHARE = 100  # at most one bad sequence per this many good non-ASCII characters
 _MAX_BAD = 0.002
+_MAX_CONTROL = 0.05  # a few stray control characters are cleaned away; more means a binary file
 _PLAUSIBLE_SAMPLE = 200_000
 
 
@@ -86,9 +94,10 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
         names = _zip_names(data)
         if names is not None and "word/document.xml" in names:
             return _non_empty(docx_to_text(data, source=str(path)), path)
+        if names is None and named_docx:
+            raise BadInput("the DOCX file is corrupt (its ZIP structure cannot be read)", source=path)
         if names is None:
-            what = "DOCX file is corrupt" if named_docx else "file is a damaged ZIP archive"
-            raise BadInput(f"the {what} (its ZIP structure cannot be read)", source=path)
+            raise BadInput("the file is binary (a damaged ZIP archive), not a text, HTML or DOCX document", source=path)
         if named_docx:
             raise BadInput("the DOCX file is corrupt (it has no word/document.xml)", source=path)
         raise BadInput("the file is binary (a ZIP archive that is not a DOCX document)", source=path)
@@ -151,7 +160,7 @@ def decode_text(data: bytes, *, source: str = "<input>") -> str:
             text = None
         if text is not None and _plausible(text):
             return _text_or_binary(text, source)
-    if _control_share(data.decode("latin-1")) > 0.05:
+    if _control_share(data.decode("latin-1")) > _MAX_CONTROL:
         raise BadInput("the file is binary (mostly control characters), not a text document", source=source)
     raise BadInput(
         "cannot decode the text: it is not UTF-8, UTF-16, GB18030/GBK or Big5, and no other encoding fits",
@@ -164,7 +173,7 @@ def _refuse_damaged_utf8(data: bytes, error: UnicodeDecodeError, source: str) ->
     GBK text read as UTF-8 fails at nearly every Chinese character, damaged UTF-8 only here and there."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    wide = sum(1 for char in text if ord(char) > 0x7F) - bad
+    wide = len(text) - len(text.encode("ascii", errors="ignore")) - bad  # good non-ASCII characters
     if bad <= max(1, wide // _DAMAGED_UTF8_SHARE):
         raise BadInput(
             f"the file is UTF-8 with {bad} invalid byte sequence(s), the first at byte {error.start}: it is damaged",
@@ -233,12 +242,13 @@ def _decode_declared(data: bytes) -> str | None:
     found = _META_CHARSET.search(data[: _SNIFF_CHARS * 4])
     if not found:
         return None
-    name = found.group(1).decode("ascii").lower()
-    encoding = _DECLARED.get(name, name)
+    encoding = _DECLARED.get(found.group(1).decode("ascii").lower())
+    if encoding is None:
+        return None
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return None  # a wrong or unknown declaration: detect instead
+    except UnicodeDecodeError:
+        return None  # a wrong declaration: detect instead
     return text if _plausible(text) else None
 
 
@@ -266,6 +276,8 @@ def _plausible(text: str) -> bool:
         return True
     if len(_BAD_CHARS.findall(sample)) > _MAX_BAD * len(sample):
         return False
+    if len(_LATIN1.findall(sample)) > _MAX_LATIN1 * len(sample):
+        return False
     return len(_COMMON.findall(sample)) >= _MIN_COMMON * len(sample)
 
 
@@ -276,6 +288,8 @@ def _control_share(text: str) -> float:
 
 def _text_or_binary(text: str, source: str) -> str:
     sample = text[:_PLAUSIBLE_SAMPLE]
-    if "\x00" in sample or _control_share(sample) > 0.05:
+    if "\x00" in sample:
+        raise BadInput("the file is binary (it contains NUL characters), not a text document", source=source)
+    if _control_share(sample) > _MAX_CONTROL:
         raise BadInput("the file is binary (mostly control characters), not a text document", source=source)
     return text

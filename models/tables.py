@@ -1,0 +1,130 @@
+"""The ledger's tables (SQLModel). Overdue and traffic lights are derived, never stored.
+
+Every change to a task goes through models.ledger, which writes a Journal row beside it; the
+journal is append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    # Stored timezone-aware in UTC: sqlmodel rejects naive datetimes, and PostgreSQL keeps the zone.
+    return dt.datetime.now(dt.UTC)
+
+
+class TaskStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DEFERRED = "deferred"
+    CANCELLED = "cancelled"
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    SUPPORT = "support"
+
+
+class UserRole(StrEnum):
+    ADMIN = "admin"
+    OFFICE = "office"
+    UNIT = "unit"
+    LEADER = "leader"
+
+
+class Unit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=200)  # canonical, Simplified
+    kind: str = Field(default="", max_length=50)  # 处室 / 县区 / 直属单位 …
+    leader: str = Field(default="", max_length=100)  # 分管领导
+    channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Found in a document but not in the registry: listed for review, never silently merged.
+    provisional: bool = Field(default=False, index=True)
+
+
+class UnitAlias(SQLModel, table=True):
+    __tablename__ = "unit_alias"
+    id: int | None = Field(default=None, primary_key=True)
+    alias: str = Field(unique=True, index=True, max_length=200)  # Simplified form
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+
+
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True, max_length=200)  # the plan file's stem: stable across edits
+    kind: str = Field(default="plan", max_length=20)
+    title: str = Field(default="", max_length=500)
+    issuer: str = Field(default="", max_length=200)
+    doc_number: str = Field(default="", max_length=100)
+    year: int | None = None
+    source: str = Field(default="", max_length=500)
+    source_sha256: str = Field(default="", max_length=64)
+    content_sha256: str = Field(default="", max_length=64)  # of the reviewed plan: re-import detection
+    imported_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("plan_id", "path_key"),
+        # The queries that matter: open tasks by due date (overdue, due soon) and per plan.
+        Index("ix_task_open_due", "withdrawn", "status", "due_date"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True, max_length=20)  # short id people type: T12
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    path_key: str = Field(max_length=200)  # "一/（三）/2": the identity of a point within its plan
+    position: int = 0  # order in the document
+    section: str = Field(default="tasks", max_length=20)
+    title: str = Field(default="", max_length=2000)
+    body: str = ""
+    deadline_type: str = Field(default="none", max_length=20)
+    due_date: dt.date | None = None
+    deadline_text: str = Field(default="", max_length=200)
+    recurrence: str | None = Field(default=None, max_length=20)
+    units_open_ended: bool = False
+    status: str = Field(default=TaskStatus.NOT_STARTED.value, max_length=20)
+    progress: int = Field(default=0, ge=0, le=100)
+    progress_note: str = ""  # the latest progress report, for the look-back
+    withdrawn: bool = False  # gone from the re-imported plan but kept: it has history
+    version: int = 1  # optimistic locking: every update names the version it read
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Assignment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("task_id", "unit_id"), Index("ix_assignment_unit", "unit_id", "role"))
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    role: str = Field(default=Role.LEAD.value, max_length=10)
+
+
+class Journal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int | None = Field(default=None, foreign_key="task.id", index=True)
+    plan_id: int | None = Field(default=None, foreign_key="plan.id", index=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(default="", max_length=200)
+    action: str = Field(max_length=30)  # import, update, defer, assign, withdraw, merge …
+    field: str = Field(default="", max_length=50)
+    old: str = ""
+    new: str = ""
+    note: str = ""
+    evidence: str = ""
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"  # `user` is reserved in PostgreSQL
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=100)
+    role: str = Field(default=UserRole.UNIT.value, max_length=10)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    password_hash: str = ""
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow)
