@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from cli import ledger_cmds, units_cmds
 from cli.errors import reported
 from cli.output import emit
 from cli.render import plan_table
@@ -22,6 +23,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+ledger_cmds.register(app)
+app.add_typer(units_cmds.app, name="units")
 
 
 class ParseFormat(StrEnum):

@@ -1,0 +1,154 @@
+"""Daily ledger commands: import, plans, tasks, show, update, defer, assign."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import context
+from cli.errors import reported
+from cli.output import emit
+from cli.tables import Format, render
+from models.clock import parse_date
+from models.db import read_session, write_session
+from models.ledger import assign_unit, defer_task, get_task, update_task
+from models.queries import list_plans, list_tasks, task_detail
+from models.tables import Role
+from workflows.ingest import import_paths
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")]
+Fmt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+Actor = Annotated[str, typer.Option("--as", help="Who makes the change: a unit or a user name (journalled).")]
+
+
+def register(app: typer.Typer) -> None:
+    for command in (import_, plans, tasks, show, update, defer, assign):
+        app.command(name=command.__name__.rstrip("_"))(reported(command))
+
+
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Documents or reviewed plan files (*.plan.toml).")],
+    actor: Actor = "office",
+) -> None:
+    """Import plans into the ledger: new tasks are added, edited ones updated in place (progress and
+    journal kept), tasks gone from the plan are marked withdrawn. All files in one transaction."""
+    settings = context.settings()
+    reports = import_paths(context.ledger(), paths, actor=actor, max_bytes=settings.plans.max_document_bytes)
+    rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
+    print(render(["plan", "created", "updated", "unchanged", "withdrawn", "restored"], rows, Format.table))
+    new_units = sorted({name for r in reports for name in r.new_units})
+    if new_units:
+        print(f"\n{len(new_units)} unit names are not in the registry (see `duban units --unresolved`):")
+        print("  " + "、".join(new_units))
+
+
+def plans(as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
+    """The plans in the ledger with their task counts."""
+    day = context.as_of(as_of)
+    with read_session(context.ledger()) as session:
+        rows = [[p.key, p.title, p.year, p.kind, p.tasks, p.done, p.overdue] for p in list_plans(session, as_of=day)]
+    print(render(["plan", "title", "year", "kind", "tasks", "done", "overdue"], rows, fmt))
+
+
+def tasks(
+    plan: Annotated[str | None, typer.Option(help="Only this plan (its key, see `duban plans`).")] = None,
+    unit: Annotated[str | None, typer.Option(help="Only tasks this unit leads or supports.")] = None,
+    status: Annotated[str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
+    due_within: Annotated[int | None, typer.Option(help="Only open tasks due within this many days.")] = None,
+    withdrawn: Annotated[bool, typer.Option("--withdrawn", help="Include tasks withdrawn from their plan.")] = False,
+    as_of: AsOf = None,
+    fmt: Fmt = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """List tasks with their units, due date and traffic light."""
+    settings = context.settings()
+    day = context.as_of(as_of)
+    with read_session(context.ledger()) as session:
+        found = list_tasks(
+            session, as_of=day, due_soon_days=settings.ledger.due_soon_days, plan=plan, unit=unit,
+            status=status, overdue=overdue, due_within=due_within, include_withdrawn=withdrawn,
+        )
+    headers = ["task", "plan", "path", "title", "lead", "support", "due", "status", "progress", "light"]
+    rows = [
+        [
+            r.code, r.plan, " > ".join(r.path), r.title if fmt is not Format.table else r.title[:30],
+            "、".join(r.lead), "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
+            r.due_date.isoformat() if r.due_date else r.deadline_text, r.status, r.progress, r.light.value,
+        ]
+        for r in found
+    ]
+    emit(render(headers, rows, fmt), output)
+
+
+def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of: AsOf = None) -> None:
+    """One task in full: text, units, deadline phrase and its journal."""
+    settings = context.settings()
+    day = context.as_of(as_of)
+    with read_session(context.ledger()) as session:
+        detail = task_detail(session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days)
+    t = detail.task
+    lines = [
+        f"{t.code}  {detail.plan.key} > {' > '.join(t.path)}{'  (withdrawn)' if t.withdrawn else ''}",
+        f"标题: {t.title}",
+        f"牵头: {'、'.join(detail.lead) or '-'}    配合: {'、'.join(detail.support) or '-'}"
+        + ("  及相关单位" if t.units_open_ended else ""),
+        f"时限: {t.deadline_text or '-'} ({t.deadline_type}{', ' + t.due_date.isoformat() if t.due_date else ''})",
+        f"状态: {t.status}  进度: {t.progress}%  灯: {detail.light.value}  version: {t.version}",
+    ]
+    if t.progress_note:
+        lines.append(f"最新进展: {t.progress_note}")
+    if t.body:
+        lines += ["", t.body]
+    lines += ["", "journal:"]
+    rows = [[j.at.strftime("%Y-%m-%d %H:%M"), j.actor, j.action, j.field, j.old[:20], j.new[:20], j.note[:30], j.evidence[:30]] for j in detail.journal]
+    lines.append(render(["at (UTC)", "who", "action", "field", "old", "new", "note", "evidence"], rows, Format.table))
+    print("\n".join(lines))
+
+
+def update(
+    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
+    status: Annotated[str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")] = None,
+    progress: Annotated[int | None, typer.Option(help="Percent done, 0-100.")] = None,
+    note: Annotated[str, typer.Option(help="What was done.")] = "",
+    evidence: Annotated[str, typer.Option(help="A link or file reference that shows it.")] = "",
+    version: Annotated[int | None, typer.Option(help="The version you read; refused if the task changed since.")] = None,
+    actor: Actor = "office",
+) -> None:
+    """Report progress on a task (journalled; a stale --version is refused)."""
+    with write_session(context.ledger()) as session:
+        result = update_task(session, task, actor=actor, status=status, progress=progress, note=note, evidence=evidence, expected_version=version)
+        print(f"{result.code}: {result.status}, {result.progress}% (version {result.version})")
+
+
+def defer(
+    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
+    to: Annotated[str, typer.Option("--to", help="New due date, YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the journal and the look-back).")],
+    version: Annotated[int | None, typer.Option(help="The version you read; refused if the task changed since.")] = None,
+    actor: Actor = "office",
+) -> None:
+    """Move a task's due date, with a reason."""
+    new_date = parse_date(to, what="--to date")
+    with write_session(context.ledger()) as session:
+        result = defer_task(session, task, to=new_date, reason=reason, actor=actor, expected_version=version)
+        print(f"{result.code}: deferred to {new_date.isoformat()} (version {result.version})")
+
+
+def assign(
+    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
+    lead: Annotated[str | None, typer.Option(help="Make this unit a lead unit.")] = None,
+    support: Annotated[str | None, typer.Option(help="Make this unit a supporting unit.")] = None,
+    remove: Annotated[str | None, typer.Option(help="Take this unit off the task.")] = None,
+    actor: Actor = "office",
+) -> None:
+    """Add, change or remove a task's responsible unit."""
+    chosen = [(name, role) for name, role in ((lead, Role.LEAD), (support, Role.SUPPORT), (remove, Role.SUPPORT)) if name]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --lead, --support or --remove")
+    name, role = chosen[0]
+    with write_session(context.ledger()) as session:
+        result = assign_unit(session, task, unit=name, role=role, actor=actor, remove=remove is not None)
+        print(f"{result.code}: {'removed' if remove else role.value} {name}")

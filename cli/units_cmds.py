@@ -1,0 +1,60 @@
+"""`duban units`: the registry, names awaiting review, and merging an alias into a unit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlmodel import select
+
+from cli import context
+from cli.errors import reported
+from cli.tables import Format, render
+from models import units as registry
+from models.db import read_session, write_session
+from models.tables import Unit, UnitAlias
+
+app = typer.Typer(help="The unit registry: list units, review unknown names, merge aliases.", no_args_is_help=False)
+
+
+@app.callback(invoke_without_command=True)
+@reported
+def units(
+    ctx: typer.Context,
+    unresolved: Annotated[bool, typer.Option("--unresolved", help="Only names found in documents that match no unit.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """List the units (with their aliases)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with read_session(context.ledger()) as session:
+        chosen = registry.unresolved(session) if unresolved else list(session.exec(select(Unit).order_by(Unit.name)))
+        aliases: dict[int, list[str]] = {}
+        for alias in session.exec(select(UnitAlias)):
+            aliases.setdefault(alias.unit_id, []).append(alias.alias)
+        rows = [[u.name, "、".join(aliases.get(u.id, [])), u.kind, u.leader, "unresolved" if u.provisional else ""] for u in chosen]  # type: ignore[arg-type]
+    print(render(["unit", "aliases", "kind", "leader", "state"], rows, fmt))
+
+
+@app.command()
+@reported
+def merge(
+    alias: Annotated[str, typer.Argument(help="The other name (e.g. an unresolved name from a document).")],
+    canonical: Annotated[str, typer.Argument(help="The registered unit it stands for.")],
+    actor: Annotated[str, typer.Option("--as")] = "office",
+) -> None:
+    """Record ALIAS as another name of CANONICAL; tasks assigned to the alias move to the unit."""
+    with write_session(context.ledger()) as session:
+        unit = registry.merge(session, alias, canonical, actor=actor)
+        print(f"{alias} -> {unit.name}")
+
+
+@app.command(name="load")
+@reported
+def load(path: Annotated[Path, typer.Argument(help="A units file: [[units]] name, aliases, kind, leader, channels.")]) -> None:
+    """Add or update registry units from a TOML file (e.g. plans/units.toml)."""
+    specs = registry.read_registry(path)
+    with write_session(context.ledger()) as session:
+        count = registry.load_registry(session, specs)
+    print(f"{count} units loaded from {path}")

@@ -1,0 +1,321 @@
+"""Every write to the ledger: importing plans and changing tasks, each with its journal rows.
+
+Callers hand in a session from models.db.write_session, so one command is one transaction: a bad
+input raises before commit and leaves the ledger as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from models import units as registry
+from models.errors import BadInput, Conflict, NotFound
+from models.plan import ParsedPlan, ParsedTask
+from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
+
+# Fields of a task that come from the plan file; everything else (status, progress…) is the office's.
+PLAN_FIELDS = ("position", "section", "title", "body", "deadline_type", "due_date", "deadline_text", "recurrence", "units_open_ended")
+
+
+@dataclass
+class ImportReport:
+    plan_key: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    restored: int = 0
+    new_units: list[str] = field(default_factory=list)  # provisional units this import created
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.withdrawn or self.restored)
+
+
+def path_key(path: list[str]) -> str:
+    return "/".join(path)
+
+
+def content_hash(plan: ParsedPlan) -> str:
+    data = plan.model_dump(mode="json", exclude={"warnings"})
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def import_plan(session: Session, plan: ParsedPlan, *, key: str, actor: str) -> ImportReport:
+    """Bring the ledger in line with a (reviewed) plan; idempotent, keeps progress and history."""
+    report = ImportReport(plan_key=key)
+    _check_unique_paths(plan, key)
+    record = session.exec(select(Plan).where(Plan.key == key)).first()
+    if record is None:
+        record = Plan(key=key)
+        session.add(record)
+    for name in ("kind", "title", "issuer", "doc_number", "year", "source", "source_sha256"):
+        value = getattr(plan, name)
+        value = value.value if hasattr(value, "value") else value
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+    record.content_sha256 = content_hash(plan)
+    session.flush()
+    existing = {task.path_key: task for task in session.exec(select(Task).where(Task.plan_id == record.id))}
+    seen: set[str] = set()
+    for position, parsed in enumerate(plan.tasks):
+        pkey = path_key(parsed.path)
+        seen.add(pkey)
+        values = _plan_values(parsed, position)
+        task = existing.get(pkey)
+        if task is None:
+            task = _create_task(session, record, parsed, values, actor)
+            _sync_assignments(session, task, parsed, actor, report)
+            report.created += 1
+            continue
+        changes = _apply(task, values)
+        restored = task.withdrawn
+        if restored:
+            task.withdrawn = False
+            changes.append(("withdrawn", "true", "false"))
+        units_changed = _sync_assignments(session, task, parsed, actor, report)
+        if changes or units_changed:
+            _touch(task)
+        session.add(task)
+        for name, old, new in changes:
+            session.add(Journal(task_id=task.id, actor=actor, action="import", field=name, old=old, new=new))
+        if restored:
+            report.restored += 1
+        elif changes or units_changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    for pkey, task in existing.items():
+        if pkey not in seen and not task.withdrawn:
+            # Gone from the plan, but it has history: keep it, marked withdrawn.
+            task.withdrawn = True
+            _touch(task)
+            session.add(task)
+            session.add(Journal(task_id=task.id, actor=actor, action="withdraw", field="withdrawn", old="false", new="true"))
+            report.withdrawn += 1
+    session.flush()
+    return report
+
+
+def _check_unique_paths(plan: ParsedPlan, key: str) -> None:
+    seen: dict[str, int | None] = {}
+    for task in plan.tasks:
+        pkey = path_key(task.path)
+        if pkey in seen:
+            raise BadInput(f"two tasks share the path {pkey!r}: give each point its own path", source=key, line=task.line)
+        seen[pkey] = task.line
+
+
+def _plan_values(parsed: ParsedTask, position: int) -> dict[str, Any]:
+    deadline = parsed.deadline
+    return {
+        "position": position,
+        "section": parsed.section.value,
+        "title": parsed.title,
+        "body": parsed.body,
+        "deadline_type": deadline.type.value,
+        "due_date": deadline.date,
+        "deadline_text": deadline.text,
+        "recurrence": deadline.recurrence.value if deadline.recurrence else None,
+        "units_open_ended": parsed.units_open_ended,
+    }
+
+
+def _create_task(session: Session, plan: Plan, parsed: ParsedTask, values: dict[str, Any], actor: str) -> Task:
+    task = Task(plan_id=plan.id, path=parsed.path, path_key=path_key(parsed.path), code="", **values)  # type: ignore[arg-type]
+    session.add(task)
+    session.flush()
+    task.code = f"T{task.id}"  # short, stable (ids are never reused), easy to type
+    session.add(task)
+    session.add(Journal(task_id=task.id, plan_id=plan.id, actor=actor, action="import", field="created", new=task.title))
+    return task
+
+
+def _apply(task: Task, values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    changes = []
+    for name, value in values.items():
+        old = getattr(task, name)
+        if old != value:
+            setattr(task, name, value)
+            if name != "position":  # reordering alone is not worth a journal row
+                changes.append((name, _text(old), _text(value)))
+    return changes
+
+
+def _sync_assignments(session: Session, task: Task, parsed: ParsedTask, actor: str, report: ImportReport) -> bool:
+    wanted: dict[int, str] = {}
+    for role, names in ((Role.LEAD, parsed.lead_units), (Role.SUPPORT, parsed.support_units)):
+        for name in names:
+            unit = registry.find(session, name)
+            if unit is None:
+                unit = registry.ensure(session, name)
+                report.new_units.append(unit.name)
+            wanted.setdefault(unit.id, role.value)  # type: ignore[arg-type]
+    current = {a.unit_id: a for a in session.exec(select(Assignment).where(Assignment.task_id == task.id))}
+    if {uid: a.role for uid, a in current.items()} == wanted:
+        return False
+    before = _assignment_text(session, {uid: a.role for uid, a in current.items()})
+    for unit_id, assignment in current.items():
+        if unit_id not in wanted:
+            session.delete(assignment)
+        elif assignment.role != wanted[unit_id]:
+            assignment.role = wanted[unit_id]
+            session.add(assignment)
+    for unit_id, role in wanted.items():
+        if unit_id not in current:
+            session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role))  # type: ignore[arg-type]
+    session.flush()
+    after = _assignment_text(session, wanted)
+    session.add(Journal(task_id=task.id, actor=actor, action="import", field="units", old=before, new=after))
+    return True
+
+
+def _assignment_text(session: Session, roles: dict[int, str]) -> str:
+    names = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(list(roles))))}
+    lead = "、".join(names[uid] for uid, role in roles.items() if role == Role.LEAD.value)
+    support = "、".join(names[uid] for uid, role in roles.items() if role == Role.SUPPORT.value)
+    return f"{lead} / {support}" if support else lead
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _touch(task: Task) -> None:
+    task.version += 1
+    task.updated_at = utcnow()
+
+
+# --- Changes made by people ------------------------------------------------------------------
+
+
+def get_task(session: Session, code: str) -> Task:
+    """A task by its code (`T12`, `t12` or `12`)."""
+    text = code.strip().upper()
+    text = text if text.startswith("T") else f"T{text}"
+    task = session.exec(select(Task).where(Task.code == text)).first()
+    if task is None:
+        raise NotFound(f"no task {code!r}")
+    return task
+
+
+def update_task(
+    session: Session,
+    code: str,
+    *,
+    actor: str,
+    status: str | None = None,
+    progress: int | None = None,
+    note: str = "",
+    evidence: str = "",
+    expected_version: int | None = None,
+) -> Task:
+    """Change status and/or progress, with a note and evidence, under optimistic locking."""
+    task = get_task(session, code)
+    if status is not None and status not in {s.value for s in TaskStatus}:
+        raise BadInput(f"unknown status {status!r}: one of {', '.join(s.value for s in TaskStatus)}")
+    if progress is not None and not 0 <= progress <= 100:
+        raise BadInput(f"progress must be between 0 and 100, not {progress}")
+    if status is None and progress is None and not note and not evidence:
+        raise BadInput("nothing to update: give --status, --progress, --note or --evidence")
+    if status == TaskStatus.DONE.value and progress is None:
+        progress = 100
+    changes: dict[str, Any] = {}
+    if status is not None and status != task.status:
+        changes["status"] = status
+    if progress is not None and progress != task.progress:
+        changes["progress"] = progress
+    if note:
+        changes["progress_note"] = note
+    return _write(session, task, changes, actor=actor, action="update", note=note, evidence=evidence, expected_version=expected_version)
+
+
+def defer_task(
+    session: Session, code: str, *, to: dt.date, reason: str, actor: str, expected_version: int | None = None
+) -> Task:
+    """Move the due date (the escalation ladder restarts from it) and mark the task deferred."""
+    task = get_task(session, code)
+    if not reason.strip():
+        raise BadInput("a deferral needs a reason (--reason)")
+    changes: dict[str, Any] = {"due_date": to, "status": TaskStatus.DEFERRED.value}
+    if task.deadline_type not in ("date", "period_end"):
+        changes["deadline_type"] = "date"
+    return _write(session, task, changes, actor=actor, action="defer", note=reason, expected_version=expected_version)
+
+
+def assign_unit(session: Session, code: str, *, unit: str, role: Role, actor: str, remove: bool = False) -> Task:
+    """Add a unit to a task (or change its role), or remove it."""
+    task = get_task(session, code)
+    target = registry.get(session, unit) if remove else registry.ensure(session, unit)
+    current = session.exec(select(Assignment).where(Assignment.task_id == task.id, Assignment.unit_id == target.id)).first()
+    before = "" if current is None else current.role
+    if remove:
+        if current is None:
+            raise NotFound(f"{target.name} is not assigned to {task.code}")
+        session.delete(current)
+        after = ""
+    elif current is None:
+        session.add(Assignment(task_id=task.id, unit_id=target.id, role=role.value))  # type: ignore[arg-type]
+        after = role.value
+    else:
+        current.role = role.value
+        session.add(current)
+        after = role.value
+    if before == after:
+        return task
+    _touch(task)
+    session.add(task)
+    session.add(Journal(task_id=task.id, actor=actor, action="assign", field=f"unit:{target.name}", old=before, new=after))
+    session.flush()
+    return task
+
+
+def _write(
+    session: Session,
+    task: Task,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    action: str,
+    note: str = "",
+    evidence: str = "",
+    expected_version: int | None = None,
+) -> Task:
+    read_version = task.version if expected_version is None else expected_version
+    if expected_version is not None and expected_version != task.version:
+        raise Conflict(_stale(task, expected_version))
+    old = {name: getattr(task, name) for name in changes}
+    # The version check is in the UPDATE itself, so two writers that read the same version cannot
+    # both succeed: the second changes no row and gets a conflict, never a lost update.
+    result = session.execute(
+        update(Task)
+        .where(col(Task.id) == task.id, col(Task.version) == read_version)
+        .values(**changes, version=read_version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise Conflict(_stale(task, read_version))
+    session.refresh(task)
+    for name, value in changes.items():
+        if name == "progress_note":
+            continue
+        session.add(Journal(task_id=task.id, actor=actor, action=action, field=name, old=_text(old[name]), new=_text(value), note=note, evidence=evidence))
+    if not any(name != "progress_note" for name in changes):
+        session.add(Journal(task_id=task.id, actor=actor, action=action, note=note, evidence=evidence))
+    session.flush()
+    return task
+
+
+def _stale(task: Task, version: int) -> str:
+    return f"task {task.code} was changed by someone else since version {version}: reload it and try again"

@@ -1,0 +1,134 @@
+"""The unit registry: canonical names, aliases, and names awaiting review.
+
+Names found in documents are matched through aliases in Simplified form. A name that matches
+nothing becomes a provisional unit — listed by `duban units --unresolved` — and is never merged
+into another silently; `duban units merge ALIAS CANONICAL` records the alias and moves its tasks.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import opencc
+from pydantic import BaseModel, Field, ValidationError
+from sqlmodel import Session, col, select
+
+from models.errors import BadInput, NotFound
+from models.tables import Assignment, Journal, Unit, UnitAlias
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normal(name: str) -> str:
+    """The form names are matched in: Simplified, without spaces."""
+    return _t2s().convert("".join(name.split()))
+
+
+class UnitSpec(BaseModel):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    kind: str = ""
+    leader: str = ""
+    channels: list[str] = Field(default_factory=list)
+
+
+def read_registry(path: Path) -> list[UnitSpec]:
+    """Units from a TOML file of `[[units]]` tables (plans/units.toml)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise BadInput(f"cannot read the unit registry: {error}", source=path) from error
+    try:
+        return [UnitSpec.model_validate(item) for item in data.get("units", [])]
+    except ValidationError as error:
+        raise BadInput(f"units: {error.errors()[0]['msg']}", source=path) from error
+
+
+def load_registry(session: Session, specs: list[UnitSpec]) -> int:
+    """Create or update registry units and their aliases; returns how many units were written."""
+    for spec in specs:
+        unit = find(session, spec.name) or Unit(name=normal(spec.name))
+        unit.kind, unit.leader, unit.channels, unit.provisional = spec.kind, spec.leader, spec.channels, False
+        session.add(unit)
+        session.flush()
+        for alias in spec.aliases:
+            _add_alias(session, normal(alias), unit)
+    return len(specs)
+
+
+def find(session: Session, name: str) -> Unit | None:
+    """The unit a name stands for: by canonical name, then by alias."""
+    key = normal(name)
+    unit = session.exec(select(Unit).where(Unit.name == key)).first()
+    if unit is not None:
+        return unit
+    alias = session.exec(select(UnitAlias).where(UnitAlias.alias == key)).first()
+    return session.get(Unit, alias.unit_id) if alias else None
+
+
+def ensure(session: Session, name: str) -> Unit:
+    """The unit a document names, creating a provisional one for review when it is unknown."""
+    unit = find(session, name)
+    if unit is None:
+        unit = Unit(name=normal(name), provisional=True)
+        session.add(unit)
+        session.flush()
+    return unit
+
+
+def get(session: Session, name: str) -> Unit:
+    unit = find(session, name)
+    if unit is None:
+        raise NotFound(f"no unit named {name!r}")
+    return unit
+
+
+def unresolved(session: Session) -> list[Unit]:
+    return list(session.exec(select(Unit).where(col(Unit.provisional)).order_by(Unit.name)))
+
+
+def merge(session: Session, alias: str, canonical: str, *, actor: str) -> Unit:
+    """Record `alias` as another name of `canonical`; a provisional unit of that name is folded in."""
+    target = get(session, canonical)
+    key = normal(alias)
+    if key == target.name:
+        raise BadInput(f"{alias!r} is already the canonical name")
+    source = session.exec(select(Unit).where(Unit.name == key)).first()
+    if source is not None and not source.provisional:
+        raise BadInput(f"{alias!r} is a registered unit of its own; it cannot become an alias")
+    if source is not None:
+        for assignment in session.exec(select(Assignment).where(Assignment.unit_id == source.id)):
+            clash = session.exec(
+                select(Assignment).where(Assignment.task_id == assignment.task_id, Assignment.unit_id == target.id)
+            ).first()
+            session.add(
+                Journal(task_id=assignment.task_id, actor=actor, action="merge", field="unit", old=source.name, new=target.name)
+            )
+            if clash is None:
+                assignment.unit_id = target.id  # type: ignore[assignment]
+                session.add(assignment)
+            else:
+                session.delete(assignment)
+        session.flush()
+        for old_alias in session.exec(select(UnitAlias).where(UnitAlias.unit_id == source.id)):
+            old_alias.unit_id = target.id  # type: ignore[assignment]
+            session.add(old_alias)
+        session.flush()
+        session.delete(source)
+        session.flush()
+    _add_alias(session, key, target)
+    return target
+
+
+def _add_alias(session: Session, key: str, unit: Unit) -> None:
+    existing = session.exec(select(UnitAlias).where(UnitAlias.alias == key)).first()
+    if existing is None:
+        session.add(UnitAlias(alias=key, unit_id=unit.id))  # type: ignore[arg-type]
+    elif existing.unit_id != unit.id:
+        raise BadInput(f"alias {key!r} already names another unit")
+    session.flush()

@@ -1,0 +1,48 @@
+"""Ingest: documents and reviewed plan files -> the ledger.
+
+Everything is read and parsed before anything is written, and all files go in one transaction, so
+a bad file among several leaves the ledger exactly as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from models.db import write_session
+from models.errors import BadInput
+from models.ledger import ImportReport, import_plan
+from models.plan import ParsedPlan
+from models.plan_file import read_plan_file
+from parsing.sources import SOURCE_SUFFIXES, parse_source
+
+PLAN_SUFFIX = ".plan.toml"
+
+
+def plan_key(path: Path) -> str:
+    """`plans/2021-x.plan.toml` and `plans/2021-x.txt` are the same plan: `2021-x`."""
+    name = path.name
+    return name[: -len(PLAN_SUFFIX)] if name.endswith(PLAN_SUFFIX) else path.stem
+
+
+def load(path: Path, *, max_bytes: int) -> ParsedPlan:
+    """A reviewed plan file as written, or a document parsed afresh."""
+    if path.name.endswith(PLAN_SUFFIX):
+        return read_plan_file(path)
+    if path.suffix.lower() in SOURCE_SUFFIXES or path.suffix == "":
+        return parse_source(path, max_bytes=max_bytes)
+    raise BadInput(f"not a plan file or a document ({', '.join((PLAN_SUFFIX, *SOURCE_SUFFIXES))})", source=path)
+
+
+def import_paths(engine: Engine, paths: list[Path], *, actor: str, max_bytes: int) -> list[ImportReport]:
+    keys: dict[str, Path] = {}
+    plans = []
+    for path in paths:
+        key = plan_key(path)
+        if key in keys:
+            raise BadInput(f"the same plan as {keys[key]} (a document and its plan file?): import one", source=path)
+        keys[key] = path
+        plans.append((key, load(path, max_bytes=max_bytes)))
+    with write_session(engine) as session:
+        return [import_plan(session, plan, key=key, actor=actor) for key, plan in plans]
