@@ -63,7 +63,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back whole on any error."""
     writer = engine.execution_options(duban_write=True)
-    with Session(writer) as session:
+    # Objects stay readable after commit: commands report what they wrote.
+    with Session(writer, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

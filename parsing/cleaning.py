@@ -17,7 +17,6 @@ import codecs
 import html
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -119,13 +118,23 @@ def _normalise(raw: str) -> str:
 # dropped whenever they were private-use codes (after 二 B6 FE, 三 C8 FD, 六 C1 F9, 十 CA AE): the
 # numeral zone is parsed character by character, putting back such pairs, so that it reads
 # `（numeral）`. A reading is accepted only when everything decodes strictly into ordinary text; when
-# dropped pairs leave more than one numeral possible, the note says which.
+# dropped pairs leave more than one numeral possible, the note says which. Past the bracket nothing
+# tells which bytes a dropped pair held: a run that lost one there reads one wrong character in place
+# of two (the seed's runs are short — Traditional characters often have ASCII-range trail bytes,
+# which end the run). Each repair is noted with its before and after for the reviewer.
 
 _MOJIBAKE_RUN = re.compile(r"[?\ufffd]([^\x00-\x7f]{2,})([?\x40-\x7e]?)")
 _NUMERALS = "〇一二三四五六七八九十"
-_NUMERAL_BYTES = {char: char.encode("gb18030") for char in _NUMERALS}
 _OPEN, _CLOSE = "（".encode("gb18030"), "）".encode("gb18030")
-_NUMBER = re.compile(r"^(?:[一二三四五六七八九]|十[一二三四五六七八九]?|[二三四五六七八九]十[一二三四五六七八九]?)$")
+_DIGITS = "一二三四五六七八九"
+# Point numbers 1-99 as written (一 … 十 十一 … 二十 … 九十九), and what they start with.
+_NUMBERS = frozenset(
+    [*_DIGITS, "十", *("十" + d for d in _DIGITS)]
+    + [t + "十" + d for t in _DIGITS[1:] for d in ("", *_DIGITS)]
+)
+_NUMBER_PREFIXES = frozenset(number[:end] for number in _NUMBERS for end in range(1, len(number) + 1))
+# (character, lead byte, trail byte) of what can stand between the brackets, and the closing one.
+_ZONE_CHARS = [(char, *char.encode("gb18030")) for char in (*_DIGITS, "十", "）")]
 _MAX_DROPPED = 2  # pairs put back; more would be guessing
 _REPAIRED_HEAD = re.compile(f"^（[{_NUMERALS}]+）")
 # What a repaired run may contain: CJK, CJK and full-width punctuation, printable ASCII.
@@ -162,7 +171,9 @@ def _repair_bracket_mojibake(line: str, no: int, repairs: list[str]) -> tuple[st
             continue
         text = readings[0]
         note = f"line {no}: repaired mojibake '{found.group(0)}{context}' -> '{text}{context}'"
-        others = [_REPAIRED_HEAD.match(other).group(0) for other in readings[1:]]  # type: ignore[union-attr]
+        # Readings that put back more pairs are possible too; worth naming when they are numbers a
+        # plan reaches (十 may have been 十二, 十三 or 十六; 二 is hardly ever 二十).
+        others = [head for head in map(_head, readings[1:]) if len(head) == 4 and head[1] == "十"]
         if others:
             note += f" (or {', '.join(others)}: bytes lost with the numeral)"
         repairs.append(note)
@@ -174,6 +185,11 @@ def _repair_bracket_mojibake(line: str, no: int, repairs: list[str]) -> tuple[st
         return line, []
     out.append(line[done:])
     return "".join(out), ends
+
+
+def _head(text: str) -> str:
+    found = _REPAIRED_HEAD.match(text)
+    return found.group(0) if found else ""
 
 
 def _realign(data: bytes, follow: str, rest: str) -> list[str]:
@@ -210,11 +226,14 @@ def _readings(data: bytes) -> list[str]:
     return texts
 
 
-def _parse_numerals(data: bytes, at: int, trail: int, numerals: str, dropped: int, found: list[tuple[int, str]]) -> None:
+def _parse_numerals(
+    data: bytes, at: int, trail: int, numerals: str, dropped: int, found: list[tuple[int, str]]
+) -> None:
     """Read `（numerals）` from `data[at:]`, where the misread pairs are (trail of one character, lead
     of the next): each is either still there or was a private-use code and is gone."""
-    for char in (*_NUMERALS, "）") if len(numerals) < 3 else ("）",):
-        lead, next_trail = char.encode("gb18030")
+    for char, lead, next_trail in _ZONE_CHARS:
+        if (numerals + char not in _NUMBER_PREFIXES) if char != "）" else (numerals not in _NUMBERS):
+            continue
         pair = bytes([trail, lead])
         if data[at : at + 2] == pair:
             step, drops = 2, dropped
@@ -224,7 +243,7 @@ def _parse_numerals(data: bytes, at: int, trail: int, numerals: str, dropped: in
             continue
         if char != "）":
             _parse_numerals(data, at + step, next_trail, numerals + char, drops, found)
-        elif _NUMBER.match(numerals) and data[at + step : at + step + 1] == _CLOSE[1:]:
+        elif data[at + step : at + step + 1] == _CLOSE[1:]:
             try:
                 text = ("（" + numerals + "）").encode("gb18030")[:-1] + data[at + step :]
                 decoded = text.decode("gb18030")
@@ -543,7 +562,8 @@ def _mine_meta(line: str, shadow: str, meta: dict[str, str], ranks: dict[str, in
     blanked = _blank_toolbar(shadow)
     pairs = _meta_pairs(blanked) or _meta_pairs(shadow) or []
     if blanked != shadow:  # blank the same page controls in the original line (same length)
-        line = "".join(c if b != " " or s == " " else " " for c, b, s in zip(line, blanked, shadow, strict=True))
+        kept = zip(line, blanked, shadow, strict=True)
+        line = "".join(char if blank != " " or was == " " else " " for char, blank, was in kept)
         shadow = blanked
     for key, start, end in pairs:
         name, priority, _ = _META_KEYS[key]

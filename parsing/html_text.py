@@ -99,38 +99,38 @@ def _table_rows(table: Tag) -> list[str]:
     lines: list[str] = []
     covered: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
     for row in table.find_all("tr"):
+        tags = row.find_all(["td", "th"], recursive=False)
         cells: list[str] = []
-        column = 0
-        for cell in row.find_all(["td", "th"], recursive=False):
-            column = _fill_covered(cells, covered, column)
-            across = _span(cell.get("colspan"), 100)
-            down = _span(cell.get("rowspan"), 10_000)
-            cells.append(_cell_text(cell))
+        from_above = 0
+        for tag in tags:
+            from_above += _fill_covered(cells, covered)
+            across = _span(tag.get("colspan"), 100)
+            down = _span(tag.get("rowspan"), 10_000)
+            if down > 1:
+                covered.update(dict.fromkeys(range(len(cells), len(cells) + across), down - 1))
+            cells.append(_cell_text(tag))
             cells.extend([""] * (across - 1))
-            for spanned in range(column, column + across):
-                if down > 1:
-                    covered[spanned] = down - 1
-            column += across
-        _fill_covered(cells, covered, column, to_end=True)
-        filled = [cell for cell in cells if cell]
-        if not filled:
+        from_above += _fill_covered(cells, covered, to_end=True)
+        if not any(cells):
             continue
-        if len(row.find_all(["td", "th"], recursive=False)) == 1:
-            lines.append(filled[0])  # a group row spanning the table: its text, no separators
+        if len(tags) == 1 and not from_above:
+            lines.append(cells[0])  # a group row across the table: its text, no separators
         else:
             lines.append(" | ".join(cells))
     return lines
 
 
-def _fill_covered(cells: list[str], covered: dict[int, int], column: int, *, to_end: bool = False) -> int:
-    while covered.get(column, 0) > 0 or (to_end and any(c >= column and n > 0 for c, n in covered.items())):
-        if covered.get(column, 0) > 0:
-            covered[column] -= 1
-            cells.append("")
-        elif to_end:
-            cells.append("")
-        column += 1
-    return column
+def _fill_covered(cells: list[str], covered: dict[int, int], *, to_end: bool = False) -> int:
+    """Write the empty cells of the columns a rowspan covers at this point of the row (with `to_end`,
+    up to the last covered column); how many."""
+    last = max((column for column, rows in covered.items() if rows > 0), default=-1) if to_end else -1
+    added = 0
+    while covered.get(len(cells), 0) > 0 or len(cells) <= last:
+        if covered.get(len(cells), 0) > 0:
+            covered[len(cells)] -= 1
+        cells.append("")
+        added += 1
+    return added
 
 
 def _span(value: object, limit: int) -> int:

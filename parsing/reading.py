@@ -50,12 +50,15 @@ _BOMS: list[tuple[bytes, str]] = [  # UTF-32 first: its little-endian BOM starts
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
 
-# Markup in the first few KB: enough to call a file HTML whatever its name.
+# Markup in the first few KB makes a file HTML whatever its name: a page's skeleton, or several block
+# tags (one stray `<br>` in a text file does not turn its line breaks into insignificant whitespace).
 _SNIFF_CHARS = 4096
 _MARKUP = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|p|div|br|table|span|h[1-6]|ul|ol|li|font|center)[\s>/]",
     re.I,
 )
+_SKELETON = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
+_MIN_MARKUP_TAGS = 3
 _ANY_TAG = re.compile(r"<[a-zA-Z!/]")
 # Declared charsets worth trusting, read with their supersets (pages that say gb2312 use GBK freely).
 # A declared Latin-1 is too often wrong, and it decodes any bytes: detection decides instead.
@@ -97,7 +100,7 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
         if names is None and named_docx:
             raise BadInput("the DOCX file is corrupt (its ZIP structure cannot be read)", source=path)
         if names is None:
-            raise BadInput("the file is binary (a damaged ZIP archive), not a text, HTML or DOCX document", source=path)
+            raise BadInput("the file is binary (a damaged ZIP archive), not a document", source=path)
         if named_docx:
             raise BadInput("the DOCX file is corrupt (it has no word/document.xml)", source=path)
         raise BadInput("the file is binary (a ZIP archive that is not a DOCX document)", source=path)
@@ -107,17 +110,20 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
         if data.startswith(magic) and not (magic in (b"BM", b"MZ") and _decodes_as_text(data)):
             raise BadInput(f"the file is binary ({what}), not a text, HTML or DOCX document", source=path)
     text = None
-    if _MARKUP.search(data[: _SNIFF_CHARS * 2].decode("latin-1")):
+    if _looks_like_html(data[: _SNIFF_CHARS * 2].decode("latin-1")):
         text = _decode_declared(data)  # an HTML page's own <meta charset> settles GBK versus Big5
     if text is None:
         text = decode_text(data, source=str(path))
     if not text.strip(" \t\r\n\f\v\u3000\ufeff\xa0"):
         raise BadInput("the file is empty (it contains only whitespace)", source=path)
-    head = text[:_SNIFF_CHARS]
     suffix_html = path.suffix.lower() in (".htm", ".html", ".xhtml", ".shtml")
-    if _MARKUP.search(head) or (suffix_html and _ANY_TAG.search(text)):
+    if _looks_like_html(text[:_SNIFF_CHARS]) or (suffix_html and _ANY_TAG.search(text)):
         text = html_to_text(text)
     return _non_empty(text, path)
+
+
+def _looks_like_html(head: str) -> bool:
+    return bool(_SKELETON.search(head)) or len(_MARKUP.findall(head)) >= _MIN_MARKUP_TAGS
 
 
 def decode_text(data: bytes, *, source: str = "<input>") -> str:
@@ -175,10 +181,8 @@ def _refuse_damaged_utf8(data: bytes, error: UnicodeDecodeError, source: str) ->
     bad = text.count("\ufffd")
     wide = len(text) - len(text.encode("ascii", errors="ignore")) - bad  # good non-ASCII characters
     if bad <= max(1, wide // _DAMAGED_UTF8_SHARE):
-        raise BadInput(
-            f"the file is UTF-8 with {bad} invalid byte sequence(s), the first at byte {error.start}: it is damaged",
-            source=source,
-        )
+        where = f"the first at byte {error.start}"
+        raise BadInput(f"the file is UTF-8 with {bad} invalid byte sequence(s), {where}: it is damaged", source=source)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:

@@ -88,7 +88,7 @@ def test_crlf_text_is_returned_as_it_is_and_cleaned_later(tmp_path):
 
 
 def test_a_copy_cut_inside_its_last_character_still_reads():
-    data = DOCUMENT.encode("utf-8") + "要".encode("utf-8")[:2]
+    data = DOCUMENT.encode("utf-8") + "要".encode()[:2]
     assert decode_text(data) == DOCUMENT
 
 
@@ -178,6 +178,11 @@ def test_html_is_recognised_by_content_whatever_the_name(tmp_path):
     assert read_document(path) == "一、总体要求\n（一）加强领导&协调"
 
 
+def test_a_stray_tag_in_a_text_file_does_not_make_it_html(tmp_path):
+    text = DOCUMENT.replace("制定本要点。", "制定本要点。<br>")
+    assert read_document(write(tmp_path, "plan.txt", text.encode("utf-8"))) == text
+
+
 def test_an_html_name_on_plain_text_keeps_its_lines(tmp_path):
     path = write(tmp_path, "plan.html", DOCUMENT.encode("utf-8"))
     assert read_document(path) == DOCUMENT
@@ -196,6 +201,15 @@ def test_layout_tables_read_as_blocks():
         "<table><tr><td><p>二、保障措施</p><p>（二）落实责任。</p></td></tr></table>"
     )
     assert html_to_text(page).splitlines() == ["导航", "一、总体要求", "（一）加强领导。", "二、保障措施", "（二）落实责任。"]
+
+
+def test_merged_cells_keep_the_columns_aligned():
+    page = (
+        "<table><tr><td>a</td><td>b</td><td rowspan=3>c</td></tr><tr><td>d</td><td>e</td></tr>"
+        "<tr><td colspan=2 rowspan=2>f</td></tr><tr><td>g</td></tr><tr><td>h</td><td>i</td><td>j</td></tr>"
+        "<tr><td colspan=3>一、重点任务</td></tr></table>"
+    )
+    assert html_to_text(page).splitlines() == ["a | b | c", "d | e |", "f |  |", "|  | g", "h | i | j", "一、重点任务"]
 
 
 def test_cells_never_carry_a_column_separator():

@@ -1,0 +1,70 @@
+"""Shared fixtures: a real ledger on SQLite (a file) and on the PostgreSQL server of this machine.
+
+Every ledger test runs on both. PostgreSQL tests each get a schema of their own, dropped after.
+Where no PostgreSQL server answers they are skipped, unless DUBAN_REQUIRE_POSTGRES=1 (CI sets it),
+in which case they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from models.db import open_ledger
+
+POSTGRES = os.environ.get("DUBAN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "plans"
+
+
+def _postgres_schema() -> Iterator[str]:
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as error:  # the server is not there
+        admin.dispose()
+        if os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL required but not reachable at {POSTGRES}: {error}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES}")
+    schema = f"duban_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    else:
+        yield from _postgres_schema()
+
+
+@pytest.fixture
+def engine(ledger_url: str) -> Iterator[Engine]:
+    engine = open_ledger(ledger_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def cli_env(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the CLI at the test ledger (and at no config file but the defaults)."""
+    from cli import context
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", ledger_url)
+    monkeypatch.setenv("DUBAN_CONFIG", str(ROOT / "config.toml"))
+    context.settings.cache_clear()
+    yield ledger_url
+    context.settings.cache_clear()
