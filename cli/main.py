@@ -13,9 +13,12 @@ from cli import ledger_cmds, units_cmds
 from cli.errors import reported
 from cli.output import emit
 from cli.render import plan_table
+from cli.tables import Format, render
+from models.clock import parse_date
 from models.plan_file import dump_plan
 from models.settings import load_settings
-from parsing.sources import parse_source, plan_sources
+from parsing.sources import parse_source
+from workflows.demo import run_demo
 
 app = typer.Typer(
     help="Duban (督办): work plans in, a tracked ledger of tasks out.",
@@ -56,17 +59,31 @@ def parse(
 @app.command()
 @reported
 def demo(
-    plans_dir: Annotated[Path | None, typer.Option(help="Folder of source documents (default: config plans.dir).")] = None,
+    plans_dir: Annotated[Path | None, typer.Option(help="Folder of plans (default: config plans.dir).")] = None,
+    database: Annotated[Path, typer.Option(help="SQLite file for the demo ledger (recreated).")] = Path("var/demo.sqlite3"),
+    as_of: Annotated[str, typer.Option("--as-of", help="The day to look at the ledger from.")] = "2021-12-01",
 ) -> None:
-    """Parse every source document in the plans folder and print its ledger."""
+    """Parse every plan in plans/, import the reviewed plan files into a fresh SQLite ledger, show it."""
     settings = load_settings()
     folder = plans_dir or settings.resolve(settings.plans.dir)
-    sources = plan_sources(folder)
-    for source in sources:
-        plan = parse_source(source, max_bytes=settings.plans.max_document_bytes)
-        print(f"== {source.name}")
+    day = parse_date(as_of, what="--as-of date")
+    result = run_demo(folder, database, as_of=day, max_bytes=settings.plans.max_document_bytes)
+    for source, plan in result.parsed:
+        print(f"\n== {source.name}")
         print(plan_table(plan))
-    print(f"{len(sources)} documents parsed from {folder}")
+    print(f"== the ledger ({result.database}) as of {day.isoformat()}\n")
+    rows = [[p.key, p.year, p.kind, p.tasks, p.done, p.overdue] for p in result.plans]
+    print(render(["plan", "year", "kind", "tasks", "done", "overdue"], rows, Format.table))
+    print("\noverdue:")
+    rows = [[r.code, r.plan, " > ".join(r.path), r.title[:24], "、".join(r.lead), r.due_date] for r in result.overdue]
+    print(render(["task", "plan", "path", "title", "lead", "due"], rows, Format.table))
+    print("\nunits by open tasks:")
+    rows = [[c.unit, c.total, c.open, c.overdue, c.done] for c in result.units]
+    print(render(["unit", "tasks", "open", "overdue", "done"], rows, Format.table))
+    print(
+        f"\n{len(result.parsed)} documents parsed; ledger written to {result.database}. Try:\n"
+        f"  DUBAN_DATABASE_URL=sqlite:///{result.database.resolve()} .venv/bin/duban tasks --as-of {day.isoformat()}"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

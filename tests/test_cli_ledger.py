@@ -1,0 +1,102 @@
+"""The daily ledger commands as the office types them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+
+PLANS = Path(__file__).resolve().parent.parent / "plans"
+runner = CliRunner()
+
+
+def duban(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def seeded(cli_env):
+    result = duban("import", *map(str, sorted(PLANS.glob("*.plan.toml"))))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_import_reports_counts_and_unresolved_unit_names(seeded):
+    assert "2021-jilin-amr-gongkai-yaodian" in seeded.stdout
+    assert "not in the registry" in seeded.stdout and "科技财务处" in seeded.stdout
+    again = duban("import", *map(str, sorted(PLANS.glob("*.plan.toml"))))
+    assert "  17  " in again.stdout or " 17 " in again.stdout  # 17 unchanged for the 2021 plan
+
+
+def test_tasks_overdue_as_json(seeded):
+    result = duban("tasks", "--overdue", "--as-of", "2021-12-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["task"] for r in rows] == ["T1", "T2", "T29"]
+    assert rows[2]["lead"] == "办公室" and rows[2]["light"] == "red" and rows[2]["due"] == "2021-11-30"
+
+
+def test_tasks_by_unit_as_csv(seeded):
+    result = duban("tasks", "--unit", "宣传中心", "--format", "csv", "--as-of", "2021-06-01")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {r["task"] for r in rows} == {"T17", "T24", "T25"}
+    assert all("宣传中心" in r["support"] for r in rows)
+
+
+def test_update_show_and_the_journal(seeded):
+    result = duban("update", "T29", "--status", "in_progress", "--progress", "60", "--note", "已汇总", "--evidence", "OA-2021-118", "--as", "办公室")
+    assert result.exit_code == 0, result.output
+    assert "T29: in_progress, 60% (version 2)" in result.stdout
+    shown = duban("show", "t29", "--as-of", "2021-12-01")
+    assert "最新进展: 已汇总" in shown.stdout and "OA-2021-118" in shown.stdout and "灯: red" in shown.stdout
+
+
+def test_stale_version_is_refused_with_a_clear_message(seeded):
+    assert duban("update", "T3", "--progress", "20", "--version", "1").exit_code == 0
+    result = duban("update", "T3", "--progress", "30", "--version", "1")
+    assert result.exit_code == 4
+    assert result.stderr.strip() == "error: task T3 was changed by someone else since version 1: reload it and try again"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["update", "T999", "--progress", "5"], "no task 'T999'"),
+        (["update", "T1", "--status", "finished"], "unknown status 'finished'"),
+        (["defer", "T1", "--to", "2021-13-01", "--reason", "x"], "bad --to date '2021-13-01'"),
+        (["tasks", "--as-of", "yesterday"], "bad --as-of date"),
+        (["tasks", "--plan", "nope"], "no plan 'nope'"),
+        (["import", "/nonexistent/plan.plan.toml"], "plan.plan.toml"),
+    ],
+)
+def test_bad_input_is_one_line_and_changes_nothing(seeded, args, message):
+    before = duban("tasks", "--format", "json", "--as-of", "2021-06-01").stdout
+    result = duban(*args)
+    assert result.exit_code != 0
+    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+    assert duban("tasks", "--format", "json", "--as-of", "2021-06-01").stdout == before
+
+
+def test_defer_assign_and_units(seeded):
+    assert duban("defer", "T29", "--to", "2021-12-20", "--reason", "等待省局通知").exit_code == 0
+    assert "T29" not in duban("tasks", "--overdue", "--as-of", "2021-12-01").stdout
+    assert duban("assign", "T29", "--support", "法规处").exit_code == 0
+    assert "法规处" in duban("show", "T29").stdout
+    assert duban("assign", "T29", "--lead", "x", "--support", "y").exit_code != 0
+    unresolved = duban("units", "--unresolved", "--format", "json")
+    assert "法规处" in {row["unit"] for row in json.loads(unresolved.stdout)}
+    assert duban("units", "merge", "标准化管理处", "标准化处").exit_code == 0
+    names = {row["unit"] for row in json.loads(duban("units", "--format", "json").stdout)}
+    assert "标准化管理处" not in names and "标准化处" in names
+
+
+def test_plans_lists_counts(seeded):
+    rows = json.loads(duban("plans", "--format", "json", "--as-of", "2021-12-01").stdout)
+    jilin = next(r for r in rows if r["plan"] == "2021-jilin-amr-gongkai-yaodian")
+    assert (jilin["tasks"], jilin["done"], jilin["overdue"]) == (17, 0, 1)
