@@ -55,13 +55,23 @@ def cn_to_int(numeral: str) -> int | None:
 
 
 def int_to_cn(value: int) -> str:
-    """1 -> 一, 11 -> 十一, 23 -> 二十三 (the form documents use for point numbers up to 99)."""
+    """1 -> 一, 11 -> 十一, 23 -> 二十三, 110 -> 一百一十, 105 -> 一百零五 (as documents number points)."""
     digits = "〇一二三四五六七八九"
     if value < 10:
         return digits[value]
-    tens, ones = divmod(value, 10)
-    head = "" if tens == 1 else digits[tens]
-    return f"{head}十{digits[ones] if ones else ''}"
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return f"{'' if tens == 1 else digits[tens]}十{digits[ones] if ones else ''}"
+    if value < 1000:
+        hundreds, rest = divmod(value, 100)
+        if rest == 0:
+            tail = ""
+        elif rest < 10:
+            tail = f"零{digits[rest]}"
+        else:
+            tail = f"一{int_to_cn(rest)}" if rest < 20 else int_to_cn(rest)
+        return f"{digits[hundreds]}百{tail}"
+    return str(value)  # no plan numbers a thousand points in words
 
 
 def label(scheme: Scheme, value: int) -> str:

@@ -64,8 +64,9 @@ def test_look_alikes_are_not_markers(line):
 
 
 def test_chinese_numerals_round_trip():
-    for value in range(1, 100):
+    for value in range(1, 1000):
         assert cn_to_int(int_to_cn(value)) == value
+    assert (int_to_cn(110), int_to_cn(105), int_to_cn(200)) == ("一百一十", "一百零五", "二百")
     assert cn_to_int("一百零二") == 102
     assert cn_to_int("十x") is None
     assert cn_to_int("") is None
