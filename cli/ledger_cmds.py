@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli import context
+from cli import context, excel_cmds
 from cli.errors import reported
 from cli.output import emit
 from cli.tables import Format, render
@@ -29,13 +29,23 @@ def register(app: typer.Typer) -> None:
 
 
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Documents or reviewed plan files (*.plan.toml).")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="Documents or reviewed plan files (*.plan.toml).")] = None,
     actor: Actor = "office",
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit.")] = None,
 ) -> None:
     """Import plans into the ledger: new tasks are added, edited ones updated in place (progress and
-    journal kept), tasks gone from the plan are marked withdrawn. All files in one transaction."""
+    journal kept), tasks gone from the plan are marked withdrawn. All files in one transaction.
+
+    With --xlsx: apply the status, progress, notes and evidence a unit filled in (all or nothing; rows the office changed since the export are listed as conflicts, not applied)."""
+    if xlsx is not None or not paths:
+        if paths or xlsx is None:
+            raise typer.BadParameter("give plan files to import, or --xlsx FILE (not both)")
+        excel_cmds.import_xlsx(xlsx, actor=actor)
+        return
     settings = context.settings()
-    reports = import_paths(context.ledger(), paths, actor=actor, max_bytes=settings.plans.max_document_bytes)
+    reports = import_paths(
+        context.ledger(), paths, actor=actor, max_bytes=settings.plans.max_document_bytes, units=settings.units
+    )
     rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
     print(render(["plan", "created", "updated", "unchanged", "withdrawn", "restored"], rows, Format.table))
     new_units = sorted({name for r in reports for name in r.new_units})

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli import ledger_cmds, units_cmds
+from cli import excel_cmds, ledger_cmds, units_cmds
 from cli.errors import reported
 from cli.output import emit
 from cli.render import plan_table
@@ -29,6 +29,7 @@ app = typer.Typer(
 
 
 ledger_cmds.register(app)
+excel_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
 
 

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import BadInput
+from models.units import UnitSpec
 
 
 class _Strict(BaseModel):
@@ -62,6 +63,7 @@ class Settings(_Strict):
     escalation: list[EscalationLevel] = Field(default_factory=list)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    units: list[UnitSpec] = Field(default_factory=list)  # more usually kept in plans/units.toml
     base_dir: Path = Path(".")  # folder of config.toml: relative paths are taken from here
 
     def resolve(self, relative: str) -> Path:

@@ -187,7 +187,19 @@ def test_deferral_moves_the_date_and_keeps_the_reason(engine):
     assert reasons == {"等待省厅统一部署"}
 
 
-def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine):
+def test_the_registry_beside_the_plans_is_loaded_first(engine):
+    import_files(engine, JILIN)  # plans/units.toml names 标准化管理处 an alias of 标准化处
+    with read_session(engine) as session:
+        names = [u.name for u in registry.unresolved(session)]
+        assert "标准化管理处" not in names and "办公室" not in names and "价监竞争处" in names
+        tenth = get_task(session, "T10")
+        lead = session.exec(select(Assignment).where(Assignment.task_id == tenth.id)).one()
+        assert session.get(Unit, lead.unit_id).name == "标准化处"
+
+
+def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine, tmp_path):
+    jilin = tmp_path / JILIN.name  # away from plans/units.toml: this test brings its own registry
+    shutil.copy(JILIN, jilin)
     with write_session(engine) as session:
         registry.load_registry(
             session,
@@ -196,7 +208,7 @@ def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine)
                 registry.UnitSpec(name="标准化处", aliases=["标准化管理处"]),
             ],
         )
-    import_files(engine, JILIN)
+    import_files(engine, jilin)
     with read_session(engine) as session:
         assert registry.find(session, "辦 公 室").name == "办公室"  # Traditional, stray space
         names = [u.name for u in registry.unresolved(session)]
@@ -213,7 +225,7 @@ def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine)
         assert {r.code for r in rows} == {"T1", "T3", "T8"}
         assert all("政策法规处" in r.support for r in rows)
         # Re-importing the plan resolves 法规处 through the new alias: nothing changes.
-    assert not import_files(engine, JILIN)[0].changed
+    assert not import_files(engine, jilin)[0].changed
 
 
 def test_merging_into_a_registered_name_twice_is_refused(engine):

@@ -15,9 +15,11 @@ from models.errors import BadInput
 from models.ledger import ImportReport, import_plan
 from models.plan import ParsedPlan
 from models.plan_file import read_plan_file
+from models.units import UnitSpec, load_registry, read_registry
 from parsing.sources import SOURCE_SUFFIXES, parse_source
 
 PLAN_SUFFIX = ".plan.toml"
+REGISTRY_NAME = "units.toml"  # the unit registry kept beside the plans
 
 
 def plan_key(path: Path) -> str:
@@ -35,7 +37,20 @@ def load(path: Path, *, max_bytes: int) -> ParsedPlan:
     raise BadInput(f"not a plan file or a document ({', '.join((PLAN_SUFFIX, *SOURCE_SUFFIXES))})", source=path)
 
 
-def import_paths(engine: Engine, paths: list[Path], *, actor: str, max_bytes: int) -> list[ImportReport]:
+def registry_beside(paths: list[Path]) -> list[UnitSpec]:
+    """Units from every units.toml in the folders of the imported files (plans/units.toml)."""
+    specs: list[UnitSpec] = []
+    for folder in sorted({path.resolve().parent for path in paths}):
+        if (folder / REGISTRY_NAME).is_file():
+            specs += read_registry(folder / REGISTRY_NAME)
+    return specs
+
+
+def import_paths(
+    engine: Engine, paths: list[Path], *, actor: str, max_bytes: int, units: list[UnitSpec] | None = None
+) -> list[ImportReport]:
+    """Import documents or plan files; the registry (config units plus units.toml beside the files)
+    is loaded first, in the same transaction, so names resolve before tasks are assigned."""
     keys: dict[str, Path] = {}
     plans = []
     for path in paths:
@@ -44,5 +59,8 @@ def import_paths(engine: Engine, paths: list[Path], *, actor: str, max_bytes: in
             raise BadInput(f"the same plan as {keys[key]} (a document and its plan file?): import one", source=path)
         keys[key] = path
         plans.append((key, load(path, max_bytes=max_bytes)))
+    specs = [*(units or []), *registry_beside(paths)]
     with write_session(engine) as session:
+        if specs:
+            load_registry(session, specs)
         return [import_plan(session, plan, key=key, actor=actor) for key, plan in plans]

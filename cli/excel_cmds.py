@@ -1,0 +1,78 @@
+"""The 台账 round trip through Excel (`export --xlsx`, `import --xlsx`) and `backup`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import context
+from cli.errors import reported
+from cli.tables import Format, render
+from models.backup import backup as backup_ledger
+from models.db import read_session
+from models.excel import SheetImport, export_workbook, import_workbook
+
+
+def register(app: typer.Typer) -> None:
+    for command in (export, backup):
+        app.command(name=command.__name__)(reported(command))
+
+
+def export(
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="The workbook to write (.xlsx); replaced if it exists.")],
+    plan: Annotated[str | None, typer.Option(help="Only this plan (its key, see `duban plans`).")] = None,
+    unit: Annotated[str | None, typer.Option(help="Only tasks this unit leads or supports.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status: not_started, in_progress, done, deferred, cancelled (or 未开始…).")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")] = None,
+) -> None:
+    """Export the ledger as an Excel 台账 for the units to fill in (status, progress, note, evidence).
+
+    Send it out, then read it back with `duban import --xlsx FILE --as UNIT`.
+    """
+    settings = context.settings()
+    day = context.as_of(as_of)
+    with read_session(context.ledger()) as session:
+        count = export_workbook(
+            session, xlsx, as_of=day, due_soon_days=settings.ledger.due_soon_days,
+            plan=plan, unit=unit, status=status, overdue=overdue,
+        )
+    print(f"wrote {count} tasks to {xlsx}")
+
+
+def import_xlsx(xlsx: Path, *, actor: str) -> None:
+    """`duban import --xlsx FILE`: apply a filled-in 台账 and print what happened."""
+    print_report(import_workbook(context.ledger(), xlsx, actor=actor))
+
+
+def print_report(report: SheetImport) -> None:
+    counts = [[len(report.applied), report.unchanged, len(report.conflicts)]]
+    print(render(["applied", "unchanged", "conflicts"], counts, Format.table))
+    if report.applied:
+        print("\napplied: " + ", ".join(a.code for a in report.applied))
+    if not report.conflicts:
+        return
+    print(
+        f"\n{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''}, NOT applied: the office changed these tasks after the sheet was "
+        "exported. Check them and re-enter the sheet's values where they still hold:"
+    )
+    for c in report.conflicts:
+        print(f"\n{c.code} (sheet row {c.row}; sheet version {c.sheet_version}, ledger version {c.ledger_version})")
+        print(f"  sheet:  {c.sheet.describe()}")
+        print(f"  ledger: {c.ledger.describe()}")
+
+
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """A consistent copy of the ledger, safe while the scheduler writes.
+
+    SQLite: a standalone database file made with SQLite's online backup API. PostgreSQL: a portable JSON-lines dump of every table, one line per row (no pg_dump needed; data only: the schema comes from the migrations).
+    """
+    report = backup_ledger(context.ledger(), file, force=force)
+    total = sum(report.rows.values())
+    print(f"wrote {report.kind} backup to {file}: {total} rows in {len(report.rows)} tables, {report.size} bytes")
+

@@ -1,0 +1,637 @@
+"""The 台账 as an Excel workbook: exported for the units to fill in, read back into the ledger.
+
+The office exports a sheet, units fill in four columns (状态, 进度, 进展情况, 佐证材料) and send it
+back. Reading it back is all or nothing: every row is checked before anything is written, and the
+changes go through models.ledger.update_task in the caller's one write transaction, each row under
+the version it was exported at. A row whose task the office changed since then is a conflict: it is
+reported with the sheet's values and left for the office to re-enter, never applied over the newer
+state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from models.db import write_session
+from models.errors import BadInput
+from models.files import atomic_path
+from models.ledger import update_task
+from models.lights import Light
+from models.queries import TaskRow, list_tasks
+from models.tables import Journal, Plan, Task, TaskStatus
+
+SHEET = "台账"
+HELP_SHEET = "说明"
+# The unit columns as exported, in a sheet Excel and WPS keep but do not show: it tells a row the
+# unit changed from one it left alone, so a task the office changed meanwhile is a conflict only
+# where the unit wrote something too (and the office is never asked to re-enter stale values).
+ORIGINALS_SHEET = "原值"
+ORIGINALS_HEADERS = ("任务编号", "版本", "状态", "进度", "进展情况", "佐证材料")
+
+STATUS_LABELS: dict[str, str] = {
+    TaskStatus.NOT_STARTED.value: "未开始",
+    TaskStatus.IN_PROGRESS.value: "推进中",
+    TaskStatus.DONE.value: "已完成",
+    TaskStatus.DEFERRED.value: "已延期",
+    TaskStatus.CANCELLED.value: "已取消",
+}
+LIGHT_LABELS: dict[Light, tuple[str, str]] = {  # label, fill colour
+    Light.RED: ("红", "F8CBAD"),
+    Light.YELLOW: ("黄", "FFE699"),
+    Light.GREEN: ("绿", "C6EFCE"),
+    Light.GREY: ("灰", "D9D9D9"),
+    Light.DONE: ("办结", "FFFFFF"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    unit_fills: bool = False  # one of the columns the units fill in
+    wrap: bool = False
+
+
+COLUMNS = (
+    Column("任务编号", 10),
+    Column("版本", 6),
+    Column("计划", 24, wrap=True),
+    Column("序号路径", 14, wrap=True),
+    Column("任务", 48, wrap=True),
+    Column("牵头单位", 16, wrap=True),
+    Column("配合单位", 20, wrap=True),
+    Column("完成时限", 16, wrap=True),
+    Column("到期日", 12),
+    Column("状态", 10, unit_fills=True),
+    Column("进度(%)", 9, unit_fills=True),
+    Column("进展情况", 40, unit_fills=True, wrap=True),
+    Column("佐证材料", 28, unit_fills=True, wrap=True),
+    Column("灯", 6),
+)
+HEADERS = [c.header for c in COLUMNS]
+# The columns import needs; the office's columns may be missing or edited, they are never read.
+REQUIRED = ("任务编号", "版本", "状态", "进度(%)", "进展情况", "佐证材料")
+
+UNIT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: "write here"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+VERSION_FONT = Font(color="A6A6A6", size=9)
+THIN = Side(style="thin", color="BFBFBF")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportRow:
+    task: TaskRow
+    plan_title: str
+    note: str
+    evidence: str
+
+
+def export_rows(
+    session: Session,
+    *,
+    as_of: dt.date,
+    due_soon_days: int,
+    plan: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> list[ExportRow]:
+    """The tasks to export (the same filters as `duban tasks`), in document order per plan."""
+    tasks = list_tasks(
+        session, as_of=as_of, due_soon_days=due_soon_days, plan=plan, unit=unit,
+        status=status_value(status) if status else None, overdue=overdue,
+    )
+    extra = _task_extras(session, [t.code for t in tasks])
+    rows = [ExportRow(t, extra[t.code][1], extra[t.code][2], extra[t.code][3]) for t in tasks]
+    # A 台账 is read in the plan's own order, not by due date.
+    rows.sort(key=lambda r: (r.task.plan, extra[r.task.code][0]))
+    return rows
+
+
+def _task_extras(session: Session, codes: list[str]) -> dict[str, tuple[int, str, str, str]]:
+    """Per task code: position, plan title, latest note and latest evidence."""
+    found: dict[str, tuple[int, str, str, str]] = {}
+    for start in range(0, len(codes), 500):  # IN lists within every database's limits
+        query = (
+            select(Task.id, Task.code, Task.position, Plan.title, Plan.key, Task.progress_note)
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(col(Task.code).in_(codes[start : start + 500]))
+        )
+        batch = session.exec(query).all()
+        evidence = latest_evidence(session, [task_id for task_id, *_ in batch])
+        for task_id, code, position, title, key, note in batch:
+            found[code] = (position, title or key, note, evidence.get(task_id, ""))
+    return found
+
+
+def latest_evidence(session: Session, task_ids: list[int]) -> dict[int, str]:
+    """The evidence of each task's latest journal row that has some: the ledger keeps no other."""
+    if not task_ids:
+        return {}
+    latest = (
+        select(func.max(Journal.id))
+        .where(col(Journal.task_id).in_(task_ids), Journal.evidence != "")
+        .group_by(Journal.task_id)
+    )
+    query = select(Journal.task_id, Journal.evidence).where(col(Journal.id).in_(latest))
+    return {task_id: evidence for task_id, evidence in session.exec(query) if task_id is not None}
+
+
+def build_workbook(rows: list[ExportRow], *, as_of: dt.date, due_soon_days: int, filters: str = "") -> Workbook:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = SHEET
+    _write_ledger_sheet(sheet, rows)
+    _write_help_sheet(workbook.create_sheet(HELP_SHEET), count=len(rows), as_of=as_of, due_soon_days=due_soon_days, filters=filters)
+    _write_originals(workbook.create_sheet(ORIGINALS_SHEET), rows)
+    return workbook
+
+
+def _write_originals(sheet: Worksheet, rows: list[ExportRow]) -> None:
+    sheet.sheet_state = "veryHidden"
+    sheet.append(ORIGINALS_HEADERS)
+    for row in rows:
+        values = [row.task.code, row.task.version, row.task.status, row.task.progress, _safe(row.note), _safe(row.evidence)]
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
+def _write_ledger_sheet(sheet: Worksheet, rows: list[ExportRow]) -> None:
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font = Font(bold=True)
+        cell.fill = UNIT_FILL if column.unit_fills else HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    for number, row in enumerate(rows, start=2):
+        for index, value in enumerate(_values(row), start=1):
+            column = COLUMNS[index - 1]
+            cell = sheet.cell(row=number, column=index, value=_safe(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+            cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
+            cell.border = BORDER
+            if column.unit_fills:
+                cell.fill = UNIT_FILL
+        sheet.cell(row=number, column=HEADERS.index("版本") + 1).font = VERSION_FONT
+        sheet.cell(row=number, column=HEADERS.index("到期日") + 1).number_format = "yyyy-mm-dd"
+        light_label, colour = LIGHT_LABELS[row.task.light]
+        light_cell = sheet.cell(row=number, column=HEADERS.index("灯") + 1)
+        light_cell.value = light_label
+        light_cell.fill = PatternFill("solid", fgColor=colour)
+        light_cell.alignment = Alignment(horizontal="center", vertical="top")
+    sheet.cell(row=1, column=HEADERS.index("版本") + 1).font = Font(bold=True, color="808080")
+    last = max(len(rows) + 1, 2)
+    _validations(sheet, last)
+    sheet.freeze_panes = "B2"  # the header row and the task code stay in view
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+
+
+def _values(row: ExportRow) -> list[Any]:
+    task = row.task
+    return [
+        task.code,
+        task.version,
+        row.plan_title,
+        " > ".join(task.path),
+        task.title,
+        "、".join(task.lead),
+        "、".join(task.support),
+        task.deadline_text,
+        task.due_date,
+        STATUS_LABELS.get(task.status, task.status),
+        task.progress,
+        row.note,
+        row.evidence,
+        "",  # the light, styled separately
+    ]
+
+
+def _safe(value: Any) -> Any:
+    # Control characters (left over from mojibake in source documents) are not allowed in xlsx.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _validations(sheet: Worksheet, last: int) -> None:
+    status_column = get_column_letter(HEADERS.index("状态") + 1)
+    status = DataValidation(
+        type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True,
+        showErrorMessage=True, errorTitle="状态", error="请从下拉列表中选择：" + "、".join(STATUS_LABELS.values()),
+    )
+    status.add(f"{status_column}2:{status_column}{last}")
+    progress_column = get_column_letter(HEADERS.index("进度(%)") + 1)
+    progress = DataValidation(
+        type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
+        showErrorMessage=True, errorTitle="进度(%)", error="请填写0到100之间的整数。",
+    )
+    progress.add(f"{progress_column}2:{progress_column}{last}")
+    sheet.add_data_validation(status)
+    sheet.add_data_validation(progress)
+
+
+def _write_help_sheet(sheet: Worksheet, *, count: int, as_of: dt.date, due_soon_days: int, filters: str) -> None:
+    statuses = "、".join(STATUS_LABELS.values())
+    lines = [
+        ("台账填报说明", ""),
+        ("", ""),
+        ("截至日期", f"{as_of.isoformat()}（据此判断是否逾期）"),
+        ("任务数", str(count)),
+        ("筛选条件", filters or "全部任务"),
+        ("", ""),
+        ("填写哪些列", "只填写黄色底色的四列：状态、进度(%)、进展情况、佐证材料。其余各列由政务公开办维护，请勿修改（修改了也不会被导入）。"),
+        ("状态", f"从下拉列表中选择：{statuses}。选“已完成”而进度未改时，进度按100%记。"),
+        ("进度(%)", "填写0到100之间的整数，例如 60，不要带百分号。"),
+        ("进展情况", "写明本期做了哪些工作、取得了什么结果；未完成的写明原因和下一步安排。留空表示没有新进展，原有内容不会被清除。"),
+        ("佐证材料", "填写文件名称、文号或网页链接，多项用顿号分隔。留空表示没有新材料。"),
+        ("版本", "灰色的“版本”列供系统核对使用，请勿修改或删除。若在您填报期间政务公开办修改了某项任务，该行导入时将列为“冲突”，不予导入，您填写的内容会原样列出，由政务公开办核对后重新录入。"),
+        ("灯", f"红：已逾期；黄：{due_soon_days}天内到期；绿：未到期；灰：长期、定期或无具体日期；办结：已完成或已取消。"),
+        ("注意事项", "请勿增删列、修改表头或任务编号；可以排序、筛选，也可以删除与本单位无关的行。"),
+        ("", "任一单元格填写有误（如状态不在列表中、进度超出0到100），整张表都不会导入，政务公开办会告知具体行号，改正后重新报送即可。"),
+        ("报送", "填好后保存为 .xlsx 格式（不要另存为 .xls 或其他格式），交回政务公开办。"),
+    ]
+    for number, (label, text) in enumerate(lines, start=1):
+        sheet.cell(row=number, column=1, value=label).font = Font(bold=True)
+        cell = sheet.cell(row=number, column=2, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 90
+
+
+def export_workbook(
+    session: Session,
+    target: Path,
+    *,
+    as_of: dt.date,
+    due_soon_days: int,
+    plan: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> int:
+    """Write the 台账 workbook to `target` (whole or not at all); returns the number of tasks."""
+    if Path(target).suffix.lower() != ".xlsx":
+        # Excel refuses, or warns about, an .xlsx workbook under another name.
+        raise BadInput("the workbook is written in .xlsx format: name the file *.xlsx", source=target)
+    rows = export_rows(session, as_of=as_of, due_soon_days=due_soon_days, plan=plan, unit=unit, status=status, overdue=overdue)
+    filters = "；".join(
+        text
+        for text in (
+            f"计划 {plan}" if plan else "",
+            f"单位 {unit}" if unit else "",
+            f"状态 {STATUS_LABELS[status_value(status)]}" if status else "",
+            f"截至 {as_of.isoformat()} 已逾期" if overdue else "",
+        )
+        if text
+    )
+    workbook = build_workbook(rows, as_of=as_of, due_soon_days=due_soon_days, filters=filters)
+    with atomic_path(target) as temporary:
+        workbook.save(temporary)
+    return len(rows)
+
+
+def status_value(text: str) -> str:
+    """A status given as its Chinese label (as in the sheet) or as its value (as in the CLI)."""
+    cleaned = text.strip()
+    for value, label in STATUS_LABELS.items():
+        if cleaned in (value, label):
+            return value
+    raise BadInput(f"unknown status {text!r}: one of {'、'.join(STATUS_LABELS.values())} (or {', '.join(STATUS_LABELS)})")
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Values:
+    """What the units fill in; None where a cell is blank (blank means "no change")."""
+
+    status: str | None = None
+    progress: int | None = None
+    note: str | None = None
+    evidence: str | None = None
+
+    def describe(self) -> str:
+        status = STATUS_LABELS.get(self.status, self.status) if self.status else "-"
+        progress = "-" if self.progress is None else f"{self.progress}%"
+        return f"状态 {status} | 进度 {progress} | 进展情况 {self.note or '-'} | 佐证材料 {self.evidence or '-'}"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    row: int  # the row number Excel shows
+    code: str
+    version: int
+    values: Values
+    original: Values | None = None  # as exported, when the workbook still carries it
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    row: int | None
+    column: str | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = [f"row {self.row}"] if self.row is not None else []
+        if self.column:
+            where.append(self.column)
+        return f"{', '.join(where)}: {self.problem}" if where else self.problem
+
+
+class BadSheet(BadInput):
+    """One or more bad cells: names the file and every row and column at fault; nothing applied."""
+
+    SHOWN = 20
+
+    def __init__(self, problems: list[CellProblem], *, source: Path) -> None:
+        self.problems = problems
+        shown = [str(p) for p in problems[: self.SHOWN]]
+        if len(problems) > self.SHOWN:
+            shown.append(f"… and {len(problems) - self.SHOWN} more")
+        if len(problems) == 1:
+            text = f"sheet {SHEET}: {shown[0]}; nothing was imported"
+        else:
+            text = f"sheet {SHEET}: {len(problems)} bad cells, nothing was imported:\n  " + "\n  ".join(shown)
+        super().__init__(text, source=source)
+
+
+@dataclass(frozen=True)
+class Applied:
+    code: str
+    row: int
+    changes: dict[str, tuple[str, str]]  # field -> (ledger before, sheet)
+
+
+@dataclass(frozen=True)
+class SheetConflict:
+    code: str
+    row: int
+    sheet_version: int
+    ledger_version: int
+    sheet: Values
+    ledger: Values
+
+
+@dataclass
+class SheetImport:
+    source: Path
+    applied: list[Applied] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list[SheetConflict] = field(default_factory=list)
+
+
+def read_workbook(path: Path) -> list[SheetRow]:
+    """The rows of a 台账 workbook, every cell checked; raises BadSheet listing every bad cell."""
+    workbook = _open(path)
+    try:
+        if SHEET not in workbook.sheetnames:
+            raise BadInput(f"no sheet named {SHEET}: is this a workbook from `duban export --xlsx`?", source=path)
+        sheet = workbook[SHEET]
+        grid = sheet.iter_rows(values_only=True)
+        header_row, columns = _find_header(grid, path)
+        rows: list[SheetRow] = []
+        problems: list[CellProblem] = []
+        seen: dict[str, int] = {}
+        for number, cells in enumerate(grid, start=header_row + 1):
+            cell = {name: cells[index] if index < len(cells) else None for name, index in columns.items()}
+            if all(_blank(value) for value in cell.values()):
+                continue  # an empty row, or a row the unit blanked out
+            parsed = _read_row(number, cell, problems)
+            if parsed is None:
+                continue
+            if parsed.code in seen:
+                problems.append(CellProblem(number, "任务编号", f"{parsed.code} appears again (first in row {seen[parsed.code]})"))
+                continue
+            seen[parsed.code] = number
+            rows.append(parsed)
+        originals = _read_originals(workbook)
+    finally:
+        workbook.close()
+    if problems:
+        raise BadSheet(problems, source=path)
+    return [_with_original(row, originals.get((row.code, row.version))) for row in rows]
+
+
+def _read_originals(workbook: Workbook) -> dict[tuple[str, int], Values]:
+    """The hidden sheet of exported values; anything odd in it just means "not known"."""
+    if ORIGINALS_SHEET not in workbook.sheetnames:
+        return {}
+    found: dict[tuple[str, int], Values] = {}
+    for cells in workbook[ORIGINALS_SHEET].iter_rows(min_row=2, values_only=True):
+        if len(cells) < len(ORIGINALS_HEADERS):
+            continue
+        code, version, status, progress, note, evidence = cells[: len(ORIGINALS_HEADERS)]
+        version, progress = _integer(version), _integer(progress)
+        if not isinstance(code, str) or version is None or status not in STATUS_LABELS:
+            continue
+        found[(code, version)] = Values(status, progress, _text(note), _text(evidence))  # type: ignore[arg-type]
+    return found
+
+
+def _with_original(row: SheetRow, original: Values | None) -> SheetRow:
+    return SheetRow(row.row, row.code, row.version, row.values, original) if original else row
+
+
+def _open(path: Path) -> Workbook:
+    try:
+        with open(path, "rb") as stream, warnings.catch_warnings():
+            # Excel and WPS add extensions openpyxl does not read (and says so): not the user's concern.
+            warnings.simplefilter("ignore", UserWarning)
+            # Opened by handle, so a workbook is read for what it is, whatever its file name says.
+            return load_workbook(stream, data_only=True)
+    except FileNotFoundError:
+        raise BadInput("no such file", source=path) from None
+    except IsADirectoryError:
+        raise BadInput("is a directory, not a workbook", source=path) from None
+    except Exception as error:  # zipfile, XML and openpyxl errors: all mean "not a readable .xlsx"
+        raise BadInput(
+            f"not a readable .xlsx workbook ({error.__class__.__name__}); save it from Excel or WPS as .xlsx and try again",
+            source=path,
+        ) from None
+
+
+def _header_name(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")").replace("％", "%")
+
+
+def _find_header(grid: Iterable[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:
+    # The header is row 1 as exported; a title row or two added above it is tolerated.
+    for number, cells in enumerate(grid, start=1):
+        names = [_header_name(value) for value in cells]
+        if "任务编号" in names:
+            columns = {name: names.index(name) for name in REQUIRED if name in names}
+            missing = [name for name in REQUIRED if name not in columns]
+            if missing:
+                raise BadSheet([CellProblem(number, None, f"missing column {'、'.join(missing)}: do not delete or rename the header")], source=path)
+            return number, columns
+        if number >= 5:
+            break
+    raise BadSheet([CellProblem(None, None, "no header row with 任务编号 in the first 5 rows")], source=path)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_row(number: int, cell: dict[str, Any], problems: list[CellProblem]) -> SheetRow | None:
+    before = len(problems)
+    code = _code(cell["任务编号"])
+    if code is None:
+        problems.append(CellProblem(number, "任务编号", "empty, but the row has other values: every row needs its task code"))
+    version = _integer(cell["版本"])
+    if version is None or version < 1:
+        problems.append(CellProblem(number, "版本", f"{_show(cell['版本'])} is not a version number: copy rows from the exported sheet, do not edit this column"))
+    status = None
+    if not _blank(cell["状态"]):
+        try:
+            status = status_value(str(cell["状态"]))
+        except BadInput:
+            problems.append(CellProblem(number, "状态", f"{_show(cell['状态'])} is not a status: use {'、'.join(STATUS_LABELS.values())}"))
+    progress = None
+    if not _blank(cell["进度(%)"]):
+        progress = _percent(cell["进度(%)"])
+        if progress is None or not 0 <= progress <= 100:
+            problems.append(CellProblem(number, "进度(%)", f"{_show(cell['进度(%)'])} is not a whole number from 0 to 100 (write 60 for 60%)"))
+    if len(problems) > before or code is None or version is None:
+        return None
+    values = Values(status=status, progress=progress, note=_text(cell["进展情况"]), evidence=_text(cell["佐证材料"]))
+    return SheetRow(row=number, code=code, version=version, values=values)
+
+
+def _code(value: Any) -> str | None:
+    if _blank(value):
+        return None
+    text = str(value).strip().upper()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    return text if text.startswith("T") else f"T{text}"
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+        return int(value)
+    return None
+
+
+def _percent(value: Any) -> int | None:
+    if isinstance(value, str):
+        text = value.strip().removesuffix("%").removesuffix("％").strip()
+        match = re.fullmatch(r"(-?\d+)(?:\.0+)?", text)
+        return int(match.group(1)) if match else None
+    return _integer(value)
+
+
+def _text(value: Any) -> str | None:
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()  # Excel on Windows may store CRLF in a cell
+
+
+def _show(value: Any) -> str:
+    return "empty" if _blank(value) else repr(value)
+
+
+def apply_rows(session: Session, rows: list[SheetRow], *, actor: str, source: Path) -> SheetImport:
+    """Check every row against the ledger, then apply the changed ones; call in one write_session.
+
+    Unknown task codes fail the whole sheet (nothing applied). A row the unit changed whose task
+    the office changed since the export (its version is stale) is a conflict: listed, not applied.
+    """
+    report = SheetImport(source=source)
+    tasks = _lock_tasks(session, [r.code for r in rows])
+    missing = [CellProblem(r.row, "任务编号", f"no task {r.code} in the ledger") for r in rows if r.code not in tasks]
+    if missing:
+        raise BadSheet(missing, source=source)
+    evidence = latest_evidence(session, [t.id for t in tasks.values() if t.id is not None])
+    planned: list[tuple[SheetRow, dict[str, Any], dict[str, tuple[str, str]]]] = []
+    for row in rows:
+        task = tasks[row.code]
+        ledger = Values(task.status, task.progress, task.progress_note.strip() or None, evidence.get(task.id or 0, "").strip() or None)
+        changes, shown = _differences(row.values, ledger)
+        if not changes:
+            report.unchanged += 1
+        elif row.version != task.version:
+            if row.original is not None and not _differences(row.values, row.original)[0]:
+                report.unchanged += 1  # the office changed it, the unit did not: nothing to apply
+            else:
+                report.conflicts.append(SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger))
+        else:
+            planned.append((row, changes, shown))
+    for row, changes, shown in planned:  # every row checked: now write
+        update_task(session, row.code, actor=actor, expected_version=row.version, **changes)
+        report.applied.append(Applied(row.code, row.row, shown))
+    return report
+
+
+def _lock_tasks(session: Session, codes: list[str]) -> dict[str, Task]:
+    # FOR UPDATE (PostgreSQL; SQLite already holds the write lock): nobody changes a task between
+    # the version check here and the update, so a checked row never turns into a mid-way conflict.
+    found: dict[str, Task] = {}
+    for start in range(0, len(codes), 500):
+        query = select(Task).where(col(Task.code).in_(codes[start : start + 500])).order_by(col(Task.id)).with_for_update()
+        found.update({task.code: task for task in session.exec(query)})
+    return found
+
+
+def _differences(sheet: Values, ledger: Values) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    """update_task's arguments for what the sheet changes, and the same for the report."""
+    changes: dict[str, Any] = {}
+    shown: dict[str, tuple[str, str]] = {}
+    if sheet.status is not None and sheet.status != ledger.status:
+        changes["status"] = sheet.status
+        shown["status"] = (ledger.status or "", sheet.status)
+    if sheet.progress is not None and sheet.progress != ledger.progress:
+        changes["progress"] = sheet.progress
+        shown["progress"] = (str(ledger.progress), str(sheet.progress))
+    if sheet.note is not None and sheet.note != ledger.note:
+        changes["note"] = sheet.note
+        shown["note"] = (ledger.note or "", sheet.note)
+    if sheet.evidence is not None and sheet.evidence != ledger.evidence:
+        changes["evidence"] = sheet.evidence
+        shown["evidence"] = (ledger.evidence or "", sheet.evidence)
+    return changes, shown
+
+
+def import_workbook(engine: Engine, path: Path, *, actor: str) -> SheetImport:
+    """Read and check the whole workbook, then apply it in one transaction."""
+    rows = read_workbook(path)  # before the transaction: a bad file never takes the write lock
+    with write_session(engine) as session:
+        return apply_rows(session, rows, actor=actor, source=path)
