@@ -21,12 +21,21 @@ def register(app: typer.Typer) -> None:
 
 
 def export(
-    xlsx: Annotated[Path, typer.Option("--xlsx", help="The workbook to write (.xlsx); replaced if it exists.")],
+    xlsx: Annotated[
+        Path, typer.Option("--xlsx", help="The workbook to write (.xlsx); replaced if it exists.")
+    ],
     plan: Annotated[str | None, typer.Option(help="Only this plan (its key, see `duban plans`).")] = None,
     unit: Annotated[str | None, typer.Option(help="Only tasks this unit leads or supports.")] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status: not_started, in_progress, done, deferred, cancelled (or 未开始…).")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this status: not_started, in_progress, done, deferred, cancelled (or 未开始…)."
+        ),
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")
+    ] = None,
 ) -> None:
     """Export the ledger as an Excel 台账 for the units to fill in (status, progress, note, evidence).
 
@@ -36,8 +45,14 @@ def export(
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
         count = export_workbook(
-            session, xlsx, as_of=day, due_soon_days=settings.ledger.due_soon_days,
-            plan=plan, unit=unit, status=status, overdue=overdue,
+            session,
+            xlsx,
+            as_of=day,
+            due_soon_days=settings.ledger.due_soon_days,
+            plan=plan,
+            unit=unit,
+            status=status,
+            overdue=overdue,
         )
     print(f"wrote {count} tasks to {xlsx}")
 
@@ -59,7 +74,9 @@ def print_report(report: SheetImport) -> None:
         "exported. Check them and re-enter the sheet's values where they still hold:"
     )
     for c in report.conflicts:
-        print(f"\n{c.code} (sheet row {c.row}; sheet version {c.sheet_version}, ledger version {c.ledger_version})")
+        print(
+            f"\n{c.code} (sheet row {c.row}; sheet version {c.sheet_version}, ledger version {c.ledger_version})"
+        )
         print(f"  sheet:  {c.sheet.describe()}")
         print(f"  ledger: {c.ledger.describe()}")
 
@@ -74,5 +91,6 @@ def backup(
     """
     report = backup_ledger(context.ledger(), file, force=force)
     total = sum(report.rows.values())
-    print(f"wrote {report.kind} backup to {file}: {total} rows in {len(report.rows)} tables, {report.size} bytes")
-
+    print(
+        f"wrote {report.kind} backup to {file}: {total} rows in {len(report.rows)} tables, {report.size} bytes"
+    )

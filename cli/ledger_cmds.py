@@ -18,7 +18,9 @@ from models.queries import list_plans, list_tasks, task_detail
 from models.tables import Role
 from workflows.ingest import import_paths
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")
+]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 Actor = Annotated[str, typer.Option("--as", help="Who makes the change: a unit or a user name (journalled).")]
 
@@ -29,9 +31,16 @@ def register(app: typer.Typer) -> None:
 
 
 def import_(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Documents or reviewed plan files (*.plan.toml).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Documents or reviewed plan files (*.plan.toml).")
+    ] = None,
     actor: Actor = "office",
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit.")] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx", help="Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit."
+        ),
+    ] = None,
 ) -> None:
     """Import plans into the ledger: new tasks are added, edited ones updated in place (progress and
     journal kept), tasks gone from the plan are marked withdrawn. All files in one transaction.
@@ -44,7 +53,11 @@ def import_(
         return
     settings = context.settings()
     reports = import_paths(
-        context.ledger(), paths, actor=actor, max_bytes=settings.plans.max_document_bytes, units=settings.units
+        context.ledger(),
+        paths,
+        actor=actor,
+        max_bytes=settings.plans.max_document_bytes,
+        units=settings.units,
     )
     rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
     print(render(["plan", "created", "updated", "unchanged", "withdrawn", "restored"], rows, Format.table))
@@ -58,17 +71,24 @@ def plans(as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
     """The plans in the ledger with their task counts."""
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
-        rows = [[p.key, p.title, p.year, p.kind, p.tasks, p.done, p.overdue] for p in list_plans(session, as_of=day)]
+        rows = [
+            [p.key, p.title, p.year, p.kind, p.tasks, p.done, p.overdue]
+            for p in list_plans(session, as_of=day)
+        ]
     print(render(["plan", "title", "year", "kind", "tasks", "done", "overdue"], rows, fmt))
 
 
 def tasks(
     plan: Annotated[str | None, typer.Option(help="Only this plan (its key, see `duban plans`).")] = None,
     unit: Annotated[str | None, typer.Option(help="Only tasks this unit leads or supports.")] = None,
-    status: Annotated[str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
     due_within: Annotated[int | None, typer.Option(help="Only open tasks due within this many days.")] = None,
-    withdrawn: Annotated[bool, typer.Option("--withdrawn", help="Include tasks withdrawn from their plan.")] = False,
+    withdrawn: Annotated[
+        bool, typer.Option("--withdrawn", help="Include tasks withdrawn from their plan.")
+    ] = False,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
@@ -78,15 +98,29 @@ def tasks(
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
         found = list_tasks(
-            session, as_of=day, due_soon_days=settings.ledger.due_soon_days, plan=plan, unit=unit,
-            status=status, overdue=overdue, due_within=due_within, include_withdrawn=withdrawn,
+            session,
+            as_of=day,
+            due_soon_days=settings.ledger.due_soon_days,
+            plan=plan,
+            unit=unit,
+            status=status,
+            overdue=overdue,
+            due_within=due_within,
+            include_withdrawn=withdrawn,
         )
     headers = ["task", "plan", "path", "title", "lead", "support", "due", "status", "progress", "light"]
     rows = [
         [
-            r.code, r.plan, " > ".join(r.path), r.title if fmt is not Format.table else r.title[:30],
-            "、".join(r.lead), "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
-            r.due_date.isoformat() if r.due_date else r.deadline_text, r.status, r.progress, r.light.value,
+            r.code,
+            r.plan,
+            " > ".join(r.path),
+            r.title if fmt is not Format.table else r.title[:30],
+            "、".join(r.lead),
+            "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
+            r.due_date.isoformat() if r.due_date else r.deadline_text,
+            r.status,
+            r.progress,
+            r.light.value,
         ]
         for r in found
     ]
@@ -98,7 +132,9 @@ def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of:
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
-        detail = task_detail(session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days)
+        detail = task_detail(
+            session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
+        )
     t = detail.task
     lines = [
         f"{t.code}  {detail.plan.key} > {' > '.join(t.path)}{'  (withdrawn)' if t.withdrawn else ''}",
@@ -113,23 +149,50 @@ def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of:
     if t.body:
         lines += ["", t.body]
     lines += ["", "journal:"]
-    rows = [[j.at.strftime("%Y-%m-%d %H:%M"), j.actor, j.action, j.field, j.old[:20], j.new[:20], j.note[:30], j.evidence[:30]] for j in detail.journal]
-    lines.append(render(["at (UTC)", "who", "action", "field", "old", "new", "note", "evidence"], rows, Format.table))
+    rows = [
+        [
+            j.at.strftime("%Y-%m-%d %H:%M"),
+            j.actor,
+            j.action,
+            j.field,
+            j.old[:20],
+            j.new[:20],
+            j.note[:30],
+            j.evidence[:30],
+        ]
+        for j in detail.journal
+    ]
+    lines.append(
+        render(["at (UTC)", "who", "action", "field", "old", "new", "note", "evidence"], rows, Format.table)
+    )
     print("\n".join(lines))
 
 
 def update(
     task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
-    status: Annotated[str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")
+    ] = None,
     progress: Annotated[int | None, typer.Option(help="Percent done, 0-100.")] = None,
     note: Annotated[str, typer.Option(help="What was done.")] = "",
     evidence: Annotated[str, typer.Option(help="A link or file reference that shows it.")] = "",
-    version: Annotated[int | None, typer.Option(help="The version you read; refused if the task changed since.")] = None,
+    version: Annotated[
+        int | None, typer.Option(help="The version you read; refused if the task changed since.")
+    ] = None,
     actor: Actor = "office",
 ) -> None:
     """Report progress on a task (journalled; a stale --version is refused)."""
     with write_session(context.ledger()) as session:
-        result = update_task(session, task, actor=actor, status=status, progress=progress, note=note, evidence=evidence, expected_version=version)
+        result = update_task(
+            session,
+            task,
+            actor=actor,
+            status=status,
+            progress=progress,
+            note=note,
+            evidence=evidence,
+            expected_version=version,
+        )
         print(f"{result.code}: {result.status}, {result.progress}% (version {result.version})")
 
 
@@ -137,7 +200,9 @@ def defer(
     task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
     to: Annotated[str, typer.Option("--to", help="New due date, YYYY-MM-DD.")],
     reason: Annotated[str, typer.Option(help="Why (kept in the journal and the look-back).")],
-    version: Annotated[int | None, typer.Option(help="The version you read; refused if the task changed since.")] = None,
+    version: Annotated[
+        int | None, typer.Option(help="The version you read; refused if the task changed since.")
+    ] = None,
     actor: Actor = "office",
 ) -> None:
     """Move a task's due date, with a reason."""
@@ -155,7 +220,11 @@ def assign(
     actor: Actor = "office",
 ) -> None:
     """Add, change or remove a task's responsible unit."""
-    chosen = [(name, role) for name, role in ((lead, Role.LEAD), (support, Role.SUPPORT), (remove, Role.SUPPORT)) if name]
+    chosen = [
+        (name, role)
+        for name, role in ((lead, Role.LEAD), (support, Role.SUPPORT), (remove, Role.SUPPORT))
+        if name
+    ]
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --lead, --support or --remove")
     name, role = chosen[0]

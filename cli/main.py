@@ -42,9 +42,13 @@ class ParseFormat(StrEnum):
 @app.command()
 @reported
 def parse(
-    file: Annotated[Path, typer.Argument(help="A work-plan document: text (UTF-8/GBK/UTF-16), HTML or DOCX.")],
+    file: Annotated[
+        Path, typer.Argument(help="A work-plan document: text (UTF-8/GBK/UTF-16), HTML or DOCX.")
+    ],
     format: Annotated[ParseFormat, typer.Option("--format", "-f", help="Output format.")] = ParseFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Parse a document into its numbered tasks, units and deadlines (nothing is stored)."""
     plan = parse_source(file, max_bytes=load_settings().plans.max_document_bytes)
@@ -60,8 +64,12 @@ def parse(
 @app.command()
 @reported
 def demo(
-    plans_dir: Annotated[Path | None, typer.Option(help="Folder of plans (default: config plans.dir).")] = None,
-    database: Annotated[Path, typer.Option(help="SQLite file for the demo ledger (recreated).")] = Path("var/demo.sqlite3"),
+    plans_dir: Annotated[
+        Path | None, typer.Option(help="Folder of plans (default: config plans.dir).")
+    ] = None,
+    database: Annotated[Path, typer.Option(help="SQLite file for the demo ledger (recreated).")] = Path(
+        "var/demo.sqlite3"
+    ),
     as_of: Annotated[str, typer.Option("--as-of", help="The day to look at the ledger from.")] = "2021-12-01",
 ) -> None:
     """Parse every plan in plans/, import the reviewed plan files into a fresh SQLite ledger, show it."""
@@ -76,7 +84,10 @@ def demo(
     rows = [[p.key, p.year, p.kind, p.tasks, p.done, p.overdue] for p in result.plans]
     print(render(["plan", "year", "kind", "tasks", "done", "overdue"], rows, Format.table))
     print("\noverdue:")
-    rows = [[r.code, r.plan, " > ".join(r.path), r.title[:24], "、".join(r.lead), r.due_date] for r in result.overdue]
+    rows = [
+        [r.code, r.plan, " > ".join(r.path), r.title[:24], "、".join(r.lead), r.due_date]
+        for r in result.overdue
+    ]
     print(render(["task", "plan", "path", "title", "lead", "due"], rows, Format.table))
     print("\nunits by open tasks:")
     rows = [[c.unit, c.total, c.open, c.overdue, c.done] for c in result.units]

@@ -15,25 +15,42 @@ from models import units as registry
 from models.db import read_session, write_session
 from models.tables import Unit, UnitAlias
 
-app = typer.Typer(help="The unit registry: list units, review unknown names, merge aliases.", no_args_is_help=False)
+app = typer.Typer(
+    help="The unit registry: list units, review unknown names, merge aliases.", no_args_is_help=False
+)
 
 
 @app.callback(invoke_without_command=True)
 @reported
 def units(
     ctx: typer.Context,
-    unresolved: Annotated[bool, typer.Option("--unresolved", help="Only names found in documents that match no unit.")] = False,
+    unresolved: Annotated[
+        bool, typer.Option("--unresolved", help="Only names found in documents that match no unit.")
+    ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """List the units (with their aliases)."""
     if ctx.invoked_subcommand is not None:
         return
     with read_session(context.ledger()) as session:
-        chosen = registry.unresolved(session) if unresolved else list(session.exec(select(Unit).order_by(Unit.name)))
+        chosen = (
+            registry.unresolved(session)
+            if unresolved
+            else list(session.exec(select(Unit).order_by(Unit.name)))
+        )
         aliases: dict[int, list[str]] = {}
         for alias in session.exec(select(UnitAlias)):
             aliases.setdefault(alias.unit_id, []).append(alias.alias)
-        rows = [[u.name, "、".join(aliases.get(u.id, [])), u.kind, u.leader, "unresolved" if u.provisional else ""] for u in chosen]  # type: ignore[arg-type]
+        rows = [
+            [
+                u.name,
+                "、".join(aliases.get(u.id, [])),
+                u.kind,
+                u.leader,
+                "unresolved" if u.provisional else "",
+            ]
+            for u in chosen
+        ]  # type: ignore[arg-type]
     print(render(["unit", "aliases", "kind", "leader", "state"], rows, fmt))
 
 
@@ -52,7 +69,11 @@ def merge(
 
 @app.command(name="load")
 @reported
-def load(path: Annotated[Path, typer.Argument(help="A units file: [[units]] name, aliases, kind, leader, channels.")]) -> None:
+def load(
+    path: Annotated[
+        Path, typer.Argument(help="A units file: [[units]] name, aliases, kind, leader, channels.")
+    ],
+) -> None:
     """Add or update registry units from a TOML file (e.g. plans/units.toml)."""
     specs = registry.read_registry(path)
     with write_session(context.ledger()) as session:

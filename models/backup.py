@@ -63,10 +63,15 @@ def _sqlite_copy(engine: Engine, temporary: Path) -> dict[str, int]:
             check = destination.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
                 raise BadInput(f"the copy failed its integrity check: {check}", source=temporary)
-            tables = [name for (name,) in destination.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )]
-            return {name: destination.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
+            tables = [
+                name
+                for (name,) in destination.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+            return {
+                name: destination.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables
+            }
         finally:
             destination.close()
     finally:
@@ -88,7 +93,9 @@ def _jsonl_dump(engine: Engine, temporary: Path) -> dict[str, int]:
                 result = connection.execution_options(yield_per=1000).execute(select(table).order_by(*order))
                 counts[table.name] = 0
                 for row in result.mappings():
-                    line = json.dumps({"table": table.name, "row": dict(row)}, ensure_ascii=False, default=_json_value)
+                    line = json.dumps(
+                        {"table": table.name, "row": dict(row)}, ensure_ascii=False, default=_json_value
+                    )
                     stream.write(line + "\n")
                     counts[table.name] += 1
     return counts

@@ -96,7 +96,9 @@ def open_ledger(url: str, *, migrate: bool = True) -> Engine:
     except BadInput:
         raise
     except Exception as error:  # connection refused, unreadable file …: one clear line
-        raise BadInput(f"cannot open the ledger: {error.__class__.__name__}: {error}", source=_safe(url)) from error
+        raise BadInput(
+            f"cannot open the ledger: {error.__class__.__name__}: {error}", source=_safe(url)
+        ) from error
     return engine
 
 

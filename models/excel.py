@@ -117,8 +117,13 @@ def export_rows(
 ) -> list[ExportRow]:
     """The tasks to export (the same filters as `duban tasks`), in document order per plan."""
     tasks = list_tasks(
-        session, as_of=as_of, due_soon_days=due_soon_days, plan=plan, unit=unit,
-        status=status_value(status) if status else None, overdue=overdue,
+        session,
+        as_of=as_of,
+        due_soon_days=due_soon_days,
+        plan=plan,
+        unit=unit,
+        status=status_value(status) if status else None,
+        overdue=overdue,
     )
     extra = _task_extras(session, [t.code for t in tasks])
     rows = [ExportRow(t, extra[t.code][1], extra[t.code][2], extra[t.code][3]) for t in tasks]
@@ -156,13 +161,21 @@ def latest_evidence(session: Session, task_ids: list[int]) -> dict[int, str]:
     return {task_id: evidence for task_id, evidence in session.exec(query) if task_id is not None}
 
 
-def build_workbook(rows: list[ExportRow], *, as_of: dt.date, due_soon_days: int, filters: str = "") -> Workbook:
+def build_workbook(
+    rows: list[ExportRow], *, as_of: dt.date, due_soon_days: int, filters: str = ""
+) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET
     _write_ledger_sheet(sheet, rows)
-    _write_help_sheet(workbook.create_sheet(HELP_SHEET), count=len(rows), as_of=as_of, due_soon_days=due_soon_days, filters=filters)
+    _write_help_sheet(
+        workbook.create_sheet(HELP_SHEET),
+        count=len(rows),
+        as_of=as_of,
+        due_soon_days=due_soon_days,
+        filters=filters,
+    )
     _write_originals(workbook.create_sheet(ORIGINALS_SHEET), rows)
     return workbook
 
@@ -171,7 +184,14 @@ def _write_originals(sheet: Worksheet, rows: list[ExportRow]) -> None:
     sheet.sheet_state = "veryHidden"
     sheet.append(ORIGINALS_HEADERS)
     for row in rows:
-        values = [row.task.code, row.task.version, row.task.status, row.task.progress, _safe(row.note), _safe(row.evidence)]
+        values = [
+            row.task.code,
+            row.task.version,
+            row.task.status,
+            row.task.progress,
+            _safe(row.note),
+            _safe(row.evidence),
+        ]
         sheet.append(values)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
@@ -243,21 +263,33 @@ def _safe(value: Any) -> Any:
 def _validations(sheet: Worksheet, last: int) -> None:
     status_column = get_column_letter(HEADERS.index("状态") + 1)
     status = DataValidation(
-        type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True,
-        showErrorMessage=True, errorTitle="状态", error="请从下拉列表中选择：" + "、".join(STATUS_LABELS.values()),
+        type="list",
+        formula1='"' + ",".join(STATUS_LABELS.values()) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="状态",
+        error="请从下拉列表中选择：" + "、".join(STATUS_LABELS.values()),
     )
     status.add(f"{status_column}2:{status_column}{last}")
     progress_column = get_column_letter(HEADERS.index("进度(%)") + 1)
     progress = DataValidation(
-        type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
-        showErrorMessage=True, errorTitle="进度(%)", error="请填写0到100之间的整数。",
+        type="whole",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="进度(%)",
+        error="请填写0到100之间的整数。",
     )
     progress.add(f"{progress_column}2:{progress_column}{last}")
     sheet.add_data_validation(status)
     sheet.add_data_validation(progress)
 
 
-def _write_help_sheet(sheet: Worksheet, *, count: int, as_of: dt.date, due_soon_days: int, filters: str) -> None:
+def _write_help_sheet(
+    sheet: Worksheet, *, count: int, as_of: dt.date, due_soon_days: int, filters: str
+) -> None:
     statuses = "、".join(STATUS_LABELS.values())
     lines = [
         ("台账填报说明", ""),
@@ -266,15 +298,30 @@ def _write_help_sheet(sheet: Worksheet, *, count: int, as_of: dt.date, due_soon_
         ("任务数", str(count)),
         ("筛选条件", filters or "全部任务"),
         ("", ""),
-        ("填写哪些列", "只填写黄色底色的四列：状态、进度(%)、进展情况、佐证材料。其余各列由政务公开办维护，请勿修改（修改了也不会被导入）。"),
+        (
+            "填写哪些列",
+            "只填写黄色底色的四列：状态、进度(%)、进展情况、佐证材料。其余各列由政务公开办维护，请勿修改（修改了也不会被导入）。",
+        ),
         ("状态", f"从下拉列表中选择：{statuses}。选“已完成”而进度未改时，进度按100%记。"),
         ("进度(%)", "填写0到100之间的整数，例如 60，不要带百分号。"),
-        ("进展情况", "写明本期做了哪些工作、取得了什么结果；未完成的写明原因和下一步安排。留空表示没有新进展，原有内容不会被清除。"),
+        (
+            "进展情况",
+            "写明本期做了哪些工作、取得了什么结果；未完成的写明原因和下一步安排。留空表示没有新进展，原有内容不会被清除。",
+        ),
         ("佐证材料", "填写文件名称、文号或网页链接，多项用顿号分隔。留空表示没有新材料。"),
-        ("版本", "灰色的“版本”列供系统核对使用，请勿修改或删除。若在您填报期间政务公开办修改了某项任务，该行导入时将列为“冲突”，不予导入，您填写的内容会原样列出，由政务公开办核对后重新录入。"),
-        ("灯", f"红：已逾期；黄：{due_soon_days}天内到期；绿：未到期；灰：长期、定期或无具体日期；办结：已完成或已取消。"),
+        (
+            "版本",
+            "灰色的“版本”列供系统核对使用，请勿修改或删除。若在您填报期间政务公开办修改了某项任务，该行导入时将列为“冲突”，不予导入，您填写的内容会原样列出，由政务公开办核对后重新录入。",
+        ),
+        (
+            "灯",
+            f"红：已逾期；黄：{due_soon_days}天内到期；绿：未到期；灰：长期、定期或无具体日期；办结：已完成或已取消。",
+        ),
         ("注意事项", "请勿增删列、修改表头或任务编号；可以排序、筛选，也可以删除与本单位无关的行。"),
-        ("", "任一单元格填写有误（如状态不在列表中、进度超出0到100），整张表都不会导入，政务公开办会告知具体行号，改正后重新报送即可。"),
+        (
+            "",
+            "任一单元格填写有误（如状态不在列表中、进度超出0到100），整张表都不会导入，政务公开办会告知具体行号，改正后重新报送即可。",
+        ),
         ("报送", "填好后保存为 .xlsx 格式（不要另存为 .xls 或其他格式），交回政务公开办。"),
     ]
     for number, (label, text) in enumerate(lines, start=1):
@@ -301,7 +348,15 @@ def export_workbook(
     if Path(target).suffix.lower() != ".xlsx":
         # Excel refuses, or warns about, an .xlsx workbook under another name.
         raise BadInput("the workbook is written in .xlsx format: name the file *.xlsx", source=target)
-    rows = export_rows(session, as_of=as_of, due_soon_days=due_soon_days, plan=plan, unit=unit, status=status, overdue=overdue)
+    rows = export_rows(
+        session,
+        as_of=as_of,
+        due_soon_days=due_soon_days,
+        plan=plan,
+        unit=unit,
+        status=status,
+        overdue=overdue,
+    )
     filters = "；".join(
         text
         for text in (
@@ -324,7 +379,9 @@ def status_value(text: str) -> str:
     for value, label in STATUS_LABELS.items():
         if cleaned in (value, label):
             return value
-    raise BadInput(f"unknown status {text!r}: one of {'、'.join(STATUS_LABELS.values())} (or {', '.join(STATUS_LABELS)})")
+    raise BadInput(
+        f"unknown status {text!r}: one of {'、'.join(STATUS_LABELS.values())} (or {', '.join(STATUS_LABELS)})"
+    )
 
 
 # --- Import ------------------------------------------------------------------------------------
@@ -342,7 +399,9 @@ class Values:
     def describe(self) -> str:
         status = STATUS_LABELS.get(self.status, self.status) if self.status else "-"
         progress = "-" if self.progress is None else f"{self.progress}%"
-        return f"状态 {status} | 进度 {progress} | 进展情况 {self.note or '-'} | 佐证材料 {self.evidence or '-'}"
+        return (
+            f"状态 {status} | 进度 {progress} | 进展情况 {self.note or '-'} | 佐证材料 {self.evidence or '-'}"
+        )
 
 
 @dataclass(frozen=True)
@@ -414,7 +473,9 @@ def read_workbook(path: Path) -> list[SheetRow]:
     workbook = _open(path)
     try:
         if SHEET not in workbook.sheetnames:
-            raise BadInput(f"no sheet named {SHEET}: is this a workbook from `duban export --xlsx`?", source=path)
+            raise BadInput(
+                f"no sheet named {SHEET}: is this a workbook from `duban export --xlsx`?", source=path
+            )
         sheet = workbook[SHEET]
         grid = sheet.iter_rows(values_only=True)
         header_row, columns = _find_header(grid, path)
@@ -429,7 +490,11 @@ def read_workbook(path: Path) -> list[SheetRow]:
             if parsed is None:
                 continue
             if parsed.code in seen:
-                problems.append(CellProblem(number, "任务编号", f"{parsed.code} appears again (first in row {seen[parsed.code]})"))
+                problems.append(
+                    CellProblem(
+                        number, "任务编号", f"{parsed.code} appears again (first in row {seen[parsed.code]})"
+                    )
+                )
                 continue
             seen[parsed.code] = number
             rows.append(parsed)
@@ -492,7 +557,16 @@ def _find_header(grid: Iterable[tuple[Any, ...]], path: Path) -> tuple[int, dict
             columns = {name: names.index(name) for name in REQUIRED if name in names}
             missing = [name for name in REQUIRED if name not in columns]
             if missing:
-                raise BadSheet([CellProblem(number, None, f"missing column {'、'.join(missing)}: do not delete or rename the header")], source=path)
+                raise BadSheet(
+                    [
+                        CellProblem(
+                            number,
+                            None,
+                            f"missing column {'、'.join(missing)}: do not delete or rename the header",
+                        )
+                    ],
+                    source=path,
+                )
             return number, columns
         if number >= 5:
             break
@@ -507,24 +581,48 @@ def _read_row(number: int, cell: dict[str, Any], problems: list[CellProblem]) ->
     before = len(problems)
     code = _code(cell["任务编号"])
     if code is None:
-        problems.append(CellProblem(number, "任务编号", "empty, but the row has other values: every row needs its task code"))
+        problems.append(
+            CellProblem(
+                number, "任务编号", "empty, but the row has other values: every row needs its task code"
+            )
+        )
     version = _integer(cell["版本"])
     if version is None or version < 1:
-        problems.append(CellProblem(number, "版本", f"{_show(cell['版本'])} is not a version number: copy rows from the exported sheet, do not edit this column"))
+        problems.append(
+            CellProblem(
+                number,
+                "版本",
+                f"{_show(cell['版本'])} is not a version number: copy rows from the exported sheet, do not edit this column",
+            )
+        )
     status = None
     if not _blank(cell["状态"]):
         try:
             status = status_value(str(cell["状态"]))
         except BadInput:
-            problems.append(CellProblem(number, "状态", f"{_show(cell['状态'])} is not a status: use {'、'.join(STATUS_LABELS.values())}"))
+            problems.append(
+                CellProblem(
+                    number,
+                    "状态",
+                    f"{_show(cell['状态'])} is not a status: use {'、'.join(STATUS_LABELS.values())}",
+                )
+            )
     progress = None
     if not _blank(cell["进度(%)"]):
         progress = _percent(cell["进度(%)"])
         if progress is None or not 0 <= progress <= 100:
-            problems.append(CellProblem(number, "进度(%)", f"{_show(cell['进度(%)'])} is not a whole number from 0 to 100 (write 60 for 60%)"))
+            problems.append(
+                CellProblem(
+                    number,
+                    "进度(%)",
+                    f"{_show(cell['进度(%)'])} is not a whole number from 0 to 100 (write 60 for 60%)",
+                )
+            )
     if len(problems) > before or code is None or version is None:
         return None
-    values = Values(status=status, progress=progress, note=_text(cell["进展情况"]), evidence=_text(cell["佐证材料"]))
+    values = Values(
+        status=status, progress=progress, note=_text(cell["进展情况"]), evidence=_text(cell["佐证材料"])
+    )
     return SheetRow(row=number, code=code, version=version, values=values)
 
 
@@ -577,14 +675,21 @@ def apply_rows(session: Session, rows: list[SheetRow], *, actor: str, source: Pa
     """
     report = SheetImport(source=source)
     tasks = _lock_tasks(session, [r.code for r in rows])
-    missing = [CellProblem(r.row, "任务编号", f"no task {r.code} in the ledger") for r in rows if r.code not in tasks]
+    missing = [
+        CellProblem(r.row, "任务编号", f"no task {r.code} in the ledger") for r in rows if r.code not in tasks
+    ]
     if missing:
         raise BadSheet(missing, source=source)
     evidence = latest_evidence(session, [t.id for t in tasks.values() if t.id is not None])
     planned: list[tuple[SheetRow, dict[str, Any], dict[str, tuple[str, str]]]] = []
     for row in rows:
         task = tasks[row.code]
-        ledger = Values(task.status, task.progress, task.progress_note.strip() or None, evidence.get(task.id or 0, "").strip() or None)
+        ledger = Values(
+            task.status,
+            task.progress,
+            task.progress_note.strip() or None,
+            evidence.get(task.id or 0, "").strip() or None,
+        )
         changes, shown = _differences(row.values, ledger)
         if not changes:
             report.unchanged += 1
@@ -592,7 +697,9 @@ def apply_rows(session: Session, rows: list[SheetRow], *, actor: str, source: Pa
             if row.original is not None and not _differences(row.values, row.original)[0]:
                 report.unchanged += 1  # the office changed it, the unit did not: nothing to apply
             else:
-                report.conflicts.append(SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger))
+                report.conflicts.append(
+                    SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger)
+                )
         else:
             planned.append((row, changes, shown))
     for row, changes, shown in planned:  # every row checked: now write
@@ -606,7 +713,12 @@ def _lock_tasks(session: Session, codes: list[str]) -> dict[str, Task]:
     # the version check here and the update, so a checked row never turns into a mid-way conflict.
     found: dict[str, Task] = {}
     for start in range(0, len(codes), 500):
-        query = select(Task).where(col(Task.code).in_(codes[start : start + 500])).order_by(col(Task.id)).with_for_update()
+        query = (
+            select(Task)
+            .where(col(Task.code).in_(codes[start : start + 500]))
+            .order_by(col(Task.id))
+            .with_for_update()
+        )
         found.update({task.code: task for task in session.exec(query)})
     return found
 

@@ -47,7 +47,9 @@ def _commit(temporary: Path, target: Path, *, overwrite: bool) -> None:
         else:
             _link_no_clobber(temporary, target)
     except FileExistsError:
-        raise BadInput("already exists: choose another name or pass --force to replace it", source=target) from None
+        raise BadInput(
+            "already exists: choose another name or pass --force to replace it", source=target
+        ) from None
     except OSError as error:
         raise BadInput(f"cannot write: {error.strerror or error}", source=target) from error
     with contextlib.suppress(OSError):  # durable rename where the platform allows it

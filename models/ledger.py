@@ -21,7 +21,17 @@ from models.plan import ParsedPlan, ParsedTask
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
 
 # Fields of a task that come from the plan file; everything else (status, progress…) is the office's.
-PLAN_FIELDS = ("position", "section", "title", "body", "deadline_type", "due_date", "deadline_text", "recurrence", "units_open_ended")
+PLAN_FIELDS = (
+    "position",
+    "section",
+    "title",
+    "body",
+    "deadline_type",
+    "due_date",
+    "deadline_text",
+    "recurrence",
+    "units_open_ended",
+)
 
 
 @dataclass
@@ -98,7 +108,16 @@ def import_plan(session: Session, plan: ParsedPlan, *, key: str, actor: str) -> 
             task.withdrawn = True
             _touch(task)
             session.add(task)
-            session.add(Journal(task_id=task.id, actor=actor, action="withdraw", field="withdrawn", old="false", new="true"))
+            session.add(
+                Journal(
+                    task_id=task.id,
+                    actor=actor,
+                    action="withdraw",
+                    field="withdrawn",
+                    old="false",
+                    new="true",
+                )
+            )
             report.withdrawn += 1
     session.flush()
     return report
@@ -109,7 +128,9 @@ def _check_unique_paths(plan: ParsedPlan, key: str) -> None:
     for task in plan.tasks:
         pkey = path_key(task.path)
         if pkey in seen:
-            raise BadInput(f"two tasks share the path {pkey!r}: give each point its own path", source=key, line=task.line)
+            raise BadInput(
+                f"two tasks share the path {pkey!r}: give each point its own path", source=key, line=task.line
+            )
         seen[pkey] = task.line
 
 
@@ -128,13 +149,19 @@ def _plan_values(parsed: ParsedTask, position: int) -> dict[str, Any]:
     }
 
 
-def _create_task(session: Session, plan: Plan, parsed: ParsedTask, values: dict[str, Any], actor: str) -> Task:
+def _create_task(
+    session: Session, plan: Plan, parsed: ParsedTask, values: dict[str, Any], actor: str
+) -> Task:
     task = Task(plan_id=plan.id, path=parsed.path, path_key=path_key(parsed.path), code="", **values)  # type: ignore[arg-type]
     session.add(task)
     session.flush()
     task.code = f"T{task.id}"  # short, stable (ids are never reused), easy to type
     session.add(task)
-    session.add(Journal(task_id=task.id, plan_id=plan.id, actor=actor, action="import", field="created", new=task.title))
+    session.add(
+        Journal(
+            task_id=task.id, plan_id=plan.id, actor=actor, action="import", field="created", new=task.title
+        )
+    )
     return task
 
 
@@ -149,7 +176,9 @@ def _apply(task: Task, values: dict[str, Any]) -> list[tuple[str, str, str]]:
     return changes
 
 
-def _sync_assignments(session: Session, task: Task, parsed: ParsedTask, actor: str, report: ImportReport) -> bool:
+def _sync_assignments(
+    session: Session, task: Task, parsed: ParsedTask, actor: str, report: ImportReport
+) -> bool:
     wanted: dict[int, str] = {}
     for role, names in ((Role.LEAD, parsed.lead_units), (Role.SUPPORT, parsed.support_units)):
         for name in names:
@@ -238,7 +267,16 @@ def update_task(
         changes["progress"] = progress
     if note:
         changes["progress_note"] = note
-    return _write(session, task, changes, actor=actor, action="update", note=note, evidence=evidence, expected_version=expected_version)
+    return _write(
+        session,
+        task,
+        changes,
+        actor=actor,
+        action="update",
+        note=note,
+        evidence=evidence,
+        expected_version=expected_version,
+    )
 
 
 def defer_task(
@@ -251,14 +289,20 @@ def defer_task(
     changes: dict[str, Any] = {"due_date": to, "status": TaskStatus.DEFERRED.value}
     if task.deadline_type not in ("date", "period_end"):
         changes["deadline_type"] = "date"
-    return _write(session, task, changes, actor=actor, action="defer", note=reason, expected_version=expected_version)
+    return _write(
+        session, task, changes, actor=actor, action="defer", note=reason, expected_version=expected_version
+    )
 
 
-def assign_unit(session: Session, code: str, *, unit: str, role: Role, actor: str, remove: bool = False) -> Task:
+def assign_unit(
+    session: Session, code: str, *, unit: str, role: Role, actor: str, remove: bool = False
+) -> Task:
     """Add a unit to a task (or change its role), or remove it."""
     task = get_task(session, code)
     target = registry.get(session, unit) if remove else registry.ensure(session, unit)
-    current = session.exec(select(Assignment).where(Assignment.task_id == task.id, Assignment.unit_id == target.id)).first()
+    current = session.exec(
+        select(Assignment).where(Assignment.task_id == task.id, Assignment.unit_id == target.id)
+    ).first()
     before = "" if current is None else current.role
     if remove:
         if current is None:
@@ -276,7 +320,11 @@ def assign_unit(session: Session, code: str, *, unit: str, role: Role, actor: st
         return task
     _touch(task)
     session.add(task)
-    session.add(Journal(task_id=task.id, actor=actor, action="assign", field=f"unit:{target.name}", old=before, new=after))
+    session.add(
+        Journal(
+            task_id=task.id, actor=actor, action="assign", field=f"unit:{target.name}", old=before, new=after
+        )
+    )
     session.flush()
     return task
 
@@ -310,7 +358,18 @@ def _write(
     for name, value in changes.items():
         if name == "progress_note":
             continue
-        session.add(Journal(task_id=task.id, actor=actor, action=action, field=name, old=_text(old[name]), new=_text(value), note=note, evidence=evidence))
+        session.add(
+            Journal(
+                task_id=task.id,
+                actor=actor,
+                action=action,
+                field=name,
+                old=_text(old[name]),
+                new=_text(value),
+                note=note,
+                evidence=evidence,
+            )
+        )
     if not any(name != "progress_note" for name in changes):
         session.add(Journal(task_id=task.id, actor=actor, action=action, note=note, evidence=evidence))
     session.flush()

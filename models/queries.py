@@ -57,7 +57,9 @@ def list_tasks(
         query = query.where(Task.plan_id == plan_record.id)
     if unit:
         unit_record = registry.get(session, unit)
-        query = query.where(col(Task.id).in_(select(Assignment.task_id).where(Assignment.unit_id == unit_record.id)))
+        query = query.where(
+            col(Task.id).in_(select(Assignment.task_id).where(Assignment.unit_id == unit_record.id))
+        )
     if status:
         if status not in {s.value for s in TaskStatus}:
             raise BadInput(f"unknown status {status!r}: one of {', '.join(s.value for s in TaskStatus)}")
@@ -68,7 +70,9 @@ def list_tasks(
         if due_within < 0:
             raise BadInput("--due-within takes a number of days, 0 or more")
         end = as_of + dt.timedelta(days=due_within)
-        query = query.where(col(Task.due_date) >= as_of, col(Task.due_date) <= end, col(Task.status).not_in(CLOSED))
+        query = query.where(
+            col(Task.due_date) >= as_of, col(Task.due_date) <= end, col(Task.status).not_in(CLOSED)
+        )
     query = query.order_by(col(Task.due_date).is_(None), col(Task.due_date), Plan.key, Task.position)
     if limit:
         query = query.limit(limit)
@@ -140,7 +144,10 @@ def unit_counts(session: Session, *, as_of: dt.date, role: Role | None = None) -
     )
     if role is not None:
         query = query.where(Assignment.role == role.value)
-    counts = [UnitCount(name, total, int(open_ or 0), int(late or 0), int(d or 0)) for name, total, open_, late, d in session.exec(query)]
+    counts = [
+        UnitCount(name, total, int(open_ or 0), int(late or 0), int(d or 0))
+        for name, total, open_, late, d in session.exec(query)
+    ]
     return sorted(counts, key=lambda c: (-c.overdue, -c.open, c.unit))
 
 
@@ -171,7 +178,9 @@ def list_plans(session: Session, *, as_of: dt.date) -> list[PlanRow]:
         .group_by(Plan.id, Plan.key, Plan.title, Plan.year, Plan.kind)
         .order_by(Plan.year, Plan.key)
     )
-    return [PlanRow(k, t, y, kind, n, int(d or 0), int(o or 0)) for k, t, y, kind, n, d, o in session.exec(query)]
+    return [
+        PlanRow(k, t, y, kind, n, int(d or 0), int(o or 0)) for k, t, y, kind, n, d, o in session.exec(query)
+    ]
 
 
 @dataclass
@@ -189,5 +198,6 @@ def task_detail(session: Session, task: Task, *, as_of: dt.date, due_soon_days: 
     assert plan is not None
     lead, support = _units_of(session, [task.id]).get(task.id, ([], []))  # type: ignore[arg-type,list-item]
     journal = list(session.exec(select(Journal).where(Journal.task_id == task.id).order_by(col(Journal.id))))
-    return TaskDetail(task, plan, lead, support, journal, light(task.status, task.due_date, as_of, due_soon_days))
-
+    return TaskDetail(
+        task, plan, lead, support, journal, light(task.status, task.due_date, as_of, due_soon_days)
+    )

@@ -104,10 +104,19 @@ def merge(session: Session, alias: str, canonical: str, *, actor: str) -> Unit:
     if source is not None:
         for assignment in session.exec(select(Assignment).where(Assignment.unit_id == source.id)):
             clash = session.exec(
-                select(Assignment).where(Assignment.task_id == assignment.task_id, Assignment.unit_id == target.id)
+                select(Assignment).where(
+                    Assignment.task_id == assignment.task_id, Assignment.unit_id == target.id
+                )
             ).first()
             session.add(
-                Journal(task_id=assignment.task_id, actor=actor, action="merge", field="unit", old=source.name, new=target.name)
+                Journal(
+                    task_id=assignment.task_id,
+                    actor=actor,
+                    action="merge",
+                    field="unit",
+                    old=source.name,
+                    new=target.name,
+                )
             )
             if clash is None:
                 assignment.unit_id = target.id  # type: ignore[assignment]

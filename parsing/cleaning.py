@@ -337,7 +337,6 @@ def _remove_pinyin(
     def sweep(rows: list[tuple[int, str]], pattern: re.Pattern[str]) -> list[tuple[int, str]]:
         return [(no, pattern.sub(drop, line) if "(" in line or "（" in line else line) for no, line in rows]
 
-
     out = sweep(lines, _PINYIN_TONED)
     if len(removed) >= _MIN_TONED_FOR_TONELESS:
         out = sweep(out, _PINYIN_TONELESS)
@@ -420,32 +419,79 @@ _SEPARATORS = re.compile(r"[\s|｜/·•\-—_【】\[\]()（）<>〔〕:：,，
 
 # Metadata: `key: value` pairs, or keys and values in table cells. field, priority (lower wins).
 _META_KEYS: dict[str, tuple[str | None, int, bool]] = {  # key -> (field, priority, strong)
-    "标题": ("title", 1, True), "信息名称": ("title", 2, True), "文件名称": ("title", 2, True),
+    "标题": ("title", 1, True),
+    "信息名称": ("title", 2, True),
+    "文件名称": ("title", 2, True),
     "名称": ("title", 3, False),
-    "发布机构": ("issuer", 1, True), "发文机关": ("issuer", 1, True), "发文单位": ("issuer", 1, True),
-    "发布单位": ("issuer", 1, True), "制发机关": ("issuer", 1, True), "发文机构": ("issuer", 1, True),
-    "信息来源": ("issuer", 3, True), "文章来源": ("issuer", 3, True), "来源": ("issuer", 3, True),
-    "发文字号": ("doc_number", 1, True), "文号": ("doc_number", 1, True),
+    "发布机构": ("issuer", 1, True),
+    "发文机关": ("issuer", 1, True),
+    "发文单位": ("issuer", 1, True),
+    "发布单位": ("issuer", 1, True),
+    "制发机关": ("issuer", 1, True),
+    "发文机构": ("issuer", 1, True),
+    "信息来源": ("issuer", 3, True),
+    "文章来源": ("issuer", 3, True),
+    "来源": ("issuer", 3, True),
+    "发文字号": ("doc_number", 1, True),
+    "文号": ("doc_number", 1, True),
     "发文文号": ("doc_number", 1, True),
-    "成文日期": ("date", 1, True), "发文日期": ("date", 1, True), "印发日期": ("date", 1, True),
-    "发布日期": ("date", 2, True), "公开日期": ("date", 2, True), "发布时间": ("date", 2, True),
-    "生成日期": ("date", 2, True), "更新时间": ("date", 3, True), "更新日期": ("date", 3, True),
-    "时间": ("date", 4, False), "日期": ("date", 4, False),
-    **{key: (None, 9, True) for key in (
-        "索引号", "主题分类", "主题词", "公开方式", "公开范围", "公开形式", "公开时限", "存放位置", "有效性",
-        "效力状态", "体裁分类", "组配分类", "服务对象分类", "信息分类", "所属机构", "所属主题", "文种",
-        "点击数", "点击量", "点击率", "浏览次数", "浏览量", "阅读次数", "阅读量", "访问量", "访问次数",
-        "作者", "责任编辑", "编辑", "审核", "校对", "供稿", "稿源",
-        "实施日期", "生效日期", "废止日期", "失效日期",
-    )},
+    "成文日期": ("date", 1, True),
+    "发文日期": ("date", 1, True),
+    "印发日期": ("date", 1, True),
+    "发布日期": ("date", 2, True),
+    "公开日期": ("date", 2, True),
+    "发布时间": ("date", 2, True),
+    "生成日期": ("date", 2, True),
+    "更新时间": ("date", 3, True),
+    "更新日期": ("date", 3, True),
+    "时间": ("date", 4, False),
+    "日期": ("date", 4, False),
+    **{
+        key: (None, 9, True)
+        for key in (
+            "索引号",
+            "主题分类",
+            "主题词",
+            "公开方式",
+            "公开范围",
+            "公开形式",
+            "公开时限",
+            "存放位置",
+            "有效性",
+            "效力状态",
+            "体裁分类",
+            "组配分类",
+            "服务对象分类",
+            "信息分类",
+            "所属机构",
+            "所属主题",
+            "文种",
+            "点击数",
+            "点击量",
+            "点击率",
+            "浏览次数",
+            "浏览量",
+            "阅读次数",
+            "阅读量",
+            "访问量",
+            "访问次数",
+            "作者",
+            "责任编辑",
+            "编辑",
+            "审核",
+            "校对",
+            "供稿",
+            "稿源",
+            "实施日期",
+            "生效日期",
+            "废止日期",
+            "失效日期",
+        )
+    },
 }
-_KEY_PATTERN = "|".join(
-    r"\s*".join(map(re.escape, key)) for key in sorted(_META_KEYS, key=len, reverse=True)
-)
+_KEY_PATTERN = "|".join(r"\s*".join(map(re.escape, key)) for key in sorted(_META_KEYS, key=len, reverse=True))
 # A key stands alone: at the start or after a separator, and followed by a colon, a separator or the end.
-_META_KEY = re.compile(
-    rf"(?<![^\s|｜【\[,，;；])(?P<key>{_KEY_PATTERN})\s*(?:[:：]|(?=[\s|｜】\]]|$))"
-)
+_META_KEY = re.compile(rf"(?<![^\s|｜【\[,，;；])(?P<key>{_KEY_PATTERN})\s*(?:[:：]|(?=[\s|｜】\]]|$))")
 _LEADING_DATE = re.compile(r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)")
 _DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 _META_VALUE_MAX = 100

@@ -18,7 +18,9 @@ _QUOTED = re.compile(r"^(?P<issuer>[^《》]{2,40}?)《(?P<title>[^》]+)》$")
 # 吉市监办字〔2021〕76号, 国办发〔2021〕12号, 〔〕 often copied as [] () 【】.
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_DATE_LINE = re.compile(r"^(?:(?:19|20)\d{2}|[二〇一三四五六七八九零]{4})\s*年[\d一二三四五六七八九十〇]{1,3}月[\d一二三四五六七八九十〇]{1,3}日$")
+_DATE_LINE = re.compile(
+    r"^(?:(?:19|20)\d{2}|[二〇一三四五六七八九零]{4})\s*年[\d一二三四五六七八九十〇]{1,3}月[\d一二三四五六七八九十〇]{1,3}日$"
+)
 _ORG_SUFFIX = re.compile(
     r"(?:局|厅|委员会|委|办公室|办|政府|中心|院|部|署|会|小组|集团|公司|大学|学院|所|站|处|科|室)$"
 )
@@ -50,9 +52,7 @@ def is_signature_line(norm: str) -> bool:
     )
 
 
-def read_header(
-    head: list[tuple[str, str]], tail: list[tuple[str, str]], meta: dict[str, str]
-) -> Header:
+def read_header(head: list[tuple[str, str]], tail: list[tuple[str, str]], meta: dict[str, str]) -> Header:
     """Facts from the (text, simplified) lines before the first point and the signature after the last."""
     header = Header()
     header.title, header.issuer = _title_and_issuer(head, meta)
@@ -76,7 +76,9 @@ def _title_and_issuer(head: list[tuple[str, str]], meta: dict[str, str]) -> tupl
     for text, norm in head[:12]:
         found = _NOTICE.match(norm) or _QUOTED.match(norm)
         if found:
-            quoted = text[found.start("title") : found.end("title")] if len(text) == len(norm) else found["title"]
+            quoted = (
+                text[found.start("title") : found.end("title")] if len(text) == len(norm) else found["title"]
+            )
             issuer = text[: found.end("issuer")] if len(text) == len(norm) else found["issuer"]
             issuer = re.sub(r"关于$|關於$", "", issuer.strip())
             break
@@ -127,7 +129,9 @@ def _signature_issuer(lines: list[tuple[str, str]]) -> str:
     return ""
 
 
-def _year(header: Header, head: list[tuple[str, str]], tail: list[tuple[str, str]], meta: dict[str, str]) -> int | None:
+def _year(
+    header: Header, head: list[tuple[str, str]], tail: list[tuple[str, str]], meta: dict[str, str]
+) -> int | None:
     for source in (header.title, header.doc_number):
         found = _YEAR.search(source) or re.search(r"[〔\[［(（【]((?:19|20)\d{2})[〕\]］)）】]", source)
         if found:

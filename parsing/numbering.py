@@ -110,7 +110,11 @@ _PATTERNS: list[tuple[Scheme, re.Pattern[str], bool]] = [
     (Scheme.CN_PAREN, re.compile(rf"^{_DEBRIS}({_CN_NUMERAL}){_CLOSE}\s*"), True),
     (Scheme.CN_PAREN, re.compile(rf"^{_OPEN}({_CN_NUMERAL}){_DEBRIS}\s*"), True),
     (Scheme.CN_PAREN, re.compile(rf"^(){_CLOSE}\s*(?=[\u4e00-\u9fff])"), True),
-    (Scheme.CN_PAREN, re.compile(rf"^(){_DEBRIS}{{1,5}}(?:{_CN_NUMERAL})?{_CLOSE}?\s*(?=[\u4e00-\u9fff0-9])"), True),
+    (
+        Scheme.CN_PAREN,
+        re.compile(rf"^(){_DEBRIS}{{1,5}}(?:{_CN_NUMERAL})?{_CLOSE}?\s*(?=[\u4e00-\u9fff0-9])"),
+        True,
+    ),
     (Scheme.AR_PAREN, re.compile(rf"^{_DEBRIS}(\d{{1,2}}){_CLOSE}\s*"), True),
 ]
 
@@ -126,7 +130,7 @@ def match_marker(text: str) -> Marker | None:
         found = pattern.match(text)
         if not found:
             continue
-        rest = text[found.end():]
+        rest = text[found.end() :]
         if _FALSE_FOLLOWERS.match(rest):
             return None
         numeral = found.group(1)

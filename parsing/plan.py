@@ -23,7 +23,16 @@ from parsing.structure import Node, build_outline
 from parsing.tables import Row, header_roles, parse_table, split_row
 from parsing.units import UnitRefs, find_units, split_unit_list
 
-_REQUIREMENTS = ("总体要求", "指导思想", "工作目标", "基本原则", "主要目标", "目标任务", "总体目标", "工作原则")
+_REQUIREMENTS = (
+    "总体要求",
+    "指导思想",
+    "工作目标",
+    "基本原则",
+    "主要目标",
+    "目标任务",
+    "总体目标",
+    "工作原则",
+)
 _SAFEGUARDS = ("保障措施", "工作要求", "组织保障", "组织实施", "工作保障", "保障机制", "有关要求", "工作措施")
 
 
@@ -197,7 +206,9 @@ def _row_task(row: Row, year: int | None) -> ParsedTask:
             open_ended=lead.open_ended or support.open_ended,
         )
     else:
-        units = split_unit_list(to_simplified(row.units)) if row.units else find_units(to_simplified(row.task))
+        units = (
+            split_unit_list(to_simplified(row.units)) if row.units else find_units(to_simplified(row.task))
+        )
     text = f"{row.task}\n{row.body}"
     deadline = _deadline(text, to_simplified(text), year, labelled=to_simplified(row.deadline) or None)
     return ParsedTask(

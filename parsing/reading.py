@@ -63,8 +63,14 @@ _ANY_TAG = re.compile(r"<[a-zA-Z!/]")
 # Declared charsets worth trusting, read with their supersets (pages that say gb2312 use GBK freely).
 # A declared Latin-1 is too often wrong, and it decodes any bytes: detection decides instead.
 _DECLARED = {
-    "utf-8": "utf-8", "utf8": "utf-8", "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
-    "gb18030": "gb18030", "big5": "big5hkscs", "big5-hkscs": "big5hkscs",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]{2,20})""", re.I)
 
@@ -182,7 +188,9 @@ def _refuse_damaged_utf8(data: bytes, error: UnicodeDecodeError, source: str) ->
     wide = len(text) - len(text.encode("ascii", errors="ignore")) - bad  # good non-ASCII characters
     if bad <= max(1, wide // _DAMAGED_UTF8_SHARE):
         where = f"the first at byte {error.start}"
-        raise BadInput(f"the file is UTF-8 with {bad} invalid byte sequence(s), {where}: it is damaged", source=source)
+        raise BadInput(
+            f"the file is UTF-8 with {bad} invalid byte sequence(s), {where}: it is damaged", source=source
+        )
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:

@@ -167,9 +167,7 @@ def _map_row(number: int, cells: list[str], roles: list[str], warnings: list[str
         # The 序号 cell is missing (merged or lost): map the others to the remaining columns.
         columns.remove("seq")
     if len(cells) != len(columns):
-        warnings.append(
-            f"line {number}: table row has {len(cells)} cells where the header has {len(roles)}"
-        )
+        warnings.append(f"line {number}: table row has {len(cells)} cells where the header has {len(roles)}")
     for role, cell in zip(columns, cells, strict=False):
         if role in values and cell:
             values[role] = f"{values[role]}；{cell}"

@@ -43,12 +43,20 @@ def counts(engine: Engine) -> dict[str, int]:
     metadata = MetaData()
     with engine.connect() as connection:
         metadata.reflect(bind=connection)
-        return {t.name: connection.execute(select(func.count()).select_from(t)).scalar_one() for t in metadata.sorted_tables}
+        return {
+            t.name: connection.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in metadata.sorted_tables
+        }
 
 
 def sqlite_counts(path: Path) -> dict[str, int]:
     with sqlite3.connect(path) as copy:
-        names = [n for (n,) in copy.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        names = [
+            n
+            for (n,) in copy.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return {n: copy.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
 
@@ -79,7 +87,9 @@ def test_backup_is_a_faithful_copy(ledger: Engine, tmp_path: Path) -> None:
         order = list(dumped)  # parents before children, so the file restores in order
         assert order.index("plan") < order.index("task") < order.index("assignment") > order.index("unit")
         task = dumped["task"][0]
-        assert task["code"] == "T1" and isinstance(task["path"], list) and task["updated_at"].endswith("+00:00")
+        assert (
+            task["code"] == "T1" and isinstance(task["path"], list) and task["updated_at"].endswith("+00:00")
+        )
 
 
 def test_backup_refuses_to_overwrite_unless_forced(ledger: Engine, tmp_path: Path) -> None:

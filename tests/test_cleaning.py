@@ -45,8 +45,19 @@ def line_starting(cleaned: Cleaned, prefix: str) -> Line:
 @pytest.mark.parametrize("key", sorted(SEED_FILES))
 def test_no_web_noise_survives_in_any_seed(key):
     for text in texts(cleaned_seed(key)):
-        assert not text.startswith(("打印", "关闭窗口", "上一条", "下一条", "当前位置", "當前位置", "放大字体", "时间:"))
-        for marker in ("ICP备", "免责声明", "版权所有", "公网编号", "网站标识码", "分隔线", "原文链接", "MORE>>"):
+        assert not text.startswith(
+            ("打印", "关闭窗口", "上一条", "下一条", "当前位置", "當前位置", "放大字体", "时间:")
+        )
+        for marker in (
+            "ICP备",
+            "免责声明",
+            "版权所有",
+            "公网编号",
+            "网站标识码",
+            "分隔线",
+            "原文链接",
+            "MORE>>",
+        ):
             assert marker not in text, (marker, text)
         assert text == text.strip() and text
 
@@ -59,7 +70,9 @@ def test_seed_000_keeps_one_title_the_body_and_the_signature():
     assert line_starting(cleaned, "一、深化关键领域信息公开的透明度").no == 13
     assert line_starting(cleaned, "(十一)持续推进政府信息公开工作。").no == 39
     assert lines[-2:] == ["吉林省药品监督管理局", "2024年12月3日"]  # the footer after them is gone
-    assert not any(word in text for text in lines for word in ("本站部分信息", "联系电话", "客服QQ", "主办", "办公区"))
+    assert not any(
+        word in text for text in lines for word in ("本站部分信息", "联系电话", "客服QQ", "主办", "办公区")
+    )
     assert cleaned.meta == {"date": "2024-12-17"}
 
 
@@ -67,7 +80,9 @@ def test_seed_001_pinyin_is_removed_and_the_mojibake_repaired():
     cleaned = cleaned_seed("001")
     lines = texts(cleaned)
     assert not any(PINYIN.search(text) for text in lines)
-    assert lines[0].startswith("澠池縣市場監督管理局關于印發《食品藥品監管領域政務公開標準化規范化工作實施方案》")
+    assert lines[0].startswith(
+        "澠池縣市場監督管理局關于印發《食品藥品監管領域政務公開標準化規范化工作實施方案》"
+    )
     assert line_starting(cleaned, "（二）2020年年底,根據國務院").no == 10
     assert [line.text for line in cleaned.lines if line.text.startswith("（")] == [
         "（二）2020年年底,根據國務院及省、市基層政務公開指引和縣試點領域政務公開事項標準目錄,在澠池縣人民政府網建成"
@@ -109,7 +124,9 @@ def test_seed_003_issuer_comes_from_the_metadata_and_damaged_points_stay():
     assert cleaned.meta["title"] == "临沂市卫生健康委员会《2021年度政务公开工作方案》"
     assert cleaned.meta["date"] == "2021-05-12"
     assert lines[0] == "临沂市卫生健康委员会《2021年度政务公开工作方案》"
-    assert line_starting(cleaned, ")聚焦优化营商环境推进政务公开。").no == 16  # lost its `（二`: body all the same
+    assert (
+        line_starting(cleaned, ")聚焦优化营商环境推进政务公开。").no == 16
+    )  # lost its `（二`: body all the same
     assert lines[-1].startswith("(十)进一步改进工作作风。")
     assert not any(word in text for text in lines for word in ("点击数", "主办", "邮编", "地址:", "上一条"))
 
@@ -119,7 +136,9 @@ def test_seed_004_first_point_and_metadata():
     lines = texts(cleaned)
     first = line_starting(cleaned, "1.保障法定公开内容的日常维护。")
     assert first.no == 22
-    assert lines[0].startswith("吉林省市场监督管理厅关于印发《2021年吉林省市场监督管理厅政务公开工作要点》的通知")
+    assert lines[0].startswith(
+        "吉林省市场监督管理厅关于印发《2021年吉林省市场监督管理厅政务公开工作要点》的通知"
+    )
     assert lines[-1].startswith("17.持续强化任务落实工作。") and lines[-1].endswith("(责任处室:办公室)")
     assert cleaned.meta == {"date": "2021-07-06", "issuer": "吉林省市场监督管理厅"}
     assert not any(text.startswith(("核心提示", "推荐产品")) for text in lines)
@@ -200,7 +219,12 @@ def test_the_footer_block_after_the_signature_goes_whole():
             "政务服务热线",
         ]
     )
-    assert texts(clean_text(text)) == ["一、加强领导", "（一）健全机制。各单位要落实责任。", "某市人民政府办公室", "2024年1月1日"]
+    assert texts(clean_text(text)) == [
+        "一、加强领导",
+        "（一）健全机制。各单位要落实责任。",
+        "某市人民政府办公室",
+        "2024年1月1日",
+    ]
 
 
 def test_a_title_repeated_by_the_page_template_is_kept_once():
@@ -308,8 +332,18 @@ def test_the_misreading_model_reproduces_the_seed():
 
 @pytest.mark.parametrize(
     "heading",
-    ["（一）加強組織領導", "（二）2020年年底前完成", "（三）推進標準化", "（四）完善機制", "（六）推進落實",
-     "（八）做好宣傳", "（十）加大力度", "（十一）持續推進", "（十四）加強監督", "（二）1998年以來"],
+    [
+        "（一）加強組織領導",
+        "（二）2020年年底前完成",
+        "（三）推進標準化",
+        "（四）完善機制",
+        "（六）推進落實",
+        "（八）做好宣傳",
+        "（十）加大力度",
+        "（十一）持續推進",
+        "（十四）加強監督",
+        "（二）1998年以來",
+    ],
 )
 def test_misread_bracket_headings_are_repaired(heading):
     damaged = misread(heading)

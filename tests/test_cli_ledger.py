@@ -51,7 +51,20 @@ def test_tasks_by_unit_as_csv(seeded):
 
 
 def test_update_show_and_the_journal(seeded):
-    result = duban("update", "T29", "--status", "in_progress", "--progress", "60", "--note", "已汇总", "--evidence", "OA-2021-118", "--as", "办公室")
+    result = duban(
+        "update",
+        "T29",
+        "--status",
+        "in_progress",
+        "--progress",
+        "60",
+        "--note",
+        "已汇总",
+        "--evidence",
+        "OA-2021-118",
+        "--as",
+        "办公室",
+    )
     assert result.exit_code == 0, result.output
     assert "T29: in_progress, 60% (version 2)" in result.stdout
     shown = duban("show", "t29", "--as-of", "2021-12-01")
@@ -62,7 +75,10 @@ def test_stale_version_is_refused_with_a_clear_message(seeded):
     assert duban("update", "T3", "--progress", "20", "--version", "1").exit_code == 0
     result = duban("update", "T3", "--progress", "30", "--version", "1")
     assert result.exit_code == 4
-    assert result.stderr.strip() == "error: task T3 was changed by someone else since version 1: reload it and try again"
+    assert (
+        result.stderr.strip()
+        == "error: task T3 was changed by someone else since version 1: reload it and try again"
+    )
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,12 @@ def test_json_has_exactly_the_documented_shape():
     task = data["tasks"][0]
     assert list(task) == ["path", "title", "body", "lead_units", "support_units", "deadline"]
     assert list(task["deadline"]) == ["type", "date", "text", "recurrence"]
-    assert data["tasks"][-1]["deadline"] == {"type": "date", "date": "2021-11-30", "text": "11月30日前", "recurrence": None}
+    assert data["tasks"][-1]["deadline"] == {
+        "type": "date",
+        "date": "2021-11-30",
+        "text": "11月30日前",
+        "recurrence": None,
+    }
 
 
 def test_table_format_prints_the_ledger_with_warnings_underneath():
@@ -90,7 +95,11 @@ def test_a_too_large_file_is_refused(tmp_path, monkeypatch):
 
 
 def test_demo_parses_the_plans_and_imports_the_reviewed_files(tmp_path):
-    for name in ("2021-jilin-amr-gongkai-yaodian.txt", "2021-jilin-amr-gongkai-yaodian.plan.toml", "2015-panjin-fda-annual-report.txt"):
+    for name in (
+        "2021-jilin-amr-gongkai-yaodian.txt",
+        "2021-jilin-amr-gongkai-yaodian.plan.toml",
+        "2015-panjin-fda-annual-report.txt",
+    ):
         shutil.copy(PLANS / name, tmp_path / name)
     database = tmp_path / "demo.sqlite3"
     result = invoke("demo", "--plans-dir", str(tmp_path), "--database", str(database))
@@ -105,7 +114,10 @@ def test_the_console_script_runs_as_installed():
     duban = Path(sys.executable).parent / "duban"
     result = subprocess.run(
         [str(duban), "parse", str(DATA / "table_plan.txt"), "--format", "json"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["doc_number"] == "某政办发〔2022〕15号"

@@ -130,11 +130,11 @@ def test_export_filters_like_duban_tasks(ledger: Engine, tmp_path: Path) -> None
 
 def test_text_that_looks_like_a_formula_stays_text(ledger: Engine, tmp_path: Path) -> None:
     with write_session(ledger) as session:
-        update_task(session, "T3", actor="office", note="=HYPERLINK(\"http://x\")")
+        update_task(session, "T3", actor="office", note='=HYPERLINK("http://x")')
     path = export(tmp_path / "t.xlsx")
     sheet = load_workbook(path)["台账"]
     cell = next(row[HEADERS.index("进展情况")] for row in sheet.iter_rows(min_row=2) if row[0].value == "T3")
-    assert (cell.data_type, cell.value) == ("s", "=HYPERLINK(\"http://x\")")
+    assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x")')
     assert "applied" in duban("import", "--xlsx", str(path)).output
     assert task(ledger, "T3").version == 2
 
@@ -163,7 +163,11 @@ def test_export_then_import_unchanged_applies_nothing(ledger: Engine, tmp_path: 
 
 def test_unit_fills_progress_and_it_is_applied_with_journal_rows(ledger: Engine, tmp_path: Path) -> None:
     path = export(tmp_path / "t.xlsx")
-    fill(path, "T20", **{"进度(%)": 40, "状态": "推进中", "进展情况": "已召开部署会", "佐证材料": "会议纪要.pdf"})
+    fill(
+        path,
+        "T20",
+        **{"进度(%)": 40, "状态": "推进中", "进展情况": "已召开部署会", "佐证材料": "会议纪要.pdf"},
+    )
     fill(path, "T21", 状态="已完成")
     before = journal_count(ledger)
     result = duban("import", "--xlsx", str(path), "--as", "办公室")
@@ -171,28 +175,48 @@ def test_unit_fills_progress_and_it_is_applied_with_journal_rows(ledger: Engine,
     assert result.stdout.splitlines()[2].split() == ["2", "54", "0"]
     assert "applied: T20, T21" in result.stdout
     t20 = task(ledger, "T20")
-    assert (t20.status, t20.progress, t20.progress_note, t20.version) == ("in_progress", 40, "已召开部署会", 2)
+    assert (t20.status, t20.progress, t20.progress_note, t20.version) == (
+        "in_progress",
+        40,
+        "已召开部署会",
+        2,
+    )
     t21 = task(ledger, "T21")
     assert (t21.status, t21.progress) == ("done", 100)  # done with progress left alone counts as 100
     with read_session(ledger) as session:
-        rows = session.exec(select(Journal).where(Journal.task_id == t20.id, Journal.action == "update")).all()
-    assert {(j.field, j.old, j.new) for j in rows} == {("status", "not_started", "in_progress"), ("progress", "0", "40")}
+        rows = session.exec(
+            select(Journal).where(Journal.task_id == t20.id, Journal.action == "update")
+        ).all()
+    assert {(j.field, j.old, j.new) for j in rows} == {
+        ("status", "not_started", "in_progress"),
+        ("progress", "0", "40"),
+    }
     assert {(j.actor, j.note, j.evidence) for j in rows} == {("办公室", "已召开部署会", "会议纪要.pdf")}
     assert journal_count(ledger) == before + 4
     # The next export shows what was applied, and importing it again changes nothing.
     again = export(tmp_path / "again.xlsx")
     assert duban("import", "--xlsx", str(again)).stdout.splitlines()[2].split() == ["0", "56", "0"]
-    row = next(r for r in load_workbook(again)["台账"].iter_rows(min_row=2, values_only=True) if r[0] == "T20")
+    row = next(
+        r for r in load_workbook(again)["台账"].iter_rows(min_row=2, values_only=True) if r[0] == "T20"
+    )
     assert row[HEADERS.index("佐证材料")] == "会议纪要.pdf" and row[HEADERS.index("版本")] == 2
 
 
 def test_evidence_alone_is_a_change(ledger: Engine, tmp_path: Path) -> None:
     path = export(tmp_path / "t.xlsx")
     fill(path, "T20", 佐证材料="https://example.gov.cn/notice/1")
-    assert duban("import", "--xlsx", str(path), "--as", "办公室").stdout.splitlines()[2].split() == ["1", "55", "0"]
+    assert duban("import", "--xlsx", str(path), "--as", "办公室").stdout.splitlines()[2].split() == [
+        "1",
+        "55",
+        "0",
+    ]
     with read_session(ledger) as session:
         last = session.exec(select(Journal).order_by(Journal.id.desc())).first()  # type: ignore[union-attr]
-    assert last is not None and (last.actor, last.field, last.evidence) == ("办公室", "", "https://example.gov.cn/notice/1")
+    assert last is not None and (last.actor, last.field, last.evidence) == (
+        "办公室",
+        "",
+        "https://example.gov.cn/notice/1",
+    )
 
 
 def test_blank_cells_change_nothing(ledger: Engine, tmp_path: Path) -> None:
@@ -204,7 +228,9 @@ def test_blank_cells_change_nothing(ledger: Engine, tmp_path: Path) -> None:
     assert (task(ledger, "T20").progress, task(ledger, "T20").progress_note) == (30, "旧进展")
 
 
-def test_office_change_after_export_is_a_conflict_and_the_ledger_keeps_it(ledger: Engine, tmp_path: Path) -> None:
+def test_office_change_after_export_is_a_conflict_and_the_ledger_keeps_it(
+    ledger: Engine, tmp_path: Path
+) -> None:
     path = export(tmp_path / "t.xlsx")
     fill(path, "T20", **{"进度(%)": 40, "进展情况": "已起草方案"})
     row = fill(path, "T22", **{"进度(%)": 10})
@@ -223,7 +249,9 @@ def test_office_change_after_export_is_a_conflict_and_the_ledger_keeps_it(ledger
     assert journal_count(ledger) == before + 1
 
 
-def test_a_row_the_unit_left_alone_is_no_conflict_when_the_office_changed_it(ledger: Engine, tmp_path: Path) -> None:
+def test_a_row_the_unit_left_alone_is_no_conflict_when_the_office_changed_it(
+    ledger: Engine, tmp_path: Path
+) -> None:
     path = export(tmp_path / "t.xlsx")
     assert duban("update", "T20", "--progress", "60").exit_code == 0
     result = duban("import", "--xlsx", str(path))
@@ -231,7 +259,9 @@ def test_a_row_the_unit_left_alone_is_no_conflict_when_the_office_changed_it(led
     assert task(ledger, "T20").progress == 60
 
 
-def test_without_the_exported_values_a_stale_differing_row_is_a_conflict(ledger: Engine, tmp_path: Path) -> None:
+def test_without_the_exported_values_a_stale_differing_row_is_a_conflict(
+    ledger: Engine, tmp_path: Path
+) -> None:
     path = export(tmp_path / "t.xlsx")
     workbook = load_workbook(path)
     del workbook["原值"]  # rows pasted into a workbook of the unit's own
@@ -307,7 +337,10 @@ def test_a_task_listed_twice_fails_the_sheet(ledger: Engine, tmp_path: Path) -> 
     row_number(path, 6, "任务编号", row_number(path, 2, "进展情况", None))
     with pytest.raises(BadSheet) as caught:
         read_workbook(path)
-    assert caught.value.problems[0].row == 6 and "appears again (first in row 2)" in caught.value.problems[0].problem
+    assert (
+        caught.value.problems[0].row == 6
+        and "appears again (first in row 2)" in caught.value.problems[0].problem
+    )
 
 
 @pytest.mark.parametrize(
@@ -319,7 +352,9 @@ def test_a_task_listed_twice_fails_the_sheet(ledger: Engine, tmp_path: Path) -> 
     ],
     ids=["random-bytes", "renamed-text", "broken-zip"],
 )
-def test_a_corrupted_file_is_one_clear_error_and_the_ledger_is_unchanged(ledger: Engine, tmp_path: Path, content: bytes) -> None:
+def test_a_corrupted_file_is_one_clear_error_and_the_ledger_is_unchanged(
+    ledger: Engine, tmp_path: Path, content: bytes
+) -> None:
     path = tmp_path / "t.xlsx"
     path.write_bytes(content)
     before = journal_count(ledger)
@@ -330,7 +365,9 @@ def test_a_corrupted_file_is_one_clear_error_and_the_ledger_is_unchanged(ledger:
     assert journal_count(ledger) == before
 
 
-def test_a_zip_that_is_not_a_workbook_and_a_missing_sheet_are_clear_errors(ledger: Engine, tmp_path: Path) -> None:
+def test_a_zip_that_is_not_a_workbook_and_a_missing_sheet_are_clear_errors(
+    ledger: Engine, tmp_path: Path
+) -> None:
     other = tmp_path / "other.xlsx"
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("hello.txt", "hi")

@@ -73,8 +73,14 @@ def test_reimport_with_edits_updates_in_place_and_keeps_progress(engine, tmp_pat
     assert (report.created, report.updated, report.withdrawn) == (1, 1, 1)
     with read_session(engine) as session:
         first = get_task(session, "T1")
-        assert (first.title, first.status, first.progress) == ("保障法定公开内容的日常维护和更新", "in_progress", 40)
-        rows = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="2021-jilin-amr-gongkai-yaodian")
+        assert (first.title, first.status, first.progress) == (
+            "保障法定公开内容的日常维护和更新",
+            "in_progress",
+            40,
+        )
+        rows = list_tasks(
+            session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="2021-jilin-amr-gongkai-yaodian"
+        )
         assert next(r for r in rows if r.code == "T1").support == ["综合处"]
         gone = get_task(session, "T2")
         assert gone.withdrawn and gone.progress == 10 and gone.title == removed.title
@@ -111,11 +117,18 @@ def test_two_points_with_one_path_are_refused(engine, tmp_path):
 def test_every_update_is_journalled_with_who_why_and_evidence(engine):
     import_files(engine, JILIN)
     with write_session(engine) as session:
-        task = update_task(session, "t3", actor="法规处", status="done", note="已上线", evidence="https://example.gov.cn/x")
+        task = update_task(
+            session, "t3", actor="法规处", status="done", note="已上线", evidence="https://example.gov.cn/x"
+        )
         assert (task.status, task.progress, task.version) == ("done", 100, 2)
     with read_session(engine) as session:
-        rows = session.exec(select(Journal).where(Journal.task_id == task.id, Journal.action == "update")).all()
-    assert {(j.field, j.old, j.new) for j in rows} == {("status", "not_started", "done"), ("progress", "0", "100")}
+        rows = session.exec(
+            select(Journal).where(Journal.task_id == task.id, Journal.action == "update")
+        ).all()
+    assert {(j.field, j.old, j.new) for j in rows} == {
+        ("status", "not_started", "done"),
+        ("progress", "0", "100"),
+    }
     assert all(j.actor == "法规处" and j.note == "已上线" and j.evidence.endswith("/x") for j in rows)
 
 
@@ -152,7 +165,9 @@ def test_concurrent_writers_with_the_same_version_one_wins(engine):
     with read_session(engine) as session:
         task = get_task(session, "T7")
         assert task.version == 2
-        journal = session.exec(select(Journal).where(Journal.task_id == task.id, Journal.action == "update")).all()
+        journal = session.exec(
+            select(Journal).where(Journal.task_id == task.id, Journal.action == "update")
+        ).all()
         assert [j.new for j in journal] == [str(task.progress)]
 
 
@@ -179,7 +194,11 @@ def test_deferral_moves_the_date_and_keeps_the_reason(engine):
     import_files(engine, JILIN)
     with write_session(engine) as session:
         task = defer_task(session, "T17", to=dt.date(2021, 12, 31), reason="等待省厅统一部署", actor="办公室")
-    assert (task.due_date, task.status, task.deadline_text) == (dt.date(2021, 12, 31), "deferred", "11月30日前")
+    assert (task.due_date, task.status, task.deadline_text) == (
+        dt.date(2021, 12, 31),
+        "deferred",
+        "11月30日前",
+    )
     with read_session(engine) as session:
         overdue = list_tasks(session, as_of=dt.date(2021, 12, 15), due_soon_days=14, overdue=True)
         assert "T17" not in [r.code for r in overdue]
@@ -204,7 +223,9 @@ def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine,
         registry.load_registry(
             session,
             [
-                registry.UnitSpec(name="办公室", aliases=["厅办公室", "辦公室"], kind="处室", leader="张副厅长"),
+                registry.UnitSpec(
+                    name="办公室", aliases=["厅办公室", "辦公室"], kind="处室", leader="张副厅长"
+                ),
                 registry.UnitSpec(name="标准化处", aliases=["标准化管理处"]),
             ],
         )
@@ -246,7 +267,10 @@ def test_overdue_due_soon_and_unit_counts(engine):
         soon = list_tasks(session, as_of=as_of, due_soon_days=14, due_within=30)
         # 六 > 15 (年内) and 四 > （十二） (2021年年底前) fall due on 12-31: 30 days, beyond the 14 of yellow.
         assert {(r.code, r.light.value) for r in soon} == {("T27", "green"), ("T41", "green")}
-        assert list_tasks(session, as_of=dt.date(2021, 12, 20), due_soon_days=14, due_within=14)[0].light.value == "yellow"
+        assert (
+            list_tasks(session, as_of=dt.date(2021, 12, 20), due_soon_days=14, due_within=14)[0].light.value
+            == "yellow"
+        )
         counts = {c.unit: c for c in unit_counts(session, as_of=as_of)}
         assert counts["办公室"].done == 1 and counts["办公室"].overdue == 0
 

@@ -28,7 +28,9 @@ DOCUMENT = """某市2022年政务公开工作要点
 某市人民政府办公室
 2022年3月10日
 """
-TRADITIONAL = "盤錦市食品藥品監督管理局政府信息公開工作報告\n一、提升重視高度，建立具有食藥監管行業特點的政務公開機制\n"
+TRADITIONAL = (
+    "盤錦市食品藥品監督管理局政府信息公開工作報告\n一、提升重視高度，建立具有食藥監管行業特點的政務公開機制\n"
+)
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -174,7 +176,9 @@ def test_the_cleaner_takes_the_page_furniture_away(tmp_path):
 
 
 def test_html_is_recognised_by_content_whatever_the_name(tmp_path):
-    path = write(tmp_path, "saved-page.txt", "<div><p>一、总体要求</p><p>（一）加强领导&amp;协调</p></div>".encode())
+    path = write(
+        tmp_path, "saved-page.txt", "<div><p>一、总体要求</p><p>（一）加强领导&amp;协调</p></div>".encode()
+    )
     assert read_document(path) == "一、总体要求\n（一）加强领导&协调"
 
 
@@ -200,7 +204,13 @@ def test_layout_tables_read_as_blocks():
         "<td><p>一、总体要求</p><p>（一）加强领导。</p></td></tr></table>"
         "<table><tr><td><p>二、保障措施</p><p>（二）落实责任。</p></td></tr></table>"
     )
-    assert html_to_text(page).splitlines() == ["导航", "一、总体要求", "（一）加强领导。", "二、保障措施", "（二）落实责任。"]
+    assert html_to_text(page).splitlines() == [
+        "导航",
+        "一、总体要求",
+        "（一）加强领导。",
+        "二、保障措施",
+        "（二）落实责任。",
+    ]
 
 
 def test_merged_cells_keep_the_columns_aligned():
@@ -209,7 +219,14 @@ def test_merged_cells_keep_the_columns_aligned():
         "<tr><td colspan=2 rowspan=2>f</td></tr><tr><td>g</td></tr><tr><td>h</td><td>i</td><td>j</td></tr>"
         "<tr><td colspan=3>一、重点任务</td></tr></table>"
     )
-    assert html_to_text(page).splitlines() == ["a | b | c", "d | e |", "f |  |", "|  | g", "h | i | j", "一、重点任务"]
+    assert html_to_text(page).splitlines() == [
+        "a | b | c",
+        "d | e |",
+        "f |  |",
+        "|  | g",
+        "h | i | j",
+        "一、重点任务",
+    ]
 
 
 def test_cells_never_carry_a_column_separator():

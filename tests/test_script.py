@@ -25,7 +25,9 @@ def seed_text(key: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("key", "traditional"), [("000", False), ("001", True), ("002", True), ("003", False), ("004", False)])
+@pytest.mark.parametrize(
+    ("key", "traditional"), [("000", False), ("001", True), ("002", True), ("003", False), ("004", False)]
+)
 def test_seed_documents_are_told_apart_by_script(key, traditional):
     assert is_traditional(seed_text(key)) is traditional
 
@@ -36,7 +38,9 @@ def test_short_and_empty_texts():
     assert is_traditional("") is False
     assert is_traditional("ICP 2020 (Beijing Office)") is False
     # A Simplified document quoting one Traditional name stays Simplified.
-    assert is_traditional("根据《盤錦市》文件要求，" + "各单位要认真落实工作任务，确保按时完成。" * 20) is False
+    assert (
+        is_traditional("根据《盤錦市》文件要求，" + "各单位要认真落实工作任务，确保按时完成。" * 20) is False
+    )
 
 
 def test_to_simplified_converts_characters_and_phrases():

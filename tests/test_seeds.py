@@ -26,7 +26,11 @@ def deadline_of(task) -> tuple:
 def test_seed_000_jilin_drug_administration():
     plan = parse("2024-jilin-mpa-gongkai-yaodian.txt")
     assert (plan.kind, plan.title, plan.issuer, plan.doc_number, plan.year) == (
-        PlanKind.PLAN, "吉林省药品监督管理局2024年政务公开工作要点", "吉林省药品监督管理局", "", 2024,
+        PlanKind.PLAN,
+        "吉林省药品监督管理局2024年政务公开工作要点",
+        "吉林省药品监督管理局",
+        "",
+        2024,
     )
     expected = [
         (["一", "（一）"], "聚焦重点领域,强化信息公开力度", ("none", None, "")),
@@ -56,7 +60,8 @@ def test_seed_001_mianchi_county_traditional_with_mojibake():
     assert (plan.issuer, plan.doc_number, plan.year) == ("澠池縣市場監督管理局", "澠市監文〔2020〕53號", 2020)
     paths = [t.path for t in plan.tasks]
     assert paths == [
-        ["一", "（一）"], ["一", "（二）"],
+        ["一", "（一）"],
+        ["一", "（二）"],
         *[["二", f"（{n}）"] for n in "一二三四五六"],
         *[["三", f"（{n}）"] for n in "一二三四"],
     ]
@@ -100,18 +105,32 @@ def test_seed_002_annual_report_yields_no_tasks():
 def test_seed_003_linyi_damaged_numbering_is_repaired_and_reported():
     plan = parse("2021-linyi-health-gongkai-fangan.txt")
     assert (plan.title, plan.issuer, plan.doc_number, plan.year) == (
-        "2021年度政务公开工作方案", "临沂市卫生健康委员会", "", 2021,
+        "2021年度政务公开工作方案",
+        "临沂市卫生健康委员会",
+        "",
+        2021,
     )
     numerals = "一二三四五六七八九十"
     labels = [f"（{numerals[i]}）" for i in range(10)] + [f"（十{numerals[i]}）" for i in range(6)]
     sections = ["一"] * 5 + ["二"] * 3 + ["三"] * 3 + ["四"] * 3 + ["五"] * 2
     assert [t.path for t in plan.tasks] == [[s, label] for s, label in zip(sections, labels, strict=True)]
     assert [t.title for t in plan.tasks] == [
-        "立足实施重大战略推进政务公开", "聚焦优化营商环境推进政务公开", "聚力保民生保安全推进政务公开",
-        "突出疫情防控推进政务公开", "全面推进公共企事业单位信息公开", "持续加强重大政策发布解读",
-        "不断改进政策解读方式", "积极回应社会关切", "组织编制年度重大决策事项目录", "畅通公众参与渠道",
-        "扎实搞好政民互动", "严格政府信息管理", "提高依申请公开工作质量", "推进基层政务公开标准化规范化",
-        "进一步健全工作协调机制", "进一步改进工作作风",
+        "立足实施重大战略推进政务公开",
+        "聚焦优化营商环境推进政务公开",
+        "聚力保民生保安全推进政务公开",
+        "突出疫情防控推进政务公开",
+        "全面推进公共企事业单位信息公开",
+        "持续加强重大政策发布解读",
+        "不断改进政策解读方式",
+        "积极回应社会关切",
+        "组织编制年度重大决策事项目录",
+        "畅通公众参与渠道",
+        "扎实搞好政民互动",
+        "严格政府信息管理",
+        "提高依申请公开工作质量",
+        "推进基层政务公开标准化规范化",
+        "进一步健全工作协调机制",
+        "进一步改进工作作风",
     ]
     assert deadline_of(plan.tasks[11]) == ("period_end", "2021-12-31", "2021年年底前")
     repaired = [w for w in plan.warnings if "numbering repaired" in w]
@@ -125,17 +144,49 @@ def test_seed_003_linyi_damaged_numbering_is_repaired_and_reported():
 
 # --- 004: 1.–17. points each ending in （责任处室：…）, and the closing look-back task.
 SEED_004 = [
-    ("保障法定公开内容的日常维护", ["办公室"], ["综合处", "法规处", "登记注册处", "广告处", "标准化处", "知产保护处", "知产运用处", "信息中心"], False),
+    (
+        "保障法定公开内容的日常维护",
+        ["办公室"],
+        ["综合处", "法规处", "登记注册处", "广告处", "标准化处", "知产保护处", "知产运用处", "信息中心"],
+        False,
+    ),
     ("做好依申请公开的办理工作", ["办公室"], ["科技财务处"], True),
     ("规范政府信息公开环节和要素", ["办公室"], ["法规处"], True),
     ("持续加强重大政策发布解读", ["办公室"], ["登记注册处", "价监竞争处"], True),
     ("优化政策文件解读方式", ["办公室"], ["宣传中心"], True),
     ("健全重大行政决策公众参与工作机制", [], [], True),
     ("抓好政民互动及日常关切", ["办公室"], [], True),
-    ("深化市场监管领域信息公开", ["办公室"], ["法规处", "执法稽查局", "登记注册处", "信用监管处", "反垄断处", "价监竞争处", "消费环境处", "食品协调处", "食品生产处", "食品流通处", "餐饮服务处", "特殊食品处", "标准化处", "知产保护处", "知产运用处", "知产服务处"], True),
+    (
+        "深化市场监管领域信息公开",
+        ["办公室"],
+        [
+            "法规处",
+            "执法稽查局",
+            "登记注册处",
+            "信用监管处",
+            "反垄断处",
+            "价监竞争处",
+            "消费环境处",
+            "食品协调处",
+            "食品生产处",
+            "食品流通处",
+            "餐饮服务处",
+            "特殊食品处",
+            "标准化处",
+            "知产保护处",
+            "知产运用处",
+            "知产服务处",
+        ],
+        True,
+    ),
     ("深化财政资金、公共资源配置等领域政府信息公开", ["科技财务处"], [], False),
     ("编制政务公开地方标准", ["标准化管理处"], [], False),
-    ("优化更新政务公开事项标准目录", ["办公室"], ["食品协调处", "食品生产处", "食品流通处", "餐饮服务处", "特殊食品处"], False),
+    (
+        "优化更新政务公开事项标准目录",
+        ["办公室"],
+        ["食品协调处", "食品生产处", "食品流通处", "餐饮服务处", "特殊食品处"],
+        False,
+    ),
     ("加强政务公开平台建设", ["办公室"], ["登记注册处", "信用监管处", "宣传中心"], False),
     ("提升网站、政务新媒体的建设和管理", ["办公室"], ["宣传中心"], False),
     ("加强政策咨询窗口等线下公开场所和平台建设", ["办公室"], ["行政审批办", "消审局"], False),
@@ -148,7 +199,10 @@ SEED_004 = [
 def test_seed_004_jilin_market_regulation_units_point_by_point():
     plan = parse("2021-jilin-amr-gongkai-yaodian.txt")
     assert (plan.title, plan.issuer, plan.doc_number, plan.year) == (
-        "2021年吉林省市场监督管理厅政务公开工作要点", "吉林省市场监督管理厅", "吉市监办字〔2021〕76号", 2021,
+        "2021年吉林省市场监督管理厅政务公开工作要点",
+        "吉林省市场监督管理厅",
+        "吉市监办字〔2021〕76号",
+        2021,
     )
     sections = ["一"] * 3 + ["二"] * 4 + ["三"] * 2 + ["四"] * 2 + ["五"] * 3 + ["六"] * 3
     assert [t.path for t in plan.tasks] == [[s, str(n)] for n, s in enumerate(sections, start=1)]
@@ -182,4 +236,6 @@ def test_plans_folder_holds_the_seeds_unchanged():
 def test_seed_dates_are_real_dates():
     for source in PLANS.glob("*.txt"):
         for task in parse_source(source).tasks:
-            assert task.deadline.date is None or dt.date(2015, 1, 1) <= task.deadline.date <= dt.date(2025, 12, 31)
+            assert task.deadline.date is None or dt.date(2015, 1, 1) <= task.deadline.date <= dt.date(
+                2025, 12, 31
+            )

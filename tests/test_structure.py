@@ -49,7 +49,9 @@ def test_lost_opening_bracket_is_repaired_from_the_sequence():
 def test_repeated_value_in_continuous_numbering_is_repaired():
     # As in a real plan whose （十一）…（十六） each lost a character and all read （十）.
     points = ["（七）", "（八）", "（九）", "（十）", "（十）", "（十）"]
-    text = "\n".join(["一、甲", "（一）a", "（二）b", "（三）c", "二、乙", "（四）d", "（五）e", "（六）f", "三、丙"])
+    text = "\n".join(
+        ["一、甲", "（一）a", "（二）b", "（三）c", "二、乙", "（四）d", "（五）e", "（六）f", "三、丙"]
+    )
     outline = outline_of(text + "\n" + "\n".join(f"{point}x" for point in points))
     assert [leaf.path[-1] for leaf in outline.leaves()][-3:] == ["（十）", "（十一）", "（十二）"]
     assert [leaf.path[0] for leaf in outline.leaves()][-1] == "三"

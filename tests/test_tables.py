@@ -10,9 +10,19 @@ def rows_of(lines: list[str], header: str = "序号 | 工作任务 | 责任单�
 
 
 def test_header_roles_name_the_columns():
-    assert header_roles(split_row("序号 | 工作任务 | 责任单位 | 完成时限")) == ["seq", "task", "units", "deadline"]
+    assert header_roles(split_row("序号 | 工作任务 | 责任单位 | 完成时限")) == [
+        "seq",
+        "task",
+        "units",
+        "deadline",
+    ]
     assert header_roles(split_row("序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时间")) == [
-        "seq", "task", "body", "lead", "support", "deadline",
+        "seq",
+        "task",
+        "body",
+        "lead",
+        "support",
+        "deadline",
     ]
     # A table of statistics is not a task table.
     assert header_roles(split_row("项目 | 数量 | 同比")) is None
@@ -20,7 +30,9 @@ def test_header_roles_name_the_columns():
 
 
 def test_group_rows_become_the_first_path_label():
-    table = rows_of(["一、经济发展", "1 | 规划公开 | 市发改委 | 6月底前", "二、政策解读", "2 | 解读 | 市司法局 | 长期"])
+    table = rows_of(
+        ["一、经济发展", "1 | 规划公开 | 市发改委 | 6月底前", "二、政策解读", "2 | 解读 | 市司法局 | 长期"]
+    )
     assert [row.path for row in table.rows] == [["一", "1"], ["二", "2"]]
     assert table.rows[0].units == "市发改委" and table.rows[0].deadline == "6月底前"
     assert table.warnings == []
@@ -55,7 +67,11 @@ def test_a_cell_broken_over_lines_continues_the_row():
 
 def test_a_category_column_groups_the_rows():
     table = rows_of(
-        ["重点领域 | 1 | 财政公开 | 市财政局 | 年底前", " | 2 | 项目公开 | 市发改委 | 年底前", "政策解读 | 3 | 解读 | 市司法局 | 长期"],
+        [
+            "重点领域 | 1 | 财政公开 | 市财政局 | 年底前",
+            " | 2 | 项目公开 | 市发改委 | 年底前",
+            "政策解读 | 3 | 解读 | 市司法局 | 长期",
+        ],
         header="类别 | 序号 | 工作任务 | 责任单位 | 完成时限",
     )
     assert [row.path for row in table.rows] == [["一", "1"], ["一", "2"], ["二", "3"]]

@@ -26,7 +26,12 @@ class DemoResult:
 
 
 def run_demo(
-    plans_dir: Path, database: Path, *, as_of: dt.date, max_bytes: int, progress: Callable[[str], None] = print
+    plans_dir: Path,
+    database: Path,
+    *,
+    as_of: dt.date,
+    max_bytes: int,
+    progress: Callable[[str], None] = print,
 ) -> DemoResult:
     """Parse every document, import the reviewed plan files into a new ledger, report one day of it."""
     parsed = []
@@ -44,7 +49,14 @@ def run_demo(
     # A little life in the ledger: the office reports on the look-back task of the 2021 plan.
     with write_session(engine) as session:
         for row in list_tasks(session, as_of=as_of, due_soon_days=14, due_within=60)[:1]:
-            update_task(session, row.code, actor="办公室", status="in_progress", progress=50, note="已汇总各处室落实情况")
+            update_task(
+                session,
+                row.code,
+                actor="办公室",
+                status="in_progress",
+                progress=50,
+                note="已汇总各处室落实情况",
+            )
     with read_session(engine) as session:
         result = DemoResult(
             parsed=parsed,

@@ -34,7 +34,9 @@ def load(path: Path, *, max_bytes: int) -> ParsedPlan:
         return read_plan_file(path)
     if path.suffix.lower() in SOURCE_SUFFIXES or path.suffix == "":
         return parse_source(path, max_bytes=max_bytes)
-    raise BadInput(f"not a plan file or a document ({', '.join((PLAN_SUFFIX, *SOURCE_SUFFIXES))})", source=path)
+    raise BadInput(
+        f"not a plan file or a document ({', '.join((PLAN_SUFFIX, *SOURCE_SUFFIXES))})", source=path
+    )
 
 
 def registry_beside(paths: list[Path]) -> list[UnitSpec]:
@@ -56,7 +58,9 @@ def import_paths(
     for path in paths:
         key = plan_key(path)
         if key in keys:
-            raise BadInput(f"the same plan as {keys[key]} (a document and its plan file?): import one", source=path)
+            raise BadInput(
+                f"the same plan as {keys[key]} (a document and its plan file?): import one", source=path
+            )
         keys[key] = path
         plans.append((key, load(path, max_bytes=max_bytes)))
     specs = [*(units or []), *registry_beside(paths)]
