@@ -26,6 +26,7 @@ _ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("task", re.compile(r"任务|事项|工作|内容|措施|要求|目标")),
     ("remark", re.compile(r"备注|说明")),
 ]
+_RULE = re.compile(r"^:?-{2,}:?$")
 _NUMBER = re.compile(r"^\d{1,3}[.．、]?$")
 _GROUP = re.compile(r"^([一二三四五六七八九十]+)[、.．]")
 
@@ -37,7 +38,7 @@ def split_row(line: str) -> list[str] | None:
     text = line.strip()
     if len(text) > 1 and text[0] in "|｜" and text[-1] in "|｜":
         text = text[1:-1]  # a bordered row `| a | b |`; a lone leading `|` is an empty first cell
-    cells = _SPLIT.split(text)
+    cells = [cell.strip() for cell in _SPLIT.split(text)]
     return cells if len(cells) >= 2 else None
 
 
@@ -93,8 +94,8 @@ def parse_table(lines: list[tuple[int, str]], roles: list[str]) -> Table:
                 table.rows[-1].body = "\n".join(filter(None, [table.rows[-1].body, line.strip()]))
             continue
         filled = [cell for cell in cells if cell]
-        if not filled:
-            continue
+        if not filled or all(_RULE.match(cell) for cell in filled):
+            continue  # empty, or a Markdown rule row `|---|:---:|`
         group_label = _group_label(cells, filled, roles)
         if group_label is not None:
             groups_seen += 1

@@ -1,0 +1,189 @@
+"""Layouts beyond the seeds: task tables (pipes, Markdown, tabs, Word), prose units, HTML, nesting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from models.plan import SectionKind
+from parsing.sources import parse_source
+
+DATA = Path(__file__).parent / "data"
+
+
+def summary(plan):
+    return [
+        (
+            task.path,
+            task.title,
+            task.lead_units,
+            task.support_units,
+            task.deadline.type.value,
+            task.deadline.date.isoformat() if task.deadline.date else None,
+        )
+        for task in plan.tasks
+    ]
+
+
+def test_flattened_table_with_group_rows_ragged_cells_and_a_broken_row():
+    plan = parse_source(DATA / "table_plan.txt")
+    assert (plan.title, plan.issuer, plan.doc_number, plan.year) == (
+        "某市2022年政务公开重点任务分工方案",
+        "某市人民政府办公室",
+        "某政办发〔2022〕15号",
+        2022,
+    )
+    assert summary(plan) == [
+        (["一", "1"], "做好规划信息公开", ["市发展改革委"], ["各县区人民政府"], "period_end", "2022-06-30"),
+        (["一", "2"], "推进财政信息公开", ["市财政局"], [], "recurring", None),
+        (
+            ["一", "3"],
+            "公开重大建设项目信息",
+            ["市政务服务和大数据管理局"],
+            ["各市（州）人民政府"],
+            "period_end",
+            "2022-09-30",
+        ),
+        (["二", "4"], "做好政策解读工作", ["市司法局"], ["市委宣传部"], "ongoing", None),
+        (["二", "5"], "回应社会关切", ["市信访局"], ["市网信办", "市公安局"], "none", None),
+        (["二", "6"], "开展政府开放日活动", ["市政府办公室"], [], "date", "2022-11-30"),
+        (["三", "7"], "开展培训交流", ["市政府办公室"], [], "period_end", "2022-12-31"),
+        (["三", "8"], "规范依申请公开办理，严格答复时限", ["市司法局"], [], "ongoing", None),
+    ]
+    assert plan.tasks[1].deadline.recurrence.value == "quarterly"
+    assert "line 19: table row without 序号: numbered 7" in plan.warnings
+
+
+def test_markdown_table_with_lead_and_support_columns():
+    plan = parse_source(DATA / "markdown_table.txt")
+    assert summary(plan) == [
+        (["一", "1"], "推进财政信息公开", ["区财政局"], ["各街道办事处"], "period_end", "2023-06-30"),
+        (
+            ["一", "2"],
+            "推进重大项目公开",
+            ["区发展改革委"],
+            ["区住房城乡建设委", "区生态环境局"],
+            "recurring",
+            None,
+        ),
+        (["二", "3"], "做好政策解读", ["区司法局"], [], "ongoing", None),
+    ]
+    assert plan.tasks[0].body == "公开部门预决算"
+    assert plan.tasks[2].units_open_ended
+
+
+def test_prose_units_labelled_clauses_and_three_levels():
+    plan = parse_source(DATA / "prose_plan.txt")
+    assert (plan.title, plan.issuer, plan.year) == (
+        "某县2023年政务公开工作实施方案",
+        "某县人民政府办公室",
+        2023,
+    )
+    assert summary(plan) == [
+        (["一"], "总体要求", [], [], "none", None),
+        (
+            ["二", "（一）", "1"],
+            "推进财政预决算公开",
+            ["县财政局"],
+            ["县审计局", "各乡镇"],
+            "date",
+            "2023-06-30",
+        ),
+        (["二", "（一）", "2"], "推进重大项目信息公开", ["县发展改革局"], ["县住建局"], "recurring", None),
+        (
+            ["二", "（一）", "3"],
+            "做好公共资源配置信息公开",
+            ["县公共资源交易中心"],
+            ["县财政局", "县市场监督管理局"],
+            "period_end",
+            "2023-09-30",
+        ),
+        (["二", "（二）", "1"], "落实政策解读“三同步”要求", ["县政府办公室"], ["县司法局"], "none", None),
+        (
+            ["二", "（二）", "2", "（1）"],
+            "丰富解读形式，推行图解、视频等解读方式，上半年完成解读模板制定",
+            [],
+            [],
+            "period_end",
+            "2023-06-30",
+        ),
+        (["二", "（二）", "2", "（2）"], "开展解读评估", [], [], "ongoing", None),
+        (["三", "（一）"], "加强组织领导", [], [], "none", None),
+        (["三", "（二）"], "强化督促检查", [], [], "recurring", None),
+    ]
+    assert [t.section for t in plan.tasks][0] is SectionKind.REQUIREMENTS
+    assert [t.section for t in plan.tasks][-2:] == [SectionKind.SAFEGUARDS] * 2
+    # 一是…二是… and ①②③ stay in the body; the signature stays out of it.
+    inline = plan.tasks[4]
+    assert "一是同步起草" in inline.body and "责任单位" not in inline.body
+    assert "①评估覆盖面" in plan.tasks[6].body
+    assert "某县人民政府办公室" not in plan.tasks[-1].body
+
+
+def test_nested_points_units_in_prose_and_a_following_units_line():
+    plan = parse_source(DATA / "nested_points.txt")
+    assert summary(plan) == [
+        (["一", "1"], "做好疫情防控信息发布", ["疾控处"], ["宣传处"], "ongoing", None),
+        (["一", "2", "（1）"], "制定院务公开目录，2022年9月底前完成", [], [], "period_end", "2022-09-30"),
+        (
+            ["一", "2", "（2）"],
+            "开展院务公开评估，第四季度完成",
+            ["医政医管处"],
+            ["各医疗机构"],
+            "period_end",
+            "2022-12-31",
+        ),
+        (["二", "3"], "落实解读机制", ["委办公室"], ["法规处"], "recurring", None),
+    ]
+    assert plan.tasks[3].deadline.recurrence.value == "half-yearly"
+
+
+def test_html_page_with_noise_around_the_body():
+    plan = parse_source(DATA / "html_plan.html")
+    # The page's 来源 names the office that published it.
+    assert (plan.title, plan.issuer, plan.year) == ("某局2024年政务公开工作要点", "某局办公室", 2024)
+    assert summary(plan) == [
+        (["一", "1"], "公开权责清单", ["法规处"], [], "ongoing", None),
+        (["一", "2"], "公开“双随机”抽查结果", ["执法处"], ["办公室"], "recurring", None),
+        (["二", "3"], "规范答复文书", ["办公室"], [], "period_end", "2024-09-30"),
+    ]
+    assert not any("ICP" in t.body or "上一条" in t.body for t in plan.tasks)
+
+
+def test_word_document_with_a_task_table(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("某区2025年政务公开任务分工方案")
+    document.add_paragraph("为做好政务公开工作，制定如下分工。")
+    table = document.add_table(rows=4, cols=4)
+    rows = [
+        ("序号", "工作任务", "责任单位", "完成时限"),
+        ("一、信息公开", "", "", ""),
+        ("1", "公开政府工作报告", "区政府办公室", "2025年3月底前"),
+        ("2", "更新政府信息公开指南", "区政府办公室、区司法局", "年内"),
+    ]
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    group = table.rows[1].cells
+    group[0].merge(group[3])
+    document.add_paragraph("区政府办公室")
+    document.add_paragraph("2025年1月10日")
+    path = tmp_path / "分工方案.docx"
+    document.save(path)
+    plan = parse_source(path)
+    assert plan.year == 2025 and plan.title == "某区2025年政务公开任务分工方案"
+    assert summary(plan) == [
+        (["一", "1"], "公开政府工作报告", ["区政府办公室"], [], "period_end", "2025-03-31"),
+        (["一", "2"], "更新政府信息公开指南", ["区政府办公室"], ["区司法局"], "period_end", "2025-12-31"),
+    ]
+
+
+def test_tab_separated_table_without_a_title_leaves_year_and_dates_open():
+    plan = parse_source(DATA / "tab_table.txt")
+    assert plan.year is None
+    # 3月底前 without a plan year: the type is known, the day is not invented.
+    assert summary(plan) == [
+        (["1"], "编制年度报告", ["区政府办公室"], [], "date", "2023-01-31"),
+        (["2"], "更新公开指南", ["区政府办公室"], ["区政务服务中心"], "period_end", None),
+    ]
