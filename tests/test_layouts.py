@@ -112,7 +112,7 @@ def test_prose_units_labelled_clauses_and_three_levels():
         (["三", "（一）"], "加强组织领导", [], [], "none", None),
         (["三", "（二）"], "强化督促检查", [], [], "recurring", None),
     ]
-    assert [t.section for t in plan.tasks][0] is SectionKind.REQUIREMENTS
+    assert plan.tasks[0].section is SectionKind.REQUIREMENTS
     assert [t.section for t in plan.tasks][-2:] == [SectionKind.SAFEGUARDS] * 2
     # 一是…二是… and ①②③ stay in the body; the signature stays out of it.
     inline = plan.tasks[4]
