@@ -24,6 +24,7 @@ _DEBRIS = "[?？\u3000-\u303f\u3100-\u312f\u2500-\u257f\u01d5-\u01dc]"
 
 
 class Scheme(StrEnum):
+    PART = "part"  # 第一部分
     CN_DUN = "cn_dun"  # 一、
     CN_PAREN = "cn_paren"  # （一）
     AR_DOT = "ar_dot"  # 1.  1．  1、
@@ -78,6 +79,8 @@ def label(scheme: Scheme, value: int) -> str:
     """The normalised path label of a point: 一, （三）, 2, （1）, ①."""
     if scheme is Scheme.CN_DUN:
         return int_to_cn(value)
+    if scheme is Scheme.PART:
+        return f"第{int_to_cn(value)}部分"
     if scheme is Scheme.CN_PAREN:
         return f"（{int_to_cn(value)}）"
     if scheme is Scheme.AR_DOT:
@@ -102,7 +105,7 @@ _PATTERNS: list[tuple[Scheme, re.Pattern[str], bool]] = [
     (Scheme.AR_PAREN, re.compile(rf"^{_OPEN}\s*(\d{{1,2}})\s*{_CLOSE}\s*"), False),
     # 一、 and the rarer 一. / 一．; 一是 (an inline enumeration) is deliberately not a marker.
     (Scheme.CN_DUN, re.compile(rf"^({_CN_NUMERAL})\s*[、.．]\s*"), False),
-    (Scheme.CN_DUN, re.compile(rf"^第({_CN_NUMERAL})部分\s*[、：:]?\s*"), False),
+    (Scheme.PART, re.compile(rf"^第({_CN_NUMERAL})部分\s*[、：:]?\s*"), False),
     # 1. / 1． / 1、 — but not 2021.6.30, 1.5倍 or a bare year.
     (Scheme.AR_DOT, re.compile(r"^(\d{1,2})\s*(?:[.．](?!\d)|、)\s*"), False),
     (Scheme.CIRCLED, re.compile(rf"^([{_CIRCLED}])\s*"), False),
@@ -134,7 +137,7 @@ def match_marker(text: str) -> Marker | None:
         if _FALSE_FOLLOWERS.match(rest):
             return None
         numeral = found.group(1)
-        if scheme in (Scheme.CN_DUN, Scheme.CN_PAREN):
+        if scheme in (Scheme.PART, Scheme.CN_DUN, Scheme.CN_PAREN):
             value = cn_to_int(numeral) if numeral else None
         elif scheme is Scheme.CIRCLED:
             value = _CIRCLED.index(numeral) + 1

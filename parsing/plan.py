@@ -78,6 +78,11 @@ def parse_text(text: str, *, source: str = "<input>") -> ParsedPlan:
         return plan
     if table_at is not None:
         plan.tasks = _table_tasks(body, plan)
+        if _first_marker(head) is not None:
+            plan.warnings.append(
+                f"line {lines[table_at].no}: the task table is taken as the tasks; "
+                "numbered points in the text before it are not"
+            )
     else:
         plan.tasks = _outline_tasks(body, plan)
     if not plan.tasks:

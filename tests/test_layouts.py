@@ -187,3 +187,58 @@ def test_tab_separated_table_without_a_title_leaves_year_and_dates_open():
         (["1"], "编制年度报告", ["区政府办公室"], [], "date", "2023-01-31"),
         (["2"], "更新公开指南", ["区政府办公室"], ["区政务服务中心"], "period_end", None),
     ]
+
+
+def test_parts_above_sections_and_numbering_straight_through():
+    plan = parse_source(DATA / "parts_plan.txt")
+    assert summary(plan) == [
+        (
+            ["第一部分", "一", "（一）"],
+            "完善重大行政决策预公开制度",
+            ["省司法厅"],
+            ["各市（州）人民政府", "省直有关部门"],
+            "period_end",
+            "2022-10-31",
+        ),
+        (
+            ["第一部分", "一", "（二）"],
+            "编制年度重大行政决策事项目录，于2022年3月31日前向社会公布",
+            [],
+            [],
+            "date",
+            "2022-03-31",
+        ),
+        (["第一部分", "二", "（三）"], "做好政府督查信息公开", ["省政府督查室"], [], "recurring", None),
+        (
+            ["第二部分", "三", "（四）"],
+            "推进政府网站集约化",
+            ["省政务服务和数字化建设管理局"],
+            [],
+            "none",
+            None,
+        ),
+    ]
+    assert plan.warnings == []
+
+
+def test_a_task_table_after_the_narrative_is_the_task_list():
+    plan = parse_source(DATA / "narrative_and_table.txt")
+    assert [(t.path, t.title) for t in plan.tasks] == [(["1"], "推进决策公开"), (["2"], "推进执行公开")]
+    assert any("task table is taken as the tasks" in warning for warning in plan.warnings)
+
+
+def test_top_level_bracketed_points_with_unit_lines():
+    plan = parse_source(DATA / "paren_top_level.txt")
+    assert summary(plan) == [
+        (["（一）"], "加强政策解读", ["办公室"], [], "period_end", "2022-12-31"),
+        (["（二）"], "做好依申请公开", ["法规科"], [], "none", None),
+        (
+            ["（三）"],
+            "推进基层政务公开标准化规范化",
+            ["办公室"],
+            ["各乡镇（街道）", "县直各单位"],
+            "none",
+            None,
+        ),
+    ]
+    assert not any("责任单位" in t.body or "配合单位" in t.body for t in plan.tasks)

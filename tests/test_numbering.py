@@ -10,7 +10,7 @@ from parsing.numbering import Scheme, cn_to_int, int_to_cn, label, match_marker
     [
         ("一、深化关键领域", Scheme.CN_DUN, 1, "深化关键领域"),
         ("十二、加强保障", Scheme.CN_DUN, 12, "加强保障"),
-        ("第三部分 重点任务", Scheme.CN_DUN, 3, "重点任务"),
+        ("第三部分 重点任务", Scheme.PART, 3, "重点任务"),
         ("（一）聚焦重点领域", Scheme.CN_PAREN, 1, "聚焦重点领域"),
         ("(十一)持续推进", Scheme.CN_PAREN, 11, "持续推进"),
         ("（ 二 ）规范", Scheme.CN_PAREN, 2, "规范"),
