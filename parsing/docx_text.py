@@ -105,13 +105,20 @@ def _table_lines(table: Any, numbering: _Numbering) -> list[str]:
                 _blocks(cell, lines, numbering)
         return lines
     out = []
+    above: dict[int, str] = {}  # grid column -> text of the vertically merged cell that starts there
     for cells in rows:
         texts: list[str] = []
         for cell in cells:
             span = _int(_prop(cell, "gridSpan"), 1)
             merge = _prop(cell, "vMerge")
-            # A vertically merged cell carries its text in its first row; below it, an empty cell.
-            texts.append("" if merge is not None and merge != "restart" else _cell_text(cell, numbering))
+            column = len(texts)
+            # A vertically merged cell carries its text in its first row only; in a task table a
+            # merged 责任单位 or 完成时限 belongs to every row it covers, so it is repeated there.
+            if merge is not None and merge != "restart":
+                texts.append(above.get(column, ""))
+            else:
+                texts.append(_cell_text(cell, numbering))
+                above[column] = texts[-1]
             texts.extend([""] * (span - 1))  # a horizontally merged cell is written once
         filled = [text for text in texts if text]
         if not filled:

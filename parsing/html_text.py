@@ -146,10 +146,11 @@ def _is_layout(table: Tag) -> bool:
 
 
 def _table_rows(table: Tag) -> list[str]:
-    """`cell | cell` lines; merged cells are written once, with empty cells where they span, so the
-    columns stay aligned with the header."""
+    """`cell | cell` lines, columns aligned with the header. A cell merged across columns is written
+    once; a cell merged down rows is repeated in each row it covers: in a task table a merged 责任单位
+    or 完成时限 cell belongs to every row beside it."""
     lines: list[str] = []
-    covered: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    covered: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text) from a rowspan
     for row in table.find_all("tr"):
         tags = row.find_all(["td", "th"], recursive=False)
         cells: list[str] = []
@@ -158,9 +159,11 @@ def _table_rows(table: Tag) -> list[str]:
             from_above += _fill_covered(cells, covered)
             across = _span(tag.get("colspan"), 100)
             down = _span(tag.get("rowspan"), 10_000)
+            text = _cell_text(tag)
             if down > 1:
-                covered.update(dict.fromkeys(range(len(cells), len(cells) + across), down - 1))
-            cells.append(_cell_text(tag))
+                covered[len(cells)] = (down - 1, text)
+                covered.update(dict.fromkeys(range(len(cells) + 1, len(cells) + across), (down - 1, "")))
+            cells.append(text)
             cells.extend([""] * (across - 1))
         from_above += _fill_covered(cells, covered, to_end=True)
         if not any(cells):
@@ -172,15 +175,16 @@ def _table_rows(table: Tag) -> list[str]:
     return lines
 
 
-def _fill_covered(cells: list[str], covered: dict[int, int], *, to_end: bool = False) -> int:
-    """Write the empty cells of the columns a rowspan covers at this point of the row (with `to_end`,
-    up to the last covered column); how many."""
-    last = max((column for column, rows in covered.items() if rows > 0), default=-1) if to_end else -1
+def _fill_covered(cells: list[str], covered: dict[int, tuple[int, str]], *, to_end: bool = False) -> int:
+    """Write the cells a rowspan covers at this point of the row (with `to_end`, up to the last
+    covered column); how many."""
+    last = max((column for column, (rows, _) in covered.items() if rows > 0), default=-1) if to_end else -1
     added = 0
-    while covered.get(len(cells), 0) > 0 or len(cells) <= last:
-        if covered.get(len(cells), 0) > 0:
-            covered[len(cells)] -= 1
-        cells.append("")
+    while covered.get(len(cells), (0, ""))[0] > 0 or len(cells) <= last:
+        rows, text = covered.get(len(cells), (0, ""))
+        if rows > 0:
+            covered[len(cells)] = (rows - 1, text)
+        cells.append(text if rows > 0 else "")
         added += 1
     return added
 

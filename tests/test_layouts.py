@@ -242,3 +242,22 @@ def test_top_level_bracketed_points_with_unit_lines():
         ),
     ]
     assert not any("责任单位" in t.body or "配合单位" in t.body for t in plan.tasks)
+
+
+def test_html_task_table_with_group_rows_and_a_merged_unit_cell():
+    plan = parse_source(DATA / "html_table.html")
+    assert plan.title == "XX市2024年政务公开重点任务清单"
+    assert summary(plan) == [
+        (
+            ["一", "1"],
+            "公开涉企政策",
+            ["市发展改革委"],
+            ["市工业和信息化局", "市商务局"],
+            "date",
+            "2024-06-30",
+        ),
+        (["一", "2"], "公开监管规则", ["市市场监管局"], [], "ongoing", None),
+        (["二", "3"], "公开就业政策", ["市人力资源社会保障局"], ["各区县政府"], "recurring", None),
+        # The 牵头单位 cell spans rows 3 and 4: it leads both.
+        (["二", "4"], "公开社保信息", ["市人力资源社会保障局"], ["市医保局"], "period_end", "2024-06-30"),
+    ]

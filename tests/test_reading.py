@@ -141,7 +141,7 @@ PAGE_TEXT = [
     "序号 | 工作任务 | 责任单位 | 完成时限",
     "一、重点领域信息公开",
     "1 | 公开“双随机”抽查结果 每月一次 | 执法处 | 每月",
-    "2 | 公开权责清单、办事指南 |  | 9月底前",  # the rowspan cell is written once, its column kept
+    "2 | 公开权责清单、办事指南 | 执法处 | 9月底前",  # a rowspan cell belongs to every row it covers
     "二、规范依申请公开",
     "3.\xa0规范答复文书。9月底前修订答复文书模板。（责任处室：办公室）",
     "版权所有：某局 © 2024 | 备案号：京ICP备12345678号 | 联系电话：010-12345678",
@@ -168,7 +168,7 @@ def test_the_cleaner_takes_the_page_furniture_away(tmp_path):
         "序号 | 工作任务 | 责任单位 | 完成时限",
         "一、重点领域信息公开",
         "1 | 公开“双随机”抽查结果 每月一次 | 执法处 | 每月",
-        "2 | 公开权责清单、办事指南 |  | 9月底前",
+        "2 | 公开权责清单、办事指南 | 执法处 | 9月底前",
         "二、规范依申请公开",
         "3. 规范答复文书。9月底前修订答复文书模板。（责任处室：办公室）",
     ]
@@ -221,9 +221,9 @@ def test_merged_cells_keep_the_columns_aligned():
     )
     assert html_to_text(page).splitlines() == [
         "a | b | c",
-        "d | e |",
-        "f |  |",
-        "|  | g",
+        "d | e | c",
+        "f |  | c",
+        "f |  | g",
         "h | i | j",
         "一、重点任务",
     ]
@@ -256,7 +256,7 @@ def build_docx() -> bytes:
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             table.cell(r, c).text = value
-    table.cell(1, 2).merge(table.cell(2, 2))  # vertically merged: 法规处 once
+    table.cell(1, 2).merge(table.cell(2, 2))  # vertically merged: 法规处 for both rows
     table.cell(3, 0).merge(table.cell(3, 3))  # a group row across the table
     document.add_paragraph("二、规范依申请公开")
     document.add_paragraph("规范答复文书", style="List Number")  # Word's own numbering: 1. 2.
@@ -274,7 +274,7 @@ DOCX_TEXT = [
     "一、加强主动公开",
     "序号 | 工作任务 | 责任单位 | 完成时限",
     "1 | 公开权责清单 | 法规处 | 6月底前",
-    "2 | 公开抽查结果 每月 |  | ",
+    "2 | 公开抽查结果 每月 | 法规处 | ",
     "一、重点领域",
     "二、规范依申请公开",
     "1.规范答复文书",
