@@ -109,6 +109,8 @@ _PATTERNS: list[tuple[Scheme, re.Pattern[str], bool]] = [
     # 1. / 1． / 1、 — but not 2021.6.30, 1.5倍 or a bare year.
     (Scheme.AR_DOT, re.compile(r"^(\d{1,2})\s*(?:[.．](?!\d)|、)\s*"), False),
     (Scheme.CIRCLED, re.compile(rf"^([{_CIRCLED}])\s*"), False),
+    # 1） / 1) — the half-bracket form of （1）, common at the fourth level.
+    (Scheme.AR_PAREN, re.compile(rf"^(\d{{1,2}})\s*{_CLOSE}\s*"), False),
     # Damaged forms: a numeral with one bracket replaced by debris, or the opening and numeral lost.
     (Scheme.CN_PAREN, re.compile(rf"^{_DEBRIS}({_CN_NUMERAL}){_CLOSE}\s*"), True),
     (Scheme.CN_PAREN, re.compile(rf"^{_OPEN}({_CN_NUMERAL}){_DEBRIS}\s*"), True),

@@ -7,6 +7,7 @@ Prefect, nothing written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,10 @@ _REQUIREMENTS = (
     "工作原则",
 )
 _SAFEGUARDS = ("保障措施", "工作要求", "组织保障", "组织实施", "工作保障", "保障机制", "有关要求", "工作措施")
+
+
+# Lines that close an official document after its signature: attachments, copy lists, print notes.
+_CLOSING = re.compile(r"^[（(]?(?:附件|抄送|抄报|印发|此件|联系人|联系电话|信息公开选项|公开方式)|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发$")
 
 
 @dataclass
@@ -105,7 +110,7 @@ def _first_marker(lines: list[_Line]) -> int | None:
 def _split_signature(body: list[_Line]) -> tuple[list[_Line], list[_Line]]:
     """Cut the trailing signature (issuer, date, 附件 lines) off the last point."""
     end = len(body)
-    while end > 1 and (is_signature_line(body[end - 1].norm) or body[end - 1].norm.startswith("附件")):
+    while end > 1 and (is_signature_line(body[end - 1].norm) or _CLOSING.match(body[end - 1].norm)):
         end -= 1
     return body[:end], body[end:]
 

@@ -17,7 +17,9 @@ from models.queries import list_tasks, unit_counts
 from models.units import normal
 
 # bench/ is a folder of scripts, not a package: load the module from its file.
-_spec = importlib.util.spec_from_file_location("ledger_gen", Path(__file__).resolve().parent.parent / "bench" / "ledger_gen.py")
+_spec = importlib.util.spec_from_file_location(
+    "ledger_gen", Path(__file__).resolve().parent.parent / "bench" / "ledger_gen.py"
+)
 assert _spec is not None and _spec.loader is not None
 ledger_gen = importlib.util.module_from_spec(_spec)
 sys.modules["ledger_gen"] = ledger_gen  # dataclasses look the module up by name
@@ -33,9 +35,12 @@ def rows(engine, sql: str) -> list[tuple]:
 
 def test_generated_ledger_has_the_requested_shape(engine):
     ledger_gen.generate(engine, 500, units=60, seed=7)
-    (tasks, plans, units), = rows(engine, 'SELECT (SELECT count(*) FROM task), (SELECT count(*) FROM "plan"), (SELECT count(*) FROM unit)')
+    ((tasks, plans, units),) = rows(
+        engine,
+        'SELECT (SELECT count(*) FROM task), (SELECT count(*) FROM "plan"), (SELECT count(*) FROM unit)',
+    )
     assert (tasks, plans, units) == (500, 10, 60)  # 50 tasks per plan
-    per_task = Counter(task for task, in rows(engine, "SELECT task_id FROM assignment WHERE role = 'lead'"))
+    per_task = Counter(task for (task,) in rows(engine, "SELECT task_id FROM assignment WHERE role = 'lead'"))
     assert len(per_task) == 500 and set(per_task.values()) == {1}  # exactly one lead each
     sizes = Counter(n for _, n in rows(engine, "SELECT task_id, count(*) FROM assignment GROUP BY task_id"))
     assert set(sizes) <= {1, 2, 3, 4} and len(sizes) >= 3  # a lead and 0-3 supporting units
@@ -45,7 +50,10 @@ def test_generated_ledger_has_the_requested_shape(engine):
     assert 0.5 < open_share < 0.7
     kinds = dict(rows(engine, "SELECT deadline_type, count(*) FROM task GROUP BY deadline_type"))
     assert set(kinds) == {"date", "period_end", "recurring", "ongoing", "none"}
-    (first, last, undated), = rows(engine, "SELECT min(due_date), max(due_date), sum(CASE WHEN due_date IS NULL THEN 1 ELSE 0 END) FROM task")
+    ((first, last, undated),) = rows(
+        engine,
+        "SELECT min(due_date), max(due_date), sum(CASE WHEN due_date IS NULL THEN 1 ELSE 0 END) FROM task",
+    )
     assert str(first) < f"{ledger_gen.YEAR}-02-01" and str(last) > f"{ledger_gen.YEAR}-11-30" and undated > 50
 
 
@@ -68,7 +76,10 @@ def test_same_seed_same_ledger(tmp_path):
     def dump(seed: int, name: str) -> list[tuple]:
         engine = open_ledger(f"sqlite:///{tmp_path / name}")
         ledger_gen.generate(engine, 120, units=30, seed=seed)
-        found = rows(engine, "SELECT t.code, t.title, t.due_date, t.status, a.unit_id, a.role FROM task t JOIN assignment a ON a.task_id = t.id ORDER BY a.id")
+        found = rows(
+            engine,
+            "SELECT t.code, t.title, t.due_date, t.status, a.unit_id, a.role FROM task t JOIN assignment a ON a.task_id = t.id ORDER BY a.id",
+        )
         engine.dispose()
         return found
 

@@ -261,3 +261,15 @@ def test_html_task_table_with_group_rows_and_a_merged_unit_cell():
         # The 牵头单位 cell spans rows 3 and 4: it leads both.
         (["二", "4"], "公开社保信息", ["市人力资源社会保障局"], ["市医保局"], "period_end", "2024-06-30"),
     ]
+
+
+def test_half_brackets_colon_headings_and_the_closing_lines():
+    plan = parse_source(DATA / "colon_titles_and_closing.txt")
+    assert (plan.issuer, plan.year) == ("XX县政务服务中心", 2023)
+    assert [(t.path, t.title) for t in plan.tasks] == [
+        (["一", "（1）"], "制定工作台账，3月底前完成"),
+        (["一", "（2）"], "建立督办机制"),
+        (["二", "（一）"], "发布政策文件"),
+    ]
+    # The signature, 抄送 and 印发 lines close the document; they belong to no point.
+    assert plan.tasks[-1].body == ""

@@ -78,3 +78,13 @@ def test_labels_are_normalised_to_full_width_brackets():
     assert label(Scheme.CN_DUN, 11) == "十一"
     assert label(Scheme.AR_DOT, 2) == "2"
     assert label(Scheme.CIRCLED, 3) == "③"
+
+
+def test_the_half_bracket_form_is_the_bracketed_arabic_level():
+    marker = match_marker("1）制定工作台账")
+    assert marker is not None and (marker.scheme, marker.value, marker.rest) == (
+        Scheme.AR_PAREN,
+        1,
+        "制定工作台账",
+    )
+    assert match_marker("3)做好") is not None

@@ -80,7 +80,11 @@ def test_a_category_column_groups_the_rows():
 def test_a_markdown_table_with_its_rule_row():
     header = "| 序号 | 重点任务 | 具体措施 | 牵头单位 | 配合单位 | 完成时限 |"
     table = rows_of(
-        ["|---|:---|---|---|---|---:|", "| 一、深化公开 | | | | | |", "| 1 | 财政公开 | 公开预决算 | 区财政局 | 各街道 | 6月底前 |"],
+        [
+            "|---|:---|---|---|---|---:|",
+            "| 一、深化公开 | | | | | |",
+            "| 1 | 财政公开 | 公开预决算 | 区财政局 | 各街道 | 6月底前 |",
+        ],
         header=header,
     )
     assert [(row.path, row.task, row.body, row.lead, row.support, row.deadline) for row in table.rows] == [
