@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import context
 from cli.errors import reported
 from cli.tables import Format, render
-from models.backup import backup as backup_ledger
 from models.db import read_session
-from models.excel import SheetImport, export_workbook, import_workbook
+
+if TYPE_CHECKING:
+    from models.excel import SheetImport
+
+# openpyxl and the backup code load only when these commands run: every other command starts faster.
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +47,8 @@ def export(
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
+        from models.excel import export_workbook
+
         count = export_workbook(
             session,
             xlsx,
@@ -59,6 +64,8 @@ def export(
 
 def import_xlsx(xlsx: Path, *, actor: str) -> None:
     """`duban import --xlsx FILE`: apply a filled-in 台账 and print what happened."""
+    from models.excel import import_workbook
+
     print_report(import_workbook(context.ledger(), xlsx, actor=actor))
 
 
@@ -89,6 +96,8 @@ def backup(
 
     SQLite: a standalone database file made with SQLite's online backup API. PostgreSQL: a portable JSON-lines dump of every table, one line per row (no pg_dump needed; data only: the schema comes from the migrations).
     """
+    from models.backup import backup as backup_ledger
+
     report = backup_ledger(context.ledger(), file, force=force)
     total = sum(report.rows.values())
     print(

@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import Session
 
 from models.errors import BadInput
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# The newest migration in migrations/versions (a test keeps the two in step). A ledger already at
+# this revision is opened without loading Alembic at all: most commands only read.
+HEAD_REVISION = "0001"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -74,6 +79,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -82,14 +89,23 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (creating it on an empty database)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    if not inspect(engine).has_table("alembic_version"):
+        return None
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def open_ledger(url: str, *, migrate: bool = True) -> Engine:
     """The ledger's engine, its schema up to date."""
     engine = make_engine(url)
     try:
-        if migrate:
+        if migrate and current_revision(engine) != HEAD_REVISION:
             upgrade(engine)
         elif not inspect(engine).has_table("task"):
             raise BadInput("the ledger has no tables yet: run `duban db upgrade`", source=url)

@@ -15,11 +15,10 @@ import stat
 import zipfile
 from pathlib import Path
 
-import charset_normalizer
-
 from models.errors import BadInput
-from parsing.docx_text import docx_to_text
-from parsing.html_text import html_to_text
+
+# python-docx, BeautifulSoup and charset-normalizer are loaded by the code paths that need them:
+# every `duban` command imports this module, and most never read a Word file or a web page.
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -102,6 +101,8 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     if data.startswith(_ZIP_MAGIC):
         names = _zip_names(data)
         if names is not None and "word/document.xml" in names:
+            from parsing.docx_text import docx_to_text
+
             return _non_empty(docx_to_text(data, source=str(path)), path)
         if names is None and named_docx:
             raise BadInput("the DOCX file is corrupt (its ZIP structure cannot be read)", source=path)
@@ -124,6 +125,8 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
         raise BadInput("the file is empty (it contains only whitespace)", source=path)
     suffix_html = path.suffix.lower() in (".htm", ".html", ".xhtml", ".shtml")
     if _looks_like_html(text[:_SNIFF_CHARS]) or (suffix_html and _ANY_TAG.search(text)):
+        from parsing.html_text import html_to_text
+
         text = html_to_text(text)
     return _non_empty(text, path)
 
@@ -164,6 +167,8 @@ def decode_text(data: bytes, *, source: str = "<input>") -> str:
             continue
         if _plausible(text):
             return _text_or_binary(text, source)
+    import charset_normalizer
+
     guess = charset_normalizer.from_bytes(data).best()
     if guess is not None:
         try:
