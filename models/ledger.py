@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import String, cast, insert, literal, update
 from sqlmodel import Session, col, select
 
 from models import units as registry
@@ -59,7 +60,11 @@ def content_hash(plan: ParsedPlan) -> str:
 
 
 def import_plan(session: Session, plan: ParsedPlan, *, key: str, actor: str) -> ImportReport:
-    """Bring the ledger in line with a (reviewed) plan; idempotent, keeps progress and history."""
+    """Bring the ledger in line with a (reviewed) plan; idempotent, keeps progress and history.
+
+    Set-based: unit names are resolved once per import, the plan's assignments are read in one
+    query, and new tasks are inserted together — a plan of 10,000 points is one pass, not 10,000.
+    """
     report = ImportReport(plan_key=key)
     _check_unique_paths(plan, key)
     record = session.exec(select(Plan).where(Plan.key == key)).first()
@@ -73,54 +78,146 @@ def import_plan(session: Session, plan: ParsedPlan, *, key: str, actor: str) -> 
             setattr(record, name, value)
     record.content_sha256 = content_hash(plan)
     session.flush()
+    names = _resolve_units(session, plan, report)
     existing = {task.path_key: task for task in session.exec(select(Task).where(Task.plan_id == record.id))}
+    current = _assignments_of(session, record)
     seen: set[str] = set()
-    for position, parsed in enumerate(plan.tasks):
-        pkey = path_key(parsed.path)
-        seen.add(pkey)
-        values = _plan_values(parsed, position)
-        task = existing.get(pkey)
-        if task is None:
-            task = _create_task(session, record, parsed, values, actor)
-            _sync_assignments(session, task, parsed, actor, report)
-            report.created += 1
-            continue
-        changes = _apply(task, values)
-        restored = task.withdrawn
-        if restored:
-            task.withdrawn = False
-            changes.append(("withdrawn", "true", "false"))
-        units_changed = _sync_assignments(session, task, parsed, actor, report)
-        if changes or units_changed:
-            _touch(task)
-        session.add(task)
-        for name, old, new in changes:
-            session.add(Journal(task_id=task.id, actor=actor, action="import", field=name, old=old, new=new))
-        if restored:
-            report.restored += 1
-        elif changes or units_changed:
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    for pkey, task in existing.items():
-        if pkey not in seen and not task.withdrawn:
-            # Gone from the plan, but it has history: keep it, marked withdrawn.
-            task.withdrawn = True
-            _touch(task)
+    created: list[tuple[dict[str, Any], dict[int, str]]] = []
+    with session.no_autoflush:
+        for position, parsed in enumerate(plan.tasks):
+            pkey = path_key(parsed.path)
+            seen.add(pkey)
+            values = _plan_values(parsed, position)
+            wanted = _wanted(parsed, names)
+            task = existing.get(pkey)
+            if task is None:
+                created.append((_new_task_row(record, parsed, pkey, values), wanted))
+                report.created += 1
+                continue
+            changes = _apply(task, values)
+            restored = task.withdrawn
+            if restored:
+                task.withdrawn = False
+                changes.append(("withdrawn", "true", "false"))
+            units_changed = _sync_assignments(session, task, wanted, current.get(task.id, {}), names, actor)  # type: ignore[arg-type]
+            if changes or units_changed:
+                _touch(task)
             session.add(task)
-            session.add(
-                Journal(
-                    task_id=task.id,
-                    actor=actor,
-                    action="withdraw",
-                    field="withdrawn",
-                    old="false",
-                    new="true",
+            for name, old, new in changes:
+                session.add(
+                    Journal(task_id=task.id, actor=actor, action="import", field=name, old=old, new=new)
                 )
-            )
-            report.withdrawn += 1
+            if restored:
+                report.restored += 1
+            elif changes or units_changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        for pkey, task in existing.items():
+            if pkey not in seen and not task.withdrawn:
+                # Gone from the plan, but it has history: keep it, marked withdrawn.
+                task.withdrawn = True
+                _touch(task)
+                session.add(task)
+                session.add(
+                    Journal(
+                        task_id=task.id,
+                        actor=actor,
+                        action="withdraw",
+                        field="withdrawn",
+                        old="false",
+                        new="true",
+                    )
+                )
+                report.withdrawn += 1
     session.flush()
+    if created:
+        _insert_tasks(session, record, created, actor)
     return report
+
+
+def _new_task_row(plan: Plan, parsed: ParsedTask, pkey: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plan_id": plan.id,
+        "path": parsed.path,
+        "path_key": pkey,
+        # A placeholder until the database hands out the id the real code is made of.
+        "code": f"~{uuid.uuid4().hex[:16]}",
+        "status": TaskStatus.NOT_STARTED.value,
+        "progress": 0,
+        "progress_note": "",
+        "withdrawn": False,
+        "version": 1,
+        "updated_at": utcnow(),
+        **values,
+    }
+
+
+def _insert_tasks(
+    session: Session, plan: Plan, created: list[tuple[dict[str, Any], dict[int, str]]], actor: str
+) -> None:
+    """New tasks, their codes, journal rows and assignments as four bulk statements: building ORM
+    objects one by one costs far more than the database does for a plan of thousands of points."""
+    rows = [row for row, _ in created]
+    ids = session.execute(insert(Task).returning(Task.id, sort_by_parameter_order=True), rows).scalars().all()
+    # One statement for every code (`T` + id), not one UPDATE per task.
+    session.execute(
+        update(Task)
+        .where(col(Task.plan_id) == plan.id, col(Task.code).startswith("~"))
+        .values(code=literal("T") + cast(Task.id, String))
+        .execution_options(synchronize_session=False)
+    )
+    now = utcnow()
+    session.execute(
+        insert(Journal),
+        [
+            {
+                "task_id": task_id,
+                "plan_id": plan.id,
+                "at": now,
+                "actor": actor,
+                "action": "import",
+                "field": "created",
+                "old": "",
+                "new": row["title"],
+                "note": "",
+                "evidence": "",
+            }
+            for task_id, row in zip(ids, rows, strict=True)
+        ],
+    )
+    assignments = [
+        {"task_id": task_id, "unit_id": unit_id, "role": role}
+        for task_id, (_, wanted) in zip(ids, created, strict=True)
+        for unit_id, role in wanted.items()
+    ]
+    if assignments:
+        session.execute(insert(Assignment), assignments)
+
+
+def _resolve_units(session: Session, plan: ParsedPlan, report: ImportReport) -> dict[str, Unit]:
+    """Every unit name of the plan, resolved at once (unknown ones become provisional units)."""
+    names = [name for task in plan.tasks for name in (*task.lead_units, *task.support_units)]
+    resolved, created = registry.resolve_many(session, names)
+    report.new_units.extend(created)
+    return resolved
+
+
+def _wanted(parsed: ParsedTask, names: dict[str, Unit]) -> dict[int, str]:
+    wanted: dict[int, str] = {}
+    for role, units in ((Role.LEAD, parsed.lead_units), (Role.SUPPORT, parsed.support_units)):
+        for name in units:
+            wanted.setdefault(names[name].id, role.value)  # type: ignore[arg-type]
+    return wanted
+
+
+def _assignments_of(session: Session, plan: Plan) -> dict[int, dict[int, Assignment]]:
+    """task id -> unit id -> assignment, for every task of the plan, in one query."""
+    query = select(Assignment).join(Task, col(Task.id) == Assignment.task_id).where(Task.plan_id == plan.id)
+    current: dict[int, dict[int, Assignment]] = {}
+    for assignment in session.exec(query):
+        current.setdefault(assignment.task_id, {})[assignment.unit_id] = assignment
+    return current
 
 
 def _check_unique_paths(plan: ParsedPlan, key: str) -> None:
@@ -149,22 +246,6 @@ def _plan_values(parsed: ParsedTask, position: int) -> dict[str, Any]:
     }
 
 
-def _create_task(
-    session: Session, plan: Plan, parsed: ParsedTask, values: dict[str, Any], actor: str
-) -> Task:
-    task = Task(plan_id=plan.id, path=parsed.path, path_key=path_key(parsed.path), code="", **values)  # type: ignore[arg-type]
-    session.add(task)
-    session.flush()
-    task.code = f"T{task.id}"  # short, stable (ids are never reused), easy to type
-    session.add(task)
-    session.add(
-        Journal(
-            task_id=task.id, plan_id=plan.id, actor=actor, action="import", field="created", new=task.title
-        )
-    )
-    return task
-
-
 def _apply(task: Task, values: dict[str, Any]) -> list[tuple[str, str, str]]:
     changes = []
     for name, value in values.items():
@@ -177,20 +258,18 @@ def _apply(task: Task, values: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def _sync_assignments(
-    session: Session, task: Task, parsed: ParsedTask, actor: str, report: ImportReport
+    session: Session,
+    task: Task,
+    wanted: dict[int, str],
+    current: dict[int, Assignment],
+    names: dict[str, Unit],
+    actor: str,
 ) -> bool:
-    wanted: dict[int, str] = {}
-    for role, names in ((Role.LEAD, parsed.lead_units), (Role.SUPPORT, parsed.support_units)):
-        for name in names:
-            unit = registry.find(session, name)
-            if unit is None:
-                unit = registry.ensure(session, name)
-                report.new_units.append(unit.name)
-            wanted.setdefault(unit.id, role.value)  # type: ignore[arg-type]
-    current = {a.unit_id: a for a in session.exec(select(Assignment).where(Assignment.task_id == task.id))}
     if {uid: a.role for uid, a in current.items()} == wanted:
         return False
-    before = _assignment_text(session, {uid: a.role for uid, a in current.items()})
+    by_id = {unit.id: unit.name for unit in names.values()}
+    by_id.update({uid: _unit_name(session, uid) for uid in current if uid not in by_id})
+    before = _assignment_text(by_id, {uid: a.role for uid, a in current.items()})
     for unit_id, assignment in current.items():
         if unit_id not in wanted:
             session.delete(assignment)
@@ -200,14 +279,17 @@ def _sync_assignments(
     for unit_id, role in wanted.items():
         if unit_id not in current:
             session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role))  # type: ignore[arg-type]
-    session.flush()
-    after = _assignment_text(session, wanted)
+    after = _assignment_text(by_id, wanted)
     session.add(Journal(task_id=task.id, actor=actor, action="import", field="units", old=before, new=after))
     return True
 
 
-def _assignment_text(session: Session, roles: dict[int, str]) -> str:
-    names = {u.id: u.name for u in session.exec(select(Unit).where(col(Unit.id).in_(list(roles))))}
+def _unit_name(session: Session, unit_id: int) -> str:
+    unit = session.get(Unit, unit_id)
+    return unit.name if unit else str(unit_id)
+
+
+def _assignment_text(names: dict[int | None, str], roles: dict[int, str]) -> str:
     lead = "、".join(names[uid] for uid, role in roles.items() if role == Role.LEAD.value)
     support = "、".join(names[uid] for uid, role in roles.items() if role == Role.SUPPORT.value)
     return f"{lead} / {support}" if support else lead

@@ -81,6 +81,26 @@ def ensure(session: Session, name: str) -> Unit:
     return unit
 
 
+def resolve_many(session: Session, names: list[str]) -> tuple[dict[str, Unit], list[str]]:
+    """name -> unit for many names at once (two queries), creating provisional units for the
+    unknown ones in one flush; also returns the names of the units it created."""
+    keys = {name: normal(name) for name in dict.fromkeys(names)}
+    wanted = sorted(set(keys.values()))
+    by_key: dict[str, Unit] = {}
+    for start in range(0, len(wanted), 500):  # IN lists within every database's limits
+        chunk = wanted[start : start + 500]
+        by_key.update({u.name: u for u in session.exec(select(Unit).where(col(Unit.name).in_(chunk)))})
+        aliases = session.exec(select(UnitAlias).where(col(UnitAlias.alias).in_(chunk))).all()
+        for alias in aliases:
+            if alias.alias not in by_key:
+                by_key[alias.alias] = session.get(Unit, alias.unit_id)  # type: ignore[assignment]
+    created = [Unit(name=key, provisional=True) for key in wanted if key not in by_key]
+    session.add_all(created)
+    session.flush()
+    by_key.update({unit.name: unit for unit in created})
+    return {name: by_key[key] for name, key in keys.items()}, [unit.name for unit in created]
+
+
 def get(session: Session, name: str) -> Unit:
     unit = find(session, name)
     if unit is None:
