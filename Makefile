@@ -16,8 +16,10 @@ demo: setup
 
 test: setup
 	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .
 	$(UV) run --locked lint-imports
 	$(UV) run --locked pytest -q
 
 bench: setup
 	$(UV) run --locked python bench/parse_speed.py
+	$(UV) run --locked python bench/ledger_speed.py --sizes 10000,100000

@@ -633,7 +633,9 @@ def _drop_footer_tail(shadows: list[str], kinds: list[str]) -> None:
     for index, (shadow, kind) in enumerate(zip(shadows, kinds, strict=True)):
         # A table row is body too: a task table's rows are short and have no full stop.
         is_row = shadow.count("|") + shadow.count("｜") >= 2 or "\t" in shadow
-        if kind == _BODY and (_MARKER.match(shadow) or "。" in shadow or len(shadow) > _TAIL_LINE_MAX or is_row):
+        if kind == _BODY and (
+            _MARKER.match(shadow) or "。" in shadow or len(shadow) > _TAIL_LINE_MAX or is_row
+        ):
             last_body = index
     footer = next((i for i in range(last_body + 1, len(kinds)) if kinds[i] == _NOISE), None)
     if footer is None:

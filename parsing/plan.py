@@ -38,7 +38,9 @@ _SAFEGUARDS = ("保障措施", "工作要求", "组织保障", "组织实施", "
 
 
 # Lines that close an official document after its signature: attachments, copy lists, print notes.
-_CLOSING = re.compile(r"^[（(]?(?:附件|抄送|抄报|印发|此件|联系人|联系电话|信息公开选项|公开方式)|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发$")
+_CLOSING = re.compile(
+    r"^[（(]?(?:附件|抄送|抄报|印发|此件|联系人|联系电话|信息公开选项|公开方式)|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发$"
+)
 
 
 @dataclass
