@@ -46,26 +46,102 @@ STAMP = dt.datetime(YEAR, 1, 15, 1, 0, tzinfo=dt.UTC)  # fixed, so a seed gives 
 # 40 areas x 50 departments = 2,000 distinct names; all Simplified, so models.units.normal()
 # leaves them as they are and import_plan finds them instead of creating provisional units.
 AREA_ROOTS = [
-    "东城", "西城", "南湖", "北山", "江北", "河西", "新华", "长安", "青山", "城关",
-    "金水", "高新", "经开", "龙湖", "白云", "双桥", "桃源", "永安", "平山", "清河",
+    "东城",
+    "西城",
+    "南湖",
+    "北山",
+    "江北",
+    "河西",
+    "新华",
+    "长安",
+    "青山",
+    "城关",
+    "金水",
+    "高新",
+    "经开",
+    "龙湖",
+    "白云",
+    "双桥",
+    "桃源",
+    "永安",
+    "平山",
+    "清河",
 ]
 # 市 + 20 区 + 19 县 = 40 areas
 AREAS = ["市"] + [f"{root}区" for root in AREA_ROOTS] + [f"{root}县" for root in AREA_ROOTS[:19]]
 DEPARTMENTS = [
-    "政府办公室", "发展改革委", "教育局", "科技局", "工业和信息化局", "公安局", "民政局", "司法局",
-    "财政局", "人力资源社会保障局", "自然资源局", "生态环境局", "住房城乡建设局", "交通运输局", "水利局", "农业农村局",
-    "商务局", "文化旅游局", "卫生健康委", "应急管理局", "审计局", "国资委", "市场监管局", "体育局",
-    "统计局", "医保局", "林业局", "城市管理局", "信访局", "政务服务管理局", "数据局", "档案局",
-    "机关事务管理局", "金融工作局", "粮食和储备局", "人防办", "外事办", "民族宗教局", "退役军人事务局", "供销社",
-    "气象局", "税务局", "邮政管理局", "消防救援支队", "公积金中心", "融媒体中心", "保密局", "地震局",
-    "乡村振兴局", "残联",
+    "政府办公室",
+    "发展改革委",
+    "教育局",
+    "科技局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化旅游局",
+    "卫生健康委",
+    "应急管理局",
+    "审计局",
+    "国资委",
+    "市场监管局",
+    "体育局",
+    "统计局",
+    "医保局",
+    "林业局",
+    "城市管理局",
+    "信访局",
+    "政务服务管理局",
+    "数据局",
+    "档案局",
+    "机关事务管理局",
+    "金融工作局",
+    "粮食和储备局",
+    "人防办",
+    "外事办",
+    "民族宗教局",
+    "退役军人事务局",
+    "供销社",
+    "气象局",
+    "税务局",
+    "邮政管理局",
+    "消防救援支队",
+    "公积金中心",
+    "融媒体中心",
+    "保密局",
+    "地震局",
+    "乡村振兴局",
+    "残联",
 ]
 WORK = [
-    "推进政务公开标准化规范化建设", "加强政策解读和回应关切", "做好政府信息依申请公开", "完善政府网站集约化管理",
-    "推进基层政务公开", "落实重大行政决策公开", "加强政务新媒体管理", "做好建议提案办理结果公开",
-    "推进财政预决算公开", "深化“放管服”改革信息公开", "加强行政执法公示", "做好重点领域信息公开",
-    "推进政务服务事项公开", "完善政策文件库", "做好年度报告编制发布", "开展政务公开培训",
-    "推进数据开放共享", "加强个人信息保护", "做好突发事件信息发布", "完善考核评估",
+    "推进政务公开标准化规范化建设",
+    "加强政策解读和回应关切",
+    "做好政府信息依申请公开",
+    "完善政府网站集约化管理",
+    "推进基层政务公开",
+    "落实重大行政决策公开",
+    "加强政务新媒体管理",
+    "做好建议提案办理结果公开",
+    "推进财政预决算公开",
+    "深化“放管服”改革信息公开",
+    "加强行政执法公示",
+    "做好重点领域信息公开",
+    "推进政务服务事项公开",
+    "完善政策文件库",
+    "做好年度报告编制发布",
+    "开展政务公开培训",
+    "推进数据开放共享",
+    "加强个人信息保护",
+    "做好突发事件信息发布",
+    "完善考核评估",
 ]
 QUARTER_NAMES = "一二三四"
 CN_DIGITS = "〇一二三四五六七八九"
@@ -150,7 +226,11 @@ def _deadline(rng: random.Random) -> tuple[str, dt.date | None, str, str | None]
         return DeadlineType.PERIOD_END.value, _month_end(month), phrase, None
     if draw < 0.80:
         recurrence, phrase = rng.choice(
-            [(Recurrence.MONTHLY, "每月"), (Recurrence.QUARTERLY, "每季度"), (Recurrence.HALF_YEARLY, "每半年")]
+            [
+                (Recurrence.MONTHLY, "每月"),
+                (Recurrence.QUARTERLY, "每季度"),
+                (Recurrence.HALF_YEARLY, "每半年"),
+            ]
         )
         return DeadlineType.RECURRING.value, None, phrase, recurrence.value
     if draw < 0.92:
@@ -159,9 +239,24 @@ def _deadline(rng: random.Random) -> tuple[str, dt.date | None, str, str | None]
 
 
 # ~60% open (not started, in progress, deferred), 35% done, 5% cancelled.
-STATUSES = [s.value for s in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.DEFERRED, TaskStatus.DONE, TaskStatus.CANCELLED)]
+STATUSES = [
+    s.value
+    for s in (
+        TaskStatus.NOT_STARTED,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.DEFERRED,
+        TaskStatus.DONE,
+        TaskStatus.CANCELLED,
+    )
+]
 STATUS_WEIGHTS = list(itertools.accumulate([22, 33, 5, 35, 5]))
-PROGRESS = {"not_started": (0, 0), "in_progress": (10, 90), "deferred": (0, 60), "done": (100, 100), "cancelled": (0, 50)}
+PROGRESS = {
+    "not_started": (0, 0),
+    "in_progress": (10, 90),
+    "deferred": (0, 60),
+    "done": (100, 100),
+    "cancelled": (0, 50),
+}
 
 
 def draw_task(rng: random.Random, position: int, picker: Picker, names: list[str]) -> Drawn:
@@ -269,10 +364,14 @@ def generate(engine: Engine, tasks: int, units: int = 2000, seed: int = 1) -> No
                 drawn = draw_task(rng, position, picker, names)
                 task_id += 1
                 task_rows.append(_task_row(task_id, plan_id, position, drawn))
-                roles = [(drawn.lead, Role.LEAD.value)] + [(unit, Role.SUPPORT.value) for unit in drawn.support]
+                roles = [(drawn.lead, Role.LEAD.value)] + [
+                    (unit, Role.SUPPORT.value) for unit in drawn.support
+                ]
                 for unit, role in roles:
                     assignment_id += 1
-                    assignment_rows.append({"id": assignment_id, "task_id": task_id, "unit_id": unit + 1, "role": role})
+                    assignment_rows.append(
+                        {"id": assignment_id, "task_id": task_id, "unit_id": unit + 1, "role": role}
+                    )
         # One transaction per chunk: a crash loses one chunk, and SQLite readers wait at most one.
         with writer.begin() as connection:
             connection.execute(insert(tables["plan"]), plan_rows)
@@ -281,7 +380,9 @@ def generate(engine: Engine, tasks: int, units: int = 2000, seed: int = 1) -> No
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             for name in ("unit", "plan", "task", "assignment"):
-                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}"))
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}")
+                )
         # Autovacuum would analyze the fresh tables a little later anyway; doing it now keeps the
         # first benchmark runs from planning on empty statistics.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -306,12 +407,17 @@ def parsed_plan(tasks: int, units: int = 2000, seed: int = 2) -> ParsedPlan:
                 support_units=[names[i] for i in drawn.support],
                 units_open_ended=drawn.open_ended,
                 deadline=Deadline(
-                    type=DeadlineType(kind), date=due, text=phrase, recurrence=Recurrence(recurrence) if recurrence else None
+                    type=DeadlineType(kind),
+                    date=due,
+                    text=phrase,
+                    recurrence=Recurrence(recurrence) if recurrence else None,
                 ),
                 line=position + 3,
             )
         )
-    return ParsedPlan(title=f"某市{YEAR}年政务公开重点任务分工方案", issuer="某市人民政府办公室", year=YEAR, tasks=parsed)
+    return ParsedPlan(
+        title=f"某市{YEAR}年政务公开重点任务分工方案", issuer="某市人民政府办公室", year=YEAR, tasks=parsed
+    )
 
 
 def main() -> None:

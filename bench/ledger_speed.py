@@ -195,7 +195,12 @@ def measure(ledger: Ledger, plan: ParsedPlan, runs: int) -> Iterator[tuple[str, 
     """(operation, median ms, ratio, note) rows for one ledger, as they are measured."""
     if plan.tasks:
         import_ms = time_import(ledger, plan, runs)
-        yield f"import {len(plan.tasks):,} tasks", import_ms, None, f"{len(plan.tasks) / import_ms * 1000:,.0f} tasks/s"
+        yield (
+            f"import {len(plan.tasks):,} tasks",
+            import_ms,
+            None,
+            f"{len(plan.tasks) / import_ms * 1000:,.0f} tasks/s",
+        )
 
     def overdue() -> int:
         with read_session(ledger.engine) as session:
@@ -216,9 +221,13 @@ def measure(ledger: Ledger, plan: ParsedPlan, runs: int) -> Iterator[tuple[str, 
 
     def counts() -> list[tuple[str, int, int, int, int]]:
         with read_session(ledger.engine) as session:
-            return sorted((c.unit, c.total, c.open, c.overdue, c.done) for c in unit_counts(session, as_of=AS_OF))
+            return sorted(
+                (c.unit, c.total, c.open, c.overdue, c.done) for c in unit_counts(session, as_of=AS_OF)
+            )
 
-    (counts_ms, by_orm), (bare_counts_ms, by_sql) = medians_ms([counts, lambda: ledger.bare(BARE_COUNTS)], runs)
+    (counts_ms, by_orm), (bare_counts_ms, by_sql) = medians_ms(
+        [counts, lambda: ledger.bare(BARE_COUNTS)], runs
+    )
     assert by_orm == sorted((row[0], *(int(value) for value in row[1:])) for row in by_sql)
     yield "unit counts: unit_counts", counts_ms, counts_ms / bare_counts_ms, f"{len(by_orm):,} units"
     yield "unit counts: bare SQL", bare_counts_ms, 1.0, ""
@@ -228,10 +237,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated ledger sizes (tasks)")
     parser.add_argument("--db-dir", type=Path, default=ROOT / "var" / "bench")
-    parser.add_argument("--postgres", help="a PostgreSQL server URL, e.g. postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument(
+        "--postgres", help="a PostgreSQL server URL, e.g. postgresql://postgres@127.0.0.1:5432/test"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases for the next run")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--import-tasks", type=int, default=10_000, help="tasks in the imported plan; 0 skips the import")
+    parser.add_argument(
+        "--import-tasks", type=int, default=10_000, help="tasks in the imported plan; 0 skips the import"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     plan = parsed_plan(args.import_tasks)
@@ -245,8 +258,13 @@ def main() -> None:
             with open_ledger_of(size) as ledger:
                 for operation, ms, ratio, note in measure(ledger, plan, args.runs):
                     shown = f"{ratio:.2f}" if ratio is not None else ""
-                    print(f"{size:>10,} {ledger.backend:10} {operation:34} {ms:>10.1f} {shown:>6}  {note}", flush=True)
-            print(f"({size:,} on {ledger.backend}: {time.perf_counter() - start:.0f} s in all)", file=sys.stderr)
+                    print(
+                        f"{size:>10,} {ledger.backend:10} {operation:34} {ms:>10.1f} {shown:>6}  {note}",
+                        flush=True,
+                    )
+            print(
+                f"({size:,} on {ledger.backend}: {time.perf_counter() - start:.0f} s in all)", file=sys.stderr
+            )
 
 
 if __name__ == "__main__":
