@@ -68,3 +68,14 @@ def cli_env(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     context.settings.cache_clear()
     yield ledger_url
     context.settings.cache_clear()
+
+
+@pytest.fixture
+def ledger(cli_env: str) -> Iterator[Engine]:
+    """The five seed plans in a fresh ledger, the CLI pointed at it."""
+    from workflows.ingest import import_paths
+
+    engine = open_ledger(cli_env)
+    import_paths(engine, sorted(PLANS.glob("*.plan.toml")), actor="office", max_bytes=20_000_000)
+    yield engine
+    engine.dispose()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,15 +23,6 @@ from workflows.ingest import import_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
-
-
-@pytest.fixture
-def ledger(cli_env: str) -> Iterator[Engine]:
-    """The five seed plans in a fresh ledger, the CLI pointed at it."""
-    engine = open_ledger(cli_env)
-    import_paths(engine, sorted((ROOT / "plans").glob("*.plan.toml")), actor="office", max_bytes=20_000_000)
-    yield engine
-    engine.dispose()
 
 
 def duban(*args: str) -> Result:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +19,14 @@ from typer.testing import CliRunner, Result
 
 from cli.main import app
 from models.backup import atomic_path
-from models.db import open_ledger, read_session, write_session
+from models.db import read_session, write_session
 from models.excel import COLUMNS, HEADERS, STATUS_LABELS, BadSheet, read_workbook
 from models.ledger import get_task, update_task
 from models.tables import Journal, Task
-from workflows.ingest import import_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2021-06-01"
 runner = CliRunner()
-
-
-@pytest.fixture
-def ledger(cli_env: str) -> Iterator[Engine]:
-    """The five seed plans in a fresh ledger, the CLI pointed at it."""
-    engine = open_ledger(cli_env)
-    import_paths(engine, sorted((ROOT / "plans").glob("*.plan.toml")), actor="office", max_bytes=20_000_000)
-    yield engine
-    engine.dispose()
 
 
 def duban(*args: str) -> Result:
