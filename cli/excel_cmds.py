@@ -9,6 +9,7 @@ import typer
 
 from cli import context
 from cli.errors import reported
+from cli.options import AsOf, OverdueFilter, PlanFilter, UnitFilter
 from cli.tables import Format, render
 from models.db import read_session
 
@@ -27,18 +28,16 @@ def export(
     xlsx: Annotated[
         Path, typer.Option("--xlsx", help="The workbook to write (.xlsx); replaced if it exists.")
     ],
-    plan: Annotated[str | None, typer.Option(help="Only this plan (its key, see `duban plans`).")] = None,
-    unit: Annotated[str | None, typer.Option(help="Only tasks this unit leads or supports.")] = None,
+    plan: PlanFilter = None,
+    unit: UnitFilter = None,
     status: Annotated[
         str | None,
         typer.Option(
             help="Only this status: not_started, in_progress, done, deferred, cancelled (or 未开始…)."
         ),
     ] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")
-    ] = None,
+    overdue: OverdueFilter = False,
+    as_of: AsOf = None,
 ) -> None:
     """Export the ledger as an Excel 台账 for the units to fill in (status, progress, note, evidence).
 

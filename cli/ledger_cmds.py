@@ -9,6 +9,7 @@ import typer
 
 from cli import context, excel_cmds
 from cli.errors import reported
+from cli.options import Actor, AsOf, Fmt, OverdueFilter, PlanFilter, UnitFilter
 from cli.output import emit
 from cli.tables import Format, render
 from models.clock import parse_date
@@ -17,12 +18,6 @@ from models.ledger import assign_unit, defer_task, get_task, update_task
 from models.queries import list_plans, list_tasks, task_detail
 from models.tables import Role
 from workflows.ingest import import_paths
-
-AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")
-]
-Fmt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-Actor = Annotated[str, typer.Option("--as", help="Who makes the change: a unit or a user name (journalled).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -79,12 +74,12 @@ def plans(as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
 
 
 def tasks(
-    plan: Annotated[str | None, typer.Option(help="Only this plan (its key, see `duban plans`).")] = None,
-    unit: Annotated[str | None, typer.Option(help="Only tasks this unit leads or supports.")] = None,
+    plan: PlanFilter = None,
+    unit: UnitFilter = None,
     status: Annotated[
         str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")
     ] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
+    overdue: OverdueFilter = False,
     due_within: Annotated[int | None, typer.Option(help="Only open tasks due within this many days.")] = None,
     withdrawn: Annotated[
         bool, typer.Option("--withdrawn", help="Include tasks withdrawn from their plan.")

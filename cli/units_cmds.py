@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from cli import context
 from cli.errors import reported
+from cli.options import Actor
 from cli.tables import Format, render
 from models import units as registry
 from models.db import read_session, write_session
@@ -59,7 +60,7 @@ def units(
 def merge(
     alias: Annotated[str, typer.Argument(help="The other name (e.g. an unresolved name from a document).")],
     canonical: Annotated[str, typer.Argument(help="The registered unit it stands for.")],
-    actor: Annotated[str, typer.Option("--as")] = "office",
+    actor: Actor = "office",
 ) -> None:
     """Record ALIAS as another name of CANONICAL; tasks assigned to the alias move to the unit."""
     with write_session(context.ledger()) as session:
