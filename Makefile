@@ -5,16 +5,22 @@ UV := $(PYTHON) -m uv
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench browser
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user "uv>=0.5,<1"
 	$(UV) sync --locked --quiet
 
+# Debian's chromium for the dashboard's browser tests (driven by Playwright with executable_path).
+browser:
+# Without root (or offline) it says so and the browser tests skip, unless DUBAN_REQUIRE_BROWSER=1.
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null; } || echo "chromium not installed: browser tests will be skipped"
+
 demo: setup
 	$(UV) run --locked duban demo
 
-test: setup
+test: setup browser
 	$(UV) run --locked ruff check .
 	$(UV) run --locked ruff format --check .
 	$(UV) run --locked lint-imports
@@ -23,3 +29,5 @@ test: setup
 bench: setup
 	$(UV) run --locked python bench/parse_speed.py
 	$(UV) run --locked python bench/ledger_speed.py --sizes 10000,100000
+	$(UV) run --locked python bench/workflow_speed.py --tasks 100000
+	$(UV) run --locked python bench/dashboard_speed.py --tasks 100000

@@ -30,6 +30,7 @@ def import_(
         list[Path] | None, typer.Argument(help="Documents or reviewed plan files (*.plan.toml).")
     ] = None,
     actor: Actor = "office",
+    as_of: AsOf = None,
     xlsx: Annotated[
         Path | None,
         typer.Option(
@@ -53,6 +54,7 @@ def import_(
         actor=actor,
         max_bytes=settings.plans.max_document_bytes,
         units=settings.units,
+        day=context.as_of(as_of),
     )
     rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
     print(render(["plan", "created", "updated", "unchanged", "withdrawn", "restored"], rows, Format.table))
@@ -175,8 +177,10 @@ def update(
         int | None, typer.Option(help="The version you read; refused if the task changed since.")
     ] = None,
     actor: Actor = "office",
+    as_of: AsOf = None,
 ) -> None:
     """Report progress on a task (journalled; a stale --version is refused)."""
+    day = context.as_of(as_of)
     with write_session(context.ledger()) as session:
         result = update_task(
             session,
@@ -187,6 +191,7 @@ def update(
             note=note,
             evidence=evidence,
             expected_version=version,
+            day=day,
         )
         print(f"{result.code}: {result.status}, {result.progress}% (version {result.version})")
 
@@ -199,11 +204,15 @@ def defer(
         int | None, typer.Option(help="The version you read; refused if the task changed since.")
     ] = None,
     actor: Actor = "office",
+    as_of: AsOf = None,
 ) -> None:
-    """Move a task's due date, with a reason."""
+    """Move a task's due date, with a reason (the escalation ladder starts again from it)."""
     new_date = parse_date(to, what="--to date")
+    day = context.as_of(as_of)
     with write_session(context.ledger()) as session:
-        result = defer_task(session, task, to=new_date, reason=reason, actor=actor, expected_version=version)
+        result = defer_task(
+            session, task, to=new_date, reason=reason, actor=actor, expected_version=version, day=day
+        )
         print(f"{result.code}: deferred to {new_date.isoformat()} (version {result.version})")
 
 
@@ -213,6 +222,7 @@ def assign(
     support: Annotated[str | None, typer.Option(help="Make this unit a supporting unit.")] = None,
     remove: Annotated[str | None, typer.Option(help="Take this unit off the task.")] = None,
     actor: Actor = "office",
+    as_of: AsOf = None,
 ) -> None:
     """Add, change or remove a task's responsible unit."""
     chosen = [
@@ -224,5 +234,13 @@ def assign(
         raise typer.BadParameter("give exactly one of --lead, --support or --remove")
     name, role = chosen[0]
     with write_session(context.ledger()) as session:
-        result = assign_unit(session, task, unit=name, role=role, actor=actor, remove=remove is not None)
+        result = assign_unit(
+            session,
+            task,
+            unit=name,
+            role=role,
+            actor=actor,
+            remove=remove is not None,
+            day=context.as_of(as_of),
+        )
         print(f"{result.code}: {'removed' if remove else role.value} {name}")

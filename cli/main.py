@@ -9,16 +9,23 @@ from typing import Annotated
 
 import typer
 
-from cli import excel_cmds, ledger_cmds, units_cmds
+from cli import (
+    deploy_cmds,
+    excel_cmds,
+    ledger_cmds,
+    lookback_cmds,
+    scheduler_cmds,
+    units_cmds,
+    web_cmds,
+    workflow_cmds,
+)
 from cli.errors import reported
 from cli.output import emit
 from cli.render import plan_table
 from cli.tables import Format, render
-from models.clock import parse_date
 from models.plan_file import dump_plan
 from models.settings import load_settings
 from parsing.sources import parse_source
-from workflows.demo import run_demo
 
 app = typer.Typer(
     help="Duban (督办): work plans in, a tracked ledger of tasks out.",
@@ -30,6 +37,11 @@ app = typer.Typer(
 
 ledger_cmds.register(app)
 excel_cmds.register(app)
+workflow_cmds.register(app)
+lookback_cmds.register(app)
+web_cmds.register(app)
+deploy_cmds.register(app)
+scheduler_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
 
 
@@ -67,34 +79,45 @@ def demo(
     plans_dir: Annotated[
         Path | None, typer.Option(help="Folder of plans (default: config plans.dir).")
     ] = None,
-    database: Annotated[Path, typer.Option(help="SQLite file for the demo ledger (recreated).")] = Path(
-        "var/demo.sqlite3"
-    ),
-    as_of: Annotated[str, typer.Option("--as-of", help="The day to look at the ledger from.")] = "2021-12-01",
+    folder: Annotated[
+        Path, typer.Option(help="Where the demo writes its ledger, outbox and look-back (recreated).")
+    ] = Path("var/demo"),
+    year: Annotated[int, typer.Option(help="The plan year to walk through.")] = 2021,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Skip the parsed plans' tables.")] = False,
 ) -> None:
-    """Parse every plan in plans/, import the reviewed plan files into a fresh SQLite ledger, show it."""
+    """Parse every plan, import the reviewed files into a fresh SQLite ledger, then walk the plan year:
+    progress reports, deferrals, daily escalation, four weekly digests and the look-back."""
+    from workflows.demo import DEMO_PASSWORD, run_demo
+
     settings = load_settings()
-    folder = plans_dir or settings.resolve(settings.plans.dir)
-    day = parse_date(as_of, what="--as-of date")
-    result = run_demo(folder, database, as_of=day, max_bytes=settings.plans.max_document_bytes)
-    for source, plan in result.parsed:
-        print(f"\n== {source.name}")
-        print(plan_table(plan))
-    print(f"== the ledger ({result.database}) as of {day.isoformat()}\n")
+    folder_of_plans = plans_dir or settings.resolve(settings.plans.dir)
+    result = run_demo(
+        folder_of_plans, folder, settings=settings, year=year, progress=lambda line: print(f"  {line}")
+    )
+    if not quiet:
+        for source, plan in result.parsed:
+            print(f"\n== {source.name}")
+            print(plan_table(plan))
+    day = result.lookback_day
+    print(f"\n== the ledger as of {day.isoformat()}\n")
     rows = [[p.key, p.year, p.kind, p.tasks, p.done, p.overdue] for p in result.plans]
     print(render(["plan", "year", "kind", "tasks", "done", "overdue"], rows, Format.table))
-    print("\noverdue:")
-    rows = [
-        [r.code, r.plan, " > ".join(r.path), r.title[:24], "、".join(r.lead), r.due_date]
-        for r in result.overdue
-    ]
-    print(render(["task", "plan", "path", "title", "lead", "due"], rows, Format.table))
-    print("\nunits by open tasks:")
-    rows = [[c.unit, c.total, c.open, c.overdue, c.done] for c in result.units]
-    print(render(["unit", "tasks", "open", "overdue", "done"], rows, Format.table))
+    print("\nwhat the units did:", ", ".join(f"{k} {v}" for k, v in sorted(result.actions.items())))
+    print("escalations raised:", ", ".join(f"{k} {v}" for k, v in sorted(result.escalations.items())))
+    print("notices sent:", ", ".join(f"{k} {v}" for k, v in sorted(result.notices.items())))
+    print("\n== where everything went")
+    print(f"ledger        {result.database}")
+    print(f"notices       {result.outbox}/ (escalation/<day>/, digest/<week>/: .md and .html per recipient)")
+    print(f"digests       {', '.join(result.digest_weeks)} in {result.outbox}/digest/")
+    for path in result.lookback_files:
+        print(f"look-back     {path}")
+    database = result.database.resolve()
+    print(f"\ndashboard     DUBAN_DATABASE_URL=sqlite:///{database} .venv/bin/duban serve")
+    for name, role, unit in result.accounts:
+        print(f"  account {name:7} role {role:7} {unit:10} password {DEMO_PASSWORD}")
     print(
-        f"\n{len(result.parsed)} documents parsed; ledger written to {result.database}. Try:\n"
-        f"  DUBAN_DATABASE_URL=sqlite:///{result.database.resolve()} .venv/bin/duban tasks --as-of {day.isoformat()}"
+        f"\nTry:\n  DUBAN_DATABASE_URL=sqlite:///{database} .venv/bin/duban tasks --overdue --as-of {day.isoformat()}\n"
+        f"  DUBAN_DATABASE_URL=sqlite:///{database} .venv/bin/duban notices --kind digest"
     )
 
 

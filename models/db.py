@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # The newest migration in migrations/versions (a test keeps the two in step). A ledger already at
 # this revision is opened without loading Alembic at all: most commands only read.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -123,3 +123,24 @@ def _safe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def insert_new(session: Session, table: type, rows: list[dict], *, returning: tuple = ()) -> list:
+    """Insert rows, skipping any that would break a unique constraint (INSERT … ON CONFLICT DO
+    NOTHING on both databases): two runs racing to raise the same escalation or queue the same
+    notice leave one row and no error. Returns the `returning` columns of the rows inserted."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).on_conflict_do_nothing()
+    # One statement executed for many rows: SQLAlchemy batches them into multi-row INSERTs
+    # ("insertmanyvalues") compiled once, where .values(rows) would compile a statement per chunk.
+    connection = session.connection()
+    if returning:
+        return list(connection.execute(statement.returning(*returning), rows))
+    connection.execute(statement, rows)
+    return []

@@ -59,7 +59,9 @@ def content_hash(plan: ParsedPlan) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def import_plan(session: Session, plan: ParsedPlan, *, key: str, actor: str) -> ImportReport:
+def import_plan(
+    session: Session, plan: ParsedPlan, *, key: str, actor: str, day: dt.date | None = None
+) -> ImportReport:
     """Bring the ledger in line with a (reviewed) plan; idempotent, keeps progress and history.
 
     Set-based: unit names are resolved once per import, the plan's assignments are read in one
@@ -99,13 +101,17 @@ def import_plan(session: Session, plan: ParsedPlan, *, key: str, actor: str) -> 
             if restored:
                 task.withdrawn = False
                 changes.append(("withdrawn", "true", "false"))
-            units_changed = _sync_assignments(session, task, wanted, current.get(task.id, {}), names, actor)  # type: ignore[arg-type]
+            units_changed = _sync_assignments(
+                session, task, wanted, current.get(task.id, {}), names, actor, day
+            )  # type: ignore[arg-type]
             if changes or units_changed:
                 _touch(task)
             session.add(task)
             for name, old, new in changes:
                 session.add(
-                    Journal(task_id=task.id, actor=actor, action="import", field=name, old=old, new=new)
+                    Journal(
+                        task_id=task.id, day=day, actor=actor, action="import", field=name, old=old, new=new
+                    )
                 )
             if restored:
                 report.restored += 1
@@ -122,6 +128,7 @@ def import_plan(session: Session, plan: ParsedPlan, *, key: str, actor: str) -> 
                 session.add(
                     Journal(
                         task_id=task.id,
+                        day=day,
                         actor=actor,
                         action="withdraw",
                         field="withdrawn",
@@ -132,7 +139,7 @@ def import_plan(session: Session, plan: ParsedPlan, *, key: str, actor: str) -> 
                 report.withdrawn += 1
     session.flush()
     if created:
-        _insert_tasks(session, record, created, actor)
+        _insert_tasks(session, record, created, actor, day)
     return report
 
 
@@ -154,7 +161,11 @@ def _new_task_row(plan: Plan, parsed: ParsedTask, pkey: str, values: dict[str, A
 
 
 def _insert_tasks(
-    session: Session, plan: Plan, created: list[tuple[dict[str, Any], dict[int, str]]], actor: str
+    session: Session,
+    plan: Plan,
+    created: list[tuple[dict[str, Any], dict[int, str]]],
+    actor: str,
+    day: dt.date | None = None,
 ) -> None:
     """New tasks, their codes, journal rows and assignments as four bulk statements: building ORM
     objects one by one costs far more than the database does for a plan of thousands of points."""
@@ -175,6 +186,7 @@ def _insert_tasks(
                 "task_id": task_id,
                 "plan_id": plan.id,
                 "at": now,
+                "day": day,
                 "actor": actor,
                 "action": "import",
                 "field": "created",
@@ -264,6 +276,7 @@ def _sync_assignments(
     current: dict[int, Assignment],
     names: dict[str, Unit],
     actor: str,
+    day: dt.date | None = None,
 ) -> bool:
     if {uid: a.role for uid, a in current.items()} == wanted:
         return False
@@ -280,7 +293,9 @@ def _sync_assignments(
         if unit_id not in current:
             session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role))  # type: ignore[arg-type]
     after = _assignment_text(by_id, wanted)
-    session.add(Journal(task_id=task.id, actor=actor, action="import", field="units", old=before, new=after))
+    session.add(
+        Journal(task_id=task.id, day=day, actor=actor, action="import", field="units", old=before, new=after)
+    )
     return True
 
 
@@ -331,6 +346,7 @@ def update_task(
     note: str = "",
     evidence: str = "",
     expected_version: int | None = None,
+    day: dt.date | None = None,
 ) -> Task:
     """Change status and/or progress, with a note and evidence, under optimistic locking."""
     task = get_task(session, code)
@@ -358,11 +374,19 @@ def update_task(
         note=note,
         evidence=evidence,
         expected_version=expected_version,
+        day=day,
     )
 
 
 def defer_task(
-    session: Session, code: str, *, to: dt.date, reason: str, actor: str, expected_version: int | None = None
+    session: Session,
+    code: str,
+    *,
+    to: dt.date,
+    reason: str,
+    actor: str,
+    expected_version: int | None = None,
+    day: dt.date | None = None,
 ) -> Task:
     """Move the due date (the escalation ladder restarts from it) and mark the task deferred."""
     task = get_task(session, code)
@@ -372,12 +396,35 @@ def defer_task(
     if task.deadline_type not in ("date", "period_end"):
         changes["deadline_type"] = "date"
     return _write(
-        session, task, changes, actor=actor, action="defer", note=reason, expected_version=expected_version
+        session,
+        task,
+        changes,
+        actor=actor,
+        action="defer",
+        note=reason,
+        expected_version=expected_version,
+        day=day,
     )
 
 
+def schedule_task(
+    session: Session, code: str, *, to: dt.date, actor: str, note: str = "", day: dt.date | None = None
+) -> Task:
+    """Give a point the document left undated a due date (the office's 完成时限); not a deferral."""
+    task = get_task(session, code)
+    changes: dict[str, Any] = {"due_date": to, "deadline_type": "date"}
+    return _write(session, task, changes, actor=actor, action="schedule", note=note, day=day)
+
+
 def assign_unit(
-    session: Session, code: str, *, unit: str, role: Role, actor: str, remove: bool = False
+    session: Session,
+    code: str,
+    *,
+    unit: str,
+    role: Role,
+    actor: str,
+    remove: bool = False,
+    day: dt.date | None = None,
 ) -> Task:
     """Add a unit to a task (or change its role), or remove it."""
     task = get_task(session, code)
@@ -404,7 +451,13 @@ def assign_unit(
     session.add(task)
     session.add(
         Journal(
-            task_id=task.id, actor=actor, action="assign", field=f"unit:{target.name}", old=before, new=after
+            task_id=task.id,
+            day=day,
+            actor=actor,
+            action="assign",
+            field=f"unit:{target.name}",
+            old=before,
+            new=after,
         )
     )
     session.flush()
@@ -421,6 +474,7 @@ def _write(
     note: str = "",
     evidence: str = "",
     expected_version: int | None = None,
+    day: dt.date | None = None,
 ) -> Task:
     read_version = task.version if expected_version is None else expected_version
     if expected_version is not None and expected_version != task.version:
@@ -443,6 +497,7 @@ def _write(
         session.add(
             Journal(
                 task_id=task.id,
+                day=day,
                 actor=actor,
                 action=action,
                 field=name,
@@ -453,7 +508,9 @@ def _write(
             )
         )
     if not any(name != "progress_note" for name in changes):
-        session.add(Journal(task_id=task.id, actor=actor, action=action, note=note, evidence=evidence))
+        session.add(
+            Journal(task_id=task.id, day=day, actor=actor, action=action, note=note, evidence=evidence)
+        )
     session.flush()
     return task
 

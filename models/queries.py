@@ -31,7 +31,7 @@ class TaskRow:
     version: int = 1
 
 
-def _overdue(as_of: dt.date):  # type: ignore[no-untyped-def]
+def overdue_clause(as_of: dt.date):  # type: ignore[no-untyped-def]
     return and_(col(Task.due_date) < as_of, col(Task.status).not_in(CLOSED))
 
 
@@ -78,7 +78,7 @@ def list_tasks(
             raise BadInput(f"unknown status {status!r}: one of {', '.join(s.value for s in TaskStatus)}")
         query = query.where(Task.status == status)
     if overdue:
-        query = query.where(_overdue(as_of))
+        query = query.where(overdue_clause(as_of))
     if due_within is not None:
         if due_within < 0:
             raise BadInput("--due-within takes a number of days, 0 or more")
@@ -90,7 +90,7 @@ def list_tasks(
     if limit:
         query = query.limit(limit)
     found = session.execute(query).all()
-    units = _units_of(
+    units = units_of(
         session, query.with_only_columns(Task.id).order_by(None) if not limit else [r[0] for r in found]
     )
     return [
@@ -112,7 +112,7 @@ def list_tasks(
     ]
 
 
-def _units_of(session: Session, task_ids: Select | list[int]) -> dict[int, tuple[list[str], list[str]]]:
+def units_of(session: Session, task_ids: Select | list[int]) -> dict[int, tuple[list[str], list[str]]]:
     """task id -> (lead names, support names); `task_ids` is a list or the task query itself, so a
     long listing needs one query for its units, not one per row or per chunk."""
     result: dict[int, tuple[list[str], list[str]]] = {}
@@ -151,7 +151,7 @@ def unit_counts(session: Session, *, as_of: dt.date, role: Role | None = None) -
             Unit.name,
             func.count(),
             func.sum(case((done, 0), else_=1)),
-            func.sum(case((_overdue(as_of), 1), else_=0)),
+            func.sum(case((overdue_clause(as_of), 1), else_=0)),
             func.sum(case((col(Task.status) == TaskStatus.DONE.value, 1), else_=0)),
         )
         .select_from(Assignment)
@@ -189,7 +189,7 @@ def list_plans(session: Session, *, as_of: dt.date) -> list[PlanRow]:
             Plan.kind,
             func.count(col(Task.id)),
             func.sum(case((col(Task.status) == TaskStatus.DONE.value, 1), else_=0)),
-            func.sum(case((_overdue(as_of), 1), else_=0)),
+            func.sum(case((overdue_clause(as_of), 1), else_=0)),
         )
         .select_from(Plan)
         .join(Task, and_(col(Task.plan_id) == Plan.id, col(Task.withdrawn).is_(False)), isouter=True)
@@ -214,7 +214,7 @@ class TaskDetail:
 def task_detail(session: Session, task: Task, *, as_of: dt.date, due_soon_days: int) -> TaskDetail:
     plan = session.get(Plan, task.plan_id)
     assert plan is not None
-    lead, support = _units_of(session, [task.id]).get(task.id, ([], []))  # type: ignore[arg-type,list-item]
+    lead, support = units_of(session, [task.id]).get(task.id, ([], []))  # type: ignore[arg-type,list-item]
     journal = list(session.exec(select(Journal).where(Journal.task_id == task.id).order_by(col(Journal.id))))
     return TaskDetail(
         task, plan, lead, support, journal, light(task.status, task.due_date, as_of, due_soon_days)

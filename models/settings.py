@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from models.errors import BadInput
 from models.units import UnitSpec
@@ -36,22 +36,94 @@ class CalendarSettings(_Strict):
     extra_holidays: list[str] = Field(default_factory=list)
 
 
+Recipient = Literal["lead", "support", "office", "leader"]
+# What a message template may name; anything else in braces is a typo caught at start-up.
+TEMPLATE_FIELDS = frozenset(
+    {"code", "title", "plan", "path", "due", "days", "lead", "support", "deadline", "level", "as_of"}
+)
+
+
+def _check_template(template: str) -> str:
+    from string import Formatter
+
+    try:
+        names = {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+    except ValueError as error:
+        raise ValueError(f"bad template {template!r}: {error}") from None
+    unknown = names - TEMPLATE_FIELDS
+    if unknown:
+        raise ValueError(
+            f"template names {', '.join(sorted(unknown))}; it may use {', '.join(sorted(TEMPLATE_FIELDS))}"
+        )
+    return template
+
+
 class EscalationLevel(_Strict):
-    level: str
+    level: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     name: str
     offset_days: int
     working_days: bool = False
-    recipients: list[Literal["lead", "support", "office", "leader"]]
+    recipients: list[Recipient] = Field(min_length=1)
+    template: str = "{level}：{plan} {path} {title}（{deadline}，期限 {due}）"
+
+    @field_validator("template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        return _check_template(value)
+
+
+DEFAULT_LADDER = [
+    EscalationLevel(level="reminder", name="提醒", offset_days=-7, recipients=["lead"]),
+    EscalationLevel(level="overdue", name="逾期催办", offset_days=0, recipients=["lead", "support"]),
+    EscalationLevel(level="supervise", name="督办", offset_days=14, recipients=["lead", "leader"]),
+    EscalationLevel(level="notify", name="通报", offset_days=30, recipients=["lead", "office", "leader"]),
+]
+
+
+class CheckinSettings(_Strict):
+    day_of_month: int = Field(default=1, ge=0, le=28)  # 0: no check-ins
+    recipients: list[Recipient] = Field(default_factory=lambda: ["lead"])  # type: ignore[arg-type]
+    template: str = "{level}：请报送 {plan} {path} {title} 的最新进展（{deadline}）"
+
+    @field_validator("template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        return _check_template(value)
+
+
+class DigestSettings(_Strict):
+    due_within_days: int = Field(default=14, ge=0)
+    stale_days: int = Field(default=30, ge=1)
 
 
 class ScheduleSettings(_Strict):
     escalate: str = "0 8 * * *"
     digest: str = "0 9 * * mon"
     lookback: str = "0 9 30 11 *"
+    jobstore: str = "var/scheduler.sqlite3"
+    misfire_grace_days: int = Field(default=7, ge=1)
 
 
 class NotifySettings(_Strict):
     outbox: str = "var/outbox"
+    office: list[str] = Field(default_factory=list)
+    leaders: dict[str, list[str]] = Field(default_factory=dict)
+    retries: int = Field(default=3, ge=1)
+    retry_delay_seconds: float = Field(default=2.0, ge=0)
+    claim_seconds: int = Field(default=600, ge=0)
+
+
+class LookbackSettings(_Strict):
+    output: str = "var/lookback"
+    formats: list[Literal["md", "xlsx", "docx"]] = Field(default_factory=lambda: ["md", "xlsx", "docx"])  # type: ignore[arg-type]
+
+
+class DashboardSettings(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_file: str = "var/dashboard.secret"
+    session_hours: int = Field(default=12, ge=1)
+    cookie_secure: bool = False
 
 
 class Settings(_Strict):
@@ -60,11 +132,35 @@ class Settings(_Strict):
     plans: PlansSettings = Field(default_factory=PlansSettings)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
-    escalation: list[EscalationLevel] = Field(default_factory=list)
+    escalation: list[EscalationLevel] = Field(default_factory=lambda: list(DEFAULT_LADDER))
+    checkin: CheckinSettings = Field(default_factory=CheckinSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
+    lookback: LookbackSettings = Field(default_factory=LookbackSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     units: list[UnitSpec] = Field(default_factory=list)  # more usually kept in plans/units.toml
     base_dir: Path = Path(".")  # folder of config.toml: relative paths are taken from here
+
+    @field_validator("escalation")
+    @classmethod
+    def _ladder(cls, levels: list[EscalationLevel]) -> list[EscalationLevel]:
+        names = [level.level for level in levels]
+        if len(set(names)) != len(names):
+            raise ValueError(f"escalation levels must have distinct names, got {names}")
+        # The ladder is climbed in order of offset: a later rung never fires before an earlier one.
+        return sorted(levels, key=lambda level: level.offset_days)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
 
     def resolve(self, relative: str) -> Path:
         path = Path(relative)

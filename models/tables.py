@@ -95,6 +95,8 @@ class Task(SQLModel, table=True):
     withdrawn: bool = False  # gone from the re-imported plan but kept: it has history
     version: int = 1  # optimistic locking: every update names the version it read
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    # A task carried over from an earlier plan by the look-back (整改): the task it continues.
+    origin_id: int | None = Field(default=None, foreign_key="task.id")
 
 
 class Assignment(SQLModel, table=True):
@@ -110,6 +112,9 @@ class Journal(SQLModel, table=True):
     task_id: int | None = Field(default=None, foreign_key="task.id", index=True)
     plan_id: int | None = Field(default=None, foreign_key="plan.id", index=True)
     at: dt.datetime = Field(default_factory=utcnow, index=True)
+    # The business day the change counts for (the command's --as-of): what digests ("done this week")
+    # and escalation ("reported since") read, so a demo or a late entry lands on the right day.
+    day: dt.date | None = None
     actor: str = Field(default="", max_length=200)
     action: str = Field(max_length=30)  # import, update, defer, assign, withdraw, merge …
     field: str = Field(default="", max_length=50)
@@ -128,3 +133,83 @@ class User(SQLModel, table=True):
     password_hash: str = ""
     active: bool = True
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Escalation(SQLModel, table=True):
+    """One rung of the ladder raised for one occurrence of a task: history and the reason for notices.
+
+    The occurrence is the due date the level counts from, so a deferral (a new date) or the next
+    period of a recurring task starts the ladder again, while a rerun on the same day raises nothing.
+    """
+
+    __table_args__ = (UniqueConstraint("task_id", "level", "occurrence"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    level: str = Field(max_length=30)
+    occurrence: dt.date
+    trigger_date: dt.date  # the day the level fell due
+    raised_on: dt.date = Field(index=True)  # the as-of date of the run that raised it
+    # Raised late, when a higher level was already due (a first run on an old ledger): recorded so it
+    # is never raised again, but no notice is sent for it.
+    skipped: bool = False
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class NoticeKind(StrEnum):
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+    LOOKBACK = "lookback"
+
+
+class Notice(SQLModel, table=True):
+    """A message to one recipient, written before it is sent: the queue and its history in one.
+
+    (kind, period, recipient) is unique, so composing twice never queues twice; a sender claims a
+    notice with a conditional UPDATE before sending, so two runs never send it twice.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("kind", "period", "recipient"),
+        Index("ix_notice_unsent", "sent_at", "kind"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    # escalation: the as-of day of the run (one notice per recipient and day, listing every level
+    # raised for it that day); digest: the ISO week "2021-W48"; lookback: the plan or year.
+    period: str = Field(max_length=100)
+    recipient: str = Field(max_length=250)  # "unit:办公室", "office", "leader:张三"
+    subject: str = Field(default="", max_length=500)
+    body_text: str = ""
+    body_markdown: str = ""
+    body_html: str = ""
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    claimed_until: dt.datetime | None = None  # a sender's lease: it expires if the sender dies
+    sent_at: dt.datetime | None = None
+    attempts: int = 0
+    last_error: str = ""
+
+
+class Delivery(SQLModel, table=True):
+    """One attempt to send a notice through one channel, with its error."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    at: dt.datetime = Field(default_factory=utcnow)
+    channel: str = Field(default="", max_length=500)  # without its password
+    ok: bool = False
+    error: str = ""
+
+
+class UnitSummary(SQLModel, table=True):
+    """A unit's own summary of its year (落实情况总结). Append-only: the newest one is shown."""
+
+    __tablename__ = "unit_summary"
+    __table_args__ = (Index("ix_unit_summary_year", "year", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    plan_id: int | None = Field(default=None, foreign_key="plan.id")  # none: the unit's whole year
+    year: int
+    text: str = ""
+    source: str = Field(default="", max_length=500)  # the file it was read from, if any
+    submitted_by: str = Field(default="", max_length=200)
+    submitted_at: dt.datetime = Field(default_factory=utcnow)

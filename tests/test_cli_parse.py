@@ -1,7 +1,6 @@
-"""`duban parse` and `duban demo` as a user runs them."""
+"""`duban parse` as a user runs it."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,22 +91,6 @@ def test_a_too_large_file_is_refused(tmp_path, monkeypatch):
     result = invoke("parse", str(big))
     assert result.exit_code != 0
     assert "big.txt" in result.stderr and "large" in result.stderr.lower()
-
-
-def test_demo_parses_the_plans_and_imports_the_reviewed_files(tmp_path):
-    for name in (
-        "2021-jilin-amr-gongkai-yaodian.txt",
-        "2021-jilin-amr-gongkai-yaodian.plan.toml",
-        "2015-panjin-fda-annual-report.txt",
-    ):
-        shutil.copy(PLANS / name, tmp_path / name)
-    database = tmp_path / "demo.sqlite3"
-    result = invoke("demo", "--plans-dir", str(tmp_path), "--database", str(database))
-    assert result.exit_code == 0, result.output
-    assert "2 documents parsed" in result.stdout
-    assert "kind: report" in result.stdout
-    assert "T17" in result.stdout  # 六 > 17, overdue on 2021-12-01
-    assert database.exists()
 
 
 def test_the_console_script_runs_as_installed():

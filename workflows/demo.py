@@ -1,70 +1,218 @@
-"""The quick-start demo: parse the seed plans, import them into a fresh SQLite ledger, show it."""
+"""The quick-start demo: the seed plans through a whole plan year on a fresh SQLite ledger.
+
+Parse every document, import the reviewed plan files, then walk the calendar from 1 January to the
+look-back day: units report progress, finish or defer tasks on a fixed script derived from the
+ledger itself (not from hand-picked task codes), escalation runs every day, four Monday digests go
+out across the year, and the look-back closes it. Every notice lands in the demo's outbox folder.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine, func
+from sqlmodel import col, select
+
 from models.db import open_ledger, read_session, write_session
-from models.ledger import update_task
+from models.ledger import defer_task, schedule_task, update_task
 from models.plan import ParsedPlan
-from models.queries import PlanRow, TaskRow, UnitCount, list_plans, list_tasks, unit_counts
+from models.queries import PlanRow, list_plans, unit_counts
+from models.settings import Settings
+from models.tables import Escalation, Notice, Plan, Role, Task
+from models.users import add_user
 from parsing.sources import parse_source, plan_sources
+from workflows import jobs
 from workflows.ingest import PLAN_SUFFIX, import_paths
 
 
 @dataclass
 class DemoResult:
     parsed: list[tuple[Path, ParsedPlan]]
+    folder: Path
     database: Path
-    plans: list[PlanRow]
-    overdue: list[TaskRow]
-    units: list[UnitCount]
-    as_of: dt.date
+    year: int
+    lookback_day: dt.date
+    plans: list[PlanRow] = field(default_factory=list)
+    actions: Counter[str] = field(default_factory=Counter)
+    escalations: Counter[str] = field(default_factory=Counter)
+    notices: Counter[str] = field(default_factory=Counter)
+    digest_weeks: list[str] = field(default_factory=list)
+    outbox: Path | None = None
+    lookback_files: list[str] = field(default_factory=list)
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # name, role, unit
+
+
+DEMO_PASSWORD = "duban-demo"  # the demo's accounts only: a throwaway ledger on this machine
+
+
+def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
+    """One account of each role; the unit account belongs to the unit leading the most tasks."""
+    with write_session(engine) as session:
+        busiest = unit_counts(session, as_of=dt.date.today(), role=Role.LEAD)
+        unit = busiest[0].unit if busiest else None
+        accounts = [("admin", "admin", ""), ("office", "office", ""), ("leader", "leader", "")]
+        if unit:
+            accounts.append(("unit", "unit", unit))
+        for name, role, unit_name in accounts:
+            add_user(session, name, role=role, unit=unit_name or None, password=DEMO_PASSWORD)
+    return accounts
+
+
+Action = Callable[..., object]
+
+
+def digest_mondays(year: int) -> list[dt.date]:
+    """The first Monday of March, June, September and November: four digests across the year."""
+    found = []
+    for month in (3, 6, 9, 11):
+        day = dt.date(year, month, 1)
+        found.append(day + dt.timedelta(days=(7 - day.weekday()) % 7))
+    return found
+
+
+def script(engine: Engine, year: int) -> dict[dt.date, list[tuple[str, str, dict]]]:
+    """What the office and the units do and when, from each task's position and deadline. In the
+    first week the office sets a due date for every point the document left undated (spread from
+    March to October); then of the dated points a quarter finish early, a quarter report progress,
+    a quarter ask for more time and a quarter stay silent and climb the ladder; ongoing and
+    recurring points report every other month."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    plan_ids = select(Plan.id).where(Plan.year == year)
+    query = (
+        select(Task.code, Task.deadline_type, Task.due_date)
+        .where(col(Task.plan_id).in_(plan_ids), Task.section == "tasks")
+        .order_by(Task.plan_id, Task.position)
+    )
+    with read_session(engine) as session:
+        tasks = session.execute(query).all()
+    plan: dict[dt.date, list[tuple[str, str, dict]]] = {}
+
+    def at(day: dt.date, *event: tuple[str, str, dict]) -> None:
+        plan.setdefault(min(max(day, start), end), []).extend(event)
+
+    dated = []
+    for index, (code, kind, due) in enumerate(tasks):
+        if kind == "none":
+            due = dt.date(year, 3 + index % 8, 20)
+            at(dt.date(year, 1, 4), ("schedule", code, {"to": due, "note": "办公室明确完成时限"}))
+        if due is not None and kind not in ("ongoing", "recurring"):
+            dated.append((code, due))
+        elif index % 2 == 0:
+            for month in range(2, 12, 2):
+                note = f"{month}月已按要求推进并报送"
+                values = {"status": "in_progress", "progress": month * 8, "note": note}
+                at(dt.date(year, month, 10), ("update", code, values))
+    for index, (code, due) in enumerate(dated):
+        bucket = index % 4
+        if bucket == 0:
+            at(due - dt.timedelta(days=5), ("update", code, {"status": "done", "note": "已按期完成"}))
+        elif bucket == 1:
+            values = {"status": "in_progress", "progress": 50, "note": "正在推进"}
+            at(due - dt.timedelta(days=30), ("update", code, values))
+        elif bucket == 2:
+            values = {"to": due + dt.timedelta(days=45), "reason": "需协调相关单位，申请延期"}
+            at(due - dt.timedelta(days=3), ("defer", code, values))
+    return plan
+
+
+def _apply(engine: Engine, day: dt.date, events: list[tuple[str, str, dict]], counts: Counter[str]) -> None:
+    with write_session(engine) as session:
+        for verb, code, values in events:
+            if verb == "update":
+                update_task(session, code, actor="demo", day=day, **values)
+            elif verb == "schedule":
+                schedule_task(session, code, actor="office", day=day, **values)
+            else:
+                defer_task(session, code, actor="demo", day=day, **values)
+            counts[values.get("status", verb)] += 1
+
+
+def days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
 
 
 def run_demo(
     plans_dir: Path,
-    database: Path,
+    folder: Path,
     *,
-    as_of: dt.date,
-    max_bytes: int,
+    settings: Settings,
+    year: int = 2021,
     progress: Callable[[str], None] = print,
 ) -> DemoResult:
-    """Parse every document, import the reviewed plan files into a new ledger, report one day of it."""
+    """Everything in `folder` (recreated): ledger.sqlite3, outbox/, lookback/."""
     parsed = []
     for source in plan_sources(plans_dir):
         progress(f"parsing {source.name}")
-        parsed.append((source, parse_source(source, max_bytes=max_bytes)))
-    reviewed = sorted(plans_dir.glob(f"*{PLAN_SUFFIX}"))
-    if database.exists():
-        database.unlink()  # the demo always starts from an empty ledger
-    for leftover in (database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
-        leftover.unlink(missing_ok=True)
+        parsed.append((source, parse_source(source, max_bytes=settings.plans.max_document_bytes)))
+    if folder.exists():
+        shutil.rmtree(folder)  # the demo always starts from nothing
+    folder.mkdir(parents=True)
+    database = folder / "ledger.sqlite3"
+    demo_settings = settings.model_copy(
+        update={
+            "database": settings.database.model_copy(
+                update={"url": f"sqlite:///{database}", "path": str(database)}
+            ),
+            "notify": settings.notify.model_copy(
+                update={"outbox": str(folder / "outbox"), "retry_delay_seconds": 0.0}
+            ),
+            "lookback": settings.lookback.model_copy(update={"output": str(folder / "lookback")}),
+        }
+    )
     engine = open_ledger(f"sqlite:///{database}")
+    reviewed = sorted(plans_dir.glob(f"*{PLAN_SUFFIX}"))
     progress(f"importing {len(reviewed)} reviewed plan files into {database}")
-    import_paths(engine, reviewed, actor="demo", max_bytes=max_bytes)
-    # A little life in the ledger: the office reports on the look-back task of the 2021 plan.
-    with write_session(engine) as session:
-        for row in list_tasks(session, as_of=as_of, due_soon_days=14, due_within=60)[:1]:
-            update_task(
-                session,
-                row.code,
-                actor="办公室",
-                status="in_progress",
-                progress=50,
-                note="已汇总各处室落实情况",
-            )
+    import_paths(
+        engine, reviewed, actor="demo", max_bytes=settings.plans.max_document_bytes, units=settings.units
+    )
+    lookback_day = _lookback_day(settings, year)
+    result = DemoResult(parsed, folder, database, year, lookback_day, outbox=folder / "outbox")
+    events = script(engine, year)
+    mondays = set(digest_mondays(year))
+    progress(
+        f"walking {year}-01-01 .. {lookback_day.isoformat()}: daily escalation, digests on {len(mondays)} Mondays"
+    )
+    for day in days(dt.date(year, 1, 1), lookback_day):
+        if day in events:
+            _apply(engine, day, events[day], result.actions)
+        jobs.escalate(engine, demo_settings, as_of=day)
+        if day in mondays:
+            digest = jobs.digest(engine, demo_settings, as_of=day)
+            result.digest_weeks.append(digest.lines[0].split(":")[0])
+            progress(f"{day.isoformat()} digest {digest.lines[0]}")
+        if day.day == 1:
+            progress(f"{day.isoformat()} …")
+    look = jobs.lookback(engine, demo_settings, as_of=lookback_day, year=year)
+    result.lookback_files = look.paths
+    result.accounts = demo_accounts(engine)
     with read_session(engine) as session:
-        result = DemoResult(
-            parsed=parsed,
-            database=database,
-            plans=list_plans(session, as_of=as_of),
-            overdue=list_tasks(session, as_of=as_of, due_soon_days=14, overdue=True),
-            units=unit_counts(session, as_of=as_of)[:10],
-            as_of=as_of,
-        )
+        result.plans = list_plans(session, as_of=lookback_day)
+        for level, skipped, n in session.execute(
+            select(Escalation.level, Escalation.skipped, func.count()).group_by(
+                Escalation.level, Escalation.skipped
+            )
+        ):
+            result.escalations[f"{level} (passed over)" if skipped else level] += n
+        for kind, n in session.execute(
+            select(Notice.kind, func.count()).where(col(Notice.sent_at).is_not(None)).group_by(Notice.kind)
+        ):
+            result.notices[kind] = n
     engine.dispose()
     return result
+
+
+def _lookback_day(settings: Settings, year: int) -> dt.date:
+    """The day of the configured look-back cron ("0 9 30 11 *": 30 November) in the plan year."""
+    fields = settings.schedule.lookback.split()
+    try:
+        return dt.date(year, int(fields[3]), int(fields[2]))
+    except (ValueError, IndexError):
+        return dt.date(year, 11, 30)

@@ -6,15 +6,19 @@ a bad file among several leaves the ledger exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from models.db import write_session
 from models.errors import BadInput
+from models.files import atomic_path
 from models.ledger import ImportReport, import_plan
 from models.plan import ParsedPlan
-from models.plan_file import read_plan_file
+from models.plan_file import dump_plan, read_plan_file
+from models.settings import Settings
 from models.units import UnitSpec, load_registry, read_registry
 from parsing.sources import SOURCE_SUFFIXES, parse_source
 
@@ -49,7 +53,13 @@ def registry_beside(paths: list[Path]) -> list[UnitSpec]:
 
 
 def import_paths(
-    engine: Engine, paths: list[Path], *, actor: str, max_bytes: int, units: list[UnitSpec] | None = None
+    engine: Engine,
+    paths: list[Path],
+    *,
+    actor: str,
+    max_bytes: int,
+    units: list[UnitSpec] | None = None,
+    day: dt.date | None = None,
 ) -> list[ImportReport]:
     """Import documents or plan files; the registry (config units plus units.toml beside the files)
     is loaded first, in the same transaction, so names resolve before tasks are assigned."""
@@ -67,4 +77,46 @@ def import_paths(
     with write_session(engine) as session:
         if specs:
             load_registry(session, specs)
-        return [import_plan(session, plan, key=key, actor=actor) for key, plan in plans]
+        return [import_plan(session, plan, key=key, actor=actor, day=day) for key, plan in plans]
+
+
+@dataclass
+class IngestResult:
+    plan_files: list[Path] = field(default_factory=list)
+    reports: list[ImportReport] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def ingest_documents(
+    engine: Engine, settings: Settings, paths: list[str | Path], *, actor: str, day: dt.date | None = None
+) -> IngestResult:
+    """Each document parsed into a plan file in plans/ (a reviewed file already there is kept: it
+    holds the office's corrections), then every plan file imported in one transaction."""
+    result = IngestResult()
+    folder = settings.resolve(settings.plans.dir)
+    for raw in paths:
+        path = Path(raw)
+        if path.name.endswith(PLAN_SUFFIX):
+            result.plan_files.append(path)
+            continue
+        target = folder / f"{plan_key(path)}{PLAN_SUFFIX}"
+        if target.exists():
+            result.lines.append(f"{path.name}: kept the reviewed {target.name}")
+        else:
+            plan = load(path, max_bytes=settings.plans.max_document_bytes)
+            with atomic_path(target) as temporary:
+                temporary.write_text(dump_plan(plan), encoding="utf-8")
+            result.lines.append(f"{path.name}: wrote {target} ({len(plan.tasks)} points) for review")
+        result.plan_files.append(target)
+    result.reports = import_paths(
+        engine,
+        result.plan_files,
+        actor=actor,
+        max_bytes=settings.plans.max_document_bytes,
+        units=settings.units,
+        day=day,
+    )
+    result.lines += [
+        f"{r.plan_key}: {r.created} new, {r.updated} updated, {r.withdrawn} withdrawn" for r in result.reports
+    ]
+    return result

@@ -1,0 +1,226 @@
+"""Escalate, digest and look-back on a synthetic ledger, with Prefect's own overhead shown apart.
+
+Run: `python bench/workflow_speed.py [--tasks 100000] [--db-dir var/bench] [--no-prefect]`
+
+Each job runs on a fresh copy of a cached generated SQLite ledger (bench/ledger_gen.py, as of
+2025-07-01, mid-year: about a fifth of the tasks overdue), notices going to an outbox folder:
+- work: the plain job function, what `duban escalate|digest|lookback` and the scheduler run;
+  escalate twice (the first run on a ledger that never escalated, then the next day's run);
+- `duban …` command: the same job as a subprocess, start-up included (the issue's 2-second budget);
+- Prefect: the same job as a Prefect flow under a temporary local Prefect server (what a flow call
+  without a configured server does): the server's start-up, then each flow's wall time split into
+  the job functions it ran (timed inside the flow) and the rest, Prefect's own overhead.
+Nothing is asserted; the numbers go into the README by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ledger_gen import generate  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from models.db import open_ledger  # noqa: E402
+from models.settings import Settings, load_settings  # noqa: E402
+from workflows import jobs  # noqa: E402
+
+AS_OF = dt.date(2025, 7, 1)
+
+
+def cached_ledger(db_dir: Path, size: int) -> Path:
+    path = db_dir / f"workflows-{size}.sqlite3"
+    engine = open_ledger(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM task")).scalar_one()
+        escalated = connection.execute(text("SELECT count(*) FROM escalation")).scalar_one()
+    if count != size or escalated:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        engine = open_ledger(f"sqlite:///{path}")
+        start = time.perf_counter()
+        generate(engine, size)
+        print(f"generated {size:,} tasks in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    with engine.connect() as connection:  # one file, no WAL beside it: safe to copy
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def fresh_copy(source: Path, work: Path, name: str) -> tuple[str, Settings]:
+    folder = work / name
+    folder.mkdir(parents=True)
+    target = folder / "ledger.sqlite3"
+    shutil.copyfile(source, target)
+    base = load_settings(ROOT / "config.toml")
+    url = f"sqlite:///{target}"
+    settings = base.model_copy(
+        update={
+            "database": base.database.model_copy(update={"url": url}),
+            "notify": base.notify.model_copy(update={"outbox": str(folder / "outbox")}),
+            "lookback": base.lookback.model_copy(update={"output": str(folder / "lookback")}),
+        }
+    )
+    return url, settings
+
+
+def timed(action: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def plain(source: Path, work: Path) -> dict[str, float]:
+    found: dict[str, float] = {}
+    url, settings = fresh_copy(source, work, "plain")
+    engine = open_ledger(url)
+    found["escalate (first run)"], result = timed(lambda: jobs.escalate(engine, settings, as_of=AS_OF))
+    print("  " + "; ".join(result.lines[:3]), file=sys.stderr)  # type: ignore[attr-defined]
+    nxt = AS_OF + dt.timedelta(days=1)
+    found["escalate (next day)"], _ = timed(lambda: jobs.escalate(engine, settings, as_of=nxt))
+    found["digest"], result = timed(lambda: jobs.digest(engine, settings, as_of=AS_OF))
+    print("  " + result.lines[0], file=sys.stderr)  # type: ignore[attr-defined]
+    found["lookback (md, xlsx, docx)"], _ = timed(
+        lambda: jobs.lookback(engine, settings, as_of=AS_OF, year=2025)
+    )
+    engine.dispose()
+    return found
+
+
+def commands(source: Path, work: Path) -> dict[str, float]:
+    found: dict[str, float] = {}
+    url, settings = fresh_copy(source, work, "cli")
+    config = work / "cli" / "config.toml"
+    import tomli_w
+
+    config.write_text(
+        tomli_w.dumps(
+            {
+                "notify": {"outbox": settings.notify.outbox},
+                "lookback": {"output": settings.lookback.output},
+            }
+        ),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "DUBAN_DATABASE_URL": url, "DUBAN_CONFIG": str(config)}
+    duban = [sys.executable, "-m", "cli.main"]
+    for label, argv in (
+        ("duban escalate (first run)", ["escalate", "--as-of", AS_OF.isoformat()]),
+        ("duban escalate (next day)", ["escalate", "--as-of", (AS_OF + dt.timedelta(days=1)).isoformat()]),
+        ("duban digest", ["digest", "--as-of", AS_OF.isoformat()]),
+        (
+            "duban tasks --overdue (read only)",
+            ["tasks", "--overdue", "--as-of", AS_OF.isoformat(), "-f", "csv"],
+        ),
+    ):
+        found[label], _ = timed(
+            lambda argv=argv: subprocess.run(
+                [*duban, *argv], env=env, cwd=ROOT, check=True, capture_output=True
+            )
+        )
+    return found
+
+
+def _instrument() -> list[float]:
+    """Time every job function the flows' tasks call (they call them through the module), so a
+    flow's wall time splits into the work itself and what Prefect adds around it."""
+    spent: list[float] = []
+    for name in ("escalate", "digest", "lookback", "send_pending"):
+        original = getattr(jobs, name)
+
+        def timed_job(*args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent.append(time.perf_counter() - start)
+
+        setattr(jobs, name, timed_job)
+    return spent
+
+
+def prefect(source: Path, work: Path) -> dict[str, float]:
+    """The flows under a temporary local Prefect server (heartbeats off, as for a worker)."""
+    os.environ.update(
+        {
+            "PREFECT_HOME": str(work / "prefect-home"),
+            "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+        }
+    )
+    found: dict[str, float] = {}
+    found["import prefect"], _ = timed(lambda: __import__("prefect"))
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    from workflows.flows import FLOWS
+
+    spent = _instrument()
+    harness = prefect_test_harness()
+    found["temporary Prefect server start"], _ = timed(harness.__enter__)
+    try:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            for name, kwargs in (("escalate", {}), ("digest", {}), ("lookback", {"year": 2025})):
+                url, settings = fresh_copy(source, work, f"flow-{name}")
+                config = work / f"flow-{name}" / "config.toml"
+                import tomli_w
+
+                config.write_text(
+                    tomli_w.dumps(
+                        {
+                            "notify": {"outbox": settings.notify.outbox},
+                            "lookback": {"output": settings.lookback.output},
+                        }
+                    ),
+                    encoding="utf-8",
+                )
+                os.environ["DUBAN_DATABASE_URL"], os.environ["DUBAN_CONFIG"] = url, str(config)
+                spent.clear()
+                wall, _ = timed(lambda name=name, kwargs=kwargs: FLOWS[name](as_of=AS_OF, **kwargs))
+                found[f"{name} flow: work inside it"] = sum(spent)
+                found[f"{name} flow: Prefect overhead"] = wall - sum(spent)
+    finally:
+        harness.__exit__(None, None, None)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--db-dir", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument(
+        "--no-prefect", action="store_true", help="Skip the Prefect part (it starts a server)."
+    )
+    args = parser.parse_args()
+    source = cached_ledger(args.db_dir, args.tasks)
+    rows: list[tuple[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="duban-bench-") as temporary:
+        work = Path(temporary)
+        rows += plain(source, work).items()
+        rows += commands(source, work).items()
+        if not args.no_prefect:
+            rows += prefect(source, work).items()
+    print(f"\n{args.tasks:,} tasks, as of {AS_OF.isoformat()} (SQLite)\n")
+    print(f"{'step':45} {'seconds':>8}")
+    for label, seconds in rows:
+        print(f"{label:45} {seconds:8.2f}")
+
+
+if __name__ == "__main__":
+    main()

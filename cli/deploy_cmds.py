@@ -1,0 +1,60 @@
+"""`duban deploy`: register the scheduled jobs as Prefect deployments (the multi-machine setup).
+
+Prefect is imported inside the command only (through workflows.deploy): it costs over a second to
+import, and the commands that only read the ledger must never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import context
+from cli.errors import reported
+
+WorkPool = Annotated[
+    str, typer.Option("--work-pool", help="Process work pool to deploy to (created if missing).")
+]
+Flows = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--flow", help="Deploy only this job: escalate, digest or lookback (repeatable; default all)."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="deploy")(reported(deploy))
+
+
+def project_dir() -> Path:
+    """The folder of the installed code, which the workers run (an editable install: the checkout)."""
+    import workflows
+
+    return Path(workflows.__file__).resolve().parent.parent
+
+
+def deploy(work_pool: WorkPool = "duban", flow: Flows = None) -> None:
+    """Register escalate, digest and lookback as Prefect deployments on the server at PREFECT_API_URL,
+    on the crons and time zone of config.toml, for process workers. Re-running updates them."""
+    # Offline machines: no usage reports from this process (the server has its own switch).
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from sqlalchemy.engine import make_url
+
+    from workflows import deploy as deployments
+
+    settings = context.settings()
+    names = list(dict.fromkeys(flow or deployments.JOBS))  # --flow digest --flow digest: once
+    deployed = deployments.deploy(settings, work_pool=work_pool, project_dir=project_dir(), flows=names)
+    print(f"deployed to work pool {work_pool!r} (time zone {settings.timezone}):")
+    for name, full_name in zip(names, deployed, strict=True):
+        print(f"  {full_name:28} {getattr(settings.schedule, name)}")
+    ledger = make_url(settings.database_url).render_as_string(hide_password=True)
+    print(f"flow runs read {deployments.config_path()} and the ledger {ledger}")
+    if ledger.startswith("sqlite"):
+        print("  (a SQLite ledger: run the workers on this machine, or use PostgreSQL for several)")
+    print(f"start a worker (in this project's environment): prefect worker start --pool {work_pool}")
+    print("stop `duban scheduler` wherever it runs, or every job fires twice")

@@ -1,0 +1,166 @@
+"""The year-end look-back (`duban lookback`) and the units' summaries (`duban summary …`).
+
+Both only call into workflows.lookback_report and models; neither imports Prefect, so they answer
+as fast as the other ledger commands.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import context
+from cli.errors import reported
+from cli.options import Actor, AsOf, Fmt
+from cli.tables import Format, render
+from models.db import read_session, write_session
+from models.errors import BadInput
+from models.summaries import list_summaries, read_summary_file, submit_summary
+
+
+class LookbackFormat(StrEnum):
+    md = "md"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
+summary_app = typer.Typer(
+    help="Units' own summaries of their year (落实情况总结), shown in the look-back.",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="lookback")(reported(lookback))
+    summary_app.command(name="submit")(reported(submit))
+    summary_app.command(name="list")(reported(list_))
+    app.add_typer(summary_app, name="summary")
+
+
+def lookback(
+    plan: Annotated[str | None, typer.Option("--plan", help="Look back on this plan (its key).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Look back on every plan of this year.")] = None,
+    formats: Annotated[
+        list[LookbackFormat] | None,
+        typer.Option(
+            "--format", "-f", help="md, xlsx or docx; repeat for several (default: config lookback.formats)."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for the reports (default: config lookback.output), or the file itself for one format.",
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    carry: Annotated[
+        bool,
+        typer.Option(
+            "--carry-over",
+            help="Also copy the unfinished items into next year's rectification list (整改清单).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Compute and print the summary (and what would carry over); write nothing."
+        ),
+    ] = False,
+    actor: Actor = "lookback",
+) -> None:
+    """The year-end look-back (回头看): completion by plan, section and lead unit, every unfinished
+    item with its reason, ongoing items and the units' summaries, as Markdown, XLSX and DOCX."""
+    if (plan is None) == (year is None):
+        raise BadInput("give --plan PLAN or --year YEAR (one of them, not both)")
+    # Imported here: the report libraries (openpyxl, python-docx) are not needed by other commands.
+    from workflows.lookback_report import preview_lookback, summary_lines, write_lookback
+
+    settings = context.settings()
+    day = context.as_of(as_of)
+    plans_dir = settings.resolve(settings.plans.dir)
+    if dry_run:
+        preview = preview_lookback(
+            context.ledger(), as_of=day, plan=plan, year=year, carry=carry, plans_dir=plans_dir
+        )
+        print(summary_lines(preview.lookback, preview.carried))
+        print("dry run: nothing written")
+        return
+    chosen = [f.value for f in formats] if formats else list(settings.lookback.formats)
+    result = write_lookback(
+        context.ledger(),
+        as_of=day,
+        plan=plan,
+        year=year,
+        formats=chosen,
+        output=output if output is not None else settings.resolve(settings.lookback.output),
+        carry=carry,
+        actor=actor,
+        plans_dir=plans_dir,
+    )
+    print(summary_lines(result.lookback, result.carried))
+    for path in result.paths:
+        print(f"wrote {path}")
+
+
+def submit(
+    unit: Annotated[str, typer.Option("--unit", help="The unit whose summary this is (name or alias).")],
+    year: Annotated[int, typer.Option("--year", help="The year it summarises.")],
+    file: Annotated[
+        Path | None, typer.Argument(help="The summary: a .txt or .md file (UTF-8) or a .docx document.")
+    ] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="The plan it reports on (default: the unit's whole year).")
+    ] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", help="The summary text itself, instead of a file.")
+    ] = None,
+    actor: Actor = "office",
+) -> None:
+    """Record a unit's summary of its year (a newer one replaces it in the look-back; both are kept)."""
+    if (file is None) == (text is None):
+        raise BadInput("give the summary as a FILE or as --text TEXT (one of them)")
+    content = read_summary_file(file) if file is not None else text or ""
+    with write_session(context.ledger()) as session:
+        summary = submit_summary(
+            session,
+            unit=unit,
+            year=year,
+            text=content,
+            plan=plan,
+            source=file.name if file is not None else "",
+            actor=actor,
+        )
+        print(
+            f"recorded the {year} summary of {unit}{f' for {plan}' if plan else ''} ({len(summary.text)} characters)"
+        )
+
+
+def list_(
+    year: Annotated[int | None, typer.Option("--year", help="Only summaries of this year.")] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every version submitted, not only the newest per unit and plan.")
+    ] = False,
+    fmt: Fmt = Format.table,
+) -> None:
+    """The units' summaries (the newest per unit, year and plan)."""
+    with read_session(context.ledger()) as session:
+        found = list_summaries(session, year=year, latest=not every)
+    short = fmt is Format.table
+    rows = [
+        [
+            row.unit,
+            row.plan or "",
+            row.year,
+            row.submitted_at.date().isoformat(),
+            row.submitted_by,
+            row.source,
+            " ".join(row.text.split())[:40] if short else row.text,
+        ]
+        for row in found
+    ]
+    print(render(["unit", "plan", "year", "submitted", "by", "source", "text"], rows, fmt))

@@ -1,0 +1,94 @@
+"""`duban serve` and `duban user`: the dashboard and its local accounts."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+
+from cli import context
+from cli.errors import reported
+from cli.tables import Format, render
+from models.db import read_session, write_session
+from models.errors import BadInput
+from models.users import add_user, list_users, set_password
+
+users = typer.Typer(
+    help="Local accounts of the dashboard (roles: admin, office, unit, leader).", no_args_is_help=True
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="serve")(reported(serve))
+    app.add_typer(users, name="user")
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default: dashboard.host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: dashboard.port).")] = None,
+) -> None:
+    """Start the web dashboard on the configured ledger."""
+    import uvicorn
+
+    settings = context.settings()
+    context.ledger().dispose()  # open (and migrate) the ledger now: a bad URL is one clear line, not a traceback
+    chosen_host, chosen_port = host or settings.dashboard.host, port or settings.dashboard.port
+    print(f"dashboard on http://{chosen_host}:{chosen_port}/ (Ctrl-C to stop)")
+    # By name, with a factory: the CLI and the dashboard are sibling layers and do not import each other.
+    uvicorn.run(
+        "dashboard.app:create_app", factory=True, host=chosen_host, port=chosen_port, log_level="warning"
+    )
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise BadInput("the two passwords differ")
+    return first
+
+
+@users.command("add")
+@reported
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="admin, office, unit or leader.")],
+    unit: Annotated[
+        str | None, typer.Option(help="For unit users: the unit whose tasks they update.")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin instead of asking.")
+    ] = False,
+) -> None:
+    """Create an account (the password is asked twice, or read from stdin)."""
+    password = _password(password_stdin)
+    with write_session(context.ledger()) as session:
+        user = add_user(session, name, role=role, unit=unit, password=password)
+    print(f"user {user.name} ({user.role}{', ' + unit if unit else ''}) created")
+
+
+@users.command("passwd")
+@reported
+def user_passwd(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Set a new password."""
+    password = _password(password_stdin)
+    with write_session(context.ledger()) as session:
+        set_password(session, name, password)
+    print(f"password of {name} changed")
+
+
+@users.command("list")
+@reported
+def user_list(fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table) -> None:
+    """The accounts, their roles and units."""
+    with read_session(context.ledger()) as session:
+        rows = [[u.name, u.role, unit, "yes" if u.active else "no"] for u, unit in list_users(session)]
+    print(render(["name", "role", "unit", "active"], rows, fmt))

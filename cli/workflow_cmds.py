@@ -1,0 +1,143 @@
+"""The recurring jobs by hand: escalate, digest, send, notices.
+
+These call the plain job functions in workflows.jobs, never Prefect: with no Prefect server a flow
+call first starts a temporary one (8 s or more). `--prefect` runs the same job as a Prefect flow on
+the server named by PREFECT_API_URL, for the multi-machine setup.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli import context
+from cli.errors import reported
+from cli.options import AsOf, Fmt
+from cli.tables import Format, render
+from models.db import read_session
+from models.errors import BadInput
+from models.notices import list_notices
+
+if TYPE_CHECKING:
+    from workflows.jobs import JobResult
+
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would be raised or queued; write nothing.")
+]
+NoSend = Annotated[bool, typer.Option("--no-send", help="Queue the notices but do not send them yet.")]
+ViaPrefect = Annotated[
+    bool, typer.Option("--prefect", help="Run as a Prefect flow on the server at PREFECT_API_URL instead.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    for command in (escalate, digest, send, notices):
+        app.command(name=command.__name__)(reported(command))
+
+
+def _progress(line: str) -> None:
+    print(f"  {line}", file=sys.stderr)
+
+
+def _finish(result: JobResult) -> None:
+    print("\n".join(result.lines))
+    if result.failed:
+        raise typer.Exit(1)  # the notices stay queued; `duban send` retries them
+
+
+def escalate(
+    as_of: AsOf = None, dry_run: DryRun = False, no_send: NoSend = False, prefect: ViaPrefect = False
+) -> None:
+    """Raise the escalation levels due today (each once per task and due date) and send their notices."""
+    from workflows import jobs  # lazily: apprise and the report libraries cost a second to import
+
+    day = context.as_of(as_of)
+    if prefect:
+        _via_prefect("escalate", day.isoformat(), dry_run)
+        return
+    _finish(
+        jobs.escalate(
+            context.ledger(),
+            context.settings(),
+            as_of=day,
+            dry_run=dry_run,
+            send=not no_send,
+            progress=_progress,
+        )
+    )
+
+
+def digest(
+    as_of: AsOf = None, dry_run: DryRun = False, no_send: NoSend = False, prefect: ViaPrefect = False
+) -> None:
+    """Queue this ISO week's digests (per unit and for the office) and send those not yet sent."""
+    from workflows import jobs  # lazily: apprise and the report libraries cost a second to import
+
+    day = context.as_of(as_of)
+    if prefect:
+        _via_prefect("digest", day.isoformat(), dry_run)
+        return
+    _finish(
+        jobs.digest(
+            context.ledger(),
+            context.settings(),
+            as_of=day,
+            dry_run=dry_run,
+            send=not no_send,
+            progress=_progress,
+        )
+    )
+
+
+def send() -> None:
+    """Send every queued notice not sent yet (failed ones from earlier runs included)."""
+    from workflows import jobs  # lazily: apprise and the report libraries cost a second to import
+
+    _finish(
+        jobs.send_pending(context.ledger(), context.settings(), as_of=context.as_of(None), progress=_progress)
+    )
+
+
+def notices(
+    kind: Annotated[str | None, typer.Option(help="escalation, digest or lookback.")] = None,
+    period: Annotated[str | None, typer.Option(help="A week (2021-W48) or a day (2021-03-31).")] = None,
+    unsent: Annotated[bool, typer.Option("--unsent", help="Only notices not sent yet.")] = False,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+    fmt: Fmt = Format.table,
+) -> None:
+    """List queued and sent notices."""
+    with read_session(context.ledger()) as session:
+        rows = list_notices(session, kind=kind, period=period, unsent=unsent, limit=limit)
+    print(
+        render(
+            ["id", "kind", "period", "recipient", "subject", "sent", "tries", "error"],
+            [
+                [
+                    n.id,
+                    n.kind,
+                    n.period,
+                    n.recipient,
+                    n.subject[:40],
+                    n.sent_at.strftime("%Y-%m-%d %H:%M") if n.sent_at else "",
+                    n.attempts,
+                    n.last_error[:40],
+                ]
+                for n in rows
+            ],
+            fmt,
+        )
+    )
+
+
+def _via_prefect(name: str, as_of: str, dry_run: bool) -> None:
+    if not os.environ.get("PREFECT_API_URL"):
+        raise BadInput(
+            "--prefect needs a Prefect server: set PREFECT_API_URL (see docs/prefect-server.md); "
+            "without it, drop --prefect"
+        )
+    from workflows.flows import FLOWS
+
+    print(FLOWS[name](as_of=as_of, dry_run=dry_run))

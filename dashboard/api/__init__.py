@@ -1,0 +1,9 @@
+"""The JSON API (under /api), one module per resource; the same permissions as the pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from dashboard.api import overview, tasks, units
+
+ROUTERS: list[APIRouter] = [overview.router, tasks.router, units.router]

@@ -1,0 +1,161 @@
+"""/api/tasks: the ledger listed and filtered, one task in detail, updates and deferrals.
+
+The same rules as the pages (models.user_changes): 403 for a user who may not change the task, 409
+with the task's current state for a stale version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from dashboard.api.schemas import (
+    ConflictOut,
+    DeferIn,
+    ErrorOut,
+    EscalationOut,
+    JournalEntry,
+    NoticeOut,
+    TaskDetailOut,
+    TaskItem,
+    TaskPageOut,
+    UpdateIn,
+)
+from dashboard.context import Ctx, CtxDep, signed_in
+from dashboard.labels import level_names
+from dashboard.params import ApiFilter, AsOf, Sort
+from models.db import read_session, write_session
+from models.errors import Conflict
+from models.lights import is_overdue
+from models.task_list import MAX_PER_PAGE, page_tasks
+from models.task_view import task_view
+from models.user_changes import defer_as, update_as
+
+router = APIRouter(tags=["tasks"])
+REFUSED = {403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 409: {"model": ConflictOut}}
+
+
+@router.get("/tasks", response_model=TaskPageOut)
+def list_tasks(
+    ctx: CtxDep,
+    as_of: AsOf,
+    filters: ApiFilter,
+    sort: Sort = "due",
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 100,
+) -> TaskPageOut:
+    with read_session(ctx.engine) as session:
+        found = page_tasks(
+            session,
+            filters,
+            as_of=as_of,
+            due_soon_days=ctx.settings.ledger.due_soon_days,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+        )
+    return TaskPageOut(
+        as_of=as_of,
+        total=found.total,
+        page=found.page,
+        per_page=found.per_page,
+        pages=found.pages,
+        items=[TaskItem.model_validate(row) for row in found.rows],
+    )
+
+
+def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
+    with read_session(ctx.engine) as session:
+        view = task_view(
+            session, code, user=signed_in(ctx), as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
+        )
+    detail, task, names = view.detail, view.detail.task, level_names(ctx.settings)
+    return TaskDetailOut(
+        as_of=as_of,
+        code=task.code,
+        plan=detail.plan.key,
+        plan_title=detail.plan.title or detail.plan.key,
+        path=task.path,
+        title=task.title,
+        body=task.body,
+        status=task.status,
+        progress=task.progress,
+        progress_note=task.progress_note,
+        due_date=task.due_date,
+        deadline_type=task.deadline_type,
+        deadline_text=task.deadline_text,
+        recurrence=task.recurrence,
+        lead=detail.lead,
+        support=detail.support,
+        light=detail.light,
+        version=task.version,
+        withdrawn=task.withdrawn,
+        overdue=is_overdue(task.status, task.due_date, as_of, withdrawn=task.withdrawn),
+        may_update=view.may_update,
+        journal=[JournalEntry.model_validate(entry) for entry in detail.journal],
+        escalations=[
+            EscalationOut(
+                level=e.level,
+                level_name=names.get(e.level, e.level),
+                occurrence=e.occurrence,
+                trigger_date=e.trigger_date,
+                raised_on=e.raised_on,
+                skipped=e.skipped,
+            )
+            for e in view.escalations
+        ],
+        notices=[NoticeOut.model_validate(notice) for notice in view.notices],
+    )
+
+
+@router.get("/tasks/{code}", response_model=TaskDetailOut, responses={404: {"model": ErrorOut}})
+def get_task(ctx: CtxDep, code: str, as_of: AsOf) -> TaskDetailOut:
+    return _detail(ctx, code, as_of)
+
+
+def _stale(ctx: Ctx, code: str, as_of: dt.date, version: int) -> JSONResponse:
+    current = _detail(ctx, code, as_of)
+    message = f"任务 {current.code} 已被他人修改：您的修改基于版本 {version}，当前为版本 {current.version}"
+    body = ConflictOut(error=message, current=current)
+    return JSONResponse(body.model_dump(mode="json"), status_code=409)
+
+
+@router.post("/tasks/{code}/update", response_model=TaskDetailOut, responses=REFUSED)
+def update(ctx: CtxDep, code: str, as_of: AsOf, change: UpdateIn) -> TaskDetailOut | JSONResponse:
+    try:
+        with write_session(ctx.engine) as session:
+            task = update_as(
+                session,
+                signed_in(ctx),
+                code,
+                version=change.version,
+                day=as_of,
+                status=change.status,
+                progress=change.progress,
+                note=change.note.strip(),
+                evidence=change.evidence.strip(),
+            )
+    except Conflict:
+        return _stale(ctx, code, as_of, change.version)
+    return _detail(ctx, task.code, as_of)
+
+
+@router.post("/tasks/{code}/defer", response_model=TaskDetailOut, responses=REFUSED)
+def defer(ctx: CtxDep, code: str, as_of: AsOf, change: DeferIn) -> TaskDetailOut | JSONResponse:
+    try:
+        with write_session(ctx.engine) as session:
+            task = defer_as(
+                session,
+                signed_in(ctx),
+                code,
+                version=change.version,
+                day=as_of,
+                to=change.to,
+                reason=change.reason.strip(),
+            )
+    except Conflict:
+        return _stale(ctx, code, as_of, change.version)
+    return _detail(ctx, task.code, as_of)

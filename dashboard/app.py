@@ -1,0 +1,98 @@
+"""The FastAPI application: one factory, the settings passed in, the ledger opened once.
+
+`duban serve` runs `create_app` through uvicorn; tests build it with their own settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from dashboard import auth, errors
+from dashboard.context import check_csrf
+from dashboard.sessions import COOKIE, Sessions, load_secret
+from models.db import open_ledger, read_session
+from models.settings import Settings, load_settings
+from models.tables import User
+
+STATIC = Path(__file__).parent / "static"
+PUBLIC = ("/login", "/health", "/static/")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    app = FastAPI(
+        title="Duban 督办",
+        description="The disclosure office's ledger of work-plan tasks: pages and JSON API.",
+        docs_url=None,  # no CDN for Swagger UI's assets: the schema is at /api/openapi.json
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(check_csrf)],
+    )
+    app.state.settings = settings
+    app.state.engine = open_ledger(settings.database_url)
+    hours = settings.dashboard.session_hours
+    app.state.sessions = Sessions(
+        load_secret(settings.resolve(settings.dashboard.secret_file)),
+        max_age_seconds=hours * 3600,
+        secure=settings.dashboard.cookie_secure,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    app.include_router(auth.router)
+    from dashboard import routes
+
+    routes.include(app)
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.middleware("http")
+    async def session_and_login(request: Request, call_next):  # type: ignore[no-untyped-def]
+        sessions: Sessions = app.state.sessions
+        limit = settings.plans.max_document_bytes + 1_000_000  # a document plus the form around it
+        if int(request.headers.get("content-length") or 0) > limit:
+            # Refused before the body is read: Starlette would spool a huge upload to disk first.
+            return JSONResponse({"error": f"request larger than {limit} bytes"}, status_code=413)
+        session = sessions.read(request.cookies.get(COOKIE))
+        request.state.session = session
+        request.state.user = _user(app, session.uid)
+        if request.state.user is None and session.uid is not None:
+            session.uid, session.fresh = None, True  # the account was removed or deactivated
+        path = request.url.path
+        if request.state.user is None and not path.startswith(PUBLIC):
+            if path.startswith("/api"):
+                response: Response = JSONResponse({"error": "login required"}, status_code=401)
+            else:
+                target = quote(path + (f"?{request.url.query}" if request.url.query else ""))
+                response = RedirectResponse(f"/login?next={target}", status_code=303)
+        else:
+            response = await call_next(request)
+        if request.state.session.fresh:
+            response.set_cookie(
+                COOKIE,
+                sessions.dump(request.state.session),
+                max_age=sessions.max_age,
+                httponly=True,
+                samesite="lax",
+                secure=sessions.secure,
+            )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app
+
+
+def _user(app: FastAPI, uid: int | None) -> User | None:
+    if uid is None:
+        return None
+    with read_session(app.state.engine) as session:
+        user = session.get(User, uid)
+    return user if user is not None and user.active else None

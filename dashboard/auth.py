@@ -1,0 +1,54 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form
+from fastapi.responses import RedirectResponse, Response
+
+from dashboard.context import Ctx, get_ctx
+from models.db import write_session
+from models.users import authenticate
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: an open redirect would let a link log someone in and send them away.
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login")
+def login_page(ctx: Annotated[Ctx, Depends(get_ctx)], next: str | None = None) -> Response:
+    return ctx.render("login.html", next=_safe_next(next), error="")
+
+
+@router.post("/login")
+def login(
+    ctx: Annotated[Ctx, Depends(get_ctx)],
+    name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    with write_session(ctx.engine) as session:
+        user = authenticate(session, name, password)
+    if user is None:
+        return ctx.render("login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
+    # A new session id on login: a session id planted before login is worth nothing after it.
+    ctx.request.state.session = ctx.sessions.new(uid=user.id)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.get("/api/session", include_in_schema=True, tags=["session"])
+def session_info(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, object]:
+    """Who is signed in, and the CSRF token a script sends as X-CSRF-Token with every POST."""
+    user = ctx.user
+    assert user is not None  # the middleware answers 401 to anonymous API calls
+    return {"name": user.name, "role": user.role, "unit_id": user.unit_id, "csrf": ctx.csrf}
+
+
+@router.post("/logout")
+def logout(ctx: Annotated[Ctx, Depends(get_ctx)]) -> Response:
+    ctx.request.state.session = ctx.sessions.new()
+    return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,95 @@
+"""What every route gets: settings, the ledger, the session, the signed-in user; rendering; CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+
+from dashboard.sessions import SessionData, Sessions
+from models.clock import today
+from models.errors import PermissionDenied
+from models.settings import Settings
+from models.tables import User
+from models.users import can_write, is_office
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class Ctx:
+    request: Request
+    settings: Settings
+    engine: Engine
+    sessions: Sessions
+    session: SessionData
+    user: User | None
+
+    @property
+    def csrf(self) -> str:
+        return self.sessions.csrf_token(self.session)
+
+    @property
+    def today(self) -> dt.date:
+        return today(self.settings.timezone)
+
+    @property
+    def office(self) -> bool:
+        return self.user is not None and is_office(self.user)
+
+    @property
+    def writer(self) -> bool:
+        return self.user is not None and can_write(self.user)
+
+    def render(self, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+        return TEMPLATES.TemplateResponse(
+            self.request, name, {"ctx": self, **values}, status_code=status_code
+        )
+
+
+def get_ctx(request: Request) -> Ctx:
+    state = request.app.state
+    return Ctx(
+        request, state.settings, state.engine, state.sessions, request.state.session, request.state.user
+    )
+
+
+CtxDep = Annotated[Ctx, Depends(get_ctx)]
+
+
+def signed_in(ctx: CtxDep) -> User:
+    assert ctx.user is not None  # the middleware refuses anonymous requests before routing
+    return ctx.user
+
+
+def office_only(ctx: CtxDep) -> Ctx:
+    if not ctx.office:
+        raise PermissionDenied("only the office may do this")
+    return ctx
+
+
+OfficeCtx = Annotated[Ctx, Depends(office_only)]
+
+
+async def check_csrf(request: Request) -> None:
+    """Every state-changing request carries the session's token: a form field or X-CSRF-Token."""
+    if request.method not in UNSAFE:
+        return
+    token = request.headers.get("x-csrf-token")
+    if token is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        # Starlette's default is 1,000 fields; a plan's review form has four per task.
+        form = await request.form(max_fields=50_000)
+        value = form.get("csrf")
+        token = value if isinstance(value, str) else None
+    if not request.app.state.sessions.csrf_ok(request.state.session, token):
+        raise PermissionDenied("the form is missing its security token or it has expired: reload the page")

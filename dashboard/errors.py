@@ -1,0 +1,40 @@
+"""Duban's exceptions mapped once: an HTML page for the pages, JSON for the API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from models.errors import BadInput, Conflict, DubanError, NotFound, PermissionDenied
+
+STATUS = {NotFound: 404, Conflict: 409, PermissionDenied: 403, BadInput: 400}
+TITLES = {404: "未找到", 409: "冲突", 403: "无权操作", 400: "输入有误", 422: "输入有误"}
+
+
+def _respond(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api"):
+        return JSONResponse({"error": message}, status_code=status)
+    from dashboard.context import get_ctx
+
+    ctx = get_ctx(request)
+    return ctx.render("error.html", status_code=status, title=TITLES.get(status, "出错了"), message=message)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DubanError)
+    async def duban_error(request: Request, error: DubanError) -> Response:
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        message = error.message if isinstance(error, BadInput) else str(error)
+        return _respond(request, status, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "form"))
+        return _respond(request, 422, f"{where}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        return _respond(request, error.status_code, str(error.detail))

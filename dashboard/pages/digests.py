@@ -1,0 +1,140 @@
+"""Weekly digests: those queued and sent, one notice read in full, and next week's preview.
+
+Digest bodies carry task titles copied from documents, so they are shown only as escaped text (a
+<pre> of the plain-text body); the HTML body is served on its own URL under a CSP sandbox, never
+inserted into a page of the dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlmodel import col, select
+
+from dashboard.context import Ctx, CtxDep
+from dashboard.params import AsOf
+from models.db import read_session
+from models.digest import unit_digests, week_of
+from models.errors import NotFound
+from models.notices import list_notices
+from models.tables import Delivery, Notice, NoticeKind, Unit
+from workflows.digest import office_draft, unit_draft
+
+router = APIRouter(include_in_schema=False)
+
+LISTED = 300  # the newest notices listed; older weeks are one ?week= away
+SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+
+
+def recipient_label(recipient: str) -> str:
+    kind, _, name = recipient.partition(":")
+    if kind == "unit":
+        return name
+    if kind == "leader":
+        return f"{name}（分管领导）"
+    return "政务公开办" if recipient == "office" else recipient
+
+
+def local_time(ctx: Ctx, value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite hands back the stored UTC time without its zone
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(ctx.settings.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def next_monday(day: dt.date) -> dt.date:
+    """The Monday after `day` (a week later when `day` is a Monday): when the next digest goes out."""
+    return day + dt.timedelta(days=7 - day.weekday())
+
+
+@router.get("/digests")
+def digests_page(ctx: CtxDep, as_of: AsOf, week: str = "", unit: str = "") -> Response:
+    with read_session(ctx.engine) as session:
+        notices = list_notices(session, kind=NoticeKind.DIGEST.value, period=week or None, limit=LISTED)
+        own = session.get(Unit, ctx.user.unit_id) if ctx.user and ctx.user.unit_id else None
+        upcoming = next_monday(as_of)
+        digests = unit_digests(
+            session,
+            as_of=upcoming,
+            due_within=ctx.settings.digest.due_within_days,
+            stale_days=ctx.settings.digest.stale_days,
+        )
+    sent = [
+        {
+            "id": n.id,
+            "week": n.period,
+            "recipient": recipient_label(n.recipient),
+            "subject": n.subject,
+            "created": local_time(ctx, n.created_at),
+            "sent": local_time(ctx, n.sent_at),
+            "attempts": n.attempts,
+            "error": n.last_error,
+        }
+        for n in notices
+    ]
+    # The drafts compose_digests(dry_run=True) would make, from the same functions, but only the
+    # two anyone reads here: rendering every unit's digest of a 100,000-task ledger takes ~25 s and
+    # ~16 MB; the office's digest plus one unit's takes a fraction of that.
+    preview_week = week_of(upcoming)
+    office = office_draft(digests, preview_week, upcoming, ctx.settings)
+    chosen = unit.strip() or (own.name if own else "")
+    found = next((d for d in digests if d.unit == chosen), None)
+    unit_preview = (
+        unit_draft(found, preview_week, upcoming, ctx.settings) if found and not found.empty() else None
+    )
+    return ctx.render(
+        "digests.html",
+        sent=sent,
+        listed=LISTED,
+        week=week,
+        as_of=as_of.isoformat(),
+        preview_day=upcoming.isoformat(),
+        preview_week=preview_week,
+        office=office,
+        chosen=chosen,
+        unit_preview=unit_preview,
+        units=[d for d in digests if not d.empty()],
+    )
+
+
+def _notice(ctx: Ctx, notice_id: int) -> Notice:
+    with read_session(ctx.engine) as session:
+        notice = session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFound(f"没有编号为 {notice_id} 的通知")
+    return notice
+
+
+@router.get("/digests/{notice_id}")
+def notice_page(ctx: CtxDep, notice_id: int) -> Response:
+    notice = _notice(ctx, notice_id)
+    with read_session(ctx.engine) as session:
+        query = select(Delivery).where(Delivery.notice_id == notice_id).order_by(col(Delivery.id))
+        deliveries = [
+            {"at": local_time(ctx, d.at), "channel": d.channel, "ok": d.ok, "error": d.error}
+            for d in session.exec(query)
+        ]
+    return ctx.render(
+        "digest.html",
+        notice=notice,
+        recipient=recipient_label(notice.recipient),
+        created=local_time(ctx, notice.created_at),
+        sent=local_time(ctx, notice.sent_at),
+        deliveries=deliveries,
+    )
+
+
+@router.get("/digests/{notice_id}/body.html")
+def notice_html(ctx: CtxDep, notice_id: int) -> Response:
+    """The formatted body on its own, sandboxed: no script runs, nothing is loaded, and the page
+    gets an opaque origin, so markup in it can neither act as the dashboard nor read its data."""
+    notice = _notice(ctx, notice_id)
+    return Response(
+        notice.body_html or "<p>（无网页格式正文）</p>",
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": SANDBOX, "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,68 @@
+"""The ledger (/tasks): filtered, sorted, paged; and the same view as an XLSX workbook."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from dashboard.context import CtxDep
+from dashboard.labels import LABELS
+from dashboard.params import AsOf, FormFilter, Sort, link
+from models.db import read_session
+from models.task_list import filtered_workbook, page_tasks, plan_choices, unit_choices
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/tasks")
+def ledger_page(
+    ctx: CtxDep, request: Request, as_of: AsOf, filters: FormFilter, sort: Sort = "due", page: int = 1
+) -> HTMLResponse:
+    with read_session(ctx.engine) as session:
+        found = page_tasks(
+            session,
+            filters,
+            as_of=as_of,
+            due_soon_days=ctx.settings.ledger.due_soon_days,
+            sort=sort,
+            page=page,
+            per_page=PER_PAGE,
+        )
+        plans = plan_choices(session)
+        units = [(name, name) for name in unit_choices(session)]
+    return ctx.render(
+        "tasks.html",
+        found=found,
+        filters=filters,
+        described=filters.describe(as_of),
+        as_of=as_of,
+        sort=sort,
+        plans=plans,
+        units=units,
+        labels=LABELS,
+        link=lambda **changes: link(request, "/tasks", **changes),
+        export=link(request, "/tasks.xlsx", page=None, sort=None, as_of=as_of.isoformat()),
+    )
+
+
+@router.get("/tasks.xlsx")
+def ledger_workbook(ctx: CtxDep, as_of: AsOf, filters: FormFilter) -> Response:
+    with read_session(ctx.engine) as session:
+        workbook = filtered_workbook(
+            session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    name = f"台账-{as_of.isoformat()}.xlsx"
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"
+        },
+    )

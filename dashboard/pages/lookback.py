@@ -1,0 +1,134 @@
+"""The year-end look-back (回头看): the figures on a page, and the report files to download.
+
+The figures and the files come from workflows.lookback_report (preview_lookback, render): nothing
+is computed here, and nothing is written to disk — a download is rendered in memory and streamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from dashboard.context import Ctx, CtxDep
+from dashboard.params import AsOf
+from models.db import read_session
+from models.errors import BadInput, NotFound
+from models.excel import STATUS_LABELS
+from models.lookback import Category, Counts, Lookback
+from models.queries import list_plans
+from workflows.lookback_report import preview_lookback, render
+
+router = APIRouter(include_in_schema=False)
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+}
+CATEGORIES = {
+    Category.OVERDUE.value: "逾期未完成",
+    Category.ONGOING.value: "持续推进",
+    Category.IN_PROGRESS.value: "推进中",
+    Category.NOT_STARTED.value: "未开始",
+}
+SECTION_KINDS = {"tasks": "工作任务", "requirements": "总体要求", "safeguards": "保障措施"}
+SHOWN_UNFINISHED = 200  # the page lists this many unfinished items; the downloads list them all
+
+
+class Scope:
+    """A plan (by key) or a year, and the as-of date, from the query string."""
+
+    def __init__(self, *, year: str, plan: str, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self.plan = plan.strip() or None
+        self.year: int | None = None
+        if self.plan is None:
+            text = year.strip() or str(self.as_of.year)
+            if not text.isdigit():
+                raise BadInput(f"年度“{year}”不正确，应为如 2021 的年份")
+            self.year = int(text)
+
+    @property
+    def query(self) -> str:
+        chosen = {"plan": self.plan} if self.plan else {"year": self.year}
+        return urlencode({**chosen, "as_of": self.as_of.isoformat()})
+
+    @property
+    def name(self) -> str:
+        return self.plan or f"{self.year}年度"
+
+    def lookback(self, ctx: Ctx) -> Lookback:
+        try:
+            result = preview_lookback(
+                ctx.engine,
+                as_of=self.as_of,
+                plan=self.plan,
+                year=self.year,
+                plans_dir=ctx.settings.resolve(ctx.settings.plans.dir),
+            )
+        except NotFound:
+            missing = f"台账中没有计划“{self.plan}”" if self.plan else f"台账中没有 {self.year} 年度的计划"
+            raise NotFound(missing) from None
+        return result.lookback
+
+
+def rate(counts: Counts) -> str:
+    return "—" if counts.rate is None else f"{counts.rate:.1f}%"
+
+
+def count_cells(counts: Counts) -> list[Any]:
+    return [
+        counts.total,
+        counts.done,
+        counts.overdue,
+        counts.ongoing,
+        counts.in_progress,
+        counts.not_started,
+        rate(counts),
+        counts.cancelled,
+    ]
+
+
+@router.get("/lookback")
+def lookback_page(ctx: CtxDep, as_of: AsOf, year: str = "", plan: str = "") -> Response:
+    scope = Scope(year=year, plan=plan, as_of=as_of)
+    with read_session(ctx.engine) as session:
+        plans = [p for p in list_plans(session, as_of=scope.as_of) if p.kind != "report"]
+    error, lookback = "", None
+    try:
+        lookback = scope.lookback(ctx)
+    except NotFound as missing:
+        error = str(missing)
+    return ctx.render(
+        "lookback.html",
+        status_code=404 if error else 200,
+        scope=scope,
+        plans=plans,
+        lookback=lookback,
+        error=error,
+        count_cells=count_cells,
+        rate=rate,
+        categories=CATEGORIES,
+        statuses=STATUS_LABELS,
+        section_kinds=SECTION_KINDS,
+        shown=SHOWN_UNFINISHED,
+    )
+
+
+@router.get("/lookback.{fmt}")
+def download(ctx: CtxDep, fmt: str, as_of: AsOf, year: str = "", plan: str = "") -> Response:
+    """The report file, rendered in memory and sent as an attachment named in Chinese."""
+    if fmt not in MEDIA_TYPES:
+        raise NotFound(f"没有 .{fmt} 格式的回头看报告（可选 xlsx、docx、md）")
+    scope = Scope(year=year, plan=plan, as_of=as_of)
+    data = render(scope.lookback(ctx), fmt)
+    filename = f"回头看-{scope.name}-{scope.as_of.isoformat()}.{fmt}"
+    # RFC 6266: an ASCII name for old clients, the UTF-8 name for every current browser.
+    fallback = re.sub(r"[^A-Za-z0-9.-]+", "_", f"lookback-{scope.plan or scope.year}-{scope.as_of}.{fmt}")
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})

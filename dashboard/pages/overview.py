@@ -1,0 +1,58 @@
+"""The overview (/): traffic lights by plan, section and unit, completion by week, late units."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from dashboard.charts import bar_chart
+from dashboard.context import CtxDep
+from dashboard.labels import LABELS
+from dashboard.params import AsOf, as_of_query
+from models.db import read_session
+from models.overview import compute_overview
+from models.task_list import TaskFilter, page_tasks, plan_choices
+
+router = APIRouter(include_in_schema=False)
+SHOWN = 20  # rows per table unless "显示全部": the bench ledger has 2,000 plans and units
+
+
+def _capped(rows: list, full: bool) -> list:
+    """All rows, or the worst SHOWN of them: a long table is read for who is behind."""
+    if full or len(rows) <= SHOWN:
+        return rows
+    return sorted(rows, key=lambda row: row.counts.worst_first())[:SHOWN]
+
+
+@router.get("/")
+def overview_page(
+    ctx: CtxDep, request: Request, as_of: AsOf, plan: str = "", full: bool = False
+) -> HTMLResponse:
+    due_soon = ctx.settings.ledger.due_soon_days
+    with read_session(ctx.engine) as session:
+        overview = compute_overview(session, as_of=as_of, due_soon_days=due_soon, plan=plan or None)
+        # The longest overdue tasks: the list to chase first (one LIMIT 10 query).
+        late = page_tasks(
+            session,
+            TaskFilter(plan=plan or None, overdue=True),
+            as_of=as_of,
+            due_soon_days=due_soon,
+            per_page=10,
+        )
+        choices = plan_choices(session)
+    return ctx.render(
+        "overview.html",
+        ov=overview,
+        plans=_capped(overview.plans, full),
+        sections=_capped(overview.sections, full),
+        units=_capped(overview.units, full),
+        shown=SHOWN,
+        capped=not full and max(len(overview.plans), len(overview.sections), len(overview.units)) > SHOWN,
+        late=late,
+        chart=bar_chart([(week.label, week.done) for week in overview.weeks]),
+        weeks=overview.weeks,
+        plan=plan,
+        plan_choices=choices,
+        asq=as_of_query(request),
+        labels=LABELS,
+    )

@@ -1,0 +1,97 @@
+"""The unit registry and the names from documents that match no unit, with the office's merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, select
+
+from dashboard.context import Ctx, CtxDep, OfficeCtx
+from dashboard.params import AsOf
+from models import units as registry
+from models.db import read_session, write_session
+from models.errors import BadInput, NotFound
+from models.queries import unit_counts
+from models.tables import Unit, UnitAlias
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass
+class UnitView:
+    name: str
+    kind: str
+    leader: str
+    channels: int  # how many, never the URLs: webhook URLs carry their keys
+    provisional: bool
+    aliases: list[str] = field(default_factory=list)
+    total: int = 0
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+
+
+def registry_rows(session: Session, *, as_of: dt.date) -> list[UnitView]:
+    """Every unit with its aliases and task counts: three queries whatever the registry's size."""
+    counts = {count.unit: count for count in unit_counts(session, as_of=as_of)}
+    aliases: dict[int, list[str]] = {}
+    for alias in session.exec(select(UnitAlias).order_by(UnitAlias.alias)):
+        aliases.setdefault(alias.unit_id, []).append(alias.alias)
+    rows = []
+    for unit in session.exec(select(Unit).order_by(Unit.name)):
+        row = UnitView(unit.name, unit.kind, unit.leader, len(unit.channels or []), unit.provisional)
+        row.aliases = aliases.get(unit.id or 0, [])
+        count = counts.get(unit.name)
+        if count is not None:
+            row.total, row.open, row.overdue, row.done = count.total, count.open, count.overdue, count.done
+        rows.append(row)
+    return rows
+
+
+@router.get("/units")
+def units_page(ctx: CtxDep, as_of: AsOf, merged: str = "") -> Response:
+    return _page(ctx, as_of=as_of, merged=merged)
+
+
+def _page(
+    ctx: Ctx, *, as_of: dt.date | None = None, merged: str = "", error: str = "", status: int = 200
+) -> Response:
+    with read_session(ctx.engine) as session:
+        rows = registry_rows(session, as_of=as_of or ctx.today)
+        message = ""
+        if merged:
+            # Said only when the ledger bears it out: a crafted link cannot make the page claim a merge.
+            target = registry.find(session, merged)
+            if target is not None and not target.provisional and target.name != registry.normal(merged):
+                message = f"已将“{merged}”记为“{target.name}”的别名，原属该名称的任务已移至该单位。"
+    return ctx.render(
+        "units.html",
+        status_code=status,
+        registered=[row for row in rows if not row.provisional],
+        unresolved=[row for row in rows if row.provisional],
+        message=message,
+        error=error,
+    )
+
+
+@router.post("/units/merge")
+def merge(ctx: OfficeCtx, alias: Annotated[str, Form()], canonical: Annotated[str, Form()]) -> Response:
+    assert ctx.user is not None
+    try:
+        with write_session(ctx.engine) as session:
+            registry.merge(session, alias.strip(), canonical.strip(), actor=ctx.user.name)
+    except (BadInput, NotFound) as error:
+        message = error.message if isinstance(error, BadInput) else str(error)
+        status = 404 if isinstance(error, NotFound) else 400
+        return _page(ctx, error=f"未合并：{message}", status=status)
+    return RedirectResponse(f"/units?merged={_quote(alias.strip())}", status_code=303)
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")

@@ -1,0 +1,69 @@
+"""Session cookies and CSRF tokens.
+
+The session is a signed cookie (itsdangerous) holding a random session id and, once logged in, the
+user id; it is HttpOnly and SameSite=Lax, Secure when configured. Every visitor gets a session id,
+so the login form is CSRF-protected too; logging in issues a new id (no session fixation). The CSRF
+token of a form is an HMAC of the session id: nothing to store server-side, and useless with
+another session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+COOKIE = "duban_session"
+
+
+def load_secret(path: Path) -> bytes:
+    """The signing key, created on first start (owner-readable only) so restarts keep sessions."""
+    if path.exists():
+        return path.read_bytes().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(key)
+    return key
+
+
+@dataclass
+class SessionData:
+    sid: str
+    uid: int | None = None
+    fresh: bool = False  # to be (re)written to the cookie
+
+
+class Sessions:
+    def __init__(self, secret: bytes, *, max_age_seconds: int, secure: bool) -> None:
+        self.secret = secret
+        self.serializer = URLSafeTimedSerializer(secret, salt="duban-session")
+        self.max_age = max_age_seconds
+        self.secure = secure
+
+    def read(self, cookie: str | None) -> SessionData:
+        if cookie:
+            try:
+                data = self.serializer.loads(cookie, max_age=self.max_age)
+                return SessionData(sid=str(data["sid"]), uid=data.get("uid"))
+            except (BadSignature, KeyError, TypeError):
+                pass
+        return self.new()
+
+    def new(self, uid: int | None = None) -> SessionData:
+        return SessionData(sid=secrets.token_urlsafe(24), uid=uid, fresh=True)
+
+    def dump(self, session: SessionData) -> str:
+        return self.serializer.dumps({"sid": session.sid, "uid": session.uid})
+
+    def csrf_token(self, session: SessionData) -> str:
+        return hmac.new(self.secret, f"csrf:{session.sid}".encode(), hashlib.sha256).hexdigest()
+
+    def csrf_ok(self, session: SessionData, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(self.csrf_token(session), token or "")

@@ -1,0 +1,135 @@
+"""What the weekly digest reports, read set-based: every open task with its units and latest report,
+and the tasks finished in the week, each in one query; grouping per unit happens in memory.
+
+"This week" is the seven days ending on the as-of date (the digest goes out on Monday morning, so it
+covers the week just ended). A task is stale when its latest report (or, never reported, the start
+of its plan's year) is more than `stale_days` old.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, select
+
+from models.escalations import REPORT_ACTIONS
+from models.lights import CLOSED
+from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+
+
+@dataclass
+class DigestTask:
+    code: str
+    plan: str
+    path: str
+    title: str
+    status: str
+    progress: int
+    due_date: dt.date | None
+    deadline_text: str
+    role: str  # the unit's role on it: lead / support
+    last_report: dt.date | None
+
+
+@dataclass
+class UnitDigest:
+    unit: str
+    overdue: list[DigestTask] = field(default_factory=list)
+    due_soon: list[DigestTask] = field(default_factory=list)
+    done: list[DigestTask] = field(default_factory=list)
+    stale: list[DigestTask] = field(default_factory=list)
+    open: int = 0
+
+    def empty(self) -> bool:
+        return not (self.overdue or self.due_soon or self.done or self.stale)
+
+
+def week_of(as_of: dt.date) -> str:
+    year, week, _ = as_of.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def unit_digests(session: Session, *, as_of: dt.date, due_within: int, stale_days: int) -> list[UnitDigest]:
+    """One digest per unit with assignments, ranked by overdue count (then open count, name)."""
+    week_start = as_of - dt.timedelta(days=6)
+    reports: dict[int, dt.date] = {}
+    report_query = (
+        select(Journal.task_id, func.max(Journal.day), func.max(Journal.at))
+        .join(Task, col(Task.id) == Journal.task_id)
+        .where(col(Task.withdrawn).is_(False), col(Journal.action).in_(REPORT_ACTIONS))
+        .group_by(Journal.task_id)
+    )
+    for task_id, day, at in session.execute(report_query):
+        reports[task_id] = day or at.date()
+    done_ids = _done_between(session, week_start, as_of)
+    query = (
+        select(
+            Task.id,
+            Task.code,
+            Plan.key,
+            Plan.year,
+            Task.path_key,
+            Task.title,
+            Task.status,
+            Task.progress,
+            Task.due_date,
+            Task.deadline_text,
+            Assignment.role,
+            Unit.name,
+        )
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .join(Assignment, col(Assignment.task_id) == Task.id)
+        .join(Unit, col(Unit.id) == Assignment.unit_id)
+        .where(col(Task.withdrawn).is_(False), col(Task.section) == "tasks")
+        .order_by(col(Task.due_date).is_(None), col(Task.due_date), Plan.key, Task.position)
+    )
+    digests: dict[str, UnitDigest] = {}
+    soon_end = as_of + dt.timedelta(days=due_within)
+    for row in session.execute(query):
+        task_id, code, plan, year, path_key, title, status, progress, due, deadline, role, unit = row
+        digest = digests.get(unit) or digests.setdefault(unit, UnitDigest(unit))
+        last = reports.get(task_id)
+        item = DigestTask(
+            code, plan, path_key.replace("/", " > "), title, status, progress, due, deadline, role, last
+        )
+        if status in CLOSED:
+            if task_id in done_ids and status == TaskStatus.DONE.value:
+                digest.done.append(item)
+            continue
+        digest.open += 1
+        if due is not None and due < as_of:
+            digest.overdue.append(item)
+        elif due is not None and due <= soon_end:
+            digest.due_soon.append(item)
+        since = last or (dt.date(year, 1, 1) if year else None)
+        if since is not None and (as_of - since).days > stale_days:
+            digest.stale.append(item)
+    ranked = sorted(digests.values(), key=lambda d: (-len(d.overdue), -d.open, d.unit))
+    return ranked
+
+
+def _done_between(session: Session, start: dt.date, end: dt.date) -> set[int]:
+    """Tasks marked done on a business day in [start, end] (journal rows without a day use the clock)."""
+    # The clock's time is UTC and the day is local: take a day's margin in SQL, decide exactly below.
+    early = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), dt.UTC)
+    late = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), dt.UTC)
+    query = select(Journal.task_id, Journal.day, Journal.at).where(
+        Journal.action == "update",
+        Journal.field == "status",
+        Journal.new == TaskStatus.DONE.value,
+        or_(
+            and_(col(Journal.day) >= start, col(Journal.day) <= end),
+            and_(col(Journal.day).is_(None), col(Journal.at) >= early, col(Journal.at) < late),
+        ),
+    )
+    return {
+        task_id
+        for task_id, day, at in session.execute(query)
+        if start <= (day or at.date()) <= end and task_id
+    }
+
+
+def lead_role_first(tasks: list[DigestTask]) -> list[DigestTask]:
+    return sorted(tasks, key=lambda t: t.role != Role.LEAD.value)

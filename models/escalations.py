@@ -1,0 +1,189 @@
+"""Escalations in the ledger: which rungs of the ladder are due, and recording them once.
+
+Set-based: one query for the open tasks that can be due, one for their latest reports, one for the
+escalations they already have; the ladder itself (models.ladder) is a pure function per task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, select
+
+from models.calendar import WorkCalendar
+from models.db import insert_new
+from models.ladder import Due, TaskFacts, due_levels
+from models.lights import CLOSED
+from models.queries import units_of
+from models.settings import EscalationLevel
+from models.tables import Escalation, Journal, Plan, Task, Unit
+
+REPORT_ACTIONS = ("update", "defer")  # what counts as the unit having reported
+
+
+def _candidates(ladder: list[EscalationLevel], as_of: dt.date):  # type: ignore[no-untyped-def]
+    """Open tasks that can have a level due by `as_of`: dated ones close enough, all recurring and
+    ongoing ones (their occurrences are computed, not stored)."""
+    lead_days = max([0, *(-level.offset_days for level in ladder)])
+    # Working-day offsets stretch over holidays (国庆 is 7 days): look a generous way ahead.
+    horizon = as_of + dt.timedelta(days=lead_days * 2 + 14)
+    return and_(
+        col(Task.withdrawn).is_(False),
+        col(Task.status).not_in(CLOSED),
+        or_(
+            col(Task.deadline_type).in_(("recurring", "ongoing")),
+            and_(col(Task.due_date).is_not(None), col(Task.due_date) <= horizon),
+        ),
+    )
+
+
+def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) -> list[TaskFacts]:
+    where = _candidates(ladder, as_of)
+    reports: dict[int, dt.date] = {}
+    report_query = (
+        select(Journal.task_id, func.max(Journal.day), func.max(Journal.at))
+        .join(Task, col(Task.id) == Journal.task_id)
+        .where(where, col(Journal.action).in_(REPORT_ACTIONS))
+        .group_by(Journal.task_id)
+    )
+    for task_id, day, at in session.execute(report_query):
+        # Rows written with a business day (--as-of) say when; older ones only have the clock.
+        reports[task_id] = day or at.date()
+    query = (
+        select(Task.id, Task.status, Task.deadline_type, Task.due_date, Task.recurrence, Plan.year)
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .where(where)
+    )
+    return [
+        TaskFacts(task_id, status, kind, due, recurrence, year, reports.get(task_id))
+        for task_id, status, kind, due, recurrence, year in session.execute(query)
+    ]
+
+
+def due_now(
+    session: Session,
+    *,
+    as_of: dt.date,
+    ladder: list[EscalationLevel],
+    calendar: WorkCalendar,
+    checkin_day: int,
+) -> list[Due]:
+    """Levels due by `as_of` that the ledger does not hold yet."""
+    facts = task_facts(session, ladder, as_of)
+    held = {
+        (task_id, level, occurrence)
+        for task_id, level, occurrence in session.execute(
+            select(Escalation.task_id, Escalation.level, Escalation.occurrence)
+            .join(Task, col(Task.id) == Escalation.task_id)
+            .where(_candidates(ladder, as_of))
+        )
+    }
+    found = []
+    for fact in facts:
+        for due in due_levels(fact, as_of, ladder, calendar, checkin_day=checkin_day):
+            if (due.task_id, due.level, due.occurrence) not in held:
+                found.append(due)
+    return found
+
+
+@dataclass
+class Raised:
+    """A level raised now, with what a message about it needs."""
+
+    escalation_id: int
+    level: str
+    occurrence: dt.date
+    code: str
+    title: str
+    plan: str
+    path: list[str]
+    due_date: dt.date | None
+    deadline_text: str
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)  # of the lead units
+
+
+def record(session: Session, dues: list[Due], *, as_of: dt.date) -> list[Raised]:
+    """Write the escalations (skipped ones too, so they are never raised later); return the ones to
+    send. A row another run wrote meanwhile is left alone and not returned."""
+    rows = [
+        {
+            "task_id": due.task_id,
+            "level": due.level,
+            "occurrence": due.occurrence,
+            "trigger_date": due.trigger_date,
+            "raised_on": as_of,
+            "skipped": due.skipped,
+        }
+        for due in dues
+    ]
+    inserted = insert_new(
+        session,
+        Escalation,
+        rows,
+        returning=(
+            Escalation.id,
+            Escalation.task_id,
+            Escalation.level,
+            Escalation.occurrence,
+            Escalation.skipped,
+        ),
+    )
+    live = [row for row in inserted if not row[4]]
+    return _describe(session, live)
+
+
+def _describe(session: Session, rows: list) -> list[Raised]:
+    task_ids = sorted({row[1] for row in rows})
+    tasks: dict[int, tuple] = {}
+    for start in range(0, len(task_ids), 500):
+        chunk = task_ids[start : start + 500]
+        query = (
+            select(Task.id, Task.code, Task.title, Plan.key, Task.path_key, Task.due_date, Task.deadline_text)
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(col(Task.id).in_(chunk))
+        )
+        tasks.update({row[0]: row for row in session.execute(query)})
+    units = units_of(session, task_ids)
+    leaders = dict(session.execute(select(Unit.name, Unit.leader).where(Unit.leader != "")).all())
+    raised = []
+    for escalation_id, task_id, level, occurrence, _ in rows:
+        _, code, title, plan, path_key, due, deadline_text = tasks[task_id]
+        lead, support = units.get(task_id, ([], []))
+        raised.append(
+            Raised(
+                escalation_id,
+                level,
+                occurrence,
+                code,
+                title,
+                plan,
+                path_key.split("/"),
+                due,
+                deadline_text,
+                lead,
+                support,
+                sorted({leaders[name] for name in lead if name in leaders}),
+            )
+        )
+    return sorted(raised, key=lambda r: (r.plan, r.code, r.level))
+
+
+@dataclass
+class EscalationRow:
+    level: str
+    occurrence: dt.date
+    trigger_date: dt.date
+    raised_on: dt.date
+    skipped: bool
+
+
+def escalations_of(session: Session, task_id: int) -> list[EscalationRow]:
+    query = select(Escalation).where(Escalation.task_id == task_id).order_by(col(Escalation.id))
+    return [
+        EscalationRow(e.level, e.occurrence, e.trigger_date, e.raised_on, e.skipped)
+        for e in session.exec(query)
+    ]

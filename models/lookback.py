@@ -1,0 +1,540 @@
+"""The year-end look-back (回头看): how far a plan, or a year's plans, got by a given date.
+
+Everything here is a handful of grouped queries over the scope (a plan, or every plan of a year),
+whatever its size: completion by plan, by section and by lead unit, the unfinished items with the
+reason they are late, the ongoing items with their latest progress, and the units' own summaries.
+
+How a task is counted (one rule for every view, so the figures add up everywhere):
+- Withdrawn tasks (gone from the re-imported plan) are not counted at all.
+- Cancelled tasks are not part of the total either: a cancelled point was decided not to be done,
+  so it neither helps nor hurts the rate. They are shown beside the total (`cancelled`).
+- Every other task falls in exactly one category, taken in this order:
+  1. done         status done;
+  2. overdue      open with a due date before the as-of date (the rule of models.lights, so a
+                  deferred task counts by its new date);
+  3. ongoing      a 持续推进 / 长期坚持 / 每季度 point (deadline type ongoing or recurring): no
+                  date by which it could be late;
+  4. in_progress  in progress, or deferred to a date not yet passed;
+  5. not_started  the rest.
+  So done + overdue + ongoing + in_progress + not_started == total, and
+  rate = done / total (a percentage, one decimal; none when the total is 0).
+- By unit: the lead units (牵头单位). A task with two lead units counts for each; a task with
+  none is counted under NO_LEAD, so every task appears at least once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from models.errors import BadInput, NotFound
+from models.lights import CLOSED
+from models.queries import units_of
+from models.summaries import SummaryRow, list_summaries
+from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+
+ONGOING_TYPES = ("ongoing", "recurring")
+NO_LEAD = "（未明确牵头单位）"
+# Journal actions whose note says why a task stands where it does (progress notes, deferral reasons).
+REASON_ACTIONS = ("update", "defer")
+CARRY_OVER_ACTION = "carry_over"
+
+
+class Category(StrEnum):
+    DONE = "done"
+    OVERDUE = "overdue"
+    ONGOING = "ongoing"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+    CANCELLED = "cancelled"  # beside the total, not in it
+
+
+@dataclass
+class Counts:
+    done: int = 0
+    overdue: int = 0
+    ongoing: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    cancelled: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.overdue + self.ongoing + self.in_progress + self.not_started
+
+    @property
+    def unfinished(self) -> int:
+        return self.total - self.done
+
+    @property
+    def rate(self) -> float | None:
+        """Done as a percentage of the total (cancelled excluded), one decimal."""
+        return round(100 * self.done / self.total, 1) if self.total else None
+
+    def add(self, category: str, count: int) -> None:
+        setattr(self, Category(category).value, getattr(self, Category(category).value) + int(count))
+
+    def merge(self, other: Counts) -> None:
+        for name in Category:
+            self.add(name.value, getattr(other, name.value))
+
+
+@dataclass
+class PlanCompletion:
+    key: str
+    title: str
+    year: int | None
+    kind: str
+    issuer: str
+    source: str
+    counts: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class SectionCompletion:
+    plan: str  # plan key
+    label: str  # the top-level path label: "一", "（一）", "1", or a source plan's key
+    title: str  # the section heading where the ledger (or, later, the report) can tell it; else ""
+    kind: str  # tasks / requirements / safeguards
+    counts: Counts = field(default_factory=Counts)
+    position: int = 0  # first position of the section in its plan, for ordering
+
+
+@dataclass
+class UnitCompletion:
+    unit: str  # a lead unit, or NO_LEAD
+    counts: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class UnfinishedItem:
+    task_id: int
+    code: str
+    plan: str
+    plan_title: str
+    path: list[str]
+    title: str
+    lead: list[str]
+    support: list[str]
+    due_date: dt.date | None
+    deadline_text: str
+    deadline_type: str
+    status: str
+    progress: int
+    category: str  # overdue / ongoing / in_progress / not_started
+    last_update: dt.date | None
+    reason: str  # the latest deferral reason or progress note
+    reason_kind: str  # "defer", "progress" or "" (none given)
+    carried_to: str | None = None  # the code of the task continuing it in a rectification plan
+
+
+@dataclass
+class OngoingItem:
+    task_id: int
+    code: str
+    plan: str
+    path: list[str]
+    title: str
+    lead: list[str]
+    deadline_text: str
+    deadline_type: str
+    status: str
+    progress: int
+    note: str  # the latest progress note
+    last_update: dt.date | None
+
+
+@dataclass
+class Lookback:
+    as_of: dt.date
+    year: int  # the year of the plan (or the year asked for); summaries are filed under it
+    plan: str | None  # the plan key when one plan was asked for
+    plans: list[PlanCompletion]
+    sections: list[SectionCompletion]
+    units: list[UnitCompletion]
+    unfinished: list[UnfinishedItem]
+    ongoing: list[OngoingItem]
+    summaries: list[SummaryRow]
+    totals: Counts
+
+    @property
+    def scope(self) -> str:
+        """What the look-back covers, for file names: the plan key or the year."""
+        return self.plan if self.plan else str(self.year)
+
+    @property
+    def title(self) -> str:
+        """The report's subject in Chinese: the plan's title, or the year."""
+        if self.plan:
+            return self.plans[0].title or self.plan
+        return f"{self.year}年度工作任务"
+
+
+def compute_lookback(
+    session: Session, *, as_of: dt.date, plan: str | None = None, year: int | None = None
+) -> Lookback:
+    """The look-back of one plan (by key) or of every plan of a year, as of a date.
+
+    Exactly one of plan / year. A missing plan, or a year without plans, is NotFound.
+    """
+    plans = _scope(session, plan, year)
+    plan_ids = [p.id for p in plans]
+    scope = and_(col(Task.plan_id).in_(plan_ids), col(Task.withdrawn).is_(False))
+    category = _category(as_of)
+    base = (
+        select(
+            col(Task.id).label("id"),
+            col(Task.plan_id).label("plan_id"),
+            top_label(session).label("label"),
+            col(Task.section).label("section"),
+            col(Task.position).label("position"),
+            category.label("category"),
+        )
+        .where(scope)
+        .subquery()
+    )
+    by_id = {p.id: p for p in plans}
+    completions = {p.id: PlanCompletion(p.key, p.title, p.year, p.kind, p.issuer, p.source) for p in plans}
+    totals = Counts()
+    # Grouped over the subquery, not over the CASE itself: PostgreSQL would see the as-of date bound
+    # twice (in SELECT and GROUP BY) as two different expressions.
+    for plan_id, cat, count in session.execute(
+        select(base.c.plan_id, base.c.category, func.count()).group_by(base.c.plan_id, base.c.category)
+    ):
+        completions[plan_id].counts.add(cat, count)
+        totals.add(cat, count)
+    sections = _sections(session, base, by_id, scope)
+    units = _units(session, base)
+    unfinished = _unfinished(session, scope, category)
+    ongoing = _ongoing(session, scope)
+    facts = _journal_facts(session, scope)
+    for item in unfinished:
+        last, reason, kind = facts.get(item.task_id, (None, "", ""))
+        item.last_update = last or item.last_update
+        if reason:
+            item.reason, item.reason_kind = reason, kind
+    for entry in ongoing:
+        last, _, _ = facts.get(entry.task_id, (None, "", ""))
+        entry.last_update = last or entry.last_update
+    chosen_year = year if year is not None else (plans[0].year or as_of.year)
+    summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
+    return Lookback(
+        as_of=as_of,
+        year=chosen_year,
+        plan=plan,
+        plans=[completions[p.id] for p in plans],
+        sections=sections,
+        units=units,
+        unfinished=unfinished,
+        ongoing=ongoing,
+        summaries=summaries,
+        totals=totals,
+    )
+
+
+def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
+    if (plan is None) == (year is None):
+        raise BadInput("give either a plan or a year for the look-back (one of them, not both)")
+    if plan is not None:
+        record = session.exec(select(Plan).where(Plan.key == plan)).first()
+        if record is None:
+            raise NotFound(f"no plan {plan!r}")
+        return [record]
+    # Annual reports (年度报告) are reviews, not plans: they have no tasks to look back on.
+    found = list(
+        session.exec(select(Plan).where(Plan.year == year, Plan.kind != "report").order_by(col(Plan.key)))
+    )
+    if not found:
+        raise NotFound(
+            f"no plans for {year} in the ledger (see `duban plans`; a plan's year comes from its file)"
+        )
+    return found
+
+
+def _category(as_of: dt.date) -> Any:
+    """The one category of a task as of a date (see the module docstring), as SQL."""
+    status = col(Task.status)
+    return case(
+        (status == TaskStatus.DONE.value, Category.DONE.value),
+        (status == TaskStatus.CANCELLED.value, Category.CANCELLED.value),
+        # Open (done and cancelled are taken above) and due before the as-of date: models.lights.
+        (and_(col(Task.due_date).is_not(None), col(Task.due_date) < as_of), Category.OVERDUE.value),
+        (col(Task.deadline_type).in_(ONGOING_TYPES), Category.ONGOING.value),
+        (
+            status.in_((TaskStatus.IN_PROGRESS.value, TaskStatus.DEFERRED.value)),
+            Category.IN_PROGRESS.value,
+        ),
+        else_=Category.NOT_STARTED.value,
+    )
+
+
+def top_label(session: Session) -> Any:
+    """The first label of path_key ("一/（三）/2" -> "一") in SQL, so sections group in the database."""
+    key = col(Task.path_key)
+    if session.get_bind().dialect.name == "postgresql":
+        return func.split_part(key, "/", 1)
+    return func.substr(key, 1, func.instr(key + "/", "/") - 1)
+
+
+def _sections(session: Session, base: Any, plans: dict[Any, Any], scope: Any) -> list[SectionCompletion]:
+    query = select(
+        base.c.plan_id,
+        base.c.label,
+        base.c.category,
+        func.count(),
+        func.min(base.c.position),
+        func.max(base.c.section),
+    ).group_by(base.c.plan_id, base.c.label, base.c.category)
+    found: dict[tuple[int, str], SectionCompletion] = {}
+    for plan_id, label, cat, count, position, kind in session.execute(query):
+        section = found.get((plan_id, label))
+        if section is None:
+            section = found[(plan_id, label)] = SectionCompletion(
+                plans[plan_id].key, label, "", kind, position=position
+            )
+        section.position = min(section.position, position)
+        section.counts.add(cat, count)
+    titles = _section_titles(session, scope, {label for _, label in found})
+    for (plan_id, label), section in found.items():
+        section.title = titles.get((plan_id, label), titles.get((None, label), ""))
+    order = {p.key: index for index, p in enumerate(plans.values())}
+    return sorted(found.values(), key=lambda s: (order[s.plan], s.position))
+
+
+def _section_titles(session: Session, scope: Any, labels: set[str]) -> dict[tuple[int | None, str], str]:
+    """Headings the ledger knows: a top-level point that is itself a task gives its title; in a
+    rectification plan the sections are the source plans, whose titles are in the plan table.
+    Headings of points with children are not stored; the report may find them in the documents."""
+    titles: dict[tuple[int | None, str], str] = {}
+    query = select(Task.plan_id, Task.path_key, Task.title).where(scope, col(Task.path_key).not_like("%/%"))
+    for plan_id, key, title in session.execute(query):
+        titles[(plan_id, key)] = title
+    wanted = sorted(labels)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for key, title in session.execute(select(Plan.key, Plan.title).where(col(Plan.key).in_(chunk))):
+            titles[(None, key)] = title or key
+    return titles
+
+
+def _units(session: Session, base: Any) -> list[UnitCompletion]:
+    lead = and_(Assignment.task_id == base.c.id, Assignment.role == Role.LEAD.value)
+    query = (
+        select(Unit.name, base.c.category, func.count())
+        .select_from(base)
+        .join(Assignment, lead, isouter=True)
+        .join(Unit, col(Unit.id) == Assignment.unit_id, isouter=True)
+        .group_by(Unit.name, base.c.category)
+    )
+    found: dict[str, UnitCompletion] = {}
+    for name, cat, count in session.execute(query):
+        name = name or NO_LEAD
+        found.setdefault(name, UnitCompletion(name)).counts.add(cat, count)
+    # Most unfinished first: the look-back is read to see who is behind.
+    return sorted(
+        found.values(),
+        key=lambda u: (u.unit == NO_LEAD, -u.counts.overdue, -u.counts.unfinished, u.unit),
+    )
+
+
+def _carried() -> tuple[Any, Any]:
+    """(subquery origin task id -> the newest task continuing it, alias of that task)."""
+    child = aliased(Task)
+    newest = (
+        select(col(child.origin_id).label("origin_id"), func.max(child.id).label("child_id"))
+        .where(col(child.origin_id).is_not(None))
+        .group_by(child.origin_id)
+        .subquery()
+    )
+    return newest, aliased(Task)
+
+
+def _unfinished(session: Session, scope: Any, category: Any) -> list[UnfinishedItem]:
+    newest, carried = _carried()
+    query = (
+        select(
+            Task.id,
+            Task.code,
+            Plan.key,
+            Plan.title,
+            Task.path_key,
+            Task.title,
+            Task.due_date,
+            Task.deadline_text,
+            Task.deadline_type,
+            Task.status,
+            Task.progress,
+            Task.progress_note,
+            Task.updated_at,
+            category,
+            carried.code,
+        )
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .join(newest, newest.c.origin_id == Task.id, isouter=True)
+        .join(carried, carried.id == newest.c.child_id, isouter=True)
+        .where(scope, col(Task.status).not_in(CLOSED))
+        .order_by(Plan.year, Plan.key, Task.position)
+    )
+    rows = session.execute(query).all()
+    units = units_of(session, [row[0] for row in rows])
+    return [
+        UnfinishedItem(
+            task_id=task_id,
+            code=code,
+            plan=plan_key,
+            plan_title=plan_title or plan_key,
+            path=path_key.split("/"),
+            title=title,
+            lead=units.get(task_id, ([], []))[0],
+            support=units.get(task_id, ([], []))[1],
+            due_date=due_date,
+            deadline_text=deadline_text,
+            deadline_type=deadline_type,
+            status=status,
+            progress=progress,
+            category=cat,
+            last_update=updated_at.date() if updated_at else None,
+            reason=note,
+            reason_kind="progress" if note else "",
+            carried_to=carried_code,
+        )
+        for (
+            task_id,
+            code,
+            plan_key,
+            plan_title,
+            path_key,
+            title,
+            due_date,
+            deadline_text,
+            deadline_type,
+            status,
+            progress,
+            note,
+            updated_at,
+            cat,
+            carried_code,
+        ) in rows
+    ]
+
+
+def _ongoing(session: Session, scope: Any) -> list[OngoingItem]:
+    query = (
+        select(
+            Task.id,
+            Task.code,
+            Plan.key,
+            Task.path_key,
+            Task.title,
+            Task.deadline_text,
+            Task.deadline_type,
+            Task.status,
+            Task.progress,
+            Task.progress_note,
+            Task.updated_at,
+        )
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .where(
+            scope,
+            col(Task.deadline_type).in_(ONGOING_TYPES),
+            col(Task.status) != TaskStatus.CANCELLED.value,
+        )
+        .order_by(Plan.year, Plan.key, Task.position)
+    )
+    rows = session.execute(query).all()
+    units = units_of(session, [row[0] for row in rows])
+    return [
+        OngoingItem(
+            task_id=task_id,
+            code=code,
+            plan=plan_key,
+            path=path_key.split("/"),
+            title=title,
+            lead=units.get(task_id, ([], []))[0],
+            deadline_text=deadline_text,
+            deadline_type=deadline_type,
+            status=status,
+            progress=progress,
+            note=note,
+            last_update=updated_at.date() if updated_at else None,
+        )
+        for (
+            task_id,
+            code,
+            plan_key,
+            path_key,
+            title,
+            deadline_text,
+            deadline_type,
+            status,
+            progress,
+            note,
+            updated_at,
+        ) in rows
+    ]
+
+
+def _journal_facts(session: Session, scope: Any) -> dict[int, tuple[dt.date | None, str, str]]:
+    """task id -> (day of its latest journal row, latest reason, "defer"/"progress"), for the
+    unfinished and ongoing tasks of the scope, in two grouped queries.
+
+    The latest row is the highest id (the journal is append-only). Its business day (`day`, the
+    --as-of of the command) is preferred to its timestamp, so back-dated entries land where they
+    were meant to. Carry-over rows are bookkeeping, not progress: they are left out.
+    """
+    wanted = select(Task.id).where(
+        scope, or_(col(Task.status).not_in(CLOSED), col(Task.deadline_type).in_(ONGOING_TYPES))
+    )
+    latest = (
+        select(col(Journal.task_id).label("task_id"), func.max(Journal.id).label("journal_id"))
+        .where(col(Journal.task_id).in_(wanted), Journal.action != CARRY_OVER_ACTION)
+        .group_by(Journal.task_id)
+        .subquery()
+    )
+    facts: dict[int, tuple[dt.date | None, str, str]] = {}
+    for task_id, day, at in session.execute(
+        select(latest.c.task_id, Journal.day, Journal.at).join(
+            Journal, col(Journal.id) == latest.c.journal_id
+        )
+    ):
+        facts[task_id] = (day or (at.date() if at else None), "", "")
+    reasons = (
+        select(col(Journal.task_id).label("task_id"), func.max(Journal.id).label("journal_id"))
+        .where(
+            col(Journal.task_id).in_(wanted),
+            col(Journal.action).in_(REASON_ACTIONS),
+            Journal.note != "",
+        )
+        .group_by(Journal.task_id)
+        .subquery()
+    )
+    for task_id, action, note in session.execute(
+        select(reasons.c.task_id, Journal.action, Journal.note).join(
+            Journal, col(Journal.id) == reasons.c.journal_id
+        )
+    ):
+        last = facts.get(task_id, (None, "", ""))[0]
+        facts[task_id] = (last, note, "defer" if action == "defer" else "progress")
+    return facts
+
+
+def unfinished_ids(lookback: Lookback) -> list[int]:
+    """The task ids of a look-back's unfinished items (what carry-over copies)."""
+    return [item.task_id for item in lookback.unfinished]
+
+
+def plan_ids_for(session: Session, keys: Iterable[str]) -> list[int]:
+    """Plan ids for plan keys; any unknown key is NotFound (named)."""
+    wanted = list(dict.fromkeys(keys))
+    found = dict(session.execute(select(Plan.key, Plan.id).where(col(Plan.key).in_(wanted))).all())
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        raise NotFound(f"no plan {missing[0]!r}")
+    return [found[key] for key in wanted]

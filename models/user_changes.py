@@ -1,0 +1,64 @@
+"""Changes a signed-in user makes to a task (the dashboard's forms and API): the permission rule of
+models.users checked in the same transaction as the write, then models.ledger does the write.
+
+The journal rows carry the user's name and the business day of the change (the as-of date), like
+the CLI's `--as` and `--as-of`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from models.errors import BadInput, PermissionDenied
+from models.ledger import defer_task, get_task, update_task
+from models.tables import Task, User
+from models.users import may_update
+
+
+def _allowed(session: Session, user: User, code: str) -> Task:
+    task = get_task(session, code)
+    if not may_update(session, user, task):
+        raise PermissionDenied(f"无权修改任务 {task.code}：只有其牵头、配合单位和政务公开办可以修改")
+    return task
+
+
+def update_as(
+    session: Session,
+    user: User,
+    code: str,
+    *,
+    version: int,
+    day: dt.date,
+    status: str | None = None,
+    progress: int | None = None,
+    note: str = "",
+    evidence: str = "",
+) -> Task:
+    """Status / progress / note / evidence, against the version the user read (Conflict if stale)."""
+    task = _allowed(session, user, code)
+    if status in (None, task.status) and progress in (None, task.progress) and not note and not evidence:
+        # A form sent back unchanged is not a progress report: it would count as one for the ladder.
+        raise BadInput("没有要更新的内容：请修改状态或进度，或填写进展情况、佐证材料")
+    return update_task(
+        session,
+        task.code,
+        actor=user.name,
+        status=status,
+        progress=progress,
+        note=note,
+        evidence=evidence,
+        expected_version=version,
+        day=day,
+    )
+
+
+def defer_as(
+    session: Session, user: User, code: str, *, version: int, day: dt.date, to: dt.date, reason: str
+) -> Task:
+    """A new due date with its reason, against the version the user read (Conflict if stale)."""
+    task = _allowed(session, user, code)
+    return defer_task(
+        session, task.code, to=to, reason=reason, actor=user.name, expected_version=version, day=day
+    )

@@ -1,0 +1,95 @@
+"""Local accounts of the dashboard: argon2-hashed passwords, a role, and for unit users their unit.
+
+Roles: admin and office may do everything; unit users see everything and change only their own
+unit's tasks; leaders only read. The rule lives here (`may_update`), not in the web layer, so the
+pages and the API cannot disagree.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, select
+
+from models import units as registry
+from models.errors import BadInput, Conflict, NotFound
+from models.tables import Assignment, Task, User, UserRole
+
+_hasher = PasswordHasher()
+# A hash to verify against when the name is unknown, so a login takes as long either way and does
+# not tell which accounts exist.
+_DUMMY = _hasher.hash("not a password")
+MIN_PASSWORD = 8
+
+
+def add_user(session: Session, name: str, *, role: str, password: str, unit: str | None = None) -> User:
+    name = name.strip()
+    if not name:
+        raise BadInput("a user needs a name")
+    if role not in {r.value for r in UserRole}:
+        raise BadInput(f"unknown role {role!r}: one of {', '.join(r.value for r in UserRole)}")
+    if role == UserRole.UNIT.value and not unit:
+        raise BadInput("a unit user needs --unit (the unit whose tasks they update)")
+    if role != UserRole.UNIT.value and unit:
+        raise BadInput(f"only unit users belong to a unit, not {role} users")
+    if len(password) < MIN_PASSWORD:
+        raise BadInput(f"the password must have at least {MIN_PASSWORD} characters")
+    if session.exec(select(User).where(User.name == name)).first() is not None:
+        raise Conflict(f"a user named {name!r} exists already")
+    unit_id = registry.get(session, unit).id if unit else None
+    user = User(name=name, role=role, unit_id=unit_id, password_hash=_hasher.hash(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, name: str, password: str) -> User:
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is None:
+        raise NotFound(f"no user {name!r}")
+    if len(password) < MIN_PASSWORD:
+        raise BadInput(f"the password must have at least {MIN_PASSWORD} characters")
+    user.password_hash = _hasher.hash(password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, name: str, password: str) -> User | None:
+    """The active user with this name and password, else None (same work either way)."""
+    user = session.exec(select(User).where(User.name == name.strip())).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        session.add(user)
+    return user
+
+
+def list_users(session: Session) -> list[tuple[User, str]]:
+    from models.tables import Unit
+
+    query = select(User, Unit.name).join(Unit, col(Unit.id) == User.unit_id, isouter=True).order_by(User.name)
+    return [(user, unit or "") for user, unit in session.execute(query)]
+
+
+def can_write(user: User) -> bool:
+    return user.role in (UserRole.ADMIN.value, UserRole.OFFICE.value, UserRole.UNIT.value)
+
+
+def is_office(user: User) -> bool:
+    return user.role in (UserRole.ADMIN.value, UserRole.OFFICE.value)
+
+
+def may_update(session: Session, user: User, task: Task) -> bool:
+    """Office and admin: any task. Unit users: tasks their unit leads or supports. Leaders: none."""
+    if is_office(user):
+        return True
+    if user.role != UserRole.UNIT.value or user.unit_id is None:
+        return False
+    query = select(Assignment.id).where(Assignment.task_id == task.id, Assignment.unit_id == user.unit_id)
+    return session.exec(query).first() is not None

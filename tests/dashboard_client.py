@@ -1,0 +1,61 @@
+"""The dashboard in tests: the real app on a real ledger, a client per user, logging in as a browser does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from models.db import write_session
+from models.settings import Settings, load_settings
+from models.users import add_user
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def dashboard_settings(tmp_path: Path, url: str) -> Settings:
+    settings = load_settings(ROOT / "config.toml")
+    return settings.model_copy(
+        update={
+            "database": settings.database.model_copy(update={"url": url}),
+            "dashboard": settings.dashboard.model_copy(update={"secret_file": str(tmp_path / "secret")}),
+            "notify": settings.notify.model_copy(update={"outbox": str(tmp_path / "outbox")}),
+            "lookback": settings.lookback.model_copy(update={"output": str(tmp_path / "lookback")}),
+        }
+    )
+
+
+def add_users(engine: Engine, unit: str = "办公室", other_unit: str = "法规处") -> None:
+    """One account per role: admin, office, leader, and two unit users of different units."""
+    with write_session(engine) as session:
+        add_user(session, "admin", role="admin", password=PASSWORD)
+        add_user(session, "office", role="office", password=PASSWORD)
+        add_user(session, "leader", role="leader", password=PASSWORD)
+        add_user(session, "unit", role="unit", unit=unit, password=PASSWORD)
+        add_user(session, "other", role="unit", unit=other_unit, password=PASSWORD)
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+def token(client: TestClient, path: str = "/") -> str:
+    """The CSRF token of the signed-in session (read off a page, as a form would)."""
+    return csrf_of(client.get(path).text)

@@ -1,0 +1,87 @@
+"""`duban escalate|digest|send|notices` on a real ledger, and Prefect kept out of them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from peers import http_peer  # noqa: F401 - fixture
+from typer.testing import CliRunner
+from workflow_ledger import ROOT, seed, set_channels, write_config
+
+from cli.main import app
+from models.db import open_ledger
+
+runner = CliRunner()
+
+
+def setup(cli_env, tmp_path, monkeypatch, **notify):
+    from cli import context
+
+    engine = open_ledger(cli_env)
+    seed(engine)
+    monkeypatch.setenv("DUBAN_CONFIG", str(write_config(tmp_path, **notify)))
+    context.settings.cache_clear()
+    return engine
+
+
+def test_escalate_dry_run_shows_what_would_be_raised_and_writes_nothing(cli_env, tmp_path, monkeypatch):
+    setup(cli_env, tmp_path, monkeypatch)
+    result = runner.invoke(app, ["escalate", "--as-of", "2021-03-15", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would raise" in result.stdout and "overdue 1" in result.stdout
+    listed = runner.invoke(app, ["notices"])
+    assert listed.exit_code == 0 and "unit:" not in listed.stdout
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_escalate_then_notices_lists_what_was_sent(cli_env, tmp_path, monkeypatch):
+    setup(cli_env, tmp_path, monkeypatch)
+    result = runner.invoke(app, ["escalate", "--as-of", "2021-03-15"])
+    assert result.exit_code == 0, result.output
+    assert "raised" in result.stdout and "sent 2 notices" in result.stdout
+    listed = runner.invoke(app, ["notices", "--kind", "escalation", "--format", "csv"])
+    assert "unit:办公室" in listed.stdout and "unit:法规处" in listed.stdout
+    assert list((tmp_path / "outbox" / "escalation").glob("2021-03-15-E*/unit-办公室.md"))
+
+
+def test_a_failed_send_exits_non_zero_and_send_retries_it(cli_env, tmp_path, monkeypatch, http_peer):  # noqa: F811
+    engine = setup(cli_env, tmp_path, monkeypatch, retries=1)
+    set_channels(engine, "办公室", [http_peer.json_url()])
+    http_peer.always = 503
+    result = runner.invoke(app, ["digest", "--as-of", "2021-03-22"])
+    assert result.exit_code == 1
+    assert "1 failed" in result.stdout and "unit:办公室" in result.stdout
+    assert "unit:办公室" in runner.invoke(app, ["notices", "--unsent"]).stdout
+    http_peer.always = None
+    again = runner.invoke(app, ["send"])
+    assert again.exit_code == 0 and "sent 1 notices" in again.stdout
+    assert "unit:" not in runner.invoke(app, ["notices", "--unsent"]).stdout
+
+
+def test_prefect_without_a_server_is_refused_not_started(cli_env, tmp_path, monkeypatch):
+    setup(cli_env, tmp_path, monkeypatch)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = runner.invoke(app, ["escalate", "--prefect"])
+    assert result.exit_code == 2
+    assert "PREFECT_API_URL" in result.stderr
+
+
+def test_the_job_commands_never_import_prefect(ledger_url, tmp_path):
+    seed(open_ledger(ledger_url))
+    env = {**os.environ, "DUBAN_CONFIG": str(write_config(tmp_path)), "DUBAN_DATABASE_URL": ledger_url}
+    code = (
+        "import sys\n"
+        "from cli.main import app\n"
+        "for argv in (['escalate', '--as-of', '2021-04-01'], ['digest', '--as-of', '2021-04-05'], ['tasks'], ['notices']):\n"
+        "    try:\n"
+        "        app(argv)\n"
+        "    except SystemExit as stop:\n"
+        "        assert not stop.code, (argv, stop.code)\n"
+        "print('prefect' in sys.modules, 'apscheduler' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False False"
+    assert "Traceback" not in done.stderr

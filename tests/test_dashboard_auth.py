@@ -1,0 +1,113 @@
+"""Logging in, sessions, CSRF and refusing anonymous users."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dashboard_client import PASSWORD, add_users, csrf_of, dashboard_settings, login, token
+from fastapi.testclient import TestClient
+from workflow_ledger import seed
+
+from dashboard.app import create_app
+from models.db import open_ledger
+
+
+@pytest.fixture
+def app(ledger_url, tmp_path):
+    engine = open_ledger(ledger_url)
+    seed(engine)
+    add_users(engine)
+    engine.dispose()
+    app = create_app(dashboard_settings(tmp_path, ledger_url))
+    yield app
+    app.state.engine.dispose()
+
+
+def test_a_wrong_password_is_refused_and_a_right_one_signs_in(app):
+    client = TestClient(app)
+    page = client.get("/login")
+    assert page.status_code == 200
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    bad = client.post("/login", data={"name": "office", "password": "nope", "csrf": csrf_of(page.text)})
+    assert bad.status_code == 401 and "用户名或密码错误" in bad.text
+    assert client.get("/", follow_redirects=False).status_code == 303
+    login(client, "office")
+    assert client.get("/", follow_redirects=False).status_code == 200
+
+
+def test_login_issues_a_new_session_id(app):
+    client = TestClient(app)
+    before = csrf_of(client.get("/login").text)
+    login(client, "office")
+    assert token(client) != before  # the token is bound to the session id, which login replaced
+
+
+def test_a_form_without_its_csrf_token_is_refused(app):
+    client = TestClient(app)
+    assert client.post("/login", data={"name": "office", "password": PASSWORD}).status_code == 403
+    login(client, "office")
+    refused = client.post("/logout", follow_redirects=False)
+    assert refused.status_code == 403
+    assert client.post("/logout", data={"csrf": "forged"}, follow_redirects=False).status_code == 403
+    assert client.post("/logout", data={"csrf": token(client)}, follow_redirects=False).status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303  # signed out
+
+
+def test_a_login_never_redirects_off_site(app):
+    client = TestClient(app)
+    page = client.get("/login?next=//evil.example/x")
+    response = client.post(
+        "/login",
+        data={
+            "name": "office",
+            "password": PASSWORD,
+            "csrf": csrf_of(page.text),
+            "next": "https://evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def every_route(app) -> list[tuple[str, set[str]]]:
+    """(path, methods) of every route: the app's own and those of each included router (FastAPI
+    keeps included routers as wrappers in app.routes, so they are read from the routers' lists)."""
+    from dashboard import auth
+    from dashboard.api import ROUTERS as API
+    from dashboard.pages import ROUTERS as PAGES
+
+    found = [(r.path, set(r.methods)) for r in app.routes if getattr(r, "methods", None)]
+    found += [(r.path, set(r.methods)) for r in auth.router.routes]
+    found += [(r.path, set(r.methods)) for router in PAGES for r in router.routes]
+    found += [("/api" + r.path, set(r.methods)) for router in API for r in router.routes]
+    return found
+
+
+def test_every_route_refuses_anonymous_users(app):
+    client = TestClient(app)
+    checked = 0
+    for path, methods in every_route(app):
+        if path.startswith(("/login", "/health", "/static")):
+            continue
+        concrete = re.sub(r"\{[^}]+\}", "1", path.replace("{code}", "T1"))
+        for method in methods - {"HEAD"}:
+            response = client.request(method, concrete, follow_redirects=False)
+            if path.startswith("/api"):
+                assert response.status_code == 401, (method, path)
+            else:
+                assert response.status_code == 303 and response.headers["location"].startswith("/login"), (
+                    method,
+                    path,
+                )
+            checked += 1
+    assert checked >= 30
+
+
+def test_a_script_gets_its_csrf_token_from_the_session_endpoint(app):
+    client = login(TestClient(app), "office")
+    session = client.get("/api/session").json()
+    assert session["name"] == "office" and session["role"] == "office"
+    assert session["csrf"] == token(client)
+    assert TestClient(app).get("/api/session").status_code == 401

@@ -1,0 +1,187 @@
+"""The Prefect flows' wiring, through Prefect's test harness, against a seeded SQLite ledger.
+
+The job logic is tested by plain calls elsewhere (test_escalate, test_digest…); these pin what the
+flows add: the tasks find the ledger and config.toml through DUBAN_DATABASE_URL / DUBAN_CONFIG (as a
+worker's flow-run process does), return what they did, and a rerun sends nothing twice.
+
+The harness starts one Prefect API server in a subprocess for the whole module (~10 s): keep the
+flow tests here, and do not run this module under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from models.tables import Escalation, Notice
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# One backend is enough here: the flows only hand the URL on; the jobs run on both elsewhere.
+pytestmark = pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def harness() -> Iterator[float]:
+    """A Prefect test server for the module; yields how long it took to start (seconds)."""
+    with tempfile.TemporaryDirectory(prefix="duban-prefect-") as home, pytest.MonkeyPatch.context() as mp:
+        # Offline, and nothing written under ~/.prefect: set before the server subprocess starts
+        # (it inherits the environment) and, for this process, through temporary_settings.
+        mp.setenv("DO_NOT_TRACK", "1")
+        mp.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        mp.setenv("PREFECT_HOME", home)
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_HOME, temporary_settings
+        from prefect.testing.utilities import prefect_test_harness
+
+        started = time.perf_counter()
+        # The heartbeat thread adds ~1 s to every sync flow (DESIGN.md); the flows need none here.
+        with (
+            temporary_settings(updates={PREFECT_HOME: home, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+            prefect_test_harness(server_startup_timeout=60),
+        ):
+            yield time.perf_counter() - started
+
+
+def write_config(folder: Path) -> Path:
+    """config.toml as shipped, with the outbox and the look-back output moved under `folder`."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    moved = {
+        'outbox = "var/outbox"': f"outbox = {json.dumps(str(folder / 'outbox'))}",
+        'output = "var/lookback"': f"output = {json.dumps(str(folder / 'lookback'))}",
+        'jobstore = "var/scheduler.sqlite3"': f"jobstore = {json.dumps(str(folder / 'jobs.sqlite3'))}",
+    }
+    for old, new in moved.items():
+        assert text.count(old) == 1, f"config.toml no longer has {old!r}"
+        text = text.replace(old, new)
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def flow_ledger(
+    harness: float, ledger: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Engine]:
+    """The seeded ledger, and the environment a flow-run process gets from its deployment."""
+    monkeypatch.setenv("DUBAN_CONFIG", str(write_config(tmp_path)))
+    assert os.environ["DUBAN_DATABASE_URL"].startswith("sqlite:///")  # set by the `ledger` fixture
+    yield ledger
+
+
+def counts(engine: Engine, kind: str) -> tuple[int, int]:
+    """(notices of this kind, of which sent)."""
+    with Session(engine) as session:
+        total = session.exec(select(func.count()).select_from(Notice).where(Notice.kind == kind)).one()
+        sent = session.exec(
+            select(func.count())
+            .select_from(Notice)
+            .where(Notice.kind == kind, col(Notice.sent_at).is_not(None))
+        ).one()
+    return total, sent
+
+
+def escalations(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Escalation)).one()
+
+
+def test_escalate_flow_raises_and_sends_once(flow_ledger: Engine, tmp_path: Path) -> None:
+    from workflows.flows import escalate_flow
+
+    as_of = dt.date(2021, 12, 1)
+    lines = escalate_flow(as_of=as_of)
+
+    raised = escalations(flow_ledger)
+    total, sent = counts(flow_ledger, "escalation")
+    assert raised > 0 and total > 0
+    assert sent == total, lines
+    assert any(line.startswith("2021-12-01: raised ") for line in lines)
+    assert f"sent {total} notices" in lines
+    # One outbox folder per notice period of the day (2021-12-01-E23: escalation 23's notice).
+    assert len(list((tmp_path / "outbox" / "escalation").glob("2021-12-01*/*.md"))) == total
+
+    again = escalate_flow(as_of=as_of)
+    assert escalations(flow_ledger) == raised
+    assert counts(flow_ledger, "escalation") == (total, total)
+    assert "queued 0 notices" in again and "sent 0 notices" in again
+
+
+def test_digest_flow_queues_the_weeks_digests_and_sends_them_once(
+    flow_ledger: Engine, tmp_path: Path
+) -> None:
+    from workflows.flows import digest_flow
+
+    # A string, as `prefect deployment run --param as_of=…` passes it.
+    lines = digest_flow(as_of="2021-06-07")
+
+    total, sent = counts(flow_ledger, "digest")
+    assert total > 0 and sent == total, lines
+    assert lines[0].startswith(f"2021-W23: {total} digests, {total} newly queued")
+    assert (tmp_path / "outbox" / "digest" / "2021-W23" / "office.md").is_file()
+
+    again = digest_flow(as_of=dt.date(2021, 6, 7))
+    assert counts(flow_ledger, "digest") == (total, total)
+    assert again[0].startswith(f"2021-W23: {total} digests, 0 newly queued")
+    assert "sent 0 notices" in again
+
+
+def test_digest_flow_dry_run_writes_nothing(flow_ledger: Engine, tmp_path: Path) -> None:
+    from workflows.flows import digest_flow
+
+    lines = digest_flow(as_of=dt.date(2021, 6, 7), dry_run=True)
+    assert lines[0].startswith("2021-W23: would queue ")
+    assert counts(flow_ledger, "digest") == (0, 0)
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_lookback_flow_writes_the_configured_formats(flow_ledger: Engine, tmp_path: Path) -> None:
+    from workflows.flows import lookback_flow
+
+    lines = lookback_flow(as_of=dt.date(2021, 12, 1))
+
+    written = sorted(path.suffix for path in (tmp_path / "lookback").iterdir())
+    assert written == [".docx", ".md", ".xlsx"], lines
+    assert lines[0] == "look-back of 2021 as of 2021-12-01:"
+
+
+def test_ingest_flow_writes_the_plan_file_for_review_and_imports_it(
+    harness: float, cli_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from sqlmodel import select
+
+    from models.db import open_ledger, read_session
+    from models.tables import Journal, Plan
+    from workflows.flows import ingest_flow
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    document = shutil.copy(ROOT / "plans" / "2021-jilin-amr-gongkai-yaodian.txt", plans)
+    config = write_config(tmp_path)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('dir = "plans"', f"dir = {json.dumps(str(plans))}"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DUBAN_CONFIG", str(config))
+    lines = ingest_flow(paths=[str(document)], actor="ingest", as_of=dt.date(2021, 3, 1))
+    assert (plans / "2021-jilin-amr-gongkai-yaodian.plan.toml").exists(), lines
+    assert any("17 new" in line for line in lines), lines
+    engine = open_ledger(cli_env)
+    with read_session(engine) as session:
+        assert session.exec(select(Plan.key)).all() == ["2021-jilin-amr-gongkai-yaodian"]
+        days = set(session.exec(select(Journal.day)).all())
+    engine.dispose()
+    assert days == {dt.date(2021, 3, 1)}
+    # Run again: the reviewed file is kept (it may hold the office's corrections), nothing changes.
+    again = ingest_flow(paths=[str(document)], actor="ingest", as_of=dt.date(2021, 3, 2))
+    assert any("kept the reviewed" in line for line in again) and any("0 new" in line for line in again)

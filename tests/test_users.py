@@ -1,0 +1,76 @@
+"""Accounts: argon2 hashes, roles, and `duban user add|list|passwd`."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+from workflow_ledger import seed
+
+from cli.main import app
+from models.db import read_session, write_session
+from models.errors import BadInput, Conflict
+from models.ledger import get_task
+from models.users import add_user, authenticate, may_update
+
+runner = CliRunner()
+
+
+def test_passwords_are_hashed_with_argon2_and_checked(engine):
+    seed(engine)
+    with write_session(engine) as session:
+        user = add_user(session, "office", role="office", password="long enough")
+        assert user.password_hash.startswith("$argon2") and "long enough" not in user.password_hash
+    with write_session(engine) as session:
+        assert authenticate(session, "office", "long enough") is not None
+        assert authenticate(session, "office", "wrong one!") is None
+        assert authenticate(session, "nobody", "long enough") is None
+
+
+def test_bad_accounts_are_refused_with_a_reason(engine):
+    seed(engine)
+    with write_session(engine) as session:
+        with pytest.raises(BadInput, match="unknown role"):
+            add_user(session, "x", role="boss", password="long enough")
+        with pytest.raises(BadInput, match="needs --unit"):
+            add_user(session, "x", role="unit", password="long enough")
+        with pytest.raises(BadInput, match="at least 8"):
+            add_user(session, "x", role="office", password="short")
+        add_user(session, "x", role="office", password="long enough")
+        with pytest.raises(Conflict):
+            add_user(session, "x", role="office", password="long enough")
+
+
+def test_a_unit_user_may_update_only_its_units_tasks_and_a_leader_none(engine):
+    seed(engine)
+    with write_session(engine) as session:
+        unit = add_user(session, "u", role="unit", unit="法规处", password="long enough")
+        leader = add_user(session, "l", role="leader", password="long enough")
+        office = add_user(session, "o", role="office", password="long enough")
+    with read_session(engine) as session:
+        supported = get_task(session, "T1")  # 办公室 leads, 法规处 supports
+        foreign = get_task(session, "T3")  # 信息中心 only
+        assert may_update(session, unit, supported) and not may_update(session, unit, foreign)
+        assert not may_update(session, leader, supported)
+        assert may_update(session, office, foreign)
+
+
+def test_user_commands(cli_env):
+    from models.db import open_ledger
+
+    seed(open_ledger(cli_env))
+    added = runner.invoke(
+        app,
+        ["user", "add", "zhang", "--role", "unit", "--unit", "办公室", "--password-stdin"],
+        input="a good password\n",
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["user", "list", "-f", "csv"])
+    assert "zhang,unit,办公室,yes" in listed.stdout
+    bad = runner.invoke(
+        app,
+        ["user", "add", "li", "--role", "unit", "--unit", "不存在的处", "--password-stdin"],
+        input="a good password\n",
+    )
+    assert bad.exit_code != 0 and "不存在的处" in bad.stderr
+    changed = runner.invoke(app, ["user", "passwd", "zhang", "--password-stdin"], input="another password\n")
+    assert changed.exit_code == 0

@@ -1,0 +1,124 @@
+"""Sending queued notices: claim one, send it outside any transaction, record what happened.
+
+One notice at a time, so a crash loses at most the one in hand (its claim expires and a later run
+sends it). A notice that fails is left unsent with its error and the run goes on to the next one:
+one broken mailbox never holds up everyone else's digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from models.db import read_session
+from models.notices import Try, claim, delivered_channels, finish, unsent_ids
+from models.settings import Settings
+from models.tables import Notice, Unit
+from workflows import channels
+from workflows.channels import OUTBOX
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)  # "recipient (subject): error"
+    skipped: int = 0  # held by another sender
+    outbox_files: list[str] = field(default_factory=list)
+
+
+def channels_of(recipient: str, settings: Settings, unit_channels: dict[str, list[str]]) -> list[str]:
+    """A recipient's apprise URLs, or the outbox when none is configured."""
+    if recipient == "office":
+        found = settings.notify.office
+    elif recipient.startswith("leader:"):
+        found = settings.notify.leaders.get(recipient.split(":", 1)[1], [])
+    else:
+        found = unit_channels.get(recipient.split(":", 1)[1], [])
+    return list(found) or [OUTBOX]
+
+
+def outbox_name(notice: Notice) -> str:
+    who = notice.recipient.replace(":", "-")
+    return str(PurePosixPath(notice.kind) / notice.period.replace("/", "-") / who)
+
+
+CLAIM_BATCH = 20  # small enough that a batch is sent well within one claim (notify.claim_seconds)
+
+
+def _send_one(
+    notice: Notice,
+    already: set[str],
+    settings: Settings,
+    unit_channels: dict[str, list[str]],
+    outbox: Path,
+    report: DeliveryReport,
+    engine: Engine,
+    sleep: Callable[[float], None] | None,
+) -> bool:
+    message = channels.Message(
+        subject=notice.subject,
+        text=notice.body_text,
+        markdown=notice.body_markdown,
+        html=notice.body_html,
+        name=outbox_name(notice),
+    )
+    tries: list[Try] = []
+    ok = True
+    for url in channels_of(notice.recipient, settings, unit_channels):
+        if channels.redact(url) in already:
+            continue
+        extra = {"sleep": sleep} if sleep else {}
+        attempts = channels.send(
+            message,
+            url,
+            outbox=outbox,
+            retries=settings.notify.retries,
+            retry_delay=settings.notify.retry_delay_seconds,
+            **extra,
+        )
+        tries += [Try(a.channel, a.ok, a.error) for a in attempts]
+        ok = ok and bool(attempts) and attempts[-1].ok
+        report.outbox_files += [a.path for a in attempts if a.ok and a.path]
+    finish(engine, notice.id, tries, sent=ok)  # type: ignore[arg-type]
+    if ok:
+        report.sent += 1
+    else:
+        error = next((t.error for t in reversed(tries) if not t.ok), "")
+        report.failed.append(f"{notice.recipient}（{notice.subject}）: {error}")
+    return ok
+
+
+def deliver(
+    engine: Engine,
+    settings: Settings,
+    *,
+    kinds: tuple[str, ...] | None = None,
+    limit: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> DeliveryReport:
+    """Send every unsent notice (of these kinds), at most `limit` of them."""
+    report = DeliveryReport()
+    with read_session(engine) as session:
+        unit_channels = {name: list(chs) for name, chs in session.execute(select(Unit.name, Unit.channels))}
+    outbox = settings.resolve(settings.notify.outbox)
+    ids = unsent_ids(engine, kinds=kinds)
+    ids = ids[:limit] if limit else ids
+    done = 0
+    # Claimed a batch at a time (one transaction per batch, not per notice); each notice is still
+    # marked sent on its own right after its send, so a crash re-sends at most the one in hand.
+    for start in range(0, len(ids), CLAIM_BATCH):
+        batch = ids[start : start + CLAIM_BATCH]
+        won = claim(engine, batch, seconds=settings.notify.claim_seconds)
+        report.skipped += len(batch) - len(won)
+        already = delivered_channels(engine, [notice.id for notice in won])  # type: ignore[misc]
+        for notice in won:
+            done += 1
+            ok = _send_one(notice, already[notice.id], settings, unit_channels, outbox, report, engine, sleep)  # type: ignore[index]
+            if progress:
+                progress(f"{done}/{len(ids)} {notice.recipient}: {'sent' if ok else 'FAILED'}")
+    return report

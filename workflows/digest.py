@@ -1,0 +1,157 @@
+"""The weekly overdue digest: one message per unit and one for the office, once per ISO week.
+
+All of a week's digests are queued in one transaction before any is sent, under the unique key
+(digest, week, recipient); a rerun after a crash half-way finds them queued and sends only the
+ones still unsent (workflows.deliver). Queuing again in the same week changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from models.db import read_session, write_session
+from models.digest import DigestTask, UnitDigest, lead_role_first, unit_digests, week_of
+from models.notices import Draft, queue
+from models.settings import Settings
+from models.tables import NoticeKind
+from workflows.render import Message
+
+OFFICE = "office"
+_STATUS = {
+    "not_started": "未启动",
+    "in_progress": "推进中",
+    "done": "已完成",
+    "deferred": "已延期",
+    "cancelled": "已取消",
+}
+_ROLE = {"lead": "牵头", "support": "配合"}
+
+
+@dataclass
+class DigestReport:
+    as_of: dt.date
+    week: str
+    drafts: list[Draft] = field(default_factory=list)
+    queued: int = 0  # new this run (0 on a rerun in the same week)
+    dry_run: bool = False
+
+
+def compose_digests(
+    engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bool = False
+) -> DigestReport:
+    week = week_of(as_of)
+    with read_session(engine) as session:
+        digests = unit_digests(
+            session,
+            as_of=as_of,
+            due_within=settings.digest.due_within_days,
+            stale_days=settings.digest.stale_days,
+        )
+    drafts = [unit_draft(d, week, as_of, settings) for d in digests if not d.empty()]
+    drafts.append(office_draft(digests, week, as_of, settings))
+    report = DigestReport(as_of, week, drafts, dry_run=dry_run)
+    if not dry_run:
+        with write_session(engine) as session:
+            report.queued = queue(session, drafts)
+    return report
+
+
+def _task_rows(tasks: list[DigestTask], *, as_of: dt.date, overdue: bool = False) -> list[list[object]]:
+    rows = []
+    for t in lead_role_first(tasks):
+        late = f"{(as_of - t.due_date).days} 天" if overdue and t.due_date else ""
+        row: list[object] = [
+            t.code,
+            _ROLE.get(t.role, t.role),
+            t.plan,
+            t.path,
+            t.title,
+            t.due_date or t.deadline_text,
+        ]
+        row += [late] if overdue else []
+        row += [_STATUS.get(t.status, t.status), t.last_report or "—"]
+        rows.append(row)
+    return rows
+
+
+def unit_message(digest: UnitDigest, week: str, as_of: dt.date, settings: Settings) -> Message:
+    soon = settings.digest.due_within_days
+    message = Message(
+        f"【督办周报】{week} {digest.unit}：逾期 {len(digest.overdue)} 项，{soon} 日内到期 {len(digest.due_soon)} 项"
+    )
+    message.para(f"截至 {as_of.isoformat()}，本单位在办事项 {digest.open} 项。")
+    base = ["编号", "角色", "计划", "条目", "事项", "期限"]
+    tail = ["状态", "最近报送"]
+    message.heading(f"逾期事项（{len(digest.overdue)}）")
+    message.table([*base, "逾期", *tail], _task_rows(digest.overdue, as_of=as_of, overdue=True))
+    message.heading(f"{soon} 日内到期（{len(digest.due_soon)}）")
+    message.table([*base, *tail], _task_rows(digest.due_soon, as_of=as_of))
+    message.heading(f"本周完成（{len(digest.done)}）")
+    message.table([*base, *tail], _task_rows(digest.done, as_of=as_of))
+    message.heading(f"{settings.digest.stale_days} 日以上未报送进展（{len(digest.stale)}）")
+    message.table([*base, *tail], _task_rows(digest.stale, as_of=as_of))
+    return message
+
+
+def office_message(digests: list[UnitDigest], week: str, as_of: dt.date, settings: Settings) -> Message:
+    late_units = len([d for d in digests if d.overdue])
+    message = Message(f"【督办周报】{week} 全局：{late_units} 个单位有逾期事项")
+    message.para(
+        f"截至 {as_of.isoformat()}：共 {len(digests)} 个责任单位，逾期事项（含配合）"
+        f"{sum(len(d.overdue) for d in digests)} 项次，其中牵头 {sum(_lead_count(d.overdue) for d in digests)} 项次。"
+    )
+    message.heading("各单位情况（按逾期数排序）")
+    rows = [
+        [
+            rank,
+            d.unit,
+            len(d.overdue),
+            _lead_count(d.overdue),
+            len(d.due_soon),
+            len(d.done),
+            len(d.stale),
+            d.open,
+        ]
+        for rank, d in enumerate(digests, start=1)
+    ]
+    message.table(
+        [
+            "序号",
+            "单位",
+            "逾期",
+            "其中牵头",
+            f"{settings.digest.due_within_days}日内到期",
+            "本周完成",
+            "久未报送",
+            "在办",
+        ],
+        rows,
+    )
+    return message
+
+
+def _lead_count(tasks: list[DigestTask]) -> int:
+    return sum(1 for t in tasks if t.role == "lead")
+
+
+def _draft(message: Message, week: str, recipient: str) -> Draft:
+    return Draft(
+        kind=NoticeKind.DIGEST.value,
+        period=week,
+        recipient=recipient,
+        subject=message.title,
+        body_text=message.text(),
+        body_markdown=message.markdown(),
+        body_html=message.html(),
+    )
+
+
+def unit_draft(digest: UnitDigest, week: str, as_of: dt.date, settings: Settings) -> Draft:
+    return _draft(unit_message(digest, week, as_of, settings), week, f"unit:{digest.unit}")
+
+
+def office_draft(digests: list[UnitDigest], week: str, as_of: dt.date, settings: Settings) -> Draft:
+    return _draft(office_message(digests, week, as_of, settings), week, OFFICE)

@@ -1,0 +1,161 @@
+"""Escalation: raise the rungs of the ladder that fell due, and queue one notice per recipient.
+
+A recipient gets one message per run listing every level raised for it that day (a unit with
+twelve tasks overdue on one date gets one 催办 with twelve lines, not twelve emails). Escalations and
+their notices are written in one transaction; sending is a separate step (workflows.deliver).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from models.calendar import WorkCalendar
+from models.db import read_session, write_session
+from models.escalations import Raised, due_now, record
+from models.ladder import CHECKIN, CHECKIN_NAME, Due
+from models.notices import Draft, queue
+from models.settings import EscalationLevel, Settings
+from models.tables import NoticeKind
+from workflows.render import Message
+
+
+@dataclass
+class EscalateReport:
+    as_of: dt.date
+    raised: dict[str, int] = field(default_factory=dict)  # level -> count sent
+    skipped: int = 0
+    notices: int = 0
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    preview: list[Due] = field(default_factory=list)
+
+
+def calendar_of(settings: Settings) -> WorkCalendar:
+    return WorkCalendar(settings.calendar.extra_holidays)
+
+
+def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bool = False) -> EscalateReport:
+    """Record every level due by `as_of` (once) and queue its notices; with dry_run, only report."""
+    calendar = calendar_of(settings)
+    report = EscalateReport(as_of=as_of, dry_run=dry_run)
+    args = {
+        "as_of": as_of,
+        "ladder": settings.escalation,
+        "calendar": calendar,
+        "checkin_day": settings.checkin.day_of_month,
+    }
+    if dry_run:
+        with read_session(engine) as session:
+            dues = due_now(session, **args)
+        report.preview = dues
+    else:
+        with write_session(engine) as session:
+            dues = due_now(session, **args)
+            raised = record(session, dues, as_of=as_of)
+            report.notices = queue(session, compose(raised, settings, as_of=as_of))
+    for due in dues:
+        if due.skipped:
+            report.skipped += 1
+        else:
+            report.raised[due.level] = report.raised.get(due.level, 0) + 1
+    report.warnings = calendar.warnings()
+    return report
+
+
+def _levels(settings: Settings) -> dict[str, EscalationLevel]:
+    levels = {level.level: level for level in settings.escalation}
+    checkin = settings.checkin
+    levels[CHECKIN] = EscalationLevel(
+        level=CHECKIN,
+        name=CHECKIN_NAME,
+        offset_days=0,
+        recipients=checkin.recipients,
+        template=checkin.template,
+    )
+    return levels
+
+
+def recipients_of(raised: Raised, level: EscalationLevel) -> list[str]:
+    found: list[str] = []
+    for kind in level.recipients:
+        if kind == "lead":
+            found += [f"unit:{name}" for name in raised.lead]
+        elif kind == "support":
+            found += [f"unit:{name}" for name in raised.support]
+        elif kind == "office":
+            found.append("office")
+        elif kind == "leader":
+            # No leader in charge registered for the lead unit: the office stands in, so a 督办 is
+            # never silently dropped.
+            found += [f"leader:{name}" for name in raised.leaders] or ["office"]
+    return list(dict.fromkeys(found))
+
+
+def line_for(raised: Raised, level: EscalationLevel, as_of: dt.date) -> str:
+    due = raised.due_date or raised.occurrence
+    values = {
+        "level": level.name,
+        "code": raised.code,
+        "title": raised.title,
+        "plan": raised.plan,
+        "path": " > ".join(raised.path),
+        "due": raised.occurrence.isoformat(),
+        "days": (as_of - raised.occurrence).days,
+        "lead": "、".join(raised.lead) or "（未明确）",
+        "support": "、".join(raised.support),
+        "deadline": raised.deadline_text or due.isoformat(),
+        "as_of": as_of.isoformat(),
+    }
+    return level.template.format_map(values)
+
+
+def compose(raised: list[Raised], settings: Settings, *, as_of: dt.date) -> list[Draft]:
+    levels = _levels(settings)
+    by_recipient: dict[str, list[tuple[Raised, EscalationLevel]]] = defaultdict(list)
+    for item in raised:
+        level = levels.get(item.level)
+        if level is None:  # a level since removed from config.toml: recorded, not sent
+            continue
+        for recipient in recipients_of(item, level):
+            by_recipient[recipient].append((item, level))
+    drafts = []
+    for recipient, items in sorted(by_recipient.items()):
+        counts: dict[str, int] = defaultdict(int)
+        for _, level in items:
+            counts[level.name] += 1
+        summary = "、".join(f"{name} {n} 项" for name, n in counts.items())
+        message = Message(f"【督办】{as_of.isoformat()} {summary}（{_recipient_name(recipient)}）")
+        for item, level in items:
+            message.para(f"{item.code} {line_for(item, level, as_of)}")
+        message.heading("事项清单")
+        message.table(
+            ["编号", "级别", "计划", "条目", "事项", "牵头单位", "期限"],
+            [
+                [i.code, lv.name, i.plan, " > ".join(i.path), i.title, "、".join(i.lead), i.occurrence]
+                for i, lv in items
+            ],
+        )
+        drafts.append(
+            Draft(
+                kind=NoticeKind.ESCALATION.value,
+                # The day, plus the first escalation's id: a second run on the same day (after a
+                # deferral, say) queues a second notice rather than colliding with the first.
+                period=f"{as_of.isoformat()}/E{min(i.escalation_id for i, _ in items)}",
+                recipient=recipient,
+                subject=message.title,
+                body_text=message.text(),
+                body_markdown=message.markdown(),
+                body_html=message.html(),
+            )
+        )
+    return drafts
+
+
+def _recipient_name(recipient: str) -> str:
+    if recipient == "office":
+        return "政务公开办"
+    return recipient.split(":", 1)[1]

@@ -1,0 +1,23 @@
+"""Flow: the year-end look-back of the as-of year's plans, written in the configured formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow, task
+
+from workflows import jobs
+from workflows.flows.common import day, ledger
+
+
+@task(retries=1, retry_delay_seconds=60)
+def write_reports(as_of: dt.date, year: int | None, dry_run: bool) -> list[str]:
+    with ledger() as (engine, settings):
+        return jobs.lookback(engine, settings, as_of=as_of, year=year, dry_run=dry_run).lines
+
+
+@flow(name="duban-lookback", log_prints=True)
+def lookback_flow(as_of: dt.date | None = None, year: int | None = None, dry_run: bool = False) -> list[str]:
+    lines = write_reports(day(as_of), year, dry_run)
+    print("\n".join(lines))
+    return lines

@@ -1,0 +1,248 @@
+"""The look-back (回头看) report: Markdown, an XLSX workbook and a DOCX document, and carry-over.
+
+The figures come from models.lookback (grouped queries); the formats only lay them out, each in its
+own module: workflows.lookback_outline (the wording, table rows and chapters they share),
+lookback_markdown, lookback_xlsx and lookback_docx. This module is the entry point: it computes the
+look-back, runs carry-over and writes the files. Every file is rendered in memory first and then
+written atomically, so a failure leaves no half-written report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from models.carry_over import CarryOverReport, carry_over
+from models.db import read_session, write_session
+from models.errors import BadInput, DubanError
+from models.files import atomic_path
+from models.lookback import NO_LEAD, Lookback, compute_lookback
+from workflows.lookback_outline import Block, chapters, rate_text
+
+FORMATS = ("md", "xlsx", "docx")
+
+
+@dataclass
+class LookbackResult:
+    lookback: Lookback
+    files: dict[str, Path] = field(default_factory=dict)  # format -> file written
+    carried: CarryOverReport | None = None
+
+    @property
+    def paths(self) -> list[Path]:
+        return list(self.files.values())
+
+
+# --- Computing -------------------------------------------------------------------------------
+
+
+def build_lookback(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    plan: str | None = None,
+    year: int | None = None,
+    plans_dir: Path | None = None,
+) -> Lookback:
+    """The look-back, with section headings looked up in the source documents where the ledger
+    does not know them (they are headings, not tasks, so the ledger never stored them)."""
+    with read_session(engine) as session:
+        lookback = compute_lookback(session, as_of=as_of, plan=plan, year=year)
+    if plans_dir is not None:
+        fill_section_titles(lookback, plans_dir)
+    return lookback
+
+
+def fill_section_titles(lookback: Lookback, plans_dir: Path) -> None:
+    """Best effort: the top-level headings of each plan's source document in `plans_dir`, matched
+    by label (一, 二 …). A document that is missing or cannot be read just leaves the label alone."""
+    wanted = {s.plan for s in lookback.sections if not s.title}
+    for plan in lookback.plans:
+        if plan.key not in wanted or not plan.source:
+            continue
+        headings = document_headings(Path(plans_dir) / plan.source)
+        for section in lookback.sections:
+            if section.plan == plan.key and not section.title:
+                section.title = headings.get(section.label, "")
+
+
+def document_headings(path: Path) -> dict[str, str]:
+    """Top-level label -> heading title of a work-plan document ({} when it cannot be read)."""
+    from parsing.cleaning import clean_text
+    from parsing.reading import read_document
+    from parsing.script import to_simplified
+    from parsing.sentences import split_title
+    from parsing.structure import build_outline
+
+    if not path.is_file():
+        return {}
+    try:
+        cleaned = clean_text(read_document(path))
+        lines = [(line.no, line.text, to_simplified(line.text)) for line in cleaned.lines]
+        outline = build_outline(lines)
+    except (DubanError, OSError, ValueError):
+        return {}
+    headings: dict[str, str] = {}
+    for root in outline.roots:
+        if root.children:  # a heading over points, not a point of its own
+            headings.setdefault(root.label, split_title(root.head)[0].rstrip("：:。"))
+    return headings
+
+
+def preview_lookback(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    plan: str | None = None,
+    year: int | None = None,
+    carry: bool = False,
+    plans_dir: Path | None = None,
+) -> LookbackResult:
+    """A dry run: the look-back and, with carry, what carry-over would copy. Writes nothing."""
+    lookback = build_lookback(engine, as_of=as_of, plan=plan, year=year, plans_dir=plans_dir)
+    carried = None
+    if carry:
+        with read_session(engine) as session:
+            carried = carry_over(session, lookback, actor="", as_of=as_of, dry_run=True)
+    return LookbackResult(lookback, carried=carried)
+
+
+def write_lookback(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    plan: str | None = None,
+    year: int | None = None,
+    formats: Sequence[str] = FORMATS,
+    output: Path,
+    carry: bool = False,
+    actor: str = "lookback",
+    plans_dir: Path | None = None,
+    issuer: str | None = None,
+) -> LookbackResult:
+    """Compute the look-back and write it in each format; with carry, first copy the unfinished
+    items into next year's rectification list (so the report shows where each one went).
+
+    `output` is a folder (files `lookback-<plan or year>-<as-of>.<ext>`), or — when one format is
+    asked for and `output` ends in its suffix — the file itself. Bad formats or paths are refused
+    before anything is written or carried over.
+    """
+    chosen = _formats(formats)
+    if (plan is None) == (year is None):
+        raise BadInput("give either a plan or a year for the look-back (one of them, not both)")
+    scope = plan if plan is not None else str(year)
+    targets = output_paths(Path(output), chosen, scope=scope, as_of=as_of)
+    carried = None
+    if carry:
+        with read_session(engine) as session:
+            source = compute_lookback(session, as_of=as_of, plan=plan, year=year)
+        with write_session(engine) as session:
+            carried = carry_over(session, source, actor=actor, as_of=as_of)
+    lookback = build_lookback(engine, as_of=as_of, plan=plan, year=year, plans_dir=plans_dir)
+    # Markdown and DOCX lay out the same chapters: their table rows are built once for both.
+    outline = chapters(lookback, carried) if {"md", "docx"} & set(chosen) else None
+    rendered = {fmt: render(lookback, fmt, issuer=issuer, carried=carried, outline=outline) for fmt in chosen}
+    for fmt, data in rendered.items():
+        with atomic_path(targets[fmt]) as temporary:
+            temporary.write_bytes(data)
+    return LookbackResult(lookback, files=dict(targets), carried=carried)
+
+
+def _formats(formats: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(str(f).lower().lstrip(".") for f in formats))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise BadInput(f"unknown look-back format {unknown[0]!r}: one of {', '.join(FORMATS)}")
+    if not chosen:
+        raise BadInput(f"no look-back format chosen: one or more of {', '.join(FORMATS)}")
+    return chosen
+
+
+def output_paths(output: Path, formats: Sequence[str], *, scope: str, as_of: dt.date) -> dict[str, Path]:
+    """Where each format goes: a file named by `output` itself, or files in the folder `output`."""
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix in FORMATS and not output.is_dir():
+        if list(formats) == [suffix]:
+            return {suffix: output}
+        raise BadInput(
+            f"names one .{suffix} file, but the formats asked for are {', '.join(formats)}: "
+            "give a folder, or ask for that one format",
+            source=output,
+        )
+    if output.exists() and not output.is_dir():
+        raise BadInput("is a file: give a folder, or a .md/.xlsx/.docx file for one format", source=output)
+    safe = re.sub(r"[^\w.-]+", "_", scope)  # a plan key is a file stem already; be sure of it
+    stem = f"lookback-{safe}-{as_of.isoformat()}"
+    return {fmt: output / f"{stem}.{fmt}" for fmt in formats}
+
+
+def render(
+    lookback: Lookback,
+    fmt: str,
+    *,
+    issuer: str | None = None,
+    carried: CarryOverReport | None = None,
+    outline: list[tuple[str, list[Block]]] | None = None,
+) -> bytes:
+    """One format of the report, as the bytes of its file. `outline` (`chapters(lookback, carried)`)
+    can be passed in to build the table rows once for Markdown and DOCX."""
+    if fmt == "md":
+        from workflows.lookback_markdown import render_markdown
+
+        return render_markdown(lookback, issuer=issuer, carried=carried, outline=outline).encode("utf-8")
+    if fmt == "xlsx":
+        from workflows.lookback_xlsx import render_workbook
+
+        return render_workbook(lookback, carried=carried)
+    if fmt == "docx":
+        from workflows.lookback_docx import render_document
+
+        return render_document(lookback, issuer=issuer, carried=carried, outline=outline)
+    raise BadInput(f"unknown look-back format {fmt!r}: one of {', '.join(FORMATS)}")
+
+
+# --- Plain text for the CLI ------------------------------------------------------------------
+
+
+def summary_lines(lookback: Lookback, carried: CarryOverReport | None = None) -> str:
+    """A few lines for the terminal: the totals, each plan, what carry-over did or would do."""
+    t = lookback.totals
+    rate = "-" if t.rate is None else f"{t.rate:.1f}%"
+    plans = "1 plan" if len(lookback.plans) == 1 else f"{len(lookback.plans)} plans"
+    lines = [
+        f"look-back {lookback.scope} as of {lookback.as_of.isoformat()}: {plans}, {t.total} tasks"
+        + (f" ({t.cancelled} cancelled, not counted)" if t.cancelled else ""),
+        f"  done {t.done} ({rate}), overdue {t.overdue}, ongoing {t.ongoing}, "
+        f"in progress {t.in_progress}, not started {t.not_started}",
+    ]
+    if len(lookback.plans) > 1:
+        for p in lookback.plans:
+            c = p.counts
+            lines.append(f"  {p.key}: {c.total} tasks, done {c.done} ({rate_text(c)}), overdue {c.overdue}")
+    behind = [u for u in lookback.units if u.counts.overdue and u.unit != NO_LEAD][:5]
+    if behind:
+        lines.append(
+            "  most overdue (lead units): " + ", ".join(f"{u.unit} {u.counts.overdue}" for u in behind)
+        )
+    already = sum(1 for item in lookback.unfinished if item.carried_to)
+    lines.append(
+        f"  unfinished items: {len(lookback.unfinished)}"
+        + (f" ({already} carried over)" if already else "")
+        + f"; ongoing items: {len(lookback.ongoing)}; unit summaries: {len(lookback.summaries)}"
+    )
+    if carried is not None:
+        verb = "would carry" if carried.dry_run else "carried"
+        if carried.plans:
+            for target in carried.plans:
+                lines.append(
+                    f"  {verb} {len(target.created)} items into {target.key}"
+                    + (f" ({target.skipped} carried before)" if target.skipped else "")
+                )
+        else:
+            lines.append(f"  {verb} nothing: no unfinished items")
+    return "\n".join(lines)
