@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlmodel import select
-from workflow_ledger import D, seed, settings_for
+from workflow_ledger import D, seed, seed_without_lead, settings_for
 
 from models.db import read_session, write_session
 from models.ledger import defer_task, update_task
@@ -139,6 +139,17 @@ def test_a_leaderless_unit_has_the_office_stand_in_for_the_leader(engine, tmp_pa
     with read_session(engine) as session:
         recipients = {n.recipient for n in session.exec(select(Notice)).all() if "督办" in n.subject}
     assert "office" in recipients
+
+
+def test_a_level_with_nobody_to_tell_goes_to_the_office(engine, tmp_path):
+    seed(engine)
+    seed_without_lead(engine)
+    settings = settings_for(tmp_path, str(engine.url))
+    raise_due(engine, settings, as_of=D(2021, 3, 15))  # 催办 (lead, support) of a point naming no unit
+    with read_session(engine) as session:
+        notices = {n.recipient: n.body_text for n in session.exec(select(Notice)).all()}
+    assert "无牵头单位的事项" in notices["office"]
+    assert "无牵头单位的事项" not in notices["unit:办公室"]
 
 
 def test_dry_run_writes_nothing(engine, tmp_path):

@@ -110,3 +110,21 @@ def set_channels(engine: Engine, unit: str, channels: list[str]) -> None:
 
     with write_session(engine) as session:
         session.execute(update(Unit).where(Unit.name == unit).values(channels=channels))
+
+
+def seed_without_lead(engine: Engine, *, key: str = "2021-no-lead") -> None:
+    """A second plan whose points name no unit at all (as the 2024 工作要点 seed does): one dated
+    point due 2021-03-15 and one quarterly point."""
+    leadless = ParsedPlan(
+        title="2021年无责任单位的工作要点",
+        year=2021,
+        tasks=[
+            ParsedTask(
+                path=["一", "1"],
+                title="无牵头单位的事项",
+                deadline=Deadline(type="date", date=D(2021, 3, 15), text="3月15日前"),
+            ),
+        ],
+    )
+    with write_session(engine) as session:
+        import_plan(session, leadless, key=key, actor="office")

@@ -80,6 +80,8 @@ def _levels(settings: Settings) -> dict[str, EscalationLevel]:
 
 
 def recipients_of(raised: Raised, level: EscalationLevel) -> list[str]:
+    """Who gets this level's notice. Never nobody: a level whose recipients resolve to no one (a
+    task without a lead unit, say) goes to the office, which must then assign or chase it."""
     found: list[str] = []
     for kind in level.recipients:
         if kind == "lead":
@@ -92,7 +94,7 @@ def recipients_of(raised: Raised, level: EscalationLevel) -> list[str]:
             # No leader in charge registered for the lead unit: the office stands in, so a 督办 is
             # never silently dropped.
             found += [f"leader:{name}" for name in raised.leaders] or ["office"]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found)) or ["office"]
 
 
 def line_for(raised: Raised, level: EscalationLevel, as_of: dt.date) -> str:
