@@ -13,7 +13,7 @@ from cli.errors import reported
 from cli.tables import Format, render
 from models.db import read_session, write_session
 from models.errors import BadInput
-from models.users import add_user, list_users, set_password
+from models.users import add_user, list_users, set_active, set_password
 
 users = typer.Typer(
     help="Local accounts of the dashboard (roles: admin, office, unit, leader).", no_args_is_help=True
@@ -78,11 +78,29 @@ def user_passwd(
         bool, typer.Option("--password-stdin", help="Read the password from stdin.")
     ] = False,
 ) -> None:
-    """Set a new password."""
+    """Set a new password (and sign the account out of every dashboard session)."""
     password = _password(password_stdin)
     with write_session(context.ledger()) as session:
         set_password(session, name, password)
-    print(f"password of {name} changed")
+    print(f"password of {name} changed; its dashboard sessions ended")
+
+
+@users.command("deactivate")
+@reported
+def user_deactivate(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Refuse an account's logins and end its dashboard sessions (its history is kept)."""
+    with write_session(context.ledger()) as session:
+        set_active(session, name, False)
+    print(f"user {name} deactivated; its dashboard sessions ended")
+
+
+@users.command("activate")
+@reported
+def user_activate(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Allow a deactivated account to log in again."""
+    with write_session(context.ledger()) as session:
+        set_active(session, name, True)
+    print(f"user {name} activated")
 
 
 @users.command("list")

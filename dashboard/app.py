@@ -14,10 +14,11 @@ from fastapi.staticfiles import StaticFiles
 
 from dashboard import auth, errors
 from dashboard.context import check_csrf
-from dashboard.sessions import COOKIE, Sessions, load_secret
+from dashboard.sessions import COOKIE, SessionData, Sessions, load_secret
 from models.db import open_ledger, read_session
 from models.settings import Settings, load_settings
 from models.tables import User
+from models.users import session_user
 
 STATIC = Path(__file__).parent / "static"
 PUBLIC = ("/login", "/health", "/static/")
@@ -61,9 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"error": f"request larger than {limit} bytes"}, status_code=413)
         session = sessions.read(request.cookies.get(COOKIE))
         request.state.session = session
-        request.state.user = _user(app, session.uid)
+        request.state.user = _user(app, session)
         if request.state.user is None and session.uid is not None:
-            session.uid, session.fresh = None, True  # the account was removed or deactivated
+            # Logged out, expired, password changed or account deactivated: the cookie is worth nothing.
+            request.state.session = session = sessions.new()
         path = request.url.path
         if request.state.user is None and not path.startswith(PUBLIC):
             if path.startswith("/api"):
@@ -90,9 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _user(app: FastAPI, uid: int | None) -> User | None:
-    if uid is None:
-        return None
-    with read_session(app.state.engine) as session:
-        user = session.get(User, uid)
-    return user if user is not None and user.active else None
+def _user(app: FastAPI, session: SessionData) -> User | None:
+    """The signed-in user, read with the server-side session in one query: a signed cookie alone is
+    not enough, so a cookie kept after logout or a password change is refused."""
+    if session.uid is None:
+        return None  # an anonymous visitor: no query at all
+    with read_session(app.state.engine) as db:
+        user = session_user(db, session.sid)
+    return user if user is not None and user.id == session.uid else None

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from dashboard.context import Ctx, get_ctx
 from models.db import write_session
-from models.users import authenticate
+from models.users import authenticate, end_session, start_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,12 +31,16 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    # A new session id on login: a session id planted before login is worth nothing after it.
+    fresh = ctx.sessions.new()
     with write_session(ctx.engine) as session:
         user = authenticate(session, name, password)
+        if user is not None:
+            start_session(session, user, fresh.sid, hours=ctx.settings.dashboard.session_hours)
     if user is None:
         return ctx.render("login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
-    # A new session id on login: a session id planted before login is worth nothing after it.
-    ctx.request.state.session = ctx.sessions.new(uid=user.id)
+    fresh.uid = user.id
+    ctx.request.state.session = fresh
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -50,5 +54,8 @@ def session_info(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, object]:
 
 @router.post("/logout")
 def logout(ctx: Annotated[Ctx, Depends(get_ctx)]) -> Response:
+    # Ended on the server, not only by replacing the cookie: a copy of the old cookie is refused too.
+    with write_session(ctx.engine) as session:
+        end_session(session, ctx.session.sid)
     ctx.request.state.session = ctx.sessions.new()
     return RedirectResponse("/login", status_code=303)

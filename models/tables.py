@@ -135,6 +135,19 @@ class User(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class WebSession(SQLModel, table=True):
+    """A signed-in dashboard session. The cookie is signed, but only this row makes it valid: logout,
+    a new password or a deactivated account delete the rows, so a copied cookie dies with them."""
+
+    __tablename__ = "web_session"
+    # The SHA-256 of the cookie's session id, never the id itself: a copy of the database alone
+    # yields no session that could be replayed.
+    sid: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime = Field(index=True)
+
+
 class Escalation(SQLModel, table=True):
     """One rung of the ladder raised for one occurrence of a task: history and the reason for notices.
 

@@ -7,13 +7,17 @@ pages and the API cannot disagree.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from models import units as registry
 from models.errors import BadInput, Conflict, NotFound
-from models.tables import Assignment, Task, User, UserRole
+from models.tables import Assignment, Task, User, UserRole, WebSession, utcnow
 
 _hasher = PasswordHasher()
 # A hash to verify against when the name is unknown, so a login takes as long either way and does
@@ -51,6 +55,21 @@ def set_password(session: Session, name: str, password: str) -> User:
         raise BadInput(f"the password must have at least {MIN_PASSWORD} characters")
     user.password_hash = _hasher.hash(password)
     session.add(user)
+    # A new password is often set because the old one leaked: whoever used it is signed out too.
+    end_user_sessions(session, user)
+    session.flush()
+    return user
+
+
+def set_active(session: Session, name: str, active: bool) -> User:
+    """Allow or refuse an account's logins; deactivating also ends its open sessions."""
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is None:
+        raise NotFound(f"no user {name!r}")
+    user.active = active
+    session.add(user)
+    if not active:
+        end_user_sessions(session, user)
     session.flush()
     return user
 
@@ -93,3 +112,49 @@ def may_update(session: Session, user: User, task: Task) -> bool:
         return False
     query = select(Assignment.id).where(Assignment.task_id == task.id, Assignment.unit_id == user.unit_id)
     return session.exec(query).first() is not None
+
+
+# --- Dashboard sessions ---------------------------------------------------------------------------
+
+
+def _session_key(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def start_session(
+    session: Session, user: User, sid: str, *, hours: int, now: dt.datetime | None = None
+) -> WebSession:
+    """Record a signed-in session (the cookie's id): valid until `hours` from now or until ended."""
+    assert user.id is not None  # a stored account
+    now = now or utcnow()
+    # Expired rows of anyone are cleared here, at a login, so the table never grows without bound.
+    session.execute(delete(WebSession).where(col(WebSession.expires_at) <= now))
+    row = WebSession(
+        sid=_session_key(sid), user_id=user.id, created_at=now, expires_at=now + dt.timedelta(hours=hours)
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def session_user(session: Session, sid: str, *, now: dt.datetime | None = None) -> User | None:
+    """The active user of a live session, in one query: None once it expired, was ended or the account
+    was deactivated."""
+    query = (
+        select(User)
+        .join(WebSession, col(WebSession.user_id) == User.id)
+        .where(
+            WebSession.sid == _session_key(sid),
+            col(WebSession.expires_at) > (now or utcnow()),
+            col(User.active).is_(True),
+        )
+    )
+    return session.exec(query).first()
+
+
+def end_session(session: Session, sid: str) -> None:
+    session.execute(delete(WebSession).where(col(WebSession.sid) == _session_key(sid)))
+
+
+def end_user_sessions(session: Session, user: User) -> None:
+    session.execute(delete(WebSession).where(col(WebSession.user_id) == user.id))

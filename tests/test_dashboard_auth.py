@@ -7,9 +7,12 @@ import re
 import pytest
 from dashboard_client import PASSWORD, add_users, csrf_of, dashboard_settings, login, token
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 from workflow_ledger import seed
 
+from cli.main import app as cli
 from dashboard.app import create_app
+from dashboard.sessions import COOKIE
 from models.db import open_ledger
 
 
@@ -111,3 +114,39 @@ def test_a_script_gets_its_csrf_token_from_the_session_endpoint(app):
     assert session["name"] == "office" and session["role"] == "office"
     assert session["csrf"] == token(client)
     assert TestClient(app).get("/api/session").status_code == 401
+
+
+def signed_in_cookie(app, name: str) -> str:
+    client = login(TestClient(app), name)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    return client.cookies[COOKIE]
+
+
+def replayed(app, cookie: str) -> TestClient:
+    """A second browser holding a copy of the cookie (as someone who copied it would)."""
+    return TestClient(app, cookies={COOKIE: cookie})
+
+
+def test_a_cookie_replayed_after_logout_is_refused(app):
+    client = login(TestClient(app), "office")
+    cookie = client.cookies[COOKIE]
+    assert replayed(app, cookie).get("/api/session").status_code == 200  # the copy works while signed in
+    assert client.post("/logout", data={"csrf": token(client)}, follow_redirects=False).status_code == 303
+    assert replayed(app, cookie).get("/api/session").status_code == 401
+    assert replayed(app, cookie).get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_password_change_or_deactivation_ends_the_accounts_sessions(app, cli_env):
+    runner = CliRunner()
+    office, unit = signed_in_cookie(app, "office"), signed_in_cookie(app, "unit")
+    changed = runner.invoke(cli, ["user", "passwd", "office", "--password-stdin"], input="a new password\n")
+    assert changed.exit_code == 0, changed.output
+    assert replayed(app, office).get("/api/session").status_code == 401
+    assert replayed(app, unit).get("/api/session").status_code == 200  # other accounts keep theirs
+    login(TestClient(app), "office", "a new password")
+    deactivated = runner.invoke(cli, ["user", "deactivate", "unit"])
+    assert deactivated.exit_code == 0, deactivated.output
+    assert replayed(app, unit).get("/api/session").status_code == 401
+    runner.invoke(cli, ["user", "activate", "unit"])
+    assert replayed(app, unit).get("/api/session").status_code == 401  # reactivating revives nothing
+    login(TestClient(app), "unit")
