@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from parsing.deadlines import parse_phrase
+
 # What a label or mark says: 牵头 -> lead, 配合 -> support, 责任 -> responsible (its first name leads).
 Role = Literal["lead", "support", "responsible"]
 
@@ -308,6 +310,8 @@ def _split_marked(value: str) -> UnitRefs:
             part, mark, own = _strip_mark(_trim(part))
             part, is_open = _strip_open_tail(part)
             open_ended |= is_open
+            if _is_time(part):
+                continue  # `（责任单位：市委网信办，9月30日前）`: the deadline reader takes the date
             if mark and not own:
                 named[since:] = [(name, mark if had is None else had) for name, had in named[since:]]
             named += [(name, mark) for name in _split_conj(part)]
@@ -387,6 +391,11 @@ def _split_conj(name: str) -> list[str]:
         if _is_unit(left) and _is_unit(right):
             return [left, *_split_conj(right)]
     return [name]
+
+
+def _is_time(part: str) -> bool:
+    """A time phrase written among the names (`9月30日前`, `长期坚持`), never a unit."""
+    return bool(part) and not _is_unit(part) and parse_phrase(part, None) is not None
 
 
 def _is_unit(name: str) -> bool:

@@ -54,6 +54,20 @@ def test_lead_and_support_labels_with_deadline_item_in_the_same_bracket():
     assert clause(text, refs) == labelled
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("建立舆情收集研判机制。（责任单位：市委网信办，9月30日前）", (("市委网信办",), ())),
+        ("规范政务舆情回应。（责任单位：市公安局、市委宣传部，第三季度）", (("市公安局",), ("市委宣传部",))),
+        ("抓好日常维护。（牵头单位：办公室；配合单位：信息中心，长期坚持）", (("办公室",), ("信息中心",))),
+    ],
+)
+def test_a_time_written_among_the_units_is_not_a_unit(text, expected):
+    # The deadline reader takes the time from the body; as a unit it would chase nobody.
+    refs = find_units(text)
+    assert (refs.lead, refs.support) == expected
+
+
 def test_labels_in_any_order():
     text = "（完成时限：2022年底；配合单位：B局、C局；牵头单位：A局）"
     refs = find_units(text)
