@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from parsing.numbering import Scheme, cn_to_int, int_to_cn, match_marker
 
-_SPLIT = re.compile(r"\s*[|｜\t]\s*")
+# Spaces around a separator go with it, but not a tab: `a\t\tb` has an empty cell between.
+_SPLIT = re.compile(r"[^\S\t]*[|｜\t][^\S\t]*")
 
 # Column roles by header text; the first matching role wins, checked in this order.
 _ROLES: list[tuple[str, re.Pattern[str]]] = [

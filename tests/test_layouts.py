@@ -273,3 +273,34 @@ def test_half_brackets_colon_headings_and_the_closing_lines():
     ]
     # The signature, 抄送 and 印发 lines close the document; they belong to no point.
     assert plan.tasks[-1].body == ""
+
+
+def test_a_tab_separated_table_keeps_its_empty_cells_in_place():
+    # Two tabs in a row are an empty 配合单位 cell: the time stays in the time column.
+    plan = parse_source(DATA / "tab_table_empty_cells.txt")
+    assert summary(plan) == [
+        (["一", "1"], "推进政策文件集中公开", ["县司法局"], ["县政府办"], "date", "2022-06-30"),
+        (["一", "2"], "做好政策解读", ["各乡镇", "县直各部门"], [], "ongoing", None),
+        (["二", "3"], "加强政府网站管理", ["县政府办"], ["县融媒体中心"], "recurring", None),
+        (["二", "4"], "规范政务新媒体", ["县委网信办", "县政府办"], [], "period_end", "2022-09-30"),
+    ]
+    assert plan.warnings == []
+
+
+def test_a_plan_kept_as_markdown_reads_its_headings_and_emphasis():
+    plan = parse_source(DATA / "markdown_plan.md")
+    assert (plan.title, plan.issuer, plan.year) == (
+        "市卫生健康委2023年政务公开工作实施方案",
+        "市卫生健康委",
+        2023,
+    )
+    assert summary(plan) == [
+        (["一", "（一）"], "深化决策公开", ["委办公室"], ["法规处"], "period_end", "2023-03-31"),
+        (["一", "（二）"], "加强政策解读", ["宣传处"], [], "recurring", None),
+        (["二"], "工作要求", [], [], "date", "2023-12-10"),
+    ]
+    assert [task.section for task in plan.tasks] == [
+        SectionKind.TASKS,
+        SectionKind.TASKS,
+        SectionKind.SAFEGUARDS,
+    ]
