@@ -86,6 +86,8 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f]
 # C1 controls go only after the mojibake repair: in UTF-8 read as Latin-1 they are half the evidence.
 _C1 = re.compile("[\x80-\x84\x86-\x9f]")
 _SPACE_RUN = re.compile(r"\s+")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_EMPHASIS = re.compile(r"(?P<mark>\*\*|__)(?P<text>\S(?:.*?\S)?)(?P=mark)")
 
 
 def _normalise_chars(text: str) -> str:
@@ -99,7 +101,11 @@ def _normalise(raw: str) -> str:
         for _ in range(2):  # `&amp;nbsp;` — escaped twice by a careless CMS
             line = _ENTITY.sub(lambda found: html.unescape(found.group(0)), line)
         line = _NEWLINES.sub(" ", _normalise_chars(line))  # `&#13;` must not break the line
-    return line.strip()
+    line = line.strip()
+    if "#" in line or "*" in line or "__" in line:
+        # A plan kept as Markdown: `## 二、工作要求` is the heading `二、工作要求`, `**每月**` is `每月`.
+        line = _MARKDOWN_EMPHASIS.sub(r"\g<text>", _MARKDOWN_HEADING.sub("", line))
+    return line
 
 
 # --- 2. Mojibake ---------------------------------------------------------------------------------
