@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from models.escalations import REPORT_ACTIONS
 from models.lights import CLOSED
+from models.lookback import NO_LEAD
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
@@ -51,8 +52,21 @@ def week_of(as_of: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
+@dataclass
+class Digests:
+    units: list[UnitDigest]  # one per unit with assignments, ranked
+    # Open points no unit leads (support units, if any, still see them): no unit digest reaches
+    # them, so the office digest lists them for the office to assign or chase.
+    no_lead: UnitDigest = field(default_factory=lambda: UnitDigest(NO_LEAD))
+
+
 def unit_digests(session: Session, *, as_of: dt.date, due_within: int, stale_days: int) -> list[UnitDigest]:
     """One digest per unit with assignments, ranked by overdue count (then open count, name)."""
+    return collect_digests(session, as_of=as_of, due_within=due_within, stale_days=stale_days).units
+
+
+def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_days: int) -> Digests:
+    """The unit digests and the group of points without a lead unit, from one pass over the tasks."""
     week_start = as_of - dt.timedelta(days=6)
     reports: dict[int, dt.date] = {}
     report_query = (
@@ -64,6 +78,9 @@ def unit_digests(session: Session, *, as_of: dt.date, due_within: int, stale_day
     for task_id, day, at in session.execute(report_query):
         reports[task_id] = day or at.date()
     done_ids = _done_between(session, week_start, as_of)
+    led = set(
+        session.scalars(select(Assignment.task_id).where(Assignment.role == Role.LEAD.value).distinct())
+    )
     query = (
         select(
             Task.id,
@@ -80,34 +97,52 @@ def unit_digests(session: Session, *, as_of: dt.date, due_within: int, stale_day
             Unit.name,
         )
         .join(Plan, col(Plan.id) == Task.plan_id)
-        .join(Assignment, col(Assignment.task_id) == Task.id)
-        .join(Unit, col(Unit.id) == Assignment.unit_id)
+        # Outer joins: a point naming no unit at all still reaches the office's digest.
+        .outerjoin(Assignment, col(Assignment.task_id) == Task.id)
+        .outerjoin(Unit, col(Unit.id) == Assignment.unit_id)
         .where(col(Task.withdrawn).is_(False), col(Task.section) == "tasks")
         .order_by(col(Task.due_date).is_(None), col(Task.due_date), Plan.key, Task.position)
     )
     digests: dict[str, UnitDigest] = {}
+    no_lead = UnitDigest(NO_LEAD)
+    in_no_lead: set[int] = set()
     soon_end = as_of + dt.timedelta(days=due_within)
     for row in session.execute(query):
         task_id, code, plan, year, path_key, title, status, progress, due, deadline, role, unit = row
-        digest = digests.get(unit) or digests.setdefault(unit, UnitDigest(unit))
+        targets: list[tuple[UnitDigest, str]] = []
+        if unit is not None:
+            targets.append((digests.get(unit) or digests.setdefault(unit, UnitDigest(unit)), role))
+        if task_id not in led and task_id not in in_no_lead:
+            in_no_lead.add(task_id)  # once, however many support units it has
+            targets.append((no_lead, ""))
         last = reports.get(task_id)
-        item = DigestTask(
-            code, plan, path_key.replace("/", " > "), title, status, progress, due, deadline, role, last
-        )
-        if status in CLOSED:
-            if task_id in done_ids and status == TaskStatus.DONE.value:
-                digest.done.append(item)
-            continue
-        digest.open += 1
-        if due is not None and due < as_of:
-            digest.overdue.append(item)
-        elif due is not None and due <= soon_end:
-            digest.due_soon.append(item)
         since = last or (dt.date(year, 1, 1) if year else None)
-        if since is not None and (as_of - since).days > stale_days:
-            digest.stale.append(item)
+        for digest, as_role in targets:
+            item = DigestTask(
+                code,
+                plan,
+                path_key.replace("/", " > "),
+                title,
+                status,
+                progress,
+                due,
+                deadline,
+                as_role,
+                last,
+            )
+            if status in CLOSED:
+                if task_id in done_ids and status == TaskStatus.DONE.value:
+                    digest.done.append(item)
+                continue
+            digest.open += 1
+            if due is not None and due < as_of:
+                digest.overdue.append(item)
+            elif due is not None and due <= soon_end:
+                digest.due_soon.append(item)
+            if since is not None and (as_of - since).days > stale_days:
+                digest.stale.append(item)
     ranked = sorted(digests.values(), key=lambda d: (-len(d.overdue), -d.open, d.unit))
-    return ranked
+    return Digests(ranked, no_lead)
 
 
 def _done_between(session: Session, start: dt.date, end: dt.date) -> set[int]:

@@ -11,10 +11,10 @@ import time
 
 from peers import http_peer, smtp_peer  # noqa: F401 - fixtures
 from sqlmodel import select
-from workflow_ledger import ROOT, D, seed, set_channels, settings_for, write_config
+from workflow_ledger import ROOT, D, seed, seed_without_lead, set_channels, settings_for, write_config
 
 from models.db import read_session, write_session
-from models.digest import unit_digests, week_of
+from models.digest import NO_LEAD, collect_digests, unit_digests, week_of
 from models.ledger import update_task
 from models.tables import Delivery, Notice, Task
 from workflows import jobs
@@ -62,6 +62,26 @@ def test_digests_are_queued_once_per_iso_week(engine, tmp_path):
     assert compose_digests(engine, settings, as_of=D(2021, 3, 29)).queued == 4  # next week
     office = next(d for d in first.drafts if d.recipient == "office")
     assert "法规处" in office.body_text and "<table>" in office.body_html and "| 单位" in office.body_markdown
+
+
+def test_the_office_digest_lists_the_points_no_unit_leads(engine, tmp_path):
+    seed(engine)
+    seed_without_lead(engine)
+    with read_session(engine) as session:
+        found = collect_digests(session, as_of=D(2021, 3, 22), due_within=14, stale_days=30)
+    assert [t.title for t in found.no_lead.overdue] == ["无牵头单位的事项"]
+    assert NO_LEAD not in [d.unit for d in found.units]
+    report = compose_digests(engine, settings_for(tmp_path, str(engine.url)), as_of=D(2021, 3, 22))
+    # No unit digest goes to the missing unit: the office's lists the point and counts it in a row.
+    assert sorted(d.recipient for d in report.drafts) == [
+        "office",
+        "unit:信息中心",
+        "unit:办公室",
+        "unit:法规处",
+    ]
+    office = next(d for d in report.drafts if d.recipient == "office")
+    assert f"{NO_LEAD}的逾期事项（1" in office.body_text and "无牵头单位的事项" in office.body_text
+    assert f"| — | {NO_LEAD} | 1 |" in office.body_markdown
 
 
 def test_a_failed_send_is_retried_reported_and_never_marked_sent(engine, tmp_path, http_peer):  # noqa: F811

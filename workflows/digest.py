@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from models.db import read_session, write_session
-from models.digest import DigestTask, UnitDigest, lead_role_first, unit_digests, week_of
+from models.digest import NO_LEAD, DigestTask, UnitDigest, collect_digests, lead_role_first, week_of
 from models.notices import Draft, queue
 from models.settings import Settings
 from models.tables import NoticeKind
@@ -44,14 +44,14 @@ def compose_digests(
 ) -> DigestReport:
     week = week_of(as_of)
     with read_session(engine) as session:
-        digests = unit_digests(
+        found = collect_digests(
             session,
             as_of=as_of,
             due_within=settings.digest.due_within_days,
             stale_days=settings.digest.stale_days,
         )
-    drafts = [unit_draft(d, week, as_of, settings) for d in digests if not d.empty()]
-    drafts.append(office_draft(digests, week, as_of, settings))
+    drafts = [unit_draft(d, week, as_of, settings) for d in found.units if not d.empty()]
+    drafts.append(office_draft(found.units, week, as_of, settings, no_lead=found.no_lead))
     report = DigestReport(as_of, week, drafts, dry_run=dry_run)
     if not dry_run:
         with write_session(engine) as session:
@@ -59,13 +59,15 @@ def compose_digests(
     return report
 
 
-def _task_rows(tasks: list[DigestTask], *, as_of: dt.date, overdue: bool = False) -> list[list[object]]:
+def _task_rows(
+    tasks: list[DigestTask], *, as_of: dt.date, overdue: bool = False, role: bool = True
+) -> list[list[object]]:
     rows = []
     for t in lead_role_first(tasks):
         late = f"{(as_of - t.due_date).days} 天" if overdue and t.due_date else ""
-        row: list[object] = [
-            t.code,
-            _ROLE.get(t.role, t.role),
+        row: list[object] = [t.code]
+        row += [_ROLE.get(t.role, t.role)] if role else []
+        row += [
             t.plan,
             t.path,
             t.title,
@@ -96,15 +98,30 @@ def unit_message(digest: UnitDigest, week: str, as_of: dt.date, settings: Settin
     return message
 
 
-def office_message(digests: list[UnitDigest], week: str, as_of: dt.date, settings: Settings) -> Message:
+def office_message(
+    digests: list[UnitDigest],
+    week: str,
+    as_of: dt.date,
+    settings: Settings,
+    *,
+    no_lead: UnitDigest | None = None,
+) -> Message:
+    """The office's digest: every unit ranked by overdue count, then the points no unit leads (a
+    row of their own, last, and their overdue and due-soon items listed: nobody else is told)."""
     late_units = len([d for d in digests if d.overdue])
+    orphans = no_lead if no_lead is not None and no_lead.open else None
     message = Message(f"【督办周报】{week} 全局：{late_units} 个单位有逾期事项")
     message.para(
         f"截至 {as_of.isoformat()}：共 {len(digests)} 个责任单位，逾期事项（含配合）"
         f"{sum(len(d.overdue) for d in digests)} 项次，其中牵头 {sum(_lead_count(d.overdue) for d in digests)} 项次。"
+        + (
+            f"另有{NO_LEAD}的在办事项 {orphans.open} 项，其中逾期 {len(orphans.overdue)} 项。"
+            if orphans
+            else ""
+        )
     )
     message.heading("各单位情况（按逾期数排序）")
-    rows = [
+    rows: list[list[object]] = [
         [
             rank,
             d.unit,
@@ -117,6 +134,9 @@ def office_message(digests: list[UnitDigest], week: str, as_of: dt.date, setting
         ]
         for rank, d in enumerate(digests, start=1)
     ]
+    if orphans:
+        o = orphans
+        rows.append(["—", o.unit, len(o.overdue), "—", len(o.due_soon), len(o.done), len(o.stale), o.open])
     message.table(
         [
             "序号",
@@ -130,6 +150,19 @@ def office_message(digests: list[UnitDigest], week: str, as_of: dt.date, setting
         ],
         rows,
     )
+    if orphans and orphans.overdue:
+        message.heading(f"{NO_LEAD}的逾期事项（{len(orphans.overdue)}，请明确责任单位）")
+        message.table(
+            ["编号", "计划", "条目", "事项", "期限", "逾期", "状态", "最近报送"],
+            _task_rows(orphans.overdue, as_of=as_of, overdue=True, role=False),
+        )
+    if orphans and orphans.due_soon:
+        soon = settings.digest.due_within_days
+        message.heading(f"{NO_LEAD}的 {soon} 日内到期事项（{len(orphans.due_soon)}）")
+        message.table(
+            ["编号", "计划", "条目", "事项", "期限", "状态", "最近报送"],
+            _task_rows(orphans.due_soon, as_of=as_of, role=False),
+        )
     return message
 
 
@@ -153,5 +186,12 @@ def unit_draft(digest: UnitDigest, week: str, as_of: dt.date, settings: Settings
     return _draft(unit_message(digest, week, as_of, settings), week, f"unit:{digest.unit}")
 
 
-def office_draft(digests: list[UnitDigest], week: str, as_of: dt.date, settings: Settings) -> Draft:
-    return _draft(office_message(digests, week, as_of, settings), week, OFFICE)
+def office_draft(
+    digests: list[UnitDigest],
+    week: str,
+    as_of: dt.date,
+    settings: Settings,
+    *,
+    no_lead: UnitDigest | None = None,
+) -> Draft:
+    return _draft(office_message(digests, week, as_of, settings, no_lead=no_lead), week, OFFICE)
