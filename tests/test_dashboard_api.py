@@ -14,6 +14,7 @@ from workflow_ledger import seed, settings_for
 
 from dashboard.app import create_app
 from dashboard.params import Status
+from models import clock
 from models.db import open_ledger, read_session
 from models.ledger import get_task
 from models.queries import list_tasks
@@ -117,9 +118,11 @@ def test_a_unit_updates_its_task_through_the_api(app):
     body = response.json()
     assert (body["status"], body["progress"], body["version"]) == ("in_progress", 40, 2)
     reports = [entry for entry in body["journal"] if entry["action"] == "update"]
+    # A unit's change counts for today, not for the as_of it sent (only the office back-fills).
+    day = clock.today(app.state.settings.timezone).isoformat()
     assert {(e["field"], e["actor"], e["day"], e["note"], e["evidence"]) for e in reports} == {
-        ("status", "unit", AS_OF, "初稿已完成", "OA-7"),
-        ("progress", "unit", AS_OF, "初稿已完成", "OA-7"),
+        ("status", "unit", day, "初稿已完成", "OA-7"),
+        ("progress", "unit", day, "初稿已完成", "OA-7"),
     }
     deferred = client.post(
         f"/api/tasks/{code}/defer?as_of={AS_OF}",
@@ -128,6 +131,22 @@ def test_a_unit_updates_its_task_through_the_api(app):
     assert deferred.status_code == 200
     assert (deferred.json()["status"], deferred.json()["due_date"]) == ("deferred", "2021-06-30")
     assert snapshot(app, code)[:4] == ("deferred", 40, 3, dt.date(2021, 6, 30))
+
+
+def test_a_unit_cannot_journal_a_change_for_another_day_but_the_office_can(app):
+    code = codes(app)["发布年度报告"]
+    unit, office = api(app, "unit"), api(app, "office")
+    future = unit.post(f"/api/tasks/{code}/update?as_of=2099-12-31", json={"version": 1, "note": "未来"})
+    assert future.status_code == 200, future.text
+    deferred = unit.post(
+        f"/api/tasks/{code}/defer?as_of=2099-12-31", json={"version": 2, "to": "2021-06-30", "reason": "x"}
+    )
+    assert deferred.status_code == 200, deferred.text
+    today = clock.today(app.state.settings.timezone).isoformat()
+    assert {e["day"] for e in deferred.json()["journal"] if e["actor"] == "unit"} == {today}
+    back_filled = office.post(f"/api/tasks/{code}/update?as_of={AS_OF}", json={"version": 3, "note": "补录"})
+    assert back_filled.json()["journal"][-1]["actor"] == "office"
+    assert back_filled.json()["journal"][-1]["day"] == AS_OF
 
 
 def test_the_api_needs_the_csrf_token_for_changes(app):

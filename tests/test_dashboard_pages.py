@@ -25,6 +25,7 @@ from workflow_ledger import plan, seed, settings_for
 
 from dashboard.app import create_app
 from dashboard.pages import ledger as ledger_page
+from models import clock
 from models.db import open_ledger, read_session, write_session
 from models.ledger import get_task, import_plan
 from models.overview import compute_overview
@@ -107,6 +108,10 @@ def journal(app, code: str) -> list[Journal]:
     with read_session(app.state.engine) as session:
         task = get_task(session, code)
         return list(session.exec(select(Journal).where(Journal.task_id == task.id).order_by(Journal.id)))
+
+
+def today(app) -> dt.date:
+    return clock.today(app.state.settings.timezone)
 
 
 def state(app, code: str) -> tuple[str, int, int, dt.date | None]:
@@ -329,11 +334,33 @@ def test_a_unit_updates_its_own_task_and_the_journal_names_the_user(app):
         ("status", "not_started", "in_progress"),
         ("progress", "0", "60"),
     }
+    # A unit's change counts for today, whatever date the page was looked at (only the office back-fills).
     assert {(r.actor, r.day, r.note, r.evidence) for r in rows} == {
-        ("unit", dt.date(2021, 4, 20), "已汇总各处室意见", "OA-118")
+        ("unit", today(app), "已汇总各处室意见", "OA-118")
     }
     shown = user.get(f"/tasks/{code}?as_of={AS_OF}&saved=update").text
     assert "已保存进展" in shown and "已汇总各处室意见" in shown and "版本 2" in shown
+
+
+def test_only_the_office_chooses_the_day_a_change_is_journaled_for(app):
+    # A unit posting for 2099 would make the ladder think it reported then and stop reminding it.
+    code = codes(app)["发布年度报告"]  # 办公室's
+    unit, office = client(app, "unit"), client(app, "office")
+    assert "登记日期：" + today(app).isoformat() in unit.get(f"/tasks/{code}?as_of=2099-12-31").text
+    for path, data in (
+        (f"/tasks/{code}/update?as_of=2099-12-31", {"version": "1", "note": "未来的进展"}),
+        (f"/tasks/{code}/defer?as_of=2099-12-31", {"version": "2", "to": "2021-06-30", "reason": "未来"}),
+    ):
+        assert unit.post(path, data={**data, "csrf": token(unit)}, follow_redirects=False).status_code == 303
+    assert {row.day for row in journal(app, code) if row.actor == "unit"} == {today(app)}
+    assert "登记日期：2021-04-20" in office.get(f"/tasks/{code}?as_of={AS_OF}").text
+    back_filled = office.post(
+        f"/tasks/{code}/update?as_of={AS_OF}",
+        data={"csrf": token(office), "version": "3", "note": "补录四月进展"},
+        follow_redirects=False,
+    )
+    assert back_filled.status_code == 303
+    assert journal(app, code)[-1].actor == "office" and journal(app, code)[-1].day == dt.date(2021, 4, 20)
 
 
 def test_an_unchanged_form_is_refused_and_the_input_kept(app):

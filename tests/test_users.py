@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from typer.testing import CliRunner
 from workflow_ledger import seed
@@ -10,6 +12,7 @@ from cli.main import app
 from models.db import read_session, write_session
 from models.errors import BadInput, Conflict
 from models.ledger import get_task
+from models.user_changes import change_day
 from models.users import add_user, authenticate, may_update
 
 runner = CliRunner()
@@ -52,6 +55,23 @@ def test_a_unit_user_may_update_only_its_units_tasks_and_a_leader_none(engine):
         assert may_update(session, unit, supported) and not may_update(session, unit, foreign)
         assert not may_update(session, leader, supported)
         assert may_update(session, office, foreign)
+
+
+def test_only_the_office_and_admins_choose_the_day_of_a_change(engine):
+    seed(engine)
+    with write_session(engine) as session:
+        users = {
+            role: add_user(
+                session, role, role=role, password="long enough", unit="办公室" if role == "unit" else None
+            )
+            for role in ("admin", "office", "unit", "leader")
+        }
+    today, asked = dt.date(2021, 5, 6), dt.date(2099, 12, 31)
+    assert change_day(users["admin"], asked, today=today) == asked
+    assert change_day(users["office"], asked, today=today) == asked
+    assert change_day(users["office"], None, today=today) == today
+    assert change_day(users["unit"], asked, today=today) == today
+    assert change_day(users["leader"], asked, today=today) == today
 
 
 def test_user_commands(cli_env):

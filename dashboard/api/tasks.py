@@ -1,7 +1,8 @@
 """/api/tasks: the ledger listed and filtered, one task in detail, updates and deferrals.
 
 The same rules as the pages (models.user_changes): 403 for a user who may not change the task, 409
-with the task's current state for a stale version.
+with the task's current state for a stale version; `as_of` is the day a change is journaled for only
+when the office or an admin sends it (everyone else's changes count for today).
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ def update(ctx: CtxDep, code: str, as_of: AsOf, change: UpdateIn) -> TaskDetailO
                 code,
                 version=change.version,
                 day=as_of,
+                today=ctx.today,
                 status=change.status,
                 progress=change.progress,
                 note=change.note.strip(),
@@ -153,6 +155,7 @@ def defer(ctx: CtxDep, code: str, as_of: AsOf, change: DeferIn) -> TaskDetailOut
                 code,
                 version=change.version,
                 day=as_of,
+                today=ctx.today,
                 to=change.to,
                 reason=change.reason.strip(),
             )

@@ -21,7 +21,7 @@ from models.clock import parse_date
 from models.db import read_session, write_session
 from models.errors import BadInput, Conflict
 from models.task_view import task_view
-from models.user_changes import defer_as, update_as
+from models.user_changes import change_day, defer_as, update_as
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -52,6 +52,8 @@ def _render(
         conflict=conflict,  # the version the refused form was rendered with
         form=form or {},
         saved=saved,
+        # The day a change from this page is journaled for (today, unless the office names a day).
+        change_day=change_day(signed_in(ctx), as_of, today=ctx.today),
         levels=level_names(ctx.settings),
         labels=LABELS,
     )
@@ -97,6 +99,7 @@ def update_form(
                 code,
                 version=version,
                 day=as_of,
+                today=ctx.today,
                 status=status or None,
                 progress=_percent(progress),
                 note=note.strip(),
@@ -121,7 +124,14 @@ def defer_form(
             raise BadInput("请填写新的完成日期")
         with write_session(ctx.engine) as session:
             task = defer_as(
-                session, user, code, version=version, day=as_of, to=new_date, reason=reason.strip()
+                session,
+                user,
+                code,
+                version=version,
+                day=as_of,
+                today=ctx.today,
+                to=new_date,
+                reason=reason.strip(),
             )
     except Conflict:
         return _render(ctx, code, as_of, status_code=409, conflict=version, form=typed)
