@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from models.escalations import REPORT_ACTIONS
+from models.ladder import TaskFacts, current_occurrence
 from models.lights import CLOSED
 from models.lookback import NO_LEAD
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
@@ -32,6 +33,7 @@ class DigestTask:
     deadline_text: str
     role: str  # the unit's role on it: lead / support
     last_report: dt.date | None
+    recurring: bool = False  # due_date is then the current period's end (每季度: 03-31, 06-30…)
 
 
 @dataclass
@@ -93,6 +95,8 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             Task.progress,
             Task.due_date,
             Task.deadline_text,
+            Task.deadline_type,
+            Task.recurrence,
             Assignment.role,
             Unit.name,
         )
@@ -108,7 +112,22 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     in_no_lead: set[int] = set()
     soon_end = as_of + dt.timedelta(days=due_within)
     for row in session.execute(query):
-        task_id, code, plan, year, path_key, title, status, progress, due, deadline, role, unit = row
+        (
+            task_id,
+            code,
+            plan,
+            year,
+            path_key,
+            title,
+            status,
+            progress,
+            due,
+            deadline,
+            kind,
+            every,
+            role,
+            unit,
+        ) = row
         targets: list[tuple[UnitDigest, str]] = []
         if unit is not None:
             targets.append((digests.get(unit) or digests.setdefault(unit, UnitDigest(unit)), role))
@@ -117,6 +136,11 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             targets.append((no_lead, ""))
         last = reports.get(task_id)
         since = last or (dt.date(year, 1, 1) if year else None)
+        recurring = kind == "recurring"
+        if recurring:
+            # No stored due date: the period the unit has not yet reported for, as the ladder sees it.
+            facts = TaskFacts(task_id, status, kind, due, every, year, last)
+            due = current_occurrence(facts, as_of, soon_end)
         for digest, as_role in targets:
             item = DigestTask(
                 code,
@@ -129,6 +153,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
                 deadline,
                 as_role,
                 last,
+                recurring,
             )
             if status in CLOSED:
                 if task_id in done_ids and status == TaskStatus.DONE.value:
@@ -141,6 +166,10 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
                 digest.due_soon.append(item)
             if since is not None and (as_of - since).days > stale_days:
                 digest.stale.append(item)
+    for digest in [*digests.values(), no_lead]:
+        # The query orders by stored due date; recurring tasks got theirs above and go in place.
+        for found in (digest.overdue, digest.due_soon):
+            found.sort(key=lambda t: t.due_date or dt.date.max)
     ranked = sorted(digests.values(), key=lambda d: (-len(d.overdue), -d.open, d.unit))
     return Digests(ranked, no_lead)
 

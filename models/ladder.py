@@ -59,6 +59,22 @@ def occurrences(facts: TaskFacts, as_of: dt.date, horizon: dt.date) -> list[tupl
     return []
 
 
+def fulfilled(facts: TaskFacts, period_start: dt.date | None) -> bool:
+    """A recurring task's occurrence is met when the unit reported within (or after the start of)
+    its period; a dated task's occurrence is met only by being closed."""
+    return period_start is not None and facts.last_report is not None and facts.last_report >= period_start
+
+
+def current_occurrence(facts: TaskFacts, as_of: dt.date, horizon: dt.date) -> dt.date | None:
+    """The date a task is due by, if it is up to `horizon`: its due date, or for a recurring task
+    the earliest occurrence not yet fulfilled (so a quarter left unreported stays overdue until the
+    unit reports, as the ladder escalates it); None for ongoing and undated tasks."""
+    for occurrence, period_start in occurrences(facts, as_of, horizon):
+        if not fulfilled(facts, period_start):
+            return occurrence
+    return None
+
+
 def _period_ends(recurrence: str, year: int, due: dt.date | None) -> list[dt.date]:
     def month_end(month: int) -> dt.date:
         return dt.date(year, month, month_calendar.monthrange(year, month)[1])
@@ -97,8 +113,8 @@ def due_levels(
     lead_days = max(0, -min(level.offset_days for level in ladder))
     horizon = as_of + dt.timedelta(days=lead_days * 2 + 14)
     for occurrence, period_start in occurrences(facts, as_of, horizon):
-        if period_start is not None and facts.last_report and facts.last_report >= period_start:
-            continue  # the unit reported within the period: this occurrence is fulfilled
+        if fulfilled(facts, period_start):
+            continue  # the unit reported within the period
         triggers = [
             (level, calendar.shift(occurrence, level.offset_days, working_days=level.working_days))
             for level in ladder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -45,8 +46,11 @@ def test_each_unit_digest_lists_overdue_due_soon_done_and_stale(engine):
     assert sorted(t.title for t in office.stale) == ["修订政府信息公开指南", "加强队伍建设"]
     # 法规处 supports the overdue task too, and leads nothing due within 14 days.
     assert [(t.title, t.role) for t in digests["法规处"].overdue] == [("修订政府信息公开指南", "support")]
-    # Quarterly report (no fixed date) is due soon only through its recurrence, not listed by date.
+    # The quarterly report has no stored date: it is due soon by its current period's end, 03-31.
     assert digests["信息中心"].overdue == []
+    assert [(t.title, t.due_date) for t in digests["信息中心"].due_soon] == [
+        ("报送政务公开工作进展", D(2021, 3, 31))
+    ]
     # Ranked by overdue count: the two units with one overdue first, then by open tasks.
     assert list(digests)[:2] == ["法规处", "办公室"] or list(digests)[:2] == ["办公室", "法规处"]
 
@@ -62,6 +66,32 @@ def test_digests_are_queued_once_per_iso_week(engine, tmp_path):
     assert compose_digests(engine, settings, as_of=D(2021, 3, 29)).queued == 4  # next week
     office = next(d for d in first.drafts if d.recipient == "office")
     assert "法规处" in office.body_text and "<table>" in office.body_html and "| 单位" in office.body_markdown
+
+
+def test_a_recurring_task_is_overdue_by_the_period_its_unit_has_not_reported_for(engine, tmp_path):
+    seed(engine)
+
+    def quarterly(as_of: dt.date) -> tuple[list[dt.date | None], list[dt.date | None]]:
+        with read_session(engine) as session:
+            digest = next(
+                d
+                for d in unit_digests(session, as_of=as_of, due_within=14, stale_days=30)
+                if d.unit == "信息中心"
+            )
+        return [t.due_date for t in digest.overdue], [t.due_date for t in digest.due_soon]
+
+    assert quarterly(D(2021, 4, 5)) == ([D(2021, 3, 31)], [])  # Q1 unreported: overdue, as the ladder says
+    assert quarterly(D(2021, 6, 20)) == ([D(2021, 3, 31)], [])  # still, until the unit reports
+    with write_session(engine) as session:
+        code = code_of(engine, "报送政务公开工作进展")
+        update_task(session, code, actor="信息中心", progress=30, note="二季度报送", day=D(2021, 6, 21))
+    # A report within Q2 fulfils Q2 (and catches Q1 up); Q3 comes due in September.
+    assert quarterly(D(2021, 6, 28)) == ([], [])
+    assert quarterly(D(2021, 9, 20)) == ([], [D(2021, 9, 30)])
+    assert quarterly(D(2021, 10, 8)) == ([D(2021, 9, 30)], [])
+    report = compose_digests(engine, settings_for(tmp_path, str(engine.url)), as_of=D(2021, 10, 8))
+    unit = next(d for d in report.drafts if d.recipient == "unit:信息中心")
+    assert "2021-09-30（每季度）" in unit.body_text and "逾期 1 项" in unit.subject
 
 
 def test_the_office_digest_lists_the_points_no_unit_leads(engine, tmp_path):

@@ -71,7 +71,9 @@ def _task_rows(
             t.plan,
             t.path,
             t.title,
-            t.due_date or t.deadline_text,
+            f"{t.due_date}（{t.deadline_text}）"
+            if t.recurring and t.due_date
+            else t.due_date or t.deadline_text,
         ]
         row += [late] if overdue else []
         row += [_STATUS.get(t.status, t.status), t.last_report or "—"]
