@@ -96,12 +96,40 @@ class DigestSettings(_Strict):
     stale_days: int = Field(default=30, ge=1)
 
 
+def cron_problem(expression: str) -> str | None:
+    """What is wrong with a job's cron for Duban, or None. Checked where config.toml loads, so the
+    scheduler and `duban deploy` refuse the same crons with the same message.
+
+    APScheduler 3 (`duban scheduler`) counts weekday numbers from Monday (0 = Monday), cron and
+    Prefect from Sunday (1 = Monday): "0 9 * * 1" would fire on Tuesday in one setup and Monday in
+    the other, so weekdays must be names (mon…sun), which mean the same in both. The fields' values
+    are left to APScheduler, which is not imported here (it costs time every command would pay).
+    """
+    fields = expression.split()
+    if len(fields) != 5:
+        return f"bad cron expression {expression!r}: five fields expected (minute hour day month weekday)"
+    if any(ch.isdigit() for ch in fields[4]):
+        return (
+            f"bad cron expression {expression!r}: weekday numbers mean different days to APScheduler "
+            "(0 = Monday) and to cron and Prefect (1 = Monday); use day names (mon, tue, …, sun)"
+        )
+    return None
+
+
 class ScheduleSettings(_Strict):
     escalate: str = "0 8 * * *"
     digest: str = "0 9 * * mon"
     lookback: str = "0 9 30 11 *"
     jobstore: str = "var/scheduler.sqlite3"
     misfire_grace_days: int = Field(default=7, ge=1)
+
+    @field_validator("escalate", "digest", "lookback")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        problem = cron_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class NotifySettings(_Strict):
@@ -190,4 +218,6 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise BadInput(f"{where}: {first['msg']}", source=chosen) from error
+        # pydantic prefixes a validator's own message with "Value error, ": noise to a reader.
+        problem = first["msg"].removeprefix("Value error, ")
+        raise BadInput(f"{where}: {problem}", source=chosen) from error

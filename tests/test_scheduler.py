@@ -115,6 +115,33 @@ def test_a_bad_cron_is_a_clear_error(tmp_path):
         scheduler.trigger_of(bad, "digest")
 
 
+def test_a_weekday_number_is_refused_by_the_trigger_builder_too(tmp_path):
+    settings = settings_for(tmp_path, "sqlite://")
+    bad = settings.model_copy(
+        update={"schedule": settings.schedule.model_copy(update={"digest": "0 9 * * 1"})}
+    )
+    with pytest.raises(BadInput, match=r"schedule.digest: bad cron expression '0 9 \* \* 1'.*use day names"):
+        scheduler.trigger_of(bad, "digest")
+
+
+@pytest.mark.parametrize("command", [["scheduler", "--list"], ["deploy"]])
+def test_the_scheduler_and_deploy_refuse_a_weekday_number_in_config_toml(tmp_path, monkeypatch, command):
+    from cli import context
+
+    config = write_config(tmp_path)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('"0 9 * * mon"', '"0 9 * * 1"'), encoding="utf-8"
+    )
+    monkeypatch.setenv("DUBAN_CONFIG", str(config))
+    context.settings.cache_clear()
+    result = CliRunner().invoke(app, command)
+    context.settings.cache_clear()
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {config}: schedule.digest: bad cron expression '0 9 * * 1'")
+    assert "use day names" in line
+
+
 def test_the_scheduled_job_runs_today_against_the_configured_ledger(tmp_path, monkeypatch, capsys):
     from workflow_ledger import seed
 

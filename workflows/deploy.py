@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from models.errors import BadInput
-from models.settings import Settings
+from models.settings import Settings, cron_problem
 
 DEPLOYMENT_NAME = "scheduled"  # `prefect deployment run duban-digest/scheduled`
 DEFAULT_POOL = "duban"
@@ -34,22 +34,13 @@ def config_path() -> Path:
 
 
 def check_cron(settings: Settings, name: str, source: Path | None = None) -> str:
-    """The job's cron, refused if Prefect would read it differently from `duban scheduler`.
-
-    APScheduler 3 counts weekday numbers from Monday (0 = Monday), Prefect's croniter from Sunday
-    (1 = Monday), so "0 9 * * 1" is a Tuesday in one setup and a Monday in the other; day names
-    (mon…sun) mean the same in both. Five fields, as both expect.
-    """
+    """The job's cron, refused if `duban scheduler` and Prefect would read it differently (weekday
+    numbers) or it is not five fields. load_settings() already refuses such a config.toml; this
+    catches Settings built in code (tests, model_copy) too."""
     expression = getattr(settings.schedule, name)
-    fields = expression.split()
-    if len(fields) != 5:
-        raise BadInput(f"schedule.{name}: {expression!r} is not a five-field cron expression", source=source)
-    if any(ch.isdigit() for ch in fields[4]):
-        raise BadInput(
-            f"schedule.{name}: {expression!r} gives weekdays as numbers, which `duban scheduler` "
-            "(0 = Monday) and Prefect (1 = Monday) read differently; use day names (mon, tue, …, sun)",
-            source=source,
-        )
+    problem = cron_problem(expression)
+    if problem:
+        raise BadInput(f"schedule.{name}: {problem}", source=source or config_path())
     return expression
 
 

@@ -23,6 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from models.errors import BadInput
 from models.settings import Settings
+from workflows.deploy import check_cron, config_path
 from workflows.jobs import JOB_NAMES
 
 log = logging.getLogger("duban.scheduler")
@@ -30,11 +31,14 @@ RUN_TARGET = "workflows.scheduler:run_scheduled"  # by name: the job store keeps
 
 
 def trigger_of(settings: Settings, name: str) -> CronTrigger:
-    expression = getattr(settings.schedule, name)
+    # The check `duban deploy` makes too: a weekday number would fire a day late here.
+    expression = check_cron(settings, name)
     try:
         return CronTrigger.from_crontab(expression, timezone=ZoneInfo(settings.timezone))
     except ValueError as error:
-        raise BadInput(f"schedule.{name}: bad cron expression {expression!r}: {error}") from None
+        raise BadInput(
+            f"schedule.{name}: bad cron expression {expression!r}: {error}", source=config_path()
+        ) from None
 
 
 def build(settings: Settings) -> BackgroundScheduler:
