@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from models.errors import BadInput
 from models.units import UnitSpec
@@ -37,25 +37,47 @@ class CalendarSettings(_Strict):
 
 
 Recipient = Literal["lead", "support", "office", "leader"]
-# What a message template may name; anything else in braces is a typo caught at start-up.
-TEMPLATE_FIELDS = frozenset(
-    {"code", "title", "plan", "path", "due", "days", "lead", "support", "deadline", "level", "as_of"}
-)
+# What a message template may name, with a value of the type workflows.escalate.line_for fills in
+# ({days} is an int, the rest are text): a template that formats these formats every message.
+TEMPLATE_SAMPLE: dict[str, object] = {
+    "code": "T1",
+    "title": "修订政府信息公开指南",
+    "plan": "2021-gongkai",
+    "path": "一 > 1",
+    "due": "2021-03-15",
+    "days": 14,
+    "lead": "办公室",
+    "support": "法规处",
+    "deadline": "3月15日前",
+    "level": "督办",
+    "as_of": "2021-03-29",
+}
+TEMPLATE_FIELDS = frozenset(TEMPLATE_SAMPLE)
 
 
-def _check_template(template: str) -> str:
+def template_problem(template: str) -> str | None:
+    """What would make this template fail when a message is composed, or None.
+
+    Checked at load by formatting sample values: a bad conversion or format spec (`{days:%Y}`,
+    `{title!x}`) parses fine and would otherwise crash every escalate run."""
     from string import Formatter
 
     try:
-        names = {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+        fields = [name for _, name, _, _ in Formatter().parse(template) if name is not None]
     except ValueError as error:
-        raise ValueError(f"bad template {template!r}: {error}") from None
-    unknown = names - TEMPLATE_FIELDS
+        return f"bad template {template!r}: {error}"
+    # `{days[0]}` and `{title.x}` name `days` and `title`; what they do with them is formatting's to judge.
+    unknown = {name.split(".")[0].split("[")[0] or "{}" for name in fields} - TEMPLATE_FIELDS
     if unknown:
-        raise ValueError(
-            f"template names {', '.join(sorted(unknown))}; it may use {', '.join(sorted(TEMPLATE_FIELDS))}"
+        return (
+            f"template {template!r} names {', '.join(sorted(unknown))}; "
+            f"it may use {', '.join(sorted(TEMPLATE_FIELDS))}"
         )
-    return template
+    try:
+        template.format_map(TEMPLATE_SAMPLE)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as error:
+        return f"bad template {template!r}: {error}"
+    return None
 
 
 class EscalationLevel(_Strict):
@@ -66,10 +88,13 @@ class EscalationLevel(_Strict):
     recipients: list[Recipient] = Field(min_length=1)
     template: str = "{level}：{plan} {path} {title}（{deadline}，期限 {due}）"
 
-    @field_validator("template")
-    @classmethod
-    def _template(cls, value: str) -> str:
-        return _check_template(value)
+    @model_validator(mode="after")
+    def _template(self) -> EscalationLevel:
+        # Checked on the whole level so the message names it (the list index alone does not).
+        problem = template_problem(self.template)
+        if problem:
+            raise ValueError(f"level {self.level!r}: {problem}")
+        return self
 
 
 DEFAULT_LADDER = [
@@ -88,7 +113,10 @@ class CheckinSettings(_Strict):
     @field_validator("template")
     @classmethod
     def _template(cls, value: str) -> str:
-        return _check_template(value)
+        problem = template_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class DigestSettings(_Strict):

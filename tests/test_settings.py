@@ -58,3 +58,27 @@ def test_units_registered_in_the_config_resolve_on_import(cli_env, tmp_path, mon
     assert runner.invoke(app, ["import", str(plan)]).exit_code == 0
     unresolved = runner.invoke(app, ["units", "--unresolved"]).stdout
     assert "反垄断处" not in unresolved and "价监竞争处" in unresolved
+
+
+LEVEL = '[[escalation]]\nlevel = "supervise"\nname = "督办"\noffset_days = 14\nrecipients = ["lead"]\n'
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("{days:%Y}", "Invalid format specifier"),
+        ("{title!x}", "Unknown conversion specifier x"),
+        ("{days[0]}", "not subscriptable"),
+        ("{title:d}", "Unknown format code 'd'"),
+        ("{dayz}", "names dayz; it may use as_of, code"),
+        ("逾期 {} 天", "names {}"),
+    ],
+)
+def test_a_template_that_would_not_format_is_refused_at_load_naming_its_level(tmp_path, template, problem):
+    config = tmp_path / "config.toml"
+    config.write_text(LEVEL + f"template = {template!r}\n", encoding="utf-8")
+    with pytest.raises(BadInput) as caught:
+        load_settings(config)
+    message = caught.value.message
+    assert message.startswith(f"{config}: escalation.0: level 'supervise': ") and problem in message
+    assert "\n" not in message and "Value error" not in message
