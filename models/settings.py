@@ -83,7 +83,9 @@ def template_problem(template: str) -> str | None:
 class EscalationLevel(_Strict):
     level: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     name: str
-    offset_days: int
+    # A year either way is more than any plan-year ladder needs; far beyond it the trigger date
+    # overflows datetime.date and every escalate run would crash.
+    offset_days: int = Field(ge=-366, le=366)
     working_days: bool = False
     recipients: list[Recipient] = Field(min_length=1)
     template: str = "{level}：{plan} {path} {title}（{deadline}，期限 {due}）"

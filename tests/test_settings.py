@@ -82,3 +82,17 @@ def test_a_template_that_would_not_format_is_refused_at_load_naming_its_level(tm
     message = caught.value.message
     assert message.startswith(f"{config}: escalation.0: level 'supervise': ") and problem in message
     assert "\n" not in message and "Value error" not in message
+
+
+@pytest.mark.parametrize("offset", [100_000_000, -367, 367])
+def test_an_offset_beyond_a_year_is_refused_at_load(tmp_path, offset):
+    config = tmp_path / "config.toml"
+    config.write_text(LEVEL.replace("offset_days = 14", f"offset_days = {offset}"), encoding="utf-8")
+    with pytest.raises(BadInput, match=r"config.toml: escalation.0.offset_days: Input should be"):
+        load_settings(config)
+
+
+def test_an_offset_of_a_year_either_way_loads(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(LEVEL.replace("offset_days = 14", "offset_days = -366"), encoding="utf-8")
+    assert load_settings(config).escalation[0].offset_days == -366
