@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 from models.calendar import WorkCalendar
 from models.lights import CLOSED
-from models.settings import EscalationLevel
+from models.settings import CHECKIN, EscalationLevel  # CHECKIN there: settings refuses it as a rung
 
-CHECKIN = "checkin"
 CHECKIN_NAME = "进展调度"
 # A check-in is not sent when the unit reported within this many days before it.
 CHECKIN_QUIET_DAYS = 28

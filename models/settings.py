@@ -99,6 +99,9 @@ class EscalationLevel(_Strict):
         return self
 
 
+# The level name of the monthly check-in of ongoing tasks (models.ladder): not a ladder rung's name.
+CHECKIN = "checkin"
+
 DEFAULT_LADDER = [
     EscalationLevel(level="reminder", name="提醒", offset_days=-7, recipients=["lead"]),
     EscalationLevel(level="overdue", name="逾期催办", offset_days=0, recipients=["lead", "support"]),
@@ -204,6 +207,12 @@ class Settings(_Strict):
     @classmethod
     def _ladder(cls, levels: list[EscalationLevel]) -> list[EscalationLevel]:
         names = [level.level for level in levels]
+        if CHECKIN in names:
+            # Raised escalations are keyed by level name: a rung called "checkin" would be taken
+            # for the monthly check-in of ongoing tasks (and vice versa).
+            raise ValueError(
+                f"{CHECKIN!r} is the built-in monthly check-in ([checkin]); name the level otherwise"
+            )
         if len(set(names)) != len(names):
             raise ValueError(f"escalation levels must have distinct names, got {names}")
         # The ladder is climbed in order of offset: a later rung never fires before an earlier one.

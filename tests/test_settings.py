@@ -96,3 +96,12 @@ def test_an_offset_of_a_year_either_way_loads(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(LEVEL.replace("offset_days = 14", "offset_days = -366"), encoding="utf-8")
     assert load_settings(config).escalation[0].offset_days == -366
+
+
+def test_a_level_named_checkin_is_refused_since_the_check_in_has_that_name(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(LEVEL.replace('level = "supervise"', 'level = "checkin"'), encoding="utf-8")
+    with pytest.raises(
+        BadInput, match=r"config.toml: escalation: 'checkin' is the built-in monthly check-in"
+    ):
+        load_settings(config)
