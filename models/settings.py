@@ -206,6 +206,13 @@ class Settings(_Strict):
     @field_validator("escalation")
     @classmethod
     def _ladder(cls, levels: list[EscalationLevel]) -> list[EscalationLevel]:
+        if not levels:
+            # `escalation = []` would silently stop all chasing, check-ins included (the ladder
+            # climbs nothing) and nothing would say so: refused as the likely slip it is.
+            raise ValueError(
+                "the ladder is empty, which would switch off every escalation and check-in; "
+                "leave `escalation` out for the default ladder, or give at least one [[escalation]] level"
+            )
         names = [level.level for level in levels]
         if CHECKIN in names:
             # Raised escalations are keyed by level name: a rung called "checkin" would be taken

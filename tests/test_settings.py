@@ -105,3 +105,10 @@ def test_a_level_named_checkin_is_refused_since_the_check_in_has_that_name(tmp_p
         BadInput, match=r"config.toml: escalation: 'checkin' is the built-in monthly check-in"
     ):
         load_settings(config)
+
+
+def test_an_empty_ladder_is_refused_rather_than_silently_switching_escalation_off(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("escalation = []\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"config.toml: escalation: the ladder is empty"):
+        load_settings(config)
