@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from dashboard import auth, errors
 from dashboard.context import check_csrf
+from dashboard.limits import BodyLimit
 from dashboard.sessions import COOKIE, SessionData, Sessions, load_secret
 from models.db import open_ledger, read_session
 from models.settings import Settings, load_settings
@@ -53,13 +54,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    # Added before the session middleware, so it runs inside it: the 413 it raises while the app
+    # reads the body reaches the app's error pages directly, not wrapped by that middleware's task
+    # group. The limit is a document plus the form around it.
+    app.add_middleware(BodyLimit, limit=settings.plans.max_document_bytes + 1_000_000)
+
     @app.middleware("http")
     async def session_and_login(request: Request, call_next):  # type: ignore[no-untyped-def]
         sessions: Sessions = app.state.sessions
-        limit = settings.plans.max_document_bytes + 1_000_000  # a document plus the form around it
-        if int(request.headers.get("content-length") or 0) > limit:
-            # Refused before the body is read: Starlette would spool a huge upload to disk first.
-            return JSONResponse({"error": f"request larger than {limit} bytes"}, status_code=413)
         session = sessions.read(request.cookies.get(COOKIE))
         request.state.session = session
         request.state.user = _user(app, session)
