@@ -16,6 +16,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -136,6 +137,7 @@ class HttpPeer:
     # Statuses to answer the next requests with, in order; once used up, every request gets 200.
     planned: list[int] = field(default_factory=list)
     always: int | None = None  # when set, every request gets this status
+    delay: float = 0.0  # seconds to wait before answering (after recording): a slow service
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -172,6 +174,8 @@ def _handler(peer: HttpPeer) -> type[BaseHTTPRequestHandler]:
             with peer.lock:
                 peer.requests.append(Request(self.command, self.path, dict(self.headers.items()), body))
             status = peer.status_for_next()
+            if peer.delay:
+                time.sleep(peer.delay)
             reply = json.dumps({"status": status}).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

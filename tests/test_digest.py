@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 from peers import http_peer, smtp_peer  # noqa: F401 - fixtures
@@ -161,6 +162,30 @@ def test_a_claimed_notice_is_left_to_its_sender(engine, tmp_path):
     assert claim(engine, [first], seconds=600) == []  # a second sender loses
     report = deliver(engine, settings)
     assert report.skipped == 0 and report.sent == 3  # the claimed one is not even tried
+
+
+def test_two_senders_never_send_one_notice_twice_when_sends_outlast_a_claim(engine, tmp_path, http_peer):  # noqa: F811
+    seed(engine)
+    hook = http_peer.json_url()
+    settings = settings_for(tmp_path, str(engine.url), retries=1, claim_seconds=2, office=[hook])
+    for unit in ("办公室", "法规处", "信息中心"):
+        set_channels(engine, unit, [hook])
+    compose_digests(engine, settings, as_of=D(2021, 3, 22))  # four notices
+    http_peer.delay = 1.5  # two sends outlast a claim of 2 s
+    first: list = []
+    sender = threading.Thread(target=lambda: first.append(deliver(engine, settings)))
+    sender.start()
+    deadline = time.monotonic() + 30
+    while len(http_peer.received()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    # The first sender is on its third notice, 3 s after it started: a claim taken then on the
+    # whole queue would have run out, and this second sender would take the third and fourth too.
+    second = deliver(engine, settings)
+    sender.join(timeout=30)
+    titles = [request.json["title"] for request in http_peer.received()]
+    assert len(titles) == len(set(titles)) == 4, titles
+    assert first[0].sent + second.sent == 4 and second.sent >= 1
 
 
 def _blackhole() -> socket.socket:

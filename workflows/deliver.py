@@ -46,9 +46,6 @@ def outbox_name(notice: Notice) -> str:
     return str(PurePosixPath(notice.kind) / notice.period.replace("/", "-") / who)
 
 
-CLAIM_BATCH = 20  # small enough that a batch is sent well within one claim (notify.claim_seconds)
-
-
 def _send_one(
     notice: Notice,
     already: set[str],
@@ -108,17 +105,18 @@ def deliver(
     outbox = settings.resolve(settings.notify.outbox)
     ids = unsent_ids(engine, kinds=kinds)
     ids = ids[:limit] if limit else ids
-    done = 0
-    # Claimed a batch at a time (one transaction per batch, not per notice); each notice is still
-    # marked sent on its own right after its send, so a crash re-sends at most the one in hand.
-    for start in range(0, len(ids), CLAIM_BATCH):
-        batch = ids[start : start + CLAIM_BATCH]
-        won = claim(engine, batch, seconds=settings.notify.claim_seconds)
-        report.skipped += len(batch) - len(won)
-        already = delivered_channels(engine, [notice.id for notice in won])  # type: ignore[misc]
-        for notice in won:
-            done += 1
-            ok = _send_one(notice, already[notice.id], settings, unit_channels, outbox, report, engine, sleep)  # type: ignore[index]
-            if progress:
-                progress(f"{done}/{len(ids)} {notice.recipient}: {'sent' if ok else 'FAILED'}")
+    # Claimed one notice at a time, right before its send: a claim covers only the notice in hand,
+    # never a queue of them waiting behind slow sends, so no claim runs out on a notice this sender
+    # has yet to send and a second sender cannot take it too (one small UPDATE per notice is
+    # nothing beside a send).
+    for done, notice_id in enumerate(ids, start=1):
+        won = claim(engine, [notice_id], seconds=settings.notify.claim_seconds)
+        if not won:  # sent meanwhile, or in another sender's hands
+            report.skipped += 1
+            continue
+        notice = won[0]
+        already = delivered_channels(engine, [notice_id])[notice_id]
+        ok = _send_one(notice, already, settings, unit_channels, outbox, report, engine, sleep)
+        if progress:
+            progress(f"{done}/{len(ids)} {notice.recipient}: {'sent' if ok else 'FAILED'}")
     return report
