@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
 from dashboard.context import Ctx, get_ctx
-from models.db import write_session
-from models.users import authenticate, end_session, start_session
+from models.db import read_session, write_session
+from models.users import authenticate, end_session, start_login, upgraded_hash
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,15 +31,16 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    # A new session id on login: a session id planted before login is worth nothing after it.
-    fresh = ctx.sessions.new()
-    with write_session(ctx.engine) as session:
+    # Verified in a read session: the slow argon2 check must not hold SQLite's write lock.
+    with read_session(ctx.engine) as session:
         user = authenticate(session, name, password)
-        if user is not None:
-            start_session(session, user, fresh.sid, hours=ctx.settings.dashboard.session_hours)
     if user is None:
         return ctx.render("login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
-    fresh.uid = user.id
+    new_hash = upgraded_hash(user, password)
+    # A new session id on login: a session id planted before login is worth nothing after it.
+    fresh = ctx.sessions.new(uid=user.id)
+    with write_session(ctx.engine) as session:
+        start_login(session, user, fresh.sid, hours=ctx.settings.dashboard.session_hours, new_hash=new_hash)
     ctx.request.state.session = fresh
     return RedirectResponse(_safe_next(next), status_code=303)
 

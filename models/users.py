@@ -12,7 +12,7 @@ import hashlib
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from models import units as registry
@@ -75,7 +75,12 @@ def set_active(session: Session, name: str, active: bool) -> User:
 
 
 def authenticate(session: Session, name: str, password: str) -> User | None:
-    """The active user with this name and password, else None (same work either way)."""
+    """The active user with this name and password, else None (same work either way).
+
+    Only reads: call it in a read session. Verifying takes a deliberate tenth of a second or so, and
+    on SQLite a write transaction held meanwhile would stall every other writer (the scheduler, other
+    users' saves); what a login writes goes through `start_login` afterwards, in a short transaction.
+    """
     user = session.exec(select(User).where(User.name == name.strip())).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY, password)
@@ -83,10 +88,27 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
         return None
     if user is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-        session.add(user)
     return user
+
+
+def upgraded_hash(user: User, password: str) -> str | None:
+    """A new hash of the password just verified when the stored one uses older argon2 parameters,
+    else None. Hashing is as slow as verifying, so it is done before the write transaction opens."""
+    return _hasher.hash(password) if _hasher.check_needs_rehash(user.password_hash) else None
+
+
+def start_login(
+    session: Session, user: User, sid: str, *, hours: int, new_hash: str | None = None
+) -> WebSession:
+    """The writes of a login, in one short transaction: the upgraded hash (unless the password was
+    changed since it was verified) and the server-side session."""
+    if new_hash is not None:
+        session.execute(
+            update(User)
+            .where(col(User.id) == user.id, col(User.password_hash) == user.password_hash)
+            .values(password_hash=new_hash)
+        )
+    return start_session(session, user, sid, hours=hours)
 
 
 def list_users(session: Session) -> list[tuple[User, str]]:

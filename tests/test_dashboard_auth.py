@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
+from argon2 import PasswordHasher
 from dashboard_client import PASSWORD, add_users, csrf_of, dashboard_settings, login, token
 from fastapi.testclient import TestClient
+from sqlmodel import select
 from typer.testing import CliRunner
 from workflow_ledger import seed
 
 from cli.main import app as cli
 from dashboard.app import create_app
 from dashboard.sessions import COOKIE
-from models.db import open_ledger
+from models import users
+from models.db import open_ledger, read_session, write_session
+from models.tables import User
 
 
 @pytest.fixture
@@ -150,3 +155,58 @@ def test_a_password_change_or_deactivation_ends_the_accounts_sessions(app, cli_e
     runner.invoke(cli, ["user", "activate", "unit"])
     assert replayed(app, unit).get("/api/session").status_code == 401  # reactivating revives nothing
     login(TestClient(app), "unit")
+
+
+class LockProbe:
+    """The real argon2 hasher, asking SQLite at each verify whether another connection could start
+    writing right now (BEGIN IMMEDIATE with no wait): a spy around the real work, not a stand-in."""
+
+    def __init__(self, hasher, path: str) -> None:
+        self.hasher, self.path, self.writable_during_verify = hasher, path, []
+
+    def verify(self, hash: str, password: str) -> bool:
+        probe = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            self.writable_during_verify.append(True)
+        except sqlite3.OperationalError:  # database is locked: the login holds the write lock
+            self.writable_during_verify.append(False)
+        finally:
+            probe.close()
+        return self.hasher.verify(hash, password)
+
+    def __getattr__(self, name: str):
+        return getattr(self.hasher, name)
+
+
+def test_a_login_does_not_hold_the_write_lock_while_checking_the_password(tmp_path, monkeypatch):
+    path = tmp_path / "ledger.sqlite3"
+    engine = open_ledger(f"sqlite:///{path}")
+    seed(engine)
+    add_users(engine)
+    engine.dispose()
+    app = create_app(dashboard_settings(tmp_path, f"sqlite:///{path}"))
+    probe = LockProbe(users._hasher, str(path))
+    monkeypatch.setattr(users, "_hasher", probe)
+    try:
+        login(TestClient(app), "office")
+        client = TestClient(app)
+        client.post(
+            "/login", data={"name": "office", "password": "wrong", "csrf": csrf_of(client.get("/login").text)}
+        )
+    finally:
+        app.state.engine.dispose()
+    assert probe.writable_during_verify == [True, True]
+
+
+def test_an_old_hash_is_upgraded_at_login(app):
+    weak = PasswordHasher(time_cost=1, memory_cost=8192)
+    with write_session(app.state.engine) as session:
+        office = session.exec(select(User).where(User.name == "office")).one()
+        office.password_hash = weak.hash(PASSWORD)
+        session.add(office)
+    login(TestClient(app), "office")
+    with read_session(app.state.engine) as session:
+        upgraded = session.exec(select(User).where(User.name == "office")).one().password_hash
+    assert not users._hasher.check_needs_rehash(upgraded) and users._hasher.verify(upgraded, PASSWORD)
