@@ -56,7 +56,7 @@ def escalate(
 
     day = context.as_of(as_of)
     if prefect:
-        _via_prefect("escalate", day.isoformat(), dry_run)
+        _via_prefect("escalate", day.isoformat(), dry_run=dry_run, no_send=no_send)
         return
     _finish(
         jobs.escalate(
@@ -78,7 +78,7 @@ def digest(
 
     day = context.as_of(as_of)
     if prefect:
-        _via_prefect("digest", day.isoformat(), dry_run)
+        _via_prefect("digest", day.isoformat(), dry_run=dry_run, no_send=no_send)
         return
     _finish(
         jobs.digest(
@@ -132,12 +132,23 @@ def notices(
     )
 
 
-def _via_prefect(name: str, as_of: str, dry_run: bool) -> None:
+def _via_prefect(name: str, as_of: str, *, dry_run: bool, no_send: bool) -> None:
+    if no_send:
+        # The flows queue and send in one run (a worker elsewhere has no later `duban send`):
+        # refused rather than sending what the user asked to hold back.
+        raise BadInput(
+            "cannot be combined with --prefect: the flow sends what it queues; "
+            f"run `duban {name} --no-send` without --prefect to only queue",
+            source="--no-send",
+        )
     if not os.environ.get("PREFECT_API_URL"):
         raise BadInput(
-            "--prefect needs a Prefect server: set PREFECT_API_URL (see docs/prefect-server.md); "
-            "without it, drop --prefect"
+            "not set: --prefect runs the job on a Prefect server; set PREFECT_API_URL to one "
+            "(see docs/prefect-server.md), or drop --prefect",
+            source="PREFECT_API_URL",
         )
     from workflows.flows import FLOWS
 
-    print(FLOWS[name](as_of=as_of, dry_run=dry_run))
+    # The flow's own prints go to Prefect's run log (log_prints); the user gets its lines here.
+    lines = FLOWS[name](as_of=as_of, dry_run=dry_run)
+    print("\n".join(lines))

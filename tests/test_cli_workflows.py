@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from peers import http_peer  # noqa: F401 - fixture
 from typer.testing import CliRunner
 from workflow_ledger import ROOT, seed, set_channels, write_config
@@ -66,6 +67,19 @@ def test_prefect_without_a_server_is_refused_not_started(cli_env, tmp_path, monk
     result = runner.invoke(app, ["escalate", "--prefect"])
     assert result.exit_code == 2
     assert "PREFECT_API_URL" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["escalate", "digest"])
+def test_prefect_with_no_send_is_refused_not_ignored(cli_env, tmp_path, monkeypatch, command):
+    setup(cli_env, tmp_path, monkeypatch)
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # never reached: refused first
+    result = runner.invoke(app, [command, "--prefect", "--no-send", "--as-of", "2021-03-15"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: --no-send: cannot be combined with --prefect: the flow sends what it "
+        f"queues; run `duban {command} --no-send` without --prefect to only queue"
+    )
+    assert "unit:" not in runner.invoke(app, ["notices"]).stdout  # nothing queued
 
 
 def test_the_job_commands_never_import_prefect(ledger_url, tmp_path):

@@ -143,6 +143,25 @@ def test_digest_flow_dry_run_writes_nothing(flow_ledger: Engine, tmp_path: Path)
     assert not (tmp_path / "outbox").exists()
 
 
+def test_the_prefect_option_prints_the_flows_lines_not_a_list(
+    flow_ledger: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.settings import PREFECT_API_URL
+    from typer.testing import CliRunner
+
+    from cli import context
+    from cli.main import app
+
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())  # the harness's server
+    context.settings.cache_clear()
+    result = CliRunner().invoke(app, ["digest", "--prefect", "--dry-run", "--as-of", "2021-06-07"])
+    context.settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("2021-W23: would queue ") and "['" not in result.stdout
+    assert lines[-1].startswith("  office: 【督办周报】2021-W23")
+
+
 def test_lookback_flow_writes_the_configured_formats(flow_ledger: Engine, tmp_path: Path) -> None:
     from workflows.flows import lookback_flow
 
