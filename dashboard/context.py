@@ -72,7 +72,7 @@ def signed_in(ctx: CtxDep) -> User:
 
 def office_only(ctx: CtxDep) -> Ctx:
     if not ctx.office:
-        raise PermissionDenied("only the office may do this")
+        raise PermissionDenied("无权操作：只有政务公开办和管理员可以进行此操作")
     return ctx
 
 
@@ -92,4 +92,5 @@ async def check_csrf(request: Request) -> None:
         value = form.get("csrf")
         token = value if isinstance(value, str) else None
     if not request.app.state.sessions.csrf_ok(request.state.session, token):
-        raise PermissionDenied("the form is missing its security token or it has expired: reload the page")
+        # Worded unlike the permission refusals, so a user (and a test) can tell the two 403s apart.
+        raise PermissionDenied("表单缺少安全令牌或令牌已过期：请刷新页面后重新提交")

@@ -166,7 +166,8 @@ def test_a_user_who_may_not_change_the_task_gets_403_and_nothing_changes(app, na
     update = client.post(f"/api/tasks/{code}/update", json={"version": 1, "status": "done"})
     defer = client.post(f"/api/tasks/{code}/defer", json={"version": 1, "to": "2021-12-31", "reason": "x"})
     assert update.status_code == 403 and defer.status_code == 403
-    assert "无权修改" in update.json()["error"]
+    assert update.json()["error"].startswith(f"无权修改任务 {code}")
+    assert defer.json()["error"].startswith(f"无权修改任务 {code}")
     assert snapshot(app, code) == before
 
 

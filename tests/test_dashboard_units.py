@@ -94,12 +94,16 @@ def test_unit_users_may_not_merge(app):
     assert page.status_code == 200 and 'action="/units/merge"' not in page.text
     csrf = token(client, "/units")
     response = client.post("/units/merge", data={"alias": "法规科", "canonical": "法规处", "csrf": csrf})
-    assert response.status_code == 403
+    # Refused for the role, with a valid token: the office-only message, not the CSRF one.
+    assert response.status_code == 403 and "只有政务公开办和管理员可以进行此操作" in response.text
     api = client.post(
         "/api/units/merge", json={"alias": "法规科", "canonical": "法规处"}, headers={"X-CSRF-Token": csrf}
     )
-    assert api.status_code == 403
+    assert api.status_code == 403 and "只有政务公开办和管理员" in api.json()["error"]
     assert "法规科" in unresolved_names(app)
+    with read_session(app.state.engine) as session:
+        [task] = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="extra")
+    assert task.lead == ["法规科"]  # its task still points at the unresolved name
 
 
 def test_the_api_lists_units_and_merges_for_the_office(app):
