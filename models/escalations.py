@@ -136,6 +136,14 @@ def record(session: Session, dues: list[Due], *, as_of: dt.date) -> list[Raised]
     return _describe(session, live)
 
 
+def describe_dues(session: Session, dues: list[Due]) -> list[Raised]:
+    """The levels a dry run would raise (the skipped ones left out), described as for a message:
+    task code, title, plan and units. Nothing is written, so escalation_id is 0."""
+    return _describe(
+        session, [(0, d.task_id, d.level, d.occurrence, d.skipped) for d in dues if not d.skipped]
+    )
+
+
 def _describe(session: Session, rows: list) -> list[Raised]:
     task_ids = sorted({row[1] for row in rows})
     tasks: dict[int, tuple] = {}

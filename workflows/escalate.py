@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 
 from models.calendar import WorkCalendar
 from models.db import read_session, write_session
-from models.escalations import Raised, due_now, record
-from models.ladder import CHECKIN, CHECKIN_NAME, Due
+from models.escalations import Raised, describe_dues, due_now, record
+from models.ladder import CHECKIN, CHECKIN_NAME
 from models.notices import Draft, queue
 from models.settings import EscalationLevel, Settings
 from models.tables import NoticeKind
@@ -31,7 +31,7 @@ class EscalateReport:
     notices: int = 0
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
-    preview: list[Due] = field(default_factory=list)
+    preview: list[Raised] = field(default_factory=list)  # dry run: what would be raised, by task code
 
 
 def calendar_of(settings: Settings) -> WorkCalendar:
@@ -51,7 +51,7 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
     if dry_run:
         with read_session(engine) as session:
             dues = due_now(session, **args)
-        report.preview = dues
+            report.preview = describe_dues(session, dues)
     else:
         with write_session(engine) as session:
             dues = due_now(session, **args)

@@ -22,6 +22,7 @@ from workflows.digest import DigestReport, compose_digests
 from workflows.escalate import EscalateReport, raise_due
 
 JOB_NAMES = ("escalate", "digest", "lookback")
+PREVIEWED = 50  # a dry run lists at most this many levels (a first run on an old ledger has thousands)
 
 
 @dataclass
@@ -58,9 +59,13 @@ def escalate(
     result.lines.append(f"{as_of.isoformat()}: {verb} {levels}; {report.skipped} lower levels passed over")
     result.lines += [f"warning: {w}" for w in report.warnings]
     if dry_run:
+        # Task codes (T12), as every other command shows and takes them, and the title to read by.
         result.lines += [
-            f"  {d.level} task#{d.task_id} occurrence {d.occurrence}" for d in report.preview if not d.skipped
-        ][:50]
+            f"  {r.level:9} {r.code:6} due {r.occurrence}  {r.title}（{r.plan}）"
+            for r in report.preview[:PREVIEWED]
+        ]
+        if len(report.preview) > PREVIEWED:
+            result.lines.append(f"  … and {len(report.preview) - PREVIEWED} more")
         return result
     result.lines.append(f"queued {report.notices} notices")
     if send:
