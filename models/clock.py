@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from models.errors import BadInput
@@ -12,8 +14,33 @@ def today(timezone: str) -> dt.date:
     return dt.datetime.now(ZoneInfo(timezone)).date()
 
 
+class BadDate(BadInput):
+    """A date typed as an option or a form field. `what` names that option in the problem itself,
+    so the message has no file to point at and leaves out BadInput's `<input>:` placeholder."""
+
+    @property
+    def message(self) -> str:
+        return self.problem
+
+
 def parse_date(text: str, *, what: str = "date") -> dt.date:
+    """A YYYY-MM-DD date; `what` names where it came from (`--as-of date`) in the error."""
+    value = text.strip()
     try:
-        return dt.date.fromisoformat(text.strip())
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"bad {what} {text!r}: expected YYYY-MM-DD") from None
+        pass
+    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if shaped is None:
+        raise BadDate(f"bad {what} {text!r}: expected YYYY-MM-DD, e.g. 2021-03-31") from None
+    # Written right, but no such day: say so, rather than ask for the format it already has.
+    year, month, day = (int(part) for part in shaped.groups())
+    if year == 0:
+        reason = "there is no year 0"
+    elif not 1 <= month <= 12:
+        reason = f"there is no month {month}"
+    elif day == 0:
+        reason = "there is no day 0"
+    else:
+        reason = f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
+    raise BadDate(f"bad {what} {text!r}: {value} does not exist ({reason})") from None

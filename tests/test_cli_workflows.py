@@ -85,6 +85,23 @@ def test_prefect_with_no_send_is_refused_not_ignored(cli_env, tmp_path, monkeypa
     assert "unit:" not in runner.invoke(app, ["notices"]).stdout  # nothing queued
 
 
+@pytest.mark.parametrize(
+    ("as_of", "reason"),
+    [
+        ("2021-02-30", "2021-02-30 does not exist (February 2021 has 28 days)"),
+        ("2021-13-01", "2021-13-01 does not exist (there is no month 13)"),
+        ("next monday", "expected YYYY-MM-DD, e.g. 2021-03-31"),
+    ],
+)
+def test_a_bad_as_of_date_says_what_is_wrong_and_names_the_option(
+    cli_env, tmp_path, monkeypatch, as_of, reason
+):
+    setup(cli_env, tmp_path, monkeypatch)
+    result = runner.invoke(app, ["escalate", "--as-of", as_of])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: bad --as-of date {as_of!r}: {reason}"
+
+
 def test_the_job_commands_never_import_prefect(ledger_url, tmp_path):
     seed(open_ledger(ledger_url))
     env = {**os.environ, "DUBAN_CONFIG": str(write_config(tmp_path)), "DUBAN_DATABASE_URL": ledger_url}
