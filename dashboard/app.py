@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from dashboard import auth, errors
 from dashboard.context import check_csrf
@@ -22,7 +23,9 @@ from models.tables import User
 from models.users import session_user
 
 STATIC = Path(__file__).parent / "static"
-PUBLIC = ("/login", "/health", "/static/")
+# Open to anonymous visitors: these exact paths, and anything under /static/ (vendored assets).
+PUBLIC = frozenset({"/login", "/health"})
+STATIC_PREFIX = "/static/"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,22 +65,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def session_and_login(request: Request, call_next):  # type: ignore[no-untyped-def]
         sessions: Sessions = app.state.sessions
+        path = request.url.path
+        static = path.startswith(STATIC_PREFIX)
         session = sessions.read(request.cookies.get(COOKIE))
         request.state.session = session
-        request.state.user = _user(app, session)
-        if request.state.user is None and session.uid is not None:
+        # Stylesheets need no user: no query for them. For the rest, the lookup is a blocking database
+        # call: run in the thread pool, it leaves the event loop free for the other clients meanwhile.
+        request.state.user = None if static else await run_in_threadpool(_user, app, session)
+        if request.state.user is None and session.uid is not None and not static:
             # Logged out, expired, password changed or account deactivated: the cookie is worth nothing.
             request.state.session = session = sessions.new()
-        path = request.url.path
-        if request.state.user is None and not path.startswith(PUBLIC):
+        if request.state.user is None and not (static or path in PUBLIC):
             if path.startswith("/api"):
-                response: Response = JSONResponse({"error": "login required"}, status_code=401)
+                response: Response = JSONResponse({"error": "请先登录"}, status_code=401)
             else:
                 target = quote(path + (f"?{request.url.query}" if request.url.query else ""))
                 response = RedirectResponse(f"/login?next={target}", status_code=303)
         else:
             response = await call_next(request)
-        if request.state.session.fresh:
+        if request.state.session.fresh and not static:
             response.set_cookie(
                 COOKIE,
                 sessions.dump(request.state.session),

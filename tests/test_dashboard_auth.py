@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
+from contextlib import contextmanager
 
 import pytest
 from argon2 import PasswordHasher
 from dashboard_client import PASSWORD, add_users, csrf_of, dashboard_settings, login, token
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import select
 from typer.testing import CliRunner
 from workflow_ledger import seed
@@ -210,3 +213,50 @@ def test_an_old_hash_is_upgraded_at_login(app):
     with read_session(app.state.engine) as session:
         upgraded = session.exec(select(User).where(User.name == "office")).one().password_hash
     assert not users._hasher.check_needs_rehash(upgraded) and users._hasher.verify(upgraded, PASSWORD)
+
+
+def test_only_the_exact_public_paths_are_open_to_anonymous_users(app):
+    client = TestClient(app)
+    for path in ("/login", "/health", "/static/style.css"):
+        assert client.get(path, follow_redirects=False).status_code == 200, path
+    # Paths that merely start like a public one are not public (they used to reach the router).
+    for path in ("/loginx", "/login/x", "/healthz", "/health/x", "/static"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login?next="), path
+
+
+@contextmanager
+def statements(engine) -> list[bool]:
+    """Every SQL statement the app runs meanwhile, as whether it ran on the event loop's thread."""
+    seen: list[bool] = []
+
+    def record(*_args) -> None:
+        try:
+            asyncio.get_running_loop()
+            seen.append(True)
+        except RuntimeError:  # no loop in this thread: a worker thread of the pool
+            seen.append(False)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_static_files_cost_no_user_lookup(app):
+    client = login(TestClient(app), "office")
+    with statements(app.state.engine) as seen:
+        assert client.get("/static/style.css").status_code == 200
+    assert seen == []
+
+
+def test_no_database_call_blocks_the_event_loop(app):
+    # The session middleware is async: a query made in it directly would stall every other client.
+    client = login(TestClient(app), "unit")
+    with statements(app.state.engine) as seen:
+        for path in ("/", "/tasks", "/units", "/api/session", "/api/tasks", "/api/overview"):
+            assert client.get(path).status_code == 200, path
+        assert client.post("/logout", data={"csrf": token(client)}, follow_redirects=False).status_code == 303
+        login(client, "office")
+    assert seen and not any(seen)
