@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from pathlib import Path
 
 from sqlalchemy import func
@@ -11,7 +12,9 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from models.db import open_ledger, read_session
-from models.tables import Escalation, Journal, Notice
+from models.ladder import CHECKIN
+from models.settings import load_settings
+from models.tables import Escalation, Journal, Notice, Task, User, UserRole
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,14 +40,36 @@ def test_the_demo_walks_the_year_and_says_where_everything_went(tmp_path, monkey
     assert all(Path(p).exists() for p in looks)
     engine = open_ledger(f"sqlite:///{folder / 'ledger.sqlite3'}")
     with read_session(engine) as session:
-        levels = dict(
-            session.execute(select(Escalation.level, func.count()).group_by(Escalation.level)).all()
+        sent_levels = dict(
+            session.execute(
+                select(Escalation.level, func.count())
+                .where(Escalation.skipped.is_(False))
+                .group_by(Escalation.level)
+            ).all()
         )
+        raised = session.execute(
+            select(Escalation.raised_on, Task.code).join(Task).where(Escalation.skipped.is_(False))
+        ).all()
+        told: dict[str, str] = defaultdict(str)  # day -> every escalation notice's text of that day
+        for period, body in session.execute(
+            select(Notice.period, Notice.body_text).where(Notice.kind == "escalation")
+        ):
+            told[period.split("/")[0]] += body
         defers = session.exec(
             select(func.count()).select_from(Journal).where(Journal.action == "defer")
         ).one()
         unsent = session.exec(select(func.count()).select_from(Notice).where(Notice.sent_at.is_(None))).one()
+        accounts = session.execute(select(User.role, User.unit_id)).all()
     engine.dispose()
-    assert {"reminder", "overdue", "checkin", "notify"} <= set(levels)
+    # Every level of the shipped ladder (督办 included) and the check-in were raised, not passed over.
+    ladder = [level.level for level in load_settings(ROOT / "config.toml").escalation]
+    assert set(ladder) == {"reminder", "overdue", "supervise", "notify"}
+    assert {*ladder, CHECKIN} <= set(sent_levels), sent_levels
+    # Each raised level reached someone: its task's line is in a notice of that day (a point without
+    # a lead unit included, through the office).
+    assert [(day, code) for day, code in raised if f"{code} " not in told[day.isoformat()]] == []
     assert defers > 0 and unsent == 0
     assert list((folder / "outbox" / "escalation").glob("*/*.md"))
+    # One account of each role, the unit's bound to a unit.
+    assert sorted(role for role, _ in accounts) == sorted(role.value for role in UserRole)
+    assert all((unit_id is not None) == (role == UserRole.UNIT) for role, unit_id in accounts)
