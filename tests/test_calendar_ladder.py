@@ -1,15 +1,24 @@
-"""Working days on the Chinese calendar and the ladder as a pure function of (task, as-of date)."""
+"""Working days on the Chinese calendar and the ladder: pure functions of (task, as-of date), and once
+through the ledger (config.toml, a SQLite file, the escalate job)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from sqlmodel import select
+from workflow_ledger import UNITS, task
 
 from models.calendar import WorkCalendar
+from models.db import open_ledger, read_session, write_session
 from models.errors import BadInput
 from models.ladder import CHECKIN, TaskFacts, due_levels
-from models.settings import DEFAULT_LADDER, EscalationLevel
+from models.ledger import import_plan
+from models.plan import Deadline, ParsedPlan
+from models.settings import DEFAULT_LADDER, EscalationLevel, load_settings
+from models.tables import Escalation, Task
+from models.units import load_registry
+from workflows import jobs
 
 D = dt.date
 
@@ -114,3 +123,71 @@ def test_an_ongoing_task_gets_a_monthly_check_in_unless_it_reported_lately():
     )
     assert levels_on(D(2022, 5, 1), fact) == []  # outside its plan year
     assert due_levels(fact, D(2021, 5, 1), DEFAULT_LADDER, WorkCalendar(), checkin_day=0) == []
+
+
+WORKING_DAY_LADDER = """
+[notify]
+outbox = {outbox!r}
+retry_delay_seconds = 0.0
+
+[[escalation]]
+level = "reminder"
+name = "提醒"
+offset_days = -2
+working_days = true
+recipients = ["lead"]
+
+[[escalation]]
+level = "overdue"
+name = "逾期催办"
+offset_days = 1
+working_days = true
+recipients = ["lead"]
+"""
+
+
+def test_working_day_levels_from_config_toml_fire_on_the_right_days_around_national_day(tmp_path):
+    """Through the ledger: config.toml, a SQLite file, the escalate job run every day of autumn 2021
+    (中秋 09-19..21 with 09-18 worked; 国庆 10-01..07 with Sunday 09-26 and Saturday 10-09 worked)."""
+    config = tmp_path / "config.toml"
+    config.write_text(WORKING_DAY_LADDER.format(outbox=str(tmp_path / "outbox")), encoding="utf-8")
+    settings = load_settings(config)
+    engine = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    dates = {"九月末事项": D(2021, 9, 30), "节后事项": D(2021, 10, 11), "九月下旬事项": D(2021, 9, 24)}
+    plan = ParsedPlan(
+        title="2021年工作要点",
+        year=2021,
+        tasks=[
+            task(
+                f"一/{n}",
+                title,
+                "办公室",
+                Deadline(type="date", date=due, text=f"{due.month}月{due.day}日前"),
+            )
+            for n, (title, due) in enumerate(dates.items(), start=1)
+        ],
+    )
+    with write_session(engine) as session:
+        load_registry(session, UNITS)
+        import_plan(session, plan, key="2021-autumn", actor="office")
+    day = D(2021, 9, 15)
+    while day <= D(2021, 10, 15):
+        assert jobs.escalate(engine, settings, as_of=day).failed == 0
+        day += dt.timedelta(days=1)
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(Task.title, Escalation.level, Escalation.raised_on, Escalation.skipped).join(Task)
+        )
+        raised = {(title, level): (on, skipped) for title, level, on, skipped in rows}
+    engine.dispose()
+    assert raised == {
+        # Thursday 09-30: two working days back is Tuesday; one forward skips 国庆 to Friday 10-08.
+        ("九月末事项", "reminder"): (D(2021, 9, 28), False),
+        ("九月末事项", "overdue"): (D(2021, 10, 8), False),
+        # Monday 10-11: two working days back are Saturday 10-09 (调休) and Friday 10-08.
+        ("节后事项", "reminder"): (D(2021, 10, 8), False),
+        ("节后事项", "overdue"): (D(2021, 10, 12), False),
+        # Friday 09-24: one working day on is Sunday 09-26 (调休), not Monday.
+        ("九月下旬事项", "reminder"): (D(2021, 9, 22), False),
+        ("九月下旬事项", "overdue"): (D(2021, 9, 26), False),
+    }
