@@ -59,3 +59,21 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient
 def token(client: TestClient, path: str = "/") -> str:
     """The CSRF token of the signed-in session (read off a page, as a form would)."""
     return csrf_of(client.get(path).text)
+
+
+def every_route(app) -> list[tuple[str, set[str]]]:
+    """(path, methods) of every route, walked from app.routes. FastAPI (0.150) keeps an included
+    router as one wrapper route holding the router and its prefix, so the walk descends into those;
+    a router included anywhere is found, not only those of a list the test knows about."""
+    found: list[tuple[str, set[str]]] = []
+
+    def walk(routes: list, prefix: str) -> None:
+        for route in routes:
+            included = getattr(route, "original_router", None)
+            if included is not None:
+                walk(included.routes, prefix + route.include_context.prefix)
+            elif getattr(route, "methods", None):
+                found.append((prefix + route.path, set(route.methods)))
+
+    walk(app.routes, "")
+    return found

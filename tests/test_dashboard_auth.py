@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from argon2 import PasswordHasher
-from dashboard_client import PASSWORD, add_users, csrf_of, dashboard_settings, login, token
+from dashboard_client import PASSWORD, add_users, csrf_of, dashboard_settings, every_route, login, token
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlmodel import select
@@ -80,20 +80,6 @@ def test_a_login_never_redirects_off_site(app):
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
-
-
-def every_route(app) -> list[tuple[str, set[str]]]:
-    """(path, methods) of every route: the app's own and those of each included router (FastAPI
-    keeps included routers as wrappers in app.routes, so they are read from the routers' lists)."""
-    from dashboard import auth
-    from dashboard.api import ROUTERS as API
-    from dashboard.pages import ROUTERS as PAGES
-
-    found = [(r.path, set(r.methods)) for r in app.routes if getattr(r, "methods", None)]
-    found += [(r.path, set(r.methods)) for r in auth.router.routes]
-    found += [(r.path, set(r.methods)) for router in PAGES for r in router.routes]
-    found += [("/api" + r.path, set(r.methods)) for router in API for r in router.routes]
-    return found
 
 
 def test_every_route_refuses_anonymous_users(app):
