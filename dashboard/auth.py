@@ -45,14 +45,6 @@ def login(
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
-@router.get("/api/session", include_in_schema=True, tags=["session"])
-def session_info(ctx: Annotated[Ctx, Depends(get_ctx)]) -> dict[str, object]:
-    """Who is signed in, and the CSRF token a script sends as X-CSRF-Token with every POST."""
-    user = ctx.user
-    assert user is not None  # the middleware answers 401 to anonymous API calls
-    return {"name": user.name, "role": user.role, "unit_id": user.unit_id, "csrf": ctx.csrf}
-
-
 @router.post("/logout")
 def logout(ctx: Annotated[Ctx, Depends(get_ctx)]) -> Response:
     # Ended on the server, not only by replacing the cookie: a copy of the old cookie is refused too.

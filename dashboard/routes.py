@@ -11,6 +11,7 @@ def include(app: FastAPI) -> None:
     for router in PAGES:
         app.include_router(router)
     from dashboard.api import ROUTERS as API
+    from dashboard.api.security import SIGNED_IN
 
     for router in API:
-        app.include_router(router, prefix="/api")
+        app.include_router(router, prefix="/api", dependencies=SIGNED_IN)

@@ -14,6 +14,7 @@ from workflow_ledger import seed, settings_for
 
 from dashboard.app import create_app
 from dashboard.params import Status
+from dashboard.sessions import COOKIE
 from models import clock
 from models.db import open_ledger, read_session
 from models.ledger import get_task
@@ -229,6 +230,30 @@ def test_the_openapi_schema_describes_the_routes_and_their_shapes(app):
     components = schema["components"]["schemas"]
     assert {"TaskDetailOut", "TaskPageOut", "UpdateIn", "DeferIn", "OverviewOut"} <= set(components)
     assert "version" in components["UpdateIn"]["required"]
+
+
+def test_the_schema_has_the_session_route_and_says_how_writes_are_authorised(app):
+    schema = api(app, "leader").get("/api/openapi.json").json()
+    session = schema["paths"]["/api/session"]["get"]
+    assert session["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("SessionOut")
+    assert {"name", "role", "unit_id", "csrf"} <= set(
+        schema["components"]["schemas"]["SessionOut"]["properties"]
+    )
+    schemes = schema["components"]["securitySchemes"]
+    csrf = [
+        name
+        for name, s in schemes.items()
+        if s == {**s, "type": "apiKey", "in": "header", "name": "X-CSRF-Token"}
+    ]
+    cookie = [
+        name for name, s in schemes.items() if s == {**s, "type": "apiKey", "in": "cookie", "name": COOKIE}
+    ]
+    assert len(csrf) == 1 and len(cookie) == 1
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            required = {name for requirement in operation.get("security", []) for name in requirement}
+            assert cookie[0] in required, (method, path)  # every API route needs the signed-in session
+            assert (csrf[0] in required) == (method == "post"), (method, path)  # and every write the token
 
 
 def test_the_api_status_names_are_the_ledgers():

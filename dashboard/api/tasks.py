@@ -25,6 +25,7 @@ from dashboard.api.schemas import (
     TaskPageOut,
     UpdateIn,
 )
+from dashboard.api.security import WRITES
 from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import level_names
 from dashboard.params import ApiFilter, AsOf, Sort
@@ -124,7 +125,7 @@ def _stale(ctx: Ctx, code: str, as_of: dt.date, version: int) -> JSONResponse:
     return JSONResponse(body.model_dump(mode="json"), status_code=409)
 
 
-@router.post("/tasks/{code}/update", response_model=TaskDetailOut, responses=REFUSED)
+@router.post("/tasks/{code}/update", response_model=TaskDetailOut, responses=REFUSED, dependencies=WRITES)
 def update(ctx: CtxDep, code: str, as_of: AsOf, change: UpdateIn) -> TaskDetailOut | JSONResponse:
     try:
         with write_session(ctx.engine) as session:
@@ -145,7 +146,7 @@ def update(ctx: CtxDep, code: str, as_of: AsOf, change: UpdateIn) -> TaskDetailO
     return _detail(ctx, task.code, as_of)
 
 
-@router.post("/tasks/{code}/defer", response_model=TaskDetailOut, responses=REFUSED)
+@router.post("/tasks/{code}/defer", response_model=TaskDetailOut, responses=REFUSED, dependencies=WRITES)
 def defer(ctx: CtxDep, code: str, as_of: AsOf, change: DeferIn) -> TaskDetailOut | JSONResponse:
     try:
         with write_session(ctx.engine) as session:

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from dashboard.api.schemas import ErrorOut, Out
+from dashboard.api.security import WRITES
 from dashboard.context import CtxDep, OfficeCtx
 from dashboard.pages.units import registry_rows
 from dashboard.params import AsOf
@@ -52,6 +53,7 @@ def unit_registry(ctx: CtxDep, as_of: AsOf, unresolved: bool = False) -> list[Re
     "/units/merge",
     response_model=MergeOut,
     responses={400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+    dependencies=WRITES,
 )
 def merge_unit(ctx: OfficeCtx, body: MergeIn) -> MergeOut:
     """Record `alias` as another name of `canonical`; an unresolved unit of that name is folded in."""
