@@ -466,6 +466,16 @@ def test_a_stale_form_gets_a_conflict_page_with_the_current_values(app):
     assert stale_defer.status_code == 409 and state(app, code)[2] == 2
 
 
+def test_error_pages_run_no_script(app):
+    # The README promises pages without scripts; a `javascript:` link is one.
+    user = client(app, "unit")
+    for path, status in (("/tasks/T999", 404), ("/tasks?status=finished", 400), ("/plans/import", 403)):
+        page = user.get(path)
+        assert page.status_code == status, path
+        assert "javascript:" not in page.text and "<script" not in page.text, path
+        assert '<a href="/">' in page.text, path
+
+
 # --- Escaping ----------------------------------------------------------------------------------
 
 
