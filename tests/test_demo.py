@@ -60,6 +60,8 @@ def test_the_demo_walks_the_year_and_says_where_everything_went(tmp_path, monkey
         ).one()
         unsent = session.exec(select(func.count()).select_from(Notice).where(Notice.sent_at.is_(None))).one()
         accounts = session.execute(select(User.role, User.unit_id)).all()
+        journal_days = session.exec(select(func.min(Journal.day), func.max(Journal.day))).one()
+        undated = session.exec(select(func.count()).select_from(Journal).where(Journal.day.is_(None))).one()
     engine.dispose()
     # Every level of the shipped ladder (督办 included) and the check-in were raised, not passed over.
     ladder = [level.level for level in load_settings(ROOT / "config.toml").escalation]
@@ -69,6 +71,18 @@ def test_the_demo_walks_the_year_and_says_where_everything_went(tmp_path, monkey
     # a lead unit included, through the office).
     assert [(day, code) for day, code in raised if f"{code} " not in told[day.isoformat()]] == []
     assert defers > 0 and unsent == 0
+    # Everything the demo did is dated within the plan year, the import on 1 January, so the
+    # look-back's "last update" never shows the day the demo happened to run.
+    assert undated == 0
+    assert journal_days[0].isoformat() == "2021-01-01" and journal_days[1].isoformat() <= "2021-11-30"
+    lookback_md = next(Path(p) for p in looks if p.endswith(".md")).read_text(encoding="utf-8")
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in lookback_md.split("## 五、")[1].split("\n## ")[0].splitlines()
+        if line.startswith("|") and not line.startswith("|-")
+    ]
+    column = rows[0].index("最近更新")
+    assert {row[column][:4] for row in rows[1:]} == {"2021"}
     assert list((folder / "outbox" / "escalation").glob("*/*.md"))
     # One account of each role, the unit's bound to a unit.
     assert sorted(role for role, _ in accounts) == sorted(role.value for role in UserRole)

@@ -170,8 +170,15 @@ def run_demo(
     engine = open_ledger(f"sqlite:///{database}")
     reviewed = sorted(plans_dir.glob(f"*{PLAN_SUFFIX}"))
     progress(f"importing {len(reviewed)} reviewed plan files into {database}")
+    # Imported on 1 January of the plan year: the journal's business day, which the look-back shows
+    # as a silent task's last update (not the day the demo happened to run).
     import_paths(
-        engine, reviewed, actor="demo", max_bytes=settings.plans.max_document_bytes, units=settings.units
+        engine,
+        reviewed,
+        actor="demo",
+        max_bytes=settings.plans.max_document_bytes,
+        units=settings.units,
+        day=dt.date(year, 1, 1),
     )
     lookback_day = _lookback_day(settings, year)
     result = DemoResult(parsed, folder, database, year, lookback_day, outbox=folder / "outbox")
