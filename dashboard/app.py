@@ -26,6 +26,12 @@ STATIC = Path(__file__).parent / "static"
 # Open to anonymous visitors: these exact paths, and anything under /static/ (vendored assets).
 PUBLIC = frozenset({"/login", "/health"})
 STATIC_PREFIX = "/static/"
+# The pages use one vendored stylesheet and nothing else: no script, no inline style, no font or
+# frame; forms post only here, and no other site may frame the dashboard.
+POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 samesite="lax",
                 secure=sessions.secure,
             )
+        # setdefault: a response with a policy of its own (a digest's HTML body, sandboxed) keeps it.
+        response.headers.setdefault("Content-Security-Policy", POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -246,3 +246,31 @@ def test_no_database_call_blocks_the_event_loop(app):
         assert client.post("/logout", data={"csrf": token(client)}, follow_redirects=False).status_code == 303
         login(client, "office")
     assert seen and not any(seen)
+
+
+POLICY = {
+    "default-src": "'none'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'none'",
+}
+
+
+def policy(header: str) -> dict[str, str]:
+    return dict(part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+
+
+def test_every_response_carries_the_content_security_policy(app):
+    anonymous = TestClient(app)
+    responses = [
+        anonymous.get(path, follow_redirects=False)
+        for path in ("/login", "/health", "/static/style.css", "/", "/api/tasks")
+    ]
+    office = login(TestClient(app), "office")
+    responses += [office.get(path) for path in ("/", "/tasks", "/tasks.xlsx", "/api/tasks", "/tasks/T999")]
+    responses.append(office.post("/logout", follow_redirects=False))  # refused: no token
+    assert {response.status_code for response in responses} >= {200, 303, 401, 403, 404}
+    for response in responses:
+        assert policy(response.headers["content-security-policy"]) == POLICY, response.url
