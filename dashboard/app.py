@@ -20,7 +20,7 @@ from dashboard.sessions import COOKIE, SessionData, Sessions, load_secret
 from models.db import open_ledger, read_session
 from models.settings import Settings, load_settings
 from models.tables import User
-from models.users import session_user
+from models.users import LoginThrottle, session_user
 
 STATIC = Path(__file__).parent / "static"
 # Open to anonymous visitors: these exact paths, and anything under /static/ (vendored assets).
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = open_ledger(settings.database_url)
+    app.state.login_throttle = LoginThrottle()
     hours = settings.dashboard.session_hours
     app.state.sessions = Sessions(
         load_secret(settings.resolve(settings.dashboard.secret_file)),

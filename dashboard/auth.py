@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form
@@ -9,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from dashboard.context import Ctx, get_ctx
 from models.db import read_session, write_session
-from models.users import authenticate, end_session, start_login, upgraded_hash
+from models.users import LoginThrottle, authenticate, end_session, start_login, upgraded_hash
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,11 +32,21 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    throttle: LoginThrottle = ctx.request.app.state.login_throttle
+    wait = throttle.wait_seconds(name)
+    if wait:
+        # Refused before the password is checked, right or wrong: guessing gets no answer at all.
+        error = f"登录失败次数过多，该账号已暂停登录，请 {math.ceil(wait / 60)} 分钟后再试"
+        response = ctx.render("login.html", status_code=429, next=_safe_next(next), error=error)
+        response.headers["Retry-After"] = str(wait)
+        return response
     # Verified in a read session: the slow argon2 check must not hold SQLite's write lock.
     with read_session(ctx.engine) as session:
         user = authenticate(session, name, password)
     if user is None:
+        throttle.failed(name)
         return ctx.render("login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
+    throttle.succeeded(name)
     new_hash = upgraded_hash(user, password)
     # A new session id on login: a session id planted before login is worth nothing after it.
     fresh = ctx.sessions.new(uid=user.id)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import threading
+import time
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -180,3 +184,56 @@ def end_session(session: Session, sid: str) -> None:
 
 def end_user_sessions(session: Session, user: User) -> None:
     session.execute(delete(WebSession).where(col(WebSession.user_id) == user.id))
+
+
+# --- Login throttling -----------------------------------------------------------------------------
+
+MAX_FAILURES = 5  # failed logins for one name …
+FAILURE_WINDOW = 15 * 60  # … within this many seconds …
+LOCKOUT = 15 * 60  # … refuse that name for this many seconds, the right password included
+_TRACKED_NAMES = 10_000  # past this, names with no recent failure are forgotten (memory stays bounded)
+
+
+class LoginThrottle:
+    """Failed logins per name, to stop guessing a password online.
+
+    Kept in memory, per process: the dashboard is one process (`duban serve`, a single uvicorn
+    worker), so one throttle sees every attempt; a restart forgets it, which costs an attacker a
+    restart they cannot cause. Behind several processes each would count on its own, allowing
+    MAX_FAILURES per process. Unknown names are counted like real ones, so the answer tells nothing
+    about which accounts exist. The clock is passed in, so tests move time instead of waiting.
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()  # login requests run in the thread pool, concurrently
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+
+    def wait_seconds(self, name: str) -> int:
+        """Seconds until `name` may try again; 0 when it may now."""
+        with self._lock:
+            until = self._locked_until.get(name.strip(), 0.0)
+            return max(0, math.ceil(until - self._clock()))
+
+    def failed(self, name: str) -> None:
+        key, now = name.strip(), self._clock()
+        with self._lock:
+            recent = [at for at in self._failures.get(key, []) if now - at < FAILURE_WINDOW]
+            recent.append(now)
+            if len(recent) >= MAX_FAILURES:
+                self._locked_until[key] = now + LOCKOUT
+                recent = []  # once the lockout ends, the name gets its full allowance again
+            self._failures[key] = recent
+            if len(self._failures) > _TRACKED_NAMES:
+                self._forget_stale(now)
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name.strip(), None)
+
+    def _forget_stale(self, now: float) -> None:
+        self._failures = {
+            key: times for key, times in self._failures.items() if times and now - times[-1] < FAILURE_WINDOW
+        }
+        self._locked_until = {key: until for key, until in self._locked_until.items() if until > now}

@@ -274,3 +274,39 @@ def test_every_response_carries_the_content_security_policy(app):
     assert {response.status_code for response in responses} >= {200, 303, 401, 403, 404}
     for response in responses:
         assert policy(response.headers["content-security-policy"]) == POLICY, response.url
+
+
+def test_repeated_failed_logins_suspend_the_name_for_a_while(app):
+    now = [1000.0]
+    app.state.login_throttle = users.LoginThrottle(clock=lambda: now[0])  # the clock passed in
+    client = TestClient(app)
+
+    def attempt(name: str, password: str):
+        csrf = csrf_of(client.get("/login").text)
+        return client.post(
+            "/login", data={"name": name, "password": password, "csrf": csrf}, follow_redirects=False
+        )
+
+    for _ in range(5):
+        assert attempt("office", "guess guess").status_code == 401
+    refused = attempt("office", PASSWORD)  # the right password, too late
+    assert (
+        refused.status_code == 429 and "登录失败次数过多" in refused.text and "15 分钟后再试" in refused.text
+    )
+    assert int(refused.headers["retry-after"]) == 15 * 60
+    assert client.get("/", follow_redirects=False).status_code == 303  # not signed in
+    assert attempt("leader", PASSWORD).status_code == 303  # other names are not affected
+    now[0] += 15 * 60
+    assert attempt("office", PASSWORD).status_code == 303
+
+
+def test_failures_spread_beyond_the_window_do_not_suspend(app):
+    now = [1000.0]
+    app.state.login_throttle = users.LoginThrottle(clock=lambda: now[0])
+    client = TestClient(app)
+    for _ in range(8):
+        csrf = csrf_of(client.get("/login").text)
+        wrong = client.post("/login", data={"name": "office", "password": "guess guess", "csrf": csrf})
+        assert wrong.status_code == 401
+        now[0] += 4 * 60  # one failure every four minutes: never five within fifteen
+    login(client, "office")

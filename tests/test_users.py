@@ -13,7 +13,7 @@ from models.db import read_session, write_session
 from models.errors import BadInput, Conflict
 from models.ledger import get_task
 from models.user_changes import change_day
-from models.users import add_user, authenticate, may_update
+from models.users import LoginThrottle, add_user, authenticate, may_update
 
 runner = CliRunner()
 
@@ -94,3 +94,23 @@ def test_user_commands(cli_env):
     assert bad.exit_code != 0 and "不存在的处" in bad.stderr
     changed = runner.invoke(app, ["user", "passwd", "zhang", "--password-stdin"], input="another password\n")
     assert changed.exit_code == 0
+
+
+def test_the_login_throttle_counts_failures_per_name_within_the_window():
+    now = [0.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for _ in range(4):
+        throttle.failed("zhang")
+    assert throttle.wait_seconds("zhang") == 0
+    throttle.succeeded("zhang")  # a success starts the count again
+    for _ in range(4):
+        throttle.failed(" zhang ")
+    assert throttle.wait_seconds("zhang") == 0
+    throttle.failed("zhang")
+    assert throttle.wait_seconds("zhang") == 15 * 60 and throttle.wait_seconds("li") == 0
+    now[0] += 10 * 60
+    assert throttle.wait_seconds("zhang") == 5 * 60
+    now[0] += 5 * 60
+    assert throttle.wait_seconds("zhang") == 0
+    throttle.failed("zhang")  # after the lockout the allowance is whole again
+    assert throttle.wait_seconds("zhang") == 0
