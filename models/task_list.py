@@ -178,9 +178,10 @@ def page_tasks(
 
 
 def filtered_workbook(
-    session: Session, filters: TaskFilter, *, as_of: dt.date, due_soon_days: int
+    session: Session, filters: TaskFilter, *, as_of: dt.date, due_soon_days: int, sort: str | None = None
 ) -> Workbook:
-    """The 台账 workbook of `duban export` for the filtered view (in each plan's own order)."""
+    """The 台账 workbook of `duban export` for the filtered view: in the ledger page's `sort` order
+    when given (the rows as the user sees them), else in each plan's own order."""
     rows = export_rows(
         session,
         as_of=as_of,
@@ -190,10 +191,16 @@ def filtered_workbook(
         status=filters.status,
         overdue=filters.overdue,
     )
-    if filters.due_within is not None:
-        # export_rows has no due-within filter: keep the rows the same conditions as the page select.
-        wanted = set(session.exec(select(Task.code).where(*_conditions(session, filters, as_of))))
-        rows = [row for row in rows if row.task.code in wanted]
+    if filters.due_within is not None or sort is not None:
+        # export_rows has no due-within filter and one order: the page's own query gives both.
+        query = select(Task.code).join(Plan, col(Plan.id) == Task.plan_id)
+        query = query.where(*_conditions(session, filters, as_of))
+        if sort is not None:
+            query = query.order_by(*_order(sort))
+        rank = {code: index for index, code in enumerate(session.exec(query))}
+        rows = [row for row in rows if row.task.code in rank]
+        if sort is not None:
+            rows.sort(key=lambda row: rank[row.task.code])
     return build_workbook(rows, as_of=as_of, due_soon_days=due_soon_days, filters=filters.describe(as_of))
 
 

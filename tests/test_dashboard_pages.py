@@ -281,6 +281,23 @@ def test_the_ledger_exports_the_filtered_view_to_xlsx(app):
     assert "/tasks.xlsx?as_of=2021-04-20&amp;unit=" in page.text
 
 
+def test_the_xlsx_export_keeps_the_ledgers_sort(app):
+    user = client(app, "leader")
+    with write_session(app.state.engine) as session:  # statuses that differ, so "status" sorts apart
+        from models.ledger import update_task
+
+        update_task(session, codes(app)["加强队伍建设"], actor="t", status="in_progress")
+    for query in ("sort=code", "sort=status", "sort=plan", "sort=due", ""):
+        shown = ledger_codes(user.get(f"/tasks?as_of={AS_OF}&{query}").text)
+        sheet = load_workbook(io.BytesIO(user.get(f"/tasks.xlsx?as_of={AS_OF}&{query}").content))["台账"]
+        exported = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert exported == shown, query
+    orders = {tuple(ledger_codes(user.get(f"/tasks?as_of={AS_OF}&sort={s}").text)) for s in ("code", "due")}
+    assert len(orders) == 2  # the sorts really differ on this ledger
+    page = user.get(f"/tasks?as_of={AS_OF}&sort=code").text
+    assert "/tasks.xlsx?as_of=2021-04-20&amp;sort=code" in page
+
+
 # --- Task detail, updates and deferrals --------------------------------------------------------
 
 

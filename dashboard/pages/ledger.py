@@ -46,15 +46,16 @@ def ledger_page(
         units=units,
         labels=LABELS,
         link=lambda **changes: link(request, "/tasks", **changes),
-        export=link(request, "/tasks.xlsx", page=None, sort=None, as_of=as_of.isoformat()),
+        # The export keeps the sort: the workbook lists the rows in the order the page shows them.
+        export=link(request, "/tasks.xlsx", page=None, as_of=as_of.isoformat()),
     )
 
 
 @router.get("/tasks.xlsx")
-def ledger_workbook(ctx: CtxDep, as_of: AsOf, filters: FormFilter) -> Response:
+def ledger_workbook(ctx: CtxDep, as_of: AsOf, filters: FormFilter, sort: Sort = "due") -> Response:
     with read_session(ctx.engine) as session:
         workbook = filtered_workbook(
-            session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
+            session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
