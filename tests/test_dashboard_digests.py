@@ -89,3 +89,26 @@ def test_digests_are_refused_to_anonymous_users(app):
     ):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_the_office_preview_lists_the_points_no_unit_leads_as_the_digest_will(ledger_url, tmp_path):
+    from workflow_ledger import seed_without_lead
+
+    from workflows.digest import compose_digests
+
+    engine = open_ledger(ledger_url)
+    seed(engine)
+    seed_without_lead(engine)
+    add_users(engine)
+    settings = dashboard_settings(tmp_path, ledger_url)
+    will_send = compose_digests(engine, settings, as_of=dt.date(2021, 3, 29), dry_run=True)
+    office = next(d for d in will_send.drafts if d.recipient == "office")
+    engine.dispose()
+    app = create_app(settings)
+    try:
+        preview = login(TestClient(app), "office").get("/digests?as_of=2021-03-24").text
+    finally:
+        app.state.engine.dispose()
+    preview = preview.split("下周周报预览")[1]
+    assert "无牵头单位的事项" in office.body_text
+    assert "（未明确牵头单位）" in preview and "无牵头单位的事项" in preview

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from dashboard.context import Ctx, CtxDep
 from dashboard.params import AsOf
 from models.db import read_session
-from models.digest import unit_digests, week_of
+from models.digest import collect_digests, week_of
 from models.errors import NotFound
 from models.notices import list_notices
 from models.tables import Delivery, Notice, NoticeKind, Unit
@@ -57,12 +57,13 @@ def digests_page(ctx: CtxDep, as_of: AsOf, week: str = "", unit: str = "") -> Re
         notices = list_notices(session, kind=NoticeKind.DIGEST.value, period=week or None, limit=LISTED)
         own = session.get(Unit, ctx.user.unit_id) if ctx.user and ctx.user.unit_id else None
         upcoming = next_monday(as_of)
-        digests = unit_digests(
+        found_all = collect_digests(
             session,
             as_of=upcoming,
             due_within=ctx.settings.digest.due_within_days,
             stale_days=ctx.settings.digest.stale_days,
         )
+    digests = found_all.units
     sent = [
         {
             "id": n.id,
@@ -80,7 +81,7 @@ def digests_page(ctx: CtxDep, as_of: AsOf, week: str = "", unit: str = "") -> Re
     # two anyone reads here: rendering every unit's digest of a 100,000-task ledger takes ~25 s and
     # ~16 MB; the office's digest plus one unit's takes a fraction of that.
     preview_week = week_of(upcoming)
-    office = office_draft(digests, preview_week, upcoming, ctx.settings)
+    office = office_draft(digests, preview_week, upcoming, ctx.settings, no_lead=found_all.no_lead)
     chosen = unit.strip() or (own.name if own else "")
     found = next((d for d in digests if d.unit == chosen), None)
     unit_preview = (
