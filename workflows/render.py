@@ -85,13 +85,6 @@ class Message:
         )
 
 
-def _tabulate(rows: list[list[object]], headers: list[str], fmt: str) -> str:
-    # Every cell as text, number parsing off: tabulate's per-cell type sniffing was most of the
-    # cost of composing a week's digests (and codes like "T12" or dates are not numbers anyway).
-    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
-    return tabulate(cells, headers, tablefmt=fmt, disable_numparse=True)
-
-
 def _md_table(block: Table) -> str:
     # A pipe table needs no padding to render; written directly it costs nothing next to tabulate,
     # which sniffs every cell's type (a first escalation run on a big ledger lists 30,000 rows).
