@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from dashboard import auth, errors
+from dashboard.cache import ViewCache
 from dashboard.context import check_csrf
 from dashboard.limits import BodyLimit
 from dashboard.sessions import COOKIE, SessionData, Sessions, load_secret
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = open_ledger(settings.database_url)
     app.state.login_throttle = LoginThrottle()
+    app.state.view_cache = ViewCache()
     hours = settings.dashboard.session_hours
     app.state.sessions = Sessions(
         load_secret(settings.resolve(settings.dashboard.secret_file)),

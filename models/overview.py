@@ -95,6 +95,20 @@ class Overview:
         return [u for u in self.units if u.counts.red][:10]
 
 
+def ledger_mark(session: Session) -> tuple[int, int, int]:
+    """A value that moves whenever a figure of the overview may have changed: every change to a
+    task or its units writes a journal row (append-only, so its highest id only grows), and a new
+    unit or plan gets a new id. Three index lookups: cheap enough to ask on every request."""
+    row = session.execute(
+        select(
+            select(func.coalesce(func.max(Journal.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(Unit.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(Plan.id), 0)).scalar_subquery(),
+        )
+    ).one()
+    return (int(row[0]), int(row[1]), int(row[2]))
+
+
 def light_sql(as_of: dt.date, due_soon_days: int) -> Any:
     """models.lights.light as a SQL expression, so the counting happens in the database."""
     due = col(Task.due_date)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from dashboard.api.schemas import ErrorOut, OverviewOut, PlanOut, UnitOut
+from dashboard.cache import ViewCache
 from dashboard.context import CtxDep
 from dashboard.params import AsOf
 from models.db import read_session
-from models.overview import compute_overview
+from models.overview import compute_overview, ledger_mark
 from models.queries import list_plans, unit_counts
 
 router = APIRouter(tags=["overview"])
@@ -17,11 +18,16 @@ router = APIRouter(tags=["overview"])
 @router.get("/overview", response_model=OverviewOut, responses={404: {"model": ErrorOut}})
 def overview(ctx: CtxDep, as_of: AsOf, plan: str | None = None) -> OverviewOut:
     """Traffic lights by plan, section and unit, and tasks done per week up to as_of."""
+    due_soon = ctx.settings.ledger.due_soon_days
+    cache: ViewCache = ctx.request.app.state.view_cache
     with read_session(ctx.engine) as session:
-        found = compute_overview(
-            session, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, plan=plan
+        key = ("api-overview", as_of, plan, due_soon, ledger_mark(session))
+        return cache.get(
+            key,
+            lambda: OverviewOut.model_validate(
+                compute_overview(session, as_of=as_of, due_soon_days=due_soon, plan=plan)
+            ),
         )
-    return OverviewOut.model_validate(found)
 
 
 @router.get("/plans", response_model=list[PlanOut])

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from dashboard.cache import ViewCache
 from dashboard.charts import bar_chart
 from dashboard.context import CtxDep
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, as_of_query
 from models.db import read_session
-from models.overview import compute_overview
+from models.overview import compute_overview, ledger_mark
 from models.task_list import TaskFilter, page_tasks, plan_choices
 
 router = APIRouter(include_in_schema=False)
@@ -30,16 +31,22 @@ def overview_page(
 ) -> HTMLResponse:
     due_soon = ctx.settings.ledger.due_soon_days
     with read_session(ctx.engine) as session:
-        overview = compute_overview(session, as_of=as_of, due_soon_days=due_soon, plan=plan or None)
-        # The longest overdue tasks: the list to chase first (one LIMIT 10 query).
-        late = page_tasks(
-            session,
-            TaskFilter(plan=plan or None, overdue=True),
-            as_of=as_of,
-            due_soon_days=due_soon,
-            per_page=10,
-        )
-        choices = plan_choices(session)
+        mark = ledger_mark(session)
+
+        def figures() -> tuple:
+            overview = compute_overview(session, as_of=as_of, due_soon_days=due_soon, plan=plan or None)
+            # The longest overdue tasks: the list to chase first (one LIMIT 10 query).
+            late = page_tasks(
+                session,
+                TaskFilter(plan=plan or None, overdue=True),
+                as_of=as_of,
+                due_soon_days=due_soon,
+                per_page=10,
+            )
+            return overview, late, plan_choices(session)
+
+        cache: ViewCache = request.app.state.view_cache
+        overview, late, choices = cache.get(("overview", as_of, plan, due_soon, mark), figures)
     return ctx.render(
         "overview.html",
         ov=overview,
