@@ -28,6 +28,14 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default: dashboard.host).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: dashboard.port).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes. More than one uses more cores for many concurrent users; the "
+            "failed-login count is then kept per process.",
+        ),
+    ] = 1,
 ) -> None:
     """Start the web dashboard on the configured ledger."""
     import uvicorn
@@ -35,10 +43,16 @@ def serve(
     settings = context.settings()
     context.ledger().dispose()  # open (and migrate) the ledger now: a bad URL is one clear line, not a traceback
     chosen_host, chosen_port = host or settings.dashboard.host, port or settings.dashboard.port
-    print(f"dashboard on http://{chosen_host}:{chosen_port}/ (Ctrl-C to stop)")
+    processes = f", {workers} processes" if workers > 1 else ""
+    print(f"dashboard on http://{chosen_host}:{chosen_port}/{processes} (Ctrl-C to stop)")
     # By name, with a factory: the CLI and the dashboard are sibling layers and do not import each other.
     uvicorn.run(
-        "dashboard.app:create_app", factory=True, host=chosen_host, port=chosen_port, log_level="warning"
+        "dashboard.app:create_app",
+        factory=True,
+        host=chosen_host,
+        port=chosen_port,
+        workers=workers,
+        log_level="warning",
     )
 
 

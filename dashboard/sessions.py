@@ -24,14 +24,29 @@ COOKIE = "duban_session"
 
 
 def load_secret(path: Path) -> bytes:
-    """The signing key, created on first start (owner-readable only) so restarts keep sessions."""
+    """The signing key, created on first start (owner-readable only) so restarts keep sessions.
+
+    Several server processes (`duban serve --workers N`) start at once and must agree on one key:
+    the key is written whole to a file of this process's own and then hard-linked into place, which
+    fails if another process got there first; that one's key is then read. Nobody ever reads a
+    half-written key.
+    """
     if path.exists():
         return path.read_bytes().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    own = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(key)
+        file.flush()
+        os.fsync(file.fileno())
+    try:
+        os.link(own, path)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    finally:
+        own.unlink()
     return key
 
 

@@ -135,15 +135,17 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def serving(server: LiveServer, *, timeout: float = 90.0, attempts: int = 3) -> Iterator[LiveServer]:
-    """`duban serve` on a free port until /health answers; stopped (the whole session) on exit."""
+def serving(
+    server: LiveServer, *, timeout: float = 90.0, attempts: int = 3, args: tuple[str, ...] = ()
+) -> Iterator[LiveServer]:
+    """`duban serve [args]` on a free port until /health answers; stopped (the whole session) on exit."""
     process: subprocess.Popen[bytes] | None = None
     for _ in range(attempts):
         port = free_port()
         server.url = f"http://127.0.0.1:{port}"
         with server.log.open("ab") as log:
             process = subprocess.Popen(
-                [*duban_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [*duban_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
                 env=server.env,
                 cwd=server.folder,
                 stdin=subprocess.DEVNULL,

@@ -158,3 +158,42 @@ def test_a_chunked_body_is_read_no_further_than_the_limit(tmp_path: Path):
     assert pulled <= LIMIT + CHUNK  # reading stopped at the limit, not at the end of the body
     answer = b"".join(message.get("body", b"") for message in sent[1:])
     assert "请求过大".encode() in answer
+
+
+def test_several_server_processes_share_one_key_and_every_session(tmp_path: Path):
+    # `duban serve --workers 2`: both processes start at once with no key yet; a session made by one
+    # must be accepted by the other, whichever answers.
+    import httpx
+    from dashboard_client import csrf_of
+    from live_server import PASSWORD
+
+    folder = tmp_path / "served"
+    folder.mkdir()
+    write_config(folder)
+    url = f"sqlite:///{folder / 'ledger.sqlite3'}"
+    engine = open_ledger(url)
+    seed(engine)
+    engine.dispose()
+    live = LiveServer(url="", folder=folder, env=server_env(folder, url), log=folder / "serve.log")
+    live.add_user("office", "office")
+    with serving(live, args=("--workers", "2")), httpx.Client(base_url=live.url, timeout=30) as client:
+        page = client.get("/login")
+        client.post(
+            "/login",
+            data={"name": "office", "password": PASSWORD, "csrf": csrf_of(page.text), "next": "/"},
+        )
+        statuses = [client.get("/tasks", follow_redirects=False).status_code for _ in range(40)]
+    assert statuses == [200] * 40
+    assert [p.name for p in folder.iterdir() if "secret" in p.name] == ["dashboard.secret"]
+
+
+def test_processes_creating_the_key_at_once_all_get_the_same_one(tmp_path: Path):
+    import multiprocessing
+
+    from dashboard.sessions import load_secret
+
+    path = tmp_path / "keys" / "dashboard.secret"
+    with multiprocessing.get_context("fork").Pool(6) as pool:
+        keys = pool.map(load_secret, [path] * 24)
+    assert len(set(keys)) == 1 and keys[0] == path.read_bytes()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["dashboard.secret"]
