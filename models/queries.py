@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func
+from sqlalchemy import Row, Select, and_, case, func
 from sqlmodel import Session, col, select
 
 from models import units as registry
@@ -31,6 +32,22 @@ class TaskRow:
     version: int = 1
 
 
+# What a task listing selects: columns, not ORM entities (building a model object per row costs
+# more than the query itself); the path as its "/"-joined key, cheaper to split than JSON to decode.
+TASK_ROW_COLUMNS = (
+    Task.id,
+    Task.code,
+    Plan.key,
+    Task.path_key,
+    Task.title,
+    Task.status,
+    Task.progress,
+    Task.due_date,
+    Task.deadline_text,
+    Task.version,
+)
+
+
 def overdue_clause(as_of: dt.date):  # type: ignore[no-untyped-def]
     return and_(col(Task.due_date) < as_of, col(Task.status).not_in(CLOSED))
 
@@ -48,19 +65,7 @@ def list_tasks(
     include_withdrawn: bool = False,
     limit: int | None = None,
 ) -> list[TaskRow]:
-    # Columns, not ORM entities: building a model object per row costs more than the query itself.
-    query = select(
-        Task.id,
-        Task.code,
-        Plan.key,
-        Task.path_key,  # the path joined by "/": splitting it is cheaper than decoding JSON per row
-        Task.title,
-        Task.status,
-        Task.progress,
-        Task.due_date,
-        Task.deadline_text,
-        Task.version,
-    ).join(Plan, col(Plan.id) == Task.plan_id)
+    query = select(*TASK_ROW_COLUMNS).join(Plan, col(Plan.id) == Task.plan_id)
     if not include_withdrawn:
         query = query.where(col(Task.withdrawn).is_(False))
     if plan:
@@ -93,6 +98,17 @@ def list_tasks(
     units = units_of(
         session, query.with_only_columns(Task.id).order_by(None) if not limit else [r[0] for r in found]
     )
+    return task_rows(found, units, as_of=as_of, due_soon_days=due_soon_days)
+
+
+def task_rows(
+    found: Sequence[Row[Any]],
+    units: dict[int, tuple[list[str], list[str]]],
+    *,
+    as_of: dt.date,
+    due_soon_days: int,
+) -> list[TaskRow]:
+    """TaskRows from rows of TASK_ROW_COLUMNS and the units of their tasks (units_of)."""
     return [
         TaskRow(
             code=code,

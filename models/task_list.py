@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 from models import units as registry
 from models.errors import BadInput, NotFound
 from models.excel import STATUS_LABELS, build_workbook, export_rows
-from models.lights import CLOSED, light
-from models.queries import TaskRow, overdue_clause, units_of
+from models.lights import CLOSED
+from models.queries import TASK_ROW_COLUMNS, TaskRow, overdue_clause, task_rows, units_of
 from models.tables import Assignment, Plan, Task, TaskStatus, Unit
 
 # Status in the order work moves through it, so "sort by status" reads as a pipeline.
@@ -137,18 +137,7 @@ def page_tasks(
     result = TaskPage([], total, page, per_page)
     result.page = min(page, result.pages)
     query = (
-        select(
-            Task.id,
-            Task.code,
-            Plan.key,
-            Task.path_key,
-            Task.title,
-            Task.status,
-            Task.progress,
-            Task.due_date,
-            Task.deadline_text,
-            Task.version,
-        )
+        select(*TASK_ROW_COLUMNS)
         .join(Plan, col(Plan.id) == Task.plan_id)
         .where(*conditions)
         .order_by(*order)
@@ -157,23 +146,7 @@ def page_tasks(
     )
     found = session.execute(query).all()
     units = units_of(session, [row[0] for row in found])
-    result.rows = [
-        TaskRow(
-            code=code,
-            plan=plan_key,
-            path=path_key.split("/"),
-            title=title,
-            status=status,
-            progress=progress,
-            due_date=due_date,
-            deadline_text=deadline_text,
-            lead=units.get(task_id, ([], []))[0],
-            support=units.get(task_id, ([], []))[1],
-            light=light(status, due_date, as_of, due_soon_days),
-            version=version,
-        )
-        for task_id, code, plan_key, path_key, title, status, progress, due_date, deadline_text, version in found
-    ]
+    result.rows = task_rows(found, units, as_of=as_of, due_soon_days=due_soon_days)
     return result
 
 
