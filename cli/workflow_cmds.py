@@ -52,36 +52,26 @@ def escalate(
     as_of: AsOf = None, dry_run: DryRun = False, no_send: NoSend = False, prefect: ViaPrefect = False
 ) -> None:
     """Raise the escalation levels due today (each once per task and due date) and send their notices."""
-    from workflows import jobs  # lazily: apprise and the report libraries cost a second to import
-
-    day = context.as_of(as_of)
-    if prefect:
-        _via_prefect("escalate", day.isoformat(), dry_run=dry_run, no_send=no_send)
-        return
-    _finish(
-        jobs.escalate(
-            context.ledger(),
-            context.settings(),
-            as_of=day,
-            dry_run=dry_run,
-            send=not no_send,
-            progress=_progress,
-        )
-    )
+    _run("escalate", as_of, dry_run=dry_run, no_send=no_send, prefect=prefect)
 
 
 def digest(
     as_of: AsOf = None, dry_run: DryRun = False, no_send: NoSend = False, prefect: ViaPrefect = False
 ) -> None:
     """Queue this ISO week's digests (per unit and for the office) and send those not yet sent."""
+    _run("digest", as_of, dry_run=dry_run, no_send=no_send, prefect=prefect)
+
+
+def _run(name: str, as_of: str | None, *, dry_run: bool, no_send: bool, prefect: bool) -> None:
     from workflows import jobs  # lazily: apprise and the report libraries cost a second to import
 
     day = context.as_of(as_of)
     if prefect:
-        _via_prefect("digest", day.isoformat(), dry_run=dry_run, no_send=no_send)
+        _via_prefect(name, day.isoformat(), dry_run=dry_run, no_send=no_send)
         return
+    job = jobs.escalate if name == "escalate" else jobs.digest
     _finish(
-        jobs.digest(
+        job(
             context.ledger(),
             context.settings(),
             as_of=day,

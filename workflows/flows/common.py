@@ -1,4 +1,4 @@
-"""What every flow's tasks share: the settings and ledger of the process they run in."""
+"""What the flows share: the settings and ledger of the process they run in, and sending."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from prefect import task
 from sqlalchemy import Engine
 
 from models.clock import today
 from models.db import open_ledger
 from models.settings import Settings, load_settings
+from workflows import jobs
 
 
 @contextmanager
@@ -30,3 +32,10 @@ def day(as_of: dt.date | str | None) -> dt.date:
     if as_of:
         return dt.date.fromisoformat(as_of)
     return today(load_settings().timezone)
+
+
+@task(retries=2, retry_delay_seconds=60)
+def send_notices(as_of: dt.date) -> list[str]:
+    """Send every queued notice (a send that failed stays queued for the retry or the next run)."""
+    with ledger() as (engine, settings):
+        return jobs.send_pending(engine, settings, as_of=as_of).lines

@@ -7,19 +7,13 @@ import datetime as dt
 from prefect import flow, task
 
 from workflows import jobs
-from workflows.flows.common import day, ledger
+from workflows.flows.common import day, ledger, send_notices
 
 
 @task(retries=2, retry_delay_seconds=30)
 def raise_levels(as_of: dt.date, dry_run: bool) -> list[str]:
     with ledger() as (engine, settings):
         return jobs.escalate(engine, settings, as_of=as_of, dry_run=dry_run, send=False).lines
-
-
-@task(retries=2, retry_delay_seconds=60)
-def send_notices(as_of: dt.date) -> list[str]:
-    with ledger() as (engine, settings):
-        return jobs.send_pending(engine, settings, as_of=as_of).lines
 
 
 @flow(name="duban-escalate", log_prints=True)
