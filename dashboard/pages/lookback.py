@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter
@@ -19,8 +18,9 @@ from dashboard.params import AsOf
 from models.db import read_session
 from models.errors import BadInput, NotFound
 from models.excel import STATUS_LABELS
-from models.lookback import Category, Counts, Lookback
+from models.lookback import Category, Lookback
 from models.queries import list_plans
+from workflows.lookback_outline import count_cells, rate_text
 from workflows.lookback_report import preview_lookback, render
 
 router = APIRouter(include_in_schema=False)
@@ -77,23 +77,6 @@ class Scope:
         return result.lookback
 
 
-def rate(counts: Counts) -> str:
-    return "—" if counts.rate is None else f"{counts.rate:.1f}%"
-
-
-def count_cells(counts: Counts) -> list[Any]:
-    return [
-        counts.total,
-        counts.done,
-        counts.overdue,
-        counts.ongoing,
-        counts.in_progress,
-        counts.not_started,
-        rate(counts),
-        counts.cancelled,
-    ]
-
-
 @router.get("/lookback")
 def lookback_page(ctx: CtxDep, as_of: AsOf, year: str = "", plan: str = "") -> Response:
     scope = Scope(year=year, plan=plan, as_of=as_of)
@@ -111,8 +94,8 @@ def lookback_page(ctx: CtxDep, as_of: AsOf, year: str = "", plan: str = "") -> R
         plans=plans,
         lookback=lookback,
         error=error,
-        count_cells=count_cells,
-        rate=rate,
+        count_cells=count_cells,  # the report's own figures and wording
+        rate=rate_text,
         categories=CATEGORIES,
         statuses=STATUS_LABELS,
         section_kinds=SECTION_KINDS,
