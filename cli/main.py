@@ -63,7 +63,8 @@ def parse(
     ] = None,
 ) -> None:
     """Parse a document into its numbered tasks, units and deadlines (nothing is stored)."""
-    plan = parse_source(file, max_bytes=load_settings().plans.max_document_bytes)
+    settings = load_settings()
+    plan = parse_source(file, max_bytes=settings.plans.max_document_bytes, archive_limits=settings.archives)
     if format is ParseFormat.json:
         text = json.dumps(plan.public_dict(), ensure_ascii=False, indent=2)
     elif format is ParseFormat.toml:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from models.archive_limits import ArchiveLimits
 from models.errors import BadInput
 from models.units import UnitSpec
 
@@ -191,6 +192,7 @@ class Settings(_Strict):
     timezone: str = "Asia/Shanghai"
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     plans: PlansSettings = Field(default_factory=PlansSettings)
+    archives: ArchiveLimits = Field(default_factory=ArchiveLimits)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     escalation: list[EscalationLevel] = Field(default_factory=lambda: list(DEFAULT_LADDER))
