@@ -14,6 +14,7 @@ from cli import (
     excel_cmds,
     ledger_cmds,
     lookback_cmds,
+    restore_cmds,
     scheduler_cmds,
     units_cmds,
     web_cmds,
@@ -42,6 +43,7 @@ lookback_cmds.register(app)
 web_cmds.register(app)
 deploy_cmds.register(app)
 scheduler_cmds.register(app)
+restore_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
 
 
