@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint bench browser
+.PHONY: setup demo test lint bench browser bundle
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user "uv>=0.5,<1"
@@ -31,3 +31,9 @@ bench: setup
 	$(UV) run --locked python bench/ledger_speed.py --sizes 10000,100000
 	$(UV) run --locked python bench/workflow_speed.py --tasks 100000
 	$(UV) run --locked python bench/dashboard_speed.py --tasks 100000
+
+# One archive for an offline intranet server (docs/部署指南.md): the project, every locked wheel for
+# Linux x86_64 / Python 3.11 and install.sh, in dist/. Needs the package index (it downloads them).
+bundle:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user "uv>=0.5,<1"
+	$(PYTHON) deploy/bundle.py --output dist

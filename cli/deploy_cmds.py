@@ -15,6 +15,18 @@ import typer
 from cli import context
 from cli.errors import reported
 
+# User-facing text (Simplified Chinese), in one place.
+HARDENED = (
+    "每个部署同时只运行一次（多出的运行排队），worker 不转接运行的输出（worker 退出不影响运行中的任务）"
+)
+ZOMBIES = (
+    "运行每 {heartbeat} 秒发送心跳；{after} 秒无心跳即由自动化“{name}”标记为 Crashed（其机器或进程已不在）"
+)
+SHARED = "各 worker 须以同一路径看到以下共享目录（已写入标记，不一致的 worker 拒绝写入）："
+LEASED = (
+    "台账的定时任务现由 Prefect 部署运行：duban scheduler 将拒绝启动（改回时用 duban scheduler --take-over）"
+)
+
 WorkPool = Annotated[
     str, typer.Option("--work-pool", help="Process work pool to deploy to (created if missing).")
 ]
@@ -57,4 +69,15 @@ def deploy(work_pool: WorkPool = "duban", flow: Flows = None) -> None:
     if ledger.startswith("sqlite"):
         print("  (a SQLite ledger: run the workers on this machine, or use PostgreSQL for several)")
     print(f"start a worker (in this project's environment): prefect worker start --pool {work_pool}")
-    print("stop `duban scheduler` wherever it runs, or every job fires twice")
+    print(HARDENED)
+    print(
+        ZOMBIES.format(
+            heartbeat=settings.prefect.heartbeat_seconds,
+            after=settings.prefect.zombie_after_seconds,
+            name=deployments.ZOMBIE_AUTOMATION,
+        )
+    )
+    print(SHARED)
+    for setting, folder in deployments.shared_folders(settings).items():
+        print(f"  {setting:16} {folder}")
+    print(LEASED)

@@ -65,7 +65,8 @@ def import_xlsx(xlsx: Path, *, actor: str) -> None:
     """`duban import --xlsx FILE`: apply a filled-in 台账 and print what happened."""
     from models.excel import import_workbook
 
-    print_report(import_workbook(context.ledger(), xlsx, actor=actor))
+    limits = context.settings().archives
+    print_report(import_workbook(context.ledger(), xlsx, actor=actor, archive_limits=limits))
 
 
 def print_report(report: SheetImport) -> None:

@@ -55,6 +55,7 @@ def import_(
         max_bytes=settings.plans.max_document_bytes,
         units=settings.units,
         day=context.as_of(as_of),
+        archive_limits=settings.archives,
     )
     rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
     print(render(["plan", "created", "updated", "unchanged", "withdrawn", "restored"], rows, Format.table))

@@ -124,7 +124,8 @@ def submit(
     """Record a unit's summary of its year (a newer one replaces it in the look-back; both are kept)."""
     if (file is None) == (text is None):
         raise BadInput("give the summary as a FILE or as --text TEXT (one of them)")
-    content = read_summary_file(file) if file is not None else text or ""
+    limits = context.settings().archives
+    content = read_summary_file(file, archive_limits=limits) if file is not None else text or ""
     with write_session(context.ledger()) as session:
         summary = submit_summary(
             session,

@@ -14,6 +14,7 @@ from cli import (
     excel_cmds,
     ledger_cmds,
     lookback_cmds,
+    restore_cmds,
     scheduler_cmds,
     units_cmds,
     web_cmds,
@@ -42,6 +43,7 @@ lookback_cmds.register(app)
 web_cmds.register(app)
 deploy_cmds.register(app)
 scheduler_cmds.register(app)
+restore_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
 
 
@@ -63,7 +65,8 @@ def parse(
     ] = None,
 ) -> None:
     """Parse a document into its numbered tasks, units and deadlines (nothing is stored)."""
-    plan = parse_source(file, max_bytes=load_settings().plans.max_document_bytes)
+    settings = load_settings()
+    plan = parse_source(file, max_bytes=settings.plans.max_document_bytes, archive_limits=settings.archives)
     if format is ParseFormat.json:
         text = json.dumps(plan.public_dict(), ensure_ascii=False, indent=2)
     elif format is ParseFormat.toml:

@@ -12,6 +12,12 @@ from cli import context
 from cli.errors import reported
 from cli.tables import Format, render
 
+# User-facing text (Simplified Chinese), in one place.
+RUNNING = "调度器已启动，台账 {ledger}（按 Ctrl-C 停止）"
+STOPPED = "调度器已停止"
+LEASE_FREE = "定时任务租约：无人持有"
+LEASE_OF = "定时任务租约：{holder}（{owner}），{until}"
+
 
 def register(app: typer.Typer) -> None:
     app.command(name="scheduler")(reported(scheduler))
@@ -21,19 +27,51 @@ def scheduler(
     list_: Annotated[
         bool, typer.Option("--list", help="Show the jobs and their next runs, then exit.")
     ] = False,
+    take_over: Annotated[
+        bool,
+        typer.Option(
+            "--take-over",
+            help="Take the jobs back from the Prefect deployments (pause or delete them first).",
+        ),
+    ] = False,
 ) -> None:
     """Run escalate (daily), digest (weekly) and lookback (yearly) on the crons of config.toml until
-    stopped (Ctrl-C). A run missed while this was not running is caught up once on start."""
+    stopped (Ctrl-C). A run missed while this was not running is caught up once on start. Refuses to
+    start while another scheduler or the Prefect deployments run the jobs of this ledger."""
+    from sqlalchemy.engine import make_url
+
     from workflows import scheduler as jobs_scheduler
 
     settings = context.settings()
     if list_:
         rows = [[j.name, j.cron, j.next_run] for j in jobs_scheduler.describe(settings)]
         print(render(["job", "cron", "next run"], rows, Format.table))
+        print(_lease_line())
         return
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    print(f"scheduler on {settings.database_url.split('///')[-1]} (Ctrl-C to stop)")
-    jobs_scheduler.run(settings, stop=stop)
-    print("scheduler stopped")
+    # Never the password: the URL may carry one (DUBAN_DATABASE_URL).
+    ledger = make_url(settings.database_url).render_as_string(hide_password=True)
+    jobs_scheduler.run(
+        settings,
+        stop=stop,
+        take_over=take_over,
+        report=lambda line: print(line, flush=True),
+        started=lambda: print(RUNNING.format(ledger=ledger), flush=True),
+    )
+    print(STOPPED)
+
+
+def _lease_line() -> str:
+    from models.lease import holder
+
+    engine = context.ledger()
+    try:
+        found = holder(engine)
+    finally:
+        engine.dispose()
+    if found is None:
+        return LEASE_FREE
+    until = f"至 {found.expires_at.astimezone():%Y-%m-%d %H:%M:%S}" if found.expires_at else "直至交回"
+    return LEASE_OF.format(holder=found.holder, owner=found.owner, until=until)

@@ -140,5 +140,6 @@ def _via_prefect(name: str, as_of: str, *, dry_run: bool, no_send: bool) -> None
     from workflows.flows import FLOWS
 
     # The flow's own prints go to Prefect's run log (log_prints); the user gets its lines here.
-    lines = FLOWS[name](as_of=as_of, dry_run=dry_run)
+    # No flow-level retry here: a failed send is reported now (exit 1), not after minutes of waiting.
+    lines = FLOWS[name].with_options(retries=0)(as_of=as_of, dry_run=dry_run)
     print("\n".join(lines))

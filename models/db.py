@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # The newest migration in migrations/versions (a test keeps the two in step). A ledger already at
 # this revision is opened without loading Alembic at all: most commands only read.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -108,7 +108,7 @@ def open_ledger(url: str, *, migrate: bool = True) -> Engine:
         if migrate and current_revision(engine) != HEAD_REVISION:
             upgrade(engine)
         elif not inspect(engine).has_table("task"):
-            raise BadInput("the ledger has no tables yet: run `duban db upgrade`", source=url)
+            raise BadInput("the ledger has no tables yet: run `duban db upgrade`", source=_safe(url))
     except BadInput:
         raise
     except Exception as error:  # connection refused, unreadable file …: one clear line

@@ -109,6 +109,12 @@ class Raised:
 def record(session: Session, dues: list[Due], *, as_of: dt.date) -> list[Raised]:
     """Write the escalations (skipped ones too, so they are never raised later); return the ones to
     send. A row another run wrote meanwhile is left alone and not returned."""
+    return describe_inserted(session, insert_dues(session, dues, as_of=as_of))
+
+
+def insert_dues(session: Session, dues: list[Due], *, as_of: dt.date) -> list[tuple]:
+    """Write the escalations; return (id, task_id, level, occurrence, skipped) of the rows this call
+    inserted, leaving out those another run wrote meanwhile: what a run reports it did."""
     rows = [
         {
             "task_id": due.task_id,
@@ -120,7 +126,7 @@ def record(session: Session, dues: list[Due], *, as_of: dt.date) -> list[Raised]
         }
         for due in dues
     ]
-    inserted = insert_new(
+    return insert_new(
         session,
         Escalation,
         rows,
@@ -132,8 +138,11 @@ def record(session: Session, dues: list[Due], *, as_of: dt.date) -> list[Raised]
             Escalation.skipped,
         ),
     )
-    live = [row for row in inserted if not row[4]]
-    return _describe(session, live)
+
+
+def describe_inserted(session: Session, inserted: list[tuple]) -> list[Raised]:
+    """The inserted levels to send (the skipped ones left out), described for their messages."""
+    return _describe(session, [row for row in inserted if not row[4]])
 
 
 def describe_dues(session: Session, dues: list[Due]) -> list[Raised]:

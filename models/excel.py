@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from models.archive_limits import ArchiveLimits, check_archive
 from models.db import write_session
 from models.errors import BadInput
 from models.files import atomic_path
@@ -468,8 +469,9 @@ class SheetImport:
     conflicts: list[SheetConflict] = field(default_factory=list)
 
 
-def read_workbook(path: Path) -> list[SheetRow]:
+def read_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) -> list[SheetRow]:
     """The rows of a 台账 workbook, every cell checked; raises BadSheet listing every bad cell."""
+    check_archive(Path(path), kind="xlsx", name=path, limits=archive_limits)  # before openpyxl parses XML
     workbook = _open(path)
     try:
         if SHEET not in workbook.sheetnames:
@@ -742,8 +744,11 @@ def _differences(sheet: Values, ledger: Values) -> tuple[dict[str, Any], dict[st
     return changes, shown
 
 
-def import_workbook(engine: Engine, path: Path, *, actor: str) -> SheetImport:
+def import_workbook(
+    engine: Engine, path: Path, *, actor: str, archive_limits: ArchiveLimits | None = None
+) -> SheetImport:
     """Read and check the whole workbook, then apply it in one transaction."""
-    rows = read_workbook(path)  # before the transaction: a bad file never takes the write lock
+    # Before the transaction: a bad file never takes the write lock.
+    rows = read_workbook(path, archive_limits=archive_limits)
     with write_session(engine) as session:
         return apply_rows(session, rows, actor=actor, source=path)

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from models.archive_limits import ArchiveLimits
 from models.errors import BadInput
 from models.units import UnitSpec
 
@@ -187,10 +188,29 @@ class DashboardSettings(_Strict):
     cookie_secure: bool = False
 
 
+class PrefectSettings(_Strict):
+    """What `duban deploy` gives the deployments: each flow run sends a heartbeat every
+    heartbeat_seconds (Prefect's minimum is 30), and a run silent for zombie_after_seconds is marked
+    Crashed by the automation `duban deploy` creates (its machine or process is gone)."""
+
+    heartbeat_seconds: int = Field(default=30, ge=30, le=3600)
+    zombie_after_seconds: int = Field(default=120, ge=45, le=86400)
+
+    @model_validator(mode="after")
+    def _margin(self) -> PrefectSettings:
+        if self.zombie_after_seconds < self.heartbeat_seconds + 15:
+            raise ValueError(
+                "zombie_after_seconds must exceed heartbeat_seconds by at least 15 s, or a live run "
+                "whose heartbeat is a little late would be marked Crashed"
+            )
+        return self
+
+
 class Settings(_Strict):
     timezone: str = "Asia/Shanghai"
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     plans: PlansSettings = Field(default_factory=PlansSettings)
+    archives: ArchiveLimits = Field(default_factory=ArchiveLimits)
     ledger: LedgerSettings = Field(default_factory=LedgerSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     escalation: list[EscalationLevel] = Field(default_factory=lambda: list(DEFAULT_LADDER))
@@ -200,6 +220,7 @@ class Settings(_Strict):
     notify: NotifySettings = Field(default_factory=NotifySettings)
     lookback: LookbackSettings = Field(default_factory=LookbackSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
+    prefect: PrefectSettings = Field(default_factory=PrefectSettings)
     units: list[UnitSpec] = Field(default_factory=list)  # more usually kept in plans/units.toml
     base_dir: Path = Path(".")  # folder of config.toml: relative paths are taken from here
 
@@ -245,10 +266,23 @@ class Settings(_Strict):
         return self.database.url or f"sqlite:///{self.resolve(self.database.path)}"
 
 
+# User-facing text (Simplified Chinese).
+CONFIG_MISSING = (
+    "DUBAN_CONFIG 指定的配置文件不存在（不会改用默认设置：那样通知和报告会写到别处）；"
+    "请改正路径，或取消 DUBAN_CONFIG 以使用当前目录的 config.toml"
+)
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
-    """Settings from config.toml (DUBAN_CONFIG or ./config.toml; defaults if neither exists)."""
-    chosen = Path(path or os.environ.get("DUBAN_CONFIG") or "config.toml")
+    """Settings from config.toml (DUBAN_CONFIG or ./config.toml; defaults if neither exists).
+
+    A file named by DUBAN_CONFIG must exist: a worker or scheduler silently running on the defaults
+    would write notices and reports to a folder of its own, on a ledger of its own."""
+    named = os.environ.get("DUBAN_CONFIG")
+    chosen = Path(path or named or "config.toml")
     data: dict = {}
+    if path is None and named and not chosen.is_file():
+        raise BadInput(CONFIG_MISSING, source=chosen)
     if chosen.exists():
         try:
             data = tomllib.loads(chosen.read_text(encoding="utf-8"))

@@ -15,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models import units as registry
+from models.archive_limits import ArchiveLimits, check_archive
 from models.errors import BadInput, NotFound
 from models.tables import Plan, Unit, UnitSummary
 
@@ -119,7 +120,7 @@ def list_summaries(
     ]
 
 
-def read_summary_file(path: Path) -> str:
+def read_summary_file(path: Path, *, archive_limits: ArchiveLimits | None = None) -> str:
     """The text of a summary file: .txt / .md in UTF-8, or the paragraphs of a .docx."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -133,6 +134,7 @@ def read_summary_file(path: Path) -> str:
     except OSError as error:
         raise BadInput(f"cannot read: {error.strerror or error}", source=path) from error
     if suffix == DOCX_SUFFIX:
+        check_archive(data, kind="docx", name=path, limits=archive_limits)  # before python-docx parses it
         return _docx_paragraphs(data, path)
     try:
         return data.decode("utf-8-sig")  # Windows Notepad writes a BOM

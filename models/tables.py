@@ -226,3 +226,17 @@ class UnitSummary(SQLModel, table=True):
     source: str = Field(default="", max_length=500)  # the file it was read from, if any
     submitted_by: str = Field(default="", max_length=200)
     submitted_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class JobLease(SQLModel, table=True):
+    """Who runs the scheduled jobs (escalate, digest, lookback) of this ledger: one `duban scheduler`,
+    holding a lease it renews, or the Prefect deployments, holding it until handed back. One row per
+    lease name; taken and renewed by conditional UPDATEs (models.lease)."""
+
+    __tablename__ = "job_lease"
+    name: str = Field(primary_key=True, max_length=40)
+    holder: str = Field(max_length=20)  # "scheduler" or "prefect"
+    owner: str = Field(max_length=300)  # scheduler: host:pid:token; prefect: the API URL
+    acquired_at: dt.datetime = Field(default_factory=utcnow)
+    renewed_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime | None = None  # None: held until released (the deployments)

@@ -15,6 +15,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from models.archive_limits import ArchiveLimits, check_archive
 from models.errors import BadInput
 
 # python-docx, BeautifulSoup and charset-normalizer are loaded by the code paths that need them:
@@ -93,7 +94,9 @@ _MAX_CONTROL = 0.05  # a few stray control characters are cleaned away; more mea
 _PLAUSIBLE_SAMPLE = 200_000
 
 
-def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
+def read_document(
+    path: str | Path, *, max_bytes: int = MAX_BYTES, archive_limits: ArchiveLimits | None = None
+) -> str:
     """File -> plain text (DOCX, HTML or encoded text, told apart by content)."""
     path = Path(path)
     data = _read_bytes(path, max_bytes)
@@ -102,6 +105,8 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
         names = _zip_names(data)
         if names is not None and "word/document.xml" in names:
             from parsing.docx_text import docx_to_text
+
+            check_archive(data, kind="docx", name=path, limits=archive_limits)  # before any XML is parsed
 
             return _non_empty(docx_to_text(data, source=str(path)), path)
         if names is None and named_docx:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from models.archive_limits import ArchiveLimits
 from models.errors import BadInput
 from models.plan import ParsedPlan
 from parsing.plan import parse_text
@@ -20,9 +21,11 @@ def plan_sources(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
 
 
-def parse_source(path: Path, *, max_bytes: int = MAX_BYTES) -> ParsedPlan:
+def parse_source(
+    path: Path, *, max_bytes: int = MAX_BYTES, archive_limits: ArchiveLimits | None = None
+) -> ParsedPlan:
     """Parse one document file and record where it came from (name and SHA-256)."""
-    text = read_document(path, max_bytes=max_bytes)
+    text = read_document(path, max_bytes=max_bytes, archive_limits=archive_limits)
     plan = parse_text(text, source=str(path))
     plan.source = path.name
     plan.source_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -204,3 +204,54 @@ def test_ingest_flow_writes_the_plan_file_for_review_and_imports_it(
     # Run again: the reviewed file is kept (it may hold the office's corrections), nothing changes.
     again = ingest_flow(paths=[str(document)], actor="ingest", as_of=dt.date(2021, 3, 2))
     assert any("kept the reviewed" in line for line in again) and any("0 new" in line for line in again)
+
+
+def test_a_failed_send_fails_the_flow_run_after_the_others_are_sent(
+    flow_ledger: Engine, tmp_path: Path
+) -> None:
+    """A channel that refuses (nothing listens on port 1): the run ends Failed, not Completed, and
+    every other notice went out."""
+    from workflow_ledger import set_channels
+
+    from workflows.flows import escalate_flow
+
+    config = Path(os.environ["DUBAN_CONFIG"])
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("retry_delay_seconds = 2.0", "retry_delay_seconds = 0.0"),
+        encoding="utf-8",
+    )
+    set_channels(flow_ledger, "办公室", ["json://127.0.0.1:1/refused"])
+    state = escalate_flow.with_options(retries=0)(as_of=dt.date(2021, 12, 1), return_state=True)
+    assert state.is_failed(), state
+    assert "条通知发送失败（已保留，下次运行或 duban send 时重发；其余已发送）" in state.message
+    total, sent = counts(flow_ledger, "escalation")
+    with Session(flow_ledger) as session:
+        unsent = session.exec(select(Notice.recipient).where(col(Notice.sent_at).is_(None))).all()
+    assert unsent == ["unit:办公室"] and sent == total - 1 > 0
+
+
+def test_a_flow_run_with_a_missing_config_file_fails_instead_of_using_the_defaults(
+    flow_ledger: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workflows.flows import digest_flow
+
+    monkeypatch.setenv("DUBAN_CONFIG", str(tmp_path / "not-on-this-worker.toml"))
+    state = digest_flow.with_options(retries=0)(as_of=dt.date(2021, 6, 7), return_state=True)
+    assert state.is_failed()
+    assert "DUBAN_CONFIG 指定的配置文件不存在" in state.message
+    assert counts(flow_ledger, "digest") == (0, 0)
+
+
+def test_a_flow_run_is_refused_while_a_scheduler_runs_the_jobs(flow_ledger: Engine, tmp_path: Path) -> None:
+    from models import lease
+    from workflows.flows import digest_flow
+
+    lease.take(flow_ledger, kind=lease.SCHEDULER, owner="office-pc:4242:ab12", seconds=600)
+    state = digest_flow.with_options(retries=0)(as_of=dt.date(2021, 6, 7), return_state=True)
+    assert state.is_failed()
+    assert "台账的定时任务由 duban scheduler 运行（主机 office-pc，进程 4242）" in state.message
+    assert counts(flow_ledger, "digest") == (0, 0)
+    lease.release(flow_ledger, "office-pc:4242:ab12")
+    assert digest_flow.with_options(retries=0)(as_of=dt.date(2021, 6, 7))  # the jobs are free again
+    held = lease.holder(flow_ledger)
+    assert held is not None and held.holder == "prefect"  # … and now the deployments'

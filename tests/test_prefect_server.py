@@ -10,6 +10,7 @@ Every process is started in a session of its own and its whole group is killed i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -125,11 +126,19 @@ def deploy_app() -> typer.Typer:
 
 
 def write_config(folder: Path) -> Path:
-    """config.toml as shipped, with the outbox and the look-back output moved under `folder`."""
+    """config.toml as shipped, with the outbox and the look-back output moved under `folder`; sends
+    not retried, a dead sender's claim expiring after 5 s, a silent run a zombie after 45 s."""
     text_ = (ROOT / "config.toml").read_text(encoding="utf-8")
     for key, value in (("outbox", "outbox"), ("output", "lookback"), ("jobstore", "jobs.sqlite3")):
         old = next(line for line in text_.splitlines() if line.startswith(f"{key} = "))
         text_ = text_.replace(old, f"{key} = {json.dumps(str(folder / value))}")
+    for old, new in (
+        ("retry_delay_seconds = 2.0", "retry_delay_seconds = 0.0"),
+        ("claim_seconds = 600", "claim_seconds = 5"),
+        ("zombie_after_seconds = 120", "zombie_after_seconds = 45"),
+    ):
+        assert old in text_, old
+        text_ = text_.replace(old, new)
     path = folder / "config.toml"
     path.write_text(text_, encoding="utf-8")
     return path
@@ -142,6 +151,8 @@ class Setup:
     folder: Path
     deploy_output: str
     timings: dict[str, float]
+    worker: subprocess.Popen[bytes]
+    start_worker: Any  # () -> a new worker process (stopped in teardown)
 
 
 @pytest.fixture(scope="module")
@@ -158,8 +169,9 @@ def prefect_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     processes: list[subprocess.Popen[bytes]] = []
     cleanups = []
     try:
-        # Databases: Prefect's own and the ledger's, each made for this test.
-        server_env = base_env(home)
+        # Databases: Prefect's own and the ledger's, each made for this test. The server schedules
+        # runs up to 400 days ahead (default 100): the yearly look-back always gets its next run.
+        server_env = base_env(home) | {"PREFECT_SERVER_SERVICES_SCHEDULER_MAX_SCHEDULED_TIME": "P400D"}
         if postgres_answers():
             admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
             suffix = uuid.uuid4().hex[:10]
@@ -219,17 +231,22 @@ def prefect_setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
         worker_env = base_env(home) | {"PREFECT_API_URL": api_url, "PREFECT_WORKER_QUERY_SECONDS": "1"}
         elsewhere = folder / "worker-cwd"
         elsewhere.mkdir()
-        worker_log = folder / "worker.log"
-        processes.append(
-            start(
-                [str(PREFECT), "worker", "start", "--pool", "duban", "--type", "process"],
-                worker_env,
-                worker_log,
-                elsewhere,
+
+        def start_worker() -> subprocess.Popen[bytes]:
+            log = folder / ("worker.log" if not processes[1:] else f"worker-{len(processes)}.log")
+            processes.append(
+                start(
+                    [str(PREFECT), "worker", "start", "--pool", "duban", "--type", "process"],
+                    worker_env,
+                    log,
+                    elsewhere,
+                )
             )
-        )
+            return processes[-1]
+
+        worker = start_worker()
         with temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_HOME: str(home)}):
-            yield Setup(api_url, ledger_url, folder, result.output, timings)
+            yield Setup(api_url, ledger_url, folder, result.output, timings, worker, start_worker)
     finally:
         for process in reversed(processes):
             stop(process)
@@ -358,3 +375,202 @@ def test_deploy_refuses_what_it_cannot_deploy_faithfully(
 def test_the_deploy_command_module_does_not_import_prefect() -> None:
     code = "import sys, cli.deploy_cmds, workflows.deploy; sys.exit('prefect' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
+# ---- Hardening: one run per deployment, worker deaths, lost machines ---------------------------
+
+TERMINAL = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+
+
+def trigger(deployment: str, as_of: str) -> str:
+    from prefect.deployments import run_deployment
+
+    return str(run_deployment(deployment, parameters={"as_of": as_of}, timeout=0).id)
+
+
+def watch(url: str, run_ids: list[str], until: tuple[str, ...] = TERMINAL, timeout: float = RUN_TIMEOUT):
+    """Poll the runs until each is in one of `until`; return their final states and every
+    (time, {run: state name}) seen on the way."""
+    seen: list[tuple[float, dict[str, str]]] = []
+    began = time.perf_counter()
+    states: dict[str, dict] = {}
+    while time.perf_counter() - began < timeout:
+        states = {run: api(url, f"/flow_runs/{run}") for run in run_ids}
+        seen.append((time.perf_counter() - began, {run: s["state_name"] for run, s in states.items()}))
+        if all(s["state_type"] in until for s in states.values()):
+            break
+        time.sleep(0.25)
+    return {run: s["state_type"] for run, s in states.items()}, seen
+
+
+class SlowPeer:
+    """An HTTP peer on loopback that answers every request after `delay` seconds (apprise's json://
+    waits 4 s for an answer): a send in progress for long enough to kill something meanwhile."""
+
+    def __init__(self, delay: float) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from peers import HttpPeer, _handler
+
+        class Quiet(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):  # type: ignore[no-untyped-def]
+                pass  # a flow process killed mid-request leaves a broken pipe: expected here
+
+        self.server = Quiet(("127.0.0.1", 0), BaseHTTPRequestHandler)
+        self.peer = HttpPeer(port=self.server.server_address[1], delay=delay)
+        self.server.RequestHandlerClass = _handler(self.peer)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self.thread.start()
+
+    def wait_for_request(self, timeout: float = RUN_TIMEOUT) -> None:
+        deadline = time.perf_counter() + timeout
+        while not self.peer.received() and time.perf_counter() < deadline:
+            time.sleep(0.1)
+        assert self.peer.received(), "the run never reached the slow channel"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def channels(ledger_url: str, unit: str, urls: list[str]) -> None:
+    from workflow_ledger import set_channels
+
+    engine = open_ledger(ledger_url)
+    try:
+        set_channels(engine, unit, urls)
+    finally:
+        engine.dispose()
+
+
+def notices_of(ledger_url: str, period: str) -> tuple[int, int]:
+    """(notices of the week, of which sent)."""
+    engine = open_ledger(ledger_url)
+    try:
+        with Session(engine) as session:
+            rows = session.exec(select(Notice).where(Notice.period == period)).all()
+    finally:
+        engine.dispose()
+    return len(rows), sum(1 for n in rows if n.sent_at is not None)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (from /proc), children first found first."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def test_the_deployments_carry_the_hardening(prefect_setup: Setup) -> None:
+    url = prefect_setup.api_url
+    deployments = api(url, "/deployments/filter", {"limit": 10, "offset": 0})
+    assert len(deployments) == 3
+    for deployment in deployments:
+        variables = deployment["job_variables"]
+        assert variables["stream_output"] is False
+        assert variables["env"]["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30"
+        assert variables["env"]["DUBAN_SHARED_MARK"]
+        assert deployment["global_concurrency_limit"]["limit"] == 1
+        assert deployment["concurrency_options"]["collision_strategy"] == "ENQUEUE"
+        assert deployment["tags"] == ["duban"]
+    [zombie] = [
+        a
+        for a in api(url, "/automations/filter", {"limit": 50, "offset": 0})
+        if a["name"] == "duban: crash silent runs"
+    ]
+    assert zombie["trigger"]["posture"] == "Proactive" and zombie["trigger"]["within"] == 45.0
+    assert zombie["trigger"]["after"] == ["prefect.flow-run.heartbeat"]
+    assert [(a["type"], a["state"]) for a in zombie["actions"]] == [("change-flow-run-state", "CRASHED")]
+    mark = deployments[0]["job_variables"]["env"]["DUBAN_SHARED_MARK"]
+    for folder in ("outbox", "lookback"):
+        assert (prefect_setup.folder / folder / ".duban-shared").read_text().strip() == mark
+    out = prefect_setup.deploy_output
+    assert "45 秒无心跳即由自动化“duban: crash silent runs”标记为 Crashed" in out
+    assert "duban scheduler 将拒绝启动" in out
+
+
+def test_two_runs_of_one_deployment_run_one_after_the_other(prefect_setup: Setup) -> None:
+    url = prefect_setup.api_url
+    first, second = (
+        trigger("duban-digest/scheduled", "2021-06-14"),
+        trigger("duban-digest/scheduled", "2021-06-21"),
+    )
+    states, seen = watch(url, [first, second])
+    assert states == {first: "COMPLETED", second: "COMPLETED"}, seen[-1]
+    assert not any(list(names.values()) == ["Running", "Running"] for _, names in seen)
+    assert any("AwaitingConcurrencySlot" in names.values() for _, names in seen), seen
+    assert notices_of(prefect_setup.ledger_url, "2021-W25")[0] > 0
+
+
+def test_a_worker_killed_mid_run_leaves_its_run_to_finish(prefect_setup: Setup) -> None:
+    """stream_output=false: the flow-run process does not write through the worker, so it lives on."""
+    peer = SlowPeer(delay=3.0)
+    channels(prefect_setup.ledger_url, "办公室", [peer.peer.json_url()])
+    try:
+        run = trigger("duban-digest/scheduled", "2021-11-29")
+        peer.wait_for_request()  # the flow is sending to the slow channel now
+        os.killpg(prefect_setup.worker.pid, signal.SIGKILL)
+        prefect_setup.worker.wait(10)
+        states, seen = watch(prefect_setup.api_url, [run])
+        assert states[run] == "COMPLETED", seen[-3:]
+        total, sent = notices_of(prefect_setup.ledger_url, "2021-W48")
+        assert total > 0 and sent == total
+        assert len(peer.peer.received()) == 1  # sent once
+    finally:
+        channels(prefect_setup.ledger_url, "办公室", [])
+        peer.close()
+        prefect_setup.worker = prefect_setup.start_worker()
+
+
+def test_a_run_whose_machine_is_lost_is_marked_crashed_and_the_next_run_sends_the_rest(
+    prefect_setup: Setup,
+) -> None:
+    url = prefect_setup.api_url
+    peer = SlowPeer(delay=3.0)
+    channels(prefect_setup.ledger_url, "办公室", [peer.peer.json_url()])
+    try:
+        run = trigger("duban-digest/scheduled", "2021-12-06")
+        peer.wait_for_request()
+        # The machine is gone: the worker and the flow-run process (a session of its own) die at once.
+        for pid in [*descendants(prefect_setup.worker.pid), prefect_setup.worker.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        prefect_setup.worker.wait(10)
+        killed = time.perf_counter()
+        time.sleep(10)
+        assert api(url, f"/flow_runs/{run}")["state_type"] == "RUNNING"  # nothing else tells Prefect
+        states, seen = watch(url, [run], until=("CRASHED",), timeout=150)
+        assert states[run] == "CRASHED", seen[-3:]
+        prefect_setup.timings["lost run marked Crashed after"] = time.perf_counter() - killed
+        message = api(url, f"/flow_runs/{run}")["state"]["message"]
+        assert "秒未收到该运行的心跳" in message
+        total, sent = notices_of(prefect_setup.ledger_url, "2021-W49")
+        assert sent < total  # the run died half-way
+
+        # Recovery: a worker again, and the same job run again (the next scheduled run would do it).
+        prefect_setup.worker = prefect_setup.start_worker()
+        again = trigger("duban-digest/scheduled", "2021-12-06")
+        states, seen = watch(url, [again])
+        assert states[again] == "COMPLETED", seen[-3:]
+        assert notices_of(prefect_setup.ledger_url, "2021-W49") == (total, total)
+        # The notice in hand when the machine died was sent again once its claim expired: at most
+        # that one notice twice, never the others.
+        assert len(peer.peer.received()) == 2
+    finally:
+        channels(prefect_setup.ledger_url, "办公室", [])
+        peer.close()

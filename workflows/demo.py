@@ -151,7 +151,8 @@ def run_demo(
     parsed = []
     for source in plan_sources(plans_dir):
         progress(f"parsing {source.name}")
-        parsed.append((source, parse_source(source, max_bytes=settings.plans.max_document_bytes)))
+        limits = {"max_bytes": settings.plans.max_document_bytes, "archive_limits": settings.archives}
+        parsed.append((source, parse_source(source, **limits)))
     if folder.exists():
         shutil.rmtree(folder)  # the demo always starts from nothing
     folder.mkdir(parents=True)

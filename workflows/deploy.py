@@ -10,6 +10,20 @@ names) in the flow-run process, so a worker started without either still runs ag
 ledger. Both are stored on the Prefect server in clear text: keep passwords out of the URL (use
 ~/.pgpass or trust/peer authentication), see docs/prefect-server.md.
 
+Hardening (issue 13), all set here:
+- `stream_output: false` in the job variables: the worker does not pipe a flow's output, so a
+  worker that dies leaves its flow runs to finish (piped, they died on their next log line).
+- A concurrency limit of one run per deployment, extra runs queued (ENQUEUE): two digests of the
+  same week never run at once.
+- Heartbeats every `prefect.heartbeat_seconds` and an automation ("duban: crash silent runs") that
+  marks a duban run Crashed after `prefect.zombie_after_seconds` without one: a run whose machine
+  was lost no longer stays Running (and holds its deployment's slot) forever.
+- The ledger's job lease (models.lease) taken for the deployments: refused while a `duban
+  scheduler` runs; from then on the scheduler refuses to start (`--take-over` hands it back).
+- The outbox and look-back folders, which every worker writes to, are created, checked writable
+  and marked with a token that the flow runs get: a run on a worker that does not see the same
+  folder (not shared) refuses to write there (workflows.flows.common.check_shared_folders).
+
 Prefect is imported inside `deploy()` only: importing it costs over a second, and nothing but this
 command needs it.
 """
@@ -17,6 +31,7 @@ command needs it.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,6 +41,37 @@ from models.settings import Settings, cron_problem
 DEPLOYMENT_NAME = "scheduled"  # `prefect deployment run duban-digest/scheduled`
 DEFAULT_POOL = "duban"
 JOBS = ("escalate", "digest", "lookback")
+TAG = "duban"
+ZOMBIE_AUTOMATION = "duban: crash silent runs"
+SHARED_MARK = ".duban-shared"  # the file `duban deploy` writes into each shared folder
+SHARED_MARK_ENV = "DUBAN_SHARED_MARK"  # … and the token in it, which the flow runs get
+
+# User-facing text (Simplified Chinese).
+FOLDER_UNWRITABLE = "无法写入（{error}）：工作进程要把通知或回头看报告写到这里"
+ZOMBIE_MESSAGE = "Prefect 已 {seconds} 秒未收到该运行的心跳（其机器或进程已不在），标记为 Crashed"
+
+
+def shared_folders(settings: Settings) -> dict[str, Path]:
+    """The folders flow runs write files to, by setting: every worker must see the same ones."""
+    return {
+        "notify.outbox": settings.resolve(settings.notify.outbox).absolute(),
+        "lookback.output": settings.resolve(settings.lookback.output).absolute(),
+    }
+
+
+def mark_shared_folders(settings: Settings) -> str:
+    """Create each shared folder, check it is writable, and write a new token into it; return the
+    token (flow runs compare it with the file they see, see workflows.flows.common)."""
+    token = secrets.token_hex(16)
+    for setting, folder in shared_folders(settings).items():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / SHARED_MARK).write_text(token + "\n", encoding="utf-8")
+        except OSError as error:
+            raise BadInput(
+                FOLDER_UNWRITABLE.format(error=error.strerror or error), source=f"{setting} = {folder}"
+            ) from error
+    return token
 
 
 def config_path() -> Path:
@@ -44,9 +90,23 @@ def check_cron(settings: Settings, name: str, source: Path | None = None) -> str
     return expression
 
 
-def flow_env(settings: Settings, config: Path) -> dict[str, str]:
+def flow_env(settings: Settings, config: Path, mark: str | None = None) -> dict[str, str]:
     """The environment a flow-run process gets through the deployment's job variables."""
-    return {"DUBAN_CONFIG": str(config), "DUBAN_DATABASE_URL": settings.database_url}
+    env = {
+        "DUBAN_CONFIG": str(config),
+        "DUBAN_DATABASE_URL": settings.database_url,
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(settings.prefect.heartbeat_seconds),
+    }
+    if mark:
+        env[SHARED_MARK_ENV] = mark
+    return env
+
+
+def job_variables(settings: Settings, config: Path, mark: str | None = None) -> dict:
+    """The process worker's job variables for every Duban deployment."""
+    # stream_output false: the flow-run process writes its output itself instead of through a pipe
+    # to the worker, so it survives the worker's death.
+    return {"env": flow_env(settings, config, mark), "stream_output": False}
 
 
 def deploy(
@@ -90,10 +150,13 @@ def deploy(
     from prefect import Flow
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.exceptions import ObjectNotFound
     from prefect.schedules import Cron
     from prefect.workers.process import ProcessWorker
 
+    from models import lease
+    from models.db import open_ledger
     from workflows.flows import ENTRYPOINTS
 
     with get_client(sync_client=True) as client:
@@ -119,7 +182,13 @@ def deploy(
                 source=api_url,
             )
 
-    env = flow_env(settings, config)
+    # The ledger's jobs become the deployments' (refused while a `duban scheduler` holds them).
+    engine = open_ledger(settings.database_url)
+    try:
+        lease.take(engine, kind=lease.PREFECT, owner=str(api_url))
+    finally:
+        engine.dispose()
+    variables = job_variables(settings, config, mark_shared_folders(settings))
     deployed = []
     for name in names:
         flow = Flow.from_source(source=str(project_dir), entrypoint=ENTRYPOINTS[name])
@@ -128,10 +197,58 @@ def deploy(
             # day_or=False: a day of the month *and* a weekday must both match, as in APScheduler
             # (standard cron, and Prefect's default, fire on either).
             schedules=[Cron(crons[name], timezone=settings.timezone, day_or=False, slug=f"duban-{name}")],
-            job_variables={"env": env},
+            job_variables=variables,
+            # One run of each job at a time; a run due meanwhile waits for the slot (AwaitingConcurrencySlot).
+            concurrency_limit=ConcurrencyLimitConfig(
+                limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
+            ),
             description=f"duban {name} on [schedule].{name} of {config}",
-            tags=["duban"],
+            tags=[TAG],
         )
         deployment.apply(work_pool_name=work_pool)
         deployed.append(f"{flow.name}/{DEPLOYMENT_NAME}")
+    ensure_zombie_automation(settings.prefect.zombie_after_seconds)
     return deployed
+
+
+def ensure_zombie_automation(seconds: int) -> None:
+    """Create (or update) the automation that marks a duban flow run Crashed when it has sent no
+    heartbeat for `seconds`: Prefect's recipe for zombie runs, narrowed to runs tagged duban."""
+    from datetime import timedelta
+
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    wanted = Automation(
+        name=ZOMBIE_AUTOMATION,
+        description="duban deploy: a duban flow run silent for this long has lost its machine or process",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={
+                "prefect.flow-run.heartbeat",
+                "prefect.flow-run.Completed",
+                "prefect.flow-run.Failed",
+                "prefect.flow-run.Cancelled",
+                "prefect.flow-run.Crashed",
+            },
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            match_related=ResourceSpecification(
+                {"prefect.resource.role": "tag", "prefect.resource.id": f"prefect.tag.{TAG}"}
+            ),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=seconds),
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED, message=ZOMBIE_MESSAGE.format(seconds=seconds))],
+    )
+    try:
+        found = Automation.read(name=ZOMBIE_AUTOMATION)
+    except ValueError:  # not there yet
+        wanted.create()
+        return
+    wanted.id = found.id
+    wanted.update()

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from models.calendar import WorkCalendar
 from models.db import read_session, write_session
-from models.escalations import Raised, describe_dues, due_now, record
+from models.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
 from models.ladder import CHECKIN, CHECKIN_NAME
 from models.notices import Draft, queue
 from models.settings import EscalationLevel, Settings
@@ -52,16 +52,21 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
         with read_session(engine) as session:
             dues = due_now(session, **args)
             report.preview = describe_dues(session, dues)
+        found = [(due.level, due.skipped) for due in dues]
     else:
         with write_session(engine) as session:
             dues = due_now(session, **args)
-            raised = record(session, dues, as_of=as_of)
+            inserted = insert_dues(session, dues, as_of=as_of)
+            raised = describe_inserted(session, inserted)
             report.notices = queue(session, compose(raised, settings, as_of=as_of))
-    for due in dues:
-        if due.skipped:
+        # Counted from the rows this run inserted: a run racing another (two schedulers, a worker
+        # and the command line) reports only what it did, not what it found due.
+        found = [(level, skipped) for _, _, level, _, skipped in inserted]
+    for level, skipped in found:
+        if skipped:
             report.skipped += 1
         else:
-            report.raised[due.level] = report.raised.get(due.level, 0) + 1
+            report.raised[level] = report.raised.get(level, 0) + 1
     report.warnings = calendar.warnings()
     return report
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from models.archive_limits import ArchiveLimits
 from models.db import write_session
 from models.errors import BadInput
 from models.files import atomic_path
@@ -32,12 +33,12 @@ def plan_key(path: Path) -> str:
     return name[: -len(PLAN_SUFFIX)] if name.endswith(PLAN_SUFFIX) else path.stem
 
 
-def load(path: Path, *, max_bytes: int) -> ParsedPlan:
+def load(path: Path, *, max_bytes: int, archive_limits: ArchiveLimits | None = None) -> ParsedPlan:
     """A reviewed plan file as written, or a document parsed afresh."""
     if path.name.endswith(PLAN_SUFFIX):
         return read_plan_file(path)
     if path.suffix.lower() in SOURCE_SUFFIXES or path.suffix == "":
-        return parse_source(path, max_bytes=max_bytes)
+        return parse_source(path, max_bytes=max_bytes, archive_limits=archive_limits)
     raise BadInput(
         f"not a plan file or a document ({', '.join((PLAN_SUFFIX, *SOURCE_SUFFIXES))})", source=path
     )
@@ -60,6 +61,7 @@ def import_paths(
     max_bytes: int,
     units: list[UnitSpec] | None = None,
     day: dt.date | None = None,
+    archive_limits: ArchiveLimits | None = None,
 ) -> list[ImportReport]:
     """Import documents or plan files; the registry (config units plus units.toml beside the files)
     is loaded first, in the same transaction, so names resolve before tasks are assigned."""
@@ -72,7 +74,7 @@ def import_paths(
                 f"the same plan as {keys[key]} (a document and its plan file?): import one", source=path
             )
         keys[key] = path
-        plans.append((key, load(path, max_bytes=max_bytes)))
+        plans.append((key, load(path, max_bytes=max_bytes, archive_limits=archive_limits)))
     specs = [*(units or []), *registry_beside(paths)]
     with write_session(engine) as session:
         if specs:
@@ -103,7 +105,7 @@ def ingest_documents(
         if target.exists():
             result.lines.append(f"{path.name}: kept the reviewed {target.name}")
         else:
-            plan = load(path, max_bytes=settings.plans.max_document_bytes)
+            plan = load(path, max_bytes=settings.plans.max_document_bytes, archive_limits=settings.archives)
             with atomic_path(target) as temporary:
                 temporary.write_text(dump_plan(plan), encoding="utf-8")
             result.lines.append(f"{path.name}: wrote {target} ({len(plan.tasks)} points) for review")

@@ -117,7 +117,7 @@ def stage(settings: Settings, *, filename: str, data: bytes, owner: int, key: st
     try:
         document.parent.mkdir(parents=True)
         document.write_bytes(data)
-        plan = parse_source(document, max_bytes=limit)
+        plan = parse_source(document, max_bytes=limit, archive_limits=settings.archives)
         (folder / PARSED).write_text(dump_plan(plan), encoding="utf-8")
         meta = {"owner": owner, "filename": name, "key": key, "created": _now().isoformat()}
         (folder / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

@@ -6,7 +6,10 @@ APScheduler's default one second). The scheduler starts paused and adds a job on
 lacks it: `add_job(replace_existing=True)` would recompute the next run time and silently drop the
 missed run. Day names in the cron fields, because APScheduler 3 counts weekday numbers from Monday.
 
-In the Prefect-server setup the same jobs are deployments (`duban deploy`); do not run both.
+In the Prefect-server setup the same jobs are deployments (`duban deploy`). The two never run
+together: the scheduler holds the ledger's job lease (models.lease) while it runs and renews it;
+it refuses to start while another scheduler or the deployments hold it, and a job whose scheduler
+no longer holds it (taken over after a stall) does not fire: the scheduler stops instead.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine
 
+from models import lease
+from models.db import open_ledger
 from models.errors import BadInput
 from models.settings import Settings
 from workflows.deploy import check_cron, config_path
@@ -28,6 +34,23 @@ from workflows.jobs import JOB_NAMES
 
 log = logging.getLogger("duban.scheduler")
 RUN_TARGET = "workflows.scheduler:run_scheduled"  # by name: the job store keeps a reference, not code
+# User-facing text (Simplified Chinese).
+LEASE_LOST = "调度器已失去台账的定时任务租约（另一个调度器或 Prefect 部署已接管）：不再触发任务，调度器停止"
+
+
+@dataclass
+class _Held:
+    """While `run` runs in this process: the ledger, the lease owner and the stop event, for the
+    jobs' check (the job store keeps only a job's name, so the jobs find the lease here)."""
+
+    engine: Engine
+    owner: str
+    seconds: int
+    stop: threading.Event
+    report: Callable[[str], None]
+
+
+_HELD: list[_Held] = []  # at most one
 
 
 def trigger_of(settings: Settings, name: str) -> CronTrigger:
@@ -120,23 +143,76 @@ def run(
     stop: threading.Event,
     target: str = RUN_TARGET,
     report: Callable[[str], None] = print,
+    take_over: bool = False,
+    lease_seconds: int = lease.LEASE_SECONDS,
+    started: Callable[[], None] | None = None,
 ) -> None:
-    """Run until `stop` is set (Ctrl-C / SIGTERM in the CLI), then finish the job in hand."""
+    """Run until `stop` is set (Ctrl-C / SIGTERM in the CLI), then finish the job in hand.
+
+    Takes the ledger's job lease first (raises LeaseHeld if another scheduler or the Prefect
+    deployments hold it; take_over takes it from the deployments) and renews it every quarter of
+    `lease_seconds`; gives it back on the way out."""
+    engine = open_ledger(settings.database_url)
+    owner = lease.scheduler_owner()
+    try:
+        lease.take(engine, kind=lease.SCHEDULER, owner=owner, seconds=lease_seconds, take_over=take_over)
+    except BaseException:
+        engine.dispose()
+        raise
+    _HELD[:] = [_Held(engine, owner, lease_seconds, stop, report)]
+    keeper = threading.Thread(target=_keep_lease, args=(stop, lease_seconds), name="duban-lease", daemon=True)
+    keeper.start()
     scheduler = build(settings)
     scheduler.start(paused=True)
     try:
         for info in install(scheduler, settings, target=target):
             report(f"{info.name:9} {info.cron:16} next {info.next_run}  ({info.change})")
+        if started:
+            started()
         scheduler.resume()  # a missed run is due now and starts at once
         stop.wait()
     finally:
         scheduler.shutdown(wait=True)
+        _HELD.clear()
+        keeper.join(timeout=5)
+        try:
+            lease.release(engine, owner)
+        except Exception:  # the ledger is gone: the lease expires by itself
+            log.exception("could not release the job lease")
+        engine.dispose()
+
+
+def _keep_lease(stop: threading.Event, seconds: int) -> None:
+    """Renew the lease until stopped; stop the scheduler if it was taken over meanwhile."""
+    while not stop.wait(seconds / 4) and _still_held():
+        pass
+
+
+def _still_held() -> bool:
+    """True if this process's scheduler still holds the lease (renewed now), or runs without one."""
+    if not _HELD:
+        return True
+    held = _HELD[0]
+    try:
+        ours = lease.renew(held.engine, held.owner, seconds=held.seconds)
+    except Exception:  # the ledger did not answer: try again later (the lease may expire meanwhile)
+        log.exception("could not renew the job lease")
+        return True
+    if not ours:
+        log.error(LEASE_LOST)
+        held.report(LEASE_LOST)
+        held.stop.set()
+    return ours
 
 
 def run_scheduled(name: str) -> None:
     """What a scheduled job runs: today's job against the configured ledger. A failure is logged
-    (APScheduler catches it) and the next scheduled run tries again."""
+    (APScheduler catches it) and the next scheduled run tries again. Nothing runs if this process's
+    scheduler has lost the job lease."""
     from workflows.jobs import run_job
+
+    if not _still_held():
+        return
 
     result = run_job(name)
     for line in result.lines:

@@ -1,18 +1,41 @@
-"""What the flows share: the settings and ledger of the process they run in, and sending."""
+"""What the flows share: the settings and ledger of the process they run in, the job lease and the
+shared folders a scheduled run checks first, and sending (a failed send fails the run)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from prefect import task
 from sqlalchemy import Engine
 
+from models import lease
 from models.clock import today
 from models.db import open_ledger
+from models.errors import BadInput, DubanError
 from models.settings import Settings, load_settings
 from workflows import jobs
+from workflows.deploy import SHARED_MARK, SHARED_MARK_ENV, shared_folders
+
+# User-facing text (Simplified Chinese), in one place.
+NOT_SHARED = (
+    "本机看到的这个目录不是 duban deploy 时标记的那一个（{mark} 缺失或不同）：各 worker 须以同一路径"
+    "挂载同一共享目录，否则通知和报告会落在不同机器上（见 docs/prefect-server.md）。本次运行不写入"
+)
+SEND_FAILED = "{failed} 条通知发送失败（已保留，下次运行或 duban send 时重发；其余已发送）"
+
+# Flow-level retries of the scheduled flows: every step is safe to repeat (levels and notices are
+# unique, notices are claimed before they are sent, reports are rewritten whole). A run refused
+# outright (the lease, a folder, a missing config file) is retried too, and then ends Failed.
+FLOW_RETRIES = 1
+FLOW_RETRY_DELAY = 120
+
+
+class SendFailed(DubanError):
+    """Some notices could not be sent: the flow run fails (after the others were sent) to show it."""
 
 
 @contextmanager
@@ -34,8 +57,43 @@ def day(as_of: dt.date | str | None) -> dt.date:
     return today(load_settings().timezone)
 
 
-@task(retries=2, retry_delay_seconds=60)
-def send_notices(as_of: dt.date) -> list[str]:
-    """Send every queued notice (a send that failed stays queued for the retry or the next run)."""
+def start_scheduled_run(dry_run: bool) -> None:
+    """Before a scheduled flow writes anything: the ledger's job lease for the deployments (refused
+    while a `duban scheduler` runs the jobs), and, for a run of a deployment, the shared folders."""
+    if dry_run:
+        return
+    from prefect.settings import get_current_settings
+
     with ledger() as (engine, settings):
-        return jobs.send_pending(engine, settings, as_of=as_of).lines
+        lease.take(engine, kind=lease.PREFECT, owner=str(get_current_settings().api.url or "prefect"))
+        check_shared_folders(settings)
+
+
+def check_shared_folders(settings: Settings, mark: str | None = None) -> None:
+    """Refuse to write where the folder is not the one `duban deploy` marked (a worker whose outbox
+    is a folder of its own). Runs not started by a deployment carry no mark and are not checked."""
+    mark = mark if mark is not None else os.environ.get(SHARED_MARK_ENV)
+    if not mark:
+        return
+    for setting, folder in shared_folders(settings).items():
+        try:
+            seen = (Path(folder) / SHARED_MARK).read_text(encoding="utf-8").strip()
+        except OSError:
+            seen = ""
+        if seen != mark:
+            raise BadInput(NOT_SHARED.format(mark=SHARED_MARK), source=f"{setting} = {folder}")
+
+
+@task(retries=2, retry_delay_seconds=60)
+def send_notices(as_of: dt.date) -> tuple[list[str], int]:
+    """Send every queued notice (a send that failed stays queued for the retry or the next run);
+    return what happened and how many failed."""
+    with ledger() as (engine, settings):
+        result = jobs.send_pending(engine, settings, as_of=as_of)
+        return result.lines, result.failed
+
+
+def fail_if_unsent(failed: int, lines: list[str]) -> None:
+    """A run whose notices did not all go out ends Failed, not Completed (it sent the rest first)."""
+    if failed:
+        raise SendFailed("\n".join([SEND_FAILED.format(failed=failed), *lines]))

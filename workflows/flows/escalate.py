@@ -7,7 +7,15 @@ import datetime as dt
 from prefect import flow, task
 
 from workflows import jobs
-from workflows.flows.common import day, ledger, send_notices
+from workflows.flows.common import (
+    FLOW_RETRIES,
+    FLOW_RETRY_DELAY,
+    day,
+    fail_if_unsent,
+    ledger,
+    send_notices,
+    start_scheduled_run,
+)
 
 
 @task(retries=2, retry_delay_seconds=30)
@@ -16,11 +24,15 @@ def raise_levels(as_of: dt.date, dry_run: bool) -> list[str]:
         return jobs.escalate(engine, settings, as_of=as_of, dry_run=dry_run, send=False).lines
 
 
-@flow(name="duban-escalate", log_prints=True)
+@flow(name="duban-escalate", log_prints=True, retries=FLOW_RETRIES, retry_delay_seconds=FLOW_RETRY_DELAY)
 def escalate_flow(as_of: dt.date | None = None, dry_run: bool = False) -> list[str]:
     chosen = day(as_of)
+    start_scheduled_run(dry_run)
     lines = raise_levels(chosen, dry_run)
+    failed = 0
     if not dry_run:
-        lines += send_notices(chosen)
+        sent, failed = send_notices(chosen)
+        lines += sent
     print("\n".join(lines))
+    fail_if_unsent(failed, lines)
     return lines
