@@ -17,7 +17,9 @@ How a task is counted (one rule for every view, so the figures add up everywhere
   4. in_progress  in progress, or deferred to a date not yet passed;
   5. not_started  the rest.
   So done + overdue + ongoing + in_progress + not_started == total, and
-  rate = done / total (a percentage, one decimal; none when the total is 0).
+  rate = done / (total - ongoing) (a percentage, one decimal; none when nothing is left): an open
+  持续推进 point has no date by which it could be done, so it is counted apart (`ongoing`) and kept
+  out of the rate, which would otherwise read as failure. A 持续推进 point marked done counts as done.
 - By unit: the lead units (牵头单位). A task with two lead units counts for each; a task with
   none is counted under NO_LEAD, so every task appears at least once.
 """
@@ -74,9 +76,14 @@ class Counts:
         return self.total - self.done
 
     @property
+    def dated(self) -> int:
+        """The tasks the rate is taken over: all but the open ongoing ones (cancelled excluded)."""
+        return self.total - self.ongoing
+
+    @property
     def rate(self) -> float | None:
-        """Done as a percentage of the total (cancelled excluded), one decimal."""
-        return round(100 * self.done / self.total, 1) if self.total else None
+        """Done as a percentage of `dated`, one decimal; None when that is 0."""
+        return round(100 * self.done / self.dated, 1) if self.dated else None
 
     def add(self, category: str, count: int) -> None:
         setattr(self, Category(category).value, getattr(self, Category(category).value) + int(count))

@@ -74,18 +74,18 @@ def test_markdown_has_every_view_with_the_hand_counted_figures(written, codes):
     text = written.files["md"].read_text(encoding="utf-8")
     assert text.startswith(f"# {TITLE}落实情况回头看报告\n")
     assert (
-        "截至2021年12月1日，该计划共有任务9项，已完成3项，完成率33.3%；逾期未完成2项，持续推进1项，推进中2项，未开始1项。另有1项已取消"
-        in text
+        "截至2021年12月1日，该计划共有任务9项，其中有明确完成时限的8项，已完成3项，完成率37.5%；逾期未完成2项，"
+        "推进中2项，未开始1项。持续推进事项1项，单独统计，不计入完成率。另有1项已取消" in text
     )
     assert md_table(text, "## 二、各计划完成情况") == [
-        [TITLE, PLAN, "2021", "9", "3", "2", "1", "2", "1", "33.3%", "1"],
-        ["合计", "", "", "9", "3", "2", "1", "2", "1", "33.3%", "1"],
+        [TITLE, PLAN, "2021", "9", "3", "2", "1", "2", "1", "37.5%", "1"],
+        ["合计", "", "", "9", "3", "2", "1", "2", "1", "37.5%", "1"],
     ]
     sections = md_table(text, "## 三、各部分完成情况")
     assert [row[1] for row in sections] == ["一", "二", "三", "四"]
     assert sections[3] == [PLAN, "四", "加强组织保障", "保障措施", "0", "0", "0", "0", "0", "0", "—", "1"]
     units = {row[0]: row[1:] for row in md_table(text, "## 四、各单位完成情况")}
-    assert units["办公室"] == ["5", "2", "1", "1", "1", "0", "40.0%", "0"]
+    assert units["办公室"] == ["5", "2", "1", "1", "1", "0", "50.0%", "0"]
     assert units[NO_LEAD] == ["0", "0", "0", "0", "0", "0", "—", "1"]
     assert "按牵头单位统计" in text
     unfinished = md_table(text, "## 五、未完成事项")
@@ -107,7 +107,7 @@ def test_xlsx_has_one_sheet_per_view_with_styled_frozen_headers(written, codes):
     rows = list(plans.iter_rows(values_only=True))
     assert rows[0][:4] == ("计划", "计划编号", "年度", "任务总数")
     assert rows[1][:9] == (TITLE, PLAN, 2021, 9, 3, 2, 1, 2, 1)
-    assert rows[1][9] == pytest.approx(3 / 9) and rows[1][10] == 1
+    assert rows[1][9] == pytest.approx(3 / 8) and rows[1][10] == 1  # the ongoing point apart
     assert plans.cell(row=2, column=10).number_format == "0.0%"
     assert rows[2][0] == "合计" and rows[2][3:5] == (9, 3)
     for title in SHEETS[:-1]:
@@ -171,7 +171,7 @@ def test_docx_is_laid_out_as_an_official_document(written, codes):
     assert len(tables) == 5  # plans, sections, units, unfinished, ongoing
     assert all(t.style.name == "Table Grid" for t in tables)  # ruled
     plan_table = [[c.text for c in row.cells] for row in tables[0].rows]
-    assert plan_table[1] == [TITLE, PLAN, "2021", "9", "3", "2", "1", "2", "1", "33.3%", "1"]
+    assert plan_table[1] == [TITLE, PLAN, "2021", "9", "3", "2", "1", "2", "1", "37.5%", "1"]
     assert [row.cells[1].text for row in tables[3].rows[1:]] == [codes[x] for x in "defghi"]
     assert tables[0].rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # header repeats
     footer = section.footer.paragraphs[0]._p.xml
@@ -217,8 +217,8 @@ def test_summary_lines_and_the_dry_run(engine, codes):
     assert preview.paths == []
     lines = summary_lines(preview.lookback, preview.carried).splitlines()
     assert lines[0] == "look-back 2021 as of 2021-12-01: 2 plans, 11 tasks (1 cancelled, not counted)"
-    assert lines[1] == "  done 4 (36.4%), overdue 2, ongoing 1, in progress 2, not started 2"
-    assert f"  {PLAN}: 9 tasks, done 3 (33.3%), overdue 2" in lines
+    assert lines[1] == "  done 4 (40.0%), overdue 2, ongoing 1, in progress 2, not started 2"
+    assert f"  {PLAN}: 9 tasks, done 3 (37.5%), overdue 2" in lines
     assert "  would carry 7 items into 2022-zhenggai" in lines
     with read_session(engine) as session:
         assert session.exec(select(Plan).where(Plan.key == "2022-zhenggai")).first() is None
