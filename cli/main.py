@@ -11,6 +11,7 @@ import typer
 
 from cli import (
     deploy_cmds,
+    document_cmds,
     excel_cmds,
     ledger_cmds,
     lookback_cmds,
@@ -43,6 +44,7 @@ web_cmds.register(app)
 deploy_cmds.register(app)
 scheduler_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
+app.add_typer(document_cmds.app, name="document")
 
 
 class ParseFormat(StrEnum):

@@ -188,6 +188,7 @@ def _statistics(doc: Document, outline: Outline) -> None:
     ]
     rows += [[Cell(text, **left), *([""] * 7)] for text in APPLICATION_ROWS]
     doc.form([52, 13, 13, 13, 13, 13, 13, 13], rows, size=10.5, label_size=10.5, header_rows=3)
+    doc.new_section(landscape=True)  # fifteen columns: turned, each column stays three characters wide
     doc.heading(1, outline.next(1) + "政府信息公开行政复议、行政诉讼情况")
     doc.paragraph(Blank("按下表填写，数据由政府信息公开工作机构统计"))
     results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
@@ -203,6 +204,7 @@ def _statistics(doc: Document, outline: Outline) -> None:
         label_size=10.5,
         heights_mm=[0, 0, 0, 10],
     )
+    doc.new_section(landscape=False)
 
 
 def _problems(doc: Document, outline: Outline, lookback: Lookback, carried: CarryOverReport | None) -> None:

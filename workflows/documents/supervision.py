@@ -10,7 +10,8 @@ from workflows.documents.common import due_phrase, point_label, units_text
 from workflows.documents.gongwen import Blank, Cell, Document, cn_date
 from workflows.lookback_outline import status_text
 
-BODY_LIMIT = 160  # characters of the task's text on the sheet: it must stay one page
+BODY_LIMIT = 120  # characters of the task's text on the sheet: it must stay one page
+TITLE_LIMIT = 60
 
 
 @dataclass
@@ -46,13 +47,16 @@ def render_sheet(task: SheetTask, *, issuer: str, as_of: dt.date, reply_by: dt.d
     if task.note:
         state += f"。最近报送：{task.note.strip()}"
     body = task.body.strip() or task.title
-    if len(body) > BODY_LIMIT:
-        body = body[:BODY_LIMIT].rstrip("，、；。") + "……（详见计划原文）"
+    body = clip(body, BODY_LIMIT)
+    title = clip(task.title, TITLE_LIMIT)
     label = lambda text: Cell(text, label=True)  # noqa: E731
     doc.form(
         [28, 50, 28, 50],
         [
-            [label("督办事项"), Cell(f"《{task.plan_title}》{point_label(task.path)}：{task.title}", span=3)],
+            [
+                label("督办事项"),
+                Cell(f"《{clip(task.plan_title, 40)}》{point_label(task.path)}：{title}", span=3),
+            ],
             [label("任务内容"), Cell(body, span=3)],
             [label("牵头单位"), units_text(task.lead), label("配合单位"), units_text(task.support, none="—")],
             [
@@ -82,7 +86,7 @@ def render_sheet(task: SheetTask, *, issuer: str, as_of: dt.date, reply_by: dt.d
         [28, 50, 28, 50],
         [
             [label("督办编号"), f"{as_of.year}-{task.code}", label("承办单位"), units_text(task.lead)],
-            [label("督办事项"), Cell(task.title, span=3)],
+            [label("督办事项"), Cell(title, span=3)],
             [label("办理情况"), Cell("", span=3)],
             [label("是否办结"), Cell("□已办结　　□未办结（预计完成时间：　　年　　月　　日）", span=3)],
             [label("佐证材料"), Cell("", span=3)],
@@ -93,3 +97,9 @@ def render_sheet(task: SheetTask, *, issuer: str, as_of: dt.date, reply_by: dt.d
         heights_mm=[0, 0, 42, 0, 14, 9, 12],
     )
     return doc.to_bytes()
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at the limit with an ellipsis (the full text is in the plan)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rstrip("，、；。,;") + "……"
