@@ -95,7 +95,9 @@ def render_bulletin(lookback: Lookback, *, number: int, issuer: str | None = Non
     if not by_unit:
         doc.paragraph("截至目前，无逾期未完成任务。")
     else:
-        named = [name for name in by_unit if name != NO_LEAD]
+        named = sorted(
+            (name for name in by_unit if name != NO_LEAD), key=lambda name: (-len(by_unit[name]), name)
+        )
         if named:
             doc.paragraph(
                 "以下单位牵头的任务逾期未完成，予以通报："
