@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint bench browser bundle
+.PHONY: setup demo test lint bench browser office bundle
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user "uv>=0.5,<1"
@@ -17,10 +17,18 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq chromium >/dev/null; } || echo "chromium not installed: browser tests will be skipped"
 
+# Debian's LibreOffice (no GUI), CJK fonts and poppler for the document rendering tests.
+office:
+# Without root (or offline) it says so and the rendering tests skip, unless DUBAN_REQUIRE_OFFICE=1.
+	@command -v soffice >/dev/null 2>&1 && fc-list :lang=zh | grep -q . && command -v pdftoppm >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		libreoffice-writer-nogui fonts-noto-cjk poppler-utils >/dev/null; } || \
+		echo "LibreOffice not installed: document rendering tests will be skipped"
+
 demo: setup
 	$(UV) run --locked duban demo
 
-test: setup browser
+test: setup browser office
 	$(UV) run --locked ruff check .
 	$(UV) run --locked ruff format --check .
 	$(UV) run --locked lint-imports

@@ -11,6 +11,7 @@ import typer
 
 from cli import (
     deploy_cmds,
+    document_cmds,
     excel_cmds,
     ledger_cmds,
     lookback_cmds,
@@ -45,6 +46,7 @@ deploy_cmds.register(app)
 scheduler_cmds.register(app)
 restore_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
+app.add_typer(document_cmds.app, name="document")
 
 
 class ParseFormat(StrEnum):

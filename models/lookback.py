@@ -17,7 +17,9 @@ How a task is counted (one rule for every view, so the figures add up everywhere
   4. in_progress  in progress, or deferred to a date not yet passed;
   5. not_started  the rest.
   So done + overdue + ongoing + in_progress + not_started == total, and
-  rate = done / total (a percentage, one decimal; none when the total is 0).
+  rate = done / (total - ongoing) (a percentage, one decimal; none when nothing is left): an open
+  持续推进 point has no date by which it could be done, so it is counted apart (`ongoing`) and kept
+  out of the rate, which would otherwise read as failure. A 持续推进 point marked done counts as done.
 - By unit: the lead units (牵头单位). A task with two lead units counts for each; a task with
   none is counted under NO_LEAD, so every task appears at least once.
 """
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -74,9 +76,14 @@ class Counts:
         return self.total - self.done
 
     @property
+    def dated(self) -> int:
+        """The tasks the rate is taken over: all but the open ongoing ones (cancelled excluded)."""
+        return self.total - self.ongoing
+
+    @property
     def rate(self) -> float | None:
-        """Done as a percentage of the total (cancelled excluded), one decimal."""
-        return round(100 * self.done / self.total, 1) if self.total else None
+        """Done as a percentage of `dated`, one decimal; None when that is 0."""
+        return round(100 * self.done / self.dated, 1) if self.dated else None
 
     def add(self, category: str, count: int) -> None:
         setattr(self, Category(category).value, getattr(self, Category(category).value) + int(count))
@@ -152,6 +159,19 @@ class OngoingItem:
 
 
 @dataclass
+class DoneItem:
+    task_id: int
+    code: str
+    plan: str
+    path: list[str]
+    title: str
+    lead: list[str]
+    deadline_text: str
+    note: str  # the latest progress note
+    done_on: dt.date | None  # the day of its latest journal row (when it was marked done)
+
+
+@dataclass
 class Lookback:
     as_of: dt.date
     year: int  # the year of the plan (or the year asked for); summaries are filed under it
@@ -163,6 +183,7 @@ class Lookback:
     ongoing: list[OngoingItem]
     summaries: list[SummaryRow]
     totals: Counts
+    done: list[DoneItem] = field(default_factory=list)  # what was achieved, for the documents
 
     @property
     def scope(self) -> str:
@@ -214,6 +235,7 @@ def compute_lookback(
     units = _units(session, base)
     unfinished = _unfinished(session, scope, category)
     ongoing = _ongoing(session, scope)
+    done = _done(session, scope)
     facts = _journal_facts(session, scope)
     for item in unfinished:
         last, reason, kind = facts.get(item.task_id, (None, "", ""))
@@ -223,6 +245,8 @@ def compute_lookback(
     for entry in ongoing:
         last, _, _ = facts.get(entry.task_id, (None, "", ""))
         entry.last_update = last or entry.last_update
+    for finished in done:
+        finished.done_on = facts.get(finished.task_id, (None, "", ""))[0] or finished.done_on
     chosen_year = year if year is not None else (plans[0].year or as_of.year)
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
     return Lookback(
@@ -236,6 +260,7 @@ def compute_lookback(
         ongoing=ongoing,
         summaries=summaries,
         totals=totals,
+        done=done,
     )
 
 
@@ -481,17 +506,49 @@ def _ongoing(session: Session, scope: Any) -> list[OngoingItem]:
     ]
 
 
+def _done(session: Session, scope: Any) -> list[DoneItem]:
+    query = (
+        select(
+            Task.id,
+            Task.code,
+            Plan.key,
+            Task.path_key,
+            Task.title,
+            Task.deadline_text,
+            Task.progress_note,
+            Task.updated_at,
+        )
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .where(scope, col(Task.status) == TaskStatus.DONE.value)
+        .order_by(Plan.year, Plan.key, Task.position)
+    )
+    rows = session.execute(query).all()
+    units = units_of(session, [row[0] for row in rows])
+    return [
+        DoneItem(
+            task_id=task_id,
+            code=code,
+            plan=plan_key,
+            path=path_key.split("/"),
+            title=title,
+            lead=units.get(task_id, ([], []))[0],
+            deadline_text=deadline_text,
+            note=note,
+            done_on=updated_at.date() if updated_at else None,
+        )
+        for task_id, code, plan_key, path_key, title, deadline_text, note, updated_at in rows
+    ]
+
+
 def _journal_facts(session: Session, scope: Any) -> dict[int, tuple[dt.date | None, str, str]]:
     """task id -> (day of its latest journal row, latest reason, "defer"/"progress"), for the
-    unfinished and ongoing tasks of the scope, in two grouped queries.
+    tasks of the scope that are not cancelled, in two grouped queries.
 
     The latest row is the highest id (the journal is append-only). Its business day (`day`, the
     --as-of of the command) is preferred to its timestamp, so back-dated entries land where they
     were meant to. Carry-over rows are bookkeeping, not progress: they are left out.
     """
-    wanted = select(Task.id).where(
-        scope, or_(col(Task.status).not_in(CLOSED), col(Task.deadline_type).in_(ONGOING_TYPES))
-    )
+    wanted = select(Task.id).where(scope, col(Task.status) != TaskStatus.CANCELLED.value)
     latest = (
         select(col(Journal.task_id).label("task_id"), func.max(Journal.id).label("journal_id"))
         .where(col(Journal.task_id).in_(wanted), Journal.action != CARRY_OVER_ACTION)

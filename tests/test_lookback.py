@@ -42,10 +42,12 @@ def test_plan_completion_categories_are_disjoint_and_cancelled_is_outside_the_to
     result = lookback(engine, plan=PLAN)
     assert [p.key for p in result.plans] == [PLAN]
     assert result.title == TITLE and result.year == 2021 and result.scope == PLAN
-    # 9 counted (10 points, 1 cancelled, the withdrawn one not at all): 3 done -> 33.3%.
+    # 9 counted (10 points, 1 cancelled, the withdrawn one not at all); the rate leaves the ongoing
+    # point out: 3 done of 8 -> 37.5%.
     expected = counts(done=3, overdue=2, ongoing=1, in_progress=2, not_started=1, cancelled=1)
     assert as_tuple(result.plans[0].counts) == as_tuple(expected)
-    assert result.plans[0].counts.total == 9 and result.plans[0].counts.rate == 33.3
+    assert result.plans[0].counts.total == 9 and result.plans[0].counts.dated == 8
+    assert result.plans[0].counts.rate == 37.5
     assert as_tuple(result.totals) == as_tuple(expected)
 
 
@@ -58,6 +60,7 @@ def test_sections_by_top_level_label_with_titles_the_ledger_knows(engine, codes)
     assert sections["二"].counts.rate == 0.0
     # 三/10 is withdrawn: not counted.
     assert as_tuple(sections["三"].counts) == as_tuple(counts(ongoing=1, in_progress=1, not_started=1))
+    assert sections["三"].counts.rate == 0.0  # 0 of the 2 with a date
     assert as_tuple(sections["四"].counts) == as_tuple(counts(cancelled=1))
     assert sections["四"].counts.rate is None
     # A top-level point that is a task gives its section's title; headings are not stored.
@@ -70,7 +73,7 @@ def test_units_count_lead_assignments_only(engine, codes):
     assert set(units) == {"办公室", "法规处", "信息中心", NO_LEAD}
     # 办公室 leads a, b, d, f, i (and only supports a's sibling e: not counted).
     assert as_tuple(units["办公室"]) == as_tuple(counts(done=2, overdue=1, ongoing=1, in_progress=1))
-    assert units["办公室"].rate == 40.0
+    assert units["办公室"].rate == 50.0  # 2 done of the 4 with a date (the ongoing one apart)
     assert as_tuple(units["法规处"]) == as_tuple(counts(done=1, overdue=1))
     assert as_tuple(units["信息中心"]) == as_tuple(counts(in_progress=1, not_started=1))
     assert as_tuple(units[NO_LEAD]) == as_tuple(counts(cancelled=1))
@@ -130,11 +133,11 @@ def test_a_year_covers_its_plans_but_not_reports_or_other_years(engine, codes):
     assert result.scope == "2021" and result.plan is None
     other = result.plans[0].counts
     assert as_tuple(other) == as_tuple(counts(done=1, not_started=1))
-    # 9 + 2 counted, 3 + 1 done: 36.4%.
+    # 9 + 2 counted, 1 of them ongoing; 3 + 1 done of 10: 40.0%.
     assert as_tuple(result.totals) == as_tuple(
         counts(done=4, overdue=2, ongoing=1, in_progress=2, not_started=2, cancelled=1)
     )
-    assert result.totals.rate == 36.4
+    assert result.totals.rate == 40.0
     assert {u.unit: u.counts.total for u in result.units}["宣传中心"] == 2
     assert len(result.unfinished) == 7 and result.unfinished[0].code == codes["y"]
 

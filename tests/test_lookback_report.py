@@ -74,18 +74,18 @@ def test_markdown_has_every_view_with_the_hand_counted_figures(written, codes):
     text = written.files["md"].read_text(encoding="utf-8")
     assert text.startswith(f"# {TITLE}落实情况回头看报告\n")
     assert (
-        "截至2021年12月1日，该计划共有任务9项，已完成3项，完成率33.3%；逾期未完成2项，持续推进1项，推进中2项，未开始1项。另有1项已取消"
-        in text
+        "截至2021年12月1日，该计划共有任务9项，其中有明确完成时限的8项，已完成3项，完成率37.5%；逾期未完成2项，"
+        "推进中2项，未开始1项。持续推进事项1项，单独统计，不计入完成率。另有1项已取消" in text
     )
     assert md_table(text, "## 二、各计划完成情况") == [
-        [TITLE, PLAN, "2021", "9", "3", "2", "1", "2", "1", "33.3%", "1"],
-        ["合计", "", "", "9", "3", "2", "1", "2", "1", "33.3%", "1"],
+        [TITLE, PLAN, "2021", "9", "3", "2", "1", "2", "1", "37.5%", "1"],
+        ["合计", "", "", "9", "3", "2", "1", "2", "1", "37.5%", "1"],
     ]
     sections = md_table(text, "## 三、各部分完成情况")
     assert [row[1] for row in sections] == ["一", "二", "三", "四"]
     assert sections[3] == [PLAN, "四", "加强组织保障", "保障措施", "0", "0", "0", "0", "0", "0", "—", "1"]
     units = {row[0]: row[1:] for row in md_table(text, "## 四、各单位完成情况")}
-    assert units["办公室"] == ["5", "2", "1", "1", "1", "0", "40.0%", "0"]
+    assert units["办公室"] == ["5", "2", "1", "1", "1", "0", "50.0%", "0"]
     assert units[NO_LEAD] == ["0", "0", "0", "0", "0", "0", "—", "1"]
     assert "按牵头单位统计" in text
     unfinished = md_table(text, "## 五、未完成事项")
@@ -107,7 +107,7 @@ def test_xlsx_has_one_sheet_per_view_with_styled_frozen_headers(written, codes):
     rows = list(plans.iter_rows(values_only=True))
     assert rows[0][:4] == ("计划", "计划编号", "年度", "任务总数")
     assert rows[1][:9] == (TITLE, PLAN, 2021, 9, 3, 2, 1, 2, 1)
-    assert rows[1][9] == pytest.approx(3 / 9) and rows[1][10] == 1
+    assert rows[1][9] == pytest.approx(3 / 8) and rows[1][10] == 1  # the ongoing point apart
     assert plans.cell(row=2, column=10).number_format == "0.0%"
     assert rows[2][0] == "合计" and rows[2][3:5] == (9, 3)
     for title in SHEETS[:-1]:
@@ -153,36 +153,51 @@ def test_docx_is_laid_out_as_an_official_document(written, codes):
         # Theme fonts would override the names above in Word.
         assert styles[name].element.rPr.rFonts.get(qn("w:eastAsiaTheme")) is None, name
     paragraphs = document.paragraphs
-    assert paragraphs[0].text == f"{TITLE}落实情况回头看报告" and paragraphs[0].style.name == "Title"
-    assert paragraphs[0].alignment == 1  # centred
+    # The agency and the period in the title.
+    assert (
+        paragraphs[0].text == f"测试市政务公开办{TITLE}落实情况回头看报告"
+        and paragraphs[0].style.name == "Title"
+    )
+    assert paragraphs[1].text == "（2021年1月1日至2021年12月1日）"
     headings = [p.text for p in paragraphs if p.style.name == "Heading 1"]
-    assert headings == [
-        "一、总体情况",
-        "二、各计划完成情况",
-        "三、各部分完成情况",
-        "四、各单位完成情况",
-        "五、未完成事项",
-        "六、持续性事项",
-        "七、各单位落实情况总结",
-    ]
-    assert [p.text for p in paragraphs if p.style.name == "Heading 2"] == ["（一）办公室（全年）"]
-    assert [p.text for p in paragraphs if p.text][-2:] == ["测试市政务公开办", "2021年12月1日"]
+    assert headings[:4] == ["一、总体情况", "二、主要成效", "三、存在问题", "四、下一步工作打算"]
+    assert headings[4:] == ["附件1", "附件2", "附件3", "附件4"]
+    texts = [p.text for p in paragraphs]
+    assert "附件：1.完成情况统计表" in texts and "4.各单位落实情况总结" in texts
+    # Figures from the ledger; the rate leaves the ongoing point apart, as in the Markdown.
+    assert any("有明确完成时限的任务8项，已完成3项，完成率37.5%" in t for t in texts)
+    assert any(t.startswith("1.任务丁（二、4，牵头单位：办公室") and "已起草初稿" in t for t in texts)
+    # Prose for the office to write: highlighted.
+    blanks = [r for p in paragraphs for r in p.runs if r.text.startswith("【待补充：")]
+    assert len(blanks) >= 4 and all(r.font.highlight_color is not None for r in blanks)
+    signature = texts.index("测试市政务公开办")
+    assert texts[signature + 1] == "2021年12月1日"
     tables = document.tables
-    assert len(tables) == 5  # plans, sections, units, unfinished, ongoing
-    assert all(t.style.name == "Table Grid" for t in tables)  # ruled
-    plan_table = [[c.text for c in row.cells] for row in tables[0].rows]
-    assert plan_table[1] == [TITLE, PLAN, "2021", "9", "3", "2", "1", "2", "1", "33.3%", "1"]
-    assert [row.cells[1].text for row in tables[3].rows[1:]] == [codes[x] for x in "defghi"]
-    assert tables[0].rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # header repeats
-    footer = section.footer.paragraphs[0]._p.xml
-    assert "PAGE" in footer
+    assert len(tables) == 6  # sections in the body; plans, sections, units; unfinished; ongoing
+    first = [[c.text for c in row.cells] for row in tables[0].rows]
+    assert first[0] == ["部分", "任务总数", "有时限任务", "已完成", "完成率", "逾期未完成", "持续推进"]
+    assert first[-1] == ["合计", "9", "8", "3", "37.5%", "2", "1"]
+    assert [row.cells[1].text for row in tables[4].rows[1:]] == [codes[x] for x in "defghi"]
+    for table in tables:
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        for row in table.rows:  # every cell's width as in the grid
+            widths = [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in row._tr.tc_lst]
+            assert sum(widths) == sum(grid)
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # header repeats
+    landscape = [s for s in document.sections if s.page_width > s.page_height]
+    assert len(landscape) == 3  # the attachments with wide tables
+    assert (
+        "PAGE" in section.footer.paragraphs[0]._p.xml
+        and "PAGE" in section.even_page_footer.paragraphs[0]._p.xml
+    )
 
 
 def test_one_format_can_be_written_to_a_named_file(engine, codes, tmp_path):
     target = tmp_path / "回头看.docx"
     result = write_lookback(engine, as_of=AS_OF, year=2021, formats=["docx"], output=target)
     assert result.paths == [target] and target.is_file()
-    assert docx.Document(target).paragraphs[0].text == "2021年度工作任务落实情况回头看报告"
+    assert docx.Document(target).paragraphs[0].text == "测试市政务公开办2021年度工作任务落实情况回头看报告"
 
 
 def test_bad_output_or_format_is_refused_before_anything_is_written_or_carried(engine, codes, tmp_path):
@@ -217,8 +232,8 @@ def test_summary_lines_and_the_dry_run(engine, codes):
     assert preview.paths == []
     lines = summary_lines(preview.lookback, preview.carried).splitlines()
     assert lines[0] == "look-back 2021 as of 2021-12-01: 2 plans, 11 tasks (1 cancelled, not counted)"
-    assert lines[1] == "  done 4 (36.4%), overdue 2, ongoing 1, in progress 2, not started 2"
-    assert f"  {PLAN}: 9 tasks, done 3 (33.3%), overdue 2" in lines
+    assert lines[1] == "  done 4 (40.0%), overdue 2, ongoing 1, in progress 2, not started 2"
+    assert f"  {PLAN}: 9 tasks, done 3 (37.5%), overdue 2" in lines
     assert "  would carry 7 items into 2022-zhenggai" in lines
     with read_session(engine) as session:
         assert session.exec(select(Plan).where(Plan.key == "2022-zhenggai")).first() is None
@@ -281,19 +296,20 @@ def test_unusual_text_reads_back_from_the_xlsx_and_docx(engine, codes):
 
     lookback.unfinished[5].reason = ""  # python-docx refuses control characters
     document = docx.Document(io.BytesIO(render(lookback, "docx")))
-    table = document.tables[3]
-    assert [row.cells[4].text for row in table.rows[1:]] == [
+    table = document.tables[4]  # the unfinished items
+    assert [row.cells[3].text for row in table.rows[1:]] == [
         "  两端有空格  ",
         "制表\t符",
         "换行\n第二行",
-        "回车\n\n换行",  # python-docx writes each CR and LF as a line break
+        "回车\n换行",  # each line break a paragraph of the cell
         "=SUM(A1:A3)",
         "#N/A",
     ]
-    header, first = table.rows[0].cells[4].paragraphs[0], table.rows[1].cells[4].paragraphs[0]
+    assert [row.cells[8].text for row in table.rows[1:]][:1] == ["a & b < c > d ]]>"]
+    header, first = table.rows[0].cells[3].paragraphs[0], table.rows[1].cells[3].paragraphs[0]
     assert (header.style.name, first.style.name) == ("Table Heading", "Table Text")
     assert table.rows[1].cells[0].paragraphs[0].alignment == 1  # centred number
-    assert table.rows[4].cells[10].paragraphs[0].alignment == 0  # long text left-aligned
+    assert table.rows[1].cells[3].paragraphs[0].alignment == 0  # text left-aligned
     styles = document.styles
     assert (east_asian(styles["Table Text"]), styles["Table Text"].font.size.pt) == ("仿宋_GB2312", 10.5)
     assert (east_asian(styles["Table Heading"]), styles["Table Heading"].font.size.pt) == ("黑体", 10.5)

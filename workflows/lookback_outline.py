@@ -39,8 +39,10 @@ DEFINITIONS = (
     "统计口径：已撤回的任务不计入；已取消的任务单列，不计入任务总数和完成率。其余每项任务只归入一类，"
     "依次判断：已完成；逾期未完成（未办结且到期日早于截至日期，延期任务按延期后的日期判断）；"
     "持续推进（长期坚持、持续推进或定期开展的任务，无截止日期）；推进中（含已延期但未到新期限的任务）；"
-    "未开始。各类之和等于任务总数，完成率 = 已完成 ÷ 任务总数。"
+    "未开始。各类之和等于任务总数。完成率 = 已完成 ÷（任务总数 − 持续推进），即按有明确完成时限的任务计算；"
+    "持续推进事项没有截止日期，单独统计，不计入完成率。"
 )
+RATE_NOTE = "完成率按有明确完成时限的任务计算，持续推进事项单独统计，不计入完成率。"
 UNIT_NOTE = f"按牵头单位统计：一项任务有多个牵头单位的，分别计入各单位；未明确牵头单位的任务计入“{NO_LEAD}”。"
 
 
@@ -76,8 +78,9 @@ def overview(lookback: Lookback) -> str:
     t = lookback.totals
     plans = f"{len(lookback.plans)}个计划" if lookback.plan is None else "该计划"
     text = (
-        f"截至{cn_date(lookback.as_of)}，{plans}共有任务{t.total}项，已完成{t.done}项，完成率{rate_text(t)}；"
-        f"逾期未完成{t.overdue}项，持续推进{t.ongoing}项，推进中{t.in_progress}项，未开始{t.not_started}项。"
+        f"截至{cn_date(lookback.as_of)}，{plans}共有任务{t.total}项，其中有明确完成时限的{t.dated}项，"
+        f"已完成{t.done}项，完成率{rate_text(t)}；逾期未完成{t.overdue}项，推进中{t.in_progress}项，"
+        f"未开始{t.not_started}项。持续推进事项{t.ongoing}项，单独统计，不计入完成率。"
     )
     if t.cancelled:
         text += f"另有{t.cancelled}项已取消，不计入统计。"

@@ -211,7 +211,7 @@ def build_workbook(
 
 def _count_values(counts: Counts) -> list[Any]:
     # The rate as a fraction under a percent format: Excel can sort and chart it.
-    rate = None if counts.rate is None else counts.done / counts.total
+    rate = None if counts.rate is None else counts.done / counts.dated
     return [
         counts.total,
         counts.done,

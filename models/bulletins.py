@@ -1,0 +1,43 @@
+"""The numbered 督办通报 the office has issued: 第N期 of a year, one journal row each.
+
+Issuing a 通报 is a step of the 督办 lifecycle, so it is journalled like the others (action
+"bulletin", no task: it covers many): `field` is the year, `new` the number, `note` the title.
+The next number of a year is one more than the highest recorded; writing the same number again
+(a corrected issue) records nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, col, select
+
+from models.errors import BadInput
+from models.tables import Journal
+
+ACTION = "bulletin"
+
+
+def issued_numbers(session: Session, year: int) -> list[int]:
+    rows = session.exec(
+        select(Journal.new).where(
+            Journal.action == ACTION, Journal.field == str(year), col(Journal.task_id).is_(None)
+        )
+    )
+    return sorted(int(value) for value in rows if str(value).isdigit())
+
+
+def next_number(session: Session, year: int) -> int:
+    return max(issued_numbers(session, year), default=0) + 1
+
+
+def record_bulletin(
+    session: Session, *, year: int, number: int, title: str, actor: str, day: dt.date
+) -> bool:
+    """Journal 第`number`期 of `year`; False (nothing written) when it was recorded before."""
+    if number < 1:
+        raise BadInput(f"a bulletin number is 1 or more, not {number}")
+    if number in issued_numbers(session, year):
+        return False
+    session.add(Journal(day=day, actor=actor, action=ACTION, field=str(year), new=str(number), note=title))
+    return True

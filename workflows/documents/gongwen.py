@@ -1,0 +1,665 @@
+"""An official document (公文) in the layout of GB/T 9704-2012, built with python-docx.
+
+- Page: A4, margins 37 / 35 / 28 / 26 mm (top, bottom, left, right): a text area of 156 x 225 mm.
+  Wide tables go in landscape sections with the same text area turned (225 x 156 mm).
+- Fonts (workflows.documents.fonts, each with its stand-ins): the title in 方正小标宋简体 二号
+  (22 pt) centred; the body in 仿宋_GB2312 三号 (16 pt) on a fixed 28 pt line (22 lines a page),
+  first lines indented two characters; headings 一、 in 黑体, （一） in 楷体_GB2312, 1. in
+  仿宋_GB2312; western text in Times New Roman; the text marked Chinese (zh-CN).
+- Page numbers: 四号 digits between em dashes, 7 mm under the text area, right on odd pages and
+  left on even pages, one character in.
+- The signature (落款): the issuer two characters from the right, the date under it starting two
+  characters to the right of the issuer's first character (GB/T 9704 7.3.5.2).
+- Tables: ruled, fixed layout, each column's width written both in the grid (w:gridCol) and in
+  every cell (w:tcW), which is what Word, WPS and LibreOffice each read; rows never split over a
+  page and the header row repeats. Columns that hold codes, numbers, dates and paths are as wide
+  as their longest value, so they never break inside a value; text columns share the rest.
+- What the office has to write itself is a highlighted 【待补充：…】 (`Blank`).
+
+Big tables (a look-back of 100,000 tasks) are not built cell by cell through python-docx, which
+takes minutes: their rows are written as XML text and spliced into the saved file
+(workflows.lookback_package), in the markup python-docx would have written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from workflows.documents import fonts
+from workflows.lookback_package import insert_before, rewrite_parts, xml_text
+
+MM = 56.6929  # twips per millimetre
+PORTRAIT = (210.0, 297.0)
+MARGINS = (37.0, 35.0, 28.0, 26.0)  # top, bottom, left, right (mm)
+TEXT_WIDTH = {False: 156.0, True: 225.0}  # portrait / landscape text width (mm)
+BODY_SIZE = 16.0  # 三号
+TITLE_SIZE = 22.0  # 二号
+PAGE_NUMBER_SIZE = 14.0  # 四号
+LINE = 28.0  # fixed line of the body (pt)
+TABLE_SIZE = 10.5  # 五号
+TABLE_LINE = 15.0  # fixed line in tables (pt): the same row heights whatever font stands in
+CELL_MARGIN_MM = 1.5  # left and right inside each cell
+PT_MM = 25.4 / 72
+MIN_CHARS = 3  # no column narrower than this many characters of its font
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+STYLE_TABLE_TEXT = "Table Text"
+STYLE_TABLE_HEADING = "Table Heading"
+STYLE_NOTE = "Note"  # 仿宋 四号 single-spaced lines under tables and in forms
+PLACEHOLDER = "【待补充：{}】"
+BLANK_TEXT = re.compile("(【待补充：[^】]*】)")
+
+
+@dataclass(frozen=True)
+class Blank:
+    """Text the office writes itself: shown as a highlighted 【待补充：what】."""
+
+    what: str
+
+    def __str__(self) -> str:
+        return PLACEHOLDER.format(self.what)
+
+
+Text = str | Blank
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column. `fit`: as wide as its longest value (codes, numbers, dates, paths: they
+    must not break), at most `max_chars`; otherwise it shares what is left by `weight`."""
+
+    header: str
+    fit: bool = False
+    weight: float = 1.0
+    align: str = "center"  # of data cells: center / left
+    max_chars: float = 16.0
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell of a form: `span` grid columns; a label (黑体, centred); `vmerge` "restart" on the
+    first of cells merged down a column, "continue" on the ones under it."""
+
+    text: str = ""
+    span: int = 1
+    label: bool = False
+    align: str | None = None
+    vmerge: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A row across the whole table naming the rows under it (a plan, a unit)."""
+
+    text: str
+
+
+def display_width(text: str) -> float:
+    """Width in characters of the font size: Chinese and full-width characters 1, the rest ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def column_widths(
+    columns: Sequence[Column], rows: Sequence[Any], *, width_mm: float, size: float
+) -> list[float]:
+    """Widths in mm adding up to `width_mm`: fitted columns to their content, the rest shared."""
+    char_mm = size * PT_MM
+    pad = 2 * CELL_MARGIN_MM + 0.8 * char_mm  # what the stand-in fonts' widths may add
+
+    def mm(chars: float) -> float:
+        return chars * char_mm + pad
+
+    cells = [row for row in rows if not isinstance(row, Group)]
+    fitted: dict[int, float] = {}
+    for index, column in enumerate(columns):
+        if column.fit:
+            longest = max((display_width(str(row[index])) for row in cells), default=0.0)
+            # A header of up to four characters on one line, a longer one on two.
+            chars = display_width(column.header)
+            header = chars if chars <= 4 else max(3, math.ceil(chars / 2))
+            fitted[index] = mm(min(max(longest, header, MIN_CHARS), column.max_chars))
+    rest = width_mm - sum(fitted.values())
+    flexible = [i for i in range(len(columns)) if i not in fitted]
+    weights = sum(columns[i].weight for i in flexible)
+    if flexible and rest < len(flexible) * mm(MIN_CHARS):
+        raise ValueError(f"{len(columns)} columns do not fit in {width_mm:.0f} mm: use a landscape section")
+    widths = []
+    for index, column in enumerate(columns):
+        widths.append(fitted[index] if index in fitted else rest * column.weight / weights)
+    if not flexible:  # all fitted: spread what is left evenly, or shrink
+        scale = width_mm / sum(widths)
+        widths = [w * scale for w in widths]
+    return widths
+
+
+class Document:
+    """A 公文 being written: paragraphs, headings, tables and sections, then `to_bytes()`."""
+
+    def __init__(self, *, title: str, author: str) -> None:
+        import docx
+
+        self.doc = docx.Document()
+        self.landscape = False
+        self.pending: list[bytes] = []  # data rows of each table, in document order
+        core = self.doc.core_properties
+        core.title, core.author, core.last_modified_by = title, author, author
+        core.comments, core.subject, core.keywords, core.category = "", "", "", ""
+        self._page(self.doc.sections[0], landscape=False)
+        self._styles()
+        self._page_numbers()
+
+    # --- Page and styles -------------------------------------------------------------------
+
+    def _page(self, section: Any, *, landscape: bool) -> None:
+        from docx.enum.section import WD_ORIENT
+        from docx.shared import Mm
+
+        top, bottom, left, right = MARGINS
+        width, height = PORTRAIT
+        if landscape:
+            # The portrait text area turned: the binding edge (left) becomes the top.
+            section.orientation = WD_ORIENT.LANDSCAPE
+            width, height = height, width
+            top, bottom, left, right = left, right, top, bottom
+        else:
+            section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(width), Mm(height)
+        section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+        section.left_margin, section.right_margin = Mm(left), Mm(right)
+        section.header_distance = Mm(15)
+        # The page number's top 7 mm under the text area: its line (四号) is about 5.5 mm.
+        section.footer_distance = Mm(bottom - 7 - 5.5)
+
+    def _styles(self) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+
+        styles = self.doc.styles
+        _defaults(styles.element)
+        normal = styles["Normal"]
+        set_font(normal, fonts.BODY, BODY_SIZE)
+        _layout(normal, indent=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        title = styles["Title"]
+        set_font(title, fonts.TITLE, TITLE_SIZE)
+        _layout(title, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER, line=36)
+        _strip_title_rule(title)
+        subtitle = styles["Subtitle"]
+        subtitle.base_style = normal
+        set_font(subtitle, fonts.KAI, BODY_SIZE)
+        _layout(subtitle, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER)
+        for name, face in (("Heading 1", fonts.HEI), ("Heading 2", fonts.KAI), ("Heading 3", fonts.BODY)):
+            style = styles[name]
+            style.base_style = normal
+            set_font(style, face, BODY_SIZE)
+            _layout(style, indent=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+            style.paragraph_format.keep_with_next = True
+        cell = styles.add_style(STYLE_TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+        cell.base_style = normal
+        set_font(cell, fonts.BODY, TABLE_SIZE)
+        _layout(cell, indent=0, line=TABLE_LINE)
+        heading = styles.add_style(STYLE_TABLE_HEADING, WD_STYLE_TYPE.PARAGRAPH)
+        heading.base_style = cell
+        set_font(heading, fonts.HEI, TABLE_SIZE)
+        _layout(heading, indent=0, align=WD_ALIGN_PARAGRAPH.CENTER, line=TABLE_LINE)
+        note = styles.add_style(STYLE_NOTE, WD_STYLE_TYPE.PARAGRAPH)
+        note.base_style = normal
+        set_font(note, fonts.BODY, 14)
+        _layout(note, indent=0, line=22)
+        note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        note.paragraph_format.space_before = Pt(0)
+
+    def _page_numbers(self) -> None:
+        """— 1 — in the footer: right on odd pages, left on even ones, one character in."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+
+        self.doc.settings.odd_and_even_pages_header_footer = True
+        section = self.doc.sections[0]
+        for footer, align in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        ):
+            paragraph = footer.paragraphs[0]
+            fmt = paragraph.paragraph_format
+            paragraph.alignment = align
+            fmt.first_line_indent = Pt(0)
+            fmt.line_spacing = 1.0
+            if align == WD_ALIGN_PARAGRAPH.RIGHT:
+                fmt.right_indent = Pt(PAGE_NUMBER_SIZE)
+            else:
+                fmt.left_indent = Pt(PAGE_NUMBER_SIZE)
+            for run in _page_number_runs():
+                paragraph._p.append(run)
+
+    def new_section(self, *, landscape: bool) -> None:
+        """Start a new page in the given orientation (page numbers carry on)."""
+        from docx.enum.section import WD_SECTION
+
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self._page(section, landscape=landscape)
+        self.landscape = landscape
+
+    @property
+    def text_width(self) -> float:
+        return TEXT_WIDTH[self.landscape]
+
+    # --- Text ------------------------------------------------------------------------------
+
+    def title(self, text: str, subtitle: str | None = None) -> None:
+        self.doc.add_paragraph(text, style="Title")
+        if subtitle:
+            self.doc.add_paragraph(subtitle, style="Subtitle")
+        self.doc.add_paragraph()
+
+    def heading(self, level: int, text: str) -> None:
+        self.doc.add_paragraph(text, style=f"Heading {level}")
+
+    def paragraph(
+        self, *parts: Text, style: str | None = None, indent: bool = True, align: str | None = None
+    ) -> Any:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+
+        paragraph = self.doc.add_paragraph(style=style)
+        for part in parts:
+            run = paragraph.add_run(str(part))
+            if isinstance(part, Blank):
+                highlight(run)
+        if not indent:
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+        if align is not None:
+            paragraph.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+        return paragraph
+
+    def blank_line(self) -> None:
+        self.doc.add_paragraph()
+
+    def page_break(self) -> None:
+        from docx.enum.text import WD_BREAK
+
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def attachment_note(self, titles: Sequence[str]) -> None:
+        """附件说明 under the body: 附件：1.… with the later names aligned under the first."""
+        from docx.shared import Pt
+
+        if not titles:
+            return
+        self.blank_line()
+        for number, title in enumerate(titles, start=1):
+            label = f"{number}.{title}" if len(titles) > 1 else title
+            paragraph = self.paragraph(("附件：" if number == 1 else "") + label)
+            if number > 1:
+                paragraph.paragraph_format.left_indent = Pt(BODY_SIZE * 5)
+                paragraph.paragraph_format.first_line_indent = Pt(0)
+
+    def signature(self, issuer: str, day: dt.date) -> None:
+        """落款: the issuer and the date, placed as GB/T 9704 7.3.5.2 says (no seal)."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+
+        date = cn_date(day)
+        name_w, date_w = display_width(issuer), display_width(date)
+        span = max(name_w, date_w + 2)
+        self.blank_line()
+        for text, right in ((issuer, 2 + span - name_w), (date, span - date_w)):
+            paragraph = self.doc.add_paragraph(text)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            paragraph.paragraph_format.right_indent = Pt(BODY_SIZE * right)
+
+    def attachment(self, number: int | None, title: str, *, landscape: bool = False) -> None:
+        """An attachment on a new page: 附件N at the top left in 黑体, its title centred."""
+        self.new_section(landscape=landscape)
+        if number is not None:
+            self.paragraph(f"附件{number}", style="Heading 1", indent=False)
+        self.doc.add_paragraph(title, style="Title")
+
+    # --- Tables ----------------------------------------------------------------------------
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Any] | Group],
+        *,
+        empty: str = "（无）",
+        size: float = TABLE_SIZE,
+    ) -> None:
+        """A ruled table filling the text width; `empty` instead when there are no rows."""
+        if not rows:
+            self.paragraph(empty)
+            return
+        widths = column_widths(columns, rows, width_mm=self.text_width, size=size)
+        twips = [round(w * MM) for w in widths]
+        header_cells = "".join(
+            _cell_xml(tw, column.header, self._style_id(STYLE_TABLE_HEADING), "center")
+            for tw, column in zip(twips, columns, strict=True)
+        )
+        header = f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header_cells}</w:tr>"
+        self._insert_table(twips, header)
+        text_id = self._style_id(STYLE_TABLE_TEXT)
+        total = sum(twips)
+        parts: list[str] = []
+        for row in rows:
+            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            if isinstance(row, Group):
+                parts.append(_cell_xml(total, row.text, text_id, "left", span=len(columns), bold=True))
+            else:
+                for tw, column, value in zip(twips, columns, row, strict=True):
+                    parts.append(_cell_xml(tw, "" if value is None else str(value), text_id, column.align))
+            parts.append("</w:tr>")
+        self.pending.append("".join(parts).encode("utf-8"))
+        self.paragraph("", style=STYLE_NOTE)  # space under the table
+
+    def form(
+        self,
+        widths_mm: Sequence[float],
+        rows: Sequence[Sequence[str | Cell]],
+        *,
+        size: float = 14.0,
+        heights_mm: Sequence[float] | None = None,
+        header_rows: int = 0,
+        label_size: float | None = None,
+    ) -> None:
+        """A ruled form over a grid of `widths_mm` (scaled to the text width): each row a list of
+        cells (a str is a plain one-column cell). Labels are set in 黑体 and centred; `heights_mm`
+        gives rows a minimum height (room to write in); the first `header_rows` repeat on each page."""
+        scale = self.text_width / sum(widths_mm)
+        grid = [round(w * scale * MM) for w in widths_mm]
+        text_id = self._style_id(STYLE_NOTE if size > 12 else STYLE_TABLE_TEXT)
+        label_id = self._style_id(STYLE_TABLE_HEADING)
+        parts = []
+        for number, row in enumerate(rows):
+            height = heights_mm[number] if heights_mm and number < len(heights_mm) else 0
+            trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if number < header_rows else "")
+            if height:
+                trpr += f'<w:trHeight w:val="{round(height * MM)}" w:hRule="atLeast"/>'
+            parts.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
+            column = 0
+            for item in row:
+                cell = item if isinstance(item, Cell) else Cell(item)
+                width = sum(grid[column : column + cell.span])
+                parts.append(
+                    _cell_xml(
+                        width,
+                        cell.text,
+                        label_id if cell.label else text_id,
+                        cell.align or ("center" if cell.label else "left"),
+                        span=cell.span,
+                        size=(label_size or size) if cell.label else size,
+                        valign="center" if cell.label or not height else "top",
+                        vmerge=cell.vmerge,
+                    )
+                )
+                column += cell.span
+            parts.append("</w:tr>")
+        self._insert_table(grid, "".join(parts))
+        self.pending.append(b"")
+
+    def _insert_table(self, twips: Sequence[int], first_rows: str) -> None:
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        borders = "".join(
+            border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        grid = "".join(f'<w:gridCol w:w="{tw}"/>' for tw in twips)
+        xml = (
+            f"<w:tbl {nsdecls('w')}><w:tblPr>"
+            f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+            f"<w:tblBorders>{borders}</w:tblBorders>"
+            '<w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar><w:left w:w="{round(CELL_MARGIN_MM * MM)}" w:type="dxa"/>'
+            f'<w:right w:w="{round(CELL_MARGIN_MM * MM)}" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0"'
+            ' w:noHBand="0" w:noVBand="1"/>'
+            f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{first_rows}</w:tbl>"
+        )
+        self.doc.element.body._insert_tbl(parse_xml(xml))
+
+    def _style_id(self, name: str) -> str:
+        return self.doc.styles[name].style_id
+
+    # --- Output ----------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        edits = {
+            "word/document.xml": partial(insert_before, marker=b"</w:tbl>", inserts=self.pending),
+            "word/fontTable.xml": _with_faces,
+        }
+        return rewrite_parts(buffer.getvalue(), edits)
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def set_font(target: Any, face: fonts.Face, size: float | None = None, *, bold: bool = False) -> None:
+    """The font of a style or run: Chinese text in `face`, western text in Times New Roman, black,
+    upright; the template's theme fonts (which would override the names) removed."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    font = target.font
+    font.name = fonts.WESTERN
+    if size is not None:
+        font.size = Pt(size)
+    font.bold = bold
+    font.italic = False
+    font.color.rgb = RGBColor(0, 0, 0)
+    element = target.element if hasattr(target, "element") else target._element
+    names = element.get_or_add_rPr().get_or_add_rFonts()
+    names.set(qn("w:eastAsia"), face.name)
+    names.set(qn("w:hint"), "eastAsia")  # quotes, dashes and ellipses in the Chinese font
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        names.attrib.pop(qn(theme), None)
+
+
+def highlight(run: Any) -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+
+    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _layout(style: Any, *, indent: float, align: Any = None, line: float = LINE) -> None:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(line)
+    fmt.space_before = fmt.space_after = Pt(0)
+    size = style.font.size.pt if style.font.size is not None else BODY_SIZE
+    fmt.first_line_indent = Pt(size * indent)
+    if align is not None:
+        fmt.alignment = align
+
+
+def _strip_title_rule(title: Any) -> None:
+    """The template's Title has a rule under it and expanded spacing: not in a 公文."""
+    properties = title.element.pPr
+    for child in list(properties):
+        if child.tag.endswith("}pBdr"):
+            properties.remove(child)
+    for child in list(title.element.get_or_add_rPr()):
+        if child.tag.endswith("}spacing") or child.tag.endswith("}kern"):
+            child.getparent().remove(child)
+
+
+def _defaults(styles: Any) -> None:
+    """Document defaults: explicit fonts (not the theme's), Chinese text marked zh-CN."""
+    from docx.oxml.ns import qn
+
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    names = rpr.find(qn("w:rFonts"))
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        names.attrib.pop(qn(theme), None)
+    names.set(qn("w:ascii"), fonts.WESTERN)
+    names.set(qn("w:hAnsi"), fonts.WESTERN)
+    names.set(qn("w:eastAsia"), fonts.BODY.name)
+    names.set(qn("w:cs"), fonts.WESTERN)
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _page_number_runs() -> list[Any]:
+    """— PAGE — as runs in 宋体 四号 (the digits a PAGE field, which each program fills in)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    size = round(PAGE_NUMBER_SIZE * 2)
+    rpr = (
+        f'<w:rPr><w:rFonts w:ascii="{fonts.SONG.name}" w:hAnsi="{fonts.SONG.name}" '
+        f'w:eastAsia="{fonts.SONG.name}" w:hint="eastAsia"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+    )
+    runs = (
+        f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r>{rpr}<w:t>1</w:t></w:r>"
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+        f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r>'
+    )
+    return list(parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"))
+
+
+def _with_faces(data: bytes) -> bytes:
+    """The font table with the 公文 faces and their stand-ins (see workflows.documents.fonts)."""
+    return data.replace(b"</w:fonts>", fonts.font_table_entries().encode("utf-8") + b"</w:fonts>")
+
+
+def _cell_xml(
+    width: int,
+    text: str,
+    style_id: str,
+    align: str,
+    *,
+    span: int = 1,
+    bold: bool = False,
+    size: float | None = None,
+    valign: str = "center",
+    vmerge: str | None = None,
+) -> str:
+    extra = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    if vmerge:
+        extra += '<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>"
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{extra}<w:vAlign w:val="{valign}"/></w:tcPr>'
+        f"{paragraphs_xml(text, style_id, align, bold=bold, size=size)}</w:tc>"
+    )
+
+
+def paragraphs_xml(
+    text: str, style_id: str, align: str, *, bold: bool = False, size: float | None = None
+) -> str:
+    """One paragraph per line of `text` (a cell must hold at least one)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") or [""]
+    props = ""
+    if bold or size:
+        props = (
+            "<w:rPr>"
+            + ("<w:b/>" if bold else "")
+            + (f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else "")
+            + "</w:rPr>"
+        )
+    out = []
+    marked = (
+        props.replace("</w:rPr>", '<w:highlight w:val="yellow"/></w:rPr>')
+        if props
+        else '<w:rPr><w:highlight w:val="yellow"/></w:rPr>'
+    )
+    for line in lines:
+        # 【待补充：…】 in a cell is highlighted as in the body.
+        run = "".join(
+            _run_xml(piece, marked if BLANK_TEXT.fullmatch(piece) else props)
+            for piece in BLANK_TEXT.split(line)
+        )
+        out.append(
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{align}"/>{props}</w:pPr>{run}</w:p>'
+        )
+    return "".join(out)
+
+
+def _run_xml(text: str, props: str = "") -> str:
+    """A run holding `text`: <w:tab/> for tabs, spaces kept at the ends, highlighted blanks."""
+    if not text:
+        return ""
+    if NOT_XML.search(text):
+        raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {text!r}")
+    pieces = []
+    for piece in re.split(r"(\t)", text):
+        if piece == "\t":
+            pieces.append("<w:tab/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece != piece.strip() else ""
+            pieces.append(f"<w:t{space}>{xml_text(piece)}</w:t>")
+    return f"<w:r>{props}{''.join(pieces)}</w:r>"
+
+
+def join(items: Iterable[str], sep: str = "、") -> str:
+    return sep.join(item for item in items if item)
+
+
+@dataclass
+class Outline:
+    """Numbering of headings as a 公文 writes them: 一、 / （一） / 1."""
+
+    counters: list[int] = field(default_factory=lambda: [0, 0, 0])
+
+    def next(self, level: int) -> str:
+        from parsing.numbering import int_to_cn
+
+        self.counters[level - 1] += 1
+        for deeper in range(level, len(self.counters)):
+            self.counters[deeper] = 0
+        number = self.counters[level - 1]
+        if level == 1:
+            return f"{int_to_cn(number)}、"
+        if level == 2:
+            return f"（{int_to_cn(number)}）"
+        return f"{number}."
+
+
+RED = "C00000"
+
+
+def masthead(doc: Document, name: str, issue: str, issuer: str, day: dt.date) -> None:
+    """The head of a bulletin (简报式版头): its name in large red type, the issue under it, the
+    issuer and the date on one line, then a red rule."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Pt, RGBColor
+
+    head = doc.doc.add_paragraph(style="Title")
+    run = head.add_run(name)
+    run.font.size = Pt(42)
+    run.font.color.rgb = RGBColor.from_string(RED)
+    head.paragraph_format.line_spacing = Pt(60)
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.paragraph(issue, style="Subtitle")
+    line = doc.paragraph(f"{issuer}\t{cn_date(day)}", indent=False)
+    line.paragraph_format.tab_stops.add_tab_stop(Pt(doc.text_width / PT_MM), alignment=2)  # right
+    line.paragraph_format.space_after = Pt(4)
+    border = (
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="18" w:space="4" w:color="{RED}"/></w:pBdr>'
+    )
+    line._p.get_or_add_pPr().append(parse_xml(border))
+    doc.blank_line()
