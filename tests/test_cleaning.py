@@ -96,8 +96,8 @@ def test_seed_001_pinyin_is_removed_and_the_mojibake_repaired():
     ]
     assert not any(text.startswith("?") for text in lines)
     assert lines[-1].startswith("堅持把推進基層政務公開") and "打印" not in lines
-    assert "line 10: repaired mojibake '?。ǘ?020年' -> '（二）2020年'" in cleaned.repairs
-    assert any(note.startswith("removed 258 pinyin annotations") for note in cleaned.repairs)
+    assert "第10行：已修复乱码“?。ǘ?020年”为“（二）2020年”" in cleaned.repairs
+    assert any(note.startswith("去掉了字后插入的258处拼音注音") for note in cleaned.repairs)
     assert all(text == text.strip() for text in lines)
 
 
@@ -114,7 +114,7 @@ def test_seed_002_metadata_table_becomes_meta():
     assert not any("索 引 號" in text or "發文機關" in text or "主 題 詞" in text for text in lines)
     assert lines[-2:] == ["盤錦市食品藥品監督管理局", "2016年3月7日"]
     # Damage that cannot be undone is kept, and said.
-    assert any(note.startswith("line 20: suspected mojibake '??刃问礁檲谭z'") for note in cleaned.repairs)
+    assert any(note.startswith("第20行：疑似乱码“??刃问礁檲谭z”") for note in cleaned.repairs)
 
 
 def test_seed_003_issuer_comes_from_the_metadata_and_damaged_points_stay():
@@ -288,7 +288,7 @@ def test_empty_text():
 def test_pinyin_after_characters_is_removed():
     cleaned = clean_text("澠池縣市場監(jiān)督管理局關(guān)於印發(fā)\n（一）規（guī）範")
     assert texts(cleaned) == ["澠池縣市場監督管理局關於印發", "（一）規範"]
-    assert cleaned.repairs == ["removed 4 pinyin annotations inserted after characters, e.g. '(jiān)'"]
+    assert cleaned.repairs == ["去掉了字后插入的4处拼音注音，例如“(jiān)”"]
 
 
 def test_parentheses_that_are_not_pinyin_stay():
@@ -354,7 +354,7 @@ def test_misread_bracket_headings_are_repaired(heading):
         assert repaired == heading[:-1] + "?", damaged
     else:
         assert repaired == heading, damaged
-    assert cleaned.repairs[0].startswith("line 2: repaired mojibake")
+    assert cleaned.repairs[0].startswith("第2行：已修复乱码")
 
 
 def test_a_heading_alone_on_its_line_is_repaired():
@@ -374,7 +374,7 @@ def test_unrepairable_damage_is_kept_and_noted():
     damaged = "?。ǘ?个单位"  # `（二）` + a lost byte that no year context restores
     cleaned = clean_text(f"一、總體要求\n{damaged}")
     assert texts(cleaned)[1] == damaged
-    assert cleaned.repairs == ["line 2: could not repair mojibake '?。ǘ?个单位' (kept as is)"]
+    assert cleaned.repairs == ["第2行：乱码“?。ǘ?个单位”无法修复，保留原样"]
 
 
 def test_ordinary_question_marks_are_left_alone():
@@ -388,4 +388,4 @@ def test_whole_lines_of_utf8_read_as_gbk_or_latin1_are_repaired():
     for misdecoded in (line.encode("utf-8").decode("gb18030"), line.encode("utf-8").decode("latin-1")):
         cleaned = clean_text(f"一、总体要求\n{misdecoded}")
         assert texts(cleaned) == ["一、总体要求", line]
-        assert cleaned.repairs[0].startswith("line 2: repaired mojibake (UTF-8 read as")
+        assert cleaned.repairs[0].startswith("第2行：已修复乱码（UTF-8 被当作")

@@ -55,8 +55,8 @@ def test_ragged_rows_are_mapped_and_reported():
     assert (fifth.units, fifth.deadline) == ("市信访局", "")
     assert sixth.deadline == "11月30日前" and "每年至少一次" in sixth.body
     assert seventh.path == ["7"] and seventh.units == "市政府办公室" and seventh.deadline == "年底前"
-    # Two ragged rows; the unnumbered row fits once its serial number is known to be missing.
-    assert len(table.warnings) == 3
+    # Fewer cells are merged cells (normal); an extra cell and a missing serial number are said.
+    assert len(table.warnings) == 2
 
 
 def test_a_cell_broken_over_lines_continues_the_row():
@@ -74,7 +74,9 @@ def test_a_category_column_groups_the_rows():
         ],
         header="类别 | 序号 | 工作任务 | 责任单位 | 完成时限",
     )
-    assert [row.path for row in table.rows] == [["一", "1"], ["一", "2"], ["二", "3"]]
+    # Categories without numerals add no level to the path (the labelling standard: [序号]).
+    assert [row.path for row in table.rows] == [["1"], ["2"], ["3"]]
+    assert [row.group for row in table.rows] == ["重点领域", "重点领域", "政策解读"]
 
 
 def test_a_markdown_table_with_its_rule_row():
