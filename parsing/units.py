@@ -110,7 +110,7 @@ _NOISE = " \t\r\n\u3000。．.：:“”\"'‘’《》「」、，,；;/／"
 _TRAILING_PAREN = re.compile(r"[（(][^（()）]*[）)]$")
 # `各县、市、区政府`: one class of governments, written as a list of levels: a bare level (`各县`)
 # followed by levels that have no name of their own (`市`, `区政府`).
-_LEVEL = re.compile(r"^各?(?:省|市|州|盟|县|区|旗|乡|镇|县级市|自治县|自治州)$")
+_LEVEL = re.compile(r"(?:^|以及|及|和|与)各?(?:省|市|州|盟|县|区|旗|乡|镇|县级市|自治县|自治州)$")
 _MORE_LEVEL = re.compile(
     r"^(?:省|市|州|盟|县|区|旗|乡|镇|县级市|自治县|自治州)(?:人民政府|政府|党委|党委政府|委|管委会|人大|政协)?"
     r"(?:[（(][^（）()]*[）)])?$"
@@ -521,9 +521,9 @@ def _join_levels(parts: list[str]) -> list[str]:
             out[-1] = f"{out[-1]}、{part}"
         else:
             out.append(part)
-            joining = bool(_LEVEL.match(part))
+            joining = bool(_LEVEL.search(part))
             continue
-        joining = bool(_LEVEL.match(part))
+        joining = bool(_LEVEL.search(part))
     return out
 
 
