@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from parsing.deadlines import parse_phrase
@@ -161,8 +162,12 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z（）()·]+")
 
 def looks_like_unit(name: str, known: Collection[str] = ()) -> bool:
     """Does the name read as a government unit (by its shape, or because the registry knows it)?"""
-    if name in known:
-        return True
+    return name in known or _unit_shaped(name)
+
+
+@cache
+def _unit_shaped(name: str) -> bool:
+    # Cached: a plan names the same units point after point.
     # 规划信息处(爱卫办) is judged by 规划信息处; 各县、市、区政府 (one class of governments) as a whole.
     core = _TRAILING_PAREN.sub("", name).replace("、", "")
     if not 2 <= len(core) <= 30 or _NAME_CHARS.fullmatch(core) is None or _NOT_IN_UNIT.search(core):
@@ -562,7 +567,12 @@ def _split_conj(name: str, known: Collection[str]) -> list[str]:
 
 def _is_time(part: str, known: Collection[str]) -> bool:
     """A time written among the names (`9月30日前`, `长期坚持`), never a unit."""
-    return not looks_like_unit(part, known) and parse_phrase(part, None) is not None
+    return not looks_like_unit(part, known) and _is_phrase(part)
+
+
+@cache
+def _is_phrase(part: str) -> bool:
+    return parse_phrase(part, None) is not None
 
 
 def _resolve(refs: Iterable[_Ref]) -> UnitRefs:
