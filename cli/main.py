@@ -26,6 +26,7 @@ from cli.tables import Format, render
 from models.plan_file import dump_plan
 from models.settings import load_settings
 from parsing.sources import parse_source
+from parsing.trace import explain_document
 
 app = typer.Typer(
     help="Duban (督办): work plans in, a tracked ledger of tasks out.",
@@ -61,8 +62,17 @@ def parse(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Say, line by line, why each line became a point, a unit, a deadline or noise."
+        ),
+    ] = False,
 ) -> None:
     """Parse a document into its numbered tasks, units and deadlines (nothing is stored)."""
+    if explain:
+        emit(explain_document(file, max_bytes=load_settings().plans.max_document_bytes), output)
+        return
     plan = parse_source(file, max_bytes=load_settings().plans.max_document_bytes)
     if format is ParseFormat.json:
         text = json.dumps(plan.public_dict(), ensure_ascii=False, indent=2)

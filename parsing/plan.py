@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.errors import BadInput
@@ -212,6 +212,7 @@ class _Point:
     norm: str
     units: UnitRefs
     closing_line: bool  # the units came from a line of their own after the point's text
+    covers: list[str] = field(default_factory=list)  # paths its closing units line also applies to
 
 
 def _outline_tasks(
@@ -262,7 +263,7 @@ def _outline_tasks(
         )
         tasks.append(task)
         if trace is not None:
-            trace.point(leaf, task, units, norm)
+            trace.point(leaf, task, units, norm, point.covers)
     if trace is not None:
         for node in outline.nodes():
             if node.children:
@@ -285,7 +286,7 @@ def _closes_with_units_line(norm: str, units: UnitRefs) -> bool:
 def _share_closing_units(points: list[_Point]) -> None:
     """A units line after the last sub-point of an item, where the other sub-points name no units of
     their own, closes the item as a whole: every leaf under it carries those units."""
-    for index, point in enumerate(points):
+    for point in points:
         if not point.closing_line or point.leaf.parent is None:
             continue
         parent = point.leaf.parent
@@ -295,7 +296,7 @@ def _share_closing_units(points: list[_Point]) -> None:
         if all(p.units.empty for p in siblings if p is not point):
             for sibling in siblings[:-1]:
                 sibling.units = UnitRefs(point.units.lead, point.units.support, point.units.open_ended)
-        del index
+            point.covers = [" > ".join(p.leaf.path) for p in siblings]
 
 
 def _with_carried(units: UnitRefs, carried: list[tuple[str, str]]) -> UnitRefs:

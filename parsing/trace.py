@@ -111,7 +111,10 @@ class Trace:
             else:
                 self.add(line.no, line.text, "正文", "表格中的续行，并入上一行")
 
-    def point(self, leaf: Node, task: ParsedTask, units: UnitRefs, norm: str) -> None:
+    def point(
+        self, leaf: Node, task: ParsedTask, units: UnitRefs, norm: str, covers: Sequence[str] = ()
+    ) -> None:
+        """A leaf point's lines; `covers`: the paths a closing units line of this point applies to."""
         numbers = [leaf.line, *leaf.line_numbers]
         texts = [leaf.head, *(text for text, _ in leaf.lines)]
         offset = 0
@@ -123,11 +126,14 @@ class Trace:
             if index == 0:
                 repaired = leaf.marker.damaged or (leaf.value != leaf.marker.value)
                 note = f"；原编号“{leaf.marker.raw}”按顺序读作{leaf.label}" if repaired else ""
+                path = " > ".join(task.path)
+                section = _SECTION_NAMES[task.section]
                 labels.append(
-                    ("任务", f"{' > '.join(task.path)}：{task.title}{_SECTION_NAMES[task.section]}{note}")
+                    ("任务", f"{path}：{task.title}{section}{note}；{_units(task)}；时限：{_deadline(task)}")
                 )
             if any(s < end and start < e for s, e in units.spans):
-                labels.append(("责任单位", _units(task)))
+                shared = f"（适用于{'、'.join(covers)}）" if covers else ""
+                labels.append(("责任单位", _units(task) + shared))
             if task.deadline.text and task.deadline.text in text:
                 labels.append(("完成时限", _deadline(task)))
             if not labels:
@@ -162,13 +168,16 @@ def _describe(task: ParsedTask) -> str:
     return f"{task.title}；{_units(task)}；完成时限：{_deadline(task)}"
 
 
-def explain_document(path: str | Path, *, known_units: Collection[str] = ()) -> str:
+def explain_document(
+    path: str | Path, *, known_units: Collection[str] = (), max_bytes: int | None = None
+) -> str:
     """The parse of one document explained line by line (Chinese, for the clerk)."""
     from parsing.plan import parse_text
-    from parsing.reading import read_document
+    from parsing.reading import MAX_BYTES, read_document
 
     trace = Trace()
-    plan = parse_text(read_document(path), source=str(path), known_units=known_units, trace=trace)
+    text = read_document(path, max_bytes=max_bytes or MAX_BYTES)
+    plan = parse_text(text, source=str(path), known_units=known_units, trace=trace)
     rows = sorted(trace.entries, key=lambda entry: (entry.no, entry.order))
     out = [
         f"文件：{path}",
