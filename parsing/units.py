@@ -69,14 +69,16 @@ _LABEL_NAME = (
     r"(?:牵头|主责|主办|配合|协办|参与|协同|协助|承办|落实|实施)?责任(?:处室单位|处室|单位|部门|科室|股室|主体|机构)"
     r"|(?:牵头|主责|主办|配合|协办|参与|协同|协助|承办|落实|实施)(?:处室单位|处室|单位|部门|科室|股室|主体|机构)?"
 )
-_BOUNDARY = r"(?<![^\s。；;，,、：:（(【〔）)】〕.．\]])"
+_BOUNDARY = r"(?<![^\s。；;，,、：:（(【〔）)】〕.．\]—－-])"
 _LABEL = re.compile(rf"{_BOUNDARY}[【\[]?(?P<name>{_LABEL_NAME})(?:\s*[：:]|[】\]])")
 # A person, not a unit: `牵头负责领导：金力`, `责任人：`. Its value is skipped.
 _PERSON_LABEL = re.compile(
     rf"{_BOUNDARY}(?:牵头|责任|分管|联系|主要)?(?:负责)?(?:市|县|区)?(?:领导|负责人|责任人|联系人)\s*[：:]"
 )
 # Any other label (`完成时限：`) ends a unit label's value.
-_OTHER_LABEL = re.compile(rf"{_BOUNDARY}[\u4e00-\u9fff]{{2,8}}\s*[：:]")
+_OTHER_LABEL = re.compile(rf"{_BOUNDARY}(?:[\u4e00-\u9fff]{{2,8}}\s*[：:]|[【\[][\u4e00-\u9fff]{{2,8}}[】\]])")
+_CLOSING_BRACKET = re.compile(r"\s*(?:$|[。；;\n]|[（(【〔])")
+_BRACKET_LABEL = re.compile(r"[【\[][\u4e00-\u9fff]{2,8}[】\]]")
 _VALUE_STOP = re.compile(r"[\n。；;（(【〔）)】〕]")
 
 # Role words. 会同 joins a lead to its partners; the rest give the names before them a role.
@@ -155,7 +157,7 @@ _COLLECTIVE = re.compile(
 _OPEN_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?)(?:各|其他|其它)?(?:相关|有关)|^(?:其他|其它)")
 # Words a unit name never contains, but a sentence does.
 _NOT_IN_UNIT = re.compile(
-    r"[的要应将把是了并均须需由对从向于在为]|会同|牵头|负责|配合|参与|协助|落实|做好|加强|开展|推进|涉及|不再"
+    r"[的要应将把是了并均须需由对从向于在为以含按称]|包括|会同|牵头|负责|配合|参与|协助|落实|做好|加强|开展|推进|涉及|不再"
 )
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z（）()·]+")
 
@@ -296,6 +298,8 @@ def _value_end(text: str, pos: int, pairs: dict[int, int]) -> int:
     inside the value (`各市（州）人民政府`) is skipped over whole."""
     while (stop := _VALUE_STOP.search(text, pos)) is not None:
         at = stop.start()
+        if at in pairs and _BRACKET_LABEL.match(text, at):
+            return at  # `【完成时限】`: the next label
         if at in pairs:
             pos = pairs[at] + 1
         elif text[at] in _OPENS:
@@ -313,7 +317,11 @@ def _bracketed(text: str, pairs: dict[int, int], taken: list[_Found], known: Col
         if any(item.start <= open_at < item.end for item in [*taken, *found]):
             continue
         inner = text[open_at + 1 : close_at]
-        if not _ROLE.search(inner) or _LABEL.search(inner) or len(inner) > 300:
+        if _LABEL.search(inner) or len(inner) > 300:
+            continue
+        # Names alone in a bracket are a clause only where the bracket closes a sentence or the point
+        # (`…公开。（市政府办公室、市司法局）`); elsewhere a bracket of names is an aside.
+        if not _ROLE.search(inner) and not _CLOSING_BRACKET.match(text, close_at + 1):
             continue
         refs = _role_list(inner, "duty", known, strict=True)
         if refs:

@@ -514,3 +514,20 @@ def test_a_year_end_assessment_is_not_a_deadline():
     text = "坚持把推进基层政务公开标准化规范化情况作为重要内容列入年底考核，及时总结经验。"
     assert find_deadline(text, 2020).type is DeadlineType.NONE
     assert find_deadline("年底前总结经验，形成报告。", 2020).date == dt.date(2020, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("推进某项工作。时间安排：2023年6月底前", "2023年6月底前"),
+        ("推进某项工作。【完成时限】2023年6月底前", "2023年6月底前"),
+        ("推进某项工作。办结时限：2023年6月底前", "2023年6月底前"),
+    ],
+)
+def test_time_labels_in_their_variants(text, phrase):
+    assert find_deadline(text, 2023) == dated(PERIOD_END, "2023-06-30", phrase)
+
+
+def test_a_labelled_time_wins_over_dates_in_the_body():
+    text = "2022年11月底前建成文件库。完成时限：2022年底前"
+    assert find_deadline(text, 2022) == dated(PERIOD_END, "2022-12-31", "2022年底前")

@@ -504,3 +504,61 @@ def test_split_unit_list_never_fails_on_arbitrary_text(text):
     refs = split_unit_list(text)
     assert refs.span is None
     check(refs, text)
+
+
+def test_labels_in_lenticular_brackets_and_after_a_dash():
+    text = "加强融资服务。【责任单位】市金融办、人行某市中心支行【完成时限】持续推进"
+    assert roles(find_units(text)) == (("市金融办", "人行某市中心支行"), (), False)
+    text = "保障用地需求。——牵头单位：市自然资源局；配合单位：各县（市、区）政府"
+    assert roles(find_units(text)) == (("市自然资源局",), ("各县（市、区）政府",), False)
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "support"),
+    [
+        ("（市工商质监局牵头负责）", ("市工商质监局",), ()),
+        ("(县司法局牵头各行政机关负责)", ("县司法局",), ("各行政机关",)),
+        (
+            "（区资源生态局牵头，区经发局、区农业农村局，平潭海关等按职责分工负责）",
+            ("区资源生态局",),
+            ("区经发局", "区农业农村局", "平潭海关"),
+        ),
+        (
+            "（区经发局、区资源生态局，平潭海关等按职责分工负责）",
+            ("区经发局", "区资源生态局", "平潭海关"),
+            (),
+        ),
+        (
+            "（A局、B局牵头，市级各有关部门及各县、区人民政府按职责分工负责）",
+            ("A局", "B局"),
+            ("市级各有关部门", "各县、区人民政府"),
+        ),
+        ("（由市政务服务中心牵头，市直有关部门配合）", ("市政务服务中心",), ("市直有关部门",)),
+        ("（宣传处会办公室）", ("宣传处",), ("办公室",)),
+        ("（市发改委会同市财政局负责）", ("市发改委",), ("市财政局",)),
+        ("（县政府办公室、县司法局按职责分工分别负责）", ("县政府办公室", "县司法局"), ()),
+    ],
+)
+def test_bracketed_clauses_of_names_and_role_words(text, lead, support):
+    refs = find_units(f"推进某项工作。{text}")
+    assert (refs.lead, refs.support) == (lead, support)
+
+
+def test_a_person_is_not_a_unit():
+    text = "地区生产总值增长8%以上。\n牵头负责领导：金力。\n牵头责任单位：市发展改革委。\n协同责任单位：市经信局等，各县、市、区政府。"
+    assert roles(find_units(text)) == (("市发展改革委",), ("市经信局", "各县、市、区政府"), False)
+
+
+def test_a_carry_forward_clause_is_carried_with_its_role_and_one_assigning_nothing_is_not():
+    refs = find_units("（区资源生态局牵头负责；各片区负责配合落实，以下均需各片区配合落实，不再列出）")
+    assert refs.support == ("各片区",) and refs.carry == (("各片区", "support"),)
+    refs = find_units(
+        "〔责任单位：省发展改革委、商务厅按职责分工负责。具体任务均涉及相关市（州）人民政府，不再做分工，下同。〕"
+    )
+    assert roles(refs) == (("省发展改革委", "商务厅"), (), False) and refs.carry == ()
+
+
+def test_brackets_that_are_no_clauses_give_no_units():
+    assert find_units("按照《目录》（以下简称《目录》）执行。").empty
+    assert find_units("加强政策咨询服务（政策文件和解读资料需添加咨询方式）。").empty
+    assert find_units("市政府办公室要牵头抓好落实。").empty
