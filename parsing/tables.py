@@ -159,6 +159,10 @@ def parse_table(lines: list[tuple[int, str]], roles: list[str], layout: str = "c
             continue  # empty, or a Markdown rule row `|---|:---:|`
         if len(filled) >= 2 and header_roles(item.cells) == roles:
             continue  # the header again, after a page break
+        sub = _subheader(item.cells, roles)
+        if sub is not None:
+            roles = sub  # a second header row naming the parts of a merged one: 责任单位 -> 牵头 | 配合
+            continue
         cells, peeled = _peel_groups(item.cells)
         cells, seq = _pull_seq(cells, roles)
         values, extra = _align(cells, roles)
@@ -254,6 +258,33 @@ def _peel_groups(cells: list[str]) -> tuple[list[str], list[Marker]]:
         peeled.append(marker)
         cells = cells[1:]
     return cells, peeled
+
+
+def _subheader(cells: list[str], roles: list[str]) -> list[str] | None:
+    """The roles refined by a second header row (`| | 牵头 | 配合 | |` under a `责任单位` spanning two
+    columns), or None when the row is no such row. Its empty edge cells may be lost in the copy: it
+    is placed where its names fall under the merged header cell."""
+    names = [re.sub(r"\s+", "", cell) for cell in cells]
+    if not any(names) or len(names) > len(roles):
+        return None
+    found = [
+        next((role for role, pattern in _ROLES if pattern.search(name)), None) if name else ""
+        for name in names
+    ]
+    if any(role is None for role in found) or any(len(name) > 8 for name in names):
+        return None
+    for pad in range(len(roles) - len(names) + 1):
+        refined = list(roles)
+        fits = True
+        for index, role in enumerate(found):
+            if not role:
+                continue
+            column = pad + index
+            fits &= roles[column] in ("units", "other", role)
+            refined[column] = role
+        if fits and refined != roles:
+            return refined
+    return None
 
 
 def _pull_seq(cells: list[str], roles: list[str]) -> tuple[list[str], str]:
@@ -445,6 +476,7 @@ def _align(cells: list[str], roles: list[str]) -> tuple[dict[str, str], list[str
     """Map a row's cells to the header's columns, in order, by what each cell holds. A row with
     fewer cells skips the columns its content fits least (a merged category cell, an empty remark);
     one with more keeps the extra cells aside."""
+    cells = _join_broken_text(cells, len(roles))
     n, m = len(cells), len(roles)
     if n > m:
         values, _ = _align(cells[:m], roles)
@@ -475,6 +507,24 @@ def _align(cells: list[str], roles: list[str]) -> tuple[dict[str, str], list[str
     return values, []
 
 
+def _join_broken_text(cells: list[str], width: int) -> list[str]:
+    """More cells than columns, two sentences side by side: one cell broken over two lines."""
+    cells = list(cells)
+    while len(cells) > width:
+        at = next(
+            (
+                i
+                for i in range(len(cells) - 1)
+                if _cell_kind(cells[i]) == "text" and _cell_kind(cells[i + 1]) == "text" and cells[i + 1]
+            ),
+            None,
+        )
+        if at is None:
+            break
+        cells[at : at + 2] = [cells[at] + cells[at + 1]]
+    return cells
+
+
 def _fit(cell: str, role: str, column: int, roles: list[str]) -> float:
     """How well a cell's content fits a column (positive: fits)."""
     if not cell:
@@ -488,7 +538,10 @@ def _fit(cell: str, role: str, column: int, roles: list[str]) -> float:
     if role == "seq":
         return 4.0 if number else -4.0
     if role in _UNIT_ROLES:
-        return 3.0 if units else (-3.0 if time or number else (-2.0 if sentence else 0.0))
+        # A single unit cell in a table with lead and support columns is the lead (merged, or the
+        # support cell left empty).
+        fit = 3.0 if role != "support" else 2.9
+        return fit if units else (-3.0 if time or number else (-2.0 if sentence else 0.0))
     if role == "deadline":
         return 3.0 if time else (-3.0 if units or number else -1.0)
     if role in _TEXT_ROLES or role == "group":

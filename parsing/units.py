@@ -76,7 +76,9 @@ _PERSON_LABEL = re.compile(
     rf"{_BOUNDARY}(?:牵头|责任|分管|联系|主要)?(?:负责)?(?:市|县|区)?(?:领导|负责人|责任人|联系人)\s*[：:]"
 )
 # Any other label (`完成时限：`) ends a unit label's value.
-_OTHER_LABEL = re.compile(rf"{_BOUNDARY}(?:[\u4e00-\u9fff]{{2,8}}\s*[：:]|[【\[][\u4e00-\u9fff]{{2,8}}[】\]])")
+_OTHER_LABEL = re.compile(
+    rf"{_BOUNDARY}(?:[\u4e00-\u9fff]{{2,8}}\s*[：:]|[【\[][\u4e00-\u9fff]{{2,8}}[】\]])"
+)
 _CLOSING_BRACKET = re.compile(r"\s*(?:$|[。；;\n]|[（(【〔])")
 _BRACKET_LABEL = re.compile(r"[【\[][\u4e00-\u9fff]{2,8}[】\]]")
 _VALUE_STOP = re.compile(r"[\n。；;（(【〔）)】〕]")
@@ -296,8 +298,13 @@ def _opener_before(text: str, start: int, pairs: dict[int, int]) -> int | None:
 def _value_end(text: str, pos: int, pairs: dict[int, int]) -> int:
     """Where a label's value ends: line end, 。, ；, or a closer at this level; a matched bracket pair
     inside the value (`各市（州）人民政府`) is skipped over whole."""
+    # Inside a bracket a value may run over a line break (`（责任单位：A、\nB）`).
+    inside = any(o < pos <= c for o, c in pairs.items())
     while (stop := _VALUE_STOP.search(text, pos)) is not None:
         at = stop.start()
+        if text[at] == "\n" and inside:
+            pos = at + 1
+            continue
         if at in pairs and _BRACKET_LABEL.match(text, at):
             return at  # `【完成时限】`: the next label
         if at in pairs:

@@ -230,3 +230,19 @@ def test_traditional_unit_clauses_keep_the_documents_script_and_one_class_of_gov
         ),
         (["一", "2"], "推進政務服務“一網通辦”", ["市行政審批服務局"], [], "none", None),
     ]
+
+
+def test_a_table_whose_second_header_row_splits_a_merged_unit_column():
+    plan = parse("table_two_header_rows.txt")
+    assert rows(plan) == [
+        (["1"], "公开财政预决算信息", ["县财政局"], ["各乡镇"], "period_end", "2023-06-30"),
+        (["2"], "公开重大项目信息", ["县发展改革局"], [], "recurring", None),
+    ]
+
+
+def test_a_cell_broken_over_two_lines_in_a_one_cell_per_line_table():
+    plan = parse("table_stacked_broken_cell.txt")
+    assert rows(plan) == [
+        (["1"], "更新政务公开专栏，确保内容准确规范", ["街道党政办"], [], "period_end", "2024-03-31"),
+        (["2"], "公开民生项目进展", ["街道社区建设办", "各社区"], [], "recurring", None),
+    ]
