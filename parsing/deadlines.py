@@ -60,6 +60,9 @@ _YEAR_END = (
 # range, or in a labelled place.
 _BARE_YEAR = rf"{_YEAR}(?P<before>之前|前)?"
 _DONE = re.compile(r"(?:基本|全面)?(?:完成|建成|办结|完工)")
+# 截至/截止 2022年底: a state of affairs at a date. 每年/每月 before a date: the date recurs.
+_STATUS = re.compile(r"(?:截至|截止到?|截止至)\s*$")
+_EACH = re.compile(r"每(?:年|个?月|个?季度?|半年)\s*$")
 # 2016年以后 / 7月1日起施行: a starting point, never a deadline.
 _FROM = re.compile(r"以后|之后|以来|起(?![草到步诉])|开始")
 
@@ -207,8 +210,9 @@ def parse_phrase(phrase: str, year: int | None) -> Deadline | None:
     """
     plain = _plain(phrase)
     dated = _dated(plain, year)
-    if dated:
-        return _latest(phrase, dated)
+    each = _RECURRING.search(plain)
+    if dated and not (each and each.start() < dated[0].start and len(dated) == 1):
+        return _latest(phrase, dated)  # (`每年6月30日前` is a yearly recurrence, not a date)
     found = _recurring(phrase, plain, 0, len(plain)) or _ongoing(phrase, plain, 0, len(plain))
     if found is None and phrase.strip() == "年度":  # a time cell saying only 年度: once a year
         found = Deadline(type=DeadlineType.RECURRING, text=phrase.strip(), recurrence=Recurrence.YEARLY)
@@ -255,19 +259,35 @@ def _atoms(plain: str) -> list[_Atom]:
 
 
 def _atom(m: re.Match[str], plain: str) -> _Atom:
-    """The atom of one match. An impossible value (13月, 2月30日) or a starting point (2016年以后)
-    becomes 0 and fails in `_resolve`: the atom still covers its text, so no part of it is read
-    again as a bare 2016年."""
+    """The atom of one match. An impossible value (13月, 2月30日), a starting point (2016年以后) or a
+    state of affairs (截至2022年底) becomes 0 and fails in `_resolve`: the atom still covers its text,
+    so no part of it is read again as a bare 2016年. A date after 每年/每月 recurs: it is weak, so the
+    recurrence is the deadline."""
+    start, end = m.span()
+    if not _group(m, "before") and _FROM.match(plain, end):
+        return _Atom(start, end, month=0)
+    if _STATUS.search(plain, max(0, start - 4), start):
+        return _Atom(start, end, month=0)
+    atom = _dated_atom(m, plain)
+    if _EACH.search(plain, max(0, start - 3), start):
+        atom.strong = False
+    return atom
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    """The group `name` of the branch that matched; None when it took no part."""
+    index = _ATOM.groupindex.get(f"{m.lastgroup or ''}_{name}")
+    return m.group(index) if index else None
+
+
+def _dated_atom(m: re.Match[str], plain: str) -> _Atom:
     kind = m.lastgroup or ""
 
-    def group(name: str) -> str | None:  # this branch's group; None when it took no part
-        index = _ATOM.groupindex.get(f"{kind}_{name}")
-        return m.group(index) if index else None
+    def group(name: str) -> str | None:
+        return _group(m, name)
 
     start, end = m.span()
     before = group("before")
-    if not before and _FROM.match(plain, end):
-        return _Atom(start, end, month=0)
     year = rel = None
     if text := group("year"):
         year = chinese_to_int(text) or 0

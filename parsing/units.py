@@ -272,7 +272,7 @@ def _labelled(text: str, pairs: dict[int, int]) -> list[_Found]:
     for index, end in rest_of.items():
         rest = text[end : found[index].end - 1]
         if _ROLE.search(rest) and not _OTHER_LABEL.search(rest):
-            found[index].refs += [ref for ref in _role_list(rest, "duty", (), strict=True, partial=True)]
+            found[index].refs += _role_list(rest, "duty", (), strict=True, partial=True, lenient=True)
     # Labels chained one per line or after `；` are one clause.
     merged: list[_Found] = []
     for item in found:
@@ -330,7 +330,7 @@ def _bracketed(text: str, pairs: dict[int, int], taken: list[_Found], known: Col
         # (`…公开。（市政府办公室、市司法局）`); elsewhere a bracket of names is an aside.
         if not _ROLE.search(inner) and not _CLOSING_BRACKET.match(text, close_at + 1):
             continue
-        refs = _role_list(inner, "duty", known, strict=True)
+        refs = _role_list(inner, "duty", known, strict=True, lenient=True)
         if refs:
             found.append(_Found(open_at, close_at + 1, refs))
     return found
@@ -385,19 +385,28 @@ def _is_open_only(names: list[str]) -> bool:
 
 
 def _role_list(
-    value: str, default: Role, known: Collection[str], *, strict: bool = False, partial: bool = False
+    value: str,
+    default: Role,
+    known: Collection[str],
+    *,
+    strict: bool = False,
+    partial: bool = False,
+    lenient: bool = False,
 ) -> list[_Ref]:
     """Names with their roles from `A、B牵头，C配合`, `X牵头Y负责`, `A会同B负责`, `A会B`.
 
     Names before a role word take its role; names with none take the next role word in the clause,
     or `default` at its end. `strict` (prose, brackets without a label): every part must be names and
     role words, and the names must look like units, else nothing is returned; with `partial`, only
-    the parts that fail are left out (`具体任务均涉及…，不再做分工`)."""
+    the parts that fail are left out (`具体任务均涉及…，不再做分工`). `lenient` (a bracket): a name
+    need only read as a name (short, no sentence words), if one of the clause's names looks like a unit
+    (`（市税务局、人行某中支牵头）`)."""
+    fits = (lambda name: _name_like(name, known)) if lenient else (lambda name: looks_like_unit(name, known))
     if strict and partial:
         return [
             ref
             for segment in _segments(value, _pairs(value))
-            for ref in _role_list(segment, default, known, strict=True)
+            for ref in _role_list(segment, default, known, strict=True, lenient=lenient)
         ]
     refs: list[_Ref] = []
     pending: list[tuple[str, Role | None]] = []  # names still waiting for a role
@@ -441,7 +450,7 @@ def _role_list(
         if strict and matched and rest.strip(_NOISE + "等工作任务"):
             return []  # words after the last role word: a sentence, not a clause
         names = _marked_names(rest, known)
-        if strict and not matched and not all(looks_like_unit(n, known) for n, _ in names):
+        if strict and not matched and not all(fits(n) for n, _ in names):
             return []
         if partner:
             refs += [_Ref(n, own or "support", carry) for n, own in names]
@@ -449,9 +458,21 @@ def _role_list(
             pending += names
     refs += [_Ref(n, own or default) for n, own in pending]
     refs = _split_hui(refs, known)
-    if strict and (not refs or not all(looks_like_unit(r.name, known) for r in refs)):
+    if strict and (
+        not refs
+        or not all(fits(r.name) for r in refs)
+        or not any(looks_like_unit(r.name, known) for r in refs)
+    ):
         return []
     return refs
+
+
+def _name_like(name: str, known: Collection[str]) -> bool:
+    """A unit's shape, or at least a short name with no sentence words in it (an abbreviation)."""
+    core = _TRAILING_PAREN.sub("", name).replace("、", "")
+    return looks_like_unit(name, known) or (
+        2 <= len(core) <= 15 and _NAME_CHARS.fullmatch(core) is not None and not _NOT_IN_UNIT.search(core)
+    )
 
 
 def _segments(value: str, pairs: dict[int, int]) -> list[str]:

@@ -531,3 +531,11 @@ def test_time_labels_in_their_variants(text, phrase):
 def test_a_labelled_time_wins_over_dates_in_the_body():
     text = "2022年11月底前建成文件库。完成时限：2022年底前"
     assert find_deadline(text, 2022) == dated(PERIOD_END, "2022-12-31", "2022年底前")
+
+
+def test_a_date_after_each_year_recurs_and_a_state_at_a_date_is_no_deadline():
+    each = Deadline(type=RECURRING, text="每年", recurrence=Recurrence.YEARLY)
+    assert find_deadline("每年6月30日前公开上一年度报告", 2023) == each
+    assert parse_phrase("每年6月30日前", 2023) == each
+    assert find_deadline("截至2022年底，已建成100个站点。", 2023) == Deadline()
+    assert find_deadline("截至2022年底已建成；2023年底前全部建成", 2023).text == "2023年底前"

@@ -562,3 +562,9 @@ def test_brackets_that_are_no_clauses_give_no_units():
     assert find_units("按照《目录》（以下简称《目录》）执行。").empty
     assert find_units("加强政策咨询服务（政策文件和解读资料需添加咨询方式）。").empty
     assert find_units("市政府办公室要牵头抓好落实。").empty
+
+
+def test_a_bracket_clause_may_name_an_abbreviated_unit_beside_a_recognisable_one():
+    refs = find_units("推进。（市税务局、人行某中支牵头）")
+    assert refs.lead == ("市税务局", "人行某中支")
+    assert find_units("推进。（第二批）").empty and find_units("推进（试点）。").empty
