@@ -25,8 +25,8 @@ from cli.render import plan_table
 from cli.tables import Format, render
 from models.plan_file import dump_plan
 from models.settings import load_settings
+from parsing.explain import explain_document
 from parsing.sources import parse_source
-from parsing.trace import explain_document
 
 app = typer.Typer(
     help="Duban (督办): work plans in, a tracked ledger of tasks out.",

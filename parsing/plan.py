@@ -20,7 +20,7 @@ from parsing.cleaning import clean_text
 from parsing.deadlines import find_deadline
 from parsing.header import is_date_line, is_signature_line, is_title_line, read_header
 from parsing.inline import split_inline_points
-from parsing.numbering import match_marker
+from parsing.numbering import Marker, match_marker
 from parsing.reading import read_document
 from parsing.script import is_traditional, to_simplified
 from parsing.sentences import split_title
@@ -94,7 +94,7 @@ def parse_text(
         for line, kind in cleaned.dropped:
             trace.noise(line.no, line.text, kind)
     if not cleaned.lines:
-        raise BadInput("no text left after removing web noise: not a work plan", source=source)
+        raise BadInput("去掉网页杂项后没有正文：这不是一份工作计划", source=source)
     traditional = is_traditional("\n".join(line.text for line in cleaned.lines))
     lines = [
         _Line(line.no, line.text, to_simplified(line.text) if traditional else line.text, line.glossed)
@@ -177,7 +177,7 @@ def _inline(lines: list[_Line], known: frozenset[str]) -> list[_Line]:
     return out
 
 
-def _boundaries(lines: list[_Line], markers: list) -> set[int]:
+def _boundaries(lines: list[_Line], markers: list[Marker | None]) -> set[int]:
     """Marker lines that follow a document boundary: since the previous marker, a date line (a
     notice's signature) and then a title line (the plan the notice issues)."""
     found: set[int] = set()

@@ -1,16 +1,15 @@
 """Why each line of a document became what it became: the record behind `duban parse --explain`.
 
-The parser fills a Trace when given one (parsing.plan.parse_text); `explain_document` parses a file
-with a Trace and renders it line by line for the clerk, in Chinese: noise and why, the title, the
+The parser fills a Trace when given one (parsing.plan.parse_text): noise and why, the title, the
 points with their paths and repairs, the unit clauses with the roles read from them, the deadlines,
-table rows and their columns, and the body text each point keeps.
+table rows and their columns, and the body text each point keeps — every detail in Chinese, for the
+clerk. parsing.explain renders it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from models.plan import DeadlineType, ParsedTask, SectionKind
@@ -119,8 +118,7 @@ class Trace:
         texts = [leaf.head, *(text for text, _ in leaf.lines)]
         offset = 0
         for index, (no, text) in enumerate(zip(numbers, texts, strict=True)):
-            line_norm = norm[offset : offset + len(text)] if len(norm) >= offset + len(text) else text
-            start, end = offset, offset + len(text)
+            start, end = offset, offset + len(text)  # the line's span in the point's text
             offset = end + 1
             labels: list[tuple[str, str]] = []
             if index == 0:
@@ -138,7 +136,6 @@ class Trace:
                 labels.append(("完成时限", _deadline(task)))
             if not labels:
                 labels.append(("正文", f"属于 {' > '.join(task.path)}"))
-            del line_norm
             for label, detail in labels:
                 self.add(no, text if index else f"{leaf.marker.raw}{text}", label, detail)
 
@@ -166,34 +163,3 @@ def _deadline(task: ParsedTask) -> str:
 
 def _describe(task: ParsedTask) -> str:
     return f"{task.title}；{_units(task)}；完成时限：{_deadline(task)}"
-
-
-def explain_document(
-    path: str | Path, *, known_units: Collection[str] = (), max_bytes: int | None = None
-) -> str:
-    """The parse of one document explained line by line (Chinese, for the clerk)."""
-    from parsing.plan import parse_text
-    from parsing.reading import MAX_BYTES, read_document
-
-    trace = Trace()
-    text = read_document(path, max_bytes=max_bytes or MAX_BYTES)
-    plan = parse_text(text, source=str(path), known_units=known_units, trace=trace)
-    rows = sorted(trace.entries, key=lambda entry: (entry.no, entry.order))
-    out = [
-        f"文件：{path}",
-        f"类型：{'报告' if plan.kind.value == 'report' else '工作计划'}；标题：{plan.title or '（未找到）'}",
-    ]
-    out.append(
-        f"发文机关：{plan.issuer or '（未找到）'}；文号：{plan.doc_number or '无'}；年度：{plan.year or '未知'}"
-    )
-    out.append(f"任务数：{len(plan.tasks)}")
-    out.append("")
-    for entry in rows:
-        excerpt = entry.text if len(entry.text) <= 40 else entry.text[:39] + "…"
-        detail = f"  → {entry.detail}" if entry.detail else ""
-        out.append(f"第{entry.no}行 [{entry.label}] {excerpt}{detail}")
-    if plan.warnings:
-        out.append("")
-        out.append("提示：")
-        out += [f"  - {warning}" for warning in plan.warnings]
-    return "\n".join(out) + "\n"
