@@ -570,3 +570,10 @@ def test_a_bracket_clause_may_name_an_abbreviated_unit_beside_a_recognisable_one
     refs = find_units("推进。（市税务局、人行某中支牵头）")
     assert refs.lead == ("市税务局", "人行某中支")
     assert find_units("推进。（第二批）").empty and find_units("推进（试点）。").empty
+
+
+def test_the_unit_registry_helps_recognise_names_that_do_not_look_like_units():
+    text = "此项工作由市融媒牵头，市网信配合。"
+    assert find_units(text).empty
+    refs = find_units(text, known=frozenset({"市融媒", "市网信"}))
+    assert (refs.lead, refs.support) == (("市融媒",), ("市网信",))
