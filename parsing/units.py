@@ -164,6 +164,7 @@ _OPEN_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?)(?:各|其他|其它)?(?:�
 _NOT_IN_UNIT = re.compile(
     r"[的要应将把是了并均须需由对从向于在为以含按称]|包括|会同|牵头|负责|配合|参与|协助|落实|做好|加强|开展|推进|涉及|不再"
 )
+_WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z（）()·]+")
 
 
@@ -539,8 +540,8 @@ def _marked_names(text: str, known: Collection[str]) -> list[tuple[str, Role | N
             own = {"牵头": "lead", "主责": "lead", "负责": "duty"}.get(mark["word"], "support")
             part = part[: mark.start()]
         part = _strip_closing_deng(_trim(part))
-        if not part or _is_time(part, known):
-            continue
+        if not _WORD.search(part) or _is_time(part, known):
+            continue  # nothing but punctuation, or a time
         names += [(_trim(name), own) for name in _split_conj(part, known) if _trim(name)]
     return names
 

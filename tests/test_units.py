@@ -467,9 +467,9 @@ def bare_separators(name: str) -> set[str]:
     """Separators of a name outside matched brackets (inside, as in 省厅各处（室、局）, they belong)."""
     pairs, stack = [], []
     for at, char in enumerate(name):
-        if char in "（(【":
+        if char in "（(【〔［[":
             stack.append(at)
-        elif char in "）)】" and stack:
+        elif char in "）)】〕］]" and stack:
             pairs.append((stack.pop(), at))
     return {
         char
