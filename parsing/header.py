@@ -169,10 +169,13 @@ def _title_and_issuer(head: list[tuple[str, str]], meta: dict[str, str]) -> tupl
             break
     # A line of its own that is (or ends with) the quoted title is the fuller form of it.
     if quoted:
+        # The plan's own title line (the last one, nearest the body), which may say more.
         key = re.sub(r"\s+", "", quoted)
-        for index, (text, _norm) in enumerate(head):
+        for index in range(len(head) - 1, -1, -1):
+            text, norm = head[index]
             compact = re.sub(r"\s+", "", text)
-            if compact.endswith(key) and "《" not in text and len(compact) <= len(key) + 30:
+            fuller = compact.endswith(key) and len(compact) <= len(key) + 30
+            if fuller and "《" not in text and _is_title(norm):
                 return text.strip(), issuer, index
         return quoted, issuer, None
     for index, (text, norm) in enumerate(head[:_HEAD_TITLE_LINES]):

@@ -43,6 +43,9 @@ DAMAGED = 0.5  # a damaged marker whose numeral survived
 REPEAT = 1.5  # a value that repeats or goes back, repaired to the expected one
 GAP_PER_POINT = 2.0  # a value that jumps ahead, per point missing
 GAP_MAX_POINTS = 3
+# A new level whose first point is not 1 (a stray `2.` of an attachment list, a cited item) is
+# suspicious on its own: it is taken only when points after it follow on from it.
+FRESH_GAP = 1.5
 INVERTED = 1.0  # a scheme nested under one of lower rank (一、 under 1.)
 POP_PER_LEVEL = 0.5  # a new scheme attached above the innermost open point
 CONTINUE_TIE = 0.01  # a lost numeral: numbering afresh under a new parent is the default
@@ -210,7 +213,8 @@ def _placements(stack: Stack, last: Last, marker: Marker) -> list[tuple[Stack, f
     expected = [1, previous + 1] if previous else [1]
     for depth, nesting in parents:
         for cost, value, note in _values(marker, expected, fresh=True):
-            out.append(((*stack[:depth], (scheme, value)), base + nesting + cost, value, note))
+            stray = FRESH_GAP if not previous and note.startswith("gap") else 0.0
+            out.append(((*stack[:depth], (scheme, value)), base + nesting + cost + stray, value, note))
     return out
 
 

@@ -246,3 +246,10 @@ def test_a_cell_broken_over_two_lines_in_a_one_cell_per_line_table():
         (["1"], "更新政务公开专栏，确保内容准确规范", ["街道党政办"], [], "period_end", "2024-03-31"),
         (["2"], "公开民生项目进展", ["街道社区建设办", "各社区"], [], "recurring", None),
     ]
+
+
+def test_a_notices_attachment_list_is_no_point_and_no_title():
+    plan = parse("notice_with_attachment_list.txt")
+    assert (plan.title, plan.issuer, plan.year) == ("某县2023年政务公开工作要点", "某县人民政府办公室", 2023)
+    assert [t.path for t in plan.tasks] == [["一", "（一）"], ["一", "（二）"], ["二", "（三）"]]
+    assert plan.warnings == []
