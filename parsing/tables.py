@@ -439,10 +439,11 @@ _UNIT_START = re.compile(r"[市县区省州镇乡各中国自全党团委]")
 
 def _run_cells(text: str, roles: list[str]) -> list[str] | None:
     """Cells of a row written without separators, split by what the columns hold: `1 推进财政信息
-    公开 市财政局 2022年6月底前`. None when the line does not read as a row."""
+    公开 市财政局 2022年6月底前` (a serial number first, the time last, unit names before it, the task
+    in between). None when the line does not read as a row."""
     words = text.split()
-    if len(words) >= len(roles):
-        return [*words[: len(roles) - 1], " ".join(words[len(roles) - 1 :])]
+    if len(words) == len(roles):
+        return words
     rest = text
     cells: dict[str, str] = {}
     number = re.match(r"^(\d{1,3})[.．、]?\s*", rest)
@@ -454,19 +455,32 @@ def _run_cells(text: str, roles: list[str]) -> list[str] | None:
             cells["deadline"], rest = time.group(), rest[: time.start()].rstrip()
     unit_role = next((role for role in roles if role in _UNIT_ROLES), None)
     if unit_role:
-        for at in range(len(rest)):
-            tail = rest[at:].strip()
-            if not tail or not _UNIT_START.match(tail) or (at and rest[at - 1] not in " \u3000" and at < 2):
-                continue
-            refs = split_unit_list(tail)
-            names = [*refs.lead, *refs.support]
-            if names and all(looks_like_unit(name) for name in names):
-                cells[unit_role], rest = tail, rest[:at].rstrip()
-                break
+        at = _units_start(rest)
+        if at is not None:
+            cells[unit_role], rest = rest[at:].strip(), rest[:at].rstrip()
     if not rest.strip() or len(cells) < 2:
         return None
     cells["task"] = rest.strip()
     return [cells.get(role, "") for role in roles]
+
+
+_RUN_NAME_MAX = 12  # a unit name run on from the task text is taken only when it is short
+
+
+def _units_start(rest: str) -> int | None:
+    """Where the unit names at the end of a row's text begin: after a space if one sets them off,
+    else at the first place from which the rest reads as short unit names."""
+    starts = [m.end() for m in re.finditer(r"\s+", rest)] + list(range(1, len(rest)))
+    for at in starts:
+        tail = rest[at:].strip()
+        if not tail or not _UNIT_START.match(tail):
+            continue
+        refs = split_unit_list(tail)
+        names = [*refs.lead, *refs.support]
+        spaced = at > 0 and rest[at - 1].isspace()
+        if names and all(looks_like_unit(n) and (spaced or len(n) <= _RUN_NAME_MAX) for n in names):
+            return at
+    return None
 
 
 # --- cells to columns -------------------------------------------------------------------------------

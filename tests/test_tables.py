@@ -92,3 +92,58 @@ def test_a_markdown_table_with_its_rule_row():
     assert [(row.path, row.task, row.body, row.lead, row.support, row.deadline) for row in table.rows] == [
         (["一", "1"], "财政公开", "公开预决算", "区财政局", "各街道", "6月底前")
     ]
+
+
+def test_cells_without_separators_are_split_by_what_the_columns_hold():
+    from parsing.tables import _run_cells
+
+    roles = ["seq", "task", "units", "deadline"]
+    assert _run_cells("1 推进财政信息公开 市财政局 2022年6月底前", roles) == [
+        "1",
+        "推进财政信息公开",
+        "市财政局",
+        "2022年6月底前",
+    ]
+    # No space at all: the units are the short names the text ends with, before its time.
+    assert _run_cells("1推进财政信息公开市财政局、市审计局2022年6月底前", roles) == [
+        "1",
+        "推进财政信息公开",
+        "市财政局、市审计局",
+        "2022年6月底前",
+    ]
+    assert _run_cells("4加强市场监管信息公开市市场监管局年内", roles)[1:3] == [
+        "加强市场监管信息公开",
+        "市市场监管局",
+    ]
+    # Spaces inside the task text: the task is what lies between the number and the units.
+    assert _run_cells("3 开展 政务公开 培训 镇党政办 年内", roles)[1] == "开展 政务公开 培训"
+
+
+def test_a_one_cell_per_line_table_is_cut_into_rows_at_its_details():
+    from parsing.tables import find_header
+
+    lines = [
+        "序号",
+        "工作任务",
+        "责任单位",
+        "完成时限",
+        "1",
+        "公开预算",
+        "市财政局",
+        "6月底前",
+        "2",
+        "公开决算",
+        "市财政局",
+        "8月底前",
+    ]
+    header = find_header(lines)
+    assert (
+        header is not None
+        and header.layout == "stacked"
+        and header.roles == ["seq", "task", "units", "deadline"]
+    )
+    table = parse_table(list(enumerate(lines[header.end :], start=5)), header.roles, header.layout)
+    assert [(row.path, row.task, row.units, row.deadline) for row in table.rows] == [
+        (["1"], "公开预算", "市财政局", "6月底前"),
+        (["2"], "公开决算", "市财政局", "8月底前"),
+    ]
