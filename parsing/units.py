@@ -112,7 +112,8 @@ _OWN_MARK = re.compile(r"[（(【](?P<word>牵头|主责|负责|配合|协办|�
 _CARRY = re.compile(r"^(?:以下|此后|后续|下同)(?:各项|各条|所有|任务|工作)*(?:均|都|也)?(?:需要|需|由|请)?")
 _NO_ROLE = re.compile(r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列明|重复)|下同")
 _SEGMENT = re.compile(r"[，,；;。\n]")
-_NAME_SEP = re.compile(r"[、/／，,\s]")
+_NAME_SEP = re.compile(r"[、/／，,；;\s]")
+_INNER_SEP = re.compile(r"[、/／，,；;\s]")  # a bracket holding these holds a list, not a name
 _CONJ = re.compile(r"以及|及|和|与|暨")
 _NOISE = " \t\r\n\u3000。．.：:“”\"'‘’《》「」、，,；;/／"
 _TRAILING_PAREN = re.compile(r"[（(][^（()）]*[）)]$")
@@ -164,7 +165,7 @@ _OPEN_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?)(?:各|其他|其它)?(?:�
 _NOT_IN_UNIT = re.compile(
     r"[的要应将把是了并均须需由对从向于在为以含按称]|包括|会同|牵头|负责|配合|参与|协助|落实|做好|加强|开展|推进|涉及|不再"
 )
-_WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z（）()·]+")
 
 
@@ -180,6 +181,8 @@ def _unit_shaped(name: str) -> bool:
     core = _TRAILING_PAREN.sub("", name).replace("、", "")
     if not 2 <= len(core) <= 30 or _NAME_CHARS.fullmatch(core) is None or _NOT_IN_UNIT.search(core):
         return False
+    if core[0].isdigit():
+        return False  # `0处`, `3个科室`: a count, not an office
     if _COLLECTIVE.match(core):
         return True
     return core.endswith(_UNIT_SUFFIXES) and not core.endswith(_NOT_UNIT_ENDINGS)
@@ -540,8 +543,8 @@ def _marked_names(text: str, known: Collection[str]) -> list[tuple[str, Role | N
             own = {"牵头": "lead", "主责": "lead", "负责": "duty"}.get(mark["word"], "support")
             part = part[: mark.start()]
         part = _strip_closing_deng(_trim(part))
-        if not _WORD.search(part) or _is_time(part, known):
-            continue  # nothing but punctuation, or a time
+        if not _HAN.search(part) or _is_time(part, known):
+            continue  # no name without a character in it (punctuation, a number), nor a time
         names += [(_trim(name), own) for name in _split_conj(part, known) if _trim(name)]
     return names
 
@@ -584,7 +587,7 @@ def _trim(part: str) -> str:
             part = part[1:]
         elif part and part[-1] in _OPENS + _CLOSES and len(part) - 1 not in pairs.values():
             part = part[:-1]
-        elif pairs.get(0) == len(part) - 1 and not _NAME_SEP.search(part, 1, len(part) - 1):
+        elif pairs.get(0) == len(part) - 1 and not _INNER_SEP.search(part, 1, len(part) - 1):
             part = part[1:-1]
         else:
             return part

@@ -484,12 +484,13 @@ def check(refs: UnitRefs, text: str) -> None:
         # 、 stays only inside one class of names (各县、市、区政府, 市直有关部门、单位).
         assert not bare_separators(name) - {"、"}
     assert not set(refs.lead) & set(refs.support)
+    names = (*refs.lead, *refs.support)
     for start, end in refs.spans:
         assert 0 <= start < end <= len(text)
         clause = text[start:end]
-        assert any(
-            word in clause for word in (":", "：", "】", "牵头", "负责", "配合", "会同", "参与", "落实")
-        )
+        # A clause has a label or a role word, or is a bracket of the names it gave.
+        words = (":", "：", "】", "牵头", "负责", "配合", "会同", "参与", "落实", *names)
+        assert any(word in clause for word in words)
 
 
 @settings(max_examples=400, deadline=None)
