@@ -150,11 +150,13 @@ def reads_as_report(text: str) -> bool:
 def _title_and_issuer(head: list[tuple[str, str]], meta: dict[str, str]) -> tuple[str, str, int | None]:
     issuer = ""
     quoted = ""
-    for text, norm in head[:_HEAD_TITLE_LINES]:
+    for text, norm in _title_lines(head[:_HEAD_TITLE_LINES]):
         norm = _BRACKETED_LEAD.sub(lambda m: " " * len(m.group()), norm)  # `【栏目】…的通知`
-        found = (
-            _NOTICE.match(norm.strip()) or _QUOTED.match(norm.strip()) or _QUOTED_FIRST.match(norm.strip())
-        )
+        line = norm.strip()
+        found = None
+        if len(line) <= _TITLE_MAX * 2 and "。" not in line:  # a notice's title line, not its prose
+            found = _NOTICE.match(line) or _QUOTED.match(line)
+        found = found or _QUOTED_FIRST.match(line)
         if found:
             offset = len(norm) - len(norm.lstrip())
             start, end = found.start("title") + offset, found.end("title") + offset
@@ -169,13 +171,14 @@ def _title_and_issuer(head: list[tuple[str, str]], meta: dict[str, str]) -> tupl
             break
     # A line of its own that is (or ends with) the quoted title is the fuller form of it.
     if quoted:
-        # The plan's own title line (the last one, nearest the body), which may say more.
+        # The plan's own title line (the last one, nearest the body), which may say more — but not a
+        # signature's date fused to it (`2023年3月30日XX方案`).
         key = re.sub(r"\s+", "", quoted)
         for index in range(len(head) - 1, -1, -1):
             text, norm = head[index]
             compact = re.sub(r"\s+", "", text)
             fuller = compact.endswith(key) and len(compact) <= len(key) + 30
-            if fuller and "《" not in text and _is_title(norm):
+            if fuller and "《" not in text and _is_title(norm) and not _DATE.search(compact[: -len(key)]):
                 return text.strip(), issuer, index
         return quoted, issuer, None
     for index, (text, norm) in enumerate(head[:_HEAD_TITLE_LINES]):
@@ -184,6 +187,23 @@ def _title_and_issuer(head: list[tuple[str, str]], meta: dict[str, str]) -> tupl
     if meta.get("title") and _is_title(meta["title"]):
         return _strip_brackets(meta["title"]), issuer, None
     return "", issuer, None
+
+
+_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+_TITLE_PIECE_MAX = 30
+
+
+def _title_lines(head: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The head's lines, and runs of short lines joined: a title printed over two or three lines
+    (`…关于印发某市` / `2022年…工作任务` / `分工方案的通知`)."""
+    out = list(head)
+    for start in range(len(head)):
+        for end in range(start + 2, min(start + 4, len(head)) + 1):
+            pieces = head[start:end]
+            if any(len(n) > _TITLE_PIECE_MAX or re.search(r"[。，,：:；;|]", n) for _, n in pieces):
+                break
+            out.append(("".join(t.strip() for t, _ in pieces), "".join(n.strip() for _, n in pieces)))
+    return out
 
 
 def is_title_line(norm: str) -> bool:

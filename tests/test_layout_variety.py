@@ -253,3 +253,25 @@ def test_a_notices_attachment_list_is_no_point_and_no_title():
     assert (plan.title, plan.issuer, plan.year) == ("某县2023年政务公开工作要点", "某县人民政府办公室", 2023)
     assert [t.path for t in plan.tasks] == [["一", "（一）"], ["一", "（二）"], ["二", "（三）"]]
     assert plan.warnings == []
+
+
+def test_a_title_printed_over_three_lines_and_the_notices_own_facts():
+    plan = parse("title_over_three_lines.txt")
+    assert (plan.title, plan.issuer, plan.doc_number, plan.year) == (
+        "某市2022年政务公开重点工作任务分工方案",
+        "某市人民政府办公室",
+        "某府办函〔2022〕9号",
+        2022,
+    )
+
+
+def test_a_title_is_never_taken_from_a_notices_prose_or_a_fused_signature_date():
+    corpus = Path(__file__).parent / "data" / "corpus" / "docs"
+    report = parse_source(corpus / "chizhou_2024_gaoxin_nianbao.txt")
+    assert (report.kind, report.title, report.year) == (
+        PlanKind.REPORT,
+        "池州高新区2024年政府信息公开工作年度报告",
+        2024,
+    )
+    plan = parse_source(corpus / "pingtan_2023_xinwuranwu_fangan.txt")
+    assert (plan.title, plan.issuer) == ("平潭综合实验区新污染物治理工作方案", "平潭综合实验区管委会办公室")
