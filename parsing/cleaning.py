@@ -88,21 +88,29 @@ def clean_text(text: str) -> Cleaned:
 # --- 0. A body copied as one line ----------------------------------------------------------------
 
 # Some crawls keep a page's whole body on one line, its paragraph breaks turned into single spaces.
-# Chinese prose has no spaces between words, so in such a line a space between two non-ASCII
-# characters is a paragraph break. A line is read this way only when it is long and at least two of
+# Chinese prose has no spaces between words, so in such a line a space is a paragraph break — unless
+# letters or digits stand on both sides of it (a time `2023-03-30 15:53`, a Latin name). A line is read this way only when it is long and at least two of
 # the pieces start with a point's marker: an ordinary paragraph with a stray space stays whole.
 _ONE_LINE_MIN = 300
-_BREAK = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=[)\]]))[ \t]+(?=[^\x00-\x7f]|\d{1,2}[.．、](?!\d))")
+_BREAK = re.compile(r"(?<![A-Za-z0-9])[ \t]+|[ \t]+(?![A-Za-z0-9])")  # not inside `15:53`, `QQ Zone`
 _PIECE_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))"
 )
 _MIN_MARKED_PIECES = 2
+_BARE_MARKER = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]")
 
 
 def _paragraphs(line: str) -> list[str]:
     if len(line) < _ONE_LINE_MIN:
         return [line]
-    pieces = [piece for piece in _BREAK.split(line) if piece]
+    pieces: list[str] = []
+    for piece in _BREAK.split(line):
+        if not piece:
+            continue
+        if pieces and _BARE_MARKER.fullmatch(pieces[-1]):
+            pieces[-1] += piece  # `1. 地区生产总值…`: a marker and its text belong together
+        else:
+            pieces.append(piece)
     if sum(1 for piece in pieces if _PIECE_MARKER.match(piece)) < _MIN_MARKED_PIECES:
         return [line]
     return pieces

@@ -118,7 +118,7 @@ _PATTERNS: list[tuple[Scheme, re.Pattern[str], bool]] = [
     (
         Scheme.CN_PAREN,
         re.compile(
-            rf"^(){_DEBRIS}{{1,5}}(?:{_CN_NUMERAL})?{_CLOSE}?(?:\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,7}}\))?\s*"
+            rf"^(){_DEBRIS}{{1,5}}(?:{_CN_NUMERAL})?{_CLOSE}?(?:[（(]?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,7}}[)）])?\s*"
             r"(?=[\u4e00-\u9fff0-9])"
         ),
         True,

@@ -155,7 +155,10 @@ def parse_text(
             )
     else:
         plan.warnings.extend(outline.warnings)
-        glossed = {x.no: x.glossed for x in content if x.glossed}
+        glossed: dict[int, str] = {}
+        for x in content:  # the pieces of a one-line body share its line number
+            if x.glossed and x.glossed not in glossed.get(x.no, ""):
+                glossed[x.no] = f"{glossed.get(x.no, '')}\n{x.glossed}".strip()
         plan.tasks = _outline_tasks(outline, plan, known, trace, glossed)
     if not plan.tasks:
         plan.warnings.append("没有找到编号条目：文件不生成任务")
@@ -195,11 +198,13 @@ def _boundaries(lines: list[_Line], markers: list[Marker | None]) -> set[int]:
 
 
 def _split_signature(body: list[_Line]) -> tuple[list[_Line], list[_Line]]:
-    """Cut the trailing signature (issuer, date, 附件 lines) off the last point."""
+    """Cut the trailing signature (issuer, date, 附件 lines) off the last point. A short name alone
+    at the end, with no date or closing line, is kept: it may be a table's last cell (`各科室`)."""
     end = len(body)
     while end > 1 and (is_signature_line(body[end - 1].norm) or _CLOSING.match(body[end - 1].norm)):
         end -= 1
-    return body[:end], body[end:]
+    dated = any(is_date_line(x.norm) or _CLOSING.match(x.norm) for x in body[end:])
+    return (body[:end], body[end:]) if dated else (body, [])
 
 
 # --- outline points --------------------------------------------------------------------------------

@@ -419,7 +419,7 @@ def _cell_kind(cell: str) -> str:
         return "number"
     if _group_marker(cell) is not None:
         return "group"
-    if len(cell) <= 40 and parse_phrase(cell, None) is not None:
+    if _is_time_cell(cell):
         return "detail"
     if len(cell) <= 120:
         refs = split_unit_list(cell)
@@ -539,12 +539,29 @@ def _join_broken_text(cells: list[str], width: int) -> list[str]:
     return cells
 
 
+def _is_time_cell(cell: str) -> bool:
+    """A cell that says a time: its time phrase is most of it (`2021年8月前`, `长期推进`,
+    `2021年2月公布预算信息,2021年8月公布决算信息`), not a word inside a task (`做好常态化疫情防控`)."""
+    if len(cell) > 40:
+        return False
+    found = parse_phrase(cell, None)
+    return found is not None and (
+        len(found.text) * 3 >= len(cell)
+        or len(cell) <= 8
+        or found.date is not None
+        or _DATED.search(cell) is not None
+    )
+
+
+_DATED = re.compile(r"\d{1,2}月|[一二三四]季度|年底|年内|上半年|下半年")
+
+
 def _fit(cell: str, role: str, column: int, roles: list[str]) -> float:
     """How well a cell's content fits a column (positive: fits)."""
     if not cell:
         return 0.0
     number = _NUMBER.match(cell) is not None
-    time = not number and parse_phrase(cell, None) is not None and len(cell) <= 40
+    time = not number and _is_time_cell(cell)
     refs = split_unit_list(cell) if len(cell) <= 120 and not time and not number else None
     names = [*refs.lead, *refs.support] if refs else []
     units = bool(names) and all(looks_like_unit(name) for name in names)

@@ -162,8 +162,10 @@ _COLLECTIVE = re.compile(
 )
 _OPEN_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?)(?:各|其他|其它)?(?:相关|有关)|^(?:其他|其它)")
 # Words a unit name never contains, but a sentence does.
+# (Single characters only where no unit name has them: 应 is in 应急管理局, 于 in 于都县, 向 in 向阳街道.)
 _NOT_IN_UNIT = re.compile(
-    r"[的要应将把是了并均须需由对从向于在为以含按称]|包括|会同|牵头|负责|配合|参与|协助|落实|做好|加强|开展|推进|涉及|不再"
+    r"[的把是了并均须]|要求|需要|应当|应该|将要|必须|由于|对于|关于|按照|为了|以下|以上|简称|包括|含有|不含"
+    r"|会同|牵头|负责|配合|参与|协助|落实|做好|加强|开展|推进|涉及|不再"
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z（）()·]+")

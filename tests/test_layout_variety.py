@@ -275,3 +275,13 @@ def test_a_title_is_never_taken_from_a_notices_prose_or_a_fused_signature_date()
     )
     plan = parse_source(corpus / "pingtan_2023_xinwuranwu_fangan.txt")
     assert (plan.title, plan.issuer) == ("平潭综合实验区新污染物治理工作方案", "平潭综合实验区管委会办公室")
+
+
+def test_a_one_cell_per_line_table_ending_on_a_unit_cell_keeps_it():
+    # `办公室` alone at the end is the last row's unit cell, not a signature (no date follows it).
+    plan = parse("table_stacked_units_last.txt")
+    assert rows(plan) == [
+        (["一", "1"], "对本单位出台的政策文件同步开展解读", ["各科室"], [], "none", None),
+        (["一", "2"], "丰富图解、视频等解读形式", ["办公室"], ["各科室"], "none", None),
+        (["二", "3"], "及时更新网站栏目", ["办公室"], [], "none", None),
+    ]

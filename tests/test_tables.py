@@ -147,3 +147,18 @@ def test_a_one_cell_per_line_table_is_cut_into_rows_at_its_details():
         (["1"], "公开预算", "市财政局", "6月底前"),
         (["2"], "公开决算", "市财政局", "8月底前"),
     ]
+
+
+def test_a_time_cell_is_mostly_a_time():
+    from parsing.tables import _is_time_cell
+
+    for cell in [
+        "长期推进",
+        "2021年8月前",
+        "每季度",
+        "年底前",
+        "2021年2月公布预算信息,2021年8月公布上年度决算信息",
+    ]:
+        assert _is_time_cell(cell), cell
+    for cell in ["做好常态化疫情防控信息发布", "及时更新网站信息", "办公室牵头"]:
+        assert not _is_time_cell(cell), cell

@@ -578,3 +578,19 @@ def test_the_unit_registry_helps_recognise_names_that_do_not_look_like_units():
     assert find_units(text).empty
     refs = find_units(text, known=frozenset({"市融媒", "市网信"}))
     assert (refs.lead, refs.support) == (("市融媒",), ("市网信",))
+
+
+@pytest.mark.parametrize(
+    "name", ["应急管理局", "于都县人民政府", "向阳街道办事处", "市场监管局", "各县、区人民政府(管委会)"]
+)
+def test_names_that_hold_words_of_sentences_elsewhere_are_units(name):
+    from parsing.units import looks_like_unit
+
+    assert looks_like_unit(name)
+
+
+@pytest.mark.parametrize("name", ["0处", "要求各单位", "按照职责分工", "以下简称市数据局"])
+def test_counts_and_sentences_are_not_units(name):
+    from parsing.units import looks_like_unit
+
+    assert not looks_like_unit(name)
