@@ -91,7 +91,7 @@ def clean_text(text: str) -> Cleaned:
 # Chinese prose has no spaces between words, so in such a line a space is a paragraph break — unless
 # letters or digits stand on both sides of it (a time `2023-03-30 15:53`, a Latin name). A line is read this way only when it is long and at least two of
 # the pieces start with a point's marker: an ordinary paragraph with a stray space stays whole.
-_ONE_LINE_MIN = 300
+_ONE_LINE_MIN = 100
 _BREAK = re.compile(r"(?<![A-Za-z0-9])[ \t]+|[ \t]+(?![A-Za-z0-9])")  # not inside `15:53`, `QQ Zone`
 _PIECE_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))"
@@ -101,8 +101,8 @@ _BARE_MARKER = re.compile(r"[一二三四五六七八九十]+、|[（(][一二�
 
 
 def _paragraphs(line: str) -> list[str]:
-    if len(line) < _ONE_LINE_MIN:
-        return [line]
+    if len(line) < _ONE_LINE_MIN or "|" in line or "｜" in line or "\t" in line:
+        return [line]  # short, or a table row: its spaces are no paragraph breaks
     pieces: list[str] = []
     for piece in _BREAK.split(line):
         if not piece:
@@ -442,11 +442,13 @@ NOISE_REASONS = {
     "toolbar": "网页按钮（打印、关闭、字号、分享等）",
     "meta": "网页元数据（索引号、发布时间、来源等）",
     "symbols": "只有符号的行",
+    "page": "页码",
     "attachment": "附件文件名",
     "tail": "页脚之后的网页内容",
     "repeat": "网页模板重复的标题",
 }
 _NOISE = frozenset(NOISE_REASONS) - {_META, _TAIL}
+_INSIDE = frozenset({"symbols", "page"})  # noise found inside a body, which ends no body
 _MAX_NOISE_CHARS = 400  # longer lines are prose, whatever they contain
 _PROSE_MIN = 60  # a line this long with a full stop in it is a sentence
 # A numbered point is body, never furniture.
@@ -478,6 +480,9 @@ _SEPARATOR_WORD = re.compile(
 # A page's metadata printed as a numbered list: `1. [主题分类] 综合政务`, `5. 【成文日期】2016-06-08`.
 _NUMBERED_META = re.compile(r"^(?P<lead>\d{1,2}\s*[.．、]\s*)[\[【]\s*[\u4e00-\u9fff ]{2,8}\s*[\]】]")
 _ATTACHMENT_FILE = re.compile(r"^[^。，,；;]{1,80}\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar|et|txt)$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—－–]+\s*\d{1,3}\s*[-—－–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 _WORDISH = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _MORE = re.compile(r"(?:MORE|更多)\s*(?:>>|»|＞＞|>|\+)\s*$", re.I)
@@ -638,6 +643,8 @@ def _classify(shadow: str) -> str:
         return "more"
     if _ATTACHMENT_FILE.match(shadow):
         return "attachment"
+    if _PAGE_NUMBER.match(shadow):
+        return "page"  # `— 3 —`, `第2页 共5页` from a PDF copy (a bare `3` may be a table's 序号)
     numbered = _NUMBERED_META.match(shadow)
     if numbered:  # `1. [主题分类] 综合政务`: a page's metadata printed as a numbered list
         return _META if _meta_pairs(shadow[numbered.end("lead") :]) is not None else "meta"
@@ -740,13 +747,11 @@ def _meta_block(shadows: list[str], kinds: list[str]) -> None:
     while changed:
         changed = False
         for index, (shadow, kind) in enumerate(zip(shadows, kinds, strict=True)):
-            if (
-                kind != _BODY
-                or "。" in shadow
-                or len(shadow) > _META_VALUE_MAX
-                or not _SHORT_KEY.match(shadow)
-            ):
+            key = _SHORT_KEY.match(shadow)
+            if kind != _BODY or "。" in shadow or len(shadow) > _META_VALUE_MAX or not key:
                 continue
+            if not shadow[key.end() :].strip() and _SPACE_RUN.sub("", key.group()[:-1]) not in _META_KEYS:
+                continue  # `各单位：` alone is a notice's salutation, not an empty field
             beside = [kinds[i] for i in (index - 1, index + 1) if 0 <= i < len(kinds)]
             if _META in beside:
                 kinds[index] = _META
@@ -762,8 +767,10 @@ def _drop_footer_tail(shadows: list[str], kinds: list[str]) -> None:
             _MARKER.match(shadow) or "。" in shadow or len(shadow) > _TAIL_LINE_MAX or is_row
         ):
             last_body = index
+    # A lone `|` or a page number is furniture inside the body, not the start of a footer.
     footer = next(
-        (i for i in range(last_body + 1, len(kinds)) if kinds[i] in _NOISE and kinds[i] != "symbols"), None
+        (i for i in range(last_body + 1, len(kinds)) if kinds[i] in _NOISE and kinds[i] not in _INSIDE),
+        None,
     )
     if footer is None:
         return

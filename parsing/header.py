@@ -115,7 +115,7 @@ def read_header(
 # A document with no title that says what it is: a report tells what was done (headings such as
 # 总体情况 / 主要做法和成效 / 存在的问题 / 下一步打算, counts of what was published, 截至…), a plan
 # assigns work (headings such as 总体要求 / 重点任务 / 保障措施, 责任单位 and 完成时限 labels).
-_REPORT_HEADING = re.compile(r"(?:情况|成效|做法|成绩|问题|不足|打算|经验|亮点|进展|体会|收获)[。：:]?$")
+_REPORT_HEADING = re.compile(r"(?:情况|成效|做法|成绩|问题|不足|打算|经验|亮点|进展|体会|收获|概述)[。：:]?$")
 _PLAN_HEADING = re.compile(r"(?:要求|任务|措施|目标|原则|思想|保障|步骤|安排|分工|机制|领导)[。：:]?$")
 _REPORT_WORDS_IN_BODY = re.compile(
     r"本(?:年度)?报告|年度报告|工作总结|本年度|今年以来|一年来|截至|截止|同比|圆满完成|全部完成|顺利完成|取得(?:了)?[^。]{0,8}成效"

@@ -103,7 +103,26 @@ def find_header(lines: list[str]) -> Header | None:
         stacked = _stacked_header(lines, index)
         if stacked:
             return stacked
-    return None
+    return _headerless(lines)
+
+
+# A table copied without its header row (the page lost it, or it was an image): rows of cells, most of
+# them with a cell of unit names, read against the usual columns by what their cells hold.
+_USUAL_ROLES = ["seq", "task", "body", "units", "deadline"]
+_HEADERLESS_MIN_ROWS = 3
+
+
+def _headerless(lines: list[str]) -> Header | None:
+    rows = [
+        (index, cells) for index, line in enumerate(lines) if (cells := split_row(line)) and len(cells) >= 2
+    ]
+    if len(rows) < _HEADERLESS_MIN_ROWS:
+        return None
+    with_units = sum(1 for _, cells in rows if any(_cell_kind(cell) == "detail" for cell in cells if cell))
+    if with_units * 5 < len(rows) * 4:
+        return None
+    first = rows[0][0]
+    return Header(first, first, list(_USUAL_ROLES), "cells")
 
 
 def _stacked_header(lines: list[str], index: int) -> Header | None:

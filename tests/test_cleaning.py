@@ -389,3 +389,34 @@ def test_whole_lines_of_utf8_read_as_gbk_or_latin1_are_repaired():
         cleaned = clean_text(f"一、总体要求\n{misdecoded}")
         assert texts(cleaned) == ["一、总体要求", line]
         assert cleaned.repairs[0].startswith("第2行：已修复乱码（UTF-8 被当作")
+
+
+@pytest.mark.parametrize("line", ["— 3 —", "-12-", "第2页 共5页", "第 3 页", "2/7"])
+def test_page_numbers_of_a_pdf_copy_are_noise(line):
+    cleaned = clean_text(f"一、总体要求\n{line}\n（一）加强组织领导。")
+    assert texts(cleaned) == ["一、总体要求", "（一）加强组织领导。"]
+    assert [kind for _, kind in cleaned.dropped] == ["page"]
+
+
+def test_a_bare_number_is_kept_it_may_be_a_tables_serial_number():
+    assert texts(clean_text("序号\n工作任务\n责任单位\n3\n公开预算\n市财政局"))[3] == "3"
+
+
+def test_a_body_copied_as_one_line_is_split_at_its_lost_paragraph_breaks():
+    line = (
+        "当前位置： 首页 通知公告 时间：2023-03-30 15:53 各单位： 现将方案印发给你们。 一、总体要求 坚持公开为常态。"
+        " 二、重点任务 1. 推进决策公开。（区司法局牵头负责） 2.推进执行公开。（区政府办公室负责） 来源：某区政府办公室 附件下载"
+        " 某区工作方案.pdf"
+    )
+    cleaned = clean_text(line)
+    assert texts(cleaned) == [
+        "首页",
+        "通知公告",
+        "各单位：",
+        "现将方案印发给你们。",
+        "一、总体要求",
+        "坚持公开为常态。",
+        "二、重点任务",
+        "1.推进决策公开。（区司法局牵头负责）",
+        "2.推进执行公开。（区政府办公室负责）",
+    ]

@@ -285,3 +285,13 @@ def test_a_one_cell_per_line_table_ending_on_a_unit_cell_keeps_it():
         (["一", "2"], "丰富图解、视频等解读形式", ["办公室"], ["各科室"], "none", None),
         (["二", "3"], "及时更新网站栏目", ["办公室"], [], "none", None),
     ]
+
+
+def test_a_table_copied_without_its_header_row_and_with_page_numbers_in_it():
+    plan = parse("table_without_header.txt")
+    assert rows(plan) == [
+        (["一", "1"], "公开本部门预算、决算", ["财务科"], [], "none", None),
+        (["二", "2"], "落实解读三同步", ["办公室"], [], "none", None),
+        (["二", "3"], "丰富解读形式", ["办公室"], ["各科室"], "none", None),
+        (["二", "4"], "开展解读评估", ["各科室"], [], "none", None),
+    ]
