@@ -54,6 +54,9 @@ _SECTION_NAMES = {
 }
 
 
+_NOTICE_MAX = 80  # a notice's title line; a longer line that cites 印发 is prose
+
+
 @dataclass
 class Entry:
     no: int  # line number in the document
@@ -77,7 +80,7 @@ class Trace:
         for index, line in enumerate(lines):
             if index == title_line:
                 self.add(line.no, line.text, "标题", "文件标题")
-            elif "印发" in line.norm and ("《" in line.norm or "通知" in line.norm):
+            elif "印发" in line.norm and ("现将" in line.norm or len(line.norm) <= _NOTICE_MAX):
                 self.add(line.no, line.text, "文头", "印发通知（不是任务）")
             elif is_date_line(line.norm) or is_signature_line(line.norm):
                 self.add(line.no, line.text, "文头", "发文机关或日期")
