@@ -61,6 +61,7 @@ _YEAR_END = (
 _BARE_YEAR = rf"{_YEAR}(?P<before>之前|前)?"
 _DONE = re.compile(r"(?:基本|全面)?(?:完成|建成|办结|完工)")
 # 截至/截止 2022年底: a state of affairs at a date. 每年/每月 before a date: the date recurs.
+_WHOLE_YEAR = re.compile(r"全年(?:度)?|本年度内?")
 _STATUS = re.compile(r"(?:截至|截止到?|截止至)\s*$")
 _EACH = re.compile(r"每(?:年|个?月|个?季度?|半年)\s*$")
 # 2016年以后 / 7月1日起施行: a starting point, never a deadline.
@@ -184,6 +185,9 @@ def find_deadline(
         return _latest(text, in_places)
     for start, end in places:
         found = _recurring(text, plain, start, end) or _ongoing(text, plain, start, end)
+        whole_year = _WHOLE_YEAR.search(plain, start, end)
+        if found is None and whole_year is not None:
+            found = parse_phrase(text[whole_year.start() : whole_year.end()], year)
         if found:
             return found
     if places_only:
@@ -216,6 +220,14 @@ def parse_phrase(phrase: str, year: int | None) -> Deadline | None:
     found = _recurring(phrase, plain, 0, len(plain)) or _ongoing(phrase, plain, 0, len(plain))
     if found is None and phrase.strip() == "年度":  # a time cell saying only 年度: once a year
         found = Deadline(type=DeadlineType.RECURRING, text=phrase.strip(), recurrence=Recurrence.YEARLY)
+    whole_year = _WHOLE_YEAR.search(plain)
+    if found is None and whole_year is not None:
+        # A time cell saying 全年: the work runs through the plan year and is due at its end (in a
+        # body, 全年 is a scope: 全年公开信息不少于100条).
+        due = dt.date(year, 12, 31) if year is not None else None
+        found = Deadline(
+            type=DeadlineType.PERIOD_END, date=due, text=phrase[whole_year.start() : whole_year.end()]
+        )
     return found
 
 

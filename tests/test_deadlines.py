@@ -539,3 +539,9 @@ def test_a_date_after_each_year_recurs_and_a_state_at_a_date_is_no_deadline():
     assert parse_phrase("每年6月30日前", 2023) == each
     assert find_deadline("截至2022年底，已建成100个站点。", 2023) == Deadline()
     assert find_deadline("截至2022年底已建成；2023年底前全部建成", 2023).text == "2023年底前"
+
+
+def test_the_whole_year_is_a_time_only_where_a_time_is_given():
+    assert parse_phrase("全年", 2023) == dated(PERIOD_END, "2023-12-31", "全年")
+    assert find_deadline("开展宣传活动。完成时限：全年", 2023) == dated(PERIOD_END, "2023-12-31", "全年")
+    assert find_deadline("全年公开信息不少于100条", 2023) == Deadline()
