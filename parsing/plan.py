@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from models.errors import BadInput
@@ -27,7 +27,7 @@ from parsing.sentences import split_title
 from parsing.structure import Node, Outline, outline_from
 from parsing.tables import Row, Table, find_header, parse_table
 from parsing.trace import Trace
-from parsing.units import UnitRefs, find_units, split_unit_list
+from parsing.units import UnitRefs, find_units, first_listed_leads, split_unit_list
 
 _REQUIREMENTS = (
     "总体要求",
@@ -102,6 +102,8 @@ def parse_text(
     ]
     plan = ParsedPlan(traditional=traditional, warnings=list(cleaned.repairs))
     known = frozenset(known_units)
+    # A document may state its own rule for units: `排在第一位的为牵头单位`.
+    first_leads = first_listed_leads("\n".join(x.norm for x in lines))
 
     # The tasks are the rows of a task table whose rows are numbered, else the outline's points (an
     # unnumbered table inside a point is that point's text); a table with no numbers and no outline
@@ -148,7 +150,7 @@ def parse_text(
     if found is not None and table is not None:
         if trace is not None:
             trace.table_header(content[found.index : found.end], found.roles)
-        plan.tasks = _table_tasks(body, table, plan, known, trace)
+        plan.tasks = _table_tasks(body, table, plan, known, trace, first_leads)
         if any(match_marker(x.norm) for x in head):
             plan.warnings.append(
                 f"第{content[found.index].no}行：以任务表为准，表前正文中的编号条目不作为任务"
@@ -159,7 +161,7 @@ def parse_text(
         for x in content:  # the pieces of a one-line body share its line number
             if x.glossed and x.glossed not in glossed.get(x.no, ""):
                 glossed[x.no] = f"{glossed.get(x.no, '')}\n{x.glossed}".strip()
-        plan.tasks = _outline_tasks(outline, plan, known, trace, glossed)
+        plan.tasks = _outline_tasks(outline, plan, known, trace, glossed, first_leads)
     if not plan.tasks:
         plan.warnings.append("没有找到编号条目：文件不生成任务")
     return plan
@@ -221,7 +223,12 @@ class _Point:
 
 
 def _outline_tasks(
-    outline: Outline, plan: ParsedPlan, known: frozenset[str], trace: Trace | None, glossed: dict[int, str]
+    outline: Outline,
+    plan: ParsedPlan,
+    known: frozenset[str],
+    trace: Trace | None,
+    glossed: dict[int, str],
+    first_leads: bool,
 ) -> list[ParsedTask]:
     points: list[_Point] = []
     for leaf in outline.leaves():
@@ -239,6 +246,8 @@ def _outline_tasks(
             units = _inherited_units(leaf, known, heads)
         units = _with_carried(units, carried)
         carried += [item for item in units.carry if item not in carried]
+        if first_leads:
+            units = units.first_leads()
         deadline = _deadline(text, norm, plan.year, clauses=units.spans) or _inherited_deadline(
             leaf, plan.year
         )
@@ -300,7 +309,7 @@ def _share_closing_units(points: list[_Point]) -> None:
             continue
         if all(p.units.empty for p in siblings if p is not point):
             for sibling in siblings[:-1]:
-                sibling.units = UnitRefs(point.units.lead, point.units.support, point.units.open_ended)
+                sibling.units = replace(point.units, span=None, spans=(), carry=())
             point.covers = [" > ".join(p.leaf.path) for p in siblings]
 
 
@@ -313,7 +322,7 @@ def _with_carried(units: UnitRefs, carried: list[tuple[str, str]]) -> UnitRefs:
         if name in lead or name in support:
             continue
         (lead if role == "lead" else support).append(name)
-    return UnitRefs(tuple(lead), tuple(support), units.open_ended, units.span, units.spans, units.carry)
+    return replace(units, lead=tuple(lead), support=tuple(support))
 
 
 def _verbatim(name: str, text: str, norm: str) -> str:
@@ -347,7 +356,7 @@ def _inherited_units(leaf: Node, known: frozenset[str], heads: dict[int, UnitRef
     while node is not None:
         units = _head_units(node, known, heads)
         if not units.empty and units.spans:
-            return UnitRefs(units.lead, units.support, units.open_ended)
+            return replace(units, span=None, spans=(), carry=())
         node = node.parent
     return UnitRefs()
 
@@ -389,7 +398,12 @@ def _section(leaf: Node) -> SectionKind:
 
 
 def _table_tasks(
-    body: list[_Line], table: Table, plan: ParsedPlan, known: frozenset[str], trace: Trace | None
+    body: list[_Line],
+    table: Table,
+    plan: ParsedPlan,
+    known: frozenset[str],
+    trace: Trace | None,
+    first_leads: bool,
 ) -> list[ParsedTask]:
     # The table was read on the Simplified shadow; each cell is given back in the document's script.
     plan.warnings.extend(table.warnings)
@@ -397,7 +411,7 @@ def _table_tasks(
     tasks = []
     for row in table.rows:
         line = originals.get(row.line)
-        task = _row_task(row, plan.year, known, line)
+        task = _row_task(row, plan.year, known, line, first_leads)
         tasks.append(task)
         if trace is not None:
             trace.row(row, task)
@@ -406,7 +420,9 @@ def _table_tasks(
     return tasks
 
 
-def _row_task(row: Row, year: int | None, known: frozenset[str], line: _Line | None) -> ParsedTask:
+def _row_task(
+    row: Row, year: int | None, known: frozenset[str], line: _Line | None, first_leads: bool
+) -> ParsedTask:
     def original(value: str) -> str:
         if line is None or line.text == line.norm or len(line.text) != len(line.norm):
             return value
@@ -422,6 +438,7 @@ def _row_task(row: Row, year: int | None, known: frozenset[str], line: _Line | N
         lead = split_unit_list(row.lead, known=known) if row.lead else UnitRefs()
         support = split_unit_list(row.support, known=known) if row.support else UnitRefs()
         units = UnitRefs(
+            named_lead=bool(row.lead),
             lead=(*lead.lead, *lead.support),
             support=tuple(n for n in (*support.lead, *support.support) if n not in lead.lead + lead.support),
             open_ended=lead.open_ended or support.open_ended,
@@ -430,6 +447,8 @@ def _row_task(row: Row, year: int | None, known: frozenset[str], line: _Line | N
         units = split_unit_list(row.units, known=known)
     else:
         units = find_units(f"{row.task}\n{row.body}", known=known)
+    if first_leads:
+        units = units.first_leads()
     norm = f"{row.task}\n{row.body}"
     deadline = _deadline(norm, norm, year, labelled=row.deadline or None)
     if deadline.text and line is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
@@ -38,10 +38,18 @@ class UnitRefs:
     span: tuple[int, int] | None = None  # [start, end) of the first clause found; None for prose / none
     spans: tuple[tuple[int, int], ...] = ()  # every clause found (labelled or bracketed)
     carry: tuple[tuple[str, Role], ...] = ()  # `以下均需X配合落实`: added to the later points
+    named_lead: bool = False  # a lead was named (牵头 label or word); else every name is responsible
 
     @property
     def empty(self) -> bool:
         return not (self.lead or self.support or self.open_ended)
+
+    def first_leads(self) -> UnitRefs:
+        """The reading of a document that says its first-listed unit leads: where no lead is named,
+        the first name leads and the others support."""
+        if self.named_lead or len(self.lead) < 2:
+            return self
+        return replace(self, lead=self.lead[:1], support=(*self.lead[1:], *self.support))
 
 
 @dataclass
@@ -171,6 +179,17 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z（）()·]+")
 
 
+# `排在第一位的为牵头单位`: a document that says its first-listed unit leads.
+_FIRST_LEADS = re.compile(
+    r"(?:排在|列在|排名|列|排)?(?:第一位|第一个|首位|第一)的?(?:单位|部门|责任单位)?(?:为|是|作为)牵头(?:单位|部门)"
+)
+
+
+def first_listed_leads(text: str) -> bool:
+    """Whether the document states that the first unit listed for a point leads it."""
+    return _FIRST_LEADS.search(text) is not None
+
+
 def looks_like_unit(name: str, known: Collection[str] = ()) -> bool:
     """Does the name read as a government unit (by its shape, or because the registry knows it)?"""
     return name in known or _unit_shaped(name)
@@ -208,7 +227,7 @@ def find_units(text: str, *, known: Collection[str] = ()) -> UnitRefs:
         return refs
     refs = _resolve([ref for item in found for ref in item.refs])
     spans = tuple((item.start, item.end) for item in found)
-    return UnitRefs(refs.lead, refs.support, refs.open_ended, spans[0], spans, refs.carry)
+    return replace(refs, span=spans[0], spans=spans)
 
 
 def split_unit_list(cell: str, *, known: Collection[str] = ()) -> UnitRefs:
@@ -638,4 +657,4 @@ def _resolve(refs: Iterable[_Ref]) -> UnitRefs:
     leads = tuple(dict.fromkeys(lead))
     supports = tuple(dict.fromkeys(n for n in support if n not in leads))
     open_ended = any(_OPEN_WORDS.match(name) for name in (*leads, *supports))
-    return UnitRefs(leads, supports, open_ended, carry=tuple(dict.fromkeys(carry)))
+    return UnitRefs(leads, supports, open_ended, carry=tuple(dict.fromkeys(carry)), named_lead=has_lead)

@@ -295,3 +295,11 @@ def test_a_table_copied_without_its_header_row_and_with_page_numbers_in_it():
         (["二", "3"], "丰富解读形式", ["办公室"], ["各科室"], "none", None),
         (["二", "4"], "开展解读评估", ["各科室"], [], "none", None),
     ]
+
+
+def test_a_document_that_says_its_first_listed_unit_leads_is_read_by_its_rule():
+    plan = parse("first_listed_leads.txt")
+    assert rows(plan) == [
+        (["一", "1"], "编制重大行政决策事项目录", ["县司法局"], ["县政府办公室"], "none", None),
+        (["一", "2"], "做好决策预公开", ["县政府办公室"], ["县直各部门"], "none", None),
+    ]
