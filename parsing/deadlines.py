@@ -123,7 +123,8 @@ _ONGOING_ALONE = re.compile(
 # A labelled time inside the text: （…；完成时限：2022年6月底前）. The value ends at ；, ）, 。 or a line end;
 # a label alone on its line (时间要求：) takes the next line.
 _LABEL = re.compile(
-    r"(?:完成时限|完成时间|完成期限|办结时限|截止时间|时间要求|时限要求|时间节点|时间安排|进度安排|进度要求|时限)"
+    r"(?:完成时限|完成时间|完成期限|办结时限|截止时间|时间要求|时限要求|时间节点|时间安排|进度安排|进度要求|时限"
+    r"|(?<![\u4e00-\u9fff])时间)"
     r"\s*(?::|】|\])\s*(?P<value>[^;)。\n【]*)"
 )
 

@@ -545,3 +545,8 @@ def test_the_whole_year_is_a_time_only_where_a_time_is_given():
     assert parse_phrase("全年", 2023) == dated(PERIOD_END, "2023-12-31", "全年")
     assert find_deadline("开展宣传活动。完成时限：全年", 2023) == dated(PERIOD_END, "2023-12-31", "全年")
     assert find_deadline("全年公开信息不少于100条", 2023) == Deadline()
+
+
+def test_a_bare_time_label_and_a_label_that_names_office_hours():
+    assert find_deadline("推进数据共享。时间：长期坚持。", 2023) == Deadline(type=ONGOING, text="长期坚持")
+    assert find_deadline("办理时间：工作日9:00。年底前完成清理", 2023).text == "年底前"
