@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from models.plan import PlanKind, SectionKind
 from parsing.sources import parse_source
 
@@ -303,3 +305,23 @@ def test_a_document_that_says_its_first_listed_unit_leads_is_read_by_its_rule():
         (["一", "1"], "编制重大行政决策事项目录", ["县司法局"], ["县政府办公室"], "none", None),
         (["一", "2"], "做好决策预公开", ["县政府办公室"], ["县直各部门"], "none", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("某县2023年政务公开工作要点", "plan"),
+        ("关于印发《某市2022年政务公开工作要点》的通知", "plan"),
+        ("2020年《政府工作报告》重点工作任务分解", "plan"),
+        ("关于2022年政务公开工作要点落实情况的报告", "report"),
+        ("关于报送2021年政务公开工作要点落实情况的函", "report"),
+        ("某县2022年政务公开工作总结", "report"),
+        ("某市2023年政府信息公开工作年度报告", "report"),
+        ("某局2023年政务公开工作情况", "report"),
+        ("关于2023年重点工作进展情况的通报", "report"),
+    ],
+)
+def test_a_documents_kind_is_what_its_title_says_it_is(title, kind):
+    from parsing.header import kind_of_title
+
+    assert kind_of_title(title) == kind
