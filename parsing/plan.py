@@ -277,7 +277,7 @@ def _outline_tasks(
         )
         tasks.append(task)
         if trace is not None:
-            trace.point(leaf, task, units, norm, point.covers)
+            trace.point(leaf, task, units, point.covers)
     if trace is not None:
         for node in outline.nodes():
             if node.children:

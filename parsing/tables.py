@@ -375,7 +375,7 @@ def _fill_merged_leads(rows: list[Row], roles: list[str]) -> None:
 
 def _rows(lines: list[tuple[int, str]], roles: list[str], layout: str) -> list[_Cells]:
     if layout == "stacked":
-        return _stacked_rows(lines, roles)
+        return _stacked_rows(lines)
     rows: list[_Cells] = []
     for number, line in lines:
         text = line.strip()
@@ -412,7 +412,7 @@ def _broken_row(previous: _Cells, cells: list[str], roles: list[str]) -> bool:
     )
 
 
-def _stacked_rows(lines: list[tuple[int, str]], roles: list[str]) -> list[_Cells]:
+def _stacked_rows(lines: list[tuple[int, str]]) -> list[_Cells]:
     """One cell per line. A row ends with its details (units, time): the next sentence, serial number
     or group heading starts the next row; a second serial number starts one too."""
     rows: list[_Cells] = []

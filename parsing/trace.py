@@ -113,9 +113,7 @@ class Trace:
             else:
                 self.add(line.no, line.text, "正文", "表格中的续行，并入上一行")
 
-    def point(
-        self, leaf: Node, task: ParsedTask, units: UnitRefs, norm: str, covers: Sequence[str] = ()
-    ) -> None:
+    def point(self, leaf: Node, task: ParsedTask, units: UnitRefs, covers: Sequence[str] = ()) -> None:
         """A leaf point's lines; `covers`: the paths a closing units line of this point applies to."""
         numbers = [leaf.line, *leaf.line_numbers]
         texts = [leaf.head, *(text for text, _ in leaf.lines)]
