@@ -27,6 +27,7 @@ from cli.render import plan_table
 from cli.tables import Format, render
 from models.plan_file import dump_plan
 from models.settings import load_settings
+from parsing.explain import explain_document
 from parsing.sources import parse_source
 
 app = typer.Typer(
@@ -65,9 +66,23 @@ def parse(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Say, line by line, why each line became a point, a unit, a deadline or noise."
+        ),
+    ] = False,
 ) -> None:
     """Parse a document into its numbered tasks, units and deadlines (nothing is stored)."""
     settings = load_settings()
+    if explain:
+        emit(
+            explain_document(
+                file, max_bytes=settings.plans.max_document_bytes, archive_limits=settings.archives
+            ),
+            output,
+        )
+        return
     plan = parse_source(file, max_bytes=settings.plans.max_document_bytes, archive_limits=settings.archives)
     if format is ParseFormat.json:
         text = json.dumps(plan.public_dict(), ensure_ascii=False, indent=2)

@@ -27,6 +27,7 @@ from parsing.script import to_simplified
 class Line:
     no: int  # 1-based line number in the text given to clean_text
     text: str  # the cleaned line (stripped)
+    glossed: str = ""  # the line before pinyin glosses were removed ("" when none were)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Cleaned:
     lines: list[Line] = field(default_factory=list)  # body lines in order, noise and blanks removed
     meta: dict[str, str] = field(default_factory=dict)  # "title", "issuer", "doc_number", "date"
     repairs: list[str] = field(default_factory=list)  # what was repaired, for the reviewer
+    dropped: list[tuple[Line, str]] = field(default_factory=list)  # noise lines and why (NOISE_REASONS)
 
 
 def clean_text(text: str) -> Cleaned:
@@ -51,26 +53,67 @@ def clean_text(text: str) -> Cleaned:
             ends = ends if repaired == line else []  # positions no longer fit
             line = repaired
         if line:
+            pieces = _paragraphs(line)
+            if len(pieces) > 1:
+                # Paragraph breaks lost in a crawl: the mojibake positions no longer fit any piece.
+                numbered.extend((no, piece) for piece in pieces)
+                continue
             suspects.extend((len(numbered), end) for end in ends)
             numbered.append((no, line))
-    numbered = _remove_pinyin(numbered, suspects, cleaned.repairs)
+    glossed = _remove_pinyin(numbered, suspects, cleaned.repairs)
+    numbered = [(no, line) for no, line, _ in glossed]
     shadows = to_simplified("\n".join(line for _, line in numbered)).split("\n") if numbered else []
     kinds = [_classify(shadow) for shadow in shadows]
+    _meta_block(shadows, kinds)
     ranks: dict[str, int] = {}
     for (_, line), shadow, kind in zip(numbered, shadows, kinds, strict=True):
         if kind == _META:
             _mine_meta(line, shadow, cleaned.meta, ranks)
     _drop_footer_tail(shadows, kinds)
     previous = None
-    for (no, line), kind in zip(numbered, kinds, strict=True):
+    for (no, line, before), kind in zip(glossed, kinds, strict=True):
         if kind != _BODY:
+            cleaned.dropped.append((Line(no, line), kind))
             continue
         key = _SPACE_RUN.sub("", line)
         if key == previous and "|" not in line and "\t" not in line:
-            continue  # a title repeated by the page template (seed 000 shows it three times)
+            # A title repeated by the page template (seed 000 shows it three times).
+            cleaned.dropped.append((Line(no, line), "repeat"))
+            continue
         previous = key
-        cleaned.lines.append(Line(no, line))
+        cleaned.lines.append(Line(no, line, before))
     return cleaned
+
+
+# --- 0. A body copied as one line ----------------------------------------------------------------
+
+# Some crawls keep a page's whole body on one line, its paragraph breaks turned into single spaces.
+# Chinese prose has no spaces between words, so in such a line a space is a paragraph break — unless
+# letters or digits stand on both sides of it (a time `2023-03-30 15:53`, a Latin name). A line is read this way only when it is long and at least two of
+# the pieces start with a point's marker: an ordinary paragraph with a stray space stays whole.
+_ONE_LINE_MIN = 100
+_BREAK = re.compile(r"(?<![A-Za-z0-9])[ \t]+|[ \t]+(?![A-Za-z0-9])")  # not inside `15:53`, `QQ Zone`
+_PIECE_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))"
+)
+_MIN_MARKED_PIECES = 2
+_BARE_MARKER = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]")
+
+
+def _paragraphs(line: str) -> list[str]:
+    if len(line) < _ONE_LINE_MIN or "|" in line or "｜" in line or "\t" in line:
+        return [line]  # short, or a table row: its spaces are no paragraph breaks
+    pieces: list[str] = []
+    for piece in _BREAK.split(line):
+        if not piece:
+            continue
+        if pieces and _BARE_MARKER.fullmatch(pieces[-1]):
+            pieces[-1] += piece  # `1. 地区生产总值…`: a marker and its text belong together
+        else:
+            pieces.append(piece)
+    if sum(1 for piece in pieces if _PIECE_MARKER.match(piece)) < _MIN_MARKED_PIECES:
+        return [line]
+    return pieces
 
 
 # --- 1. Normalising characters -------------------------------------------------------------------
@@ -169,19 +212,19 @@ def _repair_bracket_mojibake(line: str, no: int, repairs: list[str]) -> tuple[st
             doubled = found.start() > 0 and line[found.start() - 1] in "?\ufffd"
             if doubled or _DEBRIS.search(found.group(1)):
                 damaged = line[found.start() - doubled : found.end()]
-                repairs.append(f"line {no}: suspected mojibake '{damaged}' left as is")
+                repairs.append(f"第{no}行：疑似乱码“{damaged}”，未改动")
             continue
         readings = _realign(raw[1:], found.group(2), rest)
         if not readings:
-            repairs.append(f"line {no}: could not repair mojibake '{found.group(0)}{context}' (kept as is)")
+            repairs.append(f"第{no}行：乱码“{found.group(0)}{context}”无法修复，保留原样")
             continue
         text = readings[0]
-        note = f"line {no}: repaired mojibake '{found.group(0)}{context}' -> '{text}{context}'"
+        note = f"第{no}行：已修复乱码“{found.group(0)}{context}”为“{text}{context}”"
         # Readings that put back more pairs are possible too; worth naming when they are numbers a
         # plan reaches (十 may have been 十二, 十三 or 十六; 二 is hardly ever 二十).
         others = [head for head in map(_head, readings[1:]) if len(head) == 4 and head[1] == "十"]
         if others:
-            note += f" (or {', '.join(others)}: bytes lost with the numeral)"
+            note += f"（也可能是{'、'.join(others)}：编号的部分字节已丢失）"
         repairs.append(note)
         out.append(line[done : found.start()])
         out.append(text)
@@ -293,8 +336,8 @@ def _repair_whole_line(line: str, no: int, repairs: list[str]) -> str:
             continue
         plausible = len(_CJK.findall(fixed)) >= _MIN_REPAIRED_CJK and _TEXTLIKE.match(fixed)
         if len(fixed) < len(line) and plausible:
-            note = f"'{_C1.sub('', line[:12])}…' -> '{fixed[:8]}…'"
-            repairs.append(f"line {no}: repaired mojibake (UTF-8 read as {encoding}): {note}")
+            note = f"“{_C1.sub('', line[:12])}…”改为“{fixed[:8]}…”"
+            repairs.append(f"第{no}行：已修复乱码（UTF-8 被当作 {encoding} 读取）：{note}")
             return fixed
     return line
 
@@ -328,9 +371,10 @@ def _is_syllable(syllable: str) -> bool:
 
 def _remove_pinyin(
     lines: list[tuple[int, str]], suspects: list[tuple[int, int]], repairs: list[str]
-) -> list[tuple[int, str]]:
+) -> list[tuple[int, str, str]]:
+    """(line number, line without pinyin glosses, the line as it was when glosses were removed)."""
     if not any("(" in line or "（" in line for _, line in lines):
-        return lines
+        return [(no, line, "") for no, line in lines]
     lines = _check_suspects(lines, suspects, repairs)
     removed: list[str] = []
 
@@ -348,8 +392,12 @@ def _remove_pinyin(
         out = sweep(out, _PINYIN_TONELESS)
     if removed:
         count = len(removed)
-        repairs.append(f"removed {count} pinyin annotations inserted after characters, e.g. '{removed[0]}'")
-    return [(no, line.strip()) for no, line in out if line.strip()]
+        repairs.append(f"去掉了字后插入的{count}处拼音注音，例如“{removed[0]}”")
+    return [
+        (no, line.strip(), before.strip() if before != line else "")
+        for (no, line), (_, before) in zip(out, lines, strict=True)
+        if line.strip()
+    ]
 
 
 def _check_suspects(
@@ -374,15 +422,33 @@ def _check_suspects(
             (char,) = others
             lines[index] = (no, line[:at] + char + line[at + 1 :])
             repairs.append(
-                f"line {no}: '{line[at]}' before '{found.group(0)}' read as '{char}', "
-                "the character this document gives that pinyin"
+                f"第{no}行：“{found.group(0)}”前的“{line[at]}”读作“{char}”（本文件给这个拼音注的是这个字）"
             )
     return lines
 
 
 # --- 4. Web noise --------------------------------------------------------------------------------
 
-_BODY, _NOISE, _META, _TAIL = "body", "noise", "meta", "tail"
+_BODY, _META, _TAIL = "body", "meta", "tail"
+# Noise kinds (what a dropped line was), for `duban parse --explain`.
+NOISE_REASONS = {
+    "breadcrumb": "网页导航路径",
+    "prev_next": "上一篇/下一篇链接",
+    "site_notice": "网站声明或原文链接",
+    "url": "网址",
+    "footer": "网页页脚（版权、备案号、联系方式）",
+    "separator": "分隔线",
+    "more": "“更多”链接",
+    "toolbar": "网页按钮（打印、关闭、字号、分享等）",
+    "meta": "网页元数据（索引号、发布时间、来源等）",
+    "symbols": "只有符号的行",
+    "page": "页码",
+    "attachment": "附件文件名",
+    "tail": "页脚之后的网页内容",
+    "repeat": "网页模板重复的标题",
+}
+_NOISE = frozenset(NOISE_REASONS) - {_META, _TAIL}
+_INSIDE = frozenset({"symbols", "page"})  # noise found inside a body, which ends no body
 _MAX_NOISE_CHARS = 400  # longer lines are prose, whatever they contain
 _PROSE_MIN = 60  # a line this long with a full stop in it is a sentence
 # A numbered point is body, never furniture.
@@ -407,7 +473,17 @@ _FOOTER_MARK = re.compile(
 )
 _FOOTER_MARK_MAX = 200
 _SEPARATOR_LINE = re.compile(r"^[-=_*~—─━·.…#+]{3,}$")
-_SEPARATOR_WORD = re.compile(r"分隔线|分割线|华丽的分割线")
+# `------分隔线-----`, `==== 正文 ====`: a rule with a word in it is still a rule.
+_SEPARATOR_WORD = re.compile(
+    r"分隔线|分割线|华丽的分割线|(?<=[-=_*~—─━#+]{3})\s*(?:正文|全文|内容)\s*(?=[-=_*~—─━#+]{3})"
+)
+# A page's metadata printed as a numbered list: `1. [主题分类] 综合政务`, `5. 【成文日期】2016-06-08`.
+_NUMBERED_META = re.compile(r"^(?P<lead>\d{1,2}\s*[.．、]\s*)[\[【]\s*[\u4e00-\u9fff ]{2,8}\s*[\]】]")
+_ATTACHMENT_FILE = re.compile(r"^[^。，,；;]{1,80}\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar|et|txt)$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—－–]+\s*\d{1,3}\s*[-—－–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+_WORDISH = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _MORE = re.compile(r"(?:MORE|更多)\s*(?:>>|»|＞＞|>|\+)\s*$", re.I)
 _MORE_MAX = 40
@@ -418,7 +494,9 @@ _TOOLBAR = re.compile(
     r"扫一扫(?:在手机(?:上)?(?:打开|浏览|阅读)(?:当前页|本页|此页)?)?|加入收藏|收藏(?:本页|本站)?|"
     r"放大字体|缩小字体|(?:字体|字号)(?:大小)?\s*[:：]?(?:\s*[大中小]){1,3}|"
     r"返回(?:顶部|首页|列表|上一页)?|视力保护色|我要纠错|纠错|复制链接|保存(?:本页)?|QQ空间|朋友圈|微信|微博|"
-    r"网站地图|联系我们|关于我们|设为首页|相关阅读|相关链接|相关文章|推荐阅读|延伸阅读|默认",
+    r"网站地图|联系我们|关于我们|设为首页|相关阅读|相关链接|相关文章|推荐阅读|延伸阅读|默认|"
+    r"政务微信|政务微博|附件下载|下载(?:本页|附件|全文|文件)?|全文|字体|字号|浏览次数|阅读次数|点击数|"
+    r"(?:^|(?<=\s))[大中小](?=\s|$)",
     re.I,
 )
 _SEPARATORS = re.compile(r"[\s|｜/·•\-—_【】\[\]()（）<>〔〕:：,，、;；]+")
@@ -492,6 +570,19 @@ _META_KEYS: dict[str, tuple[str | None, int, bool]] = {  # key -> (field, priori
             "生效日期",
             "废止日期",
             "失效日期",
+            "分类",
+            "栏目",
+            "本地目录",
+            "所属栏目",
+            "法宝引证码",
+            "时效性",
+            "效力级别",
+            "发布部门",
+            "公布日期",
+            "施行日期",
+            "联合发文单位",
+            "文件来源",
+            "页面链接与图片详见",
         )
     },
 }
@@ -529,35 +620,46 @@ _TAIL_LINE_MAX = 60
 
 
 def _classify(shadow: str) -> str:
-    if len(shadow) > _MAX_NOISE_CHARS or _MARKER.match(shadow):
+    """_BODY, _META, or the kind of noise the line is."""
+    if len(shadow) > _MAX_NOISE_CHARS or (_MARKER.match(shadow) and not _NUMBERED_META.match(shadow)):
         return _BODY
-    if (
-        _BREADCRUMB.match(shadow)
-        or _HOME_CHAIN.match(shadow)
-        or _PREV_NEXT.match(shadow)
-        or _SITE_NOTICE.match(shadow)
-        or _URL_ONLY.match(shadow)
-        or (len(shadow) <= _FOOTER_MARK_MAX and _FOOTER_MARK.search(shadow))
-    ):
-        return _NOISE
+    if _BREADCRUMB.match(shadow) or _HOME_CHAIN.match(shadow):
+        return "breadcrumb"
+    if _PREV_NEXT.match(shadow):
+        return "prev_next"
+    if _SITE_NOTICE.match(shadow):
+        return "site_notice"
+    if _URL_ONLY.match(shadow):
+        return "url"
+    if len(shadow) <= _FOOTER_MARK_MAX and _FOOTER_MARK.search(shadow):
+        return "footer"
     if len(shadow) > _PROSE_MIN and "。" in shadow:
         return _BODY  # prose: what remains to check is furniture, which has no sentences
-    if (
-        _is_chain(shadow)
-        or _SEPARATOR_LINE.match(_SEPARATOR_WORD.sub("", shadow).replace(" ", "") or "x")
-        or (len(shadow) <= _MORE_MAX and _MORE.search(shadow))
-    ):
-        return _NOISE
+    if _is_chain(shadow):
+        return "breadcrumb"
+    if _SEPARATOR_LINE.match(_SEPARATOR_WORD.sub("", shadow).replace(" ", "") or "x"):
+        return "separator"
+    if len(shadow) <= _MORE_MAX and _MORE.search(shadow):
+        return "more"
+    if _ATTACHMENT_FILE.match(shadow):
+        return "attachment"
+    if _PAGE_NUMBER.match(shadow):
+        return "page"  # `— 3 —`, `第2页 共5页` from a PDF copy (a bare `3` may be a table's 序号)
+    numbered = _NUMBERED_META.match(shadow)
+    if numbered:  # `1. [主题分类] 综合政务`: a page's metadata printed as a numbered list
+        return _META if _meta_pairs(shadow[numbered.end("lead") :]) is not None else "meta"
     if _meta_pairs(shadow) is not None:
         return _META
+    if not _WORDISH.search(shadow):
+        return "symbols"  # `|`, `×`, `【 】`: nothing a document says
     # Blank out page controls (same length, so meta spans still fit the original line).
     rest = _blank_toolbar(shadow)
     if not _SEPARATORS.sub("", rest):
-        return _NOISE
+        return "toolbar"
     if rest != shadow and _meta_pairs(rest) is not None:
         return _META
     if _FOOTER_WORD.search(rest) and _is_footer_fields(rest):
-        return _NOISE
+        return "footer"
     return _BODY
 
 
@@ -578,8 +680,9 @@ def _is_footer_fields(rest: str) -> bool:
     return bool(fields) and short and all(_FOOTER_FIELD.match(part) for part in fields)
 
 
-def _meta_pairs(rest: str) -> list[tuple[str, int, int]] | None:
-    """(key, value start, value end) of a metadata line, or None when the line is not one."""
+def _meta_pairs(rest: str, *, relaxed: bool = False) -> list[tuple[str, int, int]] | None:
+    """(key, value start, value end) of a metadata line, or None when the line is not one. A weak
+    key alone (`名称：…`) makes a metadata line only `relaxed`, inside a block of metadata."""
     leading = _LEADING_DATE.match(rest)
     start = leading.end() if leading else 0
     while start < len(rest) and rest[start] in _VALUE_TRIM:
@@ -598,7 +701,7 @@ def _meta_pairs(rest: str) -> list[tuple[str, int, int]] | None:
     dated = leading is not None or any(
         _DATE.fullmatch(rest[a:b].strip(_VALUE_TRIM).split(" ")[0] or "-") for _, a, b in pairs
     )
-    if not strong and len(pairs) < 2 and not dated:
+    if not strong and len(pairs) < 2 and not dated and not relaxed:
         return None
     if leading:
         pairs.insert(0, ("时间", leading.start(1), leading.end(1)))
@@ -612,7 +715,7 @@ def _blank_toolbar(shadow: str) -> str:
 def _mine_meta(line: str, shadow: str, meta: dict[str, str], ranks: dict[str, int]) -> None:
     """Keep the best value of each field; `ranks` holds the priority each value came with."""
     blanked = _blank_toolbar(shadow)
-    pairs = _meta_pairs(blanked) or _meta_pairs(shadow) or []
+    pairs = _meta_pairs(blanked) or _meta_pairs(shadow) or _meta_pairs(shadow, relaxed=True) or []
     if blanked != shadow:  # blank the same page controls in the original line (same length)
         kept = zip(line, blanked, shadow, strict=True)
         line = "".join(char if blank != " " or was == " " else " " for char, blank, was in kept)
@@ -634,6 +737,27 @@ def _mine_meta(line: str, shadow: str, meta: dict[str, str], ranks: dict[str, in
         ranks[name] = priority
 
 
+_SHORT_KEY = re.compile(r"^[\u4e00-\u9fff ]{1,8}[:：]")
+
+
+def _meta_block(shadows: list[str], kinds: list[str]) -> None:
+    """A `key: value` line beside metadata is metadata too (`名 称: …`, `分 类: …`), though its key
+    alone would not say so."""
+    changed = True
+    while changed:
+        changed = False
+        for index, (shadow, kind) in enumerate(zip(shadows, kinds, strict=True)):
+            key = _SHORT_KEY.match(shadow)
+            if kind != _BODY or "。" in shadow or len(shadow) > _META_VALUE_MAX or not key:
+                continue
+            if not shadow[key.end() :].strip() and _SPACE_RUN.sub("", key.group()[:-1]) not in _META_KEYS:
+                continue  # `各单位：` alone is a notice's salutation, not an empty field
+            beside = [kinds[i] for i in (index - 1, index + 1) if 0 <= i < len(kinds)]
+            if _META in beside:
+                kinds[index] = _META
+                changed = True
+
+
 def _drop_footer_tail(shadows: list[str], kinds: list[str]) -> None:
     last_body = -1
     for index, (shadow, kind) in enumerate(zip(shadows, kinds, strict=True)):
@@ -643,7 +767,11 @@ def _drop_footer_tail(shadows: list[str], kinds: list[str]) -> None:
             _MARKER.match(shadow) or "。" in shadow or len(shadow) > _TAIL_LINE_MAX or is_row
         ):
             last_body = index
-    footer = next((i for i in range(last_body + 1, len(kinds)) if kinds[i] == _NOISE), None)
+    # A lone `|` or a page number is furniture inside the body, not the start of a footer.
+    footer = next(
+        (i for i in range(last_body + 1, len(kinds)) if kinds[i] in _NOISE and kinds[i] not in _INSIDE),
+        None,
+    )
     if footer is None:
         return
     for index in range(footer + 1, len(kinds)):

@@ -54,12 +54,16 @@ _HALF = rf"{_YEAR}?(?<!每)(?P<half>[上下])半年度?(?:末|底)?{_BEFORE}"
 # word is no deadline (年底前总结 still is).
 _YEAR_END = (
     rf"(?:{_YEAR}年?|(?<![0-9{_CN}十百千两几多半去每年])年)度?(?:底|末|内)"
-    rf"(?:(?=之前|以前|前){_BEFORE}|(?!考核|考评|评估|评议|述职|总结|综合考))|(?<!每)全年"
+    rf"(?:(?=之前|以前|前){_BEFORE}|(?!考核|考评|评估|评议|述职|总结|综合考))"
 )
 # A bare year (and a bare month) counts only with 前, a completion verb after it, 到/至 before it, in a
 # range, or in a labelled place.
 _BARE_YEAR = rf"{_YEAR}(?P<before>之前|前)?"
 _DONE = re.compile(r"(?:基本|全面)?(?:完成|建成|办结|完工)")
+# 截至/截止 2022年底: a state of affairs at a date. 每年/每月 before a date: the date recurs.
+_WHOLE_YEAR = re.compile(r"全年(?:度)?|本年度内?")
+_STATUS = re.compile(r"(?:截至|截止到?|截止至)\s*$")
+_EACH = re.compile(r"每(?:年|个?月|个?季度?|半年)\s*$")
 # 2016年以后 / 7月1日起施行: a starting point, never a deadline.
 _FROM = re.compile(r"以后|之后|以来|起(?![草到步诉])|开始")
 
@@ -104,18 +108,25 @@ _PERIODS = (
     ("月", Recurrence.MONTHLY),
     ("年", Recurrence.YEARLY),
 )
-_ONGOING = re.compile(r"持续推进|长期坚持|常态化|及时|持续|长期|定期|经常性|动态更新")
-# 不及时 (not timely), 可持续 (sustainable), 长期以来 (for a long time) say nothing about the task.
-_NOT_ONGOING = re.compile(r"不及时|可持续|长期以来")
+# A point's time given as "no end" (in a label, a time column, the closing clause, or a sentence of its
+# own). Words of manner in a body (及时, 定期, 持续提升, 常态化, 动态更新) are not deadlines.
+_ONGOING = re.compile(
+    r"(?:持续|长期|常态化)(?:推进|坚持|开展|落实|实施)|长期(?:有效)?|持续|常态化(?:推进)?|经常性|动态(?:更新|调整)"
+)
+# 可持续 (sustainable), 长期以来 (for a long time) say nothing about the task.
+_NOT_ONGOING = re.compile(r"可持续|长期以来")
+# A segment of the body that is only an ongoing phrase (`……。长期坚持。`) gives the point's time.
+_ONGOING_ALONE = re.compile(
+    r"(?:^|(?<=[。；;，,\n(]))\s*(?:持续推进|长期坚持|长期推进|持续开展|长期开展|常态化推进|持续落实)\s*(?=$|[。；;，,\n)])"
+)
 
 # A labelled time inside the text: （…；完成时限：2022年6月底前）. The value ends at ；, ）, 。 or a line end;
 # a label alone on its line (时间要求：) takes the next line.
 _LABEL = re.compile(
-    r"(?:完成时限|完成时间|完成期限|时间要求|时限要求|时间节点|进度安排|时限)\s*:\s*(?P<value>[^;)。\n]*)"
+    r"(?:完成时限|完成时间|完成期限|办结时限|截止时间|时间要求|时限要求|时间节点|时间安排|进度安排|进度要求|时限"
+    r"|(?<![\u4e00-\u9fff])时间)"
+    r"\s*(?::|】|\])\s*(?P<value>[^;)。\n【]*)"
 )
-_TRAILING_PAREN = re.compile(r"\([^()]*\)$")
-_TRAILING = " \t\r\n\u3000。.;!?"  # what may follow the last sentence
-_SENTENCE_ENDS = "。!?\n"
 
 
 @dataclass(slots=True)
@@ -144,12 +155,23 @@ class _Dated:
     strong: bool
 
 
-def find_deadline(text: str, year: int | None, *, labelled: str | None = None) -> Deadline:
+def find_deadline(
+    text: str,
+    year: int | None,
+    *,
+    labelled: str | None = None,
+    clauses: tuple[tuple[int, int], ...] = (),
+    places_only: bool = False,
+) -> Deadline:
     """The deadline of one task, from its title + body (`text`) and the plan year.
 
-    Precedence: `labelled` (a table cell, a 时间要求 line) > a labelled phrase in the text (完成时限：…)
-    > the closing sentence > any dated phrase; among dated phrases at one level the latest wins.
-    Without a dated phrase: recurring > ongoing > none.
+    A time counts where the labelling rules put one: `labelled` (a time column), a labelled phrase in
+    the text (完成时限：…), the responsibility clauses (`clauses`: spans in `text`, e.g.
+    `（责任单位：市委网信办，9月30日前）`), else the body saying when the point's work is due (a dated
+    phrase with 前/底/内, a day, a range, a completion verb) or recurs (每季度). Among several dates
+    at one level the latest wins. Words of manner (及时, 定期, 持续提升, 常态化) are no deadline; an
+    ongoing phrase counts only in a labelled place or as a sentence of its own. `places_only`: only a
+    labelled time counts (a heading's time words do not reach the points under it).
     """
     if labelled:
         found = parse_phrase(labelled, year)
@@ -158,23 +180,32 @@ def find_deadline(text: str, year: int | None, *, labelled: str | None = None) -
     plain = _plain(text)
     dated = _dated(plain, year)
 
-    labels = [(m.start("value"), m.end("value")) for m in _LABEL.finditer(plain)]
-    in_labels = [d for d in dated if any(s <= d.start and d.end <= e for s, e in labels)]
-    if in_labels:
-        return _latest(text, in_labels)
-    for start, end in labels:
+    places = [(m.start("value"), m.end("value")) for m in _LABEL.finditer(plain)] + list(clauses)
+    in_places = [d for d in dated if any(s <= d.start and d.end <= e for s, e in places)]
+    if in_places:
+        return _latest(text, in_places)
+    for start, end in places:
         found = _recurring(text, plain, start, end) or _ongoing(text, plain, start, end)
+        whole_year = _WHOLE_YEAR.search(plain, start, end)
+        if found is None and whole_year is not None:
+            found = parse_phrase(text[whole_year.start() : whole_year.end()], year)
         if found:
             return found
+    if places_only:
+        return Deadline()
 
     strong = [d for d in dated if d.strong]
-    start, end = _closing_sentence(plain)
-    closing = [d for d in strong if start <= d.start and d.end <= end]
-    if closing:
-        return _latest(text, closing)
     if strong:
         return _latest(text, strong)
-    return _recurring(text, plain, 0, len(plain)) or _ongoing(text, plain, 0, len(plain)) or Deadline()
+    found = _recurring(text, plain, 0, len(plain))
+    if found:
+        return found
+    alone = _ONGOING_ALONE.search(plain)
+    if alone:
+        phrase = alone.group().strip()
+        at = plain.find(phrase, alone.start())
+        return Deadline(type=DeadlineType.ONGOING, text=text[at : at + len(phrase)])
+    return Deadline()
 
 
 def parse_phrase(phrase: str, year: int | None) -> Deadline | None:
@@ -184,11 +215,20 @@ def parse_phrase(phrase: str, year: int | None) -> Deadline | None:
     """
     plain = _plain(phrase)
     dated = _dated(plain, year)
-    if dated:
-        return _latest(phrase, dated)
+    each = _RECURRING.search(plain)
+    if dated and not (each and each.start() < dated[0].start and len(dated) == 1):
+        return _latest(phrase, dated)  # (`每年6月30日前` is a yearly recurrence, not a date)
     found = _recurring(phrase, plain, 0, len(plain)) or _ongoing(phrase, plain, 0, len(plain))
     if found is None and phrase.strip() == "年度":  # a time cell saying only 年度: once a year
         found = Deadline(type=DeadlineType.RECURRING, text=phrase.strip(), recurrence=Recurrence.YEARLY)
+    whole_year = _WHOLE_YEAR.search(plain)
+    if found is None and whole_year is not None:
+        # A time cell saying 全年: the work runs through the plan year and is due at its end (in a
+        # body, 全年 is a scope: 全年公开信息不少于100条).
+        due = dt.date(year, 12, 31) if year is not None else None
+        found = Deadline(
+            type=DeadlineType.PERIOD_END, date=due, text=phrase[whole_year.start() : whole_year.end()]
+        )
     return found
 
 
@@ -232,19 +272,35 @@ def _atoms(plain: str) -> list[_Atom]:
 
 
 def _atom(m: re.Match[str], plain: str) -> _Atom:
-    """The atom of one match. An impossible value (13月, 2月30日) or a starting point (2016年以后)
-    becomes 0 and fails in `_resolve`: the atom still covers its text, so no part of it is read
-    again as a bare 2016年."""
+    """The atom of one match. An impossible value (13月, 2月30日), a starting point (2016年以后) or a
+    state of affairs (截至2022年底) becomes 0 and fails in `_resolve`: the atom still covers its text,
+    so no part of it is read again as a bare 2016年. A date after 每年/每月 recurs: it is weak, so the
+    recurrence is the deadline."""
+    start, end = m.span()
+    if not _group(m, "before") and _FROM.match(plain, end):
+        return _Atom(start, end, month=0)
+    if _STATUS.search(plain, max(0, start - 4), start):
+        return _Atom(start, end, month=0)
+    atom = _dated_atom(m, plain)
+    if _EACH.search(plain, max(0, start - 3), start):
+        atom.strong = False
+    return atom
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    """The group `name` of the branch that matched; None when it took no part."""
+    index = _ATOM.groupindex.get(f"{m.lastgroup or ''}_{name}")
+    return m.group(index) if index else None
+
+
+def _dated_atom(m: re.Match[str], plain: str) -> _Atom:
     kind = m.lastgroup or ""
 
-    def group(name: str) -> str | None:  # this branch's group; None when it took no part
-        index = _ATOM.groupindex.get(f"{kind}_{name}")
-        return m.group(index) if index else None
+    def group(name: str) -> str | None:
+        return _group(m, name)
 
     start, end = m.span()
     before = group("before")
-    if not before and _FROM.match(plain, end):
-        return _Atom(start, end, month=0)
     year = rel = None
     if text := group("year"):
         year = chinese_to_int(text) or 0
@@ -260,7 +316,13 @@ def _atom(m: re.Match[str], plain: str) -> _Atom:
         if day := group("day"):
             return _Atom(start, end, month, chinese_to_int(day) or 0, year, rel, exact=True)
         xun = group("xun")
-        strong = bool(xun or group("end")) or marked
+        month_end = group("end")
+        strong = bool(xun or month_end) or marked
+        if before and not xun and month_end in (None, "份") and 1 <= month <= 12:
+            # `8月前`: before August begins, so the end of July (`1月前`: the end of December before).
+            if month == 1:
+                return _Atom(start, end, 12, None, year - 1 if year else None, (rel or 0) - 1, strong=True)
+            return _Atom(start, end, month - 1, None, year, rel, strong=True)
         return _Atom(start, end, month, {"上": 10, "中": 20}.get(xun or ""), year, rel, strong=strong)
     if kind == "quarter":
         month = 3 * (chinese_to_int(group("quarter") or "") or 0)
@@ -311,15 +373,6 @@ def _latest(text: str, dated: list[_Dated]) -> Deadline:
     """The point is done when its last part is; a date known beats one whose year is unknown."""
     last = max(dated, key=lambda d: d.key)
     return Deadline(type=last.kind, date=last.date, text=text[last.start : last.end])
-
-
-def _closing_sentence(plain: str) -> tuple[int, int]:
-    """Span of the last sentence, leaving out a trailing (责任单位：…) parenthesis."""
-    end = len(plain.rstrip(_TRAILING))
-    while (m := _TRAILING_PAREN.search(plain, 0, end)) is not None:
-        end = len(plain[: m.start()].rstrip(_TRAILING))
-    start = max(plain.rfind(char, 0, end) for char in _SENTENCE_ENDS) + 1
-    return start, end
 
 
 def _recurring(text: str, plain: str, start: int, end: int) -> Deadline | None:

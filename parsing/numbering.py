@@ -117,7 +117,10 @@ _PATTERNS: list[tuple[Scheme, re.Pattern[str], bool]] = [
     (Scheme.CN_PAREN, re.compile(rf"^(){_CLOSE}\s*(?=[\u4e00-\u9fff])"), True),
     (
         Scheme.CN_PAREN,
-        re.compile(rf"^(){_DEBRIS}{{1,5}}(?:{_CN_NUMERAL})?{_CLOSE}?\s*(?=[\u4e00-\u9fff0-9])"),
+        re.compile(
+            rf"^(){_DEBRIS}{{1,5}}(?:{_CN_NUMERAL})?{_CLOSE}?(?:[（(]?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,7}}[)）])?\s*"
+            r"(?=[\u4e00-\u9fff0-9])"
+        ),
         True,
     ),
     (Scheme.AR_PAREN, re.compile(rf"^{_DEBRIS}(\d{{1,2}}){_CLOSE}\s*"), True),

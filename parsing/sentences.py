@@ -8,7 +8,7 @@ from __future__ import annotations
 
 _OPENERS = "《“‘（(〔【「『"
 _CLOSERS = "》”’）)〕】」』"
-_ENDS = "。！？!?；;"
+_ENDS = "。！？!?"  # the first full stop ends a title (the labelling standard); a ；does not
 
 
 _HEADING_COLON = "：:"

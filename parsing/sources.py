@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 
 from models.archive_limits import ArchiveLimits
@@ -22,11 +23,16 @@ def plan_sources(folder: Path) -> list[Path]:
 
 
 def parse_source(
-    path: Path, *, max_bytes: int = MAX_BYTES, archive_limits: ArchiveLimits | None = None
+    path: Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    archive_limits: ArchiveLimits | None = None,
+    known_units: Collection[str] = (),
 ) -> ParsedPlan:
-    """Parse one document file and record where it came from (name and SHA-256)."""
+    """Parse one document file and record where it came from (name and SHA-256). `known_units`: the
+    unit registry's names and aliases, which help recognise units in prose (optional)."""
     text = read_document(path, max_bytes=max_bytes, archive_limits=archive_limits)
-    plan = parse_text(text, source=str(path))
+    plan = parse_text(text, source=str(path), known_units=known_units)
     plan.source = path.name
     plan.source_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return plan

@@ -211,9 +211,11 @@ def test_the_office_imports_a_seed_document_through_the_page_with_corrections(ne
     expect(page.get_by_text("计划目录中已有")).to_have_count(0)  # not in the (temp) plans folder
 
     # Corrections: a lead unit the document does not name, and a date for a point without one.
-    no_units = next(i for i, t in enumerate(parsed.tasks) if not t.lead_units)
+    no_units = next(i for i, t in enumerate(parsed.tasks) if "法规处" not in t.lead_units + t.support_units)
     no_date = next(i for i, t in enumerate(parsed.tasks) if t.deadline.type.value == "none" and i != no_units)
-    expect(page.get_by_label(f"第{no_units + 1}项牵头单位")).to_have_value("")
+    expect(page.get_by_label(f"第{no_units + 1}项牵头单位")).to_have_value(
+        "、".join(parsed.tasks[no_units].lead_units)
+    )
     page.get_by_label(f"第{no_units + 1}项牵头单位").fill("法规处")
     page.get_by_label(f"第{no_date + 1}项时限类型").select_option("date")
     page.get_by_label(f"第{no_date + 1}项到期日").fill("2021-09-30")

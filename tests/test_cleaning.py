@@ -8,7 +8,6 @@ import pytest
 from parsing.cleaning import Cleaned, Line, clean_text
 from parsing.reading import read_document
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PLANS = Path(__file__).resolve().parent.parent / "plans"
 SEED_FILES = {  # the seed documents, also kept in plans/ under readable names
     "000": ("000_d0c994c4f91f38ae.txt", "2024-jilin-mpa-gongkai-yaodian.txt"),
@@ -22,7 +21,8 @@ PINYIN = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ
 
 def seed_path(key: str) -> Path:
     seed_name, plan_name = SEED_FILES[key]
-    return SEEDS / seed_name if (SEEDS / seed_name).exists() else PLANS / plan_name
+    del seed_name  # the seed as published; plans/ keeps it byte for byte under a readable name
+    return PLANS / plan_name
 
 
 def cleaned_seed(key: str) -> Cleaned:
@@ -96,8 +96,8 @@ def test_seed_001_pinyin_is_removed_and_the_mojibake_repaired():
     ]
     assert not any(text.startswith("?") for text in lines)
     assert lines[-1].startswith("堅持把推進基層政務公開") and "打印" not in lines
-    assert "line 10: repaired mojibake '?。ǘ?020年' -> '（二）2020年'" in cleaned.repairs
-    assert any(note.startswith("removed 258 pinyin annotations") for note in cleaned.repairs)
+    assert "第10行：已修复乱码“?。ǘ?020年”为“（二）2020年”" in cleaned.repairs
+    assert any(note.startswith("去掉了字后插入的258处拼音注音") for note in cleaned.repairs)
     assert all(text == text.strip() for text in lines)
 
 
@@ -114,7 +114,7 @@ def test_seed_002_metadata_table_becomes_meta():
     assert not any("索 引 號" in text or "發文機關" in text or "主 題 詞" in text for text in lines)
     assert lines[-2:] == ["盤錦市食品藥品監督管理局", "2016年3月7日"]
     # Damage that cannot be undone is kept, and said.
-    assert any(note.startswith("line 20: suspected mojibake '??刃问礁檲谭z'") for note in cleaned.repairs)
+    assert any(note.startswith("第20行：疑似乱码“??刃问礁檲谭z”") for note in cleaned.repairs)
 
 
 def test_seed_003_issuer_comes_from_the_metadata_and_damaged_points_stay():
@@ -288,7 +288,7 @@ def test_empty_text():
 def test_pinyin_after_characters_is_removed():
     cleaned = clean_text("澠池縣市場監(jiān)督管理局關(guān)於印發(fā)\n（一）規（guī）範")
     assert texts(cleaned) == ["澠池縣市場監督管理局關於印發", "（一）規範"]
-    assert cleaned.repairs == ["removed 4 pinyin annotations inserted after characters, e.g. '(jiān)'"]
+    assert cleaned.repairs == ["去掉了字后插入的4处拼音注音，例如“(jiān)”"]
 
 
 def test_parentheses_that_are_not_pinyin_stay():
@@ -354,7 +354,7 @@ def test_misread_bracket_headings_are_repaired(heading):
         assert repaired == heading[:-1] + "?", damaged
     else:
         assert repaired == heading, damaged
-    assert cleaned.repairs[0].startswith("line 2: repaired mojibake")
+    assert cleaned.repairs[0].startswith("第2行：已修复乱码")
 
 
 def test_a_heading_alone_on_its_line_is_repaired():
@@ -374,7 +374,7 @@ def test_unrepairable_damage_is_kept_and_noted():
     damaged = "?。ǘ?个单位"  # `（二）` + a lost byte that no year context restores
     cleaned = clean_text(f"一、總體要求\n{damaged}")
     assert texts(cleaned)[1] == damaged
-    assert cleaned.repairs == ["line 2: could not repair mojibake '?。ǘ?个单位' (kept as is)"]
+    assert cleaned.repairs == ["第2行：乱码“?。ǘ?个单位”无法修复，保留原样"]
 
 
 def test_ordinary_question_marks_are_left_alone():
@@ -388,4 +388,35 @@ def test_whole_lines_of_utf8_read_as_gbk_or_latin1_are_repaired():
     for misdecoded in (line.encode("utf-8").decode("gb18030"), line.encode("utf-8").decode("latin-1")):
         cleaned = clean_text(f"一、总体要求\n{misdecoded}")
         assert texts(cleaned) == ["一、总体要求", line]
-        assert cleaned.repairs[0].startswith("line 2: repaired mojibake (UTF-8 read as")
+        assert cleaned.repairs[0].startswith("第2行：已修复乱码（UTF-8 被当作")
+
+
+@pytest.mark.parametrize("line", ["— 3 —", "-12-", "第2页 共5页", "第 3 页", "2/7"])
+def test_page_numbers_of_a_pdf_copy_are_noise(line):
+    cleaned = clean_text(f"一、总体要求\n{line}\n（一）加强组织领导。")
+    assert texts(cleaned) == ["一、总体要求", "（一）加强组织领导。"]
+    assert [kind for _, kind in cleaned.dropped] == ["page"]
+
+
+def test_a_bare_number_is_kept_it_may_be_a_tables_serial_number():
+    assert texts(clean_text("序号\n工作任务\n责任单位\n3\n公开预算\n市财政局"))[3] == "3"
+
+
+def test_a_body_copied_as_one_line_is_split_at_its_lost_paragraph_breaks():
+    line = (
+        "当前位置： 首页 通知公告 时间：2023-03-30 15:53 各单位： 现将方案印发给你们。 一、总体要求 坚持公开为常态。"
+        " 二、重点任务 1. 推进决策公开。（区司法局牵头负责） 2.推进执行公开。（区政府办公室负责） 来源：某区政府办公室 附件下载"
+        " 某区工作方案.pdf"
+    )
+    cleaned = clean_text(line)
+    assert texts(cleaned) == [
+        "首页",
+        "通知公告",
+        "各单位：",
+        "现将方案印发给你们。",
+        "一、总体要求",
+        "坚持公开为常态。",
+        "二、重点任务",
+        "1.推进决策公开。（区司法局牵头负责）",
+        "2.推进执行公开。（区政府办公室负责）",
+    ]

@@ -47,7 +47,7 @@ def test_tasks_by_unit_as_csv(seeded):
     result = duban("tasks", "--unit", "宣传中心", "--format", "csv", "--as-of", "2021-06-01")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["task"] for r in rows} == {"T17", "T24", "T25"}
-    assert all("宣传中心" in r["support"] for r in rows)
+    assert all("宣传中心" in r["lead"] for r in rows)  # a bare 责任处室 list: all of it leads
 
 
 def test_update_show_and_the_journal(seeded):

@@ -104,3 +104,29 @@ def test_the_console_script_runs_as_installed():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["doc_number"] == "某政办发〔2022〕15号"
+
+
+def test_explain_says_line_by_line_what_each_line_became():
+    result = invoke("parse", str(DATA / "corpus" / "docs" / "yuncheng_2017_yingji_fenjie.txt"), "--explain")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "第1行 [噪声] 【法宝引证码】CLI.1.304262  → 去掉：网页元数据（索引号、发布时间、来源等）" in lines
+    assert any(line.startswith("第10行 [标题]") for line in lines)
+    assert any(line.startswith("第14行 [层级标题] 1.完善应急预案体系") for line in lines)
+    task = next(line for line in lines if line.startswith("第15行 [任务]"))
+    assert "（一） > 1 > （1）" in task and "牵头：市直各有关单位" in task
+    # The units line after （4） closes item 1: the explanation says which points it covers.
+    units = next(line for line in lines if line.startswith("第19行 [责任单位]"))
+    assert "适用于" in units and "（一） > 1 > （1）" in units
+
+
+def test_explain_names_repairs_and_deadlines(tmp_path):
+    target = tmp_path / "why.txt"
+    result = invoke(
+        "parse", str(PLANS / "2021-linyi-health-gongkai-fangan.txt"), "--explain", "-o", str(target)
+    )
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert "原编号“)”按顺序读作（二）" in text
+    assert "[完成时限]" in text and "2021年年底前" in text
+    assert "第55行 [噪声] 上一条" in text

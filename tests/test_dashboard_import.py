@@ -110,7 +110,7 @@ def test_a_seed_document_goes_through_upload_review_and_confirm_with_the_edits(a
     page = client.get(preview_url)
     assert page.status_code == 200
     assert "立足实施重大战略推进政务公开" in page.text  # the first task
-    assert "numbering repaired" in page.text  # the parser's warnings
+    assert "编号已修复" in page.text  # the parser's warnings
     assert 'value="2021-linyi-health-gongkai-fangan"' in page.text  # the key defaults to the stem
 
     action = f"{preview_url}/confirm"

@@ -52,7 +52,6 @@ def test_a_day_is_a_date(phrase, date):
         ("8月底", "2021-08-31"),
         ("8月份", "2021-08-31"),
         ("8月末", "2021-08-31"),
-        ("8月前", "2021-08-31"),
         ("2月底", "2021-02-28"),
         ("2024年2月底", "2024-02-29"),
         ("6月上旬", "2021-06-10"),
@@ -93,7 +92,6 @@ def test_quarters_and_halves_end_on_their_last_day(phrase, date):
         ("年底前完成", "2021-12-31", "年底前"),
         ("2020年年底", "2020-12-31", "2020年年底"),
         ("2020年底前", "2020-12-31", "2020年底前"),
-        ("全年", "2021-12-31", "全年"),
         ("本年度内完成", "2021-12-31", "本年度内"),
         ("2022年前完成", "2022-12-31", "2022年前"),
         ("2022年完成", "2022-12-31", "2022年"),
@@ -168,11 +166,38 @@ def test_year_words_are_yearly_only_when_they_mean_each_year():
     assert find_deadline("按年度更新", 2021).recurrence is Recurrence.YEARLY
 
 
+@pytest.mark.parametrize("phrase", ["持续推进", "长期坚持", "长期推进", "常态化", "长期", "持续", "动态更新"])
+def test_ongoing_phrases_in_a_time_cell_or_label(phrase):
+    assert parse_phrase(phrase, 2021) == Deadline(type=ONGOING, text=phrase)
+    assert find_deadline(f"做好信息公开。完成时限：{phrase}", 2021) == Deadline(type=ONGOING, text=phrase)
+
+
+@pytest.mark.parametrize("phrase", ["及时", "定期", "持续提升", "常态化", "动态更新", "第一时间", "持续推进"])
+def test_words_of_manner_in_a_body_are_no_deadline(phrase):
+    # 及时公开, 定期更新, 持续推进"一网通办": how the work is done, not when it is due.
+    assert find_deadline(f"做好信息公开，{phrase}更新相关信息。", 2021) == Deadline()
+
+
 @pytest.mark.parametrize(
-    "phrase", ["持续推进", "长期坚持", "常态化", "及时", "长期", "持续", "定期", "经常性", "动态更新"]
+    "text", ["加强解读评估。长期坚持。", "做好信息发布，持续推进。", "（牵头单位：办公室，长期坚持）"]
 )
-def test_ongoing_phrases(phrase):
-    assert find_deadline(f"做好信息公开，{phrase}更新", 2021) == Deadline(type=ONGOING, text=phrase)
+def test_an_ongoing_phrase_standing_as_the_points_time_counts(text):
+    assert (
+        find_deadline(text, 2021, clauses=((text.find("（"), len(text)),) if "（" in text else ()).type
+        is ONGOING
+    )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date"), [("8月前", "2021-07-31"), ("2021年8月前", "2021-07-31"), ("1月前", "2020-12-31")]
+)
+def test_before_a_month_is_the_end_of_the_month_before(phrase, date):
+    assert find_deadline(phrase, 2021) == dated(PERIOD_END, date, phrase)
+    assert parse_phrase(phrase, 2021) == dated(PERIOD_END, date, phrase)
+
+
+def test_a_whole_year_is_a_scope_not_a_deadline():
+    assert find_deadline("全年公开信息不少于100条", 2021) == Deadline()
 
 
 @pytest.mark.parametrize("text", ["更新不及时的问题", "促进可持续发展", "长期以来形成的做法"])
@@ -295,9 +320,15 @@ def test_a_label_without_a_time_is_passed_over():
     assert find_deadline("办理时限：5个工作日。年底前完成清理", 2021).text == "年底前"
 
 
-def test_the_closing_sentence_sets_the_time_for_the_whole_point():
+def test_several_dates_in_a_body_the_last_one_counts():
     text = "到2022年底全面建成一体化平台。请各单位于11月30日前报送进展情况。（责任处室：办公室）"
-    assert find_deadline(text, 2021) == dated(DATE, "2021-11-30", "11月30日前")
+    assert find_deadline(text, 2021) == dated(PERIOD_END, "2022-12-31", "2022年底")
+
+
+def test_a_time_in_the_closing_responsibility_clause_wins_over_the_body():
+    text = "2022年底前建成平台。（责任单位：市委网信办，9月30日前）"
+    clause = (text.index("（"), len(text))
+    assert find_deadline(text, 2021, clauses=(clause,)) == dated(DATE, "2021-09-30", "9月30日前")
 
 
 def test_among_body_phrases_the_latest_wins():
@@ -373,11 +404,11 @@ def test_seed_004_point_1_cites_a_document_and_says_timely():
         "1.保障法定公开内容的日常维护。按照《省政府门户网站信息发布管理办法》(吉政办函〔2020〕21号)的要求，"
         "强化信息发布前的内容审核把关。要及时公开调整后的准确信息。(责任处室:办公室)"
     )
-    assert find_deadline(text, 2021) == Deadline(type=ONGOING, text="及时")
+    assert find_deadline(text, 2021) == Deadline()
 
 
-def test_a_body_that_only_says_timely_is_ongoing():
-    assert find_deadline("及时发布", 2021) == Deadline(type=ONGOING, text="及时")
+def test_a_body_that_only_says_timely_has_no_deadline():
+    assert find_deadline("及时发布", 2021) == Deadline()
 
 
 # --- parse_phrase --------------------------------------------------------------------------------
@@ -481,5 +512,41 @@ def test_parse_phrase_never_raises(phrase, year):
 
 def test_a_year_end_assessment_is_not_a_deadline():
     text = "坚持把推进基层政务公开标准化规范化情况作为重要内容列入年底考核，及时总结经验。"
-    assert find_deadline(text, 2020).type is DeadlineType.ONGOING
+    assert find_deadline(text, 2020).type is DeadlineType.NONE
     assert find_deadline("年底前总结经验，形成报告。", 2020).date == dt.date(2020, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("推进某项工作。时间安排：2023年6月底前", "2023年6月底前"),
+        ("推进某项工作。【完成时限】2023年6月底前", "2023年6月底前"),
+        ("推进某项工作。办结时限：2023年6月底前", "2023年6月底前"),
+    ],
+)
+def test_time_labels_in_their_variants(text, phrase):
+    assert find_deadline(text, 2023) == dated(PERIOD_END, "2023-06-30", phrase)
+
+
+def test_a_labelled_time_wins_over_dates_in_the_body():
+    text = "2022年11月底前建成文件库。完成时限：2022年底前"
+    assert find_deadline(text, 2022) == dated(PERIOD_END, "2022-12-31", "2022年底前")
+
+
+def test_a_date_after_each_year_recurs_and_a_state_at_a_date_is_no_deadline():
+    each = Deadline(type=RECURRING, text="每年", recurrence=Recurrence.YEARLY)
+    assert find_deadline("每年6月30日前公开上一年度报告", 2023) == each
+    assert parse_phrase("每年6月30日前", 2023) == each
+    assert find_deadline("截至2022年底，已建成100个站点。", 2023) == Deadline()
+    assert find_deadline("截至2022年底已建成；2023年底前全部建成", 2023).text == "2023年底前"
+
+
+def test_the_whole_year_is_a_time_only_where_a_time_is_given():
+    assert parse_phrase("全年", 2023) == dated(PERIOD_END, "2023-12-31", "全年")
+    assert find_deadline("开展宣传活动。完成时限：全年", 2023) == dated(PERIOD_END, "2023-12-31", "全年")
+    assert find_deadline("全年公开信息不少于100条", 2023) == Deadline()
+
+
+def test_a_bare_time_label_and_a_label_that_names_office_hours():
+    assert find_deadline("推进数据共享。时间：长期坚持。", 2023) == Deadline(type=ONGOING, text="长期坚持")
+    assert find_deadline("办理时间：工作日9:00。年底前完成清理", 2023).text == "年底前"

@@ -35,13 +35,14 @@ def test_flattened_table_with_group_rows_ragged_cells_and_a_broken_row():
         2022,
     )
     assert summary(plan) == [
-        (["一", "1"], "做好规划信息公开", ["市发展改革委"], ["各县区人民政府"], "period_end", "2022-06-30"),
+        # A bare 责任单位 cell names no lead: all of it leads.
+        (["一", "1"], "做好规划信息公开", ["市发展改革委", "各县区人民政府"], [], "period_end", "2022-06-30"),
         (["一", "2"], "推进财政信息公开", ["市财政局"], [], "recurring", None),
         (
             ["一", "3"],
             "公开重大建设项目信息",
-            ["市政务服务和大数据管理局"],
-            ["各市（州）人民政府"],
+            ["市政务服务和大数据管理局", "各市（州）人民政府"],
+            [],
             "period_end",
             "2022-09-30",
         ),
@@ -52,7 +53,7 @@ def test_flattened_table_with_group_rows_ragged_cells_and_a_broken_row():
         (["三", "8"], "规范依申请公开办理，严格答复时限", ["市司法局"], [], "ongoing", None),
     ]
     assert plan.tasks[1].deadline.recurrence.value == "quarterly"
-    assert "line 19: table row without 序号: numbered 7" in plan.warnings
+    assert "第19行：表格行没有序号，按顺序编为7" in plan.warnings
 
 
 def test_markdown_table_with_lead_and_support_columns():
@@ -67,7 +68,7 @@ def test_markdown_table_with_lead_and_support_columns():
             "recurring",
             None,
         ),
-        (["二", "3"], "做好政策解读", ["区司法局"], [], "ongoing", None),
+        (["二", "3"], "做好政策解读", ["区司法局"], ["各相关单位"], "ongoing", None),
     ]
     assert plan.tasks[0].body == "公开部门预决算"
     assert plan.tasks[2].units_open_ended
@@ -99,7 +100,7 @@ def test_prose_units_labelled_clauses_and_three_levels():
             "period_end",
             "2023-09-30",
         ),
-        (["二", "（二）", "1"], "落实政策解读“三同步”要求", ["县政府办公室"], ["县司法局"], "none", None),
+        (["二", "（二）", "1"], "落实政策解读“三同步”要求", ["县政府办公室", "县司法局"], [], "none", None),
         (
             ["二", "（二）", "2", "（1）"],
             "丰富解读形式，推行图解、视频等解读方式，上半年完成解读模板制定",
@@ -124,7 +125,7 @@ def test_prose_units_labelled_clauses_and_three_levels():
 def test_nested_points_units_in_prose_and_a_following_units_line():
     plan = parse_source(DATA / "nested_points.txt")
     assert summary(plan) == [
-        (["一", "1"], "做好疫情防控信息发布", ["疾控处"], ["宣传处"], "ongoing", None),
+        (["一", "1"], "做好疫情防控信息发布", ["疾控处", "宣传处"], [], "ongoing", None),
         (["一", "2", "（1）"], "制定院务公开目录，2022年9月底前完成", [], [], "period_end", "2022-09-30"),
         (
             ["一", "2", "（2）"],
@@ -144,8 +145,9 @@ def test_html_page_with_noise_around_the_body():
     # The page's 来源 names the office that published it.
     assert (plan.title, plan.issuer, plan.year) == ("某局2024年政务公开工作要点", "某局办公室", 2024)
     assert summary(plan) == [
-        (["一", "1"], "公开权责清单", ["法规处"], [], "ongoing", None),
-        (["一", "2"], "公开“双随机”抽查结果", ["执法处"], ["办公室"], "recurring", None),
+        # 及时更新 says how, not when: no deadline.
+        (["一", "1"], "公开权责清单", ["法规处"], [], "none", None),
+        (["一", "2"], "公开“双随机”抽查结果", ["执法处", "办公室", "相关处室"], [], "recurring", None),
         (["二", "3"], "规范答复文书", ["办公室"], [], "period_end", "2024-09-30"),
     ]
     assert not any("ICP" in t.body or "上一条" in t.body for t in plan.tasks)
@@ -175,7 +177,7 @@ def test_word_document_with_a_task_table(tmp_path):
     assert plan.year == 2025 and plan.title == "某区2025年政务公开任务分工方案"
     assert summary(plan) == [
         (["一", "1"], "公开政府工作报告", ["区政府办公室"], [], "period_end", "2025-03-31"),
-        (["一", "2"], "更新政府信息公开指南", ["区政府办公室"], ["区司法局"], "period_end", "2025-12-31"),
+        (["一", "2"], "更新政府信息公开指南", ["区政府办公室", "区司法局"], [], "period_end", "2025-12-31"),
     ]
 
 
@@ -185,7 +187,7 @@ def test_tab_separated_table_without_a_title_leaves_year_and_dates_open():
     # 3月底前 without a plan year: the type is known, the day is not invented.
     assert summary(plan) == [
         (["1"], "编制年度报告", ["区政府办公室"], [], "date", "2023-01-31"),
-        (["2"], "更新公开指南", ["区政府办公室"], ["区政务服务中心"], "period_end", None),
+        (["2"], "更新公开指南", ["区政府办公室", "区政务服务中心"], [], "period_end", None),
     ]
 
 
@@ -224,7 +226,7 @@ def test_parts_above_sections_and_numbering_straight_through():
 def test_a_task_table_after_the_narrative_is_the_task_list():
     plan = parse_source(DATA / "narrative_and_table.txt")
     assert [(t.path, t.title) for t in plan.tasks] == [(["1"], "推进决策公开"), (["2"], "推进执行公开")]
-    assert any("task table is taken as the tasks" in warning for warning in plan.warnings)
+    assert any("以任务表为准" in warning for warning in plan.warnings)
 
 
 def test_top_level_bracketed_points_with_unit_lines():

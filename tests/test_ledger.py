@@ -63,6 +63,7 @@ def test_reimport_with_edits_updates_in_place_and_keeps_progress(engine, tmp_pat
         update_task(session, "T2", actor="办公室", progress=10)
     plan = read_plan_file(JILIN)
     plan.tasks[0].title = "保障法定公开内容的日常维护和更新"
+    plan.tasks[0].lead_units = ["办公室"]
     plan.tasks[0].support_units = ["综合处"]
     removed = plan.tasks.pop(1)  # point 2 disappears from the edited plan
     plan.tasks.append(plan.tasks[-1].model_copy(update={"path": ["六", "18"], "title": "新增任务"}))
@@ -244,7 +245,7 @@ def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine,
         assert "法规处" not in [u.name for u in registry.unresolved(session)]
         rows = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, unit="法规处")
         assert {r.code for r in rows} == {"T1", "T3", "T8"}
-        assert all("政策法规处" in r.support for r in rows)
+        assert all("政策法规处" in r.lead for r in rows)  # a bare 责任处室 list: all of it leads
         # Re-importing the plan resolves 法规处 through the new alias: nothing changes.
     assert not import_files(engine, jilin)[0].changed
 

@@ -15,6 +15,8 @@ from parsing.sentences import split_title
         ),
         ("加强组织领导：成立工作专班。", "加强组织领导", "成立工作专班。"),
         ("全面落实食品药品监管领域标准指引", "全面落实食品药品监管领域标准指引", ""),
+        # The first full stop ends the title; a ； inside the sentence does not.
+        ("推进财政公开；推进项目公开。其余", "推进财政公开；推进项目公开", "其余"),
         ("落实《条例。要求》的规定。其余", "落实《条例。要求》的规定", "其余"),
         # A label is not a heading: 责任单位：… stays in the sentence.
         ("责任单位：办公室。", "责任单位：办公室", ""),

@@ -43,7 +43,7 @@ def test_lost_opening_bracket_is_repaired_from_the_sequence():
     # through, and afresh is the default.
     assert paths == [["一", "（一）"], ["一", "（二）"], ["一", "（三）"], ["二", "（一）"]]
     assert len(outline.warnings) == 3
-    assert "line 3" in outline.warnings[0] and "（二）" in outline.warnings[0]
+    assert outline.warnings[0] == "第3行：编号已修复：原文“)”读作（二）"
 
 
 def test_repeated_value_in_continuous_numbering_is_repaired():
@@ -55,10 +55,10 @@ def test_repeated_value_in_continuous_numbering_is_repaired():
     outline = outline_of(text + "\n" + "\n".join(f"{point}x" for point in points))
     assert [leaf.path[-1] for leaf in outline.leaves()][-3:] == ["（十）", "（十一）", "（十二）"]
     assert [leaf.path[0] for leaf in outline.leaves()][-1] == "三"
-    assert sum("read as （十一）" in warning for warning in outline.warnings) == 1
+    assert sum("读作（十一）" in warning for warning in outline.warnings) == 1
 
 
 def test_a_gap_is_kept_but_reported():
     outline = outline_of("1.甲\n2.乙\n4.丁")
     assert [leaf.path for leaf in outline.leaves()] == [["1"], ["2"], ["4"]]
-    assert outline.warnings == ["line 3: numbering skips from 2 to 4"]
+    assert outline.warnings == ["第3行：编号不连续：从2跳到4"]

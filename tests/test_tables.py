@@ -55,8 +55,8 @@ def test_ragged_rows_are_mapped_and_reported():
     assert (fifth.units, fifth.deadline) == ("市信访局", "")
     assert sixth.deadline == "11月30日前" and "每年至少一次" in sixth.body
     assert seventh.path == ["7"] and seventh.units == "市政府办公室" and seventh.deadline == "年底前"
-    # Two ragged rows; the unnumbered row fits once its serial number is known to be missing.
-    assert len(table.warnings) == 3
+    # Fewer cells are merged cells (normal); an extra cell and a missing serial number are said.
+    assert len(table.warnings) == 2
 
 
 def test_a_cell_broken_over_lines_continues_the_row():
@@ -74,7 +74,9 @@ def test_a_category_column_groups_the_rows():
         ],
         header="类别 | 序号 | 工作任务 | 责任单位 | 完成时限",
     )
-    assert [row.path for row in table.rows] == [["一", "1"], ["一", "2"], ["二", "3"]]
+    # Categories without numerals add no level to the path (the labelling standard: [序号]).
+    assert [row.path for row in table.rows] == [["1"], ["2"], ["3"]]
+    assert [row.group for row in table.rows] == ["重点领域", "重点领域", "政策解读"]
 
 
 def test_a_markdown_table_with_its_rule_row():
@@ -90,3 +92,73 @@ def test_a_markdown_table_with_its_rule_row():
     assert [(row.path, row.task, row.body, row.lead, row.support, row.deadline) for row in table.rows] == [
         (["一", "1"], "财政公开", "公开预决算", "区财政局", "各街道", "6月底前")
     ]
+
+
+def test_cells_without_separators_are_split_by_what_the_columns_hold():
+    from parsing.tables import _run_cells
+
+    roles = ["seq", "task", "units", "deadline"]
+    assert _run_cells("1 推进财政信息公开 市财政局 2022年6月底前", roles) == [
+        "1",
+        "推进财政信息公开",
+        "市财政局",
+        "2022年6月底前",
+    ]
+    # No space at all: the units are the short names the text ends with, before its time.
+    assert _run_cells("1推进财政信息公开市财政局、市审计局2022年6月底前", roles) == [
+        "1",
+        "推进财政信息公开",
+        "市财政局、市审计局",
+        "2022年6月底前",
+    ]
+    assert _run_cells("4加强市场监管信息公开市市场监管局年内", roles)[1:3] == [
+        "加强市场监管信息公开",
+        "市市场监管局",
+    ]
+    # Spaces inside the task text: the task is what lies between the number and the units.
+    assert _run_cells("3 开展 政务公开 培训 镇党政办 年内", roles)[1] == "开展 政务公开 培训"
+
+
+def test_a_one_cell_per_line_table_is_cut_into_rows_at_its_details():
+    from parsing.tables import find_header
+
+    lines = [
+        "序号",
+        "工作任务",
+        "责任单位",
+        "完成时限",
+        "1",
+        "公开预算",
+        "市财政局",
+        "6月底前",
+        "2",
+        "公开决算",
+        "市财政局",
+        "8月底前",
+    ]
+    header = find_header(lines)
+    assert (
+        header is not None
+        and header.layout == "stacked"
+        and header.roles == ["seq", "task", "units", "deadline"]
+    )
+    table = parse_table(list(enumerate(lines[header.end :], start=5)), header.roles, header.layout)
+    assert [(row.path, row.task, row.units, row.deadline) for row in table.rows] == [
+        (["1"], "公开预算", "市财政局", "6月底前"),
+        (["2"], "公开决算", "市财政局", "8月底前"),
+    ]
+
+
+def test_a_time_cell_is_mostly_a_time():
+    from parsing.tables import _is_time_cell
+
+    for cell in [
+        "长期推进",
+        "2021年8月前",
+        "每季度",
+        "年底前",
+        "2021年2月公布预算信息,2021年8月公布上年度决算信息",
+    ]:
+        assert _is_time_cell(cell), cell
+    for cell in ["做好常态化疫情防控信息发布", "及时更新网站信息", "办公室牵头"]:
+        assert not _is_time_cell(cell), cell

@@ -21,17 +21,18 @@ def clause(text: str, refs: UnitRefs) -> str | None:
 
 
 def test_parenthesised_clause_with_open_ended_tail():
+    # A bare 责任 list names no lead: all of it leads; 及 splits whole names, the collective kept.
     text = "强化审核把关。（责任处室：办公室、法规处及相关处室单位）"
     refs = find_units(text)
-    assert roles(refs) == (("办公室",), ("法规处",), True)
+    assert roles(refs) == (("办公室", "法规处", "相关处室单位"), (), True)
     assert clause(text, refs) == "（责任处室：办公室、法规处及相关处室单位）"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("（责任处室：各相关处室单位）", ((), (), True)),
-        ("（责任处室：办公室及相关处室单位）", (("办公室",), (), True)),
+        ("（责任处室：各相关处室单位）", (("各相关处室单位",), (), True)),
+        ("（责任处室：办公室及相关处室单位）", (("办公室", "相关处室单位"), (), True)),
         ("（责任处室：科技财务处）", (("科技财务处",), (), False)),
     ],
 )
@@ -58,7 +59,7 @@ def test_lead_and_support_labels_with_deadline_item_in_the_same_bracket():
     ("text", "expected"),
     [
         ("建立舆情收集研判机制。（责任单位：市委网信办，9月30日前）", (("市委网信办",), ())),
-        ("规范政务舆情回应。（责任单位：市公安局、市委宣传部，第三季度）", (("市公安局",), ("市委宣传部",))),
+        ("规范政务舆情回应。（责任单位：市公安局、市委宣传部，第三季度）", (("市公安局", "市委宣传部"), ())),
         ("抓好日常维护。（牵头单位：办公室；配合单位：信息中心，长期坚持）", (("办公室",), ("信息中心",))),
     ],
 )
@@ -75,8 +76,10 @@ def test_labels_in_any_order():
     assert refs.span == (0, len(text))
 
 
-def test_responsible_label_leads_when_no_lead_label():
-    assert roles(find_units("（责任单位：A局、B局；配合单位：C局）")) == (("A局",), ("B局", "C局"), False)
+def test_a_responsibility_list_without_a_named_lead_is_all_lead():
+    assert roles(find_units("（责任单位：A局、B局；配合单位：C局）")) == (("A局", "B局"), ("C局",), False)
+    assert roles(find_units("（责任单位：A局、B局按职责分工负责）")) == (("A局", "B局"), (), False)
+    assert roles(find_units("（A局、B局共同负责）")) == (("A局", "B局"), (), False)
 
 
 def test_explicit_lead_label_wins_over_responsible_order():
@@ -99,7 +102,7 @@ def test_every_support_label(label):
 def test_bare_label_line_after_the_point():
     text = "推进政务数据共享。\n责任单位：市发展改革委、市财政局\n"
     refs = find_units(text)
-    assert roles(refs) == (("市发展改革委",), ("市财政局",), False)
+    assert roles(refs) == (("市发展改革委", "市财政局"), (), False)
     assert clause(text, refs) == "责任单位：市发展改革委、市财政局"
 
 
@@ -113,16 +116,16 @@ def test_bare_labels_on_consecutive_lines_form_one_clause():
 def test_bare_clause_stops_before_a_deadline_label_and_takes_its_terminator():
     text = "推进数据共享。责任单位：市发展改革委、市财政局。完成时限：2022年底"
     refs = find_units(text)
-    assert roles(refs) == (("市发展改革委",), ("市财政局",), False)
+    assert roles(refs) == (("市发展改革委", "市财政局"), (), False)
     assert clause(text, refs) == "责任单位：市发展改革委、市财政局。"
     assert "完成时限" in text[: refs.span[0]] + text[refs.span[1] :]
 
 
-def test_last_labelled_clause_wins():
+def test_several_clauses_in_one_point_give_the_union_in_order():
     text = "（责任单位：市财政局）推进。（责任单位：市审计局）"
     refs = find_units(text)
-    assert refs.lead == ("市审计局",)
-    assert clause(text, refs) == "（责任单位：市审计局）"
+    assert refs.lead == ("市财政局", "市审计局")
+    assert [text[a:b] for a, b in refs.spans] == ["（责任单位：市财政局）", "（责任单位：市审计局）"]
 
 
 def test_ascii_colon_and_brackets():
@@ -154,7 +157,7 @@ def test_a_label_with_nothing_after_it_still_gives_its_span():
 def test_nested_brackets_stay_inside_names_and_the_span():
     text = "（责任单位：各市（州）人民政府、省厅各处（室、局））"
     refs = find_units(text)
-    assert roles(refs) == (("各市（州）人民政府",), ("省厅各处（室、局）",), False)
+    assert roles(refs) == (("各市（州）人民政府", "省厅各处（室、局）"), (), False)
     assert refs.span == (0, len(text))
 
 
@@ -186,8 +189,8 @@ def test_prose_assignment(text, lead, support):
 
 
 def test_prose_open_ended_partner():
-    assert roles(find_units("由市财政局会同有关部门负责")) == (("市财政局",), (), True)
-    assert roles(find_units("由市财政局牵头，各相关单位配合")) == (("市财政局",), (), True)
+    assert roles(find_units("由市财政局会同有关部门负责")) == (("市财政局",), ("有关部门",), True)
+    assert roles(find_units("由市财政局牵头，各相关单位配合")) == (("市财政局",), ("各相关单位",), True)
 
 
 @pytest.mark.parametrize(
@@ -214,24 +217,29 @@ def test_ordinary_sentences_yield_no_units(text):
 @pytest.mark.parametrize(
     ("cell", "lead", "support", "open_ended"),
     [
-        ("办公室、法规处及相关处室单位", ("办公室",), ("法规处",), True),
-        ("办公室，法规处；信息中心", ("办公室",), ("法规处", "信息中心"), False),
-        ("办公室 法规处/信息中心", ("办公室",), ("法规处", "信息中心"), False),
+        ("办公室、法规处及相关处室单位", ("办公室", "法规处", "相关处室单位"), (), True),
+        ("办公室，法规处；信息中心", ("办公室", "法规处", "信息中心"), (), False),
+        ("办公室 法规处/信息中心", ("办公室", "法规处", "信息中心"), (), False),
         ("市政务服务和大数据管理局", ("市政务服务和大数据管理局",), (), False),
         ("市场监督管理局", ("市场监督管理局",), (), False),
-        ("市财政局和市审计局", ("市财政局",), ("市审计局",), False),
-        ("市财政局与市审计局及市统计局", ("市财政局",), ("市审计局", "市统计局"), False),
-        ("市住房和城乡建设局、省工业和信息化厅", ("市住房和城乡建设局",), ("省工业和信息化厅",), False),
+        ("市财政局和市审计局", ("市财政局", "市审计局"), (), False),
+        ("市财政局与市审计局及市统计局", ("市财政局", "市审计局", "市统计局"), (), False),
+        ("市住房和城乡建设局、省工业和信息化厅", ("市住房和城乡建设局", "省工业和信息化厅"), (), False),
         ("各市（州）人民政府", ("各市（州）人民政府",), (), False),
-        ("省厅各处（室、局）、直属机构", ("省厅各处（室、局）",), ("直属机构",), False),
-        ("市财政局及各相关单位", ("市财政局",), (), True),
-        ("市财政局、市审计局等相关部门", ("市财政局",), ("市审计局",), True),
-        ("市财政局、市审计局等单位", ("市财政局",), ("市审计局",), True),
-        ("市财政局、市审计局等", ("市财政局",), ("市审计局",), True),
-        ("相关单位", (), (), True),
-        ("各县区、各乡镇、各处室", ("各县区",), ("各乡镇", "各处室"), False),
+        ("省厅各处（室、局）、直属机构", ("省厅各处（室、局）", "直属机构"), (), False),
+        ("市财政局及各相关单位", ("市财政局", "各相关单位"), (), True),
+        # 等 closing the list is dropped; 等 followed by a noun phrase is part of the name.
+        ("市财政局、市审计局等相关部门", ("市财政局", "市审计局等相关部门"), (), True),
+        ("市财政局、市审计局等", ("市财政局", "市审计局"), (), False),
+        ("基层处等按职责分工落实", ("基层处",), (), False),
+        ("相关单位", ("相关单位",), (), True),
+        ("各县区、各乡镇、各处室", ("各县区", "各乡镇", "各处室"), (), False),
         ("  （办公室）。", ("办公室",), (), False),
-        ("办公室、办公室、法规处、办公室", ("办公室",), ("法规处",), False),
+        ("办公室、办公室、法规处、办公室", ("办公室", "法规处"), (), False),
+        # One class of governments is one name; its levels are not split.
+        ("各县、市、区政府", ("各县、市、区政府",), (), False),
+        ("各县、区人民政府(管委会)、市直各单位", ("各县、区人民政府(管委会)", "市直各单位"), (), False),
+        ("市直有关部门、单位", ("市直有关部门、单位",), (), True),
     ],
 )
 def test_split_unit_list(cell, lead, support, open_ended):
@@ -257,7 +265,7 @@ def test_role_marks_inside_a_cell(cell, lead, support):
 
 
 def test_names_are_returned_as_written():
-    assert split_unit_list("市发改委、市人社局").lead == ("市发改委",)
+    assert split_unit_list("市发改委、市人社局").lead == ("市发改委", "市人社局")
     assert find_units("(责任处室:标准化管理处)").lead == ("标准化管理处",)
 
 
@@ -339,18 +347,29 @@ SEED_004 = {
 @pytest.mark.parametrize(
     ("point", "lead", "support", "open_ended"),
     [
+        # A bare 责任处室 list with no 牵头 named: every unit in it leads (the labelling standard).
         (
             1,
-            ("办公室",),
-            ("综合处", "法规处", "登记注册处", "广告处", "标准化处", "知产保护处", "知产运用处", "信息中心"),
+            (
+                "办公室",
+                "综合处",
+                "法规处",
+                "登记注册处",
+                "广告处",
+                "标准化处",
+                "知产保护处",
+                "知产运用处",
+                "信息中心",
+            ),
+            (),
             False,
         ),
-        (2, ("办公室",), ("科技财务处",), True),
-        (6, (), (), True),
+        (2, ("办公室", "科技财务处", "相关处室单位"), (), True),
+        (6, ("各相关处室单位",), (), True),
         (
             8,
-            ("办公室",),
             (
+                "办公室",
                 "法规处",
                 "执法稽查局",
                 "登记注册处",
@@ -367,12 +386,14 @@ SEED_004 = {
                 "知产保护处",
                 "知产运用处",
                 "知产服务处",
+                "相关处室单位",
             ),
+            (),
             True,
         ),
         (9, ("科技财务处",), (), False),
         (10, ("标准化管理处",), (), False),  # the body's 配合省政数局 is not the point's unit
-        (14, ("办公室",), ("行政审批办", "消审局"), False),
+        (14, ("办公室", "行政审批办", "消审局"), (), False),
         (17, ("办公室",), (), False),  # the body's 请各处室单位 is the look-back, not the unit
     ],
 )
@@ -446,9 +467,9 @@ def bare_separators(name: str) -> set[str]:
     """Separators of a name outside matched brackets (inside, as in 省厅各处（室、局）, they belong)."""
     pairs, stack = [], []
     for at, char in enumerate(name):
-        if char in "（(【":
+        if char in "（(【〔［[":
             stack.append(at)
-        elif char in "）)】" and stack:
+        elif char in "）)】〕］]" and stack:
             pairs.append((stack.pop(), at))
     return {
         char
@@ -460,12 +481,16 @@ def bare_separators(name: str) -> set[str]:
 def check(refs: UnitRefs, text: str) -> None:
     for name in (*refs.lead, *refs.support):
         assert name
-        assert not bare_separators(name)
+        # 、 stays only inside one class of names (各县、市、区政府, 市直有关部门、单位).
+        assert not bare_separators(name) - {"、"}
     assert not set(refs.lead) & set(refs.support)
-    if refs.span is not None:
-        start, end = refs.span
+    names = (*refs.lead, *refs.support)
+    for start, end in refs.spans:
         assert 0 <= start < end <= len(text)
-        assert ":" in text[start:end] or "：" in text[start:end]
+        clause = text[start:end]
+        # A clause has a label or a role word, or is a bracket of the names it gave.
+        words = (":", "：", "】", "牵头", "负责", "配合", "会同", "参与", "落实", *names)
+        assert any(word in clause for word in words)
 
 
 @settings(max_examples=400, deadline=None)
@@ -480,3 +505,92 @@ def test_split_unit_list_never_fails_on_arbitrary_text(text):
     refs = split_unit_list(text)
     assert refs.span is None
     check(refs, text)
+
+
+def test_labels_in_lenticular_brackets_and_after_a_dash():
+    text = "加强融资服务。【责任单位】市金融办、人行某市中心支行【完成时限】持续推进"
+    assert roles(find_units(text)) == (("市金融办", "人行某市中心支行"), (), False)
+    text = "保障用地需求。——牵头单位：市自然资源局；配合单位：各县（市、区）政府"
+    assert roles(find_units(text)) == (("市自然资源局",), ("各县（市、区）政府",), False)
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "support"),
+    [
+        ("（市工商质监局牵头负责）", ("市工商质监局",), ()),
+        ("(县司法局牵头各行政机关负责)", ("县司法局",), ("各行政机关",)),
+        (
+            "（区资源生态局牵头，区经发局、区农业农村局，平潭海关等按职责分工负责）",
+            ("区资源生态局",),
+            ("区经发局", "区农业农村局", "平潭海关"),
+        ),
+        (
+            "（区经发局、区资源生态局，平潭海关等按职责分工负责）",
+            ("区经发局", "区资源生态局", "平潭海关"),
+            (),
+        ),
+        (
+            "（A局、B局牵头，市级各有关部门及各县、区人民政府按职责分工负责）",
+            ("A局", "B局"),
+            ("市级各有关部门", "各县、区人民政府"),
+        ),
+        ("（由市政务服务中心牵头，市直有关部门配合）", ("市政务服务中心",), ("市直有关部门",)),
+        ("（宣传处会办公室）", ("宣传处",), ("办公室",)),
+        ("（市发改委会同市财政局负责）", ("市发改委",), ("市财政局",)),
+        ("（县政府办公室、县司法局按职责分工分别负责）", ("县政府办公室", "县司法局"), ()),
+        ("（各县区政府、市直各部门按照职责分工抓好落实）", ("各县区政府", "市直各部门"), ()),
+        ("（市发改委牵头负责，市财政局、市审计局按职责分工配合）", ("市发改委",), ("市财政局", "市审计局")),
+    ],
+)
+def test_bracketed_clauses_of_names_and_role_words(text, lead, support):
+    refs = find_units(f"推进某项工作。{text}")
+    assert (refs.lead, refs.support) == (lead, support)
+
+
+def test_a_person_is_not_a_unit():
+    text = "地区生产总值增长8%以上。\n牵头负责领导：金力。\n牵头责任单位：市发展改革委。\n协同责任单位：市经信局等，各县、市、区政府。"
+    assert roles(find_units(text)) == (("市发展改革委",), ("市经信局", "各县、市、区政府"), False)
+
+
+def test_a_carry_forward_clause_is_carried_with_its_role_and_one_assigning_nothing_is_not():
+    refs = find_units("（区资源生态局牵头负责；各片区负责配合落实，以下均需各片区配合落实，不再列出）")
+    assert refs.support == ("各片区",) and refs.carry == (("各片区", "support"),)
+    refs = find_units(
+        "〔责任单位：省发展改革委、商务厅按职责分工负责。具体任务均涉及相关市（州）人民政府，不再做分工，下同。〕"
+    )
+    assert roles(refs) == (("省发展改革委", "商务厅"), (), False) and refs.carry == ()
+
+
+def test_brackets_that_are_no_clauses_give_no_units():
+    assert find_units("按照《目录》（以下简称《目录》）执行。").empty
+    assert find_units("加强政策咨询服务（政策文件和解读资料需添加咨询方式）。").empty
+    assert find_units("市政府办公室要牵头抓好落实。").empty
+
+
+def test_a_bracket_clause_may_name_an_abbreviated_unit_beside_a_recognisable_one():
+    refs = find_units("推进。（市税务局、人行某中支牵头）")
+    assert refs.lead == ("市税务局", "人行某中支")
+    assert find_units("推进。（第二批）").empty and find_units("推进（试点）。").empty
+
+
+def test_the_unit_registry_helps_recognise_names_that_do_not_look_like_units():
+    text = "此项工作由市融媒牵头，市网信配合。"
+    assert find_units(text).empty
+    refs = find_units(text, known=frozenset({"市融媒", "市网信"}))
+    assert (refs.lead, refs.support) == (("市融媒",), ("市网信",))
+
+
+@pytest.mark.parametrize(
+    "name", ["应急管理局", "于都县人民政府", "向阳街道办事处", "市场监管局", "各县、区人民政府(管委会)"]
+)
+def test_names_that_hold_words_of_sentences_elsewhere_are_units(name):
+    from parsing.units import looks_like_unit
+
+    assert looks_like_unit(name)
+
+
+@pytest.mark.parametrize("name", ["0处", "要求各单位", "按照职责分工", "以下简称市数据局"])
+def test_counts_and_sentences_are_not_units(name):
+    from parsing.units import looks_like_unit
+
+    assert not looks_like_unit(name)
