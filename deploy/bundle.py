@@ -36,6 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # To install the project (its build backend, pyproject.toml's build-system) and pip itself. Not in
 # uv.lock, which locks what the project runs on; pinned here.
 TOOLS = ["pip==25.2", "setuptools==80.9.0"]
+# pip and uv live beside the interpreter `make` uses, not in the project's .venv (uv makes it without
+# pip): run from inside the venv (`uv run`, the tests), the base interpreter is the one that has them.
+PYTHON = getattr(sys, "_base_executable", None) or sys.executable
+
+
+def uv() -> list[str]:
+    """uv as a command: on PATH (pip --user puts it in ~/.local/bin), else the base interpreter's module."""
+    found = shutil.which("uv")
+    return [found] if found else [PYTHON, "-m", "uv"]
 
 
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
@@ -53,7 +62,7 @@ def requirements(folder: Path) -> Path:
     """uv.lock's packages (no dev group, not the project) with hashes, as requirements.txt."""
     target = folder / "requirements.txt"
     run(
-        sys.executable, "-m", "uv", "export", "--frozen", "--no-dev", "--no-emit-project",
+        *uv(), "export", "--frozen", "--no-dev", "--no-emit-project",
         "--format", "requirements-txt", "--output-file", str(target), "--quiet",
         cwd=ROOT,
     )  # fmt: skip
@@ -83,7 +92,7 @@ def other_branches(requirements_txt: Path, folder: Path) -> Path | None:
 
 def download(requirements_txt: Path, wheels: Path, extra: Path | None) -> None:
     pip = [
-        sys.executable,
+        PYTHON,
         "-m",
         "pip",
         "download",

@@ -408,11 +408,12 @@ def defer_task(
 
 
 def schedule_task(
-    session: Session, code: str, *, to: dt.date, actor: str, note: str = "", day: dt.date | None = None
+    session: Session, code: str, *, to: dt.date | None, actor: str, note: str = "", day: dt.date | None = None
 ) -> Task:
-    """Give a point the document left undated a due date (the office's 完成时限); not a deferral."""
+    """Give a point the document left undated a due date (the office's 完成时限), or with `to=None`
+    declare it a standing one (长期坚持: checked in on, never overdue); not a deferral."""
     task = get_task(session, code)
-    changes: dict[str, Any] = {"due_date": to, "deadline_type": "date"}
+    changes: dict[str, Any] = {"due_date": to, "deadline_type": "date" if to else "ongoing"}
     return _write(session, task, changes, actor=actor, action="schedule", note=note, day=day)
 
 

@@ -78,9 +78,9 @@ def digest_mondays(year: int) -> list[dt.date]:
 def script(engine: Engine, year: int) -> dict[dt.date, list[tuple[str, str, dict]]]:
     """What the office and the units do and when, from each task's position and deadline. In the
     first week the office sets a due date for every point the document left undated (spread from
-    March to October); then of the dated points a quarter finish early, a quarter report progress,
-    a quarter ask for more time and a quarter stay silent and climb the ladder; ongoing and
-    recurring points report every other month."""
+    March to October) or, for one in five, declares it standing work (长期坚持); then of the dated
+    points a quarter finish early, a quarter report progress, a quarter ask for more time and a
+    quarter stay silent and climb the ladder; ongoing and recurring points report every other month."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     plan_ids = select(Plan.id).where(Plan.year == year)
     query = (
@@ -97,7 +97,10 @@ def script(engine: Engine, year: int) -> dict[dt.date, list[tuple[str, str, dict
 
     dated = []
     for index, (code, kind, due) in enumerate(tasks):
-        if kind == "none":
+        if kind == "none" and index % 5 == 0:  # some the office declares standing work
+            kind = "ongoing"
+            at(dt.date(year, 1, 4), ("schedule", code, {"to": None, "note": "办公室明确为长期坚持事项"}))
+        elif kind == "none":
             due = dt.date(year, 3 + index % 8, 20)
             at(dt.date(year, 1, 4), ("schedule", code, {"to": due, "note": "办公室明确完成时限"}))
         if due is not None and kind not in ("ongoing", "recurring"):
