@@ -43,7 +43,7 @@ def harness() -> Iterator[float]:
         from prefect.testing.utilities import prefect_test_harness
 
         started = time.perf_counter()
-        # The heartbeat thread adds ~1 s to every sync flow (DESIGN.md); the flows need none here.
+        # The heartbeat thread adds ~1 s to every sync flow (docs/design.md); the flows need none here.
         with (
             temporary_settings(updates={PREFECT_HOME: home, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
             prefect_test_harness(server_startup_timeout=60),

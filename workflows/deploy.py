@@ -1,6 +1,6 @@
 """`duban deploy`: the scheduled jobs as Prefect deployments on a Prefect server, run by process workers.
 
-The multi-machine setup of DESIGN.md: the same flows `duban scheduler` runs in-process, registered
+The multi-machine setup of docs/design.md: the same flows `duban scheduler` runs in-process, registered
 with the same cron and time zone as config.toml's [schedule], for a *process* work pool whose
 workers run each flow from the project folder in a subprocess of their own.
 

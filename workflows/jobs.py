@@ -3,7 +3,7 @@ scheduler and the Prefect flows all run.
 
 Keeping them free of Prefect is the design choice that lets the embedded default answer in well
 under two seconds: a Prefect flow with no server starts a temporary API server first (8 s or more,
-see DESIGN.md). The Prefect flows in workflows/flows call these same steps as tasks.
+see docs/design.md). The Prefect flows in workflows/flows call these same steps as tasks.
 """
 
 from __future__ import annotations
