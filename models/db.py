@@ -101,16 +101,12 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def open_ledger(url: str, *, migrate: bool = True) -> Engine:
+def open_ledger(url: str) -> Engine:
     """The ledger's engine, its schema up to date."""
     engine = make_engine(url)
     try:
-        if migrate and current_revision(engine) != HEAD_REVISION:
+        if current_revision(engine) != HEAD_REVISION:
             upgrade(engine)
-        elif not inspect(engine).has_table("task"):
-            raise BadInput("the ledger has no tables yet: run `duban db upgrade`", source=_safe(url))
-    except BadInput:
-        raise
     except Exception as error:  # connection refused, unreadable file …: one clear line
         raise BadInput(
             f"cannot open the ledger: {error.__class__.__name__}: {error}", source=_safe(url)

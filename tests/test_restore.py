@@ -268,7 +268,7 @@ def test_what_is_not_a_usable_backup_is_one_clear_line(
         restore(fresh_url, path)
     assert (
         not Path(fresh_url.removeprefix("sqlite:///")).exists()
-        or current_revision(open_ledger(fresh_url, migrate=False)) is None
+        or current_revision(make_engine(fresh_url)) is None
     )
 
 
