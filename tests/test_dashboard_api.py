@@ -18,7 +18,7 @@ from dashboard.sessions import COOKIE
 from models import clock
 from models.db import open_ledger, read_session
 from models.ledger import get_task
-from models.queries import list_tasks
+from models.reads.task_query import TaskFilter, TaskQuery
 from models.tables import Journal, TaskStatus
 from workflows.escalate import raise_due
 
@@ -38,7 +38,7 @@ def app(ledger_url, tmp_path):
 
 def codes(app) -> dict[str, str]:
     with read_session(app.state.engine) as session:
-        rows = list_tasks(session, as_of=dt.date(2021, 4, 20), due_soon_days=14)
+        rows = TaskQuery(session, TaskFilter(), as_of=dt.date(2021, 4, 20), due_soon_days=14).rows()
     return {row.title: row.code for row in rows}
 
 

@@ -30,9 +30,8 @@ from models.db import open_ledger, read_session, write_session
 from models.ledger import get_task, import_plan
 from models.overview import compute_overview
 from models.plan import Deadline, ParsedPlan, ParsedTask
-from models.queries import list_tasks
+from models.reads.task_query import TaskFilter, TaskQuery
 from models.tables import Journal
-from models.task_list import TaskFilter, page_tasks
 from workflows.escalate import raise_due
 
 AS_OF = "2021-04-20"
@@ -96,7 +95,7 @@ def app(ledger_url, tmp_path):
 def codes(app) -> dict[str, str]:
     """title -> task code (ids differ between databases, titles do not)."""
     with read_session(app.state.engine) as session:
-        rows = list_tasks(session, as_of=dt.date(2021, 4, 20), due_soon_days=14)
+        rows = TaskQuery(session, TaskFilter(), as_of=dt.date(2021, 4, 20), due_soon_days=14).rows()
     return {row.title: row.code for row in rows}
 
 
@@ -163,7 +162,7 @@ def test_lights_counted_in_sql_agree_with_models_lights(app):
     with read_session(app.state.engine) as session:
         for day in ("2021-03-01", "2021-03-15", "2021-04-16", "2021-04-30", "2021-06-01"):
             as_of = dt.date.fromisoformat(day)
-            rows = list_tasks(session, as_of=as_of, due_soon_days=14)
+            rows = TaskQuery(session, TaskFilter(), as_of=as_of, due_soon_days=14).rows()
             expected = Counter(row.light.value for row in rows)
             totals = compute_overview(session, as_of=as_of, due_soon_days=14).totals
             assert {name: getattr(totals, name) for name in expected} == dict(expected), day
@@ -235,33 +234,6 @@ def test_the_ledger_sorts_and_pages(app, monkeypatch):
     assert "/tasks?as_of=2021-04-20&amp;sort=code&amp;page=2" in first.text
     past_the_end = user.get(f"/tasks?as_of={AS_OF}&sort=code&page=9")
     assert ledger_codes(past_the_end.text) == by_code[4:]
-
-
-def test_the_page_query_matches_list_tasks_for_every_filter(app):
-    with read_session(app.state.engine) as session:
-        as_of = dt.date(2021, 4, 20)
-        for filters in (
-            TaskFilter(),
-            TaskFilter(unit="办公室"),
-            TaskFilter(unit="法规处", overdue=True),
-            TaskFilter(plan="2021-gongkai", status="not_started"),
-            TaskFilter(due_within=40),
-            TaskFilter(overdue=True),
-        ):
-            expected = list_tasks(
-                session,
-                as_of=as_of,
-                due_soon_days=14,
-                plan=filters.plan,
-                unit=filters.unit,
-                status=filters.status,
-                overdue=filters.overdue,
-                due_within=filters.due_within,
-            )
-            found = page_tasks(session, filters, as_of=as_of, due_soon_days=14)
-            assert [r.code for r in found.rows] == [r.code for r in expected], filters
-            assert found.rows == expected
-            assert found.total == len(expected)
 
 
 def test_the_ledger_exports_the_filtered_view_to_xlsx(app):
