@@ -33,7 +33,7 @@ from models.errors import Conflict
 from models.ledger import path_key
 from models.lookback import CARRY_OVER_ACTION, Lookback, plan_ids_for, unfinished_ids
 from models.rules.deadlines import is_standing
-from models.rules.lights import CLOSED
+from models.rules.lights import open_sql
 from models.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
 
 RECTIFICATION_KIND = "rectification"
@@ -99,7 +99,7 @@ def carry_over(
         query = (
             select(Task, Plan)
             .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(condition(chunk), col(Task.withdrawn).is_(False), col(Task.status).not_in(CLOSED))
+            .where(condition(chunk), col(Task.withdrawn).is_(False), open_sql())
             .order_by(Plan.key, Task.position)
         )
         rows += list(session.exec(query))

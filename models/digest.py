@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from models.lookback import NO_LEAD
 from models.reads.dues import last_reports
 from models.rules.deadlines import RECURRING, TaskFacts, effective_due
-from models.rules.lights import CLOSED, is_due_within, is_overdue
+from models.rules.lights import is_due_within, is_open, is_overdue
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
@@ -145,7 +145,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
                 last,
                 recurring,
             )
-            if status in CLOSED:
+            if not is_open(status):
                 if task_id in done_ids and status == TaskStatus.DONE.value:
                     digest.done.append(item)
                 continue

@@ -35,14 +35,13 @@ from models.errors import BadInput, NotFound
 from models.reads.dues import effective_due_column
 from models.reads.task_query import units_of
 from models.rules.deadlines import standing_sql
-from models.rules.lights import CLOSED
+from models.rules.lights import open_sql
 from models.rules.lookback import Category, category_sql
+from models.rules.reports import report_sql
 from models.summaries import SummaryRow, list_summaries
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 NO_LEAD = "（未明确牵头单位）"
-# Journal actions whose note says why a task stands where it does (progress notes, deferral reasons).
-REASON_ACTIONS = ("update", "defer")
 CARRY_OVER_ACTION = "carry_over"
 
 
@@ -376,7 +375,7 @@ def _unfinished(session: Session, scope: Any, category: Any) -> list[UnfinishedI
         .join(Plan, col(Plan.id) == Task.plan_id)
         .join(newest, newest.c.origin_id == Task.id, isouter=True)
         .join(carried, carried.id == newest.c.child_id, isouter=True)
-        .where(scope, col(Task.status).not_in(CLOSED))
+        .where(scope, open_sql())
         .order_by(Plan.year, Plan.key, Task.position)
     )
     rows = session.execute(query).all()
@@ -538,7 +537,7 @@ def _journal_facts(session: Session, scope: Any) -> dict[int, tuple[dt.date | No
         select(col(Journal.task_id).label("task_id"), func.max(Journal.id).label("journal_id"))
         .where(
             col(Journal.task_id).in_(wanted),
-            col(Journal.action).in_(REASON_ACTIONS),
+            report_sql(),  # a report's note says why a task stands where it does
             Journal.note != "",
         )
         .group_by(Journal.task_id)

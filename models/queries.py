@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from models.reads.dues import effective_due_column, last_reports
 from models.reads.task_query import units_of
 from models.rules.deadlines import TaskFacts, effective_due
-from models.rules.lights import CLOSED, Light, light, overdue_sql
+from models.rules.lights import Light, light, open_sql, overdue_sql
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
@@ -27,13 +27,12 @@ class UnitCount:
 
 def unit_counts(session: Session, *, as_of: dt.date, role: Role | None = None) -> list[UnitCount]:
     """Per unit: its tasks, open, overdue and done — one grouped query, ranked by overdue."""
-    done = col(Task.status).in_(CLOSED)
     overdue = overdue_sql(effective_due_column(session, as_of), as_of)
     query = (
         select(
             Unit.name,
             func.count(),
-            func.sum(case((done, 0), else_=1)),
+            func.sum(case((open_sql(), 1), else_=0)),
             func.sum(case((overdue, 1), else_=0)),
             func.sum(case((col(Task.status) == TaskStatus.DONE.value, 1), else_=0)),
         )
