@@ -6,8 +6,8 @@ Run: `python bench/ledger_speed.py [--sizes 10000,100000,1000000] [--db-dir var/
 For each size and backend it times, as the median of --runs runs (after one warm-up for queries):
 - import: models.ledger.import_plan of a synthetic 10,000-task plan into the ledger of N tasks,
   the path `duban import` takes; the plan is deleted again (untimed) so every run starts at N;
-- `tasks --overdue`: queries.list_tasks(overdue=True, limit=None), beside the bare SQL it needs
-  through the raw driver (sqlite3 / psycopg): the task columns alone, and the same rows list_tasks
+- `tasks --overdue`: TaskQuery(overdue=True).rows(), beside the bare SQL it needs
+  through the raw driver (sqlite3 / psycopg): the task columns alone, and the same rows TaskQuery
   returns (plan key, order, unit names). "ratio" is relative to the task-only SQL;
 - per-unit counts: queries.unit_counts beside the same grouped SQL through the raw driver.
 Nothing is asserted: the numbers go into the README by hand when they change.
@@ -16,7 +16,7 @@ Generated ledgers are cached: SQLite files in --db-dir (git-ignored var/), Postg
 duban_bench_<N> on the --postgres server (dropped at the end unless --keep). A cache is reused when
 it holds exactly N tasks. On this machine (2 cores) generating takes ~11 s for 100,000 tasks and
 ~3.5 min for 1,000,000 on SQLite (a 660 MB file); measuring a cached 1,000,000-task ledger takes
-another ~4 min and ~0.5 GB of memory (list_tasks returns ~207,000 rows there).
+another ~4 min and ~0.5 GB of memory (TaskQuery returns ~207,000 rows there).
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from models.db import open_ledger, read_session, write_session  # noqa: E402
 from models.ledger import import_plan  # noqa: E402
 from models.plan import ParsedPlan  # noqa: E402
-from models.queries import list_tasks, unit_counts  # noqa: E402
+from models.queries import unit_counts  # noqa: E402
+from models.reads.task_query import TaskFilter, TaskQuery  # noqa: E402
 
 AS_OF = dt.date(2025, 7, 1)  # mid-year of the generated ledger: about a fifth of its tasks are overdue
 IMPORT_KEY = "bench-import"
@@ -209,7 +210,7 @@ def measure(ledger: Ledger, plan: ParsedPlan, runs: int) -> Iterator[tuple[str, 
 
     def overdue() -> int:
         with read_session(ledger.engine) as session:
-            return len(list_tasks(session, as_of=AS_OF, due_soon_days=7, overdue=True, limit=None))
+            return len(TaskQuery(session, TaskFilter(overdue=True), as_of=AS_OF, due_soon_days=7).rows())
 
     def overdue_bare_rows() -> int:
         rows = ledger.bare(BARE_ROWS)
@@ -220,7 +221,7 @@ def measure(ledger: Ledger, plan: ParsedPlan, runs: int) -> Iterator[tuple[str, 
         [lambda: len(ledger.bare(BARE_TASKS)), overdue_bare_rows, overdue], runs
     )
     assert orm_rows == bare_rows == full_rows, (orm_rows, bare_rows, full_rows)
-    yield "overdue: list_tasks", orm_ms, orm_ms / bare_ms, f"{orm_rows:,} rows"
+    yield "overdue: TaskQuery", orm_ms, orm_ms / bare_ms, f"{orm_rows:,} rows"
     yield "overdue: bare SQL, task columns", bare_ms, 1.0, "the issue's yardstick (<= 3x)"
     yield "overdue: bare SQL, same rows", full_ms, full_ms / bare_ms, "+ plan key, order, unit names"
 

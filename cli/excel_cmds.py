@@ -9,7 +9,7 @@ import typer
 
 from cli import context
 from cli.errors import reported
-from cli.options import AsOf, OverdueFilter, PlanFilter, UnitFilter
+from cli.options import AsOf, DueWithinFilter, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.tables import Format, render
 from models.db import read_session
 
@@ -37,6 +37,8 @@ def export(
         ),
     ] = None,
     overdue: OverdueFilter = False,
+    due_within: DueWithinFilter = None,
+    sort: SortOption = None,
     as_of: AsOf = None,
 ) -> None:
     """Export the ledger as an Excel 台账 for the units to fill in (status, progress, note, evidence).
@@ -47,16 +49,15 @@ def export(
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
         from models.excel import export_workbook
+        from models.reads.task_query import TaskFilter
 
         count = export_workbook(
             session,
             xlsx,
+            TaskFilter(plan, unit, status, overdue, due_within),
             as_of=day,
             due_soon_days=settings.ledger.due_soon_days,
-            plan=plan,
-            unit=unit,
-            status=status,
-            overdue=overdue,
+            sort=sort or "plan",
         )
     print(f"wrote {count} tasks to {xlsx}")
 

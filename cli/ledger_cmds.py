@@ -9,13 +9,14 @@ import typer
 
 from cli import context, excel_cmds
 from cli.errors import reported
-from cli.options import Actor, AsOf, Fmt, OverdueFilter, PlanFilter, UnitFilter
+from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.output import emit
 from cli.tables import Format, render
 from models.clock import parse_date
 from models.db import read_session, write_session
 from models.ledger import assign_unit, defer_task, get_task, update_task
-from models.queries import list_plans, list_tasks, task_detail
+from models.queries import list_plans, task_detail
+from models.reads.task_query import TaskFilter, TaskQuery
 from models.tables import Role
 from workflows.ingest import import_paths
 
@@ -83,7 +84,8 @@ def tasks(
         str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")
     ] = None,
     overdue: OverdueFilter = False,
-    due_within: Annotated[int | None, typer.Option(help="Only open tasks due within this many days.")] = None,
+    due_within: DueWithinFilter = None,
+    sort: SortOption = None,
     withdrawn: Annotated[
         bool, typer.Option("--withdrawn", help="Include tasks withdrawn from their plan.")
     ] = False,
@@ -95,17 +97,11 @@ def tasks(
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
-        found = list_tasks(
-            session,
-            as_of=day,
-            due_soon_days=settings.ledger.due_soon_days,
-            plan=plan,
-            unit=unit,
-            status=status,
-            overdue=overdue,
-            due_within=due_within,
-            include_withdrawn=withdrawn,
+        filters = TaskFilter(plan, unit, status, overdue, due_within, include_withdrawn=withdrawn)
+        query = TaskQuery(
+            session, filters, as_of=day, due_soon_days=settings.ledger.due_soon_days, sort=sort or "due"
         )
+        found = query.rows()
     headers = ["task", "plan", "path", "title", "lead", "support", "due", "status", "progress", "light"]
     rows = [
         [

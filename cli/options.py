@@ -18,3 +18,9 @@ PlanFilter = Annotated[
 ]
 UnitFilter = Annotated[str | None, typer.Option("--unit", help="Only tasks this unit leads or supports.")]
 OverdueFilter = Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")]
+DueWithinFilter = Annotated[
+    int | None, typer.Option("--due-within", help="Only open tasks due within this many days.")
+]
+SortOption = Annotated[
+    str | None, typer.Option("--sort", help="Order: due, plan (each plan's own order), status or code.")
+]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.excel import STATUS_LABELS
-from models.ladder import CHECKIN, CHECKIN_NAME
+from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import Settings
 
 LIGHT_LABELS = {"red": "逾期", "yellow": "临期", "green": "正常", "grey": "长期/未定", "done": "办结"}

@@ -1,7 +1,7 @@
 """Query parameters shared by the ledger's pages and API: the as-of date and the task filters.
 
 HTML forms send empty fields (`due_within=`), so the pages read the filters as text; the API takes
-them typed, so its OpenAPI schema says what each one is. Both end in models.task_list.TaskFilter.
+them typed, so its OpenAPI schema says what each one is. Both end in models.reads.task_query.TaskFilter.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from fastapi import Depends, Query, Request
 from dashboard.context import CtxDep
 from models.clock import parse_date
 from models.errors import BadInput
-from models.task_list import TaskFilter
+from models.reads.task_query import TaskFilter
 
 Sort = Literal["due", "plan", "status", "code"]
 # models.tables.TaskStatus as a type the OpenAPI schema can list (a test keeps the two equal).

@@ -31,8 +31,9 @@ from sqlmodel import Session, col, select
 from models.db import insert_new
 from models.errors import Conflict
 from models.ledger import path_key
-from models.lights import CLOSED
-from models.lookback import CARRY_OVER_ACTION, ONGOING_TYPES, Lookback, plan_ids_for, unfinished_ids
+from models.lookback import CARRY_OVER_ACTION, Lookback, plan_ids_for, unfinished_ids
+from models.rules.deadlines import is_standing
+from models.rules.lights import open_sql
 from models.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
 
 RECTIFICATION_KIND = "rectification"
@@ -98,7 +99,7 @@ def carry_over(
         query = (
             select(Task, Plan)
             .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(condition(chunk), col(Task.withdrawn).is_(False), col(Task.status).not_in(CLOSED))
+            .where(condition(chunk), col(Task.withdrawn).is_(False), open_sql())
             .order_by(Plan.key, Task.position)
         )
         rows += list(session.exec(query))
@@ -171,7 +172,7 @@ def _target_path(plan: Plan, task: Task) -> list[str]:
 
 def _body(task: Task, plan: Plan) -> str:
     origin = f"原任务：{task.code}（{plan.title or plan.key} {' > '.join(task.path)}）"
-    if task.deadline_type not in ONGOING_TYPES and (task.deadline_text or task.due_date):
+    if not is_standing(task.deadline_type) and (task.deadline_text or task.due_date):
         due = f"（{task.due_date.isoformat()}）" if task.due_date else ""
         origin += f"；原完成时限：{task.deadline_text or '-'}{due}"
     if task.progress_note:
@@ -191,7 +192,7 @@ def _copy(
     by_key: dict[str, tuple[Task, Plan]] = {}
     for offset, (task, plan) in enumerate(items):
         path = _target_path(plan, task)
-        keeps_deadline = task.deadline_type in ONGOING_TYPES
+        keeps_deadline = is_standing(task.deadline_type)
         rows.append(
             {
                 "code": f"~{uuid.uuid4().hex[:16]}",  # replaced by T<id> below, as in models.ledger

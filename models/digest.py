@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from models.escalations import REPORT_ACTIONS
-from models.ladder import TaskFacts, current_occurrence
-from models.lights import CLOSED
 from models.lookback import NO_LEAD
+from models.reads.dues import last_reports
+from models.rules.deadlines import RECURRING, TaskFacts, effective_due
+from models.rules.lights import is_due_within, is_open, is_overdue
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
@@ -70,15 +70,7 @@ def unit_digests(session: Session, *, as_of: dt.date, due_within: int, stale_day
 def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_days: int) -> Digests:
     """The unit digests and the group of points without a lead unit, from one pass over the tasks."""
     week_start = as_of - dt.timedelta(days=6)
-    reports: dict[int, dt.date] = {}
-    report_query = (
-        select(Journal.task_id, func.max(Journal.day), func.max(Journal.at))
-        .join(Task, col(Task.id) == Journal.task_id)
-        .where(col(Task.withdrawn).is_(False), col(Journal.action).in_(REPORT_ACTIONS))
-        .group_by(Journal.task_id)
-    )
-    for task_id, day, at in session.execute(report_query):
-        reports[task_id] = day or at.date()
+    reports = last_reports(session)
     done_ids = _done_between(session, week_start, as_of)
     led = set(
         session.scalars(select(Assignment.task_id).where(Assignment.role == Role.LEAD.value).distinct())
@@ -110,7 +102,6 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     digests: dict[str, UnitDigest] = {}
     no_lead = UnitDigest(NO_LEAD)
     in_no_lead: set[int] = set()
-    soon_end = as_of + dt.timedelta(days=due_within)
     for row in session.execute(query):
         (
             task_id,
@@ -136,11 +127,10 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             targets.append((no_lead, ""))
         last = reports.get(task_id)
         since = last or (dt.date(year, 1, 1) if year else None)
-        recurring = kind == "recurring"
-        if recurring:
-            # No stored due date: the period the unit has not yet reported for, as the ladder sees it.
-            facts = TaskFacts(task_id, status, kind, due, every, year, last)
-            due = current_occurrence(facts, as_of, soon_end)
+        recurring = kind == RECURRING
+        # A recurring task is due by the period its unit has not yet reported for, as the ladder
+        # sees it; an ongoing one by no date.
+        due = effective_due(TaskFacts(task_id, status, kind, due, every, year, last), as_of)
         for digest, as_role in targets:
             item = DigestTask(
                 code,
@@ -155,14 +145,14 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
                 last,
                 recurring,
             )
-            if status in CLOSED:
+            if not is_open(status):
                 if task_id in done_ids and status == TaskStatus.DONE.value:
                     digest.done.append(item)
                 continue
             digest.open += 1
-            if due is not None and due < as_of:
+            if is_overdue(status, due, as_of):
                 digest.overdue.append(item)
-            elif due is not None and due <= soon_end:
+            elif is_due_within(status, due, as_of, due_within):
                 digest.due_soon.append(item)
             if since is not None and (as_of - since).days > stale_days:
                 digest.stale.append(item)

@@ -1,7 +1,7 @@
 """Escalations in the ledger: which rungs of the ladder are due, and recording them once.
 
 Set-based: one query for the open tasks that can be due, one for their latest reports, one for the
-escalations they already have; the ladder itself (models.ladder) is a pure function per task.
+escalations they already have; the ladder itself (models.rules.ladder) is a pure function per task.
 """
 
 from __future__ import annotations
@@ -9,48 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from models.calendar import WorkCalendar
 from models.db import insert_new
-from models.ladder import Due, TaskFacts, due_levels
-from models.lights import CLOSED
-from models.queries import units_of
+from models.reads.dues import last_reports
+from models.reads.task_query import units_of
+from models.rules.deadlines import TaskFacts
+from models.rules.ladder import Due, candidate_sql, due_levels
 from models.settings import EscalationLevel
-from models.tables import Escalation, Journal, Plan, Task, Unit
-
-REPORT_ACTIONS = ("update", "defer")  # what counts as the unit having reported
-
-
-def _candidates(ladder: list[EscalationLevel], as_of: dt.date):  # type: ignore[no-untyped-def]
-    """Open tasks that can have a level due by `as_of`: dated ones close enough, all recurring and
-    ongoing ones (their occurrences are computed, not stored)."""
-    lead_days = max([0, *(-level.offset_days for level in ladder)])
-    # Working-day offsets stretch over holidays (国庆 is 7 days): look a generous way ahead.
-    horizon = as_of + dt.timedelta(days=lead_days * 2 + 14)
-    return and_(
-        col(Task.withdrawn).is_(False),
-        col(Task.status).not_in(CLOSED),
-        or_(
-            col(Task.deadline_type).in_(("recurring", "ongoing")),
-            and_(col(Task.due_date).is_not(None), col(Task.due_date) <= horizon),
-        ),
-    )
+from models.tables import Escalation, Plan, Task, Unit
 
 
 def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) -> list[TaskFacts]:
-    where = _candidates(ladder, as_of)
-    reports: dict[int, dt.date] = {}
-    report_query = (
-        select(Journal.task_id, func.max(Journal.day), func.max(Journal.at))
-        .join(Task, col(Task.id) == Journal.task_id)
-        .where(where, col(Journal.action).in_(REPORT_ACTIONS))
-        .group_by(Journal.task_id)
-    )
-    for task_id, day, at in session.execute(report_query):
-        # Rows written with a business day (--as-of) say when; older ones only have the clock.
-        reports[task_id] = day or at.date()
+    where = candidate_sql(ladder, as_of)
+    reports = last_reports(session, where)
     query = (
         select(Task.id, Task.status, Task.deadline_type, Task.due_date, Task.recurrence, Plan.year)
         .join(Plan, col(Plan.id) == Task.plan_id)
@@ -77,7 +50,7 @@ def due_now(
         for task_id, level, occurrence in session.execute(
             select(Escalation.task_id, Escalation.level, Escalation.occurrence)
             .join(Task, col(Task.id) == Escalation.task_id)
-            .where(_candidates(ladder, as_of))
+            .where(candidate_sql(ladder, as_of))
         )
     }
     found = []

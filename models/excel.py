@@ -14,7 +14,7 @@ import datetime as dt
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from models.archive_limits import ArchiveLimits, check_archive
@@ -32,9 +32,9 @@ from models.db import write_session
 from models.errors import BadInput
 from models.files import atomic_path
 from models.ledger import update_task
-from models.lights import Light
-from models.queries import TaskRow, list_tasks
-from models.tables import Journal, Plan, Task, TaskStatus
+from models.reads.task_query import ExportRow, TaskFilter, TaskQuery, latest_evidence
+from models.rules.lights import Light
+from models.tables import Task, TaskStatus
 
 SHEET = "台账"
 HELP_SHEET = "说明"
@@ -96,70 +96,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 # --- Export ------------------------------------------------------------------------------------
-
-
-@dataclass
-class ExportRow:
-    task: TaskRow
-    plan_title: str
-    note: str
-    evidence: str
-
-
-def export_rows(
-    session: Session,
-    *,
-    as_of: dt.date,
-    due_soon_days: int,
-    plan: str | None = None,
-    unit: str | None = None,
-    status: str | None = None,
-    overdue: bool = False,
-) -> list[ExportRow]:
-    """The tasks to export (the same filters as `duban tasks`), in document order per plan."""
-    tasks = list_tasks(
-        session,
-        as_of=as_of,
-        due_soon_days=due_soon_days,
-        plan=plan,
-        unit=unit,
-        status=status_value(status) if status else None,
-        overdue=overdue,
-    )
-    extra = _task_extras(session, [t.code for t in tasks])
-    rows = [ExportRow(t, extra[t.code][1], extra[t.code][2], extra[t.code][3]) for t in tasks]
-    # A 台账 is read in the plan's own order, not by due date.
-    rows.sort(key=lambda r: (r.task.plan, extra[r.task.code][0]))
-    return rows
-
-
-def _task_extras(session: Session, codes: list[str]) -> dict[str, tuple[int, str, str, str]]:
-    """Per task code: position, plan title, latest note and latest evidence."""
-    found: dict[str, tuple[int, str, str, str]] = {}
-    for start in range(0, len(codes), 500):  # IN lists within every database's limits
-        query = (
-            select(Task.id, Task.code, Task.position, Plan.title, Plan.key, Task.progress_note)
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(col(Task.code).in_(codes[start : start + 500]))
-        )
-        batch = session.exec(query).all()
-        evidence = latest_evidence(session, [task_id for task_id, *_ in batch])
-        for task_id, code, position, title, key, note in batch:
-            found[code] = (position, title or key, note, evidence.get(task_id, ""))
-    return found
-
-
-def latest_evidence(session: Session, task_ids: list[int]) -> dict[int, str]:
-    """The evidence of each task's latest journal row that has some: the ledger keeps no other."""
-    if not task_ids:
-        return {}
-    latest = (
-        select(func.max(Journal.id))
-        .where(col(Journal.task_id).in_(task_ids), Journal.evidence != "")
-        .group_by(Journal.task_id)
-    )
-    query = select(Journal.task_id, Journal.evidence).where(col(Journal.id).in_(latest))
-    return {task_id: evidence for task_id, evidence in session.exec(query) if task_id is not None}
 
 
 def build_workbook(
@@ -316,7 +252,8 @@ def _write_help_sheet(
         ),
         (
             "灯",
-            f"红：已逾期；黄：{due_soon_days}天内到期；绿：未到期；灰：长期、定期或无具体日期；办结：已完成或已取消。",
+            f"红：已逾期（定期任务按尚未报送的最早一期计）；黄：{due_soon_days}天内到期；绿：未到期；"
+            "灰：长期推进、本年各期均已报送或无具体日期；办结：已完成或已取消。",
         ),
         ("注意事项", "请勿增删列、修改表头或任务编号；可以排序、筛选，也可以删除与本单位无关的行。"),
         (
@@ -337,41 +274,52 @@ def _write_help_sheet(
 def export_workbook(
     session: Session,
     target: Path,
+    filters: TaskFilter,
     *,
     as_of: dt.date,
     due_soon_days: int,
-    plan: str | None = None,
-    unit: str | None = None,
-    status: str | None = None,
-    overdue: bool = False,
+    sort: str = "plan",
 ) -> int:
     """Write the 台账 workbook to `target` (whole or not at all); returns the number of tasks."""
     if Path(target).suffix.lower() != ".xlsx":
         # Excel refuses, or warns about, an .xlsx workbook under another name.
         raise BadInput("the workbook is written in .xlsx format: name the file *.xlsx", source=target)
-    rows = export_rows(
-        session,
-        as_of=as_of,
-        due_soon_days=due_soon_days,
-        plan=plan,
-        unit=unit,
-        status=status,
-        overdue=overdue,
-    )
-    filters = "；".join(
-        text
-        for text in (
-            f"计划 {plan}" if plan else "",
-            f"单位 {unit}" if unit else "",
-            f"状态 {STATUS_LABELS[status_value(status)]}" if status else "",
-            f"截至 {as_of.isoformat()} 已逾期" if overdue else "",
-        )
-        if text
-    )
-    workbook = build_workbook(rows, as_of=as_of, due_soon_days=due_soon_days, filters=filters)
+    rows, described = _export(session, filters, as_of=as_of, due_soon_days=due_soon_days, sort=sort)
+    workbook = build_workbook(rows, as_of=as_of, due_soon_days=due_soon_days, filters=described)
     with atomic_path(target) as temporary:
         workbook.save(temporary)
     return len(rows)
+
+
+def filtered_workbook(
+    session: Session, filters: TaskFilter, *, as_of: dt.date, due_soon_days: int, sort: str = "plan"
+) -> Workbook:
+    """The 台账 workbook of a filtered view, in `sort` order: the ledger page's order when it asks
+    (the rows as the user sees them), else each plan's own order, as a 台账 is read."""
+    rows, described = _export(session, filters, as_of=as_of, due_soon_days=due_soon_days, sort=sort)
+    return build_workbook(rows, as_of=as_of, due_soon_days=due_soon_days, filters=described)
+
+
+def _export(
+    session: Session, filters: TaskFilter, *, as_of: dt.date, due_soon_days: int, sort: str
+) -> tuple[list[ExportRow], str]:
+    """The rows to export and the filters described; a status may be given by its Chinese label."""
+    if filters.status:
+        filters = replace(filters, status=status_value(filters.status))
+    query = TaskQuery(session, filters, as_of=as_of, due_soon_days=due_soon_days, sort=sort)
+    return query.export_rows(), describe_filters(filters, as_of)
+
+
+def describe_filters(filters: TaskFilter, as_of: dt.date) -> str:
+    """The filters in Chinese, for the workbook's help sheet and the ledger page's heading."""
+    parts = [
+        f"计划 {filters.plan}" if filters.plan else "",
+        f"单位 {filters.unit}" if filters.unit else "",
+        f"状态 {STATUS_LABELS.get(filters.status, filters.status)}" if filters.status else "",
+        f"截至 {as_of.isoformat()} 已逾期" if filters.overdue else "",
+        f"{filters.due_within} 天内到期" if filters.due_within is not None else "",
+    ]
+    return "；".join(part for part in parts if part)
 
 
 def status_value(text: str) -> str:

@@ -8,14 +8,10 @@ How a task is counted (one rule for every view, so the figures add up everywhere
 - Withdrawn tasks (gone from the re-imported plan) are not counted at all.
 - Cancelled tasks are not part of the total either: a cancelled point was decided not to be done,
   so it neither helps nor hurts the rate. They are shown beside the total (`cancelled`).
-- Every other task falls in exactly one category, taken in this order:
-  1. done         status done;
-  2. overdue      open with a due date before the as-of date (the rule of models.lights, so a
-                  deferred task counts by its new date);
-  3. ongoing      a 持续推进 / 长期坚持 / 每季度 point (deadline type ongoing or recurring): no
-                  date by which it could be late;
-  4. in_progress  in progress, or deferred to a date not yet passed;
-  5. not_started  the rest.
+- Every other task falls in exactly one category (models.rules.lookback): done, overdue (open and
+  past its effective due date: a deferred task counts by its new date, a recurring one by the
+  period its unit has not reported for), ongoing (a 持续推进 / 长期坚持 / 每季度 point not overdue),
+  in_progress, not_started.
   So done + overdue + ongoing + in_progress + not_started == total, and
   rate = done / (total - ongoing) (a percentage, one decimal; none when nothing is left): an open
   持续推进 point has no date by which it could be done, so it is counted apart (`ongoing`) and kept
@@ -29,33 +25,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
-from models.lights import CLOSED
-from models.queries import units_of
+from models.reads.dues import effective_due_column
+from models.reads.task_query import units_of
+from models.rules.deadlines import standing_sql
+from models.rules.lights import open_sql
+from models.rules.lookback import Category, category_sql
+from models.rules.reports import report_sql
 from models.summaries import SummaryRow, list_summaries
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
-ONGOING_TYPES = ("ongoing", "recurring")
 NO_LEAD = "（未明确牵头单位）"
-# Journal actions whose note says why a task stands where it does (progress notes, deferral reasons).
-REASON_ACTIONS = ("update", "defer")
 CARRY_OVER_ACTION = "carry_over"
-
-
-class Category(StrEnum):
-    DONE = "done"
-    OVERDUE = "overdue"
-    ONGOING = "ongoing"
-    IN_PROGRESS = "in_progress"
-    NOT_STARTED = "not_started"
-    CANCELLED = "cancelled"  # beside the total, not in it
 
 
 @dataclass
@@ -208,7 +195,7 @@ def compute_lookback(
     plans = _scope(session, plan, year)
     plan_ids = [p.id for p in plans]
     scope = and_(col(Task.plan_id).in_(plan_ids), col(Task.withdrawn).is_(False))
-    category = _category(as_of)
+    category = category_sql(effective_due_column(session, as_of), as_of)
     base = (
         select(
             col(Task.id).label("id"),
@@ -218,6 +205,7 @@ def compute_lookback(
             col(Task.position).label("position"),
             category.label("category"),
         )
+        .join(Plan, col(Plan.id) == Task.plan_id)
         .where(scope)
         .subquery()
     )
@@ -281,23 +269,6 @@ def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
             f"no plans for {year} in the ledger (see `duban plans`; a plan's year comes from its file)"
         )
     return found
-
-
-def _category(as_of: dt.date) -> Any:
-    """The one category of a task as of a date (see the module docstring), as SQL."""
-    status = col(Task.status)
-    return case(
-        (status == TaskStatus.DONE.value, Category.DONE.value),
-        (status == TaskStatus.CANCELLED.value, Category.CANCELLED.value),
-        # Open (done and cancelled are taken above) and due before the as-of date: models.lights.
-        (and_(col(Task.due_date).is_not(None), col(Task.due_date) < as_of), Category.OVERDUE.value),
-        (col(Task.deadline_type).in_(ONGOING_TYPES), Category.ONGOING.value),
-        (
-            status.in_((TaskStatus.IN_PROGRESS.value, TaskStatus.DEFERRED.value)),
-            Category.IN_PROGRESS.value,
-        ),
-        else_=Category.NOT_STARTED.value,
-    )
 
 
 def top_label(session: Session) -> Any:
@@ -404,7 +375,7 @@ def _unfinished(session: Session, scope: Any, category: Any) -> list[UnfinishedI
         .join(Plan, col(Plan.id) == Task.plan_id)
         .join(newest, newest.c.origin_id == Task.id, isouter=True)
         .join(carried, carried.id == newest.c.child_id, isouter=True)
-        .where(scope, col(Task.status).not_in(CLOSED))
+        .where(scope, open_sql())
         .order_by(Plan.year, Plan.key, Task.position)
     )
     rows = session.execute(query).all()
@@ -468,7 +439,7 @@ def _ongoing(session: Session, scope: Any) -> list[OngoingItem]:
         .join(Plan, col(Plan.id) == Task.plan_id)
         .where(
             scope,
-            col(Task.deadline_type).in_(ONGOING_TYPES),
+            standing_sql(),
             col(Task.status) != TaskStatus.CANCELLED.value,
         )
         .order_by(Plan.year, Plan.key, Task.position)
@@ -566,7 +537,7 @@ def _journal_facts(session: Session, scope: Any) -> dict[int, tuple[dt.date | No
         select(col(Journal.task_id).label("task_id"), func.max(Journal.id).label("journal_id"))
         .where(
             col(Journal.task_id).in_(wanted),
-            col(Journal.action).in_(REASON_ACTIONS),
+            report_sql(),  # a report's note says why a task stands where it does
             Journal.note != "",
         )
         .group_by(Journal.task_id)

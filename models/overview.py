@@ -3,7 +3,8 @@
 A handful of grouped queries whatever the ledger's size (no query per task or per plan): the light
 of every task is computed in SQL, grouped by (plan, top-level path label, light), and again through
 the assignments by unit; completion over time is the journal's status -> done rows counted per day.
-The light in SQL must stay the rule of models.lights.light; a test compares them task by task.
+The light is models.rules.lights' SQL twin over the effective due date; a test compares it with the
+task query's lights day by day.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func
+from sqlalchemy import Date, and_, func
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
-from models.lights import CLOSED, Light
 from models.lookback import top_label  # the look-back's section rule, so the two agree
+from models.reads.dues import effective_due_column
+from models.reads.task_query import live_tasks
+from models.rules.lights import Light, light_sql
 from models.tables import Assignment, Journal, Plan, Task, TaskStatus, Unit
-from models.task_list import live_tasks
 
 LIGHTS = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY, Light.DONE)
 MIN_WEEKS = 12  # early in the year the chart still shows a quarter, not one or two bars
@@ -109,25 +111,13 @@ def ledger_mark(session: Session) -> tuple[int, int, int]:
     return (int(row[0]), int(row[1]), int(row[2]))
 
 
-def light_sql(as_of: dt.date, due_soon_days: int) -> Any:
-    """models.lights.light as a SQL expression, so the counting happens in the database."""
-    due = col(Task.due_date)
-    return case(
-        (col(Task.status).in_(CLOSED), Light.DONE.value),
-        (due.is_(None), Light.GREY.value),
-        (due < as_of, Light.RED.value),
-        (due <= as_of + dt.timedelta(days=due_soon_days), Light.YELLOW.value),
-        else_=Light.GREEN.value,
-    )
-
-
 def compute_overview(
     session: Session, *, as_of: dt.date, due_soon_days: int, plan: str | None = None
 ) -> Overview:
     """Traffic lights and weekly completion for every plan, or for one plan (by key)."""
     plans = _plans(session, plan)
     plan_id = next(iter(plans)) if plan is not None else None
-    light = light_sql(as_of, due_soon_days)
+    light = light_sql(effective_due_column(session, as_of), as_of, due_soon_days)
     scope = [live_tasks()]  # a table scan: this query reads path_key and position of every task
     if plan_id is not None:
         scope.append(col(Task.plan_id) == plan_id)
@@ -138,6 +128,7 @@ def compute_overview(
             col(Task.position).label("position"),
             light.label("light"),
         )
+        .join(Plan, col(Plan.id) == Task.plan_id)
         .where(*scope)
         .subquery()
     )
@@ -192,6 +183,7 @@ def _units(session: Session, light: Any, plan_id: int | None) -> list[UnitLights
     rows = (
         select(col(Assignment.unit_id).label("unit_id"), light.label("light"))
         .select_from(Task)
+        .join(Plan, col(Plan.id) == Task.plan_id)
         .join(Assignment, col(Assignment.task_id) == Task.id)
         .where(*scope)
         .subquery()

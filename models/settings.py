@@ -100,7 +100,7 @@ class EscalationLevel(_Strict):
         return self
 
 
-# The level name of the monthly check-in of ongoing tasks (models.ladder): not a ladder rung's name.
+# The level name of the monthly check-in of ongoing tasks (models.rules.ladder): not a ladder rung's name.
 CHECKIN = "checkin"
 
 DEFAULT_LADDER = [

@@ -13,7 +13,8 @@ from sqlalchemy import text
 
 from models.db import open_ledger, read_session, write_session
 from models.ledger import import_plan
-from models.queries import list_tasks, unit_counts
+from models.queries import unit_counts
+from models.reads.task_query import TaskFilter, TaskQuery
 from models.units import normal
 
 # bench/ is a folder of scripts, not a package: load the module from its file.
@@ -60,7 +61,7 @@ def test_generated_ledger_has_the_requested_shape(engine):
 def test_generated_ledger_reads_and_imports_through_the_app(engine):
     ledger_gen.generate(engine, 500, units=60, seed=7)
     with read_session(engine) as session:
-        overdue = list_tasks(session, as_of=AS_OF, due_soon_days=7, overdue=True, limit=None)
+        overdue = TaskQuery(session, TaskFilter(overdue=True), as_of=AS_OF, due_soon_days=7).rows()
         counts = unit_counts(session, as_of=AS_OF)
     assert overdue and all(row.due_date < AS_OF and row.lead for row in overdue)
     assert sum(c.overdue for c in counts) >= len(overdue)

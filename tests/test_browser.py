@@ -31,7 +31,7 @@ from workflow_ledger import seed
 from models.db import open_ledger, read_session, write_session
 from models.ledger import import_plan
 from models.plan import Deadline, ParsedPlan, ParsedTask
-from models.queries import list_tasks
+from models.reads.task_query import TaskFilter, TaskQuery
 from parsing.sources import parse_source
 from workflows.ingest import import_paths
 
@@ -90,7 +90,7 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             rows = [
                 row
                 for key in (GONGKAI, XSS_PLAN)
-                for row in list_tasks(session, as_of=FAR, due_soon_days=14, plan=key)
+                for row in TaskQuery(session, TaskFilter(plan=key), as_of=FAR, due_soon_days=14).rows()
             ]
     finally:
         engine.dispose()

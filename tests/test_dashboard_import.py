@@ -13,7 +13,8 @@ from workflow_ledger import seed
 
 from dashboard.app import create_app
 from models.db import open_ledger, read_session
-from models.queries import list_plans, list_tasks
+from models.queries import list_plans
+from models.reads.task_query import TaskFilter, TaskQuery
 from models.units import unresolved
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +127,9 @@ def test_a_seed_document_goes_through_upload_review_and_confirm_with_the_edits(a
     assert '/tasks?plan=2021-linyi"' in result.text
 
     with read_session(app.state.engine) as session:
-        tasks = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="2021-linyi")
+        tasks = TaskQuery(
+            session, TaskFilter(plan="2021-linyi"), as_of=dt.date(2021, 6, 1), due_soon_days=14
+        ).rows()
         assert "新设科" in [u.name for u in unresolved(session)]
     assert len(tasks) == 16
     first = next(t for t in tasks if t.path == ["一", "（一）"])
@@ -171,7 +174,9 @@ def test_an_existing_reviewed_file_is_replaced_only_when_asked(app):
     refused = client.post(f"{second}/confirm", data=fields)
     assert refused.status_code == 409 and "linyi.plan.toml" in refused.text
     with read_session(app.state.engine) as session:
-        tasks = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="linyi")
+        tasks = TaskQuery(
+            session, TaskFilter(plan="linyi"), as_of=dt.date(2021, 6, 1), due_soon_days=14
+        ).rows()
     assert next(t for t in tasks if t.path == ["一", "（一）"]).lead == []
 
     fields["replace"] = "1"
@@ -179,7 +184,9 @@ def test_an_existing_reviewed_file_is_replaced_only_when_asked(app):
     assert done.status_code == 303
     assert "更新 1 项" in client.get(done.headers["location"]).text
     with read_session(app.state.engine) as session:
-        tasks = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="linyi")
+        tasks = TaskQuery(
+            session, TaskFilter(plan="linyi"), as_of=dt.date(2021, 6, 1), due_soon_days=14
+        ).rows()
     assert next(t for t in tasks if t.path == ["一", "（一）"]).lead == ["法规处"]
 
 

@@ -13,7 +13,7 @@ from dashboard.app import create_app
 from models.db import open_ledger, read_session, write_session
 from models.ledger import import_plan
 from models.plan import ParsedPlan, ParsedTask
-from models.queries import list_tasks
+from models.reads.task_query import TaskFilter, TaskQuery
 from models.units import unresolved
 
 
@@ -70,7 +70,9 @@ def test_the_office_merges_an_unresolved_name_into_a_unit(app):
     assert "已将“法规科”记为“法规处”的别名" in after.text
     assert "法规科" not in unresolved_names(app)
     with read_session(app.state.engine) as session:
-        [task] = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="extra")
+        [task] = TaskQuery(
+            session, TaskFilter(plan="extra"), as_of=dt.date(2021, 6, 1), due_soon_days=14
+        ).rows()
     assert task.lead == ["法规处"]
 
 
@@ -102,7 +104,9 @@ def test_unit_users_may_not_merge(app):
     assert api.status_code == 403 and "只有政务公开办和管理员" in api.json()["error"]
     assert "法规科" in unresolved_names(app)
     with read_session(app.state.engine) as session:
-        [task] = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="extra")
+        [task] = TaskQuery(
+            session, TaskFilter(plan="extra"), as_of=dt.date(2021, 6, 1), due_soon_days=14
+        ).rows()
     assert task.lead == ["法规科"]  # its task still points at the unresolved name
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from models.db import open_ledger, read_session
-from models.ladder import CHECKIN
+from models.rules.ladder import CHECKIN
 from models.settings import load_settings
 from models.tables import Escalation, Journal, Notice, Task, User, UserRole
 

@@ -16,7 +16,8 @@ from models.db import read_session, write_session
 from models.errors import BadInput, Conflict, NotFound
 from models.ledger import assign_unit, defer_task, get_task, update_task
 from models.plan_file import dump_plan, read_plan_file
-from models.queries import list_tasks, unit_counts
+from models.queries import unit_counts
+from models.reads.task_query import TaskFilter, TaskQuery
 from models.tables import Assignment, Journal, Role, Task, Unit
 from workflows.ingest import import_paths
 
@@ -79,9 +80,12 @@ def test_reimport_with_edits_updates_in_place_and_keeps_progress(engine, tmp_pat
             "in_progress",
             40,
         )
-        rows = list_tasks(
-            session, as_of=dt.date(2021, 6, 1), due_soon_days=14, plan="2021-jilin-amr-gongkai-yaodian"
-        )
+        rows = TaskQuery(
+            session,
+            TaskFilter(plan="2021-jilin-amr-gongkai-yaodian"),
+            as_of=dt.date(2021, 6, 1),
+            due_soon_days=14,
+        ).rows()
         assert next(r for r in rows if r.code == "T1").support == ["综合处"]
         gone = get_task(session, "T2")
         assert gone.withdrawn and gone.progress == 10 and gone.title == removed.title
@@ -201,7 +205,9 @@ def test_deferral_moves_the_date_and_keeps_the_reason(engine):
         "11月30日前",
     )
     with read_session(engine) as session:
-        overdue = list_tasks(session, as_of=dt.date(2021, 12, 15), due_soon_days=14, overdue=True)
+        overdue = TaskQuery(
+            session, TaskFilter(overdue=True), as_of=dt.date(2021, 12, 15), due_soon_days=14
+        ).rows()
         assert "T17" not in [r.code for r in overdue]
         reasons = {j.note for j in session.exec(select(Journal).where(Journal.action == "defer"))}
     assert reasons == {"等待省厅统一部署"}
@@ -243,7 +249,9 @@ def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine,
         registry.merge(session, "法规处", "政策法规处", actor="office")
     with read_session(engine) as session:
         assert "法规处" not in [u.name for u in registry.unresolved(session)]
-        rows = list_tasks(session, as_of=dt.date(2021, 6, 1), due_soon_days=14, unit="法规处")
+        rows = TaskQuery(
+            session, TaskFilter(unit="法规处"), as_of=dt.date(2021, 6, 1), due_soon_days=14
+        ).rows()
         assert {r.code for r in rows} == {"T1", "T3", "T8"}
         assert all("政策法规处" in r.lead for r in rows)  # a bare 责任处室 list: all of it leads
         # Re-importing the plan resolves 法规处 through the new alias: nothing changes.
@@ -263,13 +271,15 @@ def test_overdue_due_soon_and_unit_counts(engine):
     with write_session(engine) as session:
         update_task(session, "T29", actor="办公室", status="done")  # 六 > 17, due 11-30
     with read_session(engine) as session:
-        overdue = list_tasks(session, as_of=as_of, due_soon_days=14, overdue=True)
+        overdue = TaskQuery(session, TaskFilter(overdue=True), as_of=as_of, due_soon_days=14).rows()
         assert [(r.code, r.light.value) for r in overdue] == [("T1", "red"), ("T2", "red")]
-        soon = list_tasks(session, as_of=as_of, due_soon_days=14, due_within=30)
+        soon = TaskQuery(session, TaskFilter(due_within=30), as_of=as_of, due_soon_days=14).rows()
         # 六 > 15 (年内) and 四 > （十二） (2021年年底前) fall due on 12-31: 30 days, beyond the 14 of yellow.
         assert {(r.code, r.light.value) for r in soon} == {("T27", "green"), ("T41", "green")}
         assert (
-            list_tasks(session, as_of=dt.date(2021, 12, 20), due_soon_days=14, due_within=14)[0].light.value
+            TaskQuery(session, TaskFilter(due_within=14), as_of=dt.date(2021, 12, 20), due_soon_days=14)
+            .rows()[0]
+            .light.value
             == "yellow"
         )
         counts = {c.unit: c for c in unit_counts(session, as_of=as_of)}

@@ -22,6 +22,7 @@ from models.db import open_ledger, read_session, write_session
 from models.ledger import defer_task, schedule_task, update_task
 from models.plan import ParsedPlan
 from models.queries import PlanRow, list_plans, unit_counts
+from models.rules.deadlines import is_standing
 from models.settings import Settings
 from models.tables import Escalation, Notice, Plan, Role, Task
 from models.users import add_user
@@ -103,7 +104,7 @@ def script(engine: Engine, year: int) -> dict[dt.date, list[tuple[str, str, dict
         elif kind == "none":
             due = dt.date(year, 3 + index % 8, 20)
             at(dt.date(year, 1, 4), ("schedule", code, {"to": due, "note": "办公室明确完成时限"}))
-        if due is not None and kind not in ("ongoing", "recurring"):
+        if due is not None and not is_standing(kind):
             dated.append((code, due))
         elif index % 2 == 0:
             for month in range(2, 12, 2):

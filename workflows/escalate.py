@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 from models.calendar import WorkCalendar
 from models.db import read_session, write_session
 from models.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
-from models.ladder import CHECKIN, CHECKIN_NAME
 from models.notices import Draft, queue
+from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import EscalationLevel, Settings
 from models.tables import NoticeKind
 from workflows.render import Message

@@ -31,8 +31,8 @@ from dashboard.labels import level_names
 from dashboard.params import ApiFilter, AsOf, Sort
 from models.db import read_session, write_session
 from models.errors import Conflict
-from models.lights import is_overdue
-from models.task_list import MAX_PER_PAGE, page_tasks
+from models.reads.task_query import MAX_PER_PAGE, TaskQuery
+from models.rules.lights import is_overdue
 from models.task_view import task_view
 from models.user_changes import defer_as, update_as
 
@@ -50,15 +50,10 @@ def list_tasks(
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 100,
 ) -> TaskPageOut:
     with read_session(ctx.engine) as session:
-        found = page_tasks(
-            session,
-            filters,
-            as_of=as_of,
-            due_soon_days=ctx.settings.ledger.due_soon_days,
-            sort=sort,
-            page=page,
-            per_page=per_page,
+        query = TaskQuery(
+            session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
+        found = query.page(page, per_page)
     return TaskPageOut(
         as_of=as_of,
         total=found.total,
@@ -95,7 +90,7 @@ def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
         light=detail.light,
         version=task.version,
         withdrawn=task.withdrawn,
-        overdue=is_overdue(task.status, task.due_date, as_of, withdrawn=task.withdrawn),
+        overdue=is_overdue(task.status, detail.due_date, as_of, withdrawn=task.withdrawn),
         may_update=view.may_update,
         journal=[JournalEntry.model_validate(entry) for entry in detail.journal],
         escalations=[

@@ -16,7 +16,7 @@ from dashboard.context import Ctx, OfficeCtx
 from models.db import read_session
 from models.errors import BadInput, Conflict
 from models.plan import DeadlineType
-from models.queries import list_tasks
+from models.reads.task_query import TaskFilter, TaskQuery
 from workflows import plan_upload
 from workflows.plan_upload import TaskEdit, Upload
 
@@ -181,13 +181,13 @@ def _field(form: FormData, name: str) -> str | None:
 def done(ctx: OfficeCtx, upload_id: str) -> Response:
     outcome = plan_upload.result(ctx.settings, upload_id, owner=_user_id(ctx))
     with read_session(ctx.engine) as session:
-        tasks = list_tasks(
+        query = TaskQuery(
             session,
+            TaskFilter(plan=outcome.key),
             as_of=ctx.today,
             due_soon_days=ctx.settings.ledger.due_soon_days,
-            plan=outcome.key,
-            limit=SHOWN_TASKS,
         )
+        tasks = query.rows(limit=SHOWN_TASKS)
     return ctx.render("import_done.html", outcome=outcome, tasks=tasks, shown=SHOWN_TASKS)
 
 

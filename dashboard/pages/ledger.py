@@ -12,7 +12,8 @@ from dashboard.context import CtxDep
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, FormFilter, Sort, link
 from models.db import read_session
-from models.task_list import filtered_workbook, page_tasks, plan_choices, unit_choices
+from models.excel import describe_filters, filtered_workbook
+from models.reads.task_query import TaskQuery, plan_choices, unit_choices
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 100
@@ -24,22 +25,17 @@ def ledger_page(
     ctx: CtxDep, request: Request, as_of: AsOf, filters: FormFilter, sort: Sort = "due", page: int = 1
 ) -> HTMLResponse:
     with read_session(ctx.engine) as session:
-        found = page_tasks(
-            session,
-            filters,
-            as_of=as_of,
-            due_soon_days=ctx.settings.ledger.due_soon_days,
-            sort=sort,
-            page=page,
-            per_page=PER_PAGE,
+        query = TaskQuery(
+            session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
+        found = query.page(page, PER_PAGE)
         plans = plan_choices(session)
         units = [(name, name) for name in unit_choices(session)]
     return ctx.render(
         "tasks.html",
         found=found,
         filters=filters,
-        described=filters.describe(as_of),
+        described=describe_filters(filters, as_of),
         as_of=as_of,
         sort=sort,
         plans=plans,

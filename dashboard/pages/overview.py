@@ -12,7 +12,7 @@ from dashboard.labels import LABELS
 from dashboard.params import AsOf, as_of_query
 from models.db import read_session
 from models.overview import compute_overview, ledger_mark
-from models.task_list import TaskFilter, page_tasks, plan_choices
+from models.reads.task_query import TaskFilter, TaskQuery, plan_choices
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 20  # rows per table unless "显示全部": the bench ledger has 2,000 plans and units
@@ -36,13 +36,9 @@ def overview_page(
         def figures() -> tuple:
             overview = compute_overview(session, as_of=as_of, due_soon_days=due_soon, plan=plan or None)
             # The longest overdue tasks: the list to chase first (one LIMIT 10 query).
-            late = page_tasks(
-                session,
-                TaskFilter(plan=plan or None, overdue=True),
-                as_of=as_of,
-                due_soon_days=due_soon,
-                per_page=10,
-            )
+            late = TaskQuery(
+                session, TaskFilter(plan=plan or None, overdue=True), as_of=as_of, due_soon_days=due_soon
+            ).page(per_page=10)
             return overview, late, plan_choices(session)
 
         cache: ViewCache = request.app.state.view_cache

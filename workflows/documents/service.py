@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from models.bulletins import next_number, record_bulletin
 from models.db import read_session, write_session
 from models.errors import BadInput
 from models.files import atomic_path
 from models.ledger import get_task
-from models.lights import CLOSED
 from models.queries import task_detail
-from models.tables import Plan, Task
+from models.reads.task_query import TaskFilter, TaskQuery
+from models.rules.reports import is_report
 from workflows.lookback_outline import DEFAULT_ISSUER
 from workflows.lookback_report import build_lookback
 
@@ -104,19 +103,15 @@ def write_sheets(
     with read_session(engine) as session:
         tasks = [get_task(session, code) for code in codes]
         if overdue:
-            query = select(Task).where(
-                col(Task.withdrawn).is_(False),
-                col(Task.status).not_in(CLOSED),
-                col(Task.due_date) < as_of,
+            late = TaskQuery(
+                session, TaskFilter(plan=plan, overdue=True), as_of=as_of, due_soon_days=due_soon_days
             )
-            if plan:
-                query = query.join(Plan, col(Plan.id) == Task.plan_id).where(Plan.key == plan)
-            tasks += list(session.exec(query.order_by(col(Task.due_date), col(Task.id))))
+            tasks += [get_task(session, row.code) for row in late.rows()]
         unique = list({task.id: task for task in tasks}.values())
         sheets = []
         for task in unique:
             detail = task_detail(session, task, as_of=as_of, due_soon_days=due_soon_days)
-            notes = [row.note for row in detail.journal if row.note and row.action in ("update", "defer")]
+            notes = [row.note for row in detail.journal if row.note and is_report(row.action)]
             sheet = SheetTask(
                 code=task.code,
                 plan_title=detail.plan.title or detail.plan.key,
@@ -126,7 +121,7 @@ def write_sheets(
                 lead=detail.lead,
                 support=detail.support,
                 deadline_text=task.deadline_text,
-                due_date=task.due_date,
+                due_date=detail.due_date,
                 status=task.status,
                 progress=task.progress,
                 note=notes[-1] if notes else "",

@@ -1,0 +1,1 @@
+"""Read queries over the ledger: rows for the faces, never writes."""
