@@ -3,7 +3,7 @@ workflows.use_cases.jobs, acted by the system.
 
 Keeping them free of Prefect is the design choice that lets the embedded default answer in well
 under two seconds: a Prefect flow with no server starts a temporary API server first (8 s or more,
-see docs/design.md). The Prefect flows in workflows/flows call these same steps as tasks.
+see README, "Why the commands do not go through Prefect"). The Prefect flows in workflows/flows call these same steps as tasks.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ is the same document (the plans folder for section titles comes from the setting
 each caller).
 
 Free of Prefect on purpose: a Prefect flow with no server starts a temporary API server first (8 s
-or more, see docs/design.md); the flows in workflows/flows call these as tasks.
+or more, see the README); the flows in workflows/flows call these as tasks.
 
 Each returns a typed result. `lines` renders it for a terminal or a log (the words the CLI has
 always printed); the demo and the tests read the fields.
