@@ -249,6 +249,7 @@ def test_the_web_faces_refuse_what_the_table_refuses(web, name):
     assert client.get("/plans/import").status_code == 403
     foreign = client.post("/api/tasks/T3/update", json={"version": 1, "progress": 5})
     assert foreign.status_code == 403 and foreign.json()["error"].startswith("无权修改任务 T3")
+    assert (foreign.json()["code"], foreign.json()["field"]) == ("denied", "task")
     office = api(web, "office")
     assert office.post("/api/tasks/T3/update", json={"version": 1, "progress": 5}).status_code == 200
     assert office.get("/plans/import").status_code == 200

@@ -29,6 +29,11 @@ class Invalid(BadInput):
         self.field = field
         super().__init__(problem, source=source)
 
+    @property
+    def message(self) -> str:
+        # A form value or an option, not a file: no "<input>:" in front of the problem.
+        return super().message if self.source else self.problem
+
 
 class Stale(Conflict):
     """A write against a version someone else changed since it was read."""
