@@ -45,21 +45,20 @@ def bulletin(
     actor: Annotated[str, typer.Option("--as", help="发通报的人（记入日志）。")] = "office",
 ) -> None:
     """督办通报（第N期）：各牵头单位完成率，进度滞后的单位及其逾期事项。"""
-    from workflows.documents.service import write_bulletin
+    from workflows.use_cases.documents import issue_bulletin
 
     if (plan is None) == (year is None):
         raise BadInput("请给出 --plan 计划编号 或 --year 年度（二选一）")
-    settings = context.settings()
-    written = write_bulletin(
+    written = issue_bulletin(
         context.ledger(),
+        context.settings(),
+        context.actor(actor),
         as_of=context.as_of(as_of),
         output=_output(output),
         plan=plan,
         year=year,
         number=number,
         issuer=issuer,
-        plans_dir=settings.resolve(settings.plans.dir),
-        actor=actor,
     )
     note = "" if written.recorded else "（此期号此前已记录，本次为重新生成）"
     print(f"第{written.number}期督办通报{note}：{written.paths[0]}")

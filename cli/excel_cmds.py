@@ -64,10 +64,9 @@ def export(
 
 def import_xlsx(xlsx: Path, *, actor: str) -> None:
     """`duban import --xlsx FILE`: apply a filled-in 台账 and print what happened."""
-    from models.excel import import_workbook
+    from workflows.use_cases.workbook import import_workbook
 
-    limits = context.settings().archives
-    print_report(import_workbook(context.ledger(), xlsx, actor=actor, archive_limits=limits))
+    print_report(import_workbook(context.ledger(), context.settings(), context.actor(actor), xlsx))
 
 
 def print_report(report: SheetImport) -> None:
@@ -97,9 +96,9 @@ def backup(
 
     SQLite: a standalone database file made with SQLite's online backup API. PostgreSQL: a portable JSON-lines dump of every table, one line per row (no pg_dump needed; data only: the schema comes from the migrations).
     """
-    from models.backup import backup as backup_ledger
+    from workflows.use_cases.restore import backup as backup_ledger
 
-    report = backup_ledger(context.ledger(), file, force=force)
+    report = backup_ledger(context.ledger(), context.operator(), file, force=force)
     total = sum(report.rows.values())
     print(
         f"wrote {report.kind} backup to {file}: {total} rows in {len(report.rows)} tables, {report.size} bytes"

@@ -13,12 +13,12 @@ from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFi
 from cli.output import emit
 from cli.tables import Format, render
 from models.clock import parse_date
-from models.db import read_session, write_session
-from models.ledger import assign_unit, defer_task, get_task, update_task
+from models.db import read_session
+from models.ledger import get_task
 from models.queries import list_plans, task_detail
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.tables import Role
-from workflows.ingest import import_paths
+from workflows.use_cases import tasks as tasks_uc
 
 
 def register(app: typer.Typer) -> None:
@@ -48,15 +48,10 @@ def import_(
             raise typer.BadParameter("give plan files to import, or --xlsx FILE (not both)")
         excel_cmds.import_xlsx(xlsx, actor=actor)
         return
-    settings = context.settings()
-    reports = import_paths(
-        context.ledger(),
-        paths,
-        actor=actor,
-        max_bytes=settings.plans.max_document_bytes,
-        units=settings.units,
-        day=context.as_of(as_of),
-        archive_limits=settings.archives,
+    from workflows.use_cases.imports import import_plans
+
+    reports = import_plans(
+        context.ledger(), context.settings(), context.actor(actor), paths, day=context.as_of(as_of)
     )
     rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
     print(render(["plan", "created", "updated", "unchanged", "withdrawn", "restored"], rows, Format.table))
@@ -177,20 +172,19 @@ def update(
     as_of: AsOf = None,
 ) -> None:
     """Report progress on a task (journalled; a stale --version is refused)."""
-    day = context.as_of(as_of)
-    with write_session(context.ledger()) as session:
-        result = update_task(
-            session,
-            task,
-            actor=actor,
-            status=status,
-            progress=progress,
-            note=note,
-            evidence=evidence,
-            expected_version=version,
-            day=day,
-        )
-        print(f"{result.code}: {result.status}, {result.progress}% (version {result.version})")
+    result = tasks_uc.update_task(
+        context.ledger(),
+        context.actor(actor),
+        task,
+        today=context.today_(),
+        day=context.as_of(as_of),
+        status=status,
+        progress=progress,
+        note=note,
+        evidence=evidence,
+        version=version,
+    )
+    print(f"{result.code}: {result.status}, {result.progress}% (version {result.version})")
 
 
 def defer(
@@ -205,12 +199,17 @@ def defer(
 ) -> None:
     """Move a task's due date, with a reason (the escalation ladder starts again from it)."""
     new_date = parse_date(to, what="--to date")
-    day = context.as_of(as_of)
-    with write_session(context.ledger()) as session:
-        result = defer_task(
-            session, task, to=new_date, reason=reason, actor=actor, expected_version=version, day=day
-        )
-        print(f"{result.code}: deferred to {new_date.isoformat()} (version {result.version})")
+    result = tasks_uc.defer_task(
+        context.ledger(),
+        context.actor(actor),
+        task,
+        to=new_date,
+        reason=reason,
+        today=context.today_(),
+        day=context.as_of(as_of),
+        version=version,
+    )
+    print(f"{result.code}: deferred to {new_date.isoformat()} (version {result.version})")
 
 
 def assign(
@@ -230,14 +229,14 @@ def assign(
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --lead, --support or --remove")
     name, role = chosen[0]
-    with write_session(context.ledger()) as session:
-        result = assign_unit(
-            session,
-            task,
-            unit=name,
-            role=role,
-            actor=actor,
-            remove=remove is not None,
-            day=context.as_of(as_of),
-        )
-        print(f"{result.code}: {'removed' if remove else role.value} {name}")
+    result = tasks_uc.assign_unit(
+        context.ledger(),
+        context.actor(actor),
+        task,
+        unit=name,
+        role=role,
+        today=context.today_(),
+        remove=remove is not None,
+        day=context.as_of(as_of),
+    )
+    print(f"{result.code}: {'removed' if remove else role.value} {name}")

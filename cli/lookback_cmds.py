@@ -16,9 +16,10 @@ from cli import context
 from cli.errors import reported
 from cli.options import Actor, AsOf, Fmt
 from cli.tables import Format, render
-from models.db import read_session, write_session
+from models.db import read_session
 from models.errors import BadInput
-from models.summaries import list_summaries, read_summary_file, submit_summary
+from models.summaries import list_summaries, read_summary_file
+from workflows.use_cases.summaries import submit_summary
 
 
 class LookbackFormat(StrEnum):
@@ -78,31 +79,25 @@ def lookback(
     if (plan is None) == (year is None):
         raise BadInput("give --plan PLAN or --year YEAR (one of them, not both)")
     # Imported here: the report libraries (openpyxl, python-docx) are not needed by other commands.
-    from workflows.lookback_report import preview_lookback, summary_lines, write_lookback
+    from workflows.use_cases.jobs import look_back
 
     settings = context.settings()
-    day = context.as_of(as_of)
-    plans_dir = settings.resolve(settings.plans.dir)
-    if dry_run:
-        preview = preview_lookback(
-            context.ledger(), as_of=day, plan=plan, year=year, carry=carry, plans_dir=plans_dir
-        )
-        print(summary_lines(preview.lookback, preview.carried))
-        print("dry run: nothing written")
-        return
-    chosen = [f.value for f in formats] if formats else list(settings.lookback.formats)
-    result = write_lookback(
+    result = look_back(
         context.ledger(),
-        as_of=day,
+        settings,
+        context.actor(actor),
+        as_of=context.as_of(as_of),
         plan=plan,
         year=year,
-        formats=chosen,
-        output=output if output is not None else settings.resolve(settings.lookback.output),
+        formats=[f.value for f in formats] if formats else None,
+        output=output,
         carry=carry,
-        actor=actor,
-        plans_dir=plans_dir,
+        dry_run=dry_run,
     )
-    print(summary_lines(result.lookback, result.carried))
+    print(result.summary)
+    if dry_run:
+        print("dry run: nothing written")
+        return
     for path in result.paths:
         print(f"wrote {path}")
 
@@ -126,19 +121,18 @@ def submit(
         raise BadInput("give the summary as a FILE or as --text TEXT (one of them)")
     limits = context.settings().archives
     content = read_summary_file(file, archive_limits=limits) if file is not None else text or ""
-    with write_session(context.ledger()) as session:
-        summary = submit_summary(
-            session,
-            unit=unit,
-            year=year,
-            text=content,
-            plan=plan,
-            source=file.name if file is not None else "",
-            actor=actor,
-        )
-        print(
-            f"recorded the {year} summary of {unit}{f' for {plan}' if plan else ''} ({len(summary.text)} characters)"
-        )
+    summary = submit_summary(
+        context.ledger(),
+        context.actor(actor),
+        unit=unit,
+        year=year,
+        text=content,
+        plan=plan,
+        source=file.name if file is not None else "",
+    )
+    print(
+        f"recorded the {year} summary of {unit}{f' for {plan}' if plan else ''} ({summary.characters} characters)"
+    )
 
 
 def list_(

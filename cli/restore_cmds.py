@@ -34,9 +34,9 @@ def restore(
     The ledger must be empty unless --force. Either kind of backup restores into either database.
     Row counts and foreign keys are checked before anything is kept; stop `duban serve`, the
     scheduler and the workers first."""
-    from models.restore import restore as restore_ledger
+    from workflows.use_cases.restore import restore as restore_ledger
 
-    report = restore_ledger(context.settings().database_url, file, force=force)
+    report = restore_ledger(context.settings().database_url, context.operator(), file, force=force)
     print(
         DONE.format(
             file=file,

@@ -13,8 +13,9 @@ from cli.errors import reported
 from cli.options import Actor
 from cli.tables import Format, render
 from models import units as registry
-from models.db import read_session, write_session
+from models.db import read_session
 from models.tables import Unit, UnitAlias
+from workflows.use_cases.units import load_units, merge_units
 
 app = typer.Typer(
     help="The unit registry: list units, review unknown names, merge aliases.", no_args_is_help=False
@@ -63,9 +64,8 @@ def merge(
     actor: Actor = "office",
 ) -> None:
     """Record ALIAS as another name of CANONICAL; tasks assigned to the alias move to the unit."""
-    with write_session(context.ledger()) as session:
-        unit = registry.merge(session, alias, canonical, actor=actor)
-        print(f"{alias} -> {unit.name}")
+    merged = merge_units(context.ledger(), context.actor(actor), alias, canonical)
+    print(f"{alias} -> {merged.unit}")
 
 
 @app.command(name="load")
@@ -76,7 +76,5 @@ def load(
     ],
 ) -> None:
     """Add or update registry units from a TOML file (e.g. plans/units.toml)."""
-    specs = registry.read_registry(path)
-    with write_session(context.ledger()) as session:
-        count = registry.load_registry(session, specs)
+    count = load_units(context.ledger(), context.operator(), path)
     print(f"{count} units loaded from {path}")

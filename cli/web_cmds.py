@@ -11,9 +11,10 @@ import typer
 from cli import context
 from cli.errors import reported
 from cli.tables import Format, render
-from models.db import read_session, write_session
+from models.db import read_session
 from models.errors import BadInput
-from models.users import add_user, list_users, set_active, set_password
+from models.users import list_users
+from workflows.use_cases.users import add_user, set_active, set_password
 
 users = typer.Typer(
     help="Local accounts of the dashboard (roles: admin, office, unit, leader).", no_args_is_help=True
@@ -79,8 +80,7 @@ def user_add(
 ) -> None:
     """Create an account (the password is asked twice, or read from stdin)."""
     password = _password(password_stdin)
-    with write_session(context.ledger()) as session:
-        user = add_user(session, name, role=role, unit=unit, password=password)
+    user = add_user(context.ledger(), context.operator(), name, role=role, unit=unit, password=password)
     print(f"user {user.name} ({user.role}{', ' + unit if unit else ''}) created")
 
 
@@ -94,8 +94,7 @@ def user_passwd(
 ) -> None:
     """Set a new password (and sign the account out of every dashboard session)."""
     password = _password(password_stdin)
-    with write_session(context.ledger()) as session:
-        set_password(session, name, password)
+    set_password(context.ledger(), context.operator(), name, password)
     print(f"password of {name} changed; its dashboard sessions ended")
 
 
@@ -103,8 +102,7 @@ def user_passwd(
 @reported
 def user_deactivate(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Refuse an account's logins and end its dashboard sessions (its history is kept)."""
-    with write_session(context.ledger()) as session:
-        set_active(session, name, False)
+    set_active(context.ledger(), context.operator(), name, False)
     print(f"user {name} deactivated; its dashboard sessions ended")
 
 
@@ -112,8 +110,7 @@ def user_deactivate(name: Annotated[str, typer.Argument(help="Login name.")]) ->
 @reported
 def user_activate(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Allow a deactivated account to log in again."""
-    with write_session(context.ledger()) as session:
-        set_active(session, name, True)
+    set_active(context.ledger(), context.operator(), name, True)
     print(f"user {name} activated")
 
 

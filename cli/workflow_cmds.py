@@ -1,6 +1,6 @@
 """The recurring jobs by hand: escalate, digest, send, notices.
 
-These call the plain job functions in workflows.jobs, never Prefect: with no Prefect server a flow
+These call the job use cases (workflows.use_cases.jobs), never Prefect: with no Prefect server a flow
 call first starts a temporary one (8 s or more). `--prefect` runs the same job as a Prefect flow on
 the server named by PREFECT_API_URL, for the multi-machine setup.
 """
@@ -22,7 +22,7 @@ from models.errors import BadInput
 from models.notices import list_notices
 
 if TYPE_CHECKING:
-    from workflows.jobs import JobResult
+    from workflows.use_cases.jobs import JobResult
 
 DryRun = Annotated[
     bool, typer.Option("--dry-run", help="Show what would be raised or queued; write nothing.")
@@ -63,7 +63,8 @@ def digest(
 
 
 def _run(name: str, as_of: str | None, *, dry_run: bool, no_send: bool, prefect: bool) -> None:
-    from workflows import jobs  # lazily: apprise and the report libraries cost a second to import
+    # Lazily: apprise and the report libraries cost a second to import.
+    from workflows.use_cases import jobs
 
     day = context.as_of(as_of)
     if prefect:
@@ -74,6 +75,7 @@ def _run(name: str, as_of: str | None, *, dry_run: bool, no_send: bool, prefect:
         job(
             context.ledger(),
             context.settings(),
+            context.operator(),
             as_of=day,
             dry_run=dry_run,
             send=not no_send,
@@ -84,10 +86,16 @@ def _run(name: str, as_of: str | None, *, dry_run: bool, no_send: bool, prefect:
 
 def send() -> None:
     """Send every queued notice not sent yet (failed ones from earlier runs included)."""
-    from workflows import jobs  # lazily: apprise and the report libraries cost a second to import
+    from workflows.use_cases import jobs  # lazily: apprise costs a second to import
 
     _finish(
-        jobs.send_pending(context.ledger(), context.settings(), as_of=context.as_of(None), progress=_progress)
+        jobs.send_pending(
+            context.ledger(),
+            context.settings(),
+            context.operator(),
+            as_of=context.as_of(None),
+            progress=_progress,
+        )
     )
 
 
@@ -141,5 +149,5 @@ def _via_prefect(name: str, as_of: str, *, dry_run: bool, no_send: bool) -> None
 
     # The flow's own prints go to Prefect's run log (log_prints); the user gets its lines here.
     # No flow-level retry here: a failed send is reported now (exit 1), not after minutes of waiting.
-    lines = FLOWS[name].with_options(retries=0)(as_of=as_of, dry_run=dry_run)
-    print("\n".join(lines))
+    result = FLOWS[name].with_options(retries=0)(as_of=as_of, dry_run=dry_run)
+    print("\n".join(result.lines))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,9 +16,11 @@ from sqlalchemy import Engine
 from dashboard.sessions import SessionData, Sessions
 from models.clock import today
 from models.errors import PermissionDenied
+from models.rules.permissions import Action, allowed
 from models.settings import Settings
 from models.tables import User
 from models.users import can_write, is_office
+from workflows.use_cases.errors import OFFICE_ONLY, Denied
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
 
@@ -70,13 +73,21 @@ def signed_in(ctx: CtxDep) -> User:
     return ctx.user
 
 
-def office_only(ctx: CtxDep) -> Ctx:
-    if not ctx.office:
-        raise PermissionDenied("无权操作：只有政务公开办和管理员可以进行此操作")
-    return ctx
+def requires(action: Action) -> Callable[[Ctx], Ctx]:
+    """A dependency refusing (403) a signed-in user whom the permission table does not give
+    `action`: the page is not shown at all. The use case behind the page checks again."""
+
+    def check(ctx: CtxDep) -> Ctx:
+        if ctx.user is None or not allowed(ctx.user.role, action):
+            raise Denied(OFFICE_ONLY, action=action)
+        return ctx
+
+    return check
 
 
-OfficeCtx = Annotated[Ctx, Depends(office_only)]
+# The plan import pages and the unit merge: the office's (and admins').
+OfficeCtx = Annotated[Ctx, Depends(requires(Action.IMPORT_PLAN))]
+MergeCtx = Annotated[Ctx, Depends(requires(Action.MERGE_UNITS))]
 
 
 async def check_csrf(request: Request) -> None:

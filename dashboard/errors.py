@@ -13,9 +13,15 @@ STATUS = {NotFound: 404, Conflict: 409, PermissionDenied: 403, BadInput: 400}
 TITLES = {404: "未找到", 409: "冲突", 403: "无权操作", 400: "输入有误", 422: "输入有误"}
 
 
-def _respond(request: Request, status: int, message: str) -> Response:
+def _respond(request: Request, status: int, message: str, error: Exception | None = None) -> Response:
     if request.url.path.startswith("/api"):
-        return JSONResponse({"error": message}, status_code=status)
+        body = {"error": message}
+        # The use cases' refusals carry a code and the field they are about (workflows/use_cases/errors).
+        for name in ("code", "field"):
+            value = getattr(error, name, None)
+            if isinstance(value, str) and value:
+                body[name] = value
+        return JSONResponse(body, status_code=status)
     from dashboard.context import get_ctx
 
     ctx = get_ctx(request)
@@ -27,7 +33,7 @@ def install(app: FastAPI) -> None:
     async def duban_error(request: Request, error: DubanError) -> Response:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         message = error.message if isinstance(error, BadInput) else str(error)
-        return _respond(request, status, message)
+        return _respond(request, status, message, error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -617,8 +617,17 @@ def _show(value: Any) -> str:
     return "empty" if _blank(value) else repr(value)
 
 
-def apply_rows(session: Session, rows: list[SheetRow], *, actor: str, source: Path) -> SheetImport:
+def apply_rows(
+    session: Session,
+    rows: list[SheetRow],
+    *,
+    actor: str,
+    source: Path,
+    check: Callable[[list[Task]], None] | None = None,
+) -> SheetImport:
     """Check every row against the ledger, then apply the changed ones; call in one write_session.
+    `check` sees the tasks about to change before anything is written (the use case's permission
+    check: it raises to refuse the sheet).
 
     Unknown task codes fail the whole sheet (nothing applied). A row the unit changed whose task
     the office changed since the export (its version is stale) is a conflict: listed, not applied.
@@ -652,6 +661,8 @@ def apply_rows(session: Session, rows: list[SheetRow], *, actor: str, source: Pa
                 )
         else:
             planned.append((row, changes, shown))
+    if check is not None:
+        check([tasks[row.code] for row, _, _ in planned])
     for row, changes, shown in planned:  # every row checked: now write
         update_task(session, row.code, actor=actor, expected_version=row.version, **changes)
         report.applied.append(Applied(row.code, row.row, shown))

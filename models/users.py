@@ -1,8 +1,8 @@
 """Local accounts of the dashboard: argon2-hashed passwords, a role, and for unit users their unit.
 
 Roles: admin and office may do everything; unit users see everything and change only their own
-unit's tasks; leaders only read. The rule lives here (`may_update`), not in the web layer, so the
-pages and the API cannot disagree.
+unit's tasks; leaders only read. Who may do what is the table of models.rules.permissions, asked by
+the use cases (workflows/use_cases); `may_update` here asks it for a page deciding what to show.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from models import units as registry
 from models.errors import BadInput, Conflict, NotFound
+from models.rules.permissions import Action, Grant, allowed, grant
 from models.tables import Assignment, Task, User, UserRole, WebSession, utcnow
 
 _hasher = PasswordHasher()
@@ -131,18 +132,22 @@ def list_users(session: Session) -> list[tuple[User, str]]:
 
 
 def can_write(user: User) -> bool:
-    return user.role in (UserRole.ADMIN.value, UserRole.OFFICE.value, UserRole.UNIT.value)
+    """Whether the account may change any task at all (the table's update grant, own unit or all)."""
+    return allowed(user.role, Action.UPDATE_TASK)
 
 
 def is_office(user: User) -> bool:
-    return user.role in (UserRole.ADMIN.value, UserRole.OFFICE.value)
+    """Whether the account runs the ledger (imports plans, merges units): the office and admins."""
+    return allowed(user.role, Action.IMPORT_PLAN)
 
 
 def may_update(session: Session, user: User, task: Task) -> bool:
-    """Office and admin: any task. Unit users: tasks their unit leads or supports. Leaders: none."""
-    if is_office(user):
+    """The permission table's answer (models.rules.permissions) for this account and task: office
+    and admin any task, unit users the tasks their unit leads or supports, leaders none."""
+    cell = grant(user.role, Action.UPDATE_TASK)
+    if cell is Grant.YES:
         return True
-    if user.role != UserRole.UNIT.value or user.unit_id is None:
+    if cell is not Grant.OWN_UNIT or user.unit_id is None:
         return False
     query = select(Assignment.id).where(Assignment.task_id == task.id, Assignment.unit_id == user.unit_id)
     return session.exec(query).first() is not None

@@ -98,7 +98,9 @@ def test_escalate_flow_raises_and_sends_once(flow_ledger: Engine, tmp_path: Path
     from workflows.flows import escalate_flow
 
     as_of = dt.date(2021, 12, 1)
-    lines = escalate_flow(as_of=as_of)
+    result = escalate_flow(as_of=as_of)
+    lines = result.lines
+    assert result.raised and result.sent is not None and result.failed == 0  # typed, not only text
 
     raised = escalations(flow_ledger)
     total, sent = counts(flow_ledger, "escalation")
@@ -109,7 +111,7 @@ def test_escalate_flow_raises_and_sends_once(flow_ledger: Engine, tmp_path: Path
     # One outbox folder per notice period of the day (2021-12-01-E23: escalation 23's notice).
     assert len(list((tmp_path / "outbox" / "escalation").glob("2021-12-01*/*.md"))) == total
 
-    again = escalate_flow(as_of=as_of)
+    again = escalate_flow(as_of=as_of).lines
     assert escalations(flow_ledger) == raised
     assert counts(flow_ledger, "escalation") == (total, total)
     assert "queued 0 notices" in again and "sent 0 notices" in again
@@ -121,14 +123,16 @@ def test_digest_flow_queues_the_weeks_digests_and_sends_them_once(
     from workflows.flows import digest_flow
 
     # A string, as `prefect deployment run --param as_of=…` passes it.
-    lines = digest_flow(as_of="2021-06-07")
+    result = digest_flow(as_of="2021-06-07")
+    lines = result.lines
+    assert result.week == "2021-W23"
 
     total, sent = counts(flow_ledger, "digest")
     assert total > 0 and sent == total, lines
     assert lines[0].startswith(f"2021-W23: {total} digests, {total} newly queued")
     assert (tmp_path / "outbox" / "digest" / "2021-W23" / "office.md").is_file()
 
-    again = digest_flow(as_of=dt.date(2021, 6, 7))
+    again = digest_flow(as_of=dt.date(2021, 6, 7)).lines
     assert counts(flow_ledger, "digest") == (total, total)
     assert again[0].startswith(f"2021-W23: {total} digests, 0 newly queued")
     assert "sent 0 notices" in again
@@ -137,7 +141,7 @@ def test_digest_flow_queues_the_weeks_digests_and_sends_them_once(
 def test_digest_flow_dry_run_writes_nothing(flow_ledger: Engine, tmp_path: Path) -> None:
     from workflows.flows import digest_flow
 
-    lines = digest_flow(as_of=dt.date(2021, 6, 7), dry_run=True)
+    lines = digest_flow(as_of=dt.date(2021, 6, 7), dry_run=True).lines
     assert lines[0].startswith("2021-W23: would queue ")
     assert counts(flow_ledger, "digest") == (0, 0)
     assert not (tmp_path / "outbox").exists()
@@ -165,7 +169,9 @@ def test_the_prefect_option_prints_the_flows_lines_not_a_list(
 def test_lookback_flow_writes_the_configured_formats(flow_ledger: Engine, tmp_path: Path) -> None:
     from workflows.flows import lookback_flow
 
-    lines = lookback_flow(as_of=dt.date(2021, 12, 1))
+    looked = lookback_flow(as_of=dt.date(2021, 12, 1))
+    lines = looked.lines
+    assert sorted(Path(p).suffix for p in looked.files) == [".docx", ".md", ".xlsx"]
 
     written = sorted(path.suffix for path in (tmp_path / "lookback").iterdir())
     assert written == [".docx", ".md", ".xlsx"], lines
@@ -192,7 +198,9 @@ def test_ingest_flow_writes_the_plan_file_for_review_and_imports_it(
         encoding="utf-8",
     )
     monkeypatch.setenv("DUBAN_CONFIG", str(config))
-    lines = ingest_flow(paths=[str(document)], actor="ingest", as_of=dt.date(2021, 3, 1))
+    ingested = ingest_flow(paths=[str(document)], actor="ingest", as_of=dt.date(2021, 3, 1))
+    lines = ingested.lines
+    assert [r.created for r in ingested.reports] == [17]
     assert (plans / "2021-jilin-amr-gongkai-yaodian.plan.toml").exists(), lines
     assert any("17 new" in line for line in lines), lines
     engine = open_ledger(cli_env)
@@ -202,7 +210,7 @@ def test_ingest_flow_writes_the_plan_file_for_review_and_imports_it(
     engine.dispose()
     assert days == {dt.date(2021, 3, 1)}
     # Run again: the reviewed file is kept (it may hold the office's corrections), nothing changes.
-    again = ingest_flow(paths=[str(document)], actor="ingest", as_of=dt.date(2021, 3, 2))
+    again = ingest_flow(paths=[str(document)], actor="ingest", as_of=dt.date(2021, 3, 2)).lines
     assert any("kept the reviewed" in line for line in again) and any("0 new" in line for line in again)
 
 

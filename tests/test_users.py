@@ -12,8 +12,9 @@ from cli.main import app
 from models.db import read_session, write_session
 from models.errors import BadInput, Conflict
 from models.ledger import get_task
-from models.user_changes import change_day
 from models.users import LoginThrottle, add_user, authenticate, may_update
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.guard import business_day
 
 runner = CliRunner()
 
@@ -67,11 +68,13 @@ def test_only_the_office_and_admins_choose_the_day_of_a_change(engine):
             for role in ("admin", "office", "unit", "leader")
         }
     today, asked = dt.date(2021, 5, 6), dt.date(2099, 12, 31)
-    assert change_day(users["admin"], asked, today=today) == asked
-    assert change_day(users["office"], asked, today=today) == asked
-    assert change_day(users["office"], None, today=today) == today
-    assert change_day(users["unit"], asked, today=today) == today
-    assert change_day(users["leader"], asked, today=today) == today
+    actors = {role: Actor.of_user(user) for role, user in users.items()}
+    assert business_day(actors["admin"], asked, today=today) == asked
+    assert business_day(actors["office"], asked, today=today) == asked
+    assert business_day(actors["office"], None, today=today) == today
+    assert business_day(actors["unit"], asked, today=today) == today
+    assert business_day(actors["leader"], asked, today=today) == today
+    assert business_day(Actor.system("demo"), asked, today=today) == asked
 
 
 def test_user_commands(cli_env):

@@ -18,17 +18,19 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from models.db import open_ledger, read_session, write_session
-from models.ledger import defer_task, schedule_task, update_task
+from models.db import open_ledger, read_session
 from models.plan import ParsedPlan
 from models.queries import PlanRow, list_plans, unit_counts
 from models.rules.deadlines import is_standing
 from models.settings import Settings
 from models.tables import Escalation, Notice, Plan, Role, Task
-from models.users import add_user
 from parsing.sources import parse_source, plan_sources
 from workflows import jobs
-from workflows.ingest import PLAN_SUFFIX, import_paths
+from workflows.ingest import PLAN_SUFFIX
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.imports import import_plans
+from workflows.use_cases.tasks import defer_task, schedule_task, update_task
+from workflows.use_cases.users import add_user
 
 
 @dataclass
@@ -49,18 +51,23 @@ class DemoResult:
 
 
 DEMO_PASSWORD = "duban-demo"  # the demo's accounts only: a throwaway ledger on this machine
+# Who acts in the demo: the script plays the units and the office (jobs, which may name the
+# business day of a change); the accounts are made by whoever runs `duban demo`.
+UNITS = Actor.system("demo")
+OFFICE = Actor.system("office")
+OPERATOR = Actor.operator("demo")
 
 
 def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
     """One account of each role; the unit account belongs to the unit leading the most tasks."""
-    with write_session(engine) as session:
+    with read_session(engine) as session:
         busiest = unit_counts(session, as_of=dt.date.today(), role=Role.LEAD)
-        unit = busiest[0].unit if busiest else None
-        accounts = [("admin", "admin", ""), ("office", "office", ""), ("leader", "leader", "")]
-        if unit:
-            accounts.append(("unit", "unit", unit))
-        for name, role, unit_name in accounts:
-            add_user(session, name, role=role, unit=unit_name or None, password=DEMO_PASSWORD)
+    unit = busiest[0].unit if busiest else None
+    accounts = [("admin", "admin", ""), ("office", "office", ""), ("leader", "leader", "")]
+    if unit:
+        accounts.append(("unit", "unit", unit))
+    for name, role, unit_name in accounts:
+        add_user(engine, OPERATOR, name, role=role, unit=unit_name or None, password=DEMO_PASSWORD)
     return accounts
 
 
@@ -125,15 +132,16 @@ def script(engine: Engine, year: int) -> dict[dt.date, list[tuple[str, str, dict
 
 
 def _apply(engine: Engine, day: dt.date, events: list[tuple[str, str, dict]], counts: Counter[str]) -> None:
-    with write_session(engine) as session:
-        for verb, code, values in events:
-            if verb == "update":
-                update_task(session, code, actor="demo", day=day, **values)
-            elif verb == "schedule":
-                schedule_task(session, code, actor="office", day=day, **values)
-            else:
-                defer_task(session, code, actor="demo", day=day, **values)
-            counts[values.get("status", verb)] += 1
+    """The day's events, each through its use case (one transaction each), as the units and the
+    office would make them; the script plays both, as a job that may name the business day."""
+    for verb, code, values in events:
+        if verb == "update":
+            update_task(engine, UNITS, code, today=day, day=day, **values)
+        elif verb == "schedule":
+            schedule_task(engine, OFFICE, code, today=day, day=day, **values)
+        else:
+            defer_task(engine, UNITS, code, today=day, day=day, **values)
+        counts[values.get("status", verb)] += 1
 
 
 def days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -170,6 +178,8 @@ def run_demo(
                 update={"outbox": str(folder / "outbox"), "retry_delay_seconds": 0.0}
             ),
             "lookback": settings.lookback.model_copy(update={"output": str(folder / "lookback")}),
+            # The look-back reads its section titles from the documents beside the plan files.
+            "plans": settings.plans.model_copy(update={"dir": str(plans_dir.resolve())}),
         }
     )
     engine = open_ledger(f"sqlite:///{database}")
@@ -177,14 +187,7 @@ def run_demo(
     progress(f"importing {len(reviewed)} reviewed plan files into {database}")
     # Imported on 1 January of the plan year: the journal's business day, which the look-back shows
     # as a silent task's last update (not the day the demo happened to run).
-    import_paths(
-        engine,
-        reviewed,
-        actor="demo",
-        max_bytes=settings.plans.max_document_bytes,
-        units=settings.units,
-        day=dt.date(year, 1, 1),
-    )
+    import_plans(engine, demo_settings, UNITS, reviewed, day=dt.date(year, 1, 1))
     lookback_day = _lookback_day(settings, year)
     result = DemoResult(parsed, folder, database, year, lookback_day, outbox=folder / "outbox")
     events = script(engine, year)
@@ -198,7 +201,7 @@ def run_demo(
         jobs.escalate(engine, demo_settings, as_of=day)
         if day in mondays:
             digest = jobs.digest(engine, demo_settings, as_of=day)
-            result.digest_weeks.append(digest.lines[0].split(":")[0])
+            result.digest_weeks.append(digest.week)
             progress(f"{day.isoformat()} digest {digest.lines[0]}")
         if day.day == 1:
             progress(f"{day.isoformat()} …")

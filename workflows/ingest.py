@@ -7,6 +7,7 @@ a bad file among several leaves the ledger exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,10 +91,15 @@ class IngestResult:
 
 
 def ingest_documents(
-    engine: Engine, settings: Settings, paths: list[str | Path], *, actor: str, day: dt.date | None = None
+    engine: Engine,
+    settings: Settings,
+    paths: list[str | Path],
+    *,
+    run_import: Callable[[list[Path]], list[ImportReport]],
 ) -> IngestResult:
     """Each document parsed into a plan file in plans/ (a reviewed file already there is kept: it
-    holds the office's corrections), then every plan file imported in one transaction."""
+    holds the office's corrections), then every plan file imported in one transaction by
+    `run_import` (workflows.use_cases.imports, which calls this)."""
     result = IngestResult()
     folder = settings.resolve(settings.plans.dir)
     for raw in paths:
@@ -110,14 +116,7 @@ def ingest_documents(
                 temporary.write_text(dump_plan(plan), encoding="utf-8")
             result.lines.append(f"{path.name}: wrote {target} ({len(plan.tasks)} points) for review")
         result.plan_files.append(target)
-    result.reports = import_paths(
-        engine,
-        result.plan_files,
-        actor=actor,
-        max_bytes=settings.plans.max_document_bytes,
-        units=settings.units,
-        day=day,
-    )
+    result.reports = run_import(result.plan_files)
     result.lines += [
         f"{r.plan_key}: {r.created} new, {r.updated} updated, {r.withdrawn} withdrawn" for r in result.reports
     ]

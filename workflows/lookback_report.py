@@ -10,7 +10,9 @@ written atomically, so a failure leaves no half-written report.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,7 +192,11 @@ def render(
     outline: list[tuple[str, list[Block]]] | None = None,
 ) -> bytes:
     """One format of the report, as the bytes of its file. `outline` (`chapters(lookback, carried)`)
-    can be passed in to build the table rows once for Markdown and DOCX."""
+    can be passed in to build the table rows once for Markdown and DOCX.
+
+    The same look-back gives the same bytes, whoever renders it and whenever: the Office files'
+    own time stamps (the archive's entries, the document's created and modified dates) are set to
+    the as-of day, not to the moment of writing."""
     if fmt == "md":
         from workflows.lookback_markdown import render_markdown
 
@@ -198,12 +204,35 @@ def render(
     if fmt == "xlsx":
         from workflows.lookback_xlsx import render_workbook
 
-        return render_workbook(lookback, carried=carried)
+        return stamped(render_workbook(lookback, carried=carried), lookback.as_of)
     if fmt == "docx":
         from workflows.lookback_docx import render_document
 
-        return render_document(lookback, issuer=issuer, carried=carried, outline=outline)
+        document = render_document(lookback, issuer=issuer, carried=carried, outline=outline)
+        return stamped(document, lookback.as_of)
     raise BadInput(f"unknown look-back format {fmt!r}: one of {', '.join(FORMATS)}")
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def stamped(data: bytes, day: dt.date) -> bytes:
+    """An Office file (a ZIP archive) with every time stamp set to `day`: each entry's modification
+    time and the created/modified dates of docProps/core.xml. openpyxl and python-docx stamp the
+    moment of writing, which made two writes of one look-back differ."""
+    moment = (day.year, day.month, day.day, 0, 0, 0)
+    stamp = f"{day.isoformat()}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), content)
+            entry = zipfile.ZipInfo(info.filename, date_time=moment)
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return out.getvalue()
 
 
 # --- Plain text for the CLI ------------------------------------------------------------------

@@ -19,10 +19,9 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-from sqlalchemy import Engine
 
 from models.errors import BadInput, Conflict, NotFound
 from models.files import atomic_path
@@ -31,7 +30,7 @@ from models.plan import Deadline, DeadlineType, ParsedPlan
 from models.plan_file import dump_plan, load_plan
 from models.settings import Settings
 from parsing.sources import SOURCE_SUFFIXES, parse_source
-from workflows.ingest import PLAN_SUFFIX, import_paths
+from workflows.ingest import PLAN_SUFFIX
 
 UPLOADS = "var/uploads"
 UPLOAD_TTL = dt.timedelta(hours=24)
@@ -246,19 +245,19 @@ def _deadline(deadline: Deadline, edit: TaskEdit, where: str) -> Deadline:
 
 
 def confirm(
-    engine: Engine,
     settings: Settings,
     upload_id: str,
     *,
     owner: int,
-    actor: str,
     key: str,
     edits: dict[int, TaskEdit],
+    run_import: Callable[[Path], ImportReport],
     title: str | None = None,
     year: str | None = None,
     replace: bool = False,
 ) -> ImportOutcome:
-    """Write the reviewed plan file (and the document beside it) and import it; all or nothing."""
+    """Write the reviewed plan file (and the document beside it) and import it with `run_import`
+    (workflows.use_cases.imports.confirm_upload, the one import every face uses); all or nothing."""
     upload = load(settings, upload_id, owner=owner)
     key = check_key(key)
     plan = apply_edits(upload.plan, edits, title=title, year=year)
@@ -286,13 +285,7 @@ def confirm(
     backups = {path: path.read_bytes() if path.exists() else None for path in changes}
     try:
         _write(changes)
-        [report] = import_paths(
-            engine,
-            [target],
-            actor=actor,
-            max_bytes=settings.plans.max_document_bytes,
-            units=settings.units,
-        )
+        report = run_import(target)
     except BaseException:
         _write(backups)
         os.rename(upload.folder / CLAIMED, upload.folder / PARSED)

@@ -19,6 +19,8 @@ class Out(BaseModel):
 
 class ErrorOut(Out):
     error: str
+    code: str | None = Field(default=None, description="what was refused (denied, nothing_to_update, …)")
+    field: str | None = Field(default=None, description="the field the refusal is about (task, status, …)")
 
 
 class TaskItem(Out):

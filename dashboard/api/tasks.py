@@ -1,6 +1,6 @@
 """/api/tasks: the ledger listed and filtered, one task in detail, updates and deferrals.
 
-The same rules as the pages (models.user_changes): 403 for a user who may not change the task, 409
+The same use cases as the pages (workflows.use_cases.tasks): 403 for a user who may not change the task, 409
 with the task's current state for a stale version; `as_of` is the day a change is journaled for only
 when the office or an admin sends it (everyone else's changes count for today).
 """
@@ -29,12 +29,13 @@ from dashboard.api.security import WRITES
 from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import level_names
 from dashboard.params import ApiFilter, AsOf, Sort
-from models.db import read_session, write_session
+from models.db import read_session
 from models.errors import Conflict
 from models.reads.task_query import MAX_PER_PAGE, TaskQuery
 from models.rules.lights import is_overdue
 from models.task_view import task_view
-from models.user_changes import defer_as, update_as
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.tasks import defer_task, update_task
 
 router = APIRouter(tags=["tasks"])
 REFUSED = {403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 409: {"model": ConflictOut}}
@@ -123,19 +124,18 @@ def _stale(ctx: Ctx, code: str, as_of: dt.date, version: int) -> JSONResponse:
 @router.post("/tasks/{code}/update", response_model=TaskDetailOut, responses=REFUSED, dependencies=WRITES)
 def update(ctx: CtxDep, code: str, as_of: AsOf, change: UpdateIn) -> TaskDetailOut | JSONResponse:
     try:
-        with write_session(ctx.engine) as session:
-            task = update_as(
-                session,
-                signed_in(ctx),
-                code,
-                version=change.version,
-                day=as_of,
-                today=ctx.today,
-                status=change.status,
-                progress=change.progress,
-                note=change.note.strip(),
-                evidence=change.evidence.strip(),
-            )
+        task = update_task(
+            ctx.engine,
+            Actor.of_user(signed_in(ctx)),
+            code,
+            version=change.version,
+            day=as_of,
+            today=ctx.today,
+            status=change.status,
+            progress=change.progress,
+            note=change.note.strip(),
+            evidence=change.evidence.strip(),
+        )
     except Conflict:
         return _stale(ctx, code, as_of, change.version)
     return _detail(ctx, task.code, as_of)
@@ -144,17 +144,16 @@ def update(ctx: CtxDep, code: str, as_of: AsOf, change: UpdateIn) -> TaskDetailO
 @router.post("/tasks/{code}/defer", response_model=TaskDetailOut, responses=REFUSED, dependencies=WRITES)
 def defer(ctx: CtxDep, code: str, as_of: AsOf, change: DeferIn) -> TaskDetailOut | JSONResponse:
     try:
-        with write_session(ctx.engine) as session:
-            task = defer_as(
-                session,
-                signed_in(ctx),
-                code,
-                version=change.version,
-                day=as_of,
-                today=ctx.today,
-                to=change.to,
-                reason=change.reason.strip(),
-            )
+        task = defer_task(
+            ctx.engine,
+            Actor.of_user(signed_in(ctx)),
+            code,
+            version=change.version,
+            day=as_of,
+            today=ctx.today,
+            to=change.to,
+            reason=change.reason.strip(),
+        )
     except Conflict:
         return _stale(ctx, code, as_of, change.version)
     return _detail(ctx, task.code, as_of)

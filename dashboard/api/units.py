@@ -9,11 +9,12 @@ from pydantic import BaseModel, Field
 
 from dashboard.api.schemas import ErrorOut, Out
 from dashboard.api.security import WRITES
-from dashboard.context import CtxDep, OfficeCtx
+from dashboard.context import CtxDep, MergeCtx
 from dashboard.pages.units import registry_rows
 from dashboard.params import AsOf
-from models import units as registry
-from models.db import read_session, write_session
+from models.db import read_session
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.units import merge_units
 
 router = APIRouter(tags=["units"])
 
@@ -55,10 +56,8 @@ def unit_registry(ctx: CtxDep, as_of: AsOf, unresolved: bool = False) -> list[Re
     responses={400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}},
     dependencies=WRITES,
 )
-def merge_unit(ctx: OfficeCtx, body: MergeIn) -> MergeOut:
+def merge_unit(ctx: MergeCtx, body: MergeIn) -> MergeOut:
     """Record `alias` as another name of `canonical`; an unresolved unit of that name is folded in."""
     assert ctx.user is not None
-    alias = body.alias.strip()
-    with write_session(ctx.engine) as session:
-        unit = registry.merge(session, alias, body.canonical.strip(), actor=ctx.user.name)
-        return MergeOut(alias=alias, unit=unit.name)
+    merged = merge_units(ctx.engine, Actor.of_user(ctx.user), body.alias, body.canonical)
+    return MergeOut(alias=merged.alias, unit=merged.unit)

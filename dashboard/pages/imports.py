@@ -1,6 +1,7 @@
 """Plan import for the office: upload a document, review what the parser read, confirm.
 
-The pages only carry the form to workflows.plan_upload and back; the upload is held server-side
+The pages only carry the form to workflows.plan_upload (staging) and the import use case
+(workflows.use_cases.imports.confirm_upload) and back; the upload is held server-side
 between the steps (see that module), keyed by a random id in the URL.
 """
 
@@ -19,6 +20,8 @@ from models.plan import DeadlineType
 from models.reads.task_query import TaskFilter, TaskQuery
 from workflows import plan_upload
 from workflows.plan_upload import TaskEdit, Upload
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.imports import confirm_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -147,12 +150,11 @@ def confirm(ctx: OfficeCtx, upload_id: str, form: FormDep) -> Response:
     }
     assert ctx.user is not None
     try:
-        plan_upload.confirm(
+        confirm_upload(
             ctx.engine,
             ctx.settings,
+            Actor.of_user(ctx.user),
             upload_id,
-            owner=_user_id(ctx),
-            actor=ctx.user.name,
             key=_field(form, "key") or upload.key,
             edits=edits,
             title=_field(form, "title"),

@@ -1,6 +1,7 @@
 """The year-end look-back (回头看): the figures on a page, and the report files to download.
 
-The figures and the files come from workflows.lookback_report (preview_lookback, render): nothing
+The figures come from workflows.lookback_report (preview_lookback), the files from the look-back
+use case (workflows.use_cases.jobs.look_back_document, the bytes the CLI and the jobs write): nothing
 is computed here, and nothing is written to disk — a download is rendered in memory and streamed.
 """
 
@@ -13,7 +14,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from dashboard.context import Ctx, CtxDep
+from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.params import AsOf
 from models.db import read_session
 from models.errors import BadInput, NotFound
@@ -21,7 +22,9 @@ from models.excel import STATUS_LABELS
 from models.lookback import Category, Lookback
 from models.queries import list_plans
 from workflows.lookback_outline import count_cells, rate_text
-from workflows.lookback_report import preview_lookback, render
+from workflows.lookback_report import preview_lookback
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.jobs import look_back_document, plans_folder
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,6 +65,9 @@ class Scope:
     def name(self) -> str:
         return self.plan or f"{self.year}年度"
 
+    def missing(self) -> NotFound:
+        return NotFound(f"台账中没有计划“{self.plan}”" if self.plan else f"台账中没有 {self.year} 年度的计划")
+
     def lookback(self, ctx: Ctx) -> Lookback:
         try:
             result = preview_lookback(
@@ -69,12 +75,26 @@ class Scope:
                 as_of=self.as_of,
                 plan=self.plan,
                 year=self.year,
-                plans_dir=ctx.settings.resolve(ctx.settings.plans.dir),
+                plans_dir=plans_folder(ctx.settings),
             )
         except NotFound:
-            missing = f"台账中没有计划“{self.plan}”" if self.plan else f"台账中没有 {self.year} 年度的计划"
-            raise NotFound(missing) from None
+            raise self.missing() from None
         return result.lookback
+
+    def document(self, ctx: Ctx, fmt: str) -> bytes:
+        """The report file: the same bytes `duban lookback` and the scheduled job write."""
+        try:
+            return look_back_document(
+                ctx.engine,
+                ctx.settings,
+                Actor.of_user(signed_in(ctx)),
+                as_of=self.as_of,
+                fmt=fmt,
+                plan=self.plan,
+                year=self.year,
+            )
+        except NotFound:
+            raise self.missing() from None
 
 
 @router.get("/lookback")
@@ -109,7 +129,7 @@ def download(ctx: CtxDep, fmt: str, as_of: AsOf, year: str = "", plan: str = "")
     if fmt not in MEDIA_TYPES:
         raise NotFound(f"没有 .{fmt} 格式的回头看报告（可选 xlsx、docx、md）")
     scope = Scope(year=year, plan=plan, as_of=as_of)
-    data = render(scope.lookback(ctx), fmt)
+    data = scope.document(ctx, fmt)
     filename = f"回头看-{scope.name}-{scope.as_of.isoformat()}.{fmt}"
     # RFC 6266: an ASCII name for old clients, the UTF-8 name for every current browser.
     fallback = re.sub(r"[^A-Za-z0-9.-]+", "_", f"lookback-{scope.plan or scope.year}-{scope.as_of}.{fmt}")

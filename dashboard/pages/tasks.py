@@ -3,7 +3,8 @@ update and deferral forms for those who may change it.
 
 The forms carry the version they were rendered with. A stale one gets the page again with 409, the
 task's current values and what the user typed, so nothing is lost and nothing is overwritten
-unseen. Permission is checked on the server (models.user_changes), not only by hiding the forms.
+unseen. Permission is checked on the server (the use cases of workflows.use_cases.tasks and their
+permission table), not only by hiding the forms.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import LABELS, level_names
 from dashboard.params import AsOf
 from models.clock import parse_date
-from models.db import read_session, write_session
+from models.db import read_session
 from models.errors import BadInput, Conflict
 from models.task_view import task_view
-from models.user_changes import change_day, defer_as, update_as
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.guard import business_day
+from workflows.use_cases.tasks import defer_task, update_task
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -53,7 +56,7 @@ def _render(
         form=form or {},
         saved=saved,
         # The day a change from this page is journaled for (today, unless the office names a day).
-        change_day=change_day(signed_in(ctx), as_of, today=ctx.today),
+        change_day=business_day(Actor.of_user(signed_in(ctx)), as_of, today=ctx.today),
         levels=level_names(ctx.settings),
         labels=LABELS,
     )
@@ -92,19 +95,18 @@ def update_form(
     user = signed_in(ctx)
     typed = {"form": "update", "status": status, "progress": progress, "note": note, "evidence": evidence}
     try:
-        with write_session(ctx.engine) as session:
-            task = update_as(
-                session,
-                user,
-                code,
-                version=version,
-                day=as_of,
-                today=ctx.today,
-                status=status or None,
-                progress=_percent(progress),
-                note=note.strip(),
-                evidence=evidence.strip(),
-            )
+        task = update_task(
+            ctx.engine,
+            Actor.of_user(user),
+            code,
+            version=version,
+            day=as_of,
+            today=ctx.today,
+            status=status or None,
+            progress=_percent(progress),
+            note=note.strip(),
+            evidence=evidence.strip(),
+        )
     except Conflict:
         return _render(ctx, code, as_of, status_code=409, conflict=version, form=typed)
     except BadInput as error:
@@ -122,17 +124,16 @@ def defer_form(
         new_date = parse_date(to, what="新的完成日期") if to.strip() else None
         if new_date is None:
             raise BadInput("请填写新的完成日期")
-        with write_session(ctx.engine) as session:
-            task = defer_as(
-                session,
-                user,
-                code,
-                version=version,
-                day=as_of,
-                today=ctx.today,
-                to=new_date,
-                reason=reason.strip(),
-            )
+        task = defer_task(
+            ctx.engine,
+            Actor.of_user(user),
+            code,
+            version=version,
+            day=as_of,
+            today=ctx.today,
+            to=new_date,
+            reason=reason.strip(),
+        )
     except Conflict:
         return _render(ctx, code, as_of, status_code=409, conflict=version, form=typed)
     except BadInput as error:

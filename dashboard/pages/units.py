@@ -10,13 +10,15 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
-from dashboard.context import Ctx, CtxDep, OfficeCtx
+from dashboard.context import Ctx, CtxDep, MergeCtx
 from dashboard.params import AsOf
 from models import units as registry
-from models.db import read_session, write_session
+from models.db import read_session
 from models.errors import BadInput, NotFound
 from models.queries import unit_counts
 from models.tables import Unit, UnitAlias
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.units import merge_units
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,11 +81,10 @@ def _page(
 
 
 @router.post("/units/merge")
-def merge(ctx: OfficeCtx, alias: Annotated[str, Form()], canonical: Annotated[str, Form()]) -> Response:
+def merge(ctx: MergeCtx, alias: Annotated[str, Form()], canonical: Annotated[str, Form()]) -> Response:
     assert ctx.user is not None
     try:
-        with write_session(ctx.engine) as session:
-            registry.merge(session, alias.strip(), canonical.strip(), actor=ctx.user.name)
+        merge_units(ctx.engine, Actor.of_user(ctx.user), alias, canonical)
     except (BadInput, NotFound) as error:
         message = error.message if isinstance(error, BadInput) else str(error)
         status = 404 if isinstance(error, NotFound) else 400

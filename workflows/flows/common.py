@@ -19,6 +19,7 @@ from models.errors import BadInput, DubanError
 from models.settings import Settings, load_settings
 from workflows import jobs
 from workflows.deploy import SHARED_MARK, SHARED_MARK_ENV, shared_folders
+from workflows.use_cases.jobs import Sent
 
 # User-facing text (Simplified Chinese), in one place.
 NOT_SHARED = (
@@ -85,12 +86,11 @@ def check_shared_folders(settings: Settings, mark: str | None = None) -> None:
 
 
 @task(retries=2, retry_delay_seconds=60)
-def send_notices(as_of: dt.date) -> tuple[list[str], int]:
+def send_notices(as_of: dt.date) -> Sent | None:
     """Send every queued notice (a send that failed stays queued for the retry or the next run);
-    return what happened and how many failed."""
+    return what was sent and what failed."""
     with ledger() as (engine, settings):
-        result = jobs.send_pending(engine, settings, as_of=as_of)
-        return result.lines, result.failed
+        return jobs.send_pending(engine, settings, as_of=as_of).sent
 
 
 def fail_if_unsent(failed: int, lines: list[str]) -> None:

@@ -16,23 +16,22 @@ from workflows.flows.common import (
     send_notices,
     start_scheduled_run,
 )
+from workflows.use_cases.jobs import Digested
 
 
 @task(retries=2, retry_delay_seconds=30)
-def queue_digests(as_of: dt.date, dry_run: bool) -> list[str]:
+def queue_digests(as_of: dt.date, dry_run: bool) -> Digested:
     with ledger() as (engine, settings):
-        return jobs.digest(engine, settings, as_of=as_of, dry_run=dry_run, send=False).lines
+        return jobs.digest(engine, settings, as_of=as_of, dry_run=dry_run, send=False)
 
 
 @flow(name="duban-digest", log_prints=True, retries=FLOW_RETRIES, retry_delay_seconds=FLOW_RETRY_DELAY)
-def digest_flow(as_of: dt.date | None = None, dry_run: bool = False) -> list[str]:
+def digest_flow(as_of: dt.date | None = None, dry_run: bool = False) -> Digested:
     chosen = day(as_of)
     start_scheduled_run(dry_run)
-    lines = queue_digests(chosen, dry_run)
-    failed = 0
+    result = queue_digests(chosen, dry_run)
     if not dry_run:
-        sent, failed = send_notices(chosen)
-        lines += sent
-    print("\n".join(lines))
-    fail_if_unsent(failed, lines)
-    return lines
+        result.sent = send_notices(chosen)
+    print("\n".join(result.lines))
+    fail_if_unsent(result.failed, result.lines)
+    return result

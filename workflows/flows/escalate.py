@@ -16,23 +16,22 @@ from workflows.flows.common import (
     send_notices,
     start_scheduled_run,
 )
+from workflows.use_cases.jobs import Escalated
 
 
 @task(retries=2, retry_delay_seconds=30)
-def raise_levels(as_of: dt.date, dry_run: bool) -> list[str]:
+def raise_levels(as_of: dt.date, dry_run: bool) -> Escalated:
     with ledger() as (engine, settings):
-        return jobs.escalate(engine, settings, as_of=as_of, dry_run=dry_run, send=False).lines
+        return jobs.escalate(engine, settings, as_of=as_of, dry_run=dry_run, send=False)
 
 
 @flow(name="duban-escalate", log_prints=True, retries=FLOW_RETRIES, retry_delay_seconds=FLOW_RETRY_DELAY)
-def escalate_flow(as_of: dt.date | None = None, dry_run: bool = False) -> list[str]:
+def escalate_flow(as_of: dt.date | None = None, dry_run: bool = False) -> Escalated:
     chosen = day(as_of)
     start_scheduled_run(dry_run)
-    lines = raise_levels(chosen, dry_run)
-    failed = 0
+    result = raise_levels(chosen, dry_run)
     if not dry_run:
-        sent, failed = send_notices(chosen)
-        lines += sent
-    print("\n".join(lines))
-    fail_if_unsent(failed, lines)
-    return lines
+        result.sent = send_notices(chosen)
+    print("\n".join(result.lines))
+    fail_if_unsent(result.failed, result.lines)
+    return result

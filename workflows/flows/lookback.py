@@ -8,18 +8,19 @@ from prefect import flow, task
 
 from workflows import jobs
 from workflows.flows.common import day, ledger, start_scheduled_run
+from workflows.use_cases.jobs import LookedBack
 
 
 @task(retries=1, retry_delay_seconds=60)
-def write_reports(as_of: dt.date, year: int | None, dry_run: bool) -> list[str]:
+def write_reports(as_of: dt.date, year: int | None, dry_run: bool) -> LookedBack:
     with ledger() as (engine, settings):
-        return jobs.lookback(engine, settings, as_of=as_of, year=year, dry_run=dry_run).lines
+        return jobs.lookback(engine, settings, as_of=as_of, year=year, dry_run=dry_run)
 
 
 # One retry: the look-back is rewritten whole, so a second try is safe.
 @flow(name="duban-lookback", log_prints=True, retries=1, retry_delay_seconds=60)
-def lookback_flow(as_of: dt.date | None = None, year: int | None = None, dry_run: bool = False) -> list[str]:
+def lookback_flow(as_of: dt.date | None = None, year: int | None = None, dry_run: bool = False) -> LookedBack:
     start_scheduled_run(dry_run)
-    lines = write_reports(day(as_of), year, dry_run)
-    print("\n".join(lines))
-    return lines
+    result = write_reports(day(as_of), year, dry_run)
+    print("\n".join(result.lines))
+    return result

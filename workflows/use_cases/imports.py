@@ -1,0 +1,83 @@
+"""Plans into the ledger: one use case for the CLI's `duban import`, the dashboard's upload, the
+ingest flow and the demo. Every path imports with the same settings (size and archive limits, the
+configured units and the units.toml beside the files), in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from models.ledger import ImportReport
+from models.rules.permissions import Action
+from models.settings import Settings
+from workflows import ingest, plan_upload
+from workflows.ingest import IngestResult
+from workflows.plan_upload import ImportOutcome, TaskEdit
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.guard import require
+
+
+def import_plans(
+    engine: Engine, settings: Settings, actor: Actor, paths: list[Path], *, day: dt.date | None = None
+) -> list[ImportReport]:
+    """Documents or reviewed plan files, all in one transaction (a bad one leaves the ledger as it
+    was); `day` is the business day the journal records."""
+    require(actor, Action.IMPORT_PLAN)
+    return _import(engine, settings, actor, paths, day=day)
+
+
+def ingest_documents(
+    engine: Engine, settings: Settings, actor: Actor, paths: list[str | Path], *, day: dt.date | None = None
+) -> IngestResult:
+    """Each document parsed into a plan file in plans/ for review (a reviewed one there is kept),
+    then every plan file imported."""
+    require(actor, Action.IMPORT_PLAN)
+    return ingest.ingest_documents(
+        engine, settings, paths, run_import=lambda files: _import(engine, settings, actor, files, day=day)
+    )
+
+
+def confirm_upload(
+    engine: Engine,
+    settings: Settings,
+    actor: Actor,
+    upload_id: str,
+    *,
+    key: str,
+    edits: dict[int, TaskEdit],
+    title: str | None = None,
+    year: str | None = None,
+    replace: bool = False,
+) -> ImportOutcome:
+    """The dashboard's reviewed upload: its plan file written beside the plans and imported; all or
+    nothing. The upload belongs to the account that made it."""
+    require(actor, Action.IMPORT_PLAN)
+    assert actor.user_id is not None  # uploads are made by signed-in accounts
+    return plan_upload.confirm(
+        settings,
+        upload_id,
+        owner=actor.user_id,
+        key=key,
+        edits=edits,
+        title=title,
+        year=year,
+        replace=replace,
+        run_import=lambda target: _import(engine, settings, actor, [target])[0],
+    )
+
+
+def _import(
+    engine: Engine, settings: Settings, actor: Actor, paths: list[Path], *, day: dt.date | None = None
+) -> list[ImportReport]:
+    return ingest.import_paths(
+        engine,
+        paths,
+        actor=actor.name,
+        max_bytes=settings.plans.max_document_bytes,
+        units=settings.units,
+        day=day,
+        archive_limits=settings.archives,
+    )

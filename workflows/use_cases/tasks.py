@@ -1,0 +1,192 @@
+"""What people do to one task: report progress, defer it, give it a due date, change its units.
+
+Each function is one transaction: the permission table is asked with the task in hand (a unit user
+acts on its own unit's tasks only), then models.ledger writes the change and its journal rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from models import ledger
+from models.db import write_session
+from models.errors import Conflict
+from models.rules.permissions import STATUSES, Action, may_set_status
+from models.tables import Role as UnitRole
+from models.tables import Task
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.errors import Denied, Invalid, Stale
+from workflows.use_cases.guard import business_day, may_on_task, require_on_task
+
+NOTHING_TO_UPDATE = "没有要更新的内容：请修改状态或进度，或填写进展情况、佐证材料"
+STATUS_DENIED = "无权将任务 {code} 的状态由“{old}”改为“{new}”"
+
+
+@dataclass(frozen=True)
+class TaskChanged:
+    """A task after a change: what every face reports back (and the page redirects to)."""
+
+    code: str
+    status: str
+    progress: int
+    version: int
+    due_date: dt.date | None
+    deadline_type: str
+    day: dt.date  # the business day the change was journalled for
+
+    @classmethod
+    def of(cls, task: Task, day: dt.date) -> TaskChanged:
+        return cls(
+            task.code, task.status, task.progress, task.version, task.due_date, task.deadline_type, day
+        )
+
+
+@dataclass(frozen=True)
+class UnitAssigned:
+    code: str
+    unit: str
+    role: str  # lead / support, "" once removed
+    changed: bool
+
+
+def update_task(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    *,
+    today: dt.date,
+    day: dt.date | None = None,
+    status: str | None = None,
+    progress: int | None = None,
+    note: str = "",
+    evidence: str = "",
+    version: int | None = None,
+) -> TaskChanged:
+    """Status / progress / note / evidence, against the version the actor read (Stale if changed
+    since). A change that changes nothing is refused, from every face: an "update" row in the
+    journal counts as a report for the check-ins and the ladder."""
+    with write_session(engine) as session:
+        task = _task_for(session, actor, Action.UPDATE_TASK, code)
+        # An unknown status is left to models.ledger, which refuses it with the known ones.
+        if status in STATUSES and not may_set_status(actor.role, task.status, str(status)):
+            raise Denied(
+                STATUS_DENIED.format(code=task.code, old=task.status, new=status),
+                action=Action.UPDATE_TASK,
+                field="status",
+            )
+        if status in (None, task.status) and progress in (None, task.progress) and not note and not evidence:
+            raise Invalid(NOTHING_TO_UPDATE, code="nothing_to_update")
+        chosen = business_day(actor, day, today=today)
+        written = _stale_checked(
+            lambda: ledger.update_task(
+                session,
+                task.code,
+                actor=actor.name,
+                status=status,
+                progress=progress,
+                note=note,
+                evidence=evidence,
+                expected_version=version,
+                day=chosen,
+            )
+        )
+        return TaskChanged.of(written, chosen)
+
+
+def defer_task(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    *,
+    to: dt.date,
+    reason: str,
+    today: dt.date,
+    day: dt.date | None = None,
+    version: int | None = None,
+) -> TaskChanged:
+    """A new due date with its reason (the ladder restarts from it); the task reads deferred."""
+    with write_session(engine) as session:
+        task = _task_for(session, actor, Action.DEFER_TASK, code)
+        chosen = business_day(actor, day, today=today)
+        written = _stale_checked(
+            lambda: ledger.defer_task(
+                session,
+                task.code,
+                to=to,
+                reason=reason,
+                actor=actor.name,
+                expected_version=version,
+                day=chosen,
+            )
+        )
+        return TaskChanged.of(written, chosen)
+
+
+def schedule_task(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    *,
+    to: dt.date | None,
+    today: dt.date,
+    day: dt.date | None = None,
+    note: str = "",
+) -> TaskChanged:
+    """The office gives an undated point its due date, or (`to=None`) declares it standing work."""
+    with write_session(engine) as session:
+        task = _task_for(session, actor, Action.SCHEDULE_TASK, code)
+        chosen = business_day(actor, day, today=today)
+        written = ledger.schedule_task(session, task.code, to=to, actor=actor.name, note=note, day=chosen)
+        return TaskChanged.of(written, chosen)
+
+
+def assign_unit(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    *,
+    unit: str,
+    role: UnitRole,
+    today: dt.date,
+    remove: bool = False,
+    day: dt.date | None = None,
+) -> UnitAssigned:
+    """Add a unit to a task (or change its role), or take it off."""
+    with write_session(engine) as session:
+        task = _task_for(session, actor, Action.ASSIGN_UNIT, code)
+        version = task.version
+        written = ledger.assign_unit(
+            session,
+            task.code,
+            unit=unit,
+            role=role,
+            actor=actor.name,
+            remove=remove,
+            day=business_day(actor, day, today=today),
+        )
+        return UnitAssigned(written.code, unit, "" if remove else role.value, written.version != version)
+
+
+def may_change(session: Session, actor: Actor, task: Task) -> bool:
+    """Whether the actor may update or defer this task (the page shows its forms by this)."""
+    return may_on_task(session, actor, Action.UPDATE_TASK, task)
+
+
+def _task_for(session: Session, actor: Actor, action: Action, code: str) -> Task:
+    task = ledger.get_task(session, code)
+    require_on_task(session, actor, action, task)
+    return task
+
+
+def _stale_checked(write: Callable[[], Task]) -> Task:
+    try:
+        return write()
+    except Conflict as error:
+        if isinstance(error, Stale):
+            raise
+        raise Stale(str(error)) from None
