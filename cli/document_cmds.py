@@ -12,17 +12,18 @@ import typer
 from cli import context
 from cli.errors import reported
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 app = typer.Typer(
-    help="公文格式的文书：督办通报、督办单、政府信息公开工作年度报告（草稿）。",
+    help=_("公文格式的文书：督办通报、督办单、政府信息公开工作年度报告（草稿）。"),
     no_args_is_help=True,
 )
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="截至日期（YYYY-MM-DD，默认今天）。")]
-Issuer = Annotated[str | None, typer.Option("--issuer", help="发文机关（落款）；默认取计划的发布机关。")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help=_("截至日期（YYYY-MM-DD，默认今天）。"))]
+Issuer = Annotated[str | None, typer.Option("--issuer", help=_("发文机关（落款）；默认取计划的发布机关。"))]
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="输出文件夹（默认 lookback.output），或单个 .docx 文件。"),
+    typer.Option("--output", "-o", help=_("输出文件夹（默认 lookback.output），或单个 .docx 文件。")),
 ]
 
 
@@ -34,15 +35,15 @@ def _output(output: Path | None) -> Path:
 @app.command(name="bulletin")
 @reported
 def bulletin(
-    plan: Annotated[str | None, typer.Option("--plan", help="只通报这个计划（计划编号）。")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="通报这一年度的全部计划。")] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help=_("只通报这个计划（计划编号）。"))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=_("通报这一年度的全部计划。"))] = None,
     number: Annotated[
-        int | None, typer.Option("--number", "-n", help="期号（第N期）；默认为本年度已发通报的下一期。")
+        int | None, typer.Option("--number", "-n", help=_("期号（第N期）；默认为本年度已发通报的下一期。"))
     ] = None,
     as_of: AsOf = None,
     issuer: Issuer = None,
     output: Output = None,
-    actor: Annotated[str, typer.Option("--as", help="发通报的人（记入日志）。")] = "office",
+    actor: Annotated[str, typer.Option("--as", help=_("发通报的人（记入日志）。"))] = "office",
 ) -> None:
     """督办通报（第N期）：各牵头单位完成率，进度滞后的单位及其逾期事项。"""
     from workflows.documents.service import write_bulletin
@@ -68,10 +69,10 @@ def bulletin(
 @app.command(name="supervise")
 @reported
 def supervise(
-    codes: Annotated[list[str] | None, typer.Argument(help="任务编号（如 T12），可列多个。")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="为截至日期的全部逾期任务各出一份。")] = False,
-    plan: Annotated[str | None, typer.Option("--plan", help="与 --overdue 同用：只限这个计划。")] = None,
-    reply_days: Annotated[int, typer.Option("--reply-days", help="回执期限：交办后多少天内报送。")] = 7,
+    codes: Annotated[list[str] | None, typer.Argument(help=_("任务编号（如 T12），可列多个。"))] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help=_("为截至日期的全部逾期任务各出一份。"))] = False,
+    plan: Annotated[str | None, typer.Option("--plan", help=_("与 --overdue 同用：只限这个计划。"))] = None,
+    reply_days: Annotated[int, typer.Option("--reply-days", help=_("回执期限：交办后多少天内报送。"))] = 7,
     as_of: AsOf = None,
     issuer: Issuer = None,
     output: Output = None,
@@ -102,7 +103,7 @@ def supervise(
 @app.command(name="annual-report")
 @reported
 def annual_report(
-    year: Annotated[int, typer.Option("--year", help="报告年度。")],
+    year: Annotated[int, typer.Option("--year", help=_("报告年度。"))],
     as_of: AsOf = None,
     issuer: Issuer = None,
     output: Output = None,

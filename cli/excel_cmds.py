@@ -12,6 +12,7 @@ from cli.errors import reported
 from cli.options import AsOf, OverdueFilter, PlanFilter, UnitFilter
 from cli.tables import Format, render
 from models.db import read_session
+from models.vocabulary.i18n import _
 
 if TYPE_CHECKING:
     from models.excel import SheetImport
@@ -26,14 +27,14 @@ def register(app: typer.Typer) -> None:
 
 def export(
     xlsx: Annotated[
-        Path, typer.Option("--xlsx", help="The workbook to write (.xlsx); replaced if it exists.")
+        Path, typer.Option("--xlsx", help=_("The workbook to write (.xlsx); replaced if it exists."))
     ],
     plan: PlanFilter = None,
     unit: UnitFilter = None,
     status: Annotated[
         str | None,
         typer.Option(
-            help="Only this status: not_started, in_progress, done, deferred, cancelled (or 未开始…)."
+            help=_("Only this status: not_started, in_progress, done, deferred, cancelled (or 未开始…).")
         ),
     ] = None,
     overdue: OverdueFilter = False,
@@ -89,8 +90,8 @@ def print_report(report: SheetImport) -> None:
 
 
 def backup(
-    file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
-    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    file: Annotated[Path, typer.Argument(help=_("Where to write the copy."))],
+    force: Annotated[bool, typer.Option("--force", help=_("Replace FILE if it exists."))] = False,
 ) -> None:
     """A consistent copy of the ledger, safe while the scheduler writes.
 

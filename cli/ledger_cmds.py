@@ -17,6 +17,18 @@ from models.db import read_session, write_session
 from models.ledger import assign_unit, defer_task, get_task, update_task
 from models.queries import list_plans, list_tasks, task_detail
 from models.tables import Role
+from models.vocabulary import (
+    ACTIONS,
+    DEADLINE_TYPES,
+    FIELDS,
+    LIGHTS,
+    PLAN_KINDS,
+    ROLES,
+    STATUSES,
+    status_from_word,
+    word,
+)
+from models.vocabulary.i18n import N_, _
 from workflows.ingest import import_paths
 
 
@@ -27,14 +39,14 @@ def register(app: typer.Typer) -> None:
 
 def import_(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Documents or reviewed plan files (*.plan.toml).")
+        list[Path] | None, typer.Argument(help=_("Documents or reviewed plan files (*.plan.toml)."))
     ] = None,
     actor: Actor = "office",
     as_of: AsOf = None,
     xlsx: Annotated[
         Path | None,
         typer.Option(
-            "--xlsx", help="Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit."
+            "--xlsx", help=_("Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit.")
         ),
     ] = None,
 ) -> None:
@@ -44,7 +56,7 @@ def import_(
     With --xlsx: apply the status, progress, notes and evidence a unit filled in (all or nothing; rows the office changed since the export are listed as conflicts, not applied)."""
     if xlsx is not None or not paths:
         if paths or xlsx is None:
-            raise typer.BadParameter("give plan files to import, or --xlsx FILE (not both)")
+            raise typer.BadParameter(_("give plan files to import, or --xlsx FILE (not both)"))
         excel_cmds.import_xlsx(xlsx, actor=actor)
         return
     settings = context.settings()
@@ -58,10 +70,16 @@ def import_(
         archive_limits=settings.archives,
     )
     rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
-    print(render(["plan", "created", "updated", "unchanged", "withdrawn", "restored"], rows, Format.table))
+    headers = [N_("plan"), N_("created"), N_("updated"), N_("unchanged"), N_("withdrawn"), N_("restored")]
+    print(render(headers, rows, Format.table))
     new_units = sorted({name for r in reports for name in r.new_units})
     if new_units:
-        print(f"\n{len(new_units)} unit names are not in the registry (see `duban units --unresolved`):")
+        print(
+            "\n"
+            + _("{count} unit names are not in the registry (see `duban units --unresolved`):").format(
+                count=len(new_units)
+            )
+        )
         print("  " + "、".join(new_units))
 
 
@@ -70,26 +88,29 @@ def plans(as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
         rows = [
-            [p.key, p.title, p.year, p.kind, p.tasks, p.done, p.overdue]
+            [p.key, p.title, p.year, shown(PLAN_KINDS, p.kind, fmt), p.tasks, p.done, p.overdue]
             for p in list_plans(session, as_of=day)
         ]
-    print(render(["plan", "title", "year", "kind", "tasks", "done", "overdue"], rows, fmt))
+    headers = [N_("plan"), N_("title"), N_("year"), N_("kind"), N_("tasks"), N_("done"), N_("overdue")]
+    print(render(headers, rows, fmt))
 
 
 def tasks(
     plan: PlanFilter = None,
     unit: UnitFilter = None,
     status: Annotated[
-        str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")
+        str | None, typer.Option(help=_("not_started, in_progress, done, deferred or cancelled."))
     ] = None,
     overdue: OverdueFilter = False,
-    due_within: Annotated[int | None, typer.Option(help="Only open tasks due within this many days.")] = None,
+    due_within: Annotated[
+        int | None, typer.Option(help=_("Only open tasks due within this many days."))
+    ] = None,
     withdrawn: Annotated[
-        bool, typer.Option("--withdrawn", help="Include tasks withdrawn from their plan.")
+        bool, typer.Option("--withdrawn", help=_("Include tasks withdrawn from their plan."))
     ] = False,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to a file."))] = None,
 ) -> None:
     """List tasks with their units, due date and traffic light."""
     settings = context.settings()
@@ -101,12 +122,23 @@ def tasks(
             due_soon_days=settings.ledger.due_soon_days,
             plan=plan,
             unit=unit,
-            status=status,
+            status=status_from_word(status) or status if status else None,
             overdue=overdue,
             due_within=due_within,
             include_withdrawn=withdrawn,
         )
-    headers = ["task", "plan", "path", "title", "lead", "support", "due", "status", "progress", "light"]
+    headers = [
+        N_("task"),
+        N_("plan"),
+        N_("path"),
+        N_("title"),
+        N_("lead"),
+        N_("support"),
+        N_("due"),
+        N_("status"),
+        N_("progress"),
+        N_("light"),
+    ]
     rows = [
         [
             r.code,
@@ -116,16 +148,16 @@ def tasks(
             "、".join(r.lead),
             "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
             r.due_date.isoformat() if r.due_date else r.deadline_text,
-            r.status,
+            shown(STATUSES, r.status, fmt),
             r.progress,
-            r.light.value,
+            shown(LIGHTS, r.light, fmt),
         ]
         for r in found
     ]
     emit(render(headers, rows, fmt), output)
 
 
-def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of: AsOf = None) -> None:
+def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_of: AsOf = None) -> None:
     """One task in full: text, units, deadline phrase and its journal."""
     settings = context.settings()
     day = context.as_of(as_of)
@@ -134,25 +166,36 @@ def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of:
             session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
         )
     t = detail.task
+    withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
+    due = ", " + t.due_date.isoformat() if t.due_date else ""
     lines = [
-        f"{t.code}  {detail.plan.key} > {' > '.join(t.path)}{'  (withdrawn)' if t.withdrawn else ''}",
-        f"标题: {t.title}",
-        f"牵头: {'、'.join(detail.lead) or '-'}    配合: {'、'.join(detail.support) or '-'}"
-        + ("  及相关单位" if t.units_open_ended else ""),
-        f"时限: {t.deadline_text or '-'} ({t.deadline_type}{', ' + t.due_date.isoformat() if t.due_date else ''})",
-        f"状态: {t.status}  进度: {t.progress}%  灯: {detail.light.value}  version: {t.version}",
+        f"{t.code}  {detail.plan.key} > {' > '.join(t.path)}{withdrawn}",
+        _("Title: {title}").format(title=t.title),
+        _("Lead: {lead}    Support: {support}").format(
+            lead="、".join(detail.lead) or "-", support="、".join(detail.support) or "-"
+        )
+        + ("  " + _("and the units concerned") if t.units_open_ended else ""),
+        _("Deadline: {phrase} ({type}{due})").format(
+            phrase=t.deadline_text or "-", type=word(DEADLINE_TYPES, t.deadline_type), due=due
+        ),
+        _("Status: {status}  Progress: {progress}%  Light: {light}  Version: {version}").format(
+            status=word(STATUSES, t.status),
+            progress=t.progress,
+            light=word(LIGHTS, detail.light),
+            version=t.version,
+        ),
     ]
     if t.progress_note:
-        lines.append(f"最新进展: {t.progress_note}")
+        lines.append(_("Latest progress: {note}").format(note=t.progress_note))
     if t.body:
         lines += ["", t.body]
-    lines += ["", "journal:"]
+    lines += ["", _("Journal:")]
     rows = [
         [
             j.at.strftime("%Y-%m-%d %H:%M"),
             j.actor,
-            j.action,
-            j.field,
+            word(ACTIONS, j.action),
+            word(FIELDS, j.field),
             j.old[:20],
             j.new[:20],
             j.note[:30],
@@ -161,21 +204,34 @@ def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of:
         for j in detail.journal
     ]
     lines.append(
-        render(["at (UTC)", "who", "action", "field", "old", "new", "note", "evidence"], rows, Format.table)
+        render(
+            [
+                N_("at (UTC)"),
+                N_("who"),
+                N_("action"),
+                N_("field"),
+                N_("old"),
+                N_("new"),
+                N_("note"),
+                N_("evidence"),
+            ],
+            rows,
+            Format.table,
+        )
     )
     print("\n".join(lines))
 
 
 def update(
-    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
+    task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
     status: Annotated[
-        str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")
+        str | None, typer.Option(help=_("not_started, in_progress, done, deferred or cancelled."))
     ] = None,
-    progress: Annotated[int | None, typer.Option(help="Percent done, 0-100.")] = None,
-    note: Annotated[str, typer.Option(help="What was done.")] = "",
-    evidence: Annotated[str, typer.Option(help="A link or file reference that shows it.")] = "",
+    progress: Annotated[int | None, typer.Option(help=_("Percent done, 0-100."))] = None,
+    note: Annotated[str, typer.Option(help=_("What was done."))] = "",
+    evidence: Annotated[str, typer.Option(help=_("A link or file reference that shows it."))] = "",
     version: Annotated[
-        int | None, typer.Option(help="The version you read; refused if the task changed since.")
+        int | None, typer.Option(help=_("The version you read; refused if the task changed since."))
     ] = None,
     actor: Actor = "office",
     as_of: AsOf = None,
@@ -187,41 +243,52 @@ def update(
             session,
             task,
             actor=actor,
-            status=status,
+            status=status_from_word(status) or status if status else None,
             progress=progress,
             note=note,
             evidence=evidence,
             expected_version=version,
             day=day,
         )
-        print(f"{result.code}: {result.status}, {result.progress}% (version {result.version})")
+        print(
+            _("{task}: {status}, {progress}% (version {version})").format(
+                task=result.code,
+                status=word(STATUSES, result.status),
+                progress=result.progress,
+                version=result.version,
+            )
+        )
 
 
 def defer(
-    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
-    to: Annotated[str, typer.Option("--to", help="New due date, YYYY-MM-DD.")],
-    reason: Annotated[str, typer.Option(help="Why (kept in the journal and the look-back).")],
+    task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
+    to: Annotated[str, typer.Option("--to", help=_("New due date, YYYY-MM-DD."))],
+    reason: Annotated[str, typer.Option(help=_("Why (kept in the journal and the look-back)."))],
     version: Annotated[
-        int | None, typer.Option(help="The version you read; refused if the task changed since.")
+        int | None, typer.Option(help=_("The version you read; refused if the task changed since."))
     ] = None,
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
     """Move a task's due date, with a reason (the escalation ladder starts again from it)."""
-    new_date = parse_date(to, what="--to date")
+    new_date = parse_date(to, what=_("--to date"))
     day = context.as_of(as_of)
     with write_session(context.ledger()) as session:
         result = defer_task(
             session, task, to=new_date, reason=reason, actor=actor, expected_version=version, day=day
         )
-        print(f"{result.code}: deferred to {new_date.isoformat()} (version {result.version})")
+        print(
+            _("{task}: deferred to {date} (version {version})").format(
+                task=result.code, date=new_date.isoformat(), version=result.version
+            )
+        )
 
 
 def assign(
-    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
-    lead: Annotated[str | None, typer.Option(help="Make this unit a lead unit.")] = None,
-    support: Annotated[str | None, typer.Option(help="Make this unit a supporting unit.")] = None,
-    remove: Annotated[str | None, typer.Option(help="Take this unit off the task.")] = None,
+    task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
+    lead: Annotated[str | None, typer.Option(help=_("Make this unit a lead unit."))] = None,
+    support: Annotated[str | None, typer.Option(help=_("Make this unit a supporting unit."))] = None,
+    remove: Annotated[str | None, typer.Option(help=_("Take this unit off the task."))] = None,
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
@@ -232,7 +299,7 @@ def assign(
         if name
     ]
     if len(chosen) != 1:
-        raise typer.BadParameter("give exactly one of --lead, --support or --remove")
+        raise typer.BadParameter(_("give exactly one of --lead, --support or --remove"))
     name, role = chosen[0]
     with write_session(context.ledger()) as session:
         result = assign_unit(
@@ -244,4 +311,10 @@ def assign(
             remove=remove is not None,
             day=context.as_of(as_of),
         )
-        print(f"{result.code}: {'removed' if remove else role.value} {name}")
+        done = _("removed") if remove else word(ROLES, role)
+        print(f"{result.code}: {done} {name}")
+
+
+def shown(table: dict[str, str], value: object, fmt: Format) -> str:
+    """A stored value as a table shows it (its word); JSON and CSV keep the value for scripts."""
+    return word(table, value) if fmt is Format.table else str(getattr(value, "value", value))

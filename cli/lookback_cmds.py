@@ -19,6 +19,7 @@ from cli.tables import Format, render
 from models.db import read_session, write_session
 from models.errors import BadInput
 from models.summaries import list_summaries, read_summary_file, submit_summary
+from models.vocabulary.i18n import _
 
 
 class LookbackFormat(StrEnum):
@@ -28,7 +29,7 @@ class LookbackFormat(StrEnum):
 
 
 summary_app = typer.Typer(
-    help="Units' own summaries of their year (落实情况总结), shown in the look-back.",
+    help=_("Units' own summaries of their year (落实情况总结), shown in the look-back."),
     no_args_is_help=True,
 )
 
@@ -41,12 +42,16 @@ def register(app: typer.Typer) -> None:
 
 
 def lookback(
-    plan: Annotated[str | None, typer.Option("--plan", help="Look back on this plan (its key).")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Look back on every plan of this year.")] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help=_("Look back on this plan (its key)."))] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help=_("Look back on every plan of this year."))
+    ] = None,
     formats: Annotated[
         list[LookbackFormat] | None,
         typer.Option(
-            "--format", "-f", help="md, xlsx or docx; repeat for several (default: config lookback.formats)."
+            "--format",
+            "-f",
+            help=_("md, xlsx or docx; repeat for several (default: config lookback.formats)."),
         ),
     ] = None,
     output: Annotated[
@@ -54,7 +59,9 @@ def lookback(
         typer.Option(
             "--output",
             "-o",
-            help="Folder for the reports (default: config lookback.output), or the file itself for one format.",
+            help=_(
+                "Folder for the reports (default: config lookback.output), or the file itself for one format."
+            ),
         ),
     ] = None,
     as_of: AsOf = None,
@@ -62,13 +69,13 @@ def lookback(
         bool,
         typer.Option(
             "--carry-over",
-            help="Also copy the unfinished items into next year's rectification list (整改清单).",
+            help=_("Also copy the unfinished items into next year's rectification list (整改清单)."),
         ),
     ] = False,
     dry_run: Annotated[
         bool,
         typer.Option(
-            "--dry-run", help="Compute and print the summary (and what would carry over); write nothing."
+            "--dry-run", help=_("Compute and print the summary (and what would carry over); write nothing.")
         ),
     ] = False,
     actor: Actor = "lookback",
@@ -108,16 +115,16 @@ def lookback(
 
 
 def submit(
-    unit: Annotated[str, typer.Option("--unit", help="The unit whose summary this is (name or alias).")],
-    year: Annotated[int, typer.Option("--year", help="The year it summarises.")],
+    unit: Annotated[str, typer.Option("--unit", help=_("The unit whose summary this is (name or alias)."))],
+    year: Annotated[int, typer.Option("--year", help=_("The year it summarises."))],
     file: Annotated[
-        Path | None, typer.Argument(help="The summary: a .txt or .md file (UTF-8) or a .docx document.")
+        Path | None, typer.Argument(help=_("The summary: a .txt or .md file (UTF-8) or a .docx document."))
     ] = None,
     plan: Annotated[
-        str | None, typer.Option("--plan", help="The plan it reports on (default: the unit's whole year).")
+        str | None, typer.Option("--plan", help=_("The plan it reports on (default: the unit's whole year)."))
     ] = None,
     text: Annotated[
-        str | None, typer.Option("--text", help="The summary text itself, instead of a file.")
+        str | None, typer.Option("--text", help=_("The summary text itself, instead of a file."))
     ] = None,
     actor: Actor = "office",
 ) -> None:
@@ -142,9 +149,9 @@ def submit(
 
 
 def list_(
-    year: Annotated[int | None, typer.Option("--year", help="Only summaries of this year.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help=_("Only summaries of this year."))] = None,
     every: Annotated[
-        bool, typer.Option("--all", help="Every version submitted, not only the newest per unit and plan.")
+        bool, typer.Option("--all", help=_("Every version submitted, not only the newest per unit and plan."))
     ] = False,
     fmt: Fmt = Format.table,
 ) -> None:

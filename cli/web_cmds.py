@@ -14,9 +14,10 @@ from cli.tables import Format, render
 from models.db import read_session, write_session
 from models.errors import BadInput
 from models.users import add_user, list_users, set_active, set_password
+from models.vocabulary.i18n import _
 
 users = typer.Typer(
-    help="Local accounts of the dashboard (roles: admin, office, unit, leader).", no_args_is_help=True
+    help=_("Local accounts of the dashboard (roles: admin, office, unit, leader)."), no_args_is_help=True
 )
 
 
@@ -26,14 +27,18 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default: dashboard.host).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default: dashboard.port).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help=_("Address to listen on (default: dashboard.host)."))
+    ] = None,
+    port: Annotated[int | None, typer.Option(help=_("Port (default: dashboard.port)."))] = None,
     workers: Annotated[
         int,
         typer.Option(
             min=1,
-            help="Server processes. More than one uses more cores for many concurrent users; the "
-            "failed-login count is then kept per process.",
+            help=_(
+                "Server processes. More than one uses more cores for many concurrent users; the "
+                "failed-login count is then kept per process."
+            ),
         ),
     ] = 1,
 ) -> None:
@@ -68,13 +73,13 @@ def _password(from_stdin: bool) -> str:
 @users.command("add")
 @reported
 def user_add(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="admin, office, unit or leader.")],
+    name: Annotated[str, typer.Argument(help=_("Login name."))],
+    role: Annotated[str, typer.Option(help=_("admin, office, unit or leader."))],
     unit: Annotated[
-        str | None, typer.Option(help="For unit users: the unit whose tasks they update.")
+        str | None, typer.Option(help=_("For unit users: the unit whose tasks they update."))
     ] = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin instead of asking.")
+        bool, typer.Option("--password-stdin", help=_("Read the password from stdin instead of asking."))
     ] = False,
 ) -> None:
     """Create an account (the password is asked twice, or read from stdin)."""
@@ -87,9 +92,9 @@ def user_add(
 @users.command("passwd")
 @reported
 def user_passwd(
-    name: Annotated[str, typer.Argument(help="Login name.")],
+    name: Annotated[str, typer.Argument(help=_("Login name."))],
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+        bool, typer.Option("--password-stdin", help=_("Read the password from stdin."))
     ] = False,
 ) -> None:
     """Set a new password (and sign the account out of every dashboard session)."""
@@ -101,7 +106,7 @@ def user_passwd(
 
 @users.command("deactivate")
 @reported
-def user_deactivate(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+def user_deactivate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -> None:
     """Refuse an account's logins and end its dashboard sessions (its history is kept)."""
     with write_session(context.ledger()) as session:
         set_active(session, name, False)
@@ -110,7 +115,7 @@ def user_deactivate(name: Annotated[str, typer.Argument(help="Login name.")]) ->
 
 @users.command("activate")
 @reported
-def user_activate(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+def user_activate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -> None:
     """Allow a deactivated account to log in again."""
     with write_session(context.ledger()) as session:
         set_active(session, name, True)

@@ -20,16 +20,17 @@ from cli.tables import Format, render
 from models.db import read_session
 from models.errors import BadInput
 from models.notices import list_notices
+from models.vocabulary.i18n import _
 
 if TYPE_CHECKING:
     from workflows.jobs import JobResult
 
 DryRun = Annotated[
-    bool, typer.Option("--dry-run", help="Show what would be raised or queued; write nothing.")
+    bool, typer.Option("--dry-run", help=_("Show what would be raised or queued; write nothing."))
 ]
-NoSend = Annotated[bool, typer.Option("--no-send", help="Queue the notices but do not send them yet.")]
+NoSend = Annotated[bool, typer.Option("--no-send", help=_("Queue the notices but do not send them yet."))]
 ViaPrefect = Annotated[
-    bool, typer.Option("--prefect", help="Run as a Prefect flow on the server at PREFECT_API_URL instead.")
+    bool, typer.Option("--prefect", help=_("Run as a Prefect flow on the server at PREFECT_API_URL instead."))
 ]
 
 
@@ -92,10 +93,10 @@ def send() -> None:
 
 
 def notices(
-    kind: Annotated[str | None, typer.Option(help="escalation, digest or lookback.")] = None,
-    period: Annotated[str | None, typer.Option(help="A week (2021-W48) or a day (2021-03-31).")] = None,
-    unsent: Annotated[bool, typer.Option("--unsent", help="Only notices not sent yet.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+    kind: Annotated[str | None, typer.Option(help=_("escalation, digest or lookback."))] = None,
+    period: Annotated[str | None, typer.Option(help=_("A week (2021-W48) or a day (2021-03-31)."))] = None,
+    unsent: Annotated[bool, typer.Option("--unsent", help=_("Only notices not sent yet."))] = False,
+    limit: Annotated[int, typer.Option(help=_("At most this many, newest first."))] = 50,
     fmt: Fmt = Format.table,
 ) -> None:
     """List queued and sent notices."""

@@ -71,7 +71,7 @@ def list_tasks(
     if plan:
         plan_record = session.exec(select(Plan).where(Plan.key == plan)).first()
         if plan_record is None:
-            raise NotFound(f"no plan {plan!r}")
+            raise NotFound(code="plan.not_found", plan=plan)
         query = query.where(Task.plan_id == plan_record.id)
     if unit:
         unit_record = registry.get(session, unit)
@@ -80,13 +80,18 @@ def list_tasks(
         )
     if status:
         if status not in {s.value for s in TaskStatus}:
-            raise BadInput(f"unknown status {status!r}: one of {', '.join(s.value for s in TaskStatus)}")
+            raise BadInput(
+                code="task.status.unknown",
+                field="status",
+                value=status,
+                choices=[s.value for s in TaskStatus],
+            )
         query = query.where(Task.status == status)
     if overdue:
         query = query.where(overdue_clause(as_of))
     if due_within is not None:
         if due_within < 0:
-            raise BadInput("--due-within takes a number of days, 0 or more")
+            raise BadInput(code="filter.due_within.negative", field="due_within")
         end = as_of + dt.timedelta(days=due_within)
         query = query.where(
             col(Task.due_date) >= as_of, col(Task.due_date) <= end, col(Task.status).not_in(CLOSED)

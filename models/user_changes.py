@@ -28,7 +28,7 @@ def change_day(user: User, requested: dt.date | None, *, today: dt.date) -> dt.d
 def _allowed(session: Session, user: User, code: str) -> Task:
     task = get_task(session, code)
     if not may_update(session, user, task):
-        raise PermissionDenied(f"无权修改任务 {task.code}：只有其牵头、配合单位和政务公开办可以修改")
+        raise PermissionDenied(code="task.permission_denied", task=task.code)
     return task
 
 
@@ -50,7 +50,7 @@ def update_as(
     task = _allowed(session, user, code)
     if status in (None, task.status) and progress in (None, task.progress) and not note and not evidence:
         # A form sent back unchanged is not a progress report: it would count as one for the ladder.
-        raise BadInput("没有要更新的内容：请修改状态或进度，或填写进展情况、佐证材料")
+        raise BadInput(code="task.update.nothing", field=("status", "progress", "note", "evidence"))
     return update_task(
         session,
         task.code,
