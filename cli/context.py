@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from models.clock import parse_date, today
 from models.db import open_ledger
 from models.settings import Settings, load_settings
+from models.vocabulary.i18n import _
 
 
 @cache
@@ -22,4 +23,4 @@ def ledger() -> Engine:
 
 
 def as_of(value: str | None) -> dt.date:
-    return parse_date(value, what="--as-of date") if value else today(settings().timezone)
+    return parse_date(value, what=_("--as-of date")) if value else today(settings().timezone)

@@ -13,9 +13,10 @@ STATUS = {NotFound: 404, Conflict: 409, PermissionDenied: 403, BadInput: 400}
 TITLES = {404: "未找到", 409: "冲突", 403: "无权操作", 400: "输入有误", 422: "输入有误"}
 
 
-def _respond(request: Request, status: int, message: str) -> Response:
+def _respond(request: Request, status: int, message: str, code: str | None = None) -> Response:
     if request.url.path.startswith("/api"):
-        return JSONResponse({"error": message}, status_code=status)
+        body = {"error": message} | ({"code": code} if code else {})
+        return JSONResponse(body, status_code=status)
     from dashboard.context import get_ctx
 
     ctx = get_ctx(request)
@@ -26,8 +27,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DubanError)
     async def duban_error(request: Request, error: DubanError) -> Response:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-        message = error.message if isinstance(error, BadInput) else str(error)
-        return _respond(request, status, message)
+        # A coded error names its field by its word, which is the form's label on the pages.
+        return _respond(request, status, error.describe(), error.code)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -75,7 +75,7 @@ def _conditions(session: Session, filters: TaskFilter, as_of: dt.date) -> list[A
     if filters.plan:
         plan_id = session.exec(select(Plan.id).where(Plan.key == filters.plan)).first()
         if plan_id is None:
-            raise NotFound(f"no plan {filters.plan!r}")
+            raise NotFound(code="plan.not_found", plan=filters.plan)
         conditions.append(col(Task.plan_id) == plan_id)
     if filters.unit:
         unit = registry.get(session, filters.unit)

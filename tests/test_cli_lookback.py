@@ -77,13 +77,13 @@ def test_plan_or_year_exactly_one(codes):
         result = duban("lookback", *args, "--dry-run")
         assert result.exit_code == 2, result.output
         assert (
-            result.stderr.strip() == "error: <input>: give --plan PLAN or --year YEAR (one of them, not both)"
+            result.stderr.strip() == "错误：<input>: give --plan PLAN or --year YEAR (one of them, not both)"
         )
 
 
 def test_unknown_plan_and_empty_year_are_not_found(codes):
     result = duban("lookback", "--plan", "nope", "--dry-run")
-    assert result.exit_code == 3 and result.stderr.strip() == "error: no plan 'nope'"
+    assert result.exit_code == 3 and result.stderr.strip() == "错误：没有计划 nope"
     result = duban("lookback", "--year", "1999", "--dry-run")
     assert result.exit_code == 3 and "no plans for 1999" in result.stderr
 
@@ -183,7 +183,7 @@ def test_summary_submit_errors(codes, tmp_path):
     )
     assert result.exit_code == 2
     result = duban("summary", "submit", "--unit", "没有这个单位", "--year", "2021", "--text", "y")
-    assert result.exit_code == 3 and "no unit named '没有这个单位'" in result.stderr
+    assert result.exit_code == 3 and "没有名为 没有这个单位 的单位" in result.stderr
     result = duban("summary", "submit", "--unit", "办公室", "--year", "2021", "--text", "   ")
     assert result.exit_code == 2 and "the summary is empty" in result.stderr
 

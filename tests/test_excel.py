@@ -350,7 +350,7 @@ def test_a_corrupted_file_is_one_clear_error_and_the_ledger_is_unchanged(
     result = duban("import", "--xlsx", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0
-    assert result.stderr.startswith(f"error: {path}: not a readable .xlsx workbook")
+    assert result.stderr.startswith(f"错误：{path}: not a readable .xlsx workbook")
     assert journal_count(ledger) == before
 
 
