@@ -17,10 +17,11 @@ from sqlmodel import Session, col, select
 
 from models import units as registry
 from models.errors import BadInput, NotFound
-from models.excel import STATUS_LABELS, build_workbook, export_rows
+from models.excel import build_workbook, export_rows
 from models.lights import CLOSED
 from models.queries import TASK_ROW_COLUMNS, TaskRow, overdue_clause, task_rows, units_of
 from models.tables import Assignment, Plan, Task, TaskStatus, Unit
+from models.vocabulary import STATUSES
 
 # Status in the order work moves through it, so "sort by status" reads as a pipeline.
 STATUS_ORDER = ("not_started", "in_progress", "deferred", "done", "cancelled")
@@ -41,7 +42,7 @@ class TaskFilter:
         parts = [
             f"计划 {self.plan}" if self.plan else "",
             f"单位 {self.unit}" if self.unit else "",
-            f"状态 {STATUS_LABELS.get(self.status, self.status)}" if self.status else "",
+            f"状态 {STATUSES.get(self.status, self.status)}" if self.status else "",
             f"截至 {as_of.isoformat()} 已逾期" if self.overdue else "",
             f"{self.due_within} 天内到期" if self.due_within is not None else "",
         ]
