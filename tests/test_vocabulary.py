@@ -3,6 +3,7 @@ English with DUBAN_LANG=en, and a status reads the same on every face."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 import os
@@ -138,3 +139,48 @@ def test_the_config_key_chooses_english(ledger_env, tmp_path):
     config.write_text('[ui]\nlanguage = "en"\n', encoding="utf-8")
     result = run("tasks", "--help", lang=None, env=ledger_env | {"DUBAN_CONFIG": str(config)})
     assert result.returncode == 0 and "Only overdue tasks." in result.stdout
+
+
+def test_one_status_reads_the_same_on_the_page_the_digest_the_excel_and_the_cli(ledger, tmp_path):
+    """The seed ledger as of 2021-12-01: an overdue task nobody touched, on every face."""
+    from dashboard_client import add_users, dashboard_settings, login
+    from fastapi.testclient import TestClient
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+    from workflow_ledger import settings_for
+
+    from cli.main import app as cli
+    from dashboard.app import create_app
+    from models.db import read_session
+    from models.queries import list_tasks
+    from workflows.digest import compose_digests
+
+    day = dt.date(2021, 12, 1)
+    word_for = STATUSES["not_started"]
+    assert word_for == "未开始"
+    with read_session(ledger) as session:
+        task = next(r for r in list_tasks(session, as_of=day, due_soon_days=14, overdue=True) if r.lead)
+    assert task.status == "not_started"
+
+    runner = CliRunner()
+    table = runner.invoke(cli, ["tasks", "--overdue", "--as-of", day.isoformat()], catch_exceptions=False)
+    row = next(line for line in table.stdout.splitlines() if line.startswith(task.code + " "))
+    assert word_for in row and "not_started" not in row
+
+    workbook_path = tmp_path / "台账.xlsx"
+    exported = runner.invoke(cli, ["export", "--xlsx", str(workbook_path), "--as-of", day.isoformat()])
+    assert exported.exit_code == 0, exported.output
+    sheet = load_workbook(workbook_path)["台账"]
+    headers = [cell.value for cell in sheet[1]]
+    cells = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == task.code)
+    assert cells[headers.index("状态")] == word_for
+
+    report = compose_digests(ledger, settings_for(tmp_path, str(ledger.url)), as_of=day, dry_run=True)
+    digest = next(d for d in report.drafts if d.recipient == f"unit:{task.lead[0]}")
+    line = next(text for text in digest.body_text.splitlines() if task.title[:12] in text)
+    assert word_for in line and "未启动" not in digest.body_text
+
+    add_users(ledger)
+    with TestClient(create_app(dashboard_settings(tmp_path, str(ledger.url)))) as browser:
+        page = login(browser, "office").get(f"/tasks/{task.code}?as_of={day.isoformat()}")
+    assert page.status_code == 200 and f"<th>状态</th><td>{word_for} · " in page.text
