@@ -19,7 +19,7 @@ from cli.tables import Format, render
 from models.db import read_session, write_session
 from models.errors import BadInput
 from models.summaries import list_summaries, read_summary_file, submit_summary
-from models.vocabulary.i18n import _
+from models.vocabulary.i18n import N_, _
 
 
 class LookbackFormat(StrEnum):
@@ -95,7 +95,7 @@ def lookback(
             context.ledger(), as_of=day, plan=plan, year=year, carry=carry, plans_dir=plans_dir
         )
         print(summary_lines(preview.lookback, preview.carried))
-        print("dry run: nothing written")
+        print(_("dry run: nothing written"))
         return
     chosen = [f.value for f in formats] if formats else list(settings.lookback.formats)
     result = write_lookback(
@@ -111,7 +111,7 @@ def lookback(
     )
     print(summary_lines(result.lookback, result.carried))
     for path in result.paths:
-        print(f"wrote {path}")
+        print(_("wrote {path}").format(path=path))
 
 
 def submit(
@@ -144,7 +144,12 @@ def submit(
             actor=actor,
         )
         print(
-            f"recorded the {year} summary of {unit}{f' for {plan}' if plan else ''} ({len(summary.text)} characters)"
+            _("recorded the {year} summary of {unit}{plan} ({count} characters)").format(
+                year=year,
+                unit=unit,
+                plan=_(" for {plan}").format(plan=plan) if plan else "",
+                count=len(summary.text),
+            )
         )
 
 
@@ -171,4 +176,5 @@ def list_(
         ]
         for row in found
     ]
-    print(render(["unit", "plan", "year", "submitted", "by", "source", "text"], rows, fmt))
+    headers = [N_("unit"), N_("plan"), N_("year"), N_("submitted"), N_("by"), N_("source"), N_("text")]
+    print(render(headers, rows, fmt))

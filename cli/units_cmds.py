@@ -15,7 +15,7 @@ from cli.tables import Format, render
 from models import units as registry
 from models.db import read_session, write_session
 from models.tables import Unit, UnitAlias
-from models.vocabulary.i18n import _
+from models.vocabulary.i18n import N_, _
 
 app = typer.Typer(
     help=_("The unit registry: list units, review unknown names, merge aliases."), no_args_is_help=False
@@ -49,11 +49,11 @@ def units(
                 "、".join(aliases.get(u.id, [])),
                 u.kind,
                 u.leader,
-                "unresolved" if u.provisional else "",
+                _("unresolved") if u.provisional else "",
             ]
             for u in chosen
         ]  # type: ignore[arg-type]
-    print(render(["unit", "aliases", "kind", "leader", "state"], rows, fmt))
+    print(render([N_("unit"), N_("aliases"), N_("kind"), N_("leader"), N_("state")], rows, fmt))
 
 
 @app.command()
@@ -82,4 +82,4 @@ def load(
     specs = registry.read_registry(path)
     with write_session(context.ledger()) as session:
         count = registry.load_registry(session, specs)
-    print(f"{count} units loaded from {path}")
+    print(_("{count} units loaded from {path}").format(count=count, path=path))

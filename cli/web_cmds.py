@@ -14,7 +14,8 @@ from cli.tables import Format, render
 from models.db import read_session, write_session
 from models.errors import BadInput
 from models.users import add_user, list_users, set_active, set_password
-from models.vocabulary.i18n import _
+from models.vocabulary import USER_ROLES, word
+from models.vocabulary.i18n import N_, _
 
 users = typer.Typer(
     help=_("Local accounts of the dashboard (roles: admin, office, unit, leader)."), no_args_is_help=True
@@ -48,8 +49,12 @@ def serve(
     settings = context.settings()
     context.ledger().dispose()  # open (and migrate) the ledger now: a bad URL is one clear line, not a traceback
     chosen_host, chosen_port = host or settings.dashboard.host, port or settings.dashboard.port
-    processes = f", {workers} processes" if workers > 1 else ""
-    print(f"dashboard on http://{chosen_host}:{chosen_port}/{processes} (Ctrl-C to stop)")
+    processes = _(", {count} processes").format(count=workers) if workers > 1 else ""
+    print(
+        _("dashboard on http://{host}:{port}/{processes} (Ctrl-C to stop)").format(
+            host=chosen_host, port=chosen_port, processes=processes
+        )
+    )
     # By name, with a factory: the CLI and the dashboard are sibling layers and do not import each other.
     uvicorn.run(
         "dashboard.app:create_app",
@@ -86,7 +91,11 @@ def user_add(
     password = _password(password_stdin)
     with write_session(context.ledger()) as session:
         user = add_user(session, name, role=role, unit=unit, password=password)
-    print(f"user {user.name} ({user.role}{', ' + unit if unit else ''}) created")
+    print(
+        _("user {name} ({role}) created").format(
+            name=user.name, role=word(USER_ROLES, user.role) + ("、" + unit if unit else "")
+        )
+    )
 
 
 @users.command("passwd")
@@ -101,7 +110,7 @@ def user_passwd(
     password = _password(password_stdin)
     with write_session(context.ledger()) as session:
         set_password(session, name, password)
-    print(f"password of {name} changed; its dashboard sessions ended")
+    print(_("password of {name} changed; its dashboard sessions ended").format(name=name))
 
 
 @users.command("deactivate")
@@ -110,7 +119,7 @@ def user_deactivate(name: Annotated[str, typer.Argument(help=_("Login name."))])
     """Refuse an account's logins and end its dashboard sessions (its history is kept)."""
     with write_session(context.ledger()) as session:
         set_active(session, name, False)
-    print(f"user {name} deactivated; its dashboard sessions ended")
+    print(_("user {name} deactivated; its dashboard sessions ended").format(name=name))
 
 
 @users.command("activate")
@@ -119,7 +128,7 @@ def user_activate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -
     """Allow a deactivated account to log in again."""
     with write_session(context.ledger()) as session:
         set_active(session, name, True)
-    print(f"user {name} activated")
+    print(_("user {name} activated").format(name=name))
 
 
 @users.command("list")
@@ -127,5 +136,10 @@ def user_activate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -
 def user_list(fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table) -> None:
     """The accounts, their roles and units."""
     with read_session(context.ledger()) as session:
-        rows = [[u.name, u.role, unit, "yes" if u.active else "no"] for u, unit in list_users(session)]
-    print(render(["name", "role", "unit", "active"], rows, fmt))
+        rows = [
+            [u.name, word(USER_ROLES, u.role), unit, _("yes") if u.active else _("no")]
+            if fmt is Format.table
+            else [u.name, u.role, unit, "yes" if u.active else "no"]
+            for u, unit in list_users(session)
+        ]
+    print(render([N_("name"), N_("role"), N_("unit"), N_("active")], rows, fmt))

@@ -20,7 +20,8 @@ from cli.tables import Format, render
 from models.db import read_session
 from models.errors import BadInput
 from models.notices import list_notices
-from models.vocabulary.i18n import _
+from models.vocabulary import NOTICE_KINDS, word
+from models.vocabulary.i18n import N_, _
 
 if TYPE_CHECKING:
     from workflows.jobs import JobResult
@@ -104,11 +105,20 @@ def notices(
         rows = list_notices(session, kind=kind, period=period, unsent=unsent, limit=limit)
     print(
         render(
-            ["id", "kind", "period", "recipient", "subject", "sent", "tries", "error"],
+            [
+                N_("id"),
+                N_("kind"),
+                N_("period"),
+                N_("recipient"),
+                N_("subject"),
+                N_("sent"),
+                N_("tries"),
+                N_("error"),
+            ],
             [
                 [
                     n.id,
-                    n.kind,
+                    word(NOTICE_KINDS, n.kind) if fmt is Format.table else n.kind,
                     n.period,
                     n.recipient,
                     n.subject[:40],
