@@ -20,7 +20,7 @@ from cli.tables import Format, render
 from models.db import read_session
 from models.errors import BadInput
 from models.notices import list_notices
-from models.vocabulary import NOTICE_KINDS, word
+from models.vocabulary import NOTICE_KINDS, RECIPIENTS, word
 from models.vocabulary.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def notices(
                     n.id,
                     word(NOTICE_KINDS, n.kind) if fmt is Format.table else n.kind,
                     n.period,
-                    n.recipient,
+                    word(RECIPIENTS, n.recipient) if fmt is Format.table else n.recipient,
                     n.subject[:40],
                     n.sent_at.strftime("%Y-%m-%d %H:%M") if n.sent_at else "",
                     n.attempts,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from models.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import Settings
 from models.vocabulary import ACTIONS, DEADLINE_TYPES, FIELDS, LIGHTS, SORTS, STATUSES
+from models.vocabulary.errors import FIELD_NAMES
 
 
 def level_names(settings: Settings) -> dict[str, str]:
@@ -20,4 +21,7 @@ LABELS = {
     "action": ACTIONS,
     "field": FIELDS,
     "sort": SORTS,
+    # The form fields' labels: the names a coded error gives its field on the pages, so an error
+    # about `reason` says 延期理由, the label of the box it is about.
+    "form": FIELD_NAMES,
 }

@@ -20,7 +20,7 @@ from models.errors import BadInput, NotFound
 from models.lookback import Lookback
 from models.queries import list_plans
 from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
-from workflows.lookback_outline import count_cells, rate_text
+from workflows.lookback_outline import COUNT_HEADERS, count_cells, rate_text
 from workflows.lookback_report import preview_lookback, render
 
 router = APIRouter(include_in_schema=False)
@@ -88,6 +88,7 @@ def lookback_page(ctx: CtxDep, as_of: AsOf, year: str = "", plan: str = "") -> R
         lookback=lookback,
         error=error,
         count_cells=count_cells,  # the report's own figures and wording
+        count_header_words=COUNT_HEADERS,
         rate=rate_text,
         categories=CATEGORIES,
         statuses=STATUSES,
