@@ -184,3 +184,21 @@ def test_one_status_reads_the_same_on_the_page_the_digest_the_excel_and_the_cli(
     with TestClient(create_app(dashboard_settings(tmp_path, str(ledger.url)))) as browser:
         page = login(browser, "office").get(f"/tasks/{task.code}?as_of={day.isoformat()}")
     assert page.status_code == 200 and f"<th>状态</th><td>{word_for} · " in page.text
+
+
+def test_the_vocabulary_imports_nothing_of_the_ledger():
+    """Every layer takes its words from here, so it may lean on nothing but the standard library."""
+    import ast
+
+    for path in LOCALE_DIR.parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                root = node.module.split(".")[0]
+                assert node.module.startswith("models.vocabulary") or root not in {
+                    "models",
+                    "parsing",
+                    "workflows",
+                    "cli",
+                    "dashboard",
+                }, (path.name, node.module)
