@@ -56,7 +56,7 @@ def bulletin(
     from workflows.documents.service import write_bulletin
 
     if (plan is None) == (year is None):
-        raise BadInput("请给出 --plan 计划编号 或 --year 年度（二选一）")
+        raise BadInput(_("give --plan PLAN or --year YEAR (one of them, not both)"))
     settings = context.settings()
     written = write_bulletin(
         context.ledger(),
@@ -92,7 +92,7 @@ def supervise(
     from workflows.documents.service import write_sheets
 
     if reply_days < 1:
-        raise BadInput("--reply-days 至少为 1 天")
+        raise BadInput(_("--reply-days must be at least 1"))
     settings = context.settings()
     written = write_sheets(
         context.ledger(),

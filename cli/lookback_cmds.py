@@ -83,7 +83,7 @@ def lookback(
     """The year-end look-back (回头看): completion by plan, section and lead unit, every unfinished
     item with its reason, ongoing items and the units' summaries, as Markdown, XLSX and DOCX."""
     if (plan is None) == (year is None):
-        raise BadInput("give --plan PLAN or --year YEAR (one of them, not both)")
+        raise BadInput(_("give --plan PLAN or --year YEAR (one of them, not both)"))
     # Imported here: the report libraries (openpyxl, python-docx) are not needed by other commands.
     from workflows.lookback_report import preview_lookback, summary_lines, write_lookback
 
@@ -130,7 +130,7 @@ def submit(
 ) -> None:
     """Record a unit's summary of its year (a newer one replaces it in the look-back; both are kept)."""
     if (file is None) == (text is None):
-        raise BadInput("give the summary as a FILE or as --text TEXT (one of them)")
+        raise BadInput(_("give the summary as a FILE or as --text TEXT (one of them)"))
     limits = context.settings().archives
     content = read_summary_file(file, archive_limits=limits) if file is not None else text or ""
     with write_session(context.ledger()) as session:

@@ -69,9 +69,9 @@ def serve(
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("password: ")
-    if getpass.getpass("again: ") != first:
-        raise BadInput("the two passwords differ")
+    first = getpass.getpass(_("password: "))
+    if getpass.getpass(_("again: ")) != first:
+        raise BadInput(_("the two passwords differ"))
     return first
 
 

@@ -138,14 +138,18 @@ def _via_prefect(name: str, as_of: str, *, dry_run: bool, no_send: bool) -> None
         # The flows queue and send in one run (a worker elsewhere has no later `duban send`):
         # refused rather than sending what the user asked to hold back.
         raise BadInput(
-            "cannot be combined with --prefect: the flow sends what it queues; "
-            f"run `duban {name} --no-send` without --prefect to only queue",
+            _(
+                "cannot be combined with --prefect: the flow sends what it queues; "
+                "run `duban {name} --no-send` without --prefect to only queue"
+            ).format(name=name),
             source="--no-send",
         )
     if not os.environ.get("PREFECT_API_URL"):
         raise BadInput(
-            "not set: --prefect runs the job on a Prefect server; set PREFECT_API_URL to one "
-            "(see docs/prefect-server.md), or drop --prefect",
+            _(
+                "not set: --prefect runs the job on a Prefect server; set PREFECT_API_URL to one "
+                "(see docs/prefect-server.md), or drop --prefect"
+            ),
             source="PREFECT_API_URL",
         )
     from workflows.flows import FLOWS

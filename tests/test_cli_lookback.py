@@ -76,9 +76,7 @@ def test_plan_or_year_exactly_one(codes):
     for args in ([], ["--plan", PLAN, "--year", "2021"]):
         result = duban("lookback", *args, "--dry-run")
         assert result.exit_code == 2, result.output
-        assert (
-            result.stderr.strip() == "错误：<input>: give --plan PLAN or --year YEAR (one of them, not both)"
-        )
+        assert result.stderr.strip() == "错误：<input>: 请给出 --plan 计划编号 或 --year 年度（二选一）"
 
 
 def test_unknown_plan_and_empty_year_are_not_found(codes):

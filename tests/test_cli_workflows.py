@@ -79,8 +79,8 @@ def test_prefect_with_no_send_is_refused_not_ignored(cli_env, tmp_path, monkeypa
     result = runner.invoke(app, [command, "--prefect", "--no-send", "--as-of", "2021-03-15"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "错误：--no-send: cannot be combined with --prefect: the flow sends what it "
-        f"queues; run `duban {command} --no-send` without --prefect to only queue"
+        "错误：--no-send: 不能与 --prefect 同用：流程会发送它排入队列的通知；"
+        f"只想入队请去掉 --prefect 运行 `duban {command} --no-send`"
     )
     assert "unit:" not in runner.invoke(app, ["notices"]).stdout  # nothing queued
 
