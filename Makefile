@@ -5,11 +5,25 @@ UV := $(PYTHON) -m uv
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint bench browser office bundle
+.PHONY: setup demo test lint bench browser office bundle catalogs
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user "uv>=0.5,<1"
 	$(UV) sync --locked --quiet
+
+# The gettext catalogs (models/vocabulary/locale): collect every `_()` message and command help into
+# duban.pot, merge it into the zh_CN catalog (new messages arrive untranslated: translate them in
+# duban.po; tests/test_vocabulary.py fails until every one is), and compile duban.mo, which is
+# committed so a fresh clone speaks Chinese without this step.
+LOCALE := models/vocabulary/locale
+catalogs: setup
+	$(UV) run --locked pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+		--project duban -o $(LOCALE)/duban.pot .
+	@test -f $(LOCALE)/zh_CN/LC_MESSAGES/duban.po || \
+		$(UV) run --locked pybabel init -i $(LOCALE)/duban.pot -d $(LOCALE) -D duban -l zh_CN
+	$(UV) run --locked pybabel update -i $(LOCALE)/duban.pot -d $(LOCALE) -D duban -l zh_CN \
+		--no-fuzzy-matching --ignore-obsolete
+	$(UV) run --locked pybabel compile --statistics -d $(LOCALE) -D duban -l zh_CN
 
 # Debian's chromium for the dashboard's browser tests (driven by Playwright with executable_path).
 browser:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from models.clock import parse_date, today
 from models.db import open_ledger
 from models.settings import Settings, load_settings
+from models.vocabulary.i18n import _
 
 if TYPE_CHECKING:
     from workflows.use_cases.actor import Actor
@@ -26,7 +27,7 @@ def ledger() -> Engine:
 
 
 def as_of(value: str | None) -> dt.date:
-    return parse_date(value, what="--as-of date") if value else today(settings().timezone)
+    return parse_date(value, what=_("--as-of date")) if value else today(settings().timezone)
 
 
 def today_() -> dt.date:

@@ -14,6 +14,7 @@ import typer
 
 from cli import context
 from cli.errors import reported
+from models.vocabulary.i18n import _
 
 # User-facing text (Simplified Chinese), in one place.
 HARDENED = (
@@ -28,12 +29,12 @@ LEASED = (
 )
 
 WorkPool = Annotated[
-    str, typer.Option("--work-pool", help="Process work pool to deploy to (created if missing).")
+    str, typer.Option("--work-pool", help=_("Process work pool to deploy to (created if missing)."))
 ]
 Flows = Annotated[
     list[str] | None,
     typer.Option(
-        "--flow", help="Deploy only this job: escalate, digest or lookback (repeatable; default all)."
+        "--flow", help=_("Deploy only this job: escalate, digest or lookback (repeatable; default all).")
     ),
 ]
 

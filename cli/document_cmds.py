@@ -12,17 +12,22 @@ import typer
 from cli import context
 from cli.errors import reported
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 app = typer.Typer(
-    help="公文格式的文书：督办通报、督办单、政府信息公开工作年度报告（草稿）。",
+    help=_(
+        "Documents in the 公文 layout: the supervision bulletin (督办通报), supervision slips (督办单) and the draft annual report on government information disclosure."
+    ),
     no_args_is_help=True,
 )
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="截至日期（YYYY-MM-DD，默认今天）。")]
-Issuer = Annotated[str | None, typer.Option("--issuer", help="发文机关（落款）；默认取计划的发布机关。")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help=_("As-of date (YYYY-MM-DD; default today)."))]
+Issuer = Annotated[
+    str | None, typer.Option("--issuer", help=_("Issuing office (signature); default: the plan's issuer."))
+]
 Output = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="输出文件夹（默认 lookback.output），或单个 .docx 文件。"),
+    typer.Option("--output", "-o", help=_("Output folder (default: lookback.output), or one .docx file.")),
 ]
 
 
@@ -34,21 +39,24 @@ def _output(output: Path | None) -> Path:
 @app.command(name="bulletin")
 @reported
 def bulletin(
-    plan: Annotated[str | None, typer.Option("--plan", help="只通报这个计划（计划编号）。")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="通报这一年度的全部计划。")] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help=_("Only this plan (its key)."))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=_("Every plan of this year."))] = None,
     number: Annotated[
-        int | None, typer.Option("--number", "-n", help="期号（第N期）；默认为本年度已发通报的下一期。")
+        int | None,
+        typer.Option(
+            "--number", "-n", help=_("Issue number (第N期); default: the next after this year's bulletins.")
+        ),
     ] = None,
     as_of: AsOf = None,
     issuer: Issuer = None,
     output: Output = None,
-    actor: Annotated[str, typer.Option("--as", help="发通报的人（记入日志）。")] = "office",
+    actor: Annotated[str, typer.Option("--as", help=_("Who issues the bulletin (journalled)."))] = "office",
 ) -> None:
-    """督办通报（第N期）：各牵头单位完成率，进度滞后的单位及其逾期事项。"""
+    """The supervision bulletin (第N期): each lead unit's completion rate, the units behind and their overdue items."""
     from workflows.use_cases.documents import issue_bulletin
 
     if (plan is None) == (year is None):
-        raise BadInput("请给出 --plan 计划编号 或 --year 年度（二选一）")
+        raise BadInput(_("give --plan PLAN or --year YEAR (one of them, not both)"))
     written = issue_bulletin(
         context.ledger(),
         context.settings(),
@@ -67,19 +75,23 @@ def bulletin(
 @app.command(name="supervise")
 @reported
 def supervise(
-    codes: Annotated[list[str] | None, typer.Argument(help="任务编号（如 T12），可列多个。")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="为截至日期的全部逾期任务各出一份。")] = False,
-    plan: Annotated[str | None, typer.Option("--plan", help="与 --overdue 同用：只限这个计划。")] = None,
-    reply_days: Annotated[int, typer.Option("--reply-days", help="回执期限：交办后多少天内报送。")] = 7,
+    codes: Annotated[list[str] | None, typer.Argument(help=_("Task ids (e.g. T12), one or more."))] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help=_("One for every task overdue on the as-of date."))
+    ] = False,
+    plan: Annotated[str | None, typer.Option("--plan", help=_("With --overdue: only this plan."))] = None,
+    reply_days: Annotated[
+        int, typer.Option("--reply-days", help=_("Reply deadline: days after the slip is issued."))
+    ] = 7,
     as_of: AsOf = None,
     issuer: Issuer = None,
     output: Output = None,
 ) -> None:
-    """督办单：每项任务一页，含督办事项、承办单位、完成时限和回执。"""
+    """Supervision slips: one page per task, with the matter, the units, the deadline and a reply form."""
     from workflows.documents.service import write_sheets
 
     if reply_days < 1:
-        raise BadInput("--reply-days 至少为 1 天")
+        raise BadInput(_("--reply-days must be at least 1"))
     settings = context.settings()
     written = write_sheets(
         context.ledger(),
@@ -101,12 +113,12 @@ def supervise(
 @app.command(name="annual-report")
 @reported
 def annual_report(
-    year: Annotated[int, typer.Option("--year", help="报告年度。")],
+    year: Annotated[int, typer.Option("--year", help=_("The year reported on."))],
     as_of: AsOf = None,
     issuer: Issuer = None,
     output: Output = None,
 ) -> None:
-    """政府信息公开工作年度报告（草稿，国办公开办函〔2021〕30号格式）：总体情况、存在的主要问题及改进情况由台账填写，统计表留待补充。"""
+    """The annual report on government information disclosure (a draft in the layout of 国办公开办函〔2021〕30号): the overview and the problems and improvements come from the ledger; the statistical tables are left to fill in."""
     from workflows.documents.service import write_annual_report
 
     settings = context.settings()

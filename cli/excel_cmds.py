@@ -12,6 +12,7 @@ from cli.errors import reported
 from cli.options import AsOf, DueWithinFilter, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.tables import Format, render
 from models.db import read_session
+from models.vocabulary.i18n import N_, _
 
 if TYPE_CHECKING:
     from models.excel import SheetImport
@@ -26,14 +27,14 @@ def register(app: typer.Typer) -> None:
 
 def export(
     xlsx: Annotated[
-        Path, typer.Option("--xlsx", help="The workbook to write (.xlsx); replaced if it exists.")
+        Path, typer.Option("--xlsx", help=_("The workbook to write (.xlsx); replaced if it exists."))
     ],
     plan: PlanFilter = None,
     unit: UnitFilter = None,
     status: Annotated[
         str | None,
         typer.Option(
-            help="Only this status: not_started, in_progress, done, deferred, cancelled (or 未开始…)."
+            help=_("Only this status: not_started, in_progress, done, deferred, cancelled (or 未开始…).")
         ),
     ] = None,
     overdue: OverdueFilter = False,
@@ -59,7 +60,7 @@ def export(
             due_soon_days=settings.ledger.due_soon_days,
             sort=sort or "plan",
         )
-    print(f"wrote {count} tasks to {xlsx}")
+    print(_("wrote {count} tasks to {file}").format(count=count, file=xlsx))
 
 
 def import_xlsx(xlsx: Path, *, actor: str) -> None:
@@ -71,26 +72,32 @@ def import_xlsx(xlsx: Path, *, actor: str) -> None:
 
 def print_report(report: SheetImport) -> None:
     counts = [[len(report.applied), report.unchanged, len(report.conflicts)]]
-    print(render(["applied", "unchanged", "conflicts"], counts, Format.table))
+    print(render([N_("applied"), N_("unchanged"), N_("conflicts")], counts, Format.table))
     if report.applied:
-        print("\napplied: " + ", ".join(a.code for a in report.applied))
+        print("\n" + _("applied: {tasks}").format(tasks=", ".join(a.code for a in report.applied)))
     if not report.conflicts:
         return
     print(
-        f"\n{len(report.conflicts)} conflict{'s' if len(report.conflicts) != 1 else ''}, NOT applied: the office changed these tasks after the sheet was "
-        "exported. Check them and re-enter the sheet's values where they still hold:"
+        "\n"
+        + _(
+            "{count} conflicts, NOT applied: the office changed these tasks after the sheet was "
+            "exported. Check them and re-enter the sheet's values where they still hold:"
+        ).format(count=len(report.conflicts))
     )
     for c in report.conflicts:
         print(
-            f"\n{c.code} (sheet row {c.row}; sheet version {c.sheet_version}, ledger version {c.ledger_version})"
+            "\n"
+            + _("{task} (sheet row {row}; sheet version {sheet}, ledger version {ledger})").format(
+                task=c.code, row=c.row, sheet=c.sheet_version, ledger=c.ledger_version
+            )
         )
-        print(f"  sheet:  {c.sheet.describe()}")
-        print(f"  ledger: {c.ledger.describe()}")
+        print("  " + _("sheet:  {values}").format(values=c.sheet.describe()))
+        print("  " + _("ledger: {values}").format(values=c.ledger.describe()))
 
 
 def backup(
-    file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
-    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    file: Annotated[Path, typer.Argument(help=_("Where to write the copy."))],
+    force: Annotated[bool, typer.Option("--force", help=_("Replace FILE if it exists."))] = False,
 ) -> None:
     """A consistent copy of the ledger, safe while the scheduler writes.
 
@@ -101,5 +108,7 @@ def backup(
     report = backup_ledger(context.ledger(), context.operator(), file, force=force)
     total = sum(report.rows.values())
     print(
-        f"wrote {report.kind} backup to {file}: {total} rows in {len(report.rows)} tables, {report.size} bytes"
+        _("wrote {kind} backup to {file}: {rows} rows in {tables} tables, {size} bytes").format(
+            kind=report.kind, file=file, rows=total, tables=len(report.rows), size=report.size
+        )
     )

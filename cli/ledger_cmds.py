@@ -18,6 +18,18 @@ from models.ledger import get_task
 from models.queries import list_plans, task_detail
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.tables import Role
+from models.vocabulary import (
+    ACTIONS,
+    DEADLINE_TYPES,
+    FIELDS,
+    LIGHTS,
+    PLAN_KINDS,
+    ROLES,
+    STATUSES,
+    status_from_word,
+    word,
+)
+from models.vocabulary.i18n import N_, _
 from workflows.use_cases import tasks as tasks_uc
 
 
@@ -28,14 +40,14 @@ def register(app: typer.Typer) -> None:
 
 def import_(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Documents or reviewed plan files (*.plan.toml).")
+        list[Path] | None, typer.Argument(help=_("Documents or reviewed plan files (*.plan.toml)."))
     ] = None,
     actor: Actor = "office",
     as_of: AsOf = None,
     xlsx: Annotated[
         Path | None,
         typer.Option(
-            "--xlsx", help="Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit."
+            "--xlsx", help=_("Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit.")
         ),
     ] = None,
 ) -> None:
@@ -45,7 +57,7 @@ def import_(
     With --xlsx: apply the status, progress, notes and evidence a unit filled in (all or nothing; rows the office changed since the export are listed as conflicts, not applied)."""
     if xlsx is not None or not paths:
         if paths or xlsx is None:
-            raise typer.BadParameter("give plan files to import, or --xlsx FILE (not both)")
+            raise typer.BadParameter(_("give plan files to import, or --xlsx FILE (not both)"))
         excel_cmds.import_xlsx(xlsx, actor=actor)
         return
     from workflows.use_cases.imports import import_plans
@@ -54,10 +66,16 @@ def import_(
         context.ledger(), context.settings(), context.actor(actor), paths, day=context.as_of(as_of)
     )
     rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
-    print(render(["plan", "created", "updated", "unchanged", "withdrawn", "restored"], rows, Format.table))
+    headers = [N_("plan"), N_("created"), N_("updated"), N_("unchanged"), N_("withdrawn"), N_("restored")]
+    print(render(headers, rows, Format.table))
     new_units = sorted({name for r in reports for name in r.new_units})
     if new_units:
-        print(f"\n{len(new_units)} unit names are not in the registry (see `duban units --unresolved`):")
+        print(
+            "\n"
+            + _("{count} unit names are not in the registry (see `duban units --unresolved`):").format(
+                count=len(new_units)
+            )
+        )
         print("  " + "、".join(new_units))
 
 
@@ -66,38 +84,51 @@ def plans(as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
         rows = [
-            [p.key, p.title, p.year, p.kind, p.tasks, p.done, p.overdue]
+            [p.key, p.title, p.year, shown(PLAN_KINDS, p.kind, fmt), p.tasks, p.done, p.overdue]
             for p in list_plans(session, as_of=day)
         ]
-    print(render(["plan", "title", "year", "kind", "tasks", "done", "overdue"], rows, fmt))
+    headers = [N_("plan"), N_("title"), N_("year"), N_("kind"), N_("tasks"), N_("done"), N_("overdue")]
+    print(render(headers, rows, fmt))
 
 
 def tasks(
     plan: PlanFilter = None,
     unit: UnitFilter = None,
     status: Annotated[
-        str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")
+        str | None, typer.Option(help=_("not_started, in_progress, done, deferred or cancelled."))
     ] = None,
     overdue: OverdueFilter = False,
     due_within: DueWithinFilter = None,
     sort: SortOption = None,
     withdrawn: Annotated[
-        bool, typer.Option("--withdrawn", help="Include tasks withdrawn from their plan.")
+        bool, typer.Option("--withdrawn", help=_("Include tasks withdrawn from their plan."))
     ] = False,
     as_of: AsOf = None,
     fmt: Fmt = Format.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to a file."))] = None,
 ) -> None:
     """List tasks with their units, due date and traffic light."""
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
-        filters = TaskFilter(plan, unit, status, overdue, due_within, include_withdrawn=withdrawn)
+        status_value = status_from_word(status) or status if status else None
+        filters = TaskFilter(plan, unit, status_value, overdue, due_within, include_withdrawn=withdrawn)
         query = TaskQuery(
             session, filters, as_of=day, due_soon_days=settings.ledger.due_soon_days, sort=sort or "due"
         )
         found = query.rows()
-    headers = ["task", "plan", "path", "title", "lead", "support", "due", "status", "progress", "light"]
+    headers = [
+        N_("task"),
+        N_("plan"),
+        N_("path"),
+        N_("title"),
+        N_("lead"),
+        N_("support"),
+        N_("due"),
+        N_("status"),
+        N_("progress"),
+        N_("light"),
+    ]
     rows = [
         [
             r.code,
@@ -107,16 +138,16 @@ def tasks(
             "、".join(r.lead),
             "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
             r.due_date.isoformat() if r.due_date else r.deadline_text,
-            r.status,
+            shown(STATUSES, r.status, fmt),
             r.progress,
-            r.light.value,
+            shown(LIGHTS, r.light, fmt),
         ]
         for r in found
     ]
     emit(render(headers, rows, fmt), output)
 
 
-def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of: AsOf = None) -> None:
+def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_of: AsOf = None) -> None:
     """One task in full: text, units, deadline phrase and its journal."""
     settings = context.settings()
     day = context.as_of(as_of)
@@ -125,25 +156,36 @@ def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of:
             session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
         )
     t = detail.task
+    withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
+    due = ", " + t.due_date.isoformat() if t.due_date else ""
     lines = [
-        f"{t.code}  {detail.plan.key} > {' > '.join(t.path)}{'  (withdrawn)' if t.withdrawn else ''}",
-        f"标题: {t.title}",
-        f"牵头: {'、'.join(detail.lead) or '-'}    配合: {'、'.join(detail.support) or '-'}"
-        + ("  及相关单位" if t.units_open_ended else ""),
-        f"时限: {t.deadline_text or '-'} ({t.deadline_type}{', ' + t.due_date.isoformat() if t.due_date else ''})",
-        f"状态: {t.status}  进度: {t.progress}%  灯: {detail.light.value}  version: {t.version}",
+        f"{t.code}  {detail.plan.key} > {' > '.join(t.path)}{withdrawn}",
+        _("Title: {title}").format(title=t.title),
+        _("Lead: {lead}    Support: {support}").format(
+            lead="、".join(detail.lead) or "-", support="、".join(detail.support) or "-"
+        )
+        + ("  " + _("and the units concerned") if t.units_open_ended else ""),
+        _("Deadline: {phrase} ({type}{due})").format(
+            phrase=t.deadline_text or "-", type=word(DEADLINE_TYPES, t.deadline_type), due=due
+        ),
+        _("Status: {status}  Progress: {progress}%  Light: {light}  Version: {version}").format(
+            status=word(STATUSES, t.status),
+            progress=t.progress,
+            light=word(LIGHTS, detail.light),
+            version=t.version,
+        ),
     ]
     if t.progress_note:
-        lines.append(f"最新进展: {t.progress_note}")
+        lines.append(_("Latest progress: {note}").format(note=t.progress_note))
     if t.body:
         lines += ["", t.body]
-    lines += ["", "journal:"]
+    lines += ["", _("Journal:")]
     rows = [
         [
             j.at.strftime("%Y-%m-%d %H:%M"),
             j.actor,
-            j.action,
-            j.field,
+            word(ACTIONS, j.action),
+            word(FIELDS, j.field),
             j.old[:20],
             j.new[:20],
             j.note[:30],
@@ -152,21 +194,34 @@ def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of:
         for j in detail.journal
     ]
     lines.append(
-        render(["at (UTC)", "who", "action", "field", "old", "new", "note", "evidence"], rows, Format.table)
+        render(
+            [
+                N_("at (UTC)"),
+                N_("who"),
+                N_("action"),
+                N_("field"),
+                N_("old"),
+                N_("new"),
+                N_("note"),
+                N_("evidence"),
+            ],
+            rows,
+            Format.table,
+        )
     )
     print("\n".join(lines))
 
 
 def update(
-    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
+    task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
     status: Annotated[
-        str | None, typer.Option(help="not_started, in_progress, done, deferred or cancelled.")
+        str | None, typer.Option(help=_("not_started, in_progress, done, deferred or cancelled."))
     ] = None,
-    progress: Annotated[int | None, typer.Option(help="Percent done, 0-100.")] = None,
-    note: Annotated[str, typer.Option(help="What was done.")] = "",
-    evidence: Annotated[str, typer.Option(help="A link or file reference that shows it.")] = "",
+    progress: Annotated[int | None, typer.Option(help=_("Percent done, 0-100."))] = None,
+    note: Annotated[str, typer.Option(help=_("What was done."))] = "",
+    evidence: Annotated[str, typer.Option(help=_("A link or file reference that shows it."))] = "",
     version: Annotated[
-        int | None, typer.Option(help="The version you read; refused if the task changed since.")
+        int | None, typer.Option(help=_("The version you read; refused if the task changed since."))
     ] = None,
     actor: Actor = "office",
     as_of: AsOf = None,
@@ -178,27 +233,34 @@ def update(
         task,
         today=context.today_(),
         day=context.as_of(as_of),
-        status=status,
+        status=status_from_word(status) or status if status else None,
         progress=progress,
         note=note,
         evidence=evidence,
         version=version,
     )
-    print(f"{result.code}: {result.status}, {result.progress}% (version {result.version})")
+    print(
+        _("{task}: {status}, {progress}% (version {version})").format(
+            task=result.code,
+            status=word(STATUSES, result.status),
+            progress=result.progress,
+            version=result.version,
+        )
+    )
 
 
 def defer(
-    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
-    to: Annotated[str, typer.Option("--to", help="New due date, YYYY-MM-DD.")],
-    reason: Annotated[str, typer.Option(help="Why (kept in the journal and the look-back).")],
+    task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
+    to: Annotated[str, typer.Option("--to", help=_("New due date, YYYY-MM-DD."))],
+    reason: Annotated[str, typer.Option(help=_("Why (kept in the journal and the look-back)."))],
     version: Annotated[
-        int | None, typer.Option(help="The version you read; refused if the task changed since.")
+        int | None, typer.Option(help=_("The version you read; refused if the task changed since."))
     ] = None,
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
     """Move a task's due date, with a reason (the escalation ladder starts again from it)."""
-    new_date = parse_date(to, what="--to date")
+    new_date = parse_date(to, what=_("--to date"))
     result = tasks_uc.defer_task(
         context.ledger(),
         context.actor(actor),
@@ -209,14 +271,18 @@ def defer(
         day=context.as_of(as_of),
         version=version,
     )
-    print(f"{result.code}: deferred to {new_date.isoformat()} (version {result.version})")
+    print(
+        _("{task}: deferred to {date} (version {version})").format(
+            task=result.code, date=new_date.isoformat(), version=result.version
+        )
+    )
 
 
 def assign(
-    task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
-    lead: Annotated[str | None, typer.Option(help="Make this unit a lead unit.")] = None,
-    support: Annotated[str | None, typer.Option(help="Make this unit a supporting unit.")] = None,
-    remove: Annotated[str | None, typer.Option(help="Take this unit off the task.")] = None,
+    task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
+    lead: Annotated[str | None, typer.Option(help=_("Make this unit a lead unit."))] = None,
+    support: Annotated[str | None, typer.Option(help=_("Make this unit a supporting unit."))] = None,
+    remove: Annotated[str | None, typer.Option(help=_("Take this unit off the task."))] = None,
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
@@ -227,7 +293,7 @@ def assign(
         if name
     ]
     if len(chosen) != 1:
-        raise typer.BadParameter("give exactly one of --lead, --support or --remove")
+        raise typer.BadParameter(_("give exactly one of --lead, --support or --remove"))
     name, role = chosen[0]
     result = tasks_uc.assign_unit(
         context.ledger(),
@@ -239,4 +305,10 @@ def assign(
         remove=remove is not None,
         day=context.as_of(as_of),
     )
-    print(f"{result.code}: {'removed' if remove else role.value} {name}")
+    done = _("removed") if remove else word(ROLES, role)
+    print(f"{result.code}: {done} {name}")
+
+
+def shown(table: dict[str, str], value: object, fmt: Format) -> str:
+    """A stored value as a table shows it (its word); JSON and CSV keep the value for scripts."""
+    return word(table, value) if fmt is Format.table else str(getattr(value, "value", value))

@@ -19,6 +19,7 @@ from cli.tables import Format, render
 from models.db import read_session
 from models.errors import BadInput
 from models.summaries import list_summaries, read_summary_file
+from models.vocabulary.i18n import N_, _
 from workflows.use_cases.summaries import submit_summary
 
 
@@ -29,7 +30,7 @@ class LookbackFormat(StrEnum):
 
 
 summary_app = typer.Typer(
-    help="Units' own summaries of their year (落实情况总结), shown in the look-back.",
+    help=_("Units' own summaries of their year (落实情况总结), shown in the look-back."),
     no_args_is_help=True,
 )
 
@@ -42,12 +43,16 @@ def register(app: typer.Typer) -> None:
 
 
 def lookback(
-    plan: Annotated[str | None, typer.Option("--plan", help="Look back on this plan (its key).")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Look back on every plan of this year.")] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help=_("Look back on this plan (its key)."))] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help=_("Look back on every plan of this year."))
+    ] = None,
     formats: Annotated[
         list[LookbackFormat] | None,
         typer.Option(
-            "--format", "-f", help="md, xlsx or docx; repeat for several (default: config lookback.formats)."
+            "--format",
+            "-f",
+            help=_("md, xlsx or docx; repeat for several (default: config lookback.formats)."),
         ),
     ] = None,
     output: Annotated[
@@ -55,7 +60,9 @@ def lookback(
         typer.Option(
             "--output",
             "-o",
-            help="Folder for the reports (default: config lookback.output), or the file itself for one format.",
+            help=_(
+                "Folder for the reports (default: config lookback.output), or the file itself for one format."
+            ),
         ),
     ] = None,
     as_of: AsOf = None,
@@ -63,13 +70,13 @@ def lookback(
         bool,
         typer.Option(
             "--carry-over",
-            help="Also copy the unfinished items into next year's rectification list (整改清单).",
+            help=_("Also copy the unfinished items into next year's rectification list (整改清单)."),
         ),
     ] = False,
     dry_run: Annotated[
         bool,
         typer.Option(
-            "--dry-run", help="Compute and print the summary (and what would carry over); write nothing."
+            "--dry-run", help=_("Compute and print the summary (and what would carry over); write nothing.")
         ),
     ] = False,
     actor: Actor = "lookback",
@@ -77,7 +84,7 @@ def lookback(
     """The year-end look-back (回头看): completion by plan, section and lead unit, every unfinished
     item with its reason, ongoing items and the units' summaries, as Markdown, XLSX and DOCX."""
     if (plan is None) == (year is None):
-        raise BadInput("give --plan PLAN or --year YEAR (one of them, not both)")
+        raise BadInput(_("give --plan PLAN or --year YEAR (one of them, not both)"))
     # Imported here: the report libraries (openpyxl, python-docx) are not needed by other commands.
     from workflows.use_cases.jobs import look_back
 
@@ -96,29 +103,29 @@ def lookback(
     )
     print(result.summary)
     if dry_run:
-        print("dry run: nothing written")
+        print(_("dry run: nothing written"))
         return
     for path in result.paths:
-        print(f"wrote {path}")
+        print(_("wrote {path}").format(path=path))
 
 
 def submit(
-    unit: Annotated[str, typer.Option("--unit", help="The unit whose summary this is (name or alias).")],
-    year: Annotated[int, typer.Option("--year", help="The year it summarises.")],
+    unit: Annotated[str, typer.Option("--unit", help=_("The unit whose summary this is (name or alias)."))],
+    year: Annotated[int, typer.Option("--year", help=_("The year it summarises."))],
     file: Annotated[
-        Path | None, typer.Argument(help="The summary: a .txt or .md file (UTF-8) or a .docx document.")
+        Path | None, typer.Argument(help=_("The summary: a .txt or .md file (UTF-8) or a .docx document."))
     ] = None,
     plan: Annotated[
-        str | None, typer.Option("--plan", help="The plan it reports on (default: the unit's whole year).")
+        str | None, typer.Option("--plan", help=_("The plan it reports on (default: the unit's whole year)."))
     ] = None,
     text: Annotated[
-        str | None, typer.Option("--text", help="The summary text itself, instead of a file.")
+        str | None, typer.Option("--text", help=_("The summary text itself, instead of a file."))
     ] = None,
     actor: Actor = "office",
 ) -> None:
     """Record a unit's summary of its year (a newer one replaces it in the look-back; both are kept)."""
     if (file is None) == (text is None):
-        raise BadInput("give the summary as a FILE or as --text TEXT (one of them)")
+        raise BadInput(_("give the summary as a FILE or as --text TEXT (one of them)"))
     limits = context.settings().archives
     content = read_summary_file(file, archive_limits=limits) if file is not None else text or ""
     summary = submit_summary(
@@ -131,14 +138,19 @@ def submit(
         source=file.name if file is not None else "",
     )
     print(
-        f"recorded the {year} summary of {unit}{f' for {plan}' if plan else ''} ({summary.characters} characters)"
+        _("recorded the {year} summary of {unit}{plan} ({count} characters)").format(
+            year=year,
+            unit=unit,
+            plan=_(" for {plan}").format(plan=plan) if plan else "",
+            count=summary.characters,
+        )
     )
 
 
 def list_(
-    year: Annotated[int | None, typer.Option("--year", help="Only summaries of this year.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help=_("Only summaries of this year."))] = None,
     every: Annotated[
-        bool, typer.Option("--all", help="Every version submitted, not only the newest per unit and plan.")
+        bool, typer.Option("--all", help=_("Every version submitted, not only the newest per unit and plan."))
     ] = False,
     fmt: Fmt = Format.table,
 ) -> None:
@@ -158,4 +170,5 @@ def list_(
         ]
         for row in found
     ]
-    print(render(["unit", "plan", "year", "submitted", "by", "source", "text"], rows, fmt))
+    headers = [N_("unit"), N_("plan"), N_("year"), N_("submitted"), N_("by"), N_("source"), N_("text")]
+    print(render(headers, rows, fmt))

@@ -27,11 +27,12 @@ from cli.render import plan_table
 from cli.tables import Format, render
 from models.plan_file import dump_plan
 from models.settings import load_settings
+from models.vocabulary.i18n import _
 from parsing.explain import explain_document
 from parsing.sources import parse_source
 
 app = typer.Typer(
-    help="Duban (督办): work plans in, a tracked ledger of tasks out.",
+    help=_("Duban (督办): work plans in, a tracked ledger of tasks out."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -60,16 +61,19 @@ class ParseFormat(StrEnum):
 @reported
 def parse(
     file: Annotated[
-        Path, typer.Argument(help="A work-plan document: text (UTF-8/GBK/UTF-16), HTML or DOCX.")
+        Path, typer.Argument(help=_("A work-plan document: text (UTF-8/GBK/UTF-16), HTML or DOCX."))
     ],
-    format: Annotated[ParseFormat, typer.Option("--format", "-f", help="Output format.")] = ParseFormat.table,
+    format: Annotated[
+        ParseFormat, typer.Option("--format", "-f", help=_("Output format."))
+    ] = ParseFormat.table,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None, typer.Option("--output", "-o", help=_("Write to this file instead of stdout."))
     ] = None,
     explain: Annotated[
         bool,
         typer.Option(
-            "--explain", help="Say, line by line, why each line became a point, a unit, a deadline or noise."
+            "--explain",
+            help=_("Say, line by line, why each line became a point, a unit, a deadline or noise."),
         ),
     ] = False,
 ) -> None:
@@ -97,13 +101,13 @@ def parse(
 @reported
 def demo(
     plans_dir: Annotated[
-        Path | None, typer.Option(help="Folder of plans (default: config plans.dir).")
+        Path | None, typer.Option(help=_("Folder of plans (default: config plans.dir)."))
     ] = None,
     folder: Annotated[
-        Path, typer.Option(help="Where the demo writes its ledger, outbox and look-back (recreated).")
+        Path, typer.Option(help=_("Where the demo writes its ledger, outbox and look-back (recreated)."))
     ] = Path("var/demo"),
-    year: Annotated[int, typer.Option(help="The plan year to walk through.")] = 2021,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Skip the parsed plans' tables.")] = False,
+    year: Annotated[int, typer.Option(help=_("The plan year to walk through."))] = 2021,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_("Skip the parsed plans' tables."))] = False,
 ) -> None:
     """Parse every plan, import the reviewed files into a fresh SQLite ledger, then walk the plan year:
     progress reports, deferrals, daily escalation, four weekly digests and the look-back."""

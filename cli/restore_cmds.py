@@ -9,6 +9,7 @@ import typer
 
 from cli import context
 from cli.errors import reported
+from models.vocabulary.i18n import _
 
 # User-facing text (Simplified Chinese), in one place.
 DONE = "已从 {file} 恢复台账（{kind} 备份，结构版本 {revision}）：{tables} 张表共 {rows} 行，各表行数与外键已核对"
@@ -23,10 +24,11 @@ def register(app: typer.Typer) -> None:
 
 def restore(
     file: Annotated[
-        Path, typer.Argument(help="A backup written by `duban backup` (SQLite file or JSON lines).")
+        Path, typer.Argument(help=_("A backup written by `duban backup` (SQLite file or JSON lines)."))
     ],
     force: Annotated[
-        bool, typer.Option("--force", help="Replace a ledger that is not empty (all its rows are deleted).")
+        bool,
+        typer.Option("--force", help=_("Replace a ledger that is not empty (all its rows are deleted).")),
     ] = False,
 ) -> None:
     """Restore a backup into the configured ledger (SQLite or PostgreSQL), all or nothing.

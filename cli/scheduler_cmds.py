@@ -11,6 +11,7 @@ import typer
 from cli import context
 from cli.errors import reported
 from cli.tables import Format, render
+from models.vocabulary.i18n import _
 
 # User-facing text (Simplified Chinese), in one place.
 RUNNING = "调度器已启动，台账 {ledger}（按 Ctrl-C 停止）"
@@ -25,13 +26,13 @@ def register(app: typer.Typer) -> None:
 
 def scheduler(
     list_: Annotated[
-        bool, typer.Option("--list", help="Show the jobs and their next runs, then exit.")
+        bool, typer.Option("--list", help=_("Show the jobs and their next runs, then exit."))
     ] = False,
     take_over: Annotated[
         bool,
         typer.Option(
             "--take-over",
-            help="Take the jobs back from the Prefect deployments (pause or delete them first).",
+            help=_("Take the jobs back from the Prefect deployments (pause or delete them first)."),
         ),
     ] = False,
 ) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 from tabulate import tabulate
 
+from models.vocabulary.i18n import _
+
 
 class Format(StrEnum):
     table = "table"
@@ -18,6 +20,8 @@ class Format(StrEnum):
 
 
 def render(headers: list[str], rows: list[list[Any]], fmt: Format) -> str:
+    """JSON and CSV keep the English keys (msgids) for scripts; a table is read by a person, so its
+    headers are given in the chosen language (the rows come already worded by the command)."""
     if fmt is Format.json:
         return json.dumps(
             [dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2, default=str
@@ -29,7 +33,7 @@ def render(headers: list[str], rows: list[list[Any]], fmt: Format) -> str:
         writer.writerows([[("" if v is None else v) for v in row] for row in rows])
         return buffer.getvalue()
     return (
-        tabulate([[("" if v is None else v) for v in row] for row in rows], headers=headers)
+        tabulate([[("" if v is None else v) for v in row] for row in rows], headers=[_(h) for h in headers])
         if rows
-        else "(none)"
+        else _("(none)")
     )

@@ -15,10 +15,11 @@ from cli.tables import Format, render
 from models import units as registry
 from models.db import read_session
 from models.tables import Unit, UnitAlias
+from models.vocabulary.i18n import N_, _
 from workflows.use_cases.units import load_units, merge_units
 
 app = typer.Typer(
-    help="The unit registry: list units, review unknown names, merge aliases.", no_args_is_help=False
+    help=_("The unit registry: list units, review unknown names, merge aliases."), no_args_is_help=False
 )
 
 
@@ -27,7 +28,7 @@ app = typer.Typer(
 def units(
     ctx: typer.Context,
     unresolved: Annotated[
-        bool, typer.Option("--unresolved", help="Only names found in documents that match no unit.")
+        bool, typer.Option("--unresolved", help=_("Only names found in documents that match no unit."))
     ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
@@ -49,18 +50,20 @@ def units(
                 "、".join(aliases.get(u.id, [])),
                 u.kind,
                 u.leader,
-                "unresolved" if u.provisional else "",
+                _("unresolved") if u.provisional else "",
             ]
             for u in chosen
         ]  # type: ignore[arg-type]
-    print(render(["unit", "aliases", "kind", "leader", "state"], rows, fmt))
+    print(render([N_("unit"), N_("aliases"), N_("kind"), N_("leader"), N_("state")], rows, fmt))
 
 
 @app.command()
 @reported
 def merge(
-    alias: Annotated[str, typer.Argument(help="The other name (e.g. an unresolved name from a document).")],
-    canonical: Annotated[str, typer.Argument(help="The registered unit it stands for.")],
+    alias: Annotated[
+        str, typer.Argument(help=_("The other name (e.g. an unresolved name from a document)."))
+    ],
+    canonical: Annotated[str, typer.Argument(help=_("The registered unit it stands for."))],
     actor: Actor = "office",
 ) -> None:
     """Record ALIAS as another name of CANONICAL; tasks assigned to the alias move to the unit."""
@@ -72,9 +75,9 @@ def merge(
 @reported
 def load(
     path: Annotated[
-        Path, typer.Argument(help="A units file: [[units]] name, aliases, kind, leader, channels.")
+        Path, typer.Argument(help=_("A units file: [[units]] name, aliases, kind, leader, channels."))
     ],
 ) -> None:
     """Add or update registry units from a TOML file (e.g. plans/units.toml)."""
     count = load_units(context.ledger(), context.operator(), path)
-    print(f"{count} units loaded from {path}")
+    print(_("{count} units loaded from {path}").format(count=count, path=path))

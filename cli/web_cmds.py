@@ -14,10 +14,12 @@ from cli.tables import Format, render
 from models.db import read_session
 from models.errors import BadInput
 from models.users import list_users
+from models.vocabulary import USER_ROLES, word
+from models.vocabulary.i18n import N_, _
 from workflows.use_cases.users import add_user, set_active, set_password
 
 users = typer.Typer(
-    help="Local accounts of the dashboard (roles: admin, office, unit, leader).", no_args_is_help=True
+    help=_("Local accounts of the dashboard (roles: admin, office, unit, leader)."), no_args_is_help=True
 )
 
 
@@ -27,14 +29,18 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default: dashboard.host).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default: dashboard.port).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help=_("Address to listen on (default: dashboard.host)."))
+    ] = None,
+    port: Annotated[int | None, typer.Option(help=_("Port (default: dashboard.port)."))] = None,
     workers: Annotated[
         int,
         typer.Option(
             min=1,
-            help="Server processes. More than one uses more cores for many concurrent users; the "
-            "failed-login count is then kept per process.",
+            help=_(
+                "Server processes. More than one uses more cores for many concurrent users; the "
+                "failed-login count is then kept per process."
+            ),
         ),
     ] = 1,
 ) -> None:
@@ -44,8 +50,12 @@ def serve(
     settings = context.settings()
     context.ledger().dispose()  # open (and migrate) the ledger now: a bad URL is one clear line, not a traceback
     chosen_host, chosen_port = host or settings.dashboard.host, port or settings.dashboard.port
-    processes = f", {workers} processes" if workers > 1 else ""
-    print(f"dashboard on http://{chosen_host}:{chosen_port}/{processes} (Ctrl-C to stop)")
+    processes = _(", {count} processes").format(count=workers) if workers > 1 else ""
+    print(
+        _("dashboard on http://{host}:{port}/{processes} (Ctrl-C to stop)").format(
+            host=chosen_host, port=chosen_port, processes=processes
+        )
+    )
     # By name, with a factory: the CLI and the dashboard are sibling layers and do not import each other.
     uvicorn.run(
         "dashboard.app:create_app",
@@ -60,58 +70,62 @@ def serve(
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("password: ")
-    if getpass.getpass("again: ") != first:
-        raise BadInput("the two passwords differ")
+    first = getpass.getpass(_("password: "))
+    if getpass.getpass(_("again: ")) != first:
+        raise BadInput(_("the two passwords differ"))
     return first
 
 
 @users.command("add")
 @reported
 def user_add(
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="admin, office, unit or leader.")],
+    name: Annotated[str, typer.Argument(help=_("Login name."))],
+    role: Annotated[str, typer.Option(help=_("admin, office, unit or leader."))],
     unit: Annotated[
-        str | None, typer.Option(help="For unit users: the unit whose tasks they update.")
+        str | None, typer.Option(help=_("For unit users: the unit whose tasks they update."))
     ] = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin instead of asking.")
+        bool, typer.Option("--password-stdin", help=_("Read the password from stdin instead of asking."))
     ] = False,
 ) -> None:
     """Create an account (the password is asked twice, or read from stdin)."""
     password = _password(password_stdin)
     user = add_user(context.ledger(), context.operator(), name, role=role, unit=unit, password=password)
-    print(f"user {user.name} ({user.role}{', ' + unit if unit else ''}) created")
+    print(
+        _("user {name} ({role}) created").format(
+            name=user.name, role=word(USER_ROLES, user.role) + ("、" + unit if unit else "")
+        )
+    )
 
 
 @users.command("passwd")
 @reported
 def user_passwd(
-    name: Annotated[str, typer.Argument(help="Login name.")],
+    name: Annotated[str, typer.Argument(help=_("Login name."))],
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+        bool, typer.Option("--password-stdin", help=_("Read the password from stdin."))
     ] = False,
 ) -> None:
     """Set a new password (and sign the account out of every dashboard session)."""
     password = _password(password_stdin)
     set_password(context.ledger(), context.operator(), name, password)
-    print(f"password of {name} changed; its dashboard sessions ended")
+    print(_("password of {name} changed; its dashboard sessions ended").format(name=name))
 
 
 @users.command("deactivate")
 @reported
-def user_deactivate(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+def user_deactivate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -> None:
     """Refuse an account's logins and end its dashboard sessions (its history is kept)."""
     set_active(context.ledger(), context.operator(), name, False)
-    print(f"user {name} deactivated; its dashboard sessions ended")
+    print(_("user {name} deactivated; its dashboard sessions ended").format(name=name))
 
 
 @users.command("activate")
 @reported
-def user_activate(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+def user_activate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -> None:
     """Allow a deactivated account to log in again."""
     set_active(context.ledger(), context.operator(), name, True)
-    print(f"user {name} activated")
+    print(_("user {name} activated").format(name=name))
 
 
 @users.command("list")
@@ -119,5 +133,10 @@ def user_activate(name: Annotated[str, typer.Argument(help="Login name.")]) -> N
 def user_list(fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table) -> None:
     """The accounts, their roles and units."""
     with read_session(context.ledger()) as session:
-        rows = [[u.name, u.role, unit, "yes" if u.active else "no"] for u, unit in list_users(session)]
-    print(render(["name", "role", "unit", "active"], rows, fmt))
+        rows = [
+            [u.name, word(USER_ROLES, u.role), unit, _("yes") if u.active else _("no")]
+            if fmt is Format.table
+            else [u.name, u.role, unit, "yes" if u.active else "no"]
+            for u, unit in list_users(session)
+        ]
+    print(render([N_("name"), N_("role"), N_("unit"), N_("active")], rows, fmt))

@@ -20,16 +20,18 @@ from cli.tables import Format, render
 from models.db import read_session
 from models.errors import BadInput
 from models.notices import list_notices
+from models.vocabulary import NOTICE_KINDS, RECIPIENTS, word
+from models.vocabulary.i18n import N_, _
 
 if TYPE_CHECKING:
     from workflows.use_cases.jobs import JobResult
 
 DryRun = Annotated[
-    bool, typer.Option("--dry-run", help="Show what would be raised or queued; write nothing.")
+    bool, typer.Option("--dry-run", help=_("Show what would be raised or queued; write nothing."))
 ]
-NoSend = Annotated[bool, typer.Option("--no-send", help="Queue the notices but do not send them yet.")]
+NoSend = Annotated[bool, typer.Option("--no-send", help=_("Queue the notices but do not send them yet."))]
 ViaPrefect = Annotated[
-    bool, typer.Option("--prefect", help="Run as a Prefect flow on the server at PREFECT_API_URL instead.")
+    bool, typer.Option("--prefect", help=_("Run as a Prefect flow on the server at PREFECT_API_URL instead."))
 ]
 
 
@@ -100,10 +102,10 @@ def send() -> None:
 
 
 def notices(
-    kind: Annotated[str | None, typer.Option(help="escalation, digest or lookback.")] = None,
-    period: Annotated[str | None, typer.Option(help="A week (2021-W48) or a day (2021-03-31).")] = None,
-    unsent: Annotated[bool, typer.Option("--unsent", help="Only notices not sent yet.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+    kind: Annotated[str | None, typer.Option(help=_("escalation, digest or lookback."))] = None,
+    period: Annotated[str | None, typer.Option(help=_("A week (2021-W48) or a day (2021-03-31)."))] = None,
+    unsent: Annotated[bool, typer.Option("--unsent", help=_("Only notices not sent yet."))] = False,
+    limit: Annotated[int, typer.Option(help=_("At most this many, newest first."))] = 50,
     fmt: Fmt = Format.table,
 ) -> None:
     """List queued and sent notices."""
@@ -111,13 +113,22 @@ def notices(
         rows = list_notices(session, kind=kind, period=period, unsent=unsent, limit=limit)
     print(
         render(
-            ["id", "kind", "period", "recipient", "subject", "sent", "tries", "error"],
+            [
+                N_("id"),
+                N_("kind"),
+                N_("period"),
+                N_("recipient"),
+                N_("subject"),
+                N_("sent"),
+                N_("tries"),
+                N_("error"),
+            ],
             [
                 [
                     n.id,
-                    n.kind,
+                    word(NOTICE_KINDS, n.kind) if fmt is Format.table else n.kind,
                     n.period,
-                    n.recipient,
+                    word(RECIPIENTS, n.recipient) if fmt is Format.table else n.recipient,
                     n.subject[:40],
                     n.sent_at.strftime("%Y-%m-%d %H:%M") if n.sent_at else "",
                     n.attempts,
@@ -135,14 +146,18 @@ def _via_prefect(name: str, as_of: str, *, dry_run: bool, no_send: bool) -> None
         # The flows queue and send in one run (a worker elsewhere has no later `duban send`):
         # refused rather than sending what the user asked to hold back.
         raise BadInput(
-            "cannot be combined with --prefect: the flow sends what it queues; "
-            f"run `duban {name} --no-send` without --prefect to only queue",
+            _(
+                "cannot be combined with --prefect: the flow sends what it queues; "
+                "run `duban {name} --no-send` without --prefect to only queue"
+            ).format(name=name),
             source="--no-send",
         )
     if not os.environ.get("PREFECT_API_URL"):
         raise BadInput(
-            "not set: --prefect runs the job on a Prefect server; set PREFECT_API_URL to one "
-            "(see docs/prefect-server.md), or drop --prefect",
+            _(
+                "not set: --prefect runs the job on a Prefect server; set PREFECT_API_URL to one "
+                "(see docs/prefect-server.md), or drop --prefect"
+            ),
             source="PREFECT_API_URL",
         )
     from workflows.flows import FLOWS

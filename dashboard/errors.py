@@ -16,7 +16,7 @@ TITLES = {404: "未找到", 409: "冲突", 403: "无权操作", 400: "输入有�
 def _respond(request: Request, status: int, message: str, error: Exception | None = None) -> Response:
     if request.url.path.startswith("/api"):
         body = {"error": message}
-        # The use cases' refusals carry a code and the field they are about (workflows/use_cases/errors).
+        # Coded errors carry their code and the field they are about (models.errors).
         for name in ("code", "field"):
             value = getattr(error, name, None)
             if isinstance(value, str) and value:
@@ -32,8 +32,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DubanError)
     async def duban_error(request: Request, error: DubanError) -> Response:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-        message = error.message if isinstance(error, BadInput) else str(error)
-        return _respond(request, status, message, error)
+        # A coded error names its field by its word, which is the form's label on the pages.
+        return _respond(request, status, error.describe(), error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -8,6 +8,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 
 def today(timezone: str) -> dt.date:
@@ -32,15 +33,25 @@ def parse_date(text: str, *, what: str = "date") -> dt.date:
         pass
     shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
     if shaped is None:
-        raise BadDate(f"bad {what} {text!r}: expected YYYY-MM-DD, e.g. 2021-03-31") from None
+        raise BadDate(
+            _("bad {what} {text}: expected YYYY-MM-DD, e.g. 2021-03-31").format(what=what, text=repr(text))
+        ) from None
     # Written right, but no such day: say so, rather than ask for the format it already has.
     year, month, day = (int(part) for part in shaped.groups())
     if year == 0:
-        reason = "there is no year 0"
+        reason = _("there is no year 0")
     elif not 1 <= month <= 12:
-        reason = f"there is no month {month}"
+        reason = _("there is no month {month}").format(month=month)
     elif day == 0:
-        reason = "there is no day 0"
+        reason = _("there is no day 0")
     else:
-        reason = f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
-    raise BadDate(f"bad {what} {text!r}: {value} does not exist ({reason})") from None
+        reason = _("month {month} of {year} has {days} days").format(
+            month=month,
+            year=year,
+            days=calendar.monthrange(year, month)[1],
+        )
+    raise BadDate(
+        _("bad {what} {text}: {value} does not exist ({reason})").format(
+            what=what, text=repr(text), value=value, reason=reason
+        )
+    ) from None

@@ -34,7 +34,8 @@ from models.files import atomic_path
 from models.ledger import update_task
 from models.reads.task_query import ExportRow, TaskFilter, TaskQuery, latest_evidence
 from models.rules.lights import Light
-from models.tables import Task, TaskStatus
+from models.tables import Task
+from models.vocabulary import LIGHT_COLOURS, STATUSES, status_from_word, word
 
 SHEET = "台账"
 HELP_SHEET = "说明"
@@ -44,19 +45,13 @@ HELP_SHEET = "说明"
 ORIGINALS_SHEET = "原值"
 ORIGINALS_HEADERS = ("任务编号", "版本", "状态", "进度", "进展情况", "佐证材料")
 
-STATUS_LABELS: dict[str, str] = {
-    TaskStatus.NOT_STARTED.value: "未开始",
-    TaskStatus.IN_PROGRESS.value: "推进中",
-    TaskStatus.DONE.value: "已完成",
-    TaskStatus.DEFERRED.value: "已延期",
-    TaskStatus.CANCELLED.value: "已取消",
-}
-LIGHT_LABELS: dict[Light, tuple[str, str]] = {  # label, fill colour
-    Light.RED: ("红", "F8CBAD"),
-    Light.YELLOW: ("黄", "FFE699"),
-    Light.GREEN: ("绿", "C6EFCE"),
-    Light.GREY: ("灰", "D9D9D9"),
-    Light.DONE: ("办结", "FFFFFF"),
+STATUS_LABELS = STATUSES  # the words of models.vocabulary: the sheet's drop-down and its reading
+LIGHT_FILLS: dict[Light, str] = {
+    Light.RED: "F8CBAD",
+    Light.YELLOW: "FFE699",
+    Light.GREEN: "C6EFCE",
+    Light.GREY: "D9D9D9",
+    Light.DONE: "FFFFFF",
 }
 
 
@@ -155,7 +150,7 @@ def _write_ledger_sheet(sheet: Worksheet, rows: list[ExportRow]) -> None:
                 cell.fill = UNIT_FILL
         sheet.cell(row=number, column=HEADERS.index("版本") + 1).font = VERSION_FONT
         sheet.cell(row=number, column=HEADERS.index("到期日") + 1).number_format = "yyyy-mm-dd"
-        light_label, colour = LIGHT_LABELS[row.task.light]
+        light_label, colour = word(LIGHT_COLOURS, row.task.light), LIGHT_FILLS[row.task.light]
         light_cell = sheet.cell(row=number, column=HEADERS.index("灯") + 1)
         light_cell.value = light_label
         light_cell.fill = PatternFill("solid", fgColor=colour)
@@ -323,11 +318,10 @@ def describe_filters(filters: TaskFilter, as_of: dt.date) -> str:
 
 
 def status_value(text: str) -> str:
-    """A status given as its Chinese label (as in the sheet) or as its value (as in the CLI)."""
-    cleaned = text.strip()
-    for value, label in STATUS_LABELS.items():
-        if cleaned in (value, label):
-            return value
+    """A status given as its word (as in the sheet, in either language) or as its value (the CLI)."""
+    value = status_from_word(text)
+    if value is not None:
+        return value
     raise BadInput(
         f"unknown status {text!r}: one of {'、'.join(STATUS_LABELS.values())} (or {', '.join(STATUS_LABELS)})"
     )

@@ -332,7 +332,7 @@ def get_task(session: Session, code: str) -> Task:
     text = text if text.startswith("T") else f"T{text}"
     task = session.exec(select(Task).where(Task.code == text)).first()
     if task is None:
-        raise NotFound(f"no task {code!r}")
+        raise NotFound(code="task.not_found", task=code)
     return task
 
 
@@ -351,11 +351,13 @@ def update_task(
     """Change status and/or progress, with a note and evidence, under optimistic locking."""
     task = get_task(session, code)
     if status is not None and status not in {s.value for s in TaskStatus}:
-        raise BadInput(f"unknown status {status!r}: one of {', '.join(s.value for s in TaskStatus)}")
+        raise BadInput(
+            code="task.status.unknown", field="status", value=status, choices=[s.value for s in TaskStatus]
+        )
     if progress is not None and not 0 <= progress <= 100:
-        raise BadInput(f"progress must be between 0 and 100, not {progress}")
+        raise BadInput(code="task.progress.out_of_range", field="progress", value=progress)
     if status is None and progress is None and not note and not evidence:
-        raise BadInput("nothing to update: give --status, --progress, --note or --evidence")
+        raise BadInput(code="task.update.nothing", field=("status", "progress", "note", "evidence"))
     if status == TaskStatus.DONE.value and progress is None:
         progress = 100
     changes: dict[str, Any] = {}
@@ -391,7 +393,7 @@ def defer_task(
     """Move the due date (the escalation ladder restarts from it) and mark the task deferred."""
     task = get_task(session, code)
     if not reason.strip():
-        raise BadInput("a deferral needs a reason (--reason)")
+        raise BadInput(code="task.defer.reason_required", field="reason")
     changes: dict[str, Any] = {"due_date": to, "status": TaskStatus.DEFERRED.value}
     if task.deadline_type not in ("date", "period_end"):
         changes["deadline_type"] = "date"
@@ -436,7 +438,7 @@ def assign_unit(
     before = "" if current is None else current.role
     if remove:
         if current is None:
-            raise NotFound(f"{target.name} is not assigned to {task.code}")
+            raise NotFound(code="task.assign.not_assigned", field="unit", unit=target.name, task=task.code)
         session.delete(current)
         after = ""
     elif current is None:
@@ -479,7 +481,7 @@ def _write(
 ) -> Task:
     read_version = task.version if expected_version is None else expected_version
     if expected_version is not None and expected_version != task.version:
-        raise Conflict(_stale(task, expected_version))
+        raise Conflict(code="task.version.stale", field="version", task=task.code, version=expected_version)
     old = {name: getattr(task, name) for name in changes}
     # The version check is in the UPDATE itself, so two writers that read the same version cannot
     # both succeed: the second changes no row and gets a conflict, never a lost update.
@@ -490,7 +492,7 @@ def _write(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise Conflict(_stale(task, read_version))
+        raise Conflict(code="task.version.stale", field="version", task=task.code, version=read_version)
     session.refresh(task)
     for name, value in changes.items():
         if name == "progress_note":
@@ -514,7 +516,3 @@ def _write(
         )
     session.flush()
     return task
-
-
-def _stale(task: Task, version: int) -> str:
-    return f"task {task.code} was changed by someone else since version {version}: reload it and try again"

@@ -258,7 +258,7 @@ def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
     if plan is not None:
         record = session.exec(select(Plan).where(Plan.key == plan)).first()
         if record is None:
-            raise NotFound(f"no plan {plan!r}")
+            raise NotFound(code="plan.not_found", plan=plan)
         return [record]
     # Annual reports (年度报告) are reviews, not plans: they have no tasks to look back on.
     found = list(
@@ -564,5 +564,5 @@ def plan_ids_for(session: Session, keys: Iterable[str]) -> list[int]:
     found = dict(session.execute(select(Plan.key, Plan.id).where(col(Plan.key).in_(wanted))).all())
     missing = [key for key in wanted if key not in found]
     if missing:
-        raise NotFound(f"no plan {missing[0]!r}")
+        raise NotFound(code="plan.not_found", plan=missing[0])
     return [found[key] for key in wanted]

@@ -169,7 +169,7 @@ def _plans(session: Session, key: str | None) -> dict[int, tuple[str, str, int |
         query = query.where(Plan.key == key)
     found = {pid: (pkey, title, year) for pid, pkey, title, year in session.execute(query)}
     if key is not None and not found:
-        raise NotFound(f"no plan {key!r}")
+        raise NotFound(code="plan.not_found", plan=key)
     return found
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from models.archive_limits import ArchiveLimits
 from models.errors import BadInput
 from models.units import UnitSpec
+from models.vocabulary.i18n import LANGUAGES, normalise
 
 
 class _Strict(BaseModel):
@@ -180,6 +181,19 @@ class LookbackSettings(_Strict):
     formats: list[Literal["md", "xlsx", "docx"]] = Field(default_factory=lambda: ["md", "xlsx", "docx"])  # type: ignore[arg-type]
 
 
+class UiSettings(_Strict):
+    # Read at import by models.vocabulary.i18n (typer needs the words before any command runs);
+    # here so that a typo is refused like any other key.
+    language: str = "zh_CN"
+
+    @field_validator("language")
+    @classmethod
+    def _known(cls, language: str) -> str:
+        if normalise(language) is None:
+            raise ValueError(f"no catalog for {language!r}: one of {', '.join(LANGUAGES)}")
+        return language
+
+
 class DashboardSettings(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -220,6 +234,7 @@ class Settings(_Strict):
     notify: NotifySettings = Field(default_factory=NotifySettings)
     lookback: LookbackSettings = Field(default_factory=LookbackSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
     prefect: PrefectSettings = Field(default_factory=PrefectSettings)
     units: list[UnitSpec] = Field(default_factory=list)  # more usually kept in plans/units.toml
     base_dir: Path = Path(".")  # folder of config.toml: relative paths are taken from here

@@ -59,7 +59,7 @@ def submit_summary(
     if plan:
         plan_record = session.exec(select(Plan).where(Plan.key == plan)).first()
         if plan_record is None:
-            raise NotFound(f"no plan {plan!r}")
+            raise NotFound(code="plan.not_found", plan=plan)
         if plan_record.year is not None and plan_record.year != year:
             raise BadInput(f"plan {plan!r} is the plan of {plan_record.year}, not of {year}")
         plan_id = plan_record.id

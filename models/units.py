@@ -104,7 +104,7 @@ def resolve_many(session: Session, names: list[str]) -> tuple[dict[str, Unit], l
 def get(session: Session, name: str) -> Unit:
     unit = find(session, name)
     if unit is None:
-        raise NotFound(f"no unit named {name!r}")
+        raise NotFound(code="unit.not_found", unit=name)
     return unit
 
 

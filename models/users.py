@@ -46,7 +46,7 @@ def add_user(session: Session, name: str, *, role: str, password: str, unit: str
     if role not in {r.value for r in UserRole}:
         raise BadInput(f"unknown role {role!r}: one of {', '.join(r.value for r in UserRole)}")
     if role == UserRole.UNIT.value and not unit:
-        raise BadInput("a unit user needs --unit (the unit whose tasks they update)")
+        raise BadInput(code="user.unit_required", field="unit")
     if role != UserRole.UNIT.value and unit:
         raise BadInput(f"only unit users belong to a unit, not {role} users")
     if len(password) < MIN_PASSWORD:
@@ -63,7 +63,7 @@ def add_user(session: Session, name: str, *, role: str, password: str, unit: str
 def set_password(session: Session, name: str, password: str) -> User:
     user = session.exec(select(User).where(User.name == name)).first()
     if user is None:
-        raise NotFound(f"no user {name!r}")
+        raise NotFound(code="user.not_found", user=name)
     if len(password) < MIN_PASSWORD:
         raise BadInput(f"the password must have at least {MIN_PASSWORD} characters")
     user.password_hash = _hasher.hash(password)
@@ -78,7 +78,7 @@ def set_active(session: Session, name: str, active: bool) -> User:
     """Allow or refuse an account's logins; deactivating also ends its open sessions."""
     user = session.exec(select(User).where(User.name == name)).first()
     if user is None:
-        raise NotFound(f"no user {name!r}")
+        raise NotFound(code="user.not_found", user=name)
     user.active = active
     session.add(user)
     if not active:

@@ -56,7 +56,7 @@ def test_the_bombs_are_small_on_disk(bombs: dict[str, Path]) -> None:
 def test_a_docx_of_millions_of_empty_paragraphs_is_refused_by_duban_parse(bombs: dict[str, Path]) -> None:
     line = one_error_line(duban("parse", str(bombs["paragraphs"])))
     assert line == (
-        f"error: {bombs['paragraphs']}: 文件所含 XML 元素超过 2,000,000 个（archives.max_xml_elements，"
+        f"错误：{bombs['paragraphs']}: 文件所含 XML 元素超过 2,000,000 个（archives.max_xml_elements，"
         "读到 word/document.xml 时已超出），疑为解压炸弹，拒绝读取"
     )
 
@@ -66,7 +66,7 @@ def test_a_highly_compressed_member_is_refused_from_the_archive_directory_alone(
 ) -> None:
     line = one_error_line(duban("parse", str(bombs["member"])))
     assert line.startswith(
-        f"error: {bombs['member']}: 压缩包内的 word/media/image1.bin 解压后为 209,715,200 字节"
+        f"错误：{bombs['member']}: 压缩包内的 word/media/image1.bin 解压后为 209,715,200 字节"
     )
     assert "超过单个文件上限 104,857,600 字节（archives.max_member_bytes）" in line
 
@@ -77,7 +77,7 @@ def test_an_xlsx_of_millions_of_rows_is_refused_by_the_excel_import(
 ) -> None:
     line = one_error_line(duban("import", "--xlsx", str(bombs["rows"]), "--as", "办公室"))
     assert line == (
-        f"error: {bombs['rows']}: 工作簿的行数超过 100,000 行（archives.max_xlsx_rows，"
+        f"错误：{bombs['rows']}: 工作簿的行数超过 100,000 行（archives.max_xlsx_rows，"
         "读到 xl/worksheets/sheet1.xml 时已超出），拒绝读取"
     )
 
@@ -151,7 +151,7 @@ def test_the_limits_are_read_from_config_toml(ledger: object, tmp_path: Path, mo
         line = one_error_line(duban("import", "--xlsx", str(workbook), "--as", "办公室"))
     finally:
         context.settings.cache_clear()
-    assert line.startswith(f"error: {workbook}: 工作簿的行数超过 20 行（archives.max_xlsx_rows")
+    assert line.startswith(f"错误：{workbook}: 工作簿的行数超过 20 行（archives.max_xlsx_rows")
 
 
 def test_real_documents_are_far_inside_the_defaults(tmp_path: Path) -> None:

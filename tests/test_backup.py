@@ -57,14 +57,14 @@ def test_backup_is_a_faithful_copy(ledger: Engine, tmp_path: Path) -> None:
     expected = counts(ledger)
     assert expected["task"] == 56
     if ledger.dialect.name == "sqlite":
-        assert "wrote sqlite backup" in result.stdout
+        assert "已写出 sqlite 备份" in result.stdout
         with sqlite3.connect(target) as copy:
             assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one standalone file
         assert sqlite_counts(target) == expected
         assert list(target.parent.iterdir()) == [target]  # no -wal, -shm or temporary left
     else:
-        assert "wrote jsonl backup" in result.stdout
+        assert "已写出 jsonl 备份" in result.stdout
         lines = target.read_text(encoding="utf-8").splitlines()
         assert len(lines) == sum(expected.values())  # one line per row
         dumped: dict[str, list[dict]] = {}

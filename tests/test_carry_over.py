@@ -145,5 +145,5 @@ def test_refuses_to_fill_an_ordinary_plan_of_that_name(engine, codes):
         import_plan(session, ParsedPlan(title="不是整改清单", year=2022), key="2022-zhenggai", actor="office")
     with pytest.raises(Conflict, match="not a rectification list"):
         carry(engine, [PLAN])
-    with pytest.raises(NotFound, match="no plan 'nope'"):
+    with pytest.raises(NotFound, match="没有计划 nope"):
         carry(engine, ["nope"])

@@ -29,7 +29,7 @@ def seeded(cli_env):
 
 def test_import_reports_counts_and_unresolved_unit_names(seeded):
     assert "2021-jilin-amr-gongkai-yaodian" in seeded.stdout
-    assert "not in the registry" in seeded.stdout and "价监竞争处" in seeded.stdout
+    assert "不在名录中" in seeded.stdout and "价监竞争处" in seeded.stdout
     assert "科技财务处" not in seeded.stdout  # registered in plans/units.toml
     again = duban("import", *map(str, sorted(PLANS.glob("*.plan.toml"))))
     assert "  17  " in again.stdout or " 17 " in again.stdout  # 17 unchanged for the 2021 plan
@@ -66,29 +66,26 @@ def test_update_show_and_the_journal(seeded):
         "办公室",
     )
     assert result.exit_code == 0, result.output
-    assert "T29: in_progress, 60% (version 2)" in result.stdout
+    assert "T29：推进中，60%（版本 2）" in result.stdout
     shown = duban("show", "t29", "--as-of", "2021-12-01")
-    assert "最新进展: 已汇总" in shown.stdout and "OA-2021-118" in shown.stdout and "灯: red" in shown.stdout
+    assert "最新进展：已汇总" in shown.stdout and "OA-2021-118" in shown.stdout and "灯：逾期" in shown.stdout
 
 
 def test_stale_version_is_refused_with_a_clear_message(seeded):
     assert duban("update", "T3", "--progress", "20", "--version", "1").exit_code == 0
     result = duban("update", "T3", "--progress", "30", "--version", "1")
     assert result.exit_code == 4
-    assert (
-        result.stderr.strip()
-        == "error: task T3 was changed by someone else since version 1: reload it and try again"
-    )
+    assert result.stderr.strip() == "错误：任务 T3 在版本 1 之后已被他人修改：请重新打开后再试"
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["update", "T999", "--progress", "5"], "no task 'T999'"),
-        (["update", "T1", "--status", "finished"], "unknown status 'finished'"),
-        (["defer", "T1", "--to", "2021-13-01", "--reason", "x"], "bad --to date '2021-13-01'"),
-        (["tasks", "--as-of", "yesterday"], "bad --as-of date"),
-        (["tasks", "--plan", "nope"], "no plan 'nope'"),
+        (["update", "T999", "--progress", "5"], "没有任务 T999"),
+        (["update", "T1", "--status", "finished"], "--status“finished”无法识别"),
+        (["defer", "T1", "--to", "2021-13-01", "--reason", "x"], "--to 日期 '2021-13-01' 有误"),
+        (["tasks", "--as-of", "yesterday"], "--as-of 日期 'yesterday' 有误"),
+        (["tasks", "--plan", "nope"], "没有计划 nope"),
         (["import", "/nonexistent/plan.plan.toml"], "plan.plan.toml"),
     ],
 )

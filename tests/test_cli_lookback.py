@@ -76,14 +76,12 @@ def test_plan_or_year_exactly_one(codes):
     for args in ([], ["--plan", PLAN, "--year", "2021"]):
         result = duban("lookback", *args, "--dry-run")
         assert result.exit_code == 2, result.output
-        assert (
-            result.stderr.strip() == "error: <input>: give --plan PLAN or --year YEAR (one of them, not both)"
-        )
+        assert result.stderr.strip() == "错误：<input>: 请给出 --plan 计划编号 或 --year 年度（二选一）"
 
 
 def test_unknown_plan_and_empty_year_are_not_found(codes):
     result = duban("lookback", "--plan", "nope", "--dry-run")
-    assert result.exit_code == 3 and result.stderr.strip() == "error: no plan 'nope'"
+    assert result.exit_code == 3 and result.stderr.strip() == "错误：没有计划 nope"
     result = duban("lookback", "--year", "1999", "--dry-run")
     assert result.exit_code == 3 and "no plans for 1999" in result.stderr
 
@@ -96,7 +94,7 @@ def test_dry_run_prints_the_summary_and_writes_nothing(codes, cli_env, tmp_path)
     assert result.exit_code == 0, result.output
     assert "look-back 2021 as of 2021-12-01: 2 plans, 11 tasks" in result.stdout
     assert "would carry 7 items into 2022-zhenggai" in result.stdout
-    assert "dry run: nothing written" in result.stdout
+    assert "试运行：未写入任何内容" in result.stdout
     assert not out.exists()
     assert rectification_plan(cli_env) is None
 
@@ -110,12 +108,12 @@ def test_files_go_where_asked_and_are_reported(codes, tmp_path):
     names = [f"lookback-{PLAN}-2021-12-01.md", f"lookback-{PLAN}-2021-12-01.xlsx"]
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
     for name in names:
-        assert f"wrote {out / name}" in result.stdout
+        assert f"已写出 {out / name}" in result.stdout
     assert "done 3 (37.5%)" in result.stdout
     single = tmp_path / "报告.docx"
     result = duban("lookback", "--plan", PLAN, "--as-of", "2021-12-01", "-f", "docx", "-o", str(single))
     assert result.exit_code == 0, result.output
-    assert single.is_file() and f"wrote {single}" in result.stdout
+    assert single.is_file() and f"已写出 {single}" in result.stdout
     result = duban("lookback", "--plan", PLAN, "-f", "md", "-f", "docx", "-o", str(tmp_path / "x.md"))
     assert result.exit_code == 2 and "names one .md file" in result.stderr
 
@@ -150,7 +148,7 @@ def test_carry_over_from_the_command_line(codes, cli_env, tmp_path):
 def test_summary_submit_from_text_and_files_and_list(codes, tmp_path):
     result = duban("summary", "submit", "--unit", "办公室", "--year", "2021", "--text", "全年完成主要任务。")
     assert result.exit_code == 0, result.output
-    assert "recorded the 2021 summary of 办公室" in result.stdout
+    assert "已登记办公室的 2021 年度总结" in result.stdout
     text_file = tmp_path / "法规处.md"
     text_file.write_text("法规处落实情况总结", encoding="utf-8")
     result = duban("summary", "submit", str(text_file), "--unit", "法规处", "--year", "2021", "--plan", PLAN)
@@ -183,7 +181,7 @@ def test_summary_submit_errors(codes, tmp_path):
     )
     assert result.exit_code == 2
     result = duban("summary", "submit", "--unit", "没有这个单位", "--year", "2021", "--text", "y")
-    assert result.exit_code == 3 and "no unit named '没有这个单位'" in result.stderr
+    assert result.exit_code == 3 and "没有名为 没有这个单位 的单位" in result.stderr
     result = duban("summary", "submit", "--unit", "办公室", "--year", "2021", "--text", "   ")
     assert result.exit_code == 2 and "the summary is empty" in result.stderr
 

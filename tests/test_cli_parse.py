@@ -41,7 +41,7 @@ def test_table_format_prints_the_ledger_with_warnings_underneath():
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "一 > （二）" in out
-    assert out.index("warnings:") > out.index("五 > （十六）")
+    assert out.index("警告：") > out.index("五 > （十六）")
 
 
 def test_toml_output_round_trips_through_the_plan_file_reader(tmp_path):

@@ -79,8 +79,8 @@ def test_prefect_with_no_send_is_refused_not_ignored(cli_env, tmp_path, monkeypa
     result = runner.invoke(app, [command, "--prefect", "--no-send", "--as-of", "2021-03-15"])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "error: --no-send: cannot be combined with --prefect: the flow sends what it "
-        f"queues; run `duban {command} --no-send` without --prefect to only queue"
+        "错误：--no-send: 不能与 --prefect 同用：流程会发送它排入队列的通知；"
+        f"只想入队请去掉 --prefect 运行 `duban {command} --no-send`"
     )
     assert "unit:" not in runner.invoke(app, ["notices"]).stdout  # nothing queued
 
@@ -88,9 +88,9 @@ def test_prefect_with_no_send_is_refused_not_ignored(cli_env, tmp_path, monkeypa
 @pytest.mark.parametrize(
     ("as_of", "reason"),
     [
-        ("2021-02-30", "2021-02-30 does not exist (February 2021 has 28 days)"),
-        ("2021-13-01", "2021-13-01 does not exist (there is no month 13)"),
-        ("next monday", "expected YYYY-MM-DD, e.g. 2021-03-31"),
+        ("2021-02-30", "2021-02-30 这一天不存在（2021 年 2 月只有 28 天）"),
+        ("2021-13-01", "2021-13-01 这一天不存在（没有 13 月）"),
+        ("next monday", "应写成 YYYY-MM-DD，如 2021-03-31"),
     ],
 )
 def test_a_bad_as_of_date_says_what_is_wrong_and_names_the_option(
@@ -99,7 +99,7 @@ def test_a_bad_as_of_date_says_what_is_wrong_and_names_the_option(
     setup(cli_env, tmp_path, monkeypatch)
     result = runner.invoke(app, ["escalate", "--as-of", as_of])
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"error: bad --as-of date {as_of!r}: {reason}"
+    assert result.stderr.strip() == f"错误：--as-of 日期 {as_of!r} 有误：{reason}"
 
 
 def test_the_job_commands_never_import_prefect(ledger_url, tmp_path):

@@ -80,7 +80,7 @@ def test_tasks_are_listed_filtered_sorted_and_paged(app):
     assert client.get("/api/tasks?status=finished").status_code == 422
     assert client.get("/api/tasks?due_within=-1").status_code == 422
     assert client.get("/api/tasks?per_page=100000").status_code == 422
-    assert client.get("/api/tasks?plan=nope").json() == {"error": "no plan 'nope'"}
+    assert client.get("/api/tasks?plan=nope").json() == {"error": "没有计划 nope", "code": "plan.not_found"}
 
 
 def test_a_task_in_detail_with_journal_escalations_and_notices(app, tmp_path, ledger_url):

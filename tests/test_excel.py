@@ -124,7 +124,7 @@ def test_text_that_looks_like_a_formula_stays_text(ledger: Engine, tmp_path: Pat
     sheet = load_workbook(path)["台账"]
     cell = next(row[HEADERS.index("进展情况")] for row in sheet.iter_rows(min_row=2) if row[0].value == "T3")
     assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x")')
-    assert "applied" in duban("import", "--xlsx", str(path)).output
+    assert "已写入" in duban("import", "--xlsx", str(path)).output
     assert task(ledger, "T3").version == 2
 
 
@@ -162,7 +162,7 @@ def test_unit_fills_progress_and_it_is_applied_with_journal_rows(ledger: Engine,
     result = duban("import", "--xlsx", str(path), "--as", "办公室")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2].split() == ["2", "54", "0"]
-    assert "applied: T20, T21" in result.stdout
+    assert "已写入：T20, T21" in result.stdout
     t20 = task(ledger, "T20")
     assert (t20.status, t20.progress, t20.progress_note, t20.version) == (
         "in_progress",
@@ -228,10 +228,10 @@ def test_office_change_after_export_is_a_conflict_and_the_ledger_keeps_it(
     result = duban("import", "--xlsx", str(path), "--as", "办公室")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2].split() == ["1", "54", "1"]
-    assert "T20 (sheet row" in result.stdout and "sheet version 1, ledger version 2" in result.stdout
+    assert "T20（表格第" in result.stdout and "表格版本 1，台账版本 2" in result.stdout
     # Nothing is lost: the sheet's values are listed so they can be re-entered.
-    assert "sheet:  状态 未开始 | 进度 40% | 进展情况 已起草方案" in result.stdout
-    assert "ledger: 状态 未开始 | 进度 60% | 进展情况 公开办核定" in result.stdout
+    assert "表格：状态 未开始 | 进度 40% | 进展情况 已起草方案" in result.stdout
+    assert "台账：状态 未开始 | 进度 60% | 进展情况 公开办核定" in result.stdout
     t20 = task(ledger, "T20")
     assert (t20.progress, t20.progress_note, t20.version) == (60, "公开办核定", 2)
     assert task(ledger, "T22").progress == 10 and row > 1
@@ -350,7 +350,7 @@ def test_a_corrupted_file_is_one_clear_error_and_the_ledger_is_unchanged(
     result = duban("import", "--xlsx", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0
-    assert result.stderr.startswith(f"error: {path}: not a readable .xlsx workbook")
+    assert result.stderr.startswith(f"错误：{path}: not a readable .xlsx workbook")
     assert journal_count(ledger) == before
 
 

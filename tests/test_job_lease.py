@@ -101,7 +101,7 @@ def test_a_second_scheduler_is_refused_while_the_first_runs(
     second = subprocess.run([str(DUBAN), "scheduler"], env=env, capture_output=True, text=True, timeout=60)
     assert second.returncode == 4, second.stdout + second.stderr
     [line] = second.stderr.strip().splitlines()
-    assert line.startswith("error: 另一个 duban scheduler 正在运行（主机 ")
+    assert line.startswith("错误：另一个 duban scheduler 正在运行（主机 ")
     assert f"进程 {first.process.pid}" in line
 
     assert first.stop() == 0  # SIGTERM: stops, and hands the lease back

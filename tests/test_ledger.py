@@ -141,7 +141,7 @@ def test_a_stale_version_is_a_conflict_not_a_lost_update(engine):
     import_files(engine, JILIN)
     with write_session(engine) as session:
         update_task(session, "T5", actor="办公室", progress=30, expected_version=1)
-    with pytest.raises(Conflict, match="T5 was changed"), write_session(engine) as session:
+    with pytest.raises(Conflict, match="任务 T5 在版本"), write_session(engine) as session:
         update_task(session, "T5", actor="宣传中心", progress=60, expected_version=1)
     with read_session(engine) as session:
         assert get_task(session, "T5").progress == 30

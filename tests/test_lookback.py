@@ -159,7 +159,7 @@ def test_summaries_newest_per_unit_for_the_year_and_plan(engine, codes):
 
 
 def test_missing_plan_or_empty_year_is_not_found(engine, codes):
-    with pytest.raises(NotFound, match="no plan 'nope'"):
+    with pytest.raises(NotFound, match="没有计划 nope"):
         lookback(engine, plan="nope")
     with pytest.raises(NotFound, match="no plans for 2019"):
         lookback(engine, year=2019)

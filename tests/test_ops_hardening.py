@@ -42,7 +42,7 @@ def test_a_missing_config_file_named_by_duban_config_is_refused_by_the_cli(
         context.settings.cache_clear()
     assert result.exit_code == 2, result.output
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"error: {missing}: {MISSING}")
+    assert line.startswith(f"错误：{missing}: {MISSING}")
     assert not (tmp_path / "ledger.sqlite3").exists()  # nothing was opened on the defaults
 
 

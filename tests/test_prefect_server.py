@@ -344,7 +344,7 @@ def test_deploy_refuses_without_a_prefect_server_url(monkeypatch: pytest.MonkeyP
     finally:
         context.settings.cache_clear()
     assert result.exit_code == 2
-    assert "error: PREFECT_API_URL: not set" in result.output and "prefect server start" in result.output
+    assert "错误：PREFECT_API_URL: not set" in result.output and "prefect server start" in result.output
 
 
 @pytest.mark.parametrize(

@@ -138,7 +138,7 @@ def test_the_scheduler_and_deploy_refuse_a_weekday_number_in_config_toml(tmp_pat
     context.settings.cache_clear()
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"error: {config}: schedule.digest: bad cron expression '0 9 * * 1'")
+    assert line.startswith(f"错误：{config}: schedule.digest: bad cron expression '0 9 * * 1'")
     assert "use day names" in line
 
 

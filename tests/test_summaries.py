@@ -52,7 +52,7 @@ def test_per_plan_and_whole_year_summaries_are_separate(engine, codes):
 
 def test_units_are_resolved_through_the_registry(engine, codes):
     # An unknown unit is refused rather than filed under a name no look-back will find.
-    with pytest.raises(NotFound, match="no unit named '办公厅'"):
+    with pytest.raises(NotFound, match="没有名为 办公厅 的单位"):
         submit(engine, unit="办公厅", year=2021, text="x")
     submit(engine, unit="辦公室", year=2021, text="繁体名称也能识别")  # Traditional form of 办公室
     with read_session(engine) as session:
@@ -62,7 +62,7 @@ def test_units_are_resolved_through_the_registry(engine, codes):
 def test_bad_input_is_refused(engine, codes):
     with pytest.raises(BadInput, match="the summary is empty"):
         submit(engine, unit="办公室", year=2021, text=" \n ")
-    with pytest.raises(NotFound, match="no plan 'nope'"):
+    with pytest.raises(NotFound, match="没有计划 nope"):
         submit(engine, unit="办公室", year=2021, text="x", plan="nope")
     with pytest.raises(BadInput, match="the plan of 2021, not of 2022"):
         submit(engine, unit="办公室", year=2022, text="x", plan=PLAN)

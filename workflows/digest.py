@@ -17,17 +17,12 @@ from models.digest import NO_LEAD, DigestTask, UnitDigest, collect_digests, lead
 from models.notices import Draft, queue
 from models.settings import Settings
 from models.tables import NoticeKind
+from models.vocabulary import ROLES, STATUSES
 from workflows.render import Message
 
 OFFICE = "office"
-_STATUS = {
-    "not_started": "未启动",
-    "in_progress": "推进中",
-    "done": "已完成",
-    "deferred": "已延期",
-    "cancelled": "已取消",
-}
-_ROLE = {"lead": "牵头", "support": "配合"}
+_STATUS = STATUSES  # the one vocabulary: 未开始 here as on the pages, the workbook and the CLI
+_ROLE = ROLES
 
 
 @dataclass

@@ -11,29 +11,19 @@ import datetime as dt
 from typing import Any
 
 from models.carry_over import CarryOverReport
-from models.excel import STATUS_LABELS
-from models.lookback import NO_LEAD, Category, Counts, Lookback
+from models.lookback import NO_LEAD, Counts, Lookback
+from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
+from models.vocabulary.i18n import _
 
 DEFAULT_ISSUER = "政务公开办"
 
-CATEGORY_LABELS = {
-    Category.DONE.value: "已完成",
-    Category.OVERDUE.value: "逾期未完成",
-    Category.ONGOING.value: "持续推进",
-    Category.IN_PROGRESS.value: "推进中",
-    Category.NOT_STARTED.value: "未开始",
-    Category.CANCELLED.value: "已取消",
-}
-SECTION_KINDS = {"tasks": "工作任务", "requirements": "总体要求", "safeguards": "保障措施"}
+CATEGORY_LABELS = CATEGORIES  # the words of models.vocabulary
+SECTION_KINDS = SECTIONS
 COUNT_HEADERS = [
-    "任务总数",
-    "已完成",
-    "逾期未完成",
-    "持续推进",
-    "推进中",
-    "未开始",
-    "完成率",
-    "已取消（不计入）",
+    _("total tasks"),
+    *(CATEGORIES[c] for c in ("done", "overdue", "ongoing", "in_progress", "not_started")),
+    _("completion rate"),
+    _("cancelled (not counted)"),
 ]
 DEFINITIONS = (
     "统计口径：已撤回的任务不计入；已取消的任务单列，不计入任务总数和完成率。其余每项任务只归入一类，"
@@ -108,7 +98,7 @@ def due_text(due: dt.date | None, text: str) -> str:
 
 
 def status_text(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return STATUSES.get(status, status)
 
 
 def reason_text(reason: str, kind: str) -> str:

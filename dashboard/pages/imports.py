@@ -16,8 +16,8 @@ from starlette.datastructures import FormData
 from dashboard.context import Ctx, OfficeCtx
 from models.db import read_session
 from models.errors import BadInput, Conflict
-from models.plan import DeadlineType
 from models.reads.task_query import TaskFilter, TaskQuery
+from models.vocabulary import DEADLINE_TYPES, SECTIONS
 from workflows import plan_upload
 from workflows.plan_upload import TaskEdit, Upload
 from workflows.use_cases.actor import Actor
@@ -25,14 +25,6 @@ from workflows.use_cases.imports import confirm_upload
 
 router = APIRouter(include_in_schema=False)
 
-DEADLINE_TYPES = {
-    DeadlineType.DATE.value: "具体日期",
-    DeadlineType.PERIOD_END.value: "期末（月底/季末/年底）",
-    DeadlineType.RECURRING.value: "定期（每月/每季度）",
-    DeadlineType.ONGOING.value: "持续推进",
-    DeadlineType.NONE.value: "未明确",
-}
-SECTIONS = {"requirements": "总体要求", "safeguards": "保障措施"}
 SHOWN_TASKS = 500  # the confirmation page lists the imported plan's first tasks; the ledger has all
 
 
@@ -106,7 +98,7 @@ def _preview(
                 "path": " > ".join(task.path),
                 "title": task.title,
                 "body": task.body,
-                "section": SECTIONS.get(task.section.value, ""),
+                "section": "" if task.section.value == "tasks" else SECTIONS.get(task.section.value, ""),
                 "open_ended": task.units_open_ended,
                 "lead": value(f"lead_{index}", "、".join(task.lead_units)),
                 "support": value(f"support_{index}", "、".join(task.support_units)),

@@ -18,10 +18,10 @@ from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.params import AsOf
 from models.db import read_session
 from models.errors import BadInput, NotFound
-from models.excel import STATUS_LABELS
-from models.lookback import Category, Lookback
+from models.lookback import Lookback
 from models.queries import list_plans
-from workflows.lookback_outline import count_cells, rate_text
+from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
+from workflows.lookback_outline import COUNT_HEADERS, count_cells, rate_text
 from workflows.lookback_report import preview_lookback
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.jobs import look_back_document, plans_folder
@@ -33,13 +33,6 @@ MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "md": "text/markdown; charset=utf-8",
 }
-CATEGORIES = {
-    Category.OVERDUE.value: "逾期未完成",
-    Category.ONGOING.value: "持续推进",
-    Category.IN_PROGRESS.value: "推进中",
-    Category.NOT_STARTED.value: "未开始",
-}
-SECTION_KINDS = {"tasks": "工作任务", "requirements": "总体要求", "safeguards": "保障措施"}
 SHOWN_UNFINISHED = 200  # the page lists this many unfinished items; the downloads list them all
 
 
@@ -115,10 +108,11 @@ def lookback_page(ctx: CtxDep, as_of: AsOf, year: str = "", plan: str = "") -> R
         lookback=lookback,
         error=error,
         count_cells=count_cells,  # the report's own figures and wording
+        count_header_words=COUNT_HEADERS,
         rate=rate_text,
         categories=CATEGORIES,
-        statuses=STATUS_LABELS,
-        section_kinds=SECTION_KINDS,
+        statuses=STATUSES,
+        section_kinds=SECTIONS,
         shown=SHOWN_UNFINISHED,
     )
 

@@ -117,7 +117,7 @@ class TaskQuery:
         if filters.plan:
             plan_id = session.exec(select(Plan.id).where(Plan.key == filters.plan)).first()
             if plan_id is None:
-                raise NotFound(f"no plan {filters.plan!r}")
+                raise NotFound(code="plan.not_found", plan=filters.plan)
             conditions.append(col(Task.plan_id) == plan_id)
         if filters.unit:
             unit = registry.get(session, filters.unit)
@@ -127,14 +127,17 @@ class TaskQuery:
         if filters.status:
             if filters.status not in {s.value for s in TaskStatus}:
                 raise BadInput(
-                    f"unknown status {filters.status!r}: one of {', '.join(s.value for s in TaskStatus)}"
+                    code="task.status.unknown",
+                    field="status",
+                    value=filters.status,
+                    choices=[s.value for s in TaskStatus],
                 )
             conditions.append(col(Task.status) == filters.status)
         if filters.overdue:
             conditions.append(overdue_sql(self.due, self.as_of))
         if filters.due_within is not None:
             if filters.due_within < 0:
-                raise BadInput("due within takes a number of days, 0 or more")
+                raise BadInput(code="filter.due_within.negative", field="due_within")
             conditions.append(due_within_sql(self.due, self.as_of, filters.due_within))
         return conditions
 
