@@ -85,9 +85,9 @@ class BadInput(DubanError):
 
     @property
     def message(self) -> str:
-        where = self.source or "<input>"
-        if self.line is not None:
-            where = f"{where}:{self.line}"
+        if self.source is None:  # a value typed in (an option, a form field): no file to name
+            return self.problem
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return f"{where}: {self.problem}"
 
 

@@ -152,14 +152,15 @@ def test_one_status_reads_the_same_on_the_page_the_digest_the_excel_and_the_cli(
     from cli.main import app as cli
     from dashboard.app import create_app
     from models.db import read_session
-    from models.queries import list_tasks
+    from models.reads.task_query import TaskFilter, TaskQuery
     from workflows.digest import compose_digests
 
     day = dt.date(2021, 12, 1)
     word_for = STATUSES["not_started"]
     assert word_for == "未开始"
     with read_session(ledger) as session:
-        task = next(r for r in list_tasks(session, as_of=day, due_soon_days=14, overdue=True) if r.lead)
+        rows = TaskQuery(session, TaskFilter(overdue=True), as_of=day, due_soon_days=14).rows()
+        task = next(r for r in rows if r.lead)
     assert task.status == "not_started"
 
     runner = CliRunner()
