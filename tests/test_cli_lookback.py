@@ -174,7 +174,7 @@ def test_summary_submit_from_text_and_files_and_list(codes, tmp_path):
 
 def test_summary_submit_errors(codes, tmp_path):
     result = duban("summary", "submit", "--unit", "办公室", "--year", "2021")
-    assert result.exit_code == 2 and "give the summary as a FILE or as --text TEXT" in result.stderr
+    assert result.exit_code == 2 and "请以文件或 --text 正文给出总结" in result.stderr
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     result = duban(
         "summary", "submit", str(tmp_path / "a.txt"), "--unit", "办公室", "--year", "2021", "--text", "y"
