@@ -183,7 +183,7 @@ def test_summary_submit_errors(codes, tmp_path):
     result = duban("summary", "submit", "--unit", "没有这个单位", "--year", "2021", "--text", "y")
     assert result.exit_code == 3 and "没有名为 没有这个单位 的单位" in result.stderr
     result = duban("summary", "submit", "--unit", "办公室", "--year", "2021", "--text", "   ")
-    assert result.exit_code == 2 and "the summary is empty" in result.stderr
+    assert result.exit_code == 2 and "总结是空的" in result.stderr
 
 
 def test_lookback_and_summary_commands_never_import_prefect(codes, cli_env, tmp_path):
