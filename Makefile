@@ -22,7 +22,7 @@ catalogs: setup
 	@test -f $(LOCALE)/zh_CN/LC_MESSAGES/duban.po || \
 		$(UV) run --locked pybabel init -i $(LOCALE)/duban.pot -d $(LOCALE) -D duban -l zh_CN
 	$(UV) run --locked pybabel update -i $(LOCALE)/duban.pot -d $(LOCALE) -D duban -l zh_CN \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete --width 110
 	$(UV) run --locked pybabel compile --statistics -d $(LOCALE) -D duban -l zh_CN
 
 # Debian's chromium for the dashboard's browser tests (driven by Playwright with executable_path).

@@ -30,6 +30,8 @@ FLAGS = {
     "support": "--support",
     "remove": "--remove",
     "to": "--to",
+    "role": "--role",
+    "text": "--text",
 }
 
 localise_click()  # every command passes through here before typer first formats a word

@@ -51,7 +51,7 @@ def submit_summary(
     alias): a summary filed under a misspelt name would silently miss the look-back."""
     cleaned = text.replace("\r\n", "\n").strip()
     if not cleaned:
-        raise BadInput("the summary is empty", source=source or None)
+        raise BadInput(code="summary.empty", field="text", source=source or None)
     if not 1900 <= year <= 2200:
         raise BadInput(f"year {year} is not a plausible plan year")
     unit_record = registry.get(session, unit)

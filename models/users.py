@@ -42,17 +42,19 @@ MIN_PASSWORD = 8
 def add_user(session: Session, name: str, *, role: str, password: str, unit: str | None = None) -> User:
     name = name.strip()
     if not name:
-        raise BadInput("a user needs a name")
+        raise BadInput(code="user.name_required", field="name")
     if role not in {r.value for r in UserRole}:
-        raise BadInput(f"unknown role {role!r}: one of {', '.join(r.value for r in UserRole)}")
+        raise BadInput(
+            code="user.role.unknown", field="role", value=role, choices=[r.value for r in UserRole]
+        )
     if role == UserRole.UNIT.value and not unit:
         raise BadInput(code="user.unit_required", field="unit")
     if role != UserRole.UNIT.value and unit:
-        raise BadInput(f"only unit users belong to a unit, not {role} users")
+        raise BadInput(code="user.unit_not_allowed", field="unit", role=role)
     if len(password) < MIN_PASSWORD:
-        raise BadInput(f"the password must have at least {MIN_PASSWORD} characters")
+        raise BadInput(code="user.password.too_short", field="password", min=MIN_PASSWORD)
     if session.exec(select(User).where(User.name == name)).first() is not None:
-        raise Conflict(f"a user named {name!r} exists already")
+        raise Conflict(code="user.exists", user=name)
     unit_id = registry.get(session, unit).id if unit else None
     user = User(name=name, role=role, unit_id=unit_id, password_hash=_hasher.hash(password))
     session.add(user)
@@ -65,7 +67,7 @@ def set_password(session: Session, name: str, password: str) -> User:
     if user is None:
         raise NotFound(code="user.not_found", user=name)
     if len(password) < MIN_PASSWORD:
-        raise BadInput(f"the password must have at least {MIN_PASSWORD} characters")
+        raise BadInput(code="user.password.too_short", field="password", min=MIN_PASSWORD)
     user.password_hash = _hasher.hash(password)
     session.add(user)
     # A new password is often set because the old one leaked: whoever used it is signed out too.

@@ -174,7 +174,7 @@ def test_summary_submit_from_text_and_files_and_list(codes, tmp_path):
 
 def test_summary_submit_errors(codes, tmp_path):
     result = duban("summary", "submit", "--unit", "办公室", "--year", "2021")
-    assert result.exit_code == 2 and "请以文件或 --text 正文给出总结（二选一）" in result.stderr
+    assert result.exit_code == 2 and "请以文件或 --text 正文给出总结" in result.stderr
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     result = duban(
         "summary", "submit", str(tmp_path / "a.txt"), "--unit", "办公室", "--year", "2021", "--text", "y"
@@ -183,7 +183,7 @@ def test_summary_submit_errors(codes, tmp_path):
     result = duban("summary", "submit", "--unit", "没有这个单位", "--year", "2021", "--text", "y")
     assert result.exit_code == 3 and "没有名为 没有这个单位 的单位" in result.stderr
     result = duban("summary", "submit", "--unit", "办公室", "--year", "2021", "--text", "   ")
-    assert result.exit_code == 2 and "the summary is empty" in result.stderr
+    assert result.exit_code == 2 and "总结是空的" in result.stderr
 
 
 def test_lookback_and_summary_commands_never_import_prefect(codes, cli_env, tmp_path):

@@ -60,7 +60,7 @@ def test_units_are_resolved_through_the_registry(engine, codes):
 
 
 def test_bad_input_is_refused(engine, codes):
-    with pytest.raises(BadInput, match="the summary is empty"):
+    with pytest.raises(BadInput, match="总结是空的"):
         submit(engine, unit="办公室", year=2021, text=" \n ")
     with pytest.raises(NotFound, match="没有计划 nope"):
         submit(engine, unit="办公室", year=2021, text="x", plan="nope")

@@ -33,13 +33,14 @@ def test_passwords_are_hashed_with_argon2_and_checked(engine):
 def test_bad_accounts_are_refused_with_a_reason(engine):
     seed(engine)
     with write_session(engine) as session:
-        with pytest.raises(BadInput, match="unknown role"):
+        with pytest.raises(BadInput) as unknown:
             add_user(session, "x", role="boss", password="long enough")
+        assert (unknown.value.code, unknown.value.params["value"]) == ("user.role.unknown", "boss")
         with pytest.raises(BadInput) as refused:
             add_user(session, "x", role="unit", password="long enough")
         # The domain names the field; the CLI says the flag (--unit), a page its label.
         assert (refused.value.code, refused.value.field) == ("user.unit_required", "unit")
-        with pytest.raises(BadInput, match="at least 8"):
+        with pytest.raises(BadInput, match="至少 8 个字符"):
             add_user(session, "x", role="office", password="short")
         add_user(session, "x", role="office", password="long enough")
         with pytest.raises(Conflict):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from models.vocabulary import FIELDS, STATUSES
+from models.vocabulary import FIELDS, STATUSES, USER_ROLES
 from models.vocabulary.i18n import _
 
 # `{field}` is the field as the face names it; the other placeholders are the error's params.
@@ -30,6 +30,12 @@ MESSAGES: dict[str, str] = {
     ),
     "filter.due_within.negative": _("{field} takes a number of days, 0 or more"),
     "user.unit_required": _("a unit user needs {field} (the unit whose tasks they update)"),
+    "user.name_required": _("a user needs a name ({field})"),
+    "user.role.unknown": _("unknown role {value} for {field}: one of {choices}"),
+    "user.unit_not_allowed": _("only unit users belong to a unit ({field}), not {role} users"),
+    "user.password.too_short": _("the password must have at least {min} characters"),
+    "user.exists": _("a user named {user} exists already"),
+    "summary.empty": _("the summary is empty"),
 }
 
 # The default name of each field an error can be about (a page or the CLI may name it otherwise).
@@ -44,6 +50,9 @@ FIELD_NAMES: dict[str, str] = {
     "lead": _("lead unit"),
     "support": _("supporting unit"),
     "remove": _("unit to remove"),
+    "name": _("login name"),
+    "role": _("role"),
+    "password": _("password"),
 }
 
 
@@ -74,5 +83,7 @@ def describe(
 
 def _shown(key: str, value: Any) -> str:
     if key == "choices" and isinstance(value, list | tuple):
-        return _(", ").join(STATUSES.get(v, str(v)) for v in value)
+        return _(", ").join(STATUSES.get(v) or USER_ROLES.get(v) or str(v) for v in value)
+    if key == "role":
+        return USER_ROLES.get(str(value), str(value))
     return str(value)

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from models.lookback import NO_LEAD, Counts, Lookback
+from models.vocabulary import CATEGORIES
+from models.vocabulary.i18n import _
 from workflows.documents.gongwen import Column, cn_date
 from workflows.lookback_outline import CATEGORY_LABELS, issuer_of, rate_text
 
@@ -84,16 +86,16 @@ def state_text(category: str, status: str, progress: int) -> str:
     return label + ("\n已延期" if status == "deferred" else "")
 
 
-COUNT_COLUMNS = [
-    Column("任务总数", fit=True),
-    Column("有时限任务", fit=True),
-    Column("已完成", fit=True),
-    Column("完成率", fit=True),
-    Column("逾期未完成", fit=True),
-    Column("推进中", fit=True),
-    Column("未开始", fit=True),
-    Column("持续推进", fit=True),
-    Column("已取消", fit=True),
+COUNT_COLUMNS = [  # the look-back's words (models.vocabulary)
+    Column(_("total tasks"), fit=True),
+    Column(_("tasks with a deadline"), fit=True),
+    Column(CATEGORIES["done"], fit=True),
+    Column(_("completion rate"), fit=True),
+    Column(CATEGORIES["overdue"], fit=True),
+    Column(CATEGORIES["in_progress"], fit=True),
+    Column(CATEGORIES["not_started"], fit=True),
+    Column(CATEGORIES["ongoing"], fit=True),
+    Column(CATEGORIES["cancelled"], fit=True),
 ]
 SHORT_COUNT_COLUMNS = [COUNT_COLUMNS[i] for i in (0, 1, 2, 3, 4, 7)]
 
