@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from models.escalations import REPORT_ACTIONS
+from models.job_failures import reason_of
 from models.ladder import TaskFacts, current_occurrence
 from models.lights import CLOSED
 from models.lookback import NO_LEAD
@@ -60,6 +61,7 @@ class Digests:
     # Open points no unit leads (support units, if any, still see them): no unit digest reaches
     # them, so the office digest lists them for the office to assign or chase.
     no_lead: UnitDigest = field(default_factory=lambda: UnitDigest(NO_LEAD))
+    failed: dict[int, str] = field(default_factory=dict)  # task id -> why it could not be computed
 
 
 def unit_digests(session: Session, *, as_of: dt.date, due_within: int, stale_days: int) -> list[UnitDigest]:
@@ -110,6 +112,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     digests: dict[str, UnitDigest] = {}
     no_lead = UnitDigest(NO_LEAD)
     in_no_lead: set[int] = set()
+    failed: dict[int, str] = {}
     soon_end = as_of + dt.timedelta(days=due_within)
     for row in session.execute(query):
         (
@@ -128,19 +131,26 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             role,
             unit,
         ) = row
+        if task_id in failed:
+            continue
+        last = reports.get(task_id)
+        recurring = kind == "recurring"
+        try:
+            since = last or (dt.date(year, 1, 1) if year else None)
+            if recurring:
+                # No stored due date: the period the unit has not yet reported for, as the ladder sees it.
+                facts = TaskFacts(task_id, status, kind, due, every, year, last)
+                due = current_occurrence(facts, as_of, soon_end)
+            stale = since is not None and (as_of - since).days > stale_days
+        except Exception as error:  # one task that cannot be computed is reported, not the digest's end
+            failed[task_id] = reason_of(error)
+            continue
         targets: list[tuple[UnitDigest, str]] = []
         if unit is not None:
             targets.append((digests.get(unit) or digests.setdefault(unit, UnitDigest(unit)), role))
         if task_id not in led and task_id not in in_no_lead:
             in_no_lead.add(task_id)  # once, however many support units it has
             targets.append((no_lead, ""))
-        last = reports.get(task_id)
-        since = last or (dt.date(year, 1, 1) if year else None)
-        recurring = kind == "recurring"
-        if recurring:
-            # No stored due date: the period the unit has not yet reported for, as the ladder sees it.
-            facts = TaskFacts(task_id, status, kind, due, every, year, last)
-            due = current_occurrence(facts, as_of, soon_end)
         for digest, as_role in targets:
             item = DigestTask(
                 code,
@@ -164,14 +174,14 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
                 digest.overdue.append(item)
             elif due is not None and due <= soon_end:
                 digest.due_soon.append(item)
-            if since is not None and (as_of - since).days > stale_days:
+            if stale:
                 digest.stale.append(item)
     for digest in [*digests.values(), no_lead]:
         # The query orders by stored due date; recurring tasks got theirs above and go in place.
         for found in (digest.overdue, digest.due_soon):
             found.sort(key=lambda t: t.due_date or dt.date.max)
     ranked = sorted(digests.values(), key=lambda d: (-len(d.overdue), -d.open, d.unit))
-    return Digests(ranked, no_lead)
+    return Digests(ranked, no_lead, failed)
 
 
 def _done_between(session: Session, start: dt.date, end: dt.date) -> set[int]:

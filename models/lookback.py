@@ -36,6 +36,7 @@ from sqlalchemy import and_, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from models import bounds
 from models.errors import BadInput, NotFound
 from models.lights import CLOSED
 from models.queries import units_of
@@ -267,6 +268,8 @@ def compute_lookback(
 def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
     if (plan is None) == (year is None):
         raise BadInput("give either a plan or a year for the look-back (one of them, not both)")
+    if year is not None:
+        bounds.check_int(year, "年度", low=bounds.MIN_YEAR, high=bounds.MAX_YEAR)
     if plan is not None:
         record = session.exec(select(Plan).where(Plan.key == plan)).first()
         if record is None:

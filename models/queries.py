@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, Select, and_, case, func
 from sqlmodel import Session, col, select
 
+from models import bounds
 from models import units as registry
 from models.errors import BadInput, NotFound
 from models.lights import CLOSED, Light, light
@@ -87,6 +88,7 @@ def list_tasks(
     if due_within is not None:
         if due_within < 0:
             raise BadInput("--due-within takes a number of days, 0 or more")
+        bounds.check_int(due_within, "到期天数（due_within）", low=0, high=bounds.MAX_DAYS_AHEAD)
         end = as_of + dt.timedelta(days=due_within)
         query = query.where(
             col(Task.due_date) >= as_of, col(Task.due_date) <= end, col(Task.status).not_in(CLOSED)

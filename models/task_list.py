@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from models import bounds
 from models import units as registry
 from models.errors import BadInput, NotFound
 from models.excel import STATUS_LABELS, build_workbook, export_rows
@@ -91,6 +92,7 @@ def _conditions(session: Session, filters: TaskFilter, as_of: dt.date) -> list[A
     if filters.due_within is not None:
         if filters.due_within < 0:
             raise BadInput("due within takes a number of days, 0 or more")
+        bounds.check_int(filters.due_within, "到期天数（due_within）", low=0, high=bounds.MAX_DAYS_AHEAD)
         end = as_of + dt.timedelta(days=filters.due_within)
         conditions += [
             col(Task.due_date) >= as_of,

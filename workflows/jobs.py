@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from models.clock import today
 from models.db import open_ledger
+from models.job_failures import TaskFailure
 from models.settings import Settings, load_settings
 from workflows.deliver import DeliveryReport, deliver
 from workflows.digest import DigestReport, compose_digests
@@ -31,6 +32,7 @@ class JobResult:
     as_of: dt.date
     lines: list[str] = field(default_factory=list)  # what to tell the user, one line each
     failed: int = 0  # notices that could not be sent (they stay queued)
+    skipped_tasks: list[str] = field(default_factory=list)  # codes of tasks that could not be computed
     paths: list[str] = field(default_factory=list)  # files written
 
 
@@ -58,6 +60,7 @@ def escalate(
     verb = "would raise" if dry_run else "raised"
     result.lines.append(f"{as_of.isoformat()}: {verb} {levels}; {report.skipped} lower levels passed over")
     result.lines += [f"warning: {w}" for w in report.warnings]
+    _skipped(result, report.failures)
     if dry_run:
         # Task codes (T12), as every other command shows and takes them, and the title to read by.
         result.lines += [
@@ -84,6 +87,7 @@ def digest(
 ) -> JobResult:
     report: DigestReport = compose_digests(engine, settings, as_of=as_of, dry_run=dry_run)
     result = JobResult("digest", as_of)
+    _skipped(result, report.failures)
     if dry_run:
         result.lines.append(f"{report.week}: would queue {len(report.drafts)} digests")
         result.lines += [f"  {d.recipient}: {d.subject}" for d in report.drafts]
@@ -129,6 +133,12 @@ def lookback(
     result.lines.append(f"look-back of {chosen} as of {as_of.isoformat()}:")
     result.lines += [f"  wrote {path}" for path in result.paths]
     return result
+
+
+def _skipped(result: JobResult, failures: list[TaskFailure]) -> None:
+    """Tasks the job left out, one Chinese line each naming the task; the command exits non-zero."""
+    result.skipped_tasks += [failure.code for failure in failures]
+    result.lines += [failure.line(result.name) for failure in failures]
 
 
 def _send(
