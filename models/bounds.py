@@ -105,9 +105,10 @@ def check_plan(
     check_text(plan.title, "计划标题", limit=MAX_TITLE, source=source)
     for field, text in (("发文机关", plan.issuer), ("文号", plan.doc_number), ("来源文件", plan.source)):
         check_text(text, field, limit=MAX_NAME, source=source)
-    if plan.year is not None:
-        if not MIN_YEAR <= plan.year <= MAX_YEAR:
-            raise OutOfBounds(f"年份 {_short(str(plan.year))} 超出允许范围（{MIN_YEAR} 至 {MAX_YEAR}）", source=source)
+    if plan.year is not None and not MIN_YEAR <= plan.year <= MAX_YEAR:
+        raise OutOfBounds(
+            f"年份 {_short(str(plan.year))} 超出允许范围（{MIN_YEAR} 至 {MAX_YEAR}）", source=source
+        )
     if len(plan.tasks) > MAX_TASKS:
         raise OutOfBounds(f"任务过多：{len(plan.tasks):,} 项，上限 {MAX_TASKS:,}", source=source)
     for number, task in enumerate(plan.tasks, start=1):

@@ -39,7 +39,9 @@ def describe(session: Session, failed: dict[int, str]) -> list[TaskFailure]:
     if not failed:
         return []
     codes = dict(session.execute(select(Task.id, Task.code).where(col(Task.id).in_(list(failed)))).all())
-    found = [TaskFailure(task_id, codes.get(task_id, f"#{task_id}"), reason) for task_id, reason in failed.items()]
+    found = [
+        TaskFailure(task_id, codes.get(task_id, f"#{task_id}"), reason) for task_id, reason in failed.items()
+    ]
     return sorted(found, key=lambda f: (len(f.code), f.code))
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from models.calendar import WorkCalendar
 from models import job_failures
+from models.calendar import WorkCalendar
 from models.db import read_session, write_session
 from models.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
 from models.job_failures import TaskFailure
