@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = open_ledger(settings.database_url)
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(app.state.engine)
     app.state.view_cache = ViewCache()
     hours = settings.dashboard.session_hours
     app.state.sessions = Sessions(

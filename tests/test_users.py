@@ -96,21 +96,22 @@ def test_user_commands(cli_env):
     assert changed.exit_code == 0
 
 
-def test_the_login_throttle_counts_failures_per_name_within_the_window():
-    now = [0.0]
-    throttle = LoginThrottle(clock=lambda: now[0])
+def test_the_login_throttle_counts_attempts_per_name_within_the_window(engine):
+    now = [1_000_000.0]
+    throttle = LoginThrottle(engine, clock=lambda: now[0])
     for _ in range(4):
-        throttle.failed("zhang")
-    assert throttle.wait_seconds("zhang") == 0
+        assert throttle.reserve("zhang") == 0  # reserved: the password may be checked
     throttle.succeeded("zhang")  # a success starts the count again
     for _ in range(4):
-        throttle.failed(" zhang ")
-    assert throttle.wait_seconds("zhang") == 0
-    throttle.failed("zhang")
-    assert throttle.wait_seconds("zhang") == 15 * 60 and throttle.wait_seconds("li") == 0
+        assert throttle.reserve(" zhang ") == 0
+    assert throttle.reserve("zhang") == 0  # the fifth: checked, and the name locked behind it
+    assert throttle.reserve("zhang") == 15 * 60 and throttle.reserve("li") == 0
     now[0] += 10 * 60
-    assert throttle.wait_seconds("zhang") == 5 * 60
+    assert throttle.reserve("zhang") == 5 * 60
     now[0] += 5 * 60
-    assert throttle.wait_seconds("zhang") == 0
-    throttle.failed("zhang")  # after the lockout the allowance is whole again
-    assert throttle.wait_seconds("zhang") == 0
+    assert throttle.reserve("zhang") == 0  # after the lockout the allowance is whole again
+    for _ in range(3):
+        assert throttle.reserve("zhang") == 0
+    now[0] += 15 * 60  # the window passed with four attempts: counted from zero again
+    for _ in range(4):
+        assert throttle.reserve("zhang") == 0
