@@ -66,14 +66,23 @@ def import_xlsx(xlsx: Path, *, actor: str) -> None:
     from models.excel import import_workbook
 
     limits = context.settings().archives
-    print_report(import_workbook(context.ledger(), xlsx, actor=actor, archive_limits=limits))
+    report = import_workbook(context.ledger(), xlsx, actor=actor, archive_limits=limits)
+    print_report(report)
+    if report.refused:
+        raise typer.Exit(1)  # the other rows are applied; these need the office's attention
 
 
 def print_report(report: SheetImport) -> None:
     counts = [[len(report.applied), report.unchanged, len(report.conflicts)]]
-    print(render(["applied", "unchanged", "conflicts"], counts, Format.table))
+    headers = ["applied", "unchanged", "conflicts"]
+    if report.refused:  # a column only when some row was refused
+        counts[0].append(len(report.refused))
+        headers.append("refused")
+    print(render(headers, counts, Format.table))
     if report.applied:
         print("\napplied: " + ", ".join(a.code for a in report.applied))
+    for refused in report.refused:
+        print(f"第 {refused.row} 行未导入：{refused.reason}")
     if not report.conflicts:
         return
     print(

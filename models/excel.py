@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from models import bounds
+from models import units as registry
 from models.archive_limits import ArchiveLimits, check_archive
 from models.db import write_session
 from models.errors import BadInput
@@ -34,7 +36,8 @@ from models.files import atomic_path
 from models.ledger import update_task
 from models.lights import Light
 from models.queries import TaskRow, list_tasks
-from models.tables import Journal, Plan, Task, TaskStatus
+from models.tables import Assignment, Journal, Plan, Task, TaskStatus, User
+from models.users import may_update
 
 SHEET = "台账"
 HELP_SHEET = "说明"
@@ -467,6 +470,14 @@ class SheetImport:
     applied: list[Applied] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[SheetConflict] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)  # rows the actor may not change
+
+
+@dataclass(frozen=True)
+class Refused:
+    code: str
+    row: int
+    reason: str
 
 
 def read_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) -> list[SheetRow]:
@@ -682,6 +693,15 @@ def apply_rows(session: Session, rows: list[SheetRow], *, actor: str, source: Pa
     ]
     if missing:
         raise BadSheet(missing, source=source)
+    too_long = [
+        CellProblem(r.row, column, str(error.problem))
+        for r in rows
+        for column, text in (("进展情况", r.values.note), ("佐证材料", r.values.evidence))
+        if text and (error := _out_of_bounds(text, column)) is not None
+    ]
+    if too_long:
+        raise BadSheet(too_long, source=source)
+    allowed = _permission(session, actor)
     evidence = latest_evidence(session, [t.id for t in tasks.values() if t.id is not None])
     planned: list[tuple[SheetRow, dict[str, Any], dict[str, tuple[str, str]]]] = []
     for row in rows:
@@ -693,21 +713,48 @@ def apply_rows(session: Session, rows: list[SheetRow], *, actor: str, source: Pa
             evidence.get(task.id or 0, "").strip() or None,
         )
         changes, shown = _differences(row.values, ledger)
+        stale = row.version != task.version
         if not changes:
             report.unchanged += 1
-        elif row.version != task.version:
-            if row.original is not None and not _differences(row.values, row.original)[0]:
-                report.unchanged += 1  # the office changed it, the unit did not: nothing to apply
-            else:
-                report.conflicts.append(
-                    SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger)
-                )
+        elif stale and row.original is not None and not _differences(row.values, row.original)[0]:
+            report.unchanged += 1  # the office changed it, the unit did not: nothing to apply
+        elif not allowed(task):
+            # The rule of the pages and the API (models.users.may_update), row by row: a unit's
+            # workbook changing another unit's task is refused for that row and reported.
+            reason = f"{actor} 无权修改任务 {row.code}：只有其牵头、配合单位和政务公开办可以修改"
+            report.refused.append(Refused(row.code, row.row, reason))
+        elif stale:
+            report.conflicts.append(
+                SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger)
+            )
         else:
             planned.append((row, changes, shown))
     for row, changes, shown in planned:  # every row checked: now write
         update_task(session, row.code, actor=actor, expected_version=row.version, **changes)
         report.applied.append(Applied(row.code, row.row, shown))
     return report
+
+
+def _out_of_bounds(text: str, column: str) -> bounds.OutOfBounds | None:
+    try:
+        bounds.check_text(text, column, limit=bounds.MAX_NOTE)
+    except bounds.OutOfBounds as error:
+        return error
+    return None
+
+
+def _permission(session: Session, actor: str) -> Callable[[Task], bool]:
+    """Which tasks `actor` (the CLI's --as) may change: a user by name under models.users'
+    rule; a unit (name or alias) only the tasks it leads or supports; anyone else (the office,
+    the default) every task."""
+    user = session.exec(select(User).where(User.name == actor.strip())).first()
+    if user is not None:
+        return lambda task: may_update(session, user, task)
+    unit = registry.find(session, actor)
+    if unit is None or unit.id is None:
+        return lambda task: True
+    mine = set(session.scalars(select(Assignment.task_id).where(Assignment.unit_id == unit.id)))
+    return lambda task: task.id in mine
 
 
 def _lock_tasks(session: Session, codes: list[str]) -> dict[str, Task]:
