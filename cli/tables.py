@@ -17,6 +17,20 @@ class Format(StrEnum):
     csv = "csv"
 
 
+# A spreadsheet opening the CSV runs a cell starting with these as a formula (`=HYPERLINK(…)`,
+# `@SUM(…)`, `-2+3`); a leading apostrophe makes it text, as OWASP's CSV-injection advice says.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell for CSV: text that a spreadsheet would run as a formula is kept as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def render(headers: list[str], rows: list[list[Any]], fmt: Format) -> str:
     if fmt is Format.json:
         return json.dumps(
@@ -26,7 +40,7 @@ def render(headers: list[str], rows: list[list[Any]], fmt: Format) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(headers)
-        writer.writerows([[("" if v is None else v) for v in row] for row in rows])
+        writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return buffer.getvalue()
     return (
         tabulate([[("" if v is None else v) for v in row] for row in rows], headers=headers)

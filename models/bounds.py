@@ -77,6 +77,12 @@ def forbidden_character(text: str) -> str | None:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def shown_name(name: str) -> str:
+    """A field name fit for a message: forbidden characters escaped, cut short."""
+    text = _FORBIDDEN.sub(lambda found: f"\\x{ord(found.group()):02x}", name)
+    return _short(text)
+
+
 def check_text(
     text: str, field: str, *, limit: int, source: str | None = None, line: int | None = None
 ) -> str:
@@ -134,4 +140,4 @@ def check_plan(
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= 40 else f"{text[:20]}…（共 {len(text):,} 位）"
+    return text if len(text) <= 40 else f"{text[:20]}…（共 {len(text):,} 个字符）"
