@@ -15,11 +15,15 @@ checks, so a value one face refuses is refused by every other, with the same Chi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from models.errors import BadInput
+
+T = TypeVar("T")
 
 MIN_DATE = dt.date(2000, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
@@ -75,6 +79,29 @@ def forbidden_character(text: str) -> str | None:
         return None
     code = ord(found.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` without the characters the rule refuses: for reports written from a ledger that holds
+    some from before the rule (a DOCX or an XLSX cannot hold them at all)."""
+    return _FORBIDDEN.sub("", text) if _FORBIDDEN.search(text) else text
+
+
+def scrubbed(value: T) -> T:
+    """`value` with every string in it made printable: strings, lists, tuples, dicts and dataclasses
+    (copied, not changed in place)."""
+    if isinstance(value, str):
+        return printable(value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [scrubbed(item) for item in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(scrubbed(item) for item in value)  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {key: scrubbed(item) for key, item in value.items()}  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: scrubbed(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)  # type: ignore[return-value]
+    return value
 
 
 def shown_name(name: str) -> str:

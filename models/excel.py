@@ -261,7 +261,8 @@ def _values(row: ExportRow) -> list[Any]:
 
 def _safe(value: Any) -> Any:
     # Control characters (left over from mojibake in source documents) are not allowed in xlsx.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    # Also U+FFFE and U+FFFF, which openpyxl lets through and no XML parser accepts (models.bounds).
+    return bounds.printable(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
 
 def _validations(sheet: Worksheet, last: int) -> None:

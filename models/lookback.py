@@ -250,18 +250,22 @@ def compute_lookback(
         finished.done_on = facts.get(finished.task_id, (None, "", ""))[0] or finished.done_on
     chosen_year = year if year is not None else (plans[0].year or as_of.year)
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
-    return Lookback(
-        as_of=as_of,
-        year=chosen_year,
-        plan=plan,
-        plans=[completions[p.id] for p in plans],
-        sections=sections,
-        units=units,
-        unfinished=unfinished,
-        ongoing=ongoing,
-        summaries=summaries,
-        totals=totals,
-        done=done,
+    # Text written before models.bounds refused control characters would break the DOCX and XLSX
+    # writers (and the scheduled look-back with them): the report leaves those characters out.
+    return bounds.scrubbed(
+        Lookback(
+            as_of=as_of,
+            year=chosen_year,
+            plan=plan,
+            plans=[completions[p.id] for p in plans],
+            sections=sections,
+            units=units,
+            unfinished=unfinished,
+            ongoing=ongoing,
+            summaries=summaries,
+            totals=totals,
+            done=done,
+        )
     )
 
 
