@@ -45,7 +45,8 @@ def login(
     # Verified in a read session: the slow argon2 check must not hold SQLite's write lock.
     with read_session(ctx.engine) as session:
         user = authenticate(session, name, password)
-    if user is None:  # the reservation stays: it was a failure
+    if user is None:
+        throttle.failed(name)
         return ctx.render("login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
     throttle.succeeded(name)
     new_hash = upgraded_hash(user, password)

@@ -248,6 +248,7 @@ class LoginAttempt(SQLModel, table=True):
 
     __tablename__ = "login_attempt"
     name: str = Field(primary_key=True, max_length=200)  # as typed, trimmed (unknown names too)
-    attempts: int = 0  # reserved since window_start, failures and checks in flight alike
+    failures: int = 0  # wrong passwords since window_start
+    pending: int = 0  # attempts reserved whose password is being checked now
     window_start: dt.datetime = Field(default_factory=utcnow, index=True)
     locked_until: dt.datetime | None = None

@@ -199,21 +199,24 @@ def end_user_sessions(session: Session, user: User) -> None:
 MAX_FAILURES = 5  # failed logins for one name …
 FAILURE_WINDOW = 15 * 60  # … within this many seconds …
 LOCKOUT = 15 * 60  # … refuse that name for this many seconds, the right password included
+BUSY = 60  # seconds to wait when the whole allowance is being checked at this moment
 _NAME_KEY = 200  # the column's width: a longer name is counted under its first 200 characters
 
 
 class LoginThrottle:
-    """Login attempts per name, to stop guessing a password online.
+    """Failed logins per name, to stop guessing a password online.
 
     Kept in the ledger (table login_attempt), so every server process (`duban serve --workers N`)
     counts against one allowance. An attempt is *reserved* before its password is checked, by one
-    conditional UPDATE (`attempts < MAX_FAILURES`): forty guesses sent at once get five checks, not
-    forty, and the right password sent among them is refused like the rest once the allowance is
-    spent. A success gives the allowance back whole; a failure keeps its reservation. Counts start
-    again after FAILURE_WINDOW; the reservation that spends the allowance locks the name for LOCKOUT.
-    Unknown names are counted like real ones, so the answer tells nothing about which accounts
-    exist; stale rows are deleted as new names arrive, so the table stays small. The clock (seconds
-    since the epoch) is passed in, so tests move time instead of waiting.
+    conditional UPDATE (`failures + pending < MAX_FAILURES`): forty guesses sent at once get five
+    checks, not forty. A failure turns its reservation into a failure; the failure that fills the
+    allowance locks the name for LOCKOUT, and while locked every attempt is refused unchecked, the
+    right password included. A success releases its reservation but clears no failure: at most
+    MAX_FAILURES wrong passwords are checked per name and window, whatever the timing (a success
+    that cleared the count would hand a burst of guesses a new allowance). Counts start again
+    after FAILURE_WINDOW, or when a lockout ends. Unknown names are counted like real ones, so the answer
+    tells nothing about which accounts exist; stale rows are deleted as new names arrive, so the
+    table stays small. The clock (seconds since the epoch) is passed in, so tests move time.
     """
 
     def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time) -> None:
@@ -228,17 +231,13 @@ class LoginThrottle:
         return name.strip()[:_NAME_KEY]
 
     def reserve(self, name: str) -> int:
-        """Reserve an attempt for `name`: 0 when its password may now be checked, else the seconds
-        until it may try again (nothing reserved)."""
+        """Reserve an attempt for `name`: 0 when its password may now be checked (then call
+        `failed` or `succeeded`), else the seconds until it may try again (nothing reserved)."""
         key, now = self._key(name), self._now()
         window = dt.timedelta(seconds=FAILURE_WINDOW)
         with write_session(self._engine) as session:
-            if insert_new(
-                session,
-                LoginAttempt,
-                [{"name": key, "attempts": 0, "window_start": now}],
-                returning=(LoginAttempt.name,),
-            ):
+            fresh = {"name": key, "failures": 0, "pending": 0, "window_start": now}
+            if insert_new(session, LoginAttempt, [fresh], returning=(LoginAttempt.name,)):
                 # A name not seen lately: forget the names whose window and lockout are both over.
                 session.execute(
                     delete(LoginAttempt).where(
@@ -247,7 +246,8 @@ class LoginThrottle:
                         col(LoginAttempt.name) != key,
                     )
                 )
-            # A lockout over, or a window passed without one: the allowance is whole again.
+            # A lockout over, or a window passed without one: the allowance is whole again (a check
+            # left pending by a process that died is forgotten too).
             session.execute(
                 update(LoginAttempt)
                 .where(
@@ -260,33 +260,56 @@ class LoginThrottle:
                         ),
                     ),
                 )
-                .values(attempts=0, window_start=now, locked_until=None)
+                .values(failures=0, pending=0, window_start=now, locked_until=None)
             )
             # The reservation itself: the WHERE is evaluated on the row as locked by this UPDATE, so
             # concurrent requests cannot both take the last attempt.
             reserved = session.execute(
                 update(LoginAttempt)
-                .where(col(LoginAttempt.name) == key, col(LoginAttempt.attempts) < MAX_FAILURES)
-                .values(
-                    attempts=LoginAttempt.attempts + 1,
-                    locked_until=case(
-                        (LoginAttempt.attempts + 1 >= MAX_FAILURES, now + dt.timedelta(seconds=LOCKOUT)),
-                        else_=LoginAttempt.locked_until,
-                    ),
+                .where(
+                    col(LoginAttempt.name) == key,
+                    col(LoginAttempt.locked_until).is_(None),
+                    LoginAttempt.failures + LoginAttempt.pending < MAX_FAILURES,
                 )
+                .values(pending=LoginAttempt.pending + 1)
             ).rowcount  # type: ignore[attr-defined]
             if reserved == 1:
                 return 0
             until = session.scalar(select(LoginAttempt.locked_until).where(LoginAttempt.name == key))
         if until is None:
-            return LOCKOUT
+            return BUSY  # the whole allowance is being checked right now
         return max(1, math.ceil((until - now).total_seconds()))
 
-    def succeeded(self, name: str) -> None:
-        """The right password: the name's allowance is whole again."""
+    def failed(self, name: str) -> None:
+        """A reserved attempt with a wrong password: counted; the one that fills the allowance locks."""
+        now = self._now()
         with write_session(self._engine) as session:
             session.execute(
                 update(LoginAttempt)
                 .where(col(LoginAttempt.name) == self._key(name))
-                .values(attempts=0, window_start=self._now(), locked_until=None)
+                .values(
+                    pending=case((LoginAttempt.pending > 0, LoginAttempt.pending - 1), else_=0),
+                    failures=LoginAttempt.failures + 1,
+                    locked_until=case(
+                        (
+                            and_(
+                                col(LoginAttempt.locked_until).is_(None),
+                                LoginAttempt.failures + 1 >= MAX_FAILURES,
+                            ),
+                            now + dt.timedelta(seconds=LOCKOUT),
+                        ),
+                        else_=LoginAttempt.locked_until,
+                    ),
+                )
+            )
+
+    def succeeded(self, name: str) -> None:
+        """A reserved attempt with the right password: its reservation is released. The failures
+        of the window stay counted: a login in the middle of a burst of guesses (or between them)
+        must not give the guesses a new allowance."""
+        with write_session(self._engine) as session:
+            session.execute(
+                update(LoginAttempt)
+                .where(col(LoginAttempt.name) == self._key(name))
+                .values(pending=case((LoginAttempt.pending > 0, LoginAttempt.pending - 1), else_=0))
             )

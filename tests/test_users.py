@@ -13,7 +13,7 @@ from models.db import read_session, write_session
 from models.errors import BadInput, Conflict
 from models.ledger import get_task
 from models.user_changes import change_day
-from models.users import LoginThrottle, add_user, authenticate, may_update
+from models.users import BUSY, LoginThrottle, add_user, authenticate, may_update
 
 runner = CliRunner()
 
@@ -96,22 +96,34 @@ def test_user_commands(cli_env):
     assert changed.exit_code == 0
 
 
-def test_the_login_throttle_counts_attempts_per_name_within_the_window(engine):
+def test_the_login_throttle_counts_failures_per_name_within_the_window(engine):
     now = [1_000_000.0]
     throttle = LoginThrottle(engine, clock=lambda: now[0])
-    for _ in range(4):
-        assert throttle.reserve("zhang") == 0  # reserved: the password may be checked
-    throttle.succeeded("zhang")  # a success starts the count again
-    for _ in range(4):
-        assert throttle.reserve(" zhang ") == 0
-    assert throttle.reserve("zhang") == 0  # the fifth: checked, and the name locked behind it
+
+    def fail(name: str = "zhang") -> None:
+        assert throttle.reserve(name) == 0  # reserved: the password may be checked
+        throttle.failed(name)
+
+    for _ in range(3):
+        fail()
+    assert throttle.reserve("zhang") == 0
+    throttle.succeeded("zhang")  # a success releases its reservation, and clears no failure
+    fail(" zhang ")
+    assert throttle.reserve("zhang") == 0  # the fifth check …
+    throttle.failed("zhang")  # … wrong: the name is locked
     assert throttle.reserve("zhang") == 15 * 60 and throttle.reserve("li") == 0
     now[0] += 10 * 60
     assert throttle.reserve("zhang") == 5 * 60
     now[0] += 5 * 60
-    assert throttle.reserve("zhang") == 0  # after the lockout the allowance is whole again
-    for _ in range(3):
-        assert throttle.reserve("zhang") == 0
-    now[0] += 15 * 60  # the window passed with four attempts: counted from zero again
+    for _ in range(4):  # after the lockout the allowance is whole again
+        fail()
+    now[0] += 15 * 60  # the window passed with four failures: counted from zero again
     for _ in range(4):
-        assert throttle.reserve("zhang") == 0
+        fail()
+    # Five checks in flight at once fill the allowance: a sixth waits, unchecked.
+    for _ in range(5):
+        assert throttle.reserve("wang") == 0
+    assert throttle.reserve("wang") == BUSY
+    for _ in range(5):
+        throttle.succeeded("wang")
+    assert throttle.reserve("wang") == 0

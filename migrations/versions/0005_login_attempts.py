@@ -19,7 +19,8 @@ def upgrade() -> None:
     op.create_table(
         "login_attempt",
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("pending", sa.Integer(), nullable=False),
         sa.Column("window_start", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("locked_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("name"),
