@@ -280,3 +280,17 @@ def test_the_lookback_markdown_escapes_raw_html(seeded):
     with read_session(seeded) as session:
         markdown = render_markdown(compute_lookback(session, as_of=dt.date(2021, 12, 31), year=2021))
     assert "<img" not in markdown and "<b>" not in markdown and "&lt;img" in markdown
+
+
+def test_the_other_faces_take_the_same_date_rule():
+    from workflows.flows.common import day
+    from workflows.plan_upload import _date
+
+    for face in (
+        lambda: day("0001-01-01"),
+        lambda: day(dt.date(9999, 12, 31)),
+        lambda: _date("2101-01-01", "第 1 项"),
+    ):
+        with pytest.raises(BadInput, match="超出允许范围"):
+            face()
+    assert day("2021-06-01") == dt.date(2021, 6, 1)
