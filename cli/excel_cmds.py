@@ -67,14 +67,23 @@ def import_xlsx(xlsx: Path, *, actor: str) -> None:
     """`duban import --xlsx FILE`: apply a filled-in 台账 and print what happened."""
     from workflows.use_cases.workbook import import_workbook
 
-    print_report(import_workbook(context.ledger(), context.settings(), context.actor(actor), xlsx))
+    report = import_workbook(context.ledger(), context.settings(), context.actor(actor), xlsx)
+    print_report(report)
+    if report.refused:
+        raise typer.Exit(1)  # the other rows are applied; these need the office's attention
 
 
 def print_report(report: SheetImport) -> None:
     counts = [[len(report.applied), report.unchanged, len(report.conflicts)]]
-    print(render([N_("applied"), N_("unchanged"), N_("conflicts")], counts, Format.table))
+    headers = [N_("applied"), N_("unchanged"), N_("conflicts")]
+    if report.refused:  # a column only when some row was refused
+        counts[0].append(len(report.refused))
+        headers.append(N_("refused"))
+    print(render(headers, counts, Format.table))
     if report.applied:
         print("\n" + _("applied: {tasks}").format(tasks=", ".join(a.code for a in report.applied)))
+    for refused in report.refused:
+        print(_("row {row} not imported: {reason}").format(row=refused.row, reason=refused.reason))
     if not report.conflicts:
         return
     print(

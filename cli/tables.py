@@ -19,6 +19,20 @@ class Format(StrEnum):
     csv = "csv"
 
 
+# A spreadsheet opening the CSV runs a cell starting with these as a formula (`=HYPERLINK(…)`,
+# `@SUM(…)`, `-2+3`); a leading apostrophe makes it text, as OWASP's CSV-injection advice says.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell for CSV: text that a spreadsheet would run as a formula is kept as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def render(headers: list[str], rows: list[list[Any]], fmt: Format) -> str:
     """JSON and CSV keep the English keys (msgids) for scripts; a table is read by a person, so its
     headers are given in the chosen language (the rows come already worded by the command)."""
@@ -30,7 +44,7 @@ def render(headers: list[str], rows: list[list[Any]], fmt: Format) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(headers)
-        writer.writerows([[("" if v is None else v) for v in row] for row in rows])
+        writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return buffer.getvalue()
     return (
         tabulate([[("" if v is None else v) for v in row] for row in rows], headers=[_(h) for h in headers])

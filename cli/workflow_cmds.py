@@ -46,8 +46,10 @@ def _progress(line: str) -> None:
 
 def _finish(result: JobResult) -> None:
     print("\n".join(result.lines))
-    if result.failed:
-        raise typer.Exit(1)  # the notices stay queued; `duban send` retries them
+    # Unsent notices stay queued (`duban send` retries them); skipped tasks are named in the lines
+    # above and journalled on the task: either way the run did not do all it should have.
+    if result.failed or result.skipped_tasks:
+        raise typer.Exit(1)
 
 
 def escalate(

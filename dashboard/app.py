@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dashboard import auth, errors
 from dashboard.cache import ViewCache
-from dashboard.context import check_csrf
+from dashboard.context import check_csrf, check_input
 from dashboard.limits import BodyLimit
 from dashboard.sessions import COOKIE, SessionData, Sessions, load_secret
 from models.db import open_ledger, read_session
@@ -23,6 +24,7 @@ from models.settings import Settings, load_settings
 from models.tables import User
 from models.users import LoginThrottle, session_user
 
+log = logging.getLogger("duban.dashboard")
 STATIC = Path(__file__).parent / "static"
 # Open to anonymous visitors: these exact paths, and anything under /static/ (vendored assets).
 PUBLIC = frozenset({"/login", "/health"})
@@ -43,11 +45,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # no CDN for Swagger UI's assets: the schema is at /api/openapi.json
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        dependencies=[Depends(check_csrf)],
+        dependencies=[Depends(check_input), Depends(check_csrf)],
     )
     app.state.settings = settings
     app.state.engine = open_ledger(settings.database_url)
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(app.state.engine)
     app.state.view_cache = ViewCache()
     hours = settings.dashboard.session_hours
     app.state.sessions = Sessions(
@@ -78,20 +80,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         static = path.startswith(STATIC_PREFIX)
         session = sessions.read(request.cookies.get(COOKIE))
         request.state.session = session
-        # Stylesheets need no user: no query for them. For the rest, the lookup is a blocking database
-        # call: run in the thread pool, it leaves the event loop free for the other clients meanwhile.
-        request.state.user = None if static else await run_in_threadpool(_user, app, session)
-        if request.state.user is None and session.uid is not None and not static:
-            # Logged out, expired, password changed or account deactivated: the cookie is worth nothing.
-            request.state.session = session = sessions.new()
-        if request.state.user is None and not (static or path in PUBLIC):
-            if path.startswith("/api"):
-                response: Response = JSONResponse({"error": "请先登录"}, status_code=401)
+        try:
+            # Stylesheets need no user: no query for them. For the rest, the lookup is a blocking database
+            # call: run in the thread pool, it leaves the event loop free for the other clients meanwhile.
+            request.state.user = None if static else await run_in_threadpool(_user, app, session)
+            if request.state.user is None and session.uid is not None and not static:
+                # Logged out, expired, password changed or account deactivated: the cookie is worth nothing.
+                request.state.session = session = sessions.new()
+            if request.state.user is None and not (static or path in PUBLIC):
+                if path.startswith("/api"):
+                    response: Response = JSONResponse({"error": "请先登录"}, status_code=401)
+                else:
+                    target = quote(path + (f"?{request.url.query}" if request.url.query else ""))
+                    response = RedirectResponse(f"/login?next={target}", status_code=303)
             else:
-                target = quote(path + (f"?{request.url.query}" if request.url.query else ""))
-                response = RedirectResponse(f"/login?next={target}", status_code=303)
-        else:
-            response = await call_next(request)
+                response = await call_next(request)
+        except Exception:
+            # Whatever failed, the answer is a plain 500 with the same headers as every other page,
+            # and no traceback: that goes to the server's log.
+            log.exception("unhandled error: %s %s", request.method, path)
+            response = errors.server_error(path)
         if request.state.session.fresh and not static:
             response.set_cookie(
                 COOKIE,

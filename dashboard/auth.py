@@ -33,7 +33,9 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     throttle: LoginThrottle = ctx.request.app.state.login_throttle
-    wait = throttle.wait_seconds(name)
+    # An attempt is reserved in the ledger before the password is checked: concurrent guesses (on
+    # every server process) cannot get more checks than the allowance.
+    wait = throttle.reserve(name)
     if wait:
         # Refused before the password is checked, right or wrong: guessing gets no answer at all.
         error = f"登录失败次数过多，该账号已暂停登录，请 {math.ceil(wait / 60)} 分钟后再试"

@@ -7,6 +7,10 @@ change to a task, its units or the unit registry moves it) and reused until it m
 computes a missing entry while the others asking for the same key wait for it instead of
 computing it too. Entries also expire after `max_age` seconds, for the few writes no journal row
 records (a plan's title corrected by a re-import).
+
+Bounded: at most `entries` values, and a lock lives only while its key is being computed. A key
+whose computation fails (an unknown plan in the query string) leaves nothing behind, so requests
+with thousands of distinct unknown keys use no more memory than one.
 """
 
 from __future__ import annotations
@@ -33,18 +37,29 @@ class ViewCache:
             return found[1]
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
-            found = self._fresh(key)  # computed by the request this one waited for
-            if found is not None:
-                return found[1]
-            value = compute()
+        try:
+            with lock:
+                found = self._fresh(key)  # computed by the request this one waited for
+                if found is not None:
+                    return found[1]
+                value = compute()
+                with self._guard:
+                    self._values[key] = (time.monotonic(), value)
+                    self._values.move_to_end(key)
+                    while len(self._values) > self.entries:
+                        self._values.popitem(last=False)
+                return value
+        finally:
+            # Done with the key, computed or failed: its lock goes. A request still waiting on it
+            # holds its own reference and then finds the value (or computes it, after a failure).
             with self._guard:
-                self._values[key] = (time.monotonic(), value)
-                self._values.move_to_end(key)
-                while len(self._values) > self.entries:
-                    old, _ = self._values.popitem(last=False)
-                    self._locks.pop(old, None)
-            return value
+                if self._locks.get(key) is lock:
+                    del self._locks[key]
+
+    def __len__(self) -> int:
+        """Values and locks held: what a test of the bound measures."""
+        with self._guard:
+            return len(self._values) + len(self._locks)
 
     def _fresh(self, key: Hashable) -> tuple[float, Any] | None:
         with self._guard:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,8 +16,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
 from dashboard.sessions import SessionData, Sessions
+from models import bounds
 from models.clock import today
-from models.errors import PermissionDenied
+from models.errors import BadInput, PermissionDenied
 from models.rules.permissions import Action, allowed
 from models.settings import Settings
 from models.tables import User
@@ -88,6 +91,39 @@ def requires(action: Action) -> Callable[[Ctx], Ctx]:
 # The plan import pages and the unit merge: the office's (and admins').
 OfficeCtx = Annotated[Ctx, Depends(requires(Action.IMPORT_PLAN))]
 MergeCtx = Annotated[Ctx, Depends(requires(Action.MERGE_UNITS))]
+
+
+async def check_input(request: Request) -> None:
+    """The one text rule of models.bounds on everything a request carries before any route reads it:
+    its path, query parameters, form fields and JSON strings. A NUL anywhere (the anonymous login
+    form included) would reach PostgreSQL, which refuses it with an error: a 400 here instead."""
+    found = [("路径", request.url.path), *request.query_params.multi_items()]
+    content_type = request.headers.get("content-type", "")
+    if request.method in UNSAFE and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form(max_fields=50_000)
+        found += [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    elif request.method in UNSAFE and content_type.startswith("application/json"):
+        # A malformed body is left to FastAPI's own parsing, which answers it with a 422.
+        with contextlib.suppress(ValueError, RecursionError):
+            found += list(_strings("body", json.loads(await request.body() or b"null")))
+    for name, value in found:
+        bad = bounds.forbidden_character(name) or bounds.forbidden_character(value)
+        if bad is not None:
+            raise BadInput(f"输入含有不允许的控制字符 {bad}（{bounds.shown_name(name)}）")
+
+
+def _strings(where: str, value: object) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield where, str(key)
+            yield from _strings(str(key), item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(where, item)
 
 
 async def check_csrf(request: Request) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from models.errors import BadInput, Conflict, DubanError, NotFound, PermissionDenied
@@ -26,6 +26,20 @@ def _respond(request: Request, status: int, message: str, error: Exception | Non
 
     ctx = get_ctx(request)
     return ctx.render("error.html", status_code=status, title=TITLES.get(status, "出错了"), message=message)
+
+
+SERVER_ERROR = "服务器内部错误，已记入日志，请稍后再试或联系管理员"
+
+
+def server_error(path: str) -> Response:
+    """The 500 answer: no template (rendering may be what failed), no traceback."""
+    if path.startswith("/api"):
+        return JSONResponse({"error": SERVER_ERROR}, status_code=500)
+    page = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>出错了</title></head>'
+        f'<body><h1>出错了</h1><p>{SERVER_ERROR}</p><p><a href="/">返回首页</a></p></body></html>'
+    )
+    return HTMLResponse(page, status_code=500)
 
 
 def install(app: FastAPI) -> None:

@@ -83,4 +83,7 @@ class Sessions:
         return hmac.new(self.secret, f"csrf:{session.sid}".encode(), hashlib.sha256).hexdigest()
 
     def csrf_ok(self, session: SessionData, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(self.csrf_token(session), token or "")
+        # Compared as bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, a
+        # 500), and a forged token may hold any.
+        expected = self.csrf_token(session).encode()
+        return bool(token) and hmac.compare_digest(expected, (token or "").encode("utf-8", "replace"))

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from models import bounds
 from models.errors import BadInput
 from models.vocabulary.i18n import _
 
@@ -28,9 +29,11 @@ def parse_date(text: str, *, what: str = "date") -> dt.date:
     """A YYYY-MM-DD date; `what` names where it came from (`--as-of date`) in the error."""
     value = text.strip()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         pass
+    else:
+        return bounds.check_date(day, what)
     shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
     if shaped is None:
         raise BadDate(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from models.job_failures import reason_of
 from models.lookback import NO_LEAD
 from models.reads.dues import last_reports
 from models.rules.deadlines import RECURRING, TaskFacts, effective_due
@@ -60,6 +61,7 @@ class Digests:
     # Open points no unit leads (support units, if any, still see them): no unit digest reaches
     # them, so the office digest lists them for the office to assign or chase.
     no_lead: UnitDigest = field(default_factory=lambda: UnitDigest(NO_LEAD))
+    failed: dict[int, str] = field(default_factory=dict)  # task id -> why it could not be computed
 
 
 def unit_digests(session: Session, *, as_of: dt.date, due_within: int, stale_days: int) -> list[UnitDigest]:
@@ -102,6 +104,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     digests: dict[str, UnitDigest] = {}
     no_lead = UnitDigest(NO_LEAD)
     in_no_lead: set[int] = set()
+    failed: dict[int, str] = {}
     for row in session.execute(query):
         (
             task_id,
@@ -119,18 +122,25 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             role,
             unit,
         ) = row
+        if task_id in failed:
+            continue
+        last = reports.get(task_id)
+        recurring = kind == RECURRING
+        try:
+            since = last or (dt.date(year, 1, 1) if year else None)
+            # A recurring task is due by the period its unit has not yet reported for, as the ladder
+            # sees it; an ongoing one by no date.
+            due = effective_due(TaskFacts(task_id, status, kind, due, every, year, last), as_of)
+            stale = since is not None and (as_of - since).days > stale_days
+        except Exception as error:  # one task that cannot be computed is reported, not the digest's end
+            failed[task_id] = reason_of(error)
+            continue
         targets: list[tuple[UnitDigest, str]] = []
         if unit is not None:
             targets.append((digests.get(unit) or digests.setdefault(unit, UnitDigest(unit)), role))
         if task_id not in led and task_id not in in_no_lead:
             in_no_lead.add(task_id)  # once, however many support units it has
             targets.append((no_lead, ""))
-        last = reports.get(task_id)
-        since = last or (dt.date(year, 1, 1) if year else None)
-        recurring = kind == RECURRING
-        # A recurring task is due by the period its unit has not yet reported for, as the ladder
-        # sees it; an ongoing one by no date.
-        due = effective_due(TaskFacts(task_id, status, kind, due, every, year, last), as_of)
         for digest, as_role in targets:
             item = DigestTask(
                 code,
@@ -154,14 +164,14 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
                 digest.overdue.append(item)
             elif is_due_within(status, due, as_of, due_within):
                 digest.due_soon.append(item)
-            if since is not None and (as_of - since).days > stale_days:
+            if stale:
                 digest.stale.append(item)
     for digest in [*digests.values(), no_lead]:
         # The query orders by stored due date; recurring tasks got theirs above and go in place.
         for found in (digest.overdue, digest.due_soon):
             found.sort(key=lambda t: t.due_date or dt.date.max)
     ranked = sorted(digests.values(), key=lambda d: (-len(d.overdue), -d.open, d.unit))
-    return Digests(ranked, no_lead)
+    return Digests(ranked, no_lead, failed)
 
 
 def _done_between(session: Session, start: dt.date, end: dt.date) -> set[int]:

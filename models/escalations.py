@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from models.calendar import WorkCalendar
 from models.db import insert_new
+from models.job_failures import reason_of
 from models.reads.dues import last_reports
 from models.reads.task_query import units_of
 from models.rules.deadlines import TaskFacts
@@ -42,8 +43,10 @@ def due_now(
     ladder: list[EscalationLevel],
     calendar: WorkCalendar,
     checkin_day: int,
+    failed: dict[int, str] | None = None,
 ) -> list[Due]:
-    """Levels due by `as_of` that the ledger does not hold yet."""
+    """Levels due by `as_of` that the ledger does not hold yet. A task whose levels cannot be
+    computed is left out and noted in `failed` (task id -> reason): the others are still raised."""
     facts = task_facts(session, ladder, as_of)
     held = {
         (task_id, level, occurrence)
@@ -55,9 +58,14 @@ def due_now(
     }
     found = []
     for fact in facts:
-        for due in due_levels(fact, as_of, ladder, calendar, checkin_day=checkin_day):
-            if (due.task_id, due.level, due.occurrence) not in held:
-                found.append(due)
+        try:
+            dues = due_levels(fact, as_of, ladder, calendar, checkin_day=checkin_day)
+        except Exception as error:  # one task's bad data must not stop the ladder for every other
+            if failed is None:
+                raise
+            failed[fact.task_id] = reason_of(error)
+            continue
+        found += [due for due in dues if (due.task_id, due.level, due.occurrence) not in held]
     return found
 
 

@@ -24,11 +24,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from models import bounds
 from models.archive_limits import ArchiveLimits, check_archive
-from models.db import write_session
 from models.errors import BadInput
 from models.files import atomic_path
 from models.ledger import update_task
@@ -189,7 +188,8 @@ def _values(row: ExportRow) -> list[Any]:
 
 def _safe(value: Any) -> Any:
     # Control characters (left over from mojibake in source documents) are not allowed in xlsx.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    # Also U+FFFE and U+FFFF, which openpyxl lets through and no XML parser accepts (models.bounds).
+    return bounds.printable(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
 
 def _validations(sheet: Worksheet, last: int) -> None:
@@ -409,6 +409,14 @@ class SheetImport:
     applied: list[Applied] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[SheetConflict] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)  # rows the actor may not change
+
+
+@dataclass(frozen=True)
+class Refused:
+    code: str
+    row: int
+    reason: str
 
 
 def read_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) -> list[SheetRow]:
@@ -617,11 +625,11 @@ def apply_rows(
     *,
     actor: str,
     source: Path,
-    check: Callable[[list[Task]], None] | None = None,
+    allowed: Callable[[Task], bool],
 ) -> SheetImport:
     """Check every row against the ledger, then apply the changed ones; call in one write_session.
-    `check` sees the tasks about to change before anything is written (the use case's permission
-    check: it raises to refuse the sheet).
+    `allowed` is the permission rule of the pages and the API for whoever imports (the use case
+    passes it): a row changing a task it refuses is reported and not applied, the others are.
 
     Unknown task codes fail the whole sheet (nothing applied). A row the unit changed whose task
     the office changed since the export (its version is stale) is a conflict: listed, not applied.
@@ -633,6 +641,14 @@ def apply_rows(
     ]
     if missing:
         raise BadSheet(missing, source=source)
+    too_long = [
+        CellProblem(r.row, column, str(error.problem))
+        for r in rows
+        for column, text in (("进展情况", r.values.note), ("佐证材料", r.values.evidence))
+        if text and (error := _out_of_bounds(text, column)) is not None
+    ]
+    if too_long:
+        raise BadSheet(too_long, source=source)
     evidence = latest_evidence(session, [t.id for t in tasks.values() if t.id is not None])
     planned: list[tuple[SheetRow, dict[str, Any], dict[str, tuple[str, str]]]] = []
     for row in rows:
@@ -644,23 +660,34 @@ def apply_rows(
             evidence.get(task.id or 0, "").strip() or None,
         )
         changes, shown = _differences(row.values, ledger)
+        stale = row.version != task.version
         if not changes:
             report.unchanged += 1
-        elif row.version != task.version:
-            if row.original is not None and not _differences(row.values, row.original)[0]:
-                report.unchanged += 1  # the office changed it, the unit did not: nothing to apply
-            else:
-                report.conflicts.append(
-                    SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger)
-                )
+        elif stale and row.original is not None and not _differences(row.values, row.original)[0]:
+            report.unchanged += 1  # the office changed it, the unit did not: nothing to apply
+        elif not allowed(task):
+            # Row by row: a unit's workbook changing another unit's task is refused for that
+            # row and reported; the rows it may change are applied.
+            reason = f"{actor} 无权修改任务 {row.code}：只有其牵头、配合单位和政务公开办可以修改"
+            report.refused.append(Refused(row.code, row.row, reason))
+        elif stale:
+            report.conflicts.append(
+                SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger)
+            )
         else:
             planned.append((row, changes, shown))
-    if check is not None:
-        check([tasks[row.code] for row, _, _ in planned])
     for row, changes, shown in planned:  # every row checked: now write
         update_task(session, row.code, actor=actor, expected_version=row.version, **changes)
         report.applied.append(Applied(row.code, row.row, shown))
     return report
+
+
+def _out_of_bounds(text: str, column: str) -> bounds.OutOfBounds | None:
+    try:
+        bounds.check_text(text, column, limit=bounds.MAX_NOTE)
+    except bounds.OutOfBounds as error:
+        return error
+    return None
 
 
 def _lock_tasks(session: Session, codes: list[str]) -> dict[str, Task]:
@@ -695,13 +722,3 @@ def _differences(sheet: Values, ledger: Values) -> tuple[dict[str, Any], dict[st
         changes["evidence"] = sheet.evidence
         shown["evidence"] = (ledger.evidence or "", sheet.evidence)
     return changes, shown
-
-
-def import_workbook(
-    engine: Engine, path: Path, *, actor: str, archive_limits: ArchiveLimits | None = None
-) -> SheetImport:
-    """Read and check the whole workbook, then apply it in one transaction."""
-    # Before the transaction: a bad file never takes the write lock.
-    rows = read_workbook(path, archive_limits=archive_limits)
-    with write_session(engine) as session:
-        return apply_rows(session, rows, actor=actor, source=path)

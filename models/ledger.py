@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import String, cast, insert, literal, update
 from sqlmodel import Session, col, select
 
+from models import bounds
 from models import units as registry
 from models.errors import BadInput, Conflict, NotFound
 from models.plan import ParsedPlan, ParsedTask
@@ -68,6 +69,8 @@ def import_plan(
     query, and new tasks are inserted together — a plan of 10,000 points is one pass, not 10,000.
     """
     report = ImportReport(plan_key=key)
+    bounds.check_text(key, "计划标识", limit=bounds.MAX_NAME)
+    bounds.check_plan(plan, source=key)
     _check_unique_paths(plan, key)
     record = session.exec(select(Plan).where(Plan.key == key)).first()
     if record is None:
@@ -358,6 +361,8 @@ def update_task(
         raise BadInput(code="task.progress.out_of_range", field="progress", value=progress)
     if status is None and progress is None and not note and not evidence:
         raise BadInput(code="task.update.nothing", field=("status", "progress", "note", "evidence"))
+    bounds.check_text(note, "进展说明", limit=bounds.MAX_NOTE)
+    bounds.check_text(evidence, "佐证材料", limit=bounds.MAX_NOTE)
     if status == TaskStatus.DONE.value and progress is None:
         progress = 100
     changes: dict[str, Any] = {}
@@ -394,6 +399,8 @@ def defer_task(
     task = get_task(session, code)
     if not reason.strip():
         raise BadInput(code="task.defer.reason_required", field="reason")
+    bounds.check_date(to, "新的完成日期")
+    bounds.check_text(reason, "延期理由", limit=bounds.MAX_NOTE)
     changes: dict[str, Any] = {"due_date": to, "status": TaskStatus.DEFERRED.value}
     if task.deadline_type not in ("date", "period_end"):
         changes["deadline_type"] = "date"
@@ -415,6 +422,9 @@ def schedule_task(
     """Give a point the document left undated a due date (the office's 完成时限), or with `to=None`
     declare it a standing one (长期坚持: checked in on, never overdue); not a deferral."""
     task = get_task(session, code)
+    if to is not None:
+        bounds.check_date(to, "完成时限")
+    bounds.check_text(note, "说明", limit=bounds.MAX_NOTE)
     changes: dict[str, Any] = {"due_date": to, "deadline_type": "date" if to else "ongoing"}
     return _write(session, task, changes, actor=actor, action="schedule", note=note, day=day)
 

@@ -13,6 +13,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from models import bounds
 from models.errors import BadInput
 from models.plan import ParsedPlan
 
@@ -45,10 +46,12 @@ def load_plan(text: str, *, source: str = "<plan file>") -> ParsedPlan:
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None)
         raise BadInput(f"not valid TOML: {getattr(error, 'msg', error)}", source=source, line=line) from error
+    except RecursionError:
+        raise BadInput("TOML 嵌套过深，无法读取", source=source) from None
     plan_data = dict(data.get("plan") or {})
     plan_data["tasks"] = data.get("tasks") or []
     try:
-        return ParsedPlan.model_validate(plan_data)
+        plan = ParsedPlan.model_validate(plan_data)
     except ValidationError as error:
         first = error.errors()[0]
         loc = first["loc"]
@@ -57,6 +60,8 @@ def load_plan(text: str, *, source: str = "<plan file>") -> ParsedPlan:
             where = f"task {loc[1] + 1}: " + ".".join(str(part) for part in loc[2:])
             line = _table_line(text, "[[tasks]]", loc[1])
         raise BadInput(f"{where}: {first['msg']}", source=source, line=line) from error
+    bounds.check_plan(plan, source=source, line_of=lambda index: _table_line(text, "[[tasks]]", index))
+    return plan
 
 
 def _table_line(text: str, header: str, index: int) -> int | None:

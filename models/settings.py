@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -57,6 +58,9 @@ TEMPLATE_SAMPLE: dict[str, object] = {
 TEMPLATE_FIELDS = frozenset(TEMPLATE_SAMPLE)
 
 
+MAX_FORMAT_WIDTH = 200  # the widest `{title:<N}` or `{days:.N}` a template may ask for
+
+
 def template_problem(template: str) -> str | None:
     """What would make this template fail when a message is composed, or None.
 
@@ -65,9 +69,17 @@ def template_problem(template: str) -> str | None:
     from string import Formatter
 
     try:
-        fields = [name for _, name, _, _ in Formatter().parse(template) if name is not None]
+        parsed = [(name, spec) for _, name, spec, _ in Formatter().parse(template) if name is not None]
     except ValueError as error:
         return f"bad template {template!r}: {error}"
+    fields = [name for name, _ in parsed]
+    # Width and precision bounded before anything is formatted: `{days:>300000000}` would build a
+    # 300-million-character line at load and in every message after.
+    for name, spec in parsed:
+        if "{" in (spec or ""):
+            return f"bad template {template!r}: 模板 {{{name}}} 的格式说明不能嵌套字段"
+        if any(int(number) > MAX_FORMAT_WIDTH for number in re.findall(r"\d+", spec or "")):
+            return f"bad template {template!r}: 模板 {{{name}}} 的宽度或精度超过上限 {MAX_FORMAT_WIDTH}"
     # `{days[0]}` and `{title.x}` name `days` and `title`; what they do with them is formatting's to judge.
     unknown = {name.split(".")[0].split("[")[0] or "{}" for name in fields} - TEMPLATE_FIELDS
     if unknown:
@@ -303,6 +315,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
             data = tomllib.loads(chosen.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise BadInput(f"not valid TOML: {error}", source=chosen) from error
+        except RecursionError:
+            raise BadInput("TOML 嵌套过深，无法读取", source=chosen) from None
     elif path is not None:
         raise BadInput("configuration file not found", source=chosen)
     if os.environ.get("DUBAN_DATABASE_URL"):

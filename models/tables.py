@@ -240,3 +240,15 @@ class JobLease(SQLModel, table=True):
     acquired_at: dt.datetime = Field(default_factory=utcnow)
     renewed_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime | None = None  # None: held until released (the deployments)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Logins tried per name, shared by every server process (`duban serve --workers N`): an attempt
+    is reserved here, by a conditional UPDATE, before its password is checked (models.users)."""
+
+    __tablename__ = "login_attempt"
+    name: str = Field(primary_key=True, max_length=200)  # as typed, trimmed (unknown names too)
+    failures: int = 0  # wrong passwords since window_start
+    pending: int = 0  # attempts reserved whose password is being checked now
+    window_start: dt.datetime = Field(default_factory=utcnow, index=True)
+    locked_until: dt.datetime | None = None

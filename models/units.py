@@ -43,6 +43,8 @@ def read_registry(path: Path) -> list[UnitSpec]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise BadInput(f"cannot read the unit registry: {error}", source=path) from error
+    except RecursionError:
+        raise BadInput("TOML 嵌套过深，无法读取", source=path) from None
     try:
         return [UnitSpec.model_validate(item) for item in data.get("units", [])]
     except ValidationError as error:

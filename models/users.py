@@ -11,19 +11,19 @@ import datetime as dt
 import functools
 import hashlib
 import math
-import threading
 import time
 from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, update
+from sqlalchemy import Engine, and_, case, delete, or_, update
 from sqlmodel import Session, col, select
 
 from models import units as registry
+from models.db import insert_new, write_session
 from models.errors import BadInput, Conflict, NotFound
 from models.rules.permissions import Action, Grant, allowed, grant
-from models.tables import Assignment, Task, User, UserRole, WebSession, utcnow
+from models.tables import Assignment, LoginAttempt, Task, User, UserRole, WebSession, utcnow
 
 _hasher = PasswordHasher()
 
@@ -206,49 +206,117 @@ def end_user_sessions(session: Session, user: User) -> None:
 MAX_FAILURES = 5  # failed logins for one name …
 FAILURE_WINDOW = 15 * 60  # … within this many seconds …
 LOCKOUT = 15 * 60  # … refuse that name for this many seconds, the right password included
-_TRACKED_NAMES = 10_000  # past this, names with no recent failure are forgotten (memory stays bounded)
+BUSY = 60  # seconds to wait when the whole allowance is being checked at this moment
+_NAME_KEY = 200  # the column's width: a longer name is counted under its first 200 characters
 
 
 class LoginThrottle:
     """Failed logins per name, to stop guessing a password online.
 
-    Kept in memory, per process: the dashboard is one process (`duban serve`, a single uvicorn
-    worker), so one throttle sees every attempt; a restart forgets it, which costs an attacker a
-    restart they cannot cause. Behind several processes each would count on its own, allowing
-    MAX_FAILURES per process. Unknown names are counted like real ones, so the answer tells nothing
-    about which accounts exist. The clock is passed in, so tests move time instead of waiting.
+    Kept in the ledger (table login_attempt), so every server process (`duban serve --workers N`)
+    counts against one allowance. An attempt is *reserved* before its password is checked, by one
+    conditional UPDATE (`failures + pending < MAX_FAILURES`): forty guesses sent at once get five
+    checks, not forty. A failure turns its reservation into a failure; the failure that fills the
+    allowance locks the name for LOCKOUT, and while locked every attempt is refused unchecked, the
+    right password included. A success releases its reservation but clears no failure: at most
+    MAX_FAILURES wrong passwords are checked per name and window, whatever the timing (a success
+    that cleared the count would hand a burst of guesses a new allowance). Counts start again
+    after FAILURE_WINDOW, or when a lockout ends. Unknown names are counted like real ones, so the answer
+    tells nothing about which accounts exist; stale rows are deleted as new names arrive, so the
+    table stays small. The clock (seconds since the epoch) is passed in, so tests move time.
     """
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time) -> None:
+        self._engine = engine
         self._clock = clock
-        self._lock = threading.Lock()  # login requests run in the thread pool, concurrently
-        self._failures: dict[str, list[float]] = {}
-        self._locked_until: dict[str, float] = {}
 
-    def wait_seconds(self, name: str) -> int:
-        """Seconds until `name` may try again; 0 when it may now."""
-        with self._lock:
-            until = self._locked_until.get(name.strip(), 0.0)
-            return max(0, math.ceil(until - self._clock()))
+    def _now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+
+    @staticmethod
+    def _key(name: str) -> str:
+        return name.strip()[:_NAME_KEY]
+
+    def reserve(self, name: str) -> int:
+        """Reserve an attempt for `name`: 0 when its password may now be checked (then call
+        `failed` or `succeeded`), else the seconds until it may try again (nothing reserved)."""
+        key, now = self._key(name), self._now()
+        window = dt.timedelta(seconds=FAILURE_WINDOW)
+        with write_session(self._engine) as session:
+            fresh = {"name": key, "failures": 0, "pending": 0, "window_start": now}
+            if insert_new(session, LoginAttempt, [fresh], returning=(LoginAttempt.name,)):
+                # A name not seen lately: forget the names whose window and lockout are both over.
+                session.execute(
+                    delete(LoginAttempt).where(
+                        col(LoginAttempt.window_start) < now - window,
+                        or_(col(LoginAttempt.locked_until).is_(None), col(LoginAttempt.locked_until) <= now),
+                        col(LoginAttempt.name) != key,
+                    )
+                )
+            # A lockout over, or a window passed without one: the allowance is whole again (a check
+            # left pending by a process that died is forgotten too).
+            session.execute(
+                update(LoginAttempt)
+                .where(
+                    col(LoginAttempt.name) == key,
+                    or_(
+                        col(LoginAttempt.locked_until) <= now,
+                        and_(
+                            col(LoginAttempt.locked_until).is_(None),
+                            col(LoginAttempt.window_start) <= now - window,
+                        ),
+                    ),
+                )
+                .values(failures=0, pending=0, window_start=now, locked_until=None)
+            )
+            # The reservation itself: the WHERE is evaluated on the row as locked by this UPDATE, so
+            # concurrent requests cannot both take the last attempt.
+            reserved = session.execute(
+                update(LoginAttempt)
+                .where(
+                    col(LoginAttempt.name) == key,
+                    col(LoginAttempt.locked_until).is_(None),
+                    LoginAttempt.failures + LoginAttempt.pending < MAX_FAILURES,
+                )
+                .values(pending=LoginAttempt.pending + 1)
+            ).rowcount  # type: ignore[attr-defined]
+            if reserved == 1:
+                return 0
+            until = session.scalar(select(LoginAttempt.locked_until).where(LoginAttempt.name == key))
+        if until is None:
+            return BUSY  # the whole allowance is being checked right now
+        return max(1, math.ceil((until - now).total_seconds()))
 
     def failed(self, name: str) -> None:
-        key, now = name.strip(), self._clock()
-        with self._lock:
-            recent = [at for at in self._failures.get(key, []) if now - at < FAILURE_WINDOW]
-            recent.append(now)
-            if len(recent) >= MAX_FAILURES:
-                self._locked_until[key] = now + LOCKOUT
-                recent = []  # once the lockout ends, the name gets its full allowance again
-            self._failures[key] = recent
-            if len(self._failures) > _TRACKED_NAMES:
-                self._forget_stale(now)
+        """A reserved attempt with a wrong password: counted; the one that fills the allowance locks."""
+        now = self._now()
+        with write_session(self._engine) as session:
+            session.execute(
+                update(LoginAttempt)
+                .where(col(LoginAttempt.name) == self._key(name))
+                .values(
+                    pending=case((LoginAttempt.pending > 0, LoginAttempt.pending - 1), else_=0),
+                    failures=LoginAttempt.failures + 1,
+                    locked_until=case(
+                        (
+                            and_(
+                                col(LoginAttempt.locked_until).is_(None),
+                                LoginAttempt.failures + 1 >= MAX_FAILURES,
+                            ),
+                            now + dt.timedelta(seconds=LOCKOUT),
+                        ),
+                        else_=LoginAttempt.locked_until,
+                    ),
+                )
+            )
 
     def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name.strip(), None)
-
-    def _forget_stale(self, now: float) -> None:
-        self._failures = {
-            key: times for key, times in self._failures.items() if times and now - times[-1] < FAILURE_WINDOW
-        }
-        self._locked_until = {key: until for key, until in self._locked_until.items() if until > now}
+        """A reserved attempt with the right password: its reservation is released. The failures
+        of the window stay counted: a login in the middle of a burst of guesses (or between them)
+        must not give the guesses a new allowance."""
+        with write_session(self._engine) as session:
+            session.execute(
+                update(LoginAttempt)
+                .where(col(LoginAttempt.name) == self._key(name))
+                .values(pending=case((LoginAttempt.pending > 0, LoginAttempt.pending - 1), else_=0))
+            )

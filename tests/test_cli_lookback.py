@@ -82,8 +82,10 @@ def test_plan_or_year_exactly_one(codes):
 def test_unknown_plan_and_empty_year_are_not_found(codes):
     result = duban("lookback", "--plan", "nope", "--dry-run")
     assert result.exit_code == 3 and result.stderr.strip() == "错误：没有计划 nope"
-    result = duban("lookback", "--year", "1999", "--dry-run")
-    assert result.exit_code == 3 and "no plans for 1999" in result.stderr
+    result = duban("lookback", "--year", "2001", "--dry-run")
+    assert result.exit_code == 3 and "no plans for 2001" in result.stderr
+    result = duban("lookback", "--year", "1999", "--dry-run")  # outside models.bounds: refused
+    assert result.exit_code == 2 and "年度 应在 2000 至 2100 之间" in result.stderr
 
 
 def test_dry_run_prints_the_summary_and_writes_nothing(codes, cli_env, tmp_path):

@@ -278,7 +278,9 @@ def test_every_response_carries_the_content_security_policy(app):
 
 def test_repeated_failed_logins_suspend_the_name_for_a_while(app):
     now = [1000.0]
-    app.state.login_throttle = users.LoginThrottle(clock=lambda: now[0])  # the clock passed in
+    app.state.login_throttle = users.LoginThrottle(
+        app.state.engine, clock=lambda: now[0]
+    )  # the clock passed in
     client = TestClient(app)
 
     def attempt(name: str, password: str):
@@ -302,7 +304,7 @@ def test_repeated_failed_logins_suspend_the_name_for_a_while(app):
 
 def test_failures_spread_beyond_the_window_do_not_suspend(app):
     now = [1000.0]
-    app.state.login_throttle = users.LoginThrottle(clock=lambda: now[0])
+    app.state.login_throttle = users.LoginThrottle(app.state.engine, clock=lambda: now[0])
     client = TestClient(app)
     for _ in range(8):
         csrf = csrf_of(client.get("/login").text)

@@ -157,12 +157,12 @@ def test_unit_fills_progress_and_it_is_applied_with_journal_rows(ledger: Engine,
         "T20",
         **{"进度(%)": 40, "状态": "推进中", "进展情况": "已召开部署会", "佐证材料": "会议纪要.pdf"},
     )
-    fill(path, "T21", 状态="已完成")
+    fill(path, "T23", 状态="已完成")  # T20 and T23 are tasks of 办公室
     before = journal_count(ledger)
     result = duban("import", "--xlsx", str(path), "--as", "办公室")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2].split() == ["2", "54", "0"]
-    assert "已写入：T20, T21" in result.stdout
+    assert "已写入：T20, T23" in result.stdout
     t20 = task(ledger, "T20")
     assert (t20.status, t20.progress, t20.progress_note, t20.version) == (
         "in_progress",
@@ -170,8 +170,8 @@ def test_unit_fills_progress_and_it_is_applied_with_journal_rows(ledger: Engine,
         "已召开部署会",
         2,
     )
-    t21 = task(ledger, "T21")
-    assert (t21.status, t21.progress) == ("done", 100)  # done with progress left alone counts as 100
+    t23 = task(ledger, "T23")
+    assert (t23.status, t23.progress) == ("done", 100)  # done with progress left alone counts as 100
     with read_session(ledger) as session:
         rows = session.exec(
             select(Journal).where(Journal.task_id == t20.id, Journal.action == "update")
@@ -222,7 +222,7 @@ def test_office_change_after_export_is_a_conflict_and_the_ledger_keeps_it(
 ) -> None:
     path = export(tmp_path / "t.xlsx")
     fill(path, "T20", **{"进度(%)": 40, "进展情况": "已起草方案"})
-    row = fill(path, "T22", **{"进度(%)": 10})
+    row = fill(path, "T24", **{"进度(%)": 10})
     assert duban("update", "T20", "--progress", "60", "--note", "公开办核定").exit_code == 0
     before = journal_count(ledger)
     result = duban("import", "--xlsx", str(path), "--as", "办公室")
@@ -234,7 +234,7 @@ def test_office_change_after_export_is_a_conflict_and_the_ledger_keeps_it(
     assert "台账：状态 未开始 | 进度 60% | 进展情况 公开办核定" in result.stdout
     t20 = task(ledger, "T20")
     assert (t20.progress, t20.progress_note, t20.version) == (60, "公开办核定", 2)
-    assert task(ledger, "T22").progress == 10 and row > 1
+    assert task(ledger, "T24").progress == 10 and row > 1
     assert journal_count(ledger) == before + 1
 
 

@@ -12,7 +12,7 @@ from cli.main import app
 from models.db import read_session, write_session
 from models.errors import BadInput, Conflict
 from models.ledger import get_task
-from models.users import LoginThrottle, add_user, authenticate, may_update
+from models.users import BUSY, LoginThrottle, add_user, authenticate, may_update
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import business_day
 
@@ -102,21 +102,34 @@ def test_user_commands(cli_env):
     assert changed.exit_code == 0
 
 
-def test_the_login_throttle_counts_failures_per_name_within_the_window():
-    now = [0.0]
-    throttle = LoginThrottle(clock=lambda: now[0])
-    for _ in range(4):
-        throttle.failed("zhang")
-    assert throttle.wait_seconds("zhang") == 0
-    throttle.succeeded("zhang")  # a success starts the count again
-    for _ in range(4):
-        throttle.failed(" zhang ")
-    assert throttle.wait_seconds("zhang") == 0
-    throttle.failed("zhang")
-    assert throttle.wait_seconds("zhang") == 15 * 60 and throttle.wait_seconds("li") == 0
+def test_the_login_throttle_counts_failures_per_name_within_the_window(engine):
+    now = [1_000_000.0]
+    throttle = LoginThrottle(engine, clock=lambda: now[0])
+
+    def fail(name: str = "zhang") -> None:
+        assert throttle.reserve(name) == 0  # reserved: the password may be checked
+        throttle.failed(name)
+
+    for _ in range(3):
+        fail()
+    assert throttle.reserve("zhang") == 0
+    throttle.succeeded("zhang")  # a success releases its reservation, and clears no failure
+    fail(" zhang ")
+    assert throttle.reserve("zhang") == 0  # the fifth check …
+    throttle.failed("zhang")  # … wrong: the name is locked
+    assert throttle.reserve("zhang") == 15 * 60 and throttle.reserve("li") == 0
     now[0] += 10 * 60
-    assert throttle.wait_seconds("zhang") == 5 * 60
+    assert throttle.reserve("zhang") == 5 * 60
     now[0] += 5 * 60
-    assert throttle.wait_seconds("zhang") == 0
-    throttle.failed("zhang")  # after the lockout the allowance is whole again
-    assert throttle.wait_seconds("zhang") == 0
+    for _ in range(4):  # after the lockout the allowance is whole again
+        fail()
+    now[0] += 15 * 60  # the window passed with four failures: counted from zero again
+    for _ in range(4):
+        fail()
+    # Five checks in flight at once fill the allowance: a sixth waits, unchecked.
+    for _ in range(5):
+        assert throttle.reserve("wang") == 0
+    assert throttle.reserve("wang") == BUSY
+    for _ in range(5):
+        throttle.succeeded("wang")
+    assert throttle.reserve("wang") == 0

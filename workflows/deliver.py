@@ -116,7 +116,13 @@ def deliver(
             continue
         notice = won[0]
         already = delivered_channels(engine, [notice_id])[notice_id]
-        ok = _send_one(notice, already, settings, unit_channels, outbox, report, engine, sleep)
+        try:
+            ok = _send_one(notice, already, settings, unit_channels, outbox, report, engine, sleep)
+        except Exception as error:  # one notice that cannot be sent must not stop the others
+            ok = False  # its claim runs out after notify.claim_seconds; the next run tries again
+            report.failed.append(
+                f"{notice.recipient}（{notice.subject}）: {error.__class__.__name__}: {error}"
+            )
         if progress:
             progress(f"{done}/{len(ids)} {notice.recipient}: {'sent' if ok else 'FAILED'}")
     return report

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from models import job_failures
 from models.db import read_session, write_session
 from models.digest import NO_LEAD, DigestTask, UnitDigest, collect_digests, lead_role_first, week_of
+from models.job_failures import TaskFailure
 from models.notices import Draft, queue
 from models.settings import Settings
 from models.tables import NoticeKind
@@ -32,6 +34,7 @@ class DigestReport:
     drafts: list[Draft] = field(default_factory=list)
     queued: int = 0  # new this run (0 on a rerun in the same week)
     dry_run: bool = False
+    failures: list[TaskFailure] = field(default_factory=list)  # tasks skipped: could not be computed
 
 
 def compose_digests(
@@ -45,11 +48,13 @@ def compose_digests(
             due_within=settings.digest.due_within_days,
             stale_days=settings.digest.stale_days,
         )
+        failures = job_failures.describe(session, found.failed)
     drafts = [unit_draft(d, week, as_of, settings) for d in found.units if not d.empty()]
     drafts.append(office_draft(found.units, week, as_of, settings, no_lead=found.no_lead))
-    report = DigestReport(as_of, week, drafts, dry_run=dry_run)
+    report = DigestReport(as_of, week, drafts, dry_run=dry_run, failures=failures)
     if not dry_run:
         with write_session(engine) as session:
+            job_failures.journal(session, "digest", failures, day=as_of)
             report.queued = queue(session, drafts)
     return report
 

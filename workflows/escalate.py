@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from models import job_failures
 from models.calendar import WorkCalendar
 from models.db import read_session, write_session
 from models.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
+from models.job_failures import TaskFailure
 from models.notices import Draft, queue
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import EscalationLevel, Settings
@@ -32,6 +34,7 @@ class EscalateReport:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     preview: list[Raised] = field(default_factory=list)  # dry run: what would be raised, by task code
+    failures: list[TaskFailure] = field(default_factory=list)  # tasks skipped: could not be computed
 
 
 def calendar_of(settings: Settings) -> WorkCalendar:
@@ -48,14 +51,18 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
         "calendar": calendar,
         "checkin_day": settings.checkin.day_of_month,
     }
+    failed: dict[int, str] = {}
     if dry_run:
         with read_session(engine) as session:
-            dues = due_now(session, **args)
+            dues = due_now(session, **args, failed=failed)
             report.preview = describe_dues(session, dues)
+            report.failures = job_failures.describe(session, failed)
         found = [(due.level, due.skipped) for due in dues]
     else:
         with write_session(engine) as session:
-            dues = due_now(session, **args)
+            dues = due_now(session, **args, failed=failed)
+            report.failures = job_failures.describe(session, failed)
+            job_failures.journal(session, "escalate", report.failures, day=as_of)
             inserted = insert_dues(session, dues, as_of=as_of)
             raised = describe_inserted(session, inserted)
             report.notices = queue(session, compose(raised, settings, as_of=as_of))

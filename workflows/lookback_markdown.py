@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import tabulate
@@ -19,26 +20,33 @@ def render_markdown(
     outline: list[tuple[str, list[Block]]] | None = None,
 ) -> str:
     """The whole report; `outline` is `chapters(lookback, carried)` when the caller already has it."""
-    parts = [f"# {report_title(lookback)}", "", f"截至日期：{lookback.as_of.isoformat()}", ""]
+    parts = [
+        f"# {html.escape(report_title(lookback), quote=False)}",
+        "",
+        f"截至日期：{lookback.as_of.isoformat()}",
+        "",
+    ]
     for number, (heading, body) in enumerate(
         chapters(lookback, carried) if outline is None else outline, start=1
     ):
-        parts += [f"## {cn_number(number)}、{heading}", ""]
+        parts += [f"## {cn_number(number)}、{html.escape(heading, quote=False)}", ""]
         for block in body:
             if isinstance(block, tuple):
                 kind, *rest = block
                 if kind == "table":
                     parts += [md_table(*rest), ""]
                 elif kind == "sub":
-                    parts += [f"### {rest[0]}", ""]
+                    parts += [f"### {html.escape(rest[0], quote=False)}", ""]
             else:
-                parts += [block, ""]
+                parts += [html.escape(block, quote=False), ""]
     parts += ["", issuer_of(lookback, issuer), "", cn_date(lookback.as_of), ""]
     return "\n".join(parts)
 
 
 def md_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
+    # Raw HTML escaped first (a note holding <script> or <img onerror> is shown, never run where
+    # the Markdown is rendered); the <br> added after is the only markup a cell carries.
+    text = html.escape("" if value is None else str(value), quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 

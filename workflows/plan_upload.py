@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from models import bounds
 from models.errors import BadInput, Conflict, NotFound
 from models.files import atomic_path
 from models.ledger import ImportReport
@@ -221,9 +222,10 @@ def _year(text: str) -> int | None:
 
 def _date(text: str, where: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise BadInput(f"{where}：日期“{text}”不正确，应为 YYYY-MM-DD") from None
+    return bounds.check_date(day, f"{where}：日期")
 
 
 def _deadline(deadline: Deadline, edit: TaskEdit, where: str) -> Deadline:

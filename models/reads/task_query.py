@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Row, Select, case, func
 from sqlmodel import Session, col, select
 
+from models import bounds
 from models import units as registry
 from models.errors import BadInput, NotFound
 from models.reads.dues import effective_due_column
@@ -138,6 +139,7 @@ class TaskQuery:
         if filters.due_within is not None:
             if filters.due_within < 0:
                 raise BadInput(code="filter.due_within.negative", field="due_within")
+            bounds.check_int(filters.due_within, "到期天数（due_within）", low=0, high=bounds.MAX_DAYS_AHEAD)
             conditions.append(due_within_sql(self.due, self.as_of, filters.due_within))
         return conditions
 

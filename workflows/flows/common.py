@@ -12,8 +12,8 @@ from pathlib import Path
 from prefect import task
 from sqlalchemy import Engine
 
-from models import lease
-from models.clock import today
+from models import bounds, lease
+from models.clock import parse_date, today
 from models.db import open_ledger
 from models.errors import BadInput, DubanError
 from models.settings import Settings, load_settings
@@ -51,10 +51,11 @@ def ledger() -> Iterator[tuple[Engine, Settings]]:
 
 
 def day(as_of: dt.date | str | None) -> dt.date:
+    """A flow's as-of parameter, within models.bounds like every other face's."""
     if isinstance(as_of, dt.date):
-        return as_of
+        return bounds.check_date(as_of, "as_of")
     if as_of:
-        return dt.date.fromisoformat(as_of)
+        return parse_date(as_of, what="as_of")
     return today(load_settings().timezone)
 
 

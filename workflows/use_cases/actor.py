@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from models import units as registry
 from models.rules.permissions import Role
 from models.tables import User
 
@@ -44,8 +45,12 @@ class Actor:
 
 def cli_actor(session: Session, name: str) -> Actor:
     """The actor behind `--as NAME`: the dashboard account of that name acts with its role (a unit
-    user for its unit only); any other name is the operator at the server."""
+    user for its unit only); a unit of the registry (name or alias) acts as that unit's user, on
+    the tasks it leads or supports; any other name is the operator at the server."""
     user = session.exec(select(User).where(User.name == name.strip())).first()
     if user is not None and user.active:
         return Actor.of_user(user)
+    unit = registry.find(session, name)
+    if unit is not None and unit.id is not None:
+        return Actor(name, Role.UNIT, unit_id=unit.id)
     return Actor.operator(name)

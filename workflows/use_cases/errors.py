@@ -52,4 +52,3 @@ TASK_DENIED = "无权修改任务 {code}：只有其牵头、配合单位和政�
 OFFICE_ONLY = "无权操作：只有政务公开办和管理员可以进行此操作"
 ADMIN_ONLY = "无权操作：只有管理员可以进行此操作"
 SUMMARY_DENIED = "无权提交{unit}的总结：单位用户只能提交本单位的总结"
-WORKBOOK_DENIED = "无权导入任务 {codes}：单位用户只能导入本单位牵头或配合的任务"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from models.job_failures import TaskFailure
 from models.rules.permissions import Action
 from models.settings import Settings
 from workflows.deliver import DeliveryReport, deliver
@@ -70,6 +71,18 @@ class _Job:
     def _sent_lines(self) -> list[str]:
         return self.sent.lines if self.sent else []
 
+    @property
+    def skipped_tasks(self) -> list[str]:
+        """Codes of the tasks the job could not compute: left out, journalled, the others done."""
+        return [failure.code for failure in self._failures()]
+
+    def _failures(self) -> list[TaskFailure]:
+        return list(getattr(getattr(self, "report", None), "failures", None) or [])
+
+    def _failure_lines(self) -> list[str]:
+        name = getattr(self, "name", "")
+        return [failure.line(name) for failure in self._failures()]
+
 
 @dataclass
 class Escalated(_Job):
@@ -88,6 +101,7 @@ class Escalated(_Job):
         verb = "would raise" if report.dry_run else "raised"
         lines = [f"{self.as_of.isoformat()}: {verb} {levels}; {report.skipped} lower levels passed over"]
         lines += [f"warning: {w}" for w in report.warnings]
+        lines += self._failure_lines()
         if report.dry_run:
             # Task codes (T12), as every other command shows and takes them, and the title to read by.
             lines += [
@@ -115,11 +129,12 @@ class Digested(_Job):
         report = self.report
         assert report is not None
         if report.dry_run:
-            return [f"{report.week}: would queue {len(report.drafts)} digests"] + [
+            return [*self._failure_lines(), f"{report.week}: would queue {len(report.drafts)} digests"] + [
                 f"  {d.recipient}: {d.subject}" for d in report.drafts
             ]
         rest = "" if report.queued == len(report.drafts) else " (the rest were queued by an earlier run)"
         return [
+            *self._failure_lines(),
             f"{report.week}: {len(report.drafts)} digests, {report.queued} newly queued{rest}",
             *self._sent_lines(),
         ]

@@ -1,0 +1,170 @@
+"""The limits every input meets at the edge of the core: dates, numbers, text. One rule for all faces.
+
+The CLI, the pages, the API, plan files and Excel workbooks all reach the ledger through these
+checks, so a value one face refuses is refused by every other, with the same Chinese message:
+
+- dates lie within 2000-01-01..2100-12-31: a deferral to 0001-01-01 would make every escalation run
+  overflow, one to 9999-12-31 would take the task off the ladder for good;
+- whole numbers (days ahead, a year) lie within a stated range;
+- text holds only the characters XML 1.0 allows (tab, line feed and carriage return among the
+  control characters): NUL cannot be stored by PostgreSQL, and \\x0b or \\uffff cannot be written to
+  a DOCX or an XLSX, so one note holding them would break every report. Such text is refused, not
+  silently changed: the person who typed it is told which field;
+- text has a maximum length per field (a title, a note, a plan path).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from models.errors import BadInput
+
+T = TypeVar("T")
+
+MIN_DATE = dt.date(2000, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+MIN_YEAR, MAX_YEAR = MIN_DATE.year, MAX_DATE.year
+MAX_DAYS_AHEAD = 3660  # `due_within`: ten years ahead is more than any plan looks
+
+# Lengths in characters. Titles and paths are what the ledger's columns hold (models.tables); a
+# note or a body is free text, bounded so one cell cannot swell a report or the database.
+MAX_TITLE = 2000
+MAX_LABEL = 50  # one element of a task's path: 一 / （三） / 2
+MAX_PATH = 12  # elements of a path: no plan nests deeper than a handful of levels
+MAX_PATH_KEY = 200  # the joined path, as stored in task.path_key
+MAX_NOTE = 5000  # a progress note, a deferral reason, evidence
+MAX_BODY = 50_000  # a task's body text from a plan file
+MAX_NAME = 200  # a unit, a user name, a plan key, a filter value
+MAX_TASKS = 20_000  # tasks in one plan file
+
+# Characters outside XML 1.0's Char production: C0 controls but tab, LF and CR; surrogates; U+FFFE
+# and U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class OutOfBounds(BadInput):
+    """A value past one of the limits. The problem names the field, so there is no `<input>:`."""
+
+    @property
+    def message(self) -> str:
+        if self.source is None:
+            return self.problem
+        return super().message
+
+
+def check_date(day: dt.date, field: str, *, source: str | None = None, line: int | None = None) -> dt.date:
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise OutOfBounds(
+            f"{field} {day.isoformat()} 超出允许范围（{MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}）",
+            source=source,
+            line=line,
+        )
+    return day
+
+
+def check_int(value: int, field: str, *, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise OutOfBounds(f"{field} 应在 {low} 至 {high} 之间，而不是 {_short(str(value))}")
+    return value
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character the rule refuses, as a readable escape (`\\x00`), or None."""
+    found = _FORBIDDEN.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` without the characters the rule refuses: for reports written from a ledger that holds
+    some from before the rule (a DOCX or an XLSX cannot hold them at all)."""
+    return _FORBIDDEN.sub("", text) if _FORBIDDEN.search(text) else text
+
+
+def scrubbed(value: T) -> T:
+    """`value` with every string in it made printable: strings, lists, tuples, dicts and dataclasses
+    (copied, not changed in place)."""
+    if isinstance(value, str):
+        return printable(value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [scrubbed(item) for item in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(scrubbed(item) for item in value)  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {key: scrubbed(item) for key, item in value.items()}  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: scrubbed(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)  # type: ignore[return-value]
+    return value
+
+
+def shown_name(name: str) -> str:
+    """A field name fit for a message: forbidden characters escaped, cut short."""
+    text = _FORBIDDEN.sub(lambda found: f"\\x{ord(found.group()):02x}", name)
+    return _short(text)
+
+
+def check_text(
+    text: str, field: str, *, limit: int, source: str | None = None, line: int | None = None
+) -> str:
+    """`text` unchanged, or OutOfBounds naming `field` when it is too long or holds a control character."""
+    bad = forbidden_character(text)
+    if bad is not None:
+        raise OutOfBounds(f"{field} 含有不允许的控制字符 {bad}", source=source, line=line)
+    if len(text) > limit:
+        raise OutOfBounds(f"{field} 过长：{len(text):,} 个字符，上限 {limit:,}", source=source, line=line)
+    return text
+
+
+def check_texts(values: Iterable[tuple[str, str]], *, limit: int) -> None:
+    for field, text in values:
+        check_text(text, field, limit=limit)
+
+
+def check_plan(
+    plan: object, *, source: str | None = None, line_of: Callable[[int], int | None] | None = None
+) -> None:
+    """A parsed plan's structure and text within the limits (a plan file edited by hand, or one
+    written by something else): paths non-empty and short, titles and bodies bounded, dates sane."""
+    from models.plan import ParsedPlan
+
+    assert isinstance(plan, ParsedPlan)
+    check_text(plan.title, "计划标题", limit=MAX_TITLE, source=source)
+    for field, text in (("发文机关", plan.issuer), ("文号", plan.doc_number), ("来源文件", plan.source)):
+        check_text(text, field, limit=MAX_NAME, source=source)
+    if plan.year is not None and not MIN_YEAR <= plan.year <= MAX_YEAR:
+        raise OutOfBounds(
+            f"年份 {_short(str(plan.year))} 超出允许范围（{MIN_YEAR} 至 {MAX_YEAR}）", source=source
+        )
+    if len(plan.tasks) > MAX_TASKS:
+        raise OutOfBounds(f"任务过多：{len(plan.tasks):,} 项，上限 {MAX_TASKS:,}", source=source)
+    for number, task in enumerate(plan.tasks, start=1):
+        where = f"第 {number} 项任务的"
+        line = line_of(number - 1) if line_of else None
+        if not task.path or any(not label.strip() for label in task.path):
+            raise OutOfBounds(f"{where}编号路径（path）为空或含空元素", source=source, line=line)
+        if len(task.path) > MAX_PATH:
+            raise OutOfBounds(
+                f"{where}编号路径（path）有 {len(task.path):,} 级，上限 {MAX_PATH}", source=source, line=line
+            )
+        for label in task.path:
+            check_text(label, f"{where}编号路径（path）元素", limit=MAX_LABEL, source=source, line=line)
+        if len("/".join(task.path)) > MAX_PATH_KEY:
+            raise OutOfBounds(f"{where}编号路径（path）过长", source=source, line=line)
+        check_text(task.title, f"{where}标题", limit=MAX_TITLE, source=source, line=line)
+        check_text(task.body, f"{where}正文", limit=MAX_BODY, source=source, line=line)
+        check_text(task.deadline.text, f"{where}时限原文", limit=MAX_NAME, source=source, line=line)
+        for unit in (*task.lead_units, *task.support_units):
+            check_text(unit, f"{where}单位", limit=MAX_NAME, source=source, line=line)
+        if task.deadline.date is not None:
+            check_date(task.deadline.date, f"{where}完成时限", source=source, line=line)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}…（共 {len(text):,} 个字符）"
