@@ -34,6 +34,14 @@ def units_text(names: Iterable[str], *, none: str = NO_LEAD) -> str:
     return "、".join(names) or none
 
 
+def units_few(names: Sequence[str], *, most: int = 3, none: str = NO_LEAD) -> str:
+    """At most `most` names and the count (办公室、法规处、执法稽查局等18个单位), for a cell where
+    the full list is given elsewhere in the document."""
+    if len(names) <= most:
+        return units_text(names, none=none)
+    return "、".join(names[:most]) + f"等{len(names)}个单位"
+
+
 def short_date(day: dt.date | None, year: int) -> str:
     """10月10日 within the year of the document, 2020年10月10日 outside it, — for none."""
     if day is None:
