@@ -45,9 +45,11 @@ def test_tasks_overdue_as_json(seeded):
 
 def test_tasks_by_unit_as_csv(seeded):
     result = duban("tasks", "--unit", "宣传中心", "--format", "csv", "--as-of", "2021-06-01")
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert {r["task"] for r in rows} == {"T17", "T24", "T25"}
-    assert all("宣传中心" in r["lead"] for r in rows)  # a bare 责任处室 list: all of it leads
+    # For Excel: a byte-order mark and the office's column names.
+    assert result.stdout.startswith("\ufeff任务编号,计划,序号路径,名称,牵头单位")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert {r["任务编号"] for r in rows} == {"T17", "T24", "T25"}
+    assert all("宣传中心" in r["牵头单位"] for r in rows)  # a bare 责任处室 list: all of it leads
 
 
 def test_update_show_and_the_journal(seeded):
