@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session, select
 
 from cli import context, excel_cmds
 from cli.errors import reported
@@ -16,7 +17,7 @@ from models.clock import parse_date
 from models.db import read_session, write_session
 from models.ledger import assign_unit, defer_task, get_task, update_task
 from models.queries import list_plans, list_tasks, task_detail
-from models.tables import Role
+from models.tables import Plan, Role
 from workflows.ingest import import_paths
 
 
@@ -45,6 +46,7 @@ def import_(
     if xlsx is not None or not paths:
         if paths or xlsx is None:
             raise typer.BadParameter("give plan files to import, or --xlsx FILE (not both)")
+        actor = context.actor(actor)
         excel_cmds.import_xlsx(xlsx, actor=actor)
         return
     settings = context.settings()
@@ -181,6 +183,7 @@ def update(
     as_of: AsOf = None,
 ) -> None:
     """Report progress on a task (journalled; a stale --version is refused)."""
+    actor = context.actor(actor)
     day = context.as_of(as_of)
     with write_session(context.ledger()) as session:
         result = update_task(
@@ -199,7 +202,12 @@ def update(
 
 def defer(
     task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")],
-    to: Annotated[str, typer.Option("--to", help="New due date, YYYY-MM-DD.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="New due date: 2021-12-20, 2021/12/20, 2021年12月20日, 12月20日 (the plan's year)."
+        ),
+    ],
     reason: Annotated[str, typer.Option(help="Why (kept in the journal and the look-back).")],
     version: Annotated[
         int | None, typer.Option(help="The version you read; refused if the task changed since.")
@@ -208,13 +216,20 @@ def defer(
     as_of: AsOf = None,
 ) -> None:
     """Move a task's due date, with a reason (the escalation ladder starts again from it)."""
-    new_date = parse_date(to, what="--to date")
+    actor = context.actor(actor)
     day = context.as_of(as_of)
     with write_session(context.ledger()) as session:
+        # 6月30日 without a year is a day of the task's own plan year.
+        new_date = parse_date(to, what="--to date", year=plan_year(session, task))
         result = defer_task(
             session, task, to=new_date, reason=reason, actor=actor, expected_version=version, day=day
         )
         print(f"{result.code}: deferred to {new_date.isoformat()} (version {result.version})")
+
+
+def plan_year(session: Session, code: str) -> int | None:
+    found = get_task(session, code)
+    return session.exec(select(Plan.year).where(Plan.id == found.plan_id)).first()
 
 
 def assign(
@@ -225,7 +240,7 @@ def assign(
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
-    """Add, change or remove a task's responsible unit."""
+    """Add, change or remove a task's responsible unit (one the registry knows: `duban units load`)."""
     chosen = [
         (name, role)
         for name, role in ((lead, Role.LEAD), (support, Role.SUPPORT), (remove, Role.SUPPORT))
@@ -234,6 +249,7 @@ def assign(
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --lead, --support or --remove")
     name, role = chosen[0]
+    actor = context.actor(actor)
     with write_session(context.ledger()) as session:
         result = assign_unit(
             session,

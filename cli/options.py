@@ -9,7 +9,10 @@ import typer
 from cli.tables import Format
 
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Date to judge due dates by (YYYY-MM-DD; default today).")
+    str | None,
+    typer.Option(
+        "--as-of", help="Date to judge due dates by (2021-03-31, 2021/3/31, 2021年3月31日; default today)."
+    ),
 ]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 Actor = Annotated[str, typer.Option("--as", help="Who makes the change: a unit or a user name (journalled).")]

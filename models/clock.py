@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from zoneinfo import ZoneInfo
 
 from models.errors import BadInput
@@ -23,24 +24,46 @@ class BadDate(BadInput):
         return self.problem
 
 
-def parse_date(text: str, *, what: str = "date") -> dt.date:
-    """A YYYY-MM-DD date; `what` names where it came from (`--as-of date`) in the error."""
-    value = text.strip()
+# The ways people write a day: 2021-06-30, 2021-6-30, 2021/6/30, 2021.12.20, 2021年6月30日,
+# and without the year 6月30日 / 6-30 (the plan's year, else this year). Digits may be full-width.
+_WITH_YEAR = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*|年\s*(\d{1,2})\s*月\s*)(\d{1,2})\s*日?")
+_WITHOUT_YEAR = re.compile(r"(\d{1,2})\s*(?:月\s*(\d{1,2})\s*日?|[-/.]\s*(\d{1,2}))")
+_FORMS = "2021-06-30, 2021/6/30, 2021.6.30, 2021年6月30日 or 6月30日"
+
+
+def parse_date(text: str, *, what: str = "date", year: int | None = None) -> dt.date:
+    """A day as people type it (the forms above); `what` names where it came from (`--as-of date`)
+    in the error, `year` is the year of a day written without one (default: this year).
+
+    The one parser for every date typed into Duban: command options, page forms, workbooks.
+    Eight bare digits (20211220) are refused: 2021-12-20 or a number that only looks like one."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if re.fullmatch(r"\d{8}", value):
+        raise BadDate(
+            f"bad {what} {text!r}: eight digits in a row are ambiguous; write {value[:4]}-{value[4:6]}-{value[6:]}"
+            f" if that is the day"
+        )
+    found = _WITH_YEAR.fullmatch(value)
+    if found:
+        parts = (int(found.group(1)), int(found.group(2) or found.group(3)), int(found.group(4)))
+    else:
+        short = _WITHOUT_YEAR.fullmatch(value)
+        if short is None:
+            raise BadDate(f"bad {what} {text!r}: expected a date such as {_FORMS}") from None
+        parts = (year or dt.date.today().year, int(short.group(1)), int(short.group(2) or short.group(3)))
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date(*parts)
     except ValueError:
         pass
-    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if shaped is None:
-        raise BadDate(f"bad {what} {text!r}: expected YYYY-MM-DD, e.g. 2021-03-31") from None
     # Written right, but no such day: say so, rather than ask for the format it already has.
-    year, month, day = (int(part) for part in shaped.groups())
-    if year == 0:
+    y, month, day = parts
+    if y == 0:
         reason = "there is no year 0"
     elif not 1 <= month <= 12:
         reason = f"there is no month {month}"
     elif day == 0:
         reason = "there is no day 0"
     else:
-        reason = f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
-    raise BadDate(f"bad {what} {text!r}: {value} does not exist ({reason})") from None
+        reason = f"{calendar.month_name[month]} {y} has {calendar.monthrange(y, month)[1]} days"
+    shown = f"{y:04d}-{month:02d}-{day:02d}"
+    raise BadDate(f"bad {what} {text!r}: {shown} does not exist ({reason})") from None

@@ -90,7 +90,8 @@ def test_prefect_with_no_send_is_refused_not_ignored(cli_env, tmp_path, monkeypa
     [
         ("2021-02-30", "2021-02-30 does not exist (February 2021 has 28 days)"),
         ("2021-13-01", "2021-13-01 does not exist (there is no month 13)"),
-        ("next monday", "expected YYYY-MM-DD, e.g. 2021-03-31"),
+        ("next monday", "expected a date such as 2021-06-30, 2021/6/30, 2021.6.30, 2021年6月30日 or 6月30日"),
+        ("20210331", "eight digits in a row are ambiguous; write 2021-03-31 if that is the day"),
     ],
 )
 def test_a_bad_as_of_date_says_what_is_wrong_and_names_the_option(

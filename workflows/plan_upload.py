@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from models.clock import parse_date
 from models.errors import BadInput, Conflict, NotFound
 from models.files import atomic_path
 from models.ledger import ImportReport
@@ -207,7 +208,7 @@ def apply_edits(
             task.support_units = split_units(edit.support)
         # A unit named as lead is not also a supporting unit of the same task.
         task.support_units = [u for u in task.support_units if u not in task.lead_units]
-        task.deadline = _deadline(task.deadline, edit, where)
+        task.deadline = _deadline(task.deadline, edit, where, edited.year)
     return edited
 
 
@@ -220,14 +221,15 @@ def _year(text: str) -> int | None:
     return int(text)
 
 
-def _date(text: str, where: str) -> dt.date:
+def _date(text: str, where: str, year: int | None) -> dt.date:
+    """The one date parser (models.clock): 2021/6/30, 2021年6月30日, 6月30日 in the plan's year…"""
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(f"{where}：日期“{text}”不正确，应为 YYYY-MM-DD") from None
+        return parse_date(text, what="日期", year=year)
+    except BadInput as error:
+        raise BadInput(f"{where}：{error.problem}") from None
 
 
-def _deadline(deadline: Deadline, edit: TaskEdit, where: str) -> Deadline:
+def _deadline(deadline: Deadline, edit: TaskEdit, where: str, year: int | None) -> Deadline:
     kind = deadline.type
     if edit.type is not None:
         try:
@@ -236,7 +238,7 @@ def _deadline(deadline: Deadline, edit: TaskEdit, where: str) -> Deadline:
             raise BadInput(f"{where}：未知的时限类型“{edit.type}”") from None
     due = deadline.date
     if edit.due is not None:
-        due = _date(edit.due, where) if edit.due.strip() else None
+        due = _date(edit.due, where, year) if edit.due.strip() else None
     if due is not None and kind in (DeadlineType.NONE, DeadlineType.ONGOING):
         kind = DeadlineType.DATE  # a date typed in for an undated point makes it a dated one
     if due is None and kind == DeadlineType.DATE:
