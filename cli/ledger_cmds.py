@@ -16,6 +16,7 @@ from cli.tables import Format, render
 from models.clock import parse_date
 from models.db import read_session, write_session
 from models.ledger import assign_unit, defer_task, get_task, update_task
+from models.names import path_label, plan_names, rename_plan
 from models.queries import list_plans, list_tasks, task_detail
 from models.tables import Plan, Role
 from workflows.ingest import import_paths
@@ -67,15 +68,32 @@ def import_(
         print("  " + "、".join(new_units))
 
 
-def plans(as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
-    """The plans in the ledger with their task counts."""
+def plans(
+    as_of: AsOf = None,
+    fmt: Fmt = Format.table,
+    rename: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--rename",
+            metavar="KEY NAME",
+            help='Set the short name people read for a plan (tables, notices, pages); "" restores the one derived from its title.',
+        ),
+    ] = None,
+) -> None:
+    """The plans in the ledger with their short names and task counts (--rename KEY NAME to name one)."""
+    if rename is not None:
+        with write_session(context.ledger()) as session:
+            name = rename_plan(session, *rename)
+        print(f"{rename[0]}: {name}")
+        return
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
+        names = plan_names(session)
         rows = [
-            [p.key, p.title, p.year, p.kind, p.tasks, p.done, p.overdue]
+            [p.key, names.get(p.key, p.key), p.title, p.year, p.kind, p.tasks, p.done, p.overdue]
             for p in list_plans(session, as_of=day)
         ]
-    print(render(["plan", "title", "year", "kind", "tasks", "done", "overdue"], rows, fmt))
+    print(render(["plan", "name", "title", "year", "kind", "tasks", "done", "overdue"], rows, fmt))
 
 
 def tasks(
@@ -108,12 +126,13 @@ def tasks(
             due_within=due_within,
             include_withdrawn=withdrawn,
         )
+        names = plan_names(session)
     headers = ["task", "plan", "path", "title", "lead", "support", "due", "status", "progress", "light"]
     rows = [
         [
             r.code,
-            r.plan,
-            " > ".join(r.path),
+            names.get(r.plan, r.plan),
+            path_label(r.path),
             r.title if fmt is not Format.table else r.title[:30],
             "、".join(r.lead),
             "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
@@ -135,9 +154,10 @@ def show(task: Annotated[str, typer.Argument(help="Task id, e.g. T12.")], as_of:
         detail = task_detail(
             session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
         )
+        plan = plan_names(session)[detail.plan.key]
     t = detail.task
     lines = [
-        f"{t.code}  {detail.plan.key} > {' > '.join(t.path)}{'  (withdrawn)' if t.withdrawn else ''}",
+        f"{t.code}  {plan} {path_label(t.path)}{'  (withdrawn)' if t.withdrawn else ''}",
         f"标题: {t.title}",
         f"牵头: {'、'.join(detail.lead) or '-'}    配合: {'、'.join(detail.support) or '-'}"
         + ("  及相关单位" if t.units_open_ended else ""),

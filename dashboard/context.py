@@ -14,12 +14,15 @@ from sqlalchemy import Engine
 
 from dashboard.sessions import SessionData, Sessions
 from models.clock import today
+from models.db import read_session
 from models.errors import PermissionDenied
+from models.names import path_label, plan_names
 from models.settings import Settings
 from models.tables import User
 from models.users import can_write, is_office
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
+TEMPLATES.env.filters["point"] = path_label  # 五、12 / 二（三）2, as documents write a point's place
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -48,6 +51,14 @@ class Ctx:
     @property
     def writer(self) -> bool:
         return self.user is not None and can_write(self.user)
+
+    def plan_name(self, key: str) -> str:
+        """The short name people read for a plan key (one query per request)."""
+        names = self.__dict__.get("_plan_names")
+        if names is None:
+            with read_session(self.engine) as session:
+                names = self.__dict__["_plan_names"] = plan_names(session)
+        return names.get(key, key)
 
     def render(self, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         return TEMPLATES.TemplateResponse(

@@ -33,6 +33,7 @@ from models.errors import Conflict
 from models.ledger import path_key
 from models.lights import CLOSED
 from models.lookback import CARRY_OVER_ACTION, ONGOING_TYPES, Lookback, plan_ids_for, unfinished_ids
+from models.names import path_label, plan_name
 from models.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
 
 RECTIFICATION_KIND = "rectification"
@@ -170,7 +171,8 @@ def _target_path(plan: Plan, task: Task) -> list[str]:
 
 
 def _body(task: Task, plan: Plan) -> str:
-    origin = f"原任务：{task.code}（{plan.title or plan.key} {' > '.join(task.path)}）"
+    name = plan_name(plan.short_name, plan.title, year=plan.year, issuer=plan.issuer, key=plan.key)
+    origin = f"原任务：{task.code}（{name} {path_label(task.path)}）"
     if task.deadline_type not in ONGOING_TYPES and (task.deadline_text or task.due_date):
         due = f"（{task.due_date.isoformat()}）" if task.due_date else ""
         origin += f"；原完成时限：{task.deadline_text or '-'}{due}"

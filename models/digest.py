@@ -18,6 +18,7 @@ from models.escalations import REPORT_ACTIONS
 from models.ladder import TaskFacts, current_occurrence
 from models.lights import CLOSED
 from models.lookback import NO_LEAD
+from models.names import path_label, plan_names
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
@@ -111,6 +112,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     no_lead = UnitDigest(NO_LEAD)
     in_no_lead: set[int] = set()
     soon_end = as_of + dt.timedelta(days=due_within)
+    names = plan_names(session)  # the short names people read, not the keys
     for row in session.execute(query):
         (
             task_id,
@@ -144,8 +146,8 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         for digest, as_role in targets:
             item = DigestTask(
                 code,
-                plan,
-                path_key.replace("/", " > "),
+                names.get(plan, plan),
+                path_label(path_key.split("/")),
                 title,
                 status,
                 progress,

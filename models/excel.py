@@ -35,6 +35,7 @@ from models.db import read_session, write_session
 from models.errors import BadInput
 from models.files import atomic_path
 from models.ledger import update_task
+from models.names import path_label, plan_name
 from models.queries import TaskRow, list_tasks
 from models.tables import Journal, Plan, Task, TaskStatus
 
@@ -135,14 +136,25 @@ def _task_extras(session: Session, codes: list[str]) -> dict[str, tuple[int, str
     found: dict[str, tuple[int, str, str, str]] = {}
     for start in range(0, len(codes), 500):  # IN lists within every database's limits
         query = (
-            select(Task.id, Task.code, Task.position, Plan.title, Plan.key, Task.progress_note)
+            select(
+                Task.id,
+                Task.code,
+                Task.position,
+                Plan.title,
+                Plan.key,
+                Task.progress_note,
+                Plan.short_name,
+                Plan.year,
+                Plan.issuer,
+            )
             .join(Plan, col(Plan.id) == Task.plan_id)
             .where(col(Task.code).in_(codes[start : start + 500]))
         )
         batch = session.exec(query).all()
         evidence = latest_evidence(session, [task_id for task_id, *_ in batch])
-        for task_id, code, position, title, key, note in batch:
-            found[code] = (position, title or key, note, evidence.get(task_id, ""))
+        for task_id, code, position, title, key, note, short, year, issuer in batch:
+            name = plan_name(short, title, year=year, issuer=issuer, key=key)  # the name people read
+            found[code] = (position, name, note, evidence.get(task_id, ""))
     return found
 
 
@@ -339,7 +351,7 @@ def _values(row: ExportRow) -> list[Any]:
         task.code,
         task.version,
         row.plan_title,
-        " > ".join(task.path),
+        path_label(task.path),
         task.title,
         "、".join(task.lead),
         "、".join(task.support),

@@ -33,7 +33,9 @@ def test_escalate_dry_run_shows_what_would_be_raised_and_writes_nothing(cli_env,
     assert result.exit_code == 0, result.output
     assert "would raise" in result.stdout and "overdue 1" in result.stdout
     # Each level by task code and title, as other commands show tasks, not by internal id.
-    assert "  overdue   T1     due 2021-03-15  修订政府信息公开指南（2021-gongkai）" in result.stdout
+    assert (
+        "  overdue   T1     due 2021-03-15  修订政府信息公开指南（2021年政务公开工作要点）" in result.stdout
+    )
     assert "task#" not in result.stdout
     listed = runner.invoke(app, ["notices"])
     assert listed.exit_code == 0 and "unit:" not in listed.stdout

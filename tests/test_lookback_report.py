@@ -91,7 +91,7 @@ def test_markdown_has_every_view_with_the_hand_counted_figures(written, codes):
     unfinished = md_table(text, "## 五、未完成事项")
     assert [row[1] for row in unfinished] == [codes[x] for x in "defghi"]
     e = unfinished[1]
-    assert e[2:8] == [PLAN, "二 > 5", "任务戊", "法规处", "上半年（2021-11-15）", "逾期未完成"]
+    assert e[2:8] == [PLAN, "二、5", "任务戊", "法规处", "上半年（2021-11-15）", "逾期未完成"]
     assert e[10] == "延期原因：等待省局统一部署"
     assert unfinished[4][10] == "（未报送）"
     ongoing = md_table(text, "## 六、持续性事项")

@@ -17,6 +17,7 @@ from models.calendar import WorkCalendar
 from models.db import read_session, write_session
 from models.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
 from models.ladder import CHECKIN, CHECKIN_NAME
+from models.names import path_label
 from models.notices import Draft, queue
 from models.settings import EscalationLevel, Settings
 from models.tables import NoticeKind
@@ -109,7 +110,7 @@ def line_for(raised: Raised, level: EscalationLevel, as_of: dt.date) -> str:
         "code": raised.code,
         "title": raised.title,
         "plan": raised.plan,
-        "path": " > ".join(raised.path),
+        "path": path_label(raised.path),
         "due": raised.occurrence.isoformat(),
         "days": (as_of - raised.occurrence).days,
         "lead": "、".join(raised.lead) or "（未明确）",
@@ -142,7 +143,7 @@ def compose(raised: list[Raised], settings: Settings, *, as_of: dt.date) -> list
         message.table(
             ["编号", "级别", "计划", "条目", "事项", "牵头单位", "期限"],
             [
-                [i.code, lv.name, i.plan, " > ".join(i.path), i.title, "、".join(i.lead), i.occurrence]
+                [i.code, lv.name, i.plan, path_label(i.path), i.title, "、".join(i.lead), i.occurrence]
                 for i, lv in items
             ],
         )

@@ -13,6 +13,7 @@ from typing import Any
 from models.carry_over import CarryOverReport
 from models.excel import STATUS_LABELS
 from models.lookback import NO_LEAD, Category, Counts, Lookback
+from models.names import path_label
 
 DEFAULT_ISSUER = "政务公开办"
 
@@ -98,7 +99,7 @@ def issuer_of(lookback: Lookback, issuer: str | None) -> str:
 
 
 def path_text(path: list[str]) -> str:
-    return " > ".join(path)
+    return path_label(path)
 
 
 def due_text(due: dt.date | None, text: str) -> str:

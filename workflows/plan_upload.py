@@ -28,6 +28,7 @@ from models.clock import parse_date
 from models.errors import BadInput, Conflict, NotFound
 from models.files import atomic_path
 from models.ledger import ImportReport
+from models.names import path_label
 from models.plan import Deadline, DeadlineType, ParsedPlan
 from models.plan_file import dump_plan, load_plan
 from models.settings import Settings
@@ -201,7 +202,7 @@ def apply_edits(
         if not 0 <= index < len(edited.tasks):
             raise BadInput(f"第 {index + 1} 项：计划中没有这一项")
         task = edited.tasks[index]
-        where = f"第 {index + 1} 项（{' > '.join(task.path)}）"
+        where = f"第 {index + 1} 项（{path_label(task.path)}）"
         if edit.lead is not None:
             task.lead_units = split_units(edit.lead)
         if edit.support is not None:

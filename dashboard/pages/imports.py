@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from dashboard.context import Ctx, OfficeCtx
 from models.db import read_session
 from models.errors import BadInput, Conflict
+from models.names import path_label
 from models.plan import DeadlineType
 from models.queries import list_tasks
 from workflows import plan_upload
@@ -100,7 +101,7 @@ def _preview(
         rows.append(
             {
                 "index": index,
-                "path": " > ".join(task.path),
+                "path": path_label(task.path),
                 "title": task.title,
                 "body": task.body,
                 "section": SECTIONS.get(task.section.value, ""),

@@ -7,20 +7,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from models.lookback import NO_LEAD, Counts, Lookback
+from models.names import CN_NUMERALS, path_label
 from workflows.documents.gongwen import Column, cn_date
 from workflows.lookback_outline import CATEGORY_LABELS, issuer_of, rate_text
-
-CN_NUMERALS = set("〇一二三四五六七八九十百")
 
 
 def point_label(path: Sequence[str]) -> str:
     """A point's place as a document writes it: 五、12 / 二（三）2 / （一）1 / 3."""
-    if not path:
-        return ""
-    head, rest = path[0], "".join(path[1:])
-    if rest and set(head) <= CN_NUMERALS and not rest.startswith("（"):
-        return f"{head}、{rest}"
-    return head + rest
+    return path_label(path)
 
 
 def section_label(label: str, title: str) -> str:
