@@ -49,6 +49,10 @@ class UnitDigest:
     def empty(self) -> bool:
         return not (self.overdue or self.due_soon or self.done or self.stale)
 
+    def quiet(self) -> bool:
+        """Nothing to act on or to hear about this week: at most tasks without a recent report."""
+        return not (self.overdue or self.due_soon or self.done)
+
 
 def week_of(as_of: dt.date) -> str:
     year, week, _ = as_of.isocalendar()

@@ -46,7 +46,9 @@ def test_escalate_then_notices_lists_what_was_sent(cli_env, tmp_path, monkeypatc
     setup(cli_env, tmp_path, monkeypatch)
     result = runner.invoke(app, ["escalate", "--as-of", "2021-03-15"])
     assert result.exit_code == 0, result.output
-    assert "raised" in result.stdout and "sent 2 notices" in result.stdout
+    assert (
+        "raised" in result.stdout and "已写入发件箱 2 条" in result.stdout and "已发送" not in result.stdout
+    )
     listed = runner.invoke(app, ["notices", "--kind", "escalation", "--format", "csv"])
     assert "unit:办公室" in listed.stdout and "unit:法规处" in listed.stdout
     assert list((tmp_path / "outbox" / "escalation").glob("2021-03-15-E*/unit-办公室.md"))
@@ -58,11 +60,11 @@ def test_a_failed_send_exits_non_zero_and_send_retries_it(cli_env, tmp_path, mon
     http_peer.always = 503
     result = runner.invoke(app, ["digest", "--as-of", "2021-03-22"])
     assert result.exit_code == 1
-    assert "1 failed" in result.stdout and "unit:办公室" in result.stdout
+    assert "1 条发送失败" in result.stdout and "unit:办公室" in result.stdout
     assert "unit:办公室" in runner.invoke(app, ["notices", "--unsent"]).stdout
     http_peer.always = None
     again = runner.invoke(app, ["send"])
-    assert again.exit_code == 0 and "sent 1 notices" in again.stdout
+    assert again.exit_code == 0 and "已发送 1 条通知" in again.stdout
     assert "unit:" not in runner.invoke(app, ["notices", "--unsent"]).stdout
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -34,11 +35,17 @@ class JobResult:
     paths: list[str] = field(default_factory=list)  # files written
 
 
-def sent_lines(sent: DeliveryReport) -> list[str]:
-    lines = [
-        f"sent {sent.sent} notices"
-        + (f", {len(sent.failed)} failed (kept for the next run)" if sent.failed else "")
-    ]
+def sent_lines(sent: DeliveryReport, outbox: Path | None = None) -> list[str]:
+    """What happened to the notices, in words that do not claim a file in a folder was sent."""
+    parts = []
+    if sent.sent or not sent.to_outbox:
+        parts.append(f"已发送 {sent.sent} 条通知")
+    if sent.to_outbox:
+        where = f"（{outbox}）" if outbox else ""
+        parts.append(f"已写入发件箱 {sent.to_outbox} 条{where}，收件人未配置发送渠道，需另行转交")
+    if sent.failed:
+        parts.append(f"{len(sent.failed)} 条发送失败（已保留，下次运行时重发）")
+    lines = ["；".join(parts)]
     lines += [f"  failed: {failure}" for failure in sent.failed]
     return lines
 
@@ -142,7 +149,7 @@ def _send(
     sent = deliver(engine, settings, kinds=kinds, progress=progress)
     result.failed = len(sent.failed)
     result.paths += sent.outbox_files
-    result.lines += sent_lines(sent)
+    result.lines += sent_lines(sent, settings.resolve(settings.notify.outbox))
 
 
 def send_pending(
