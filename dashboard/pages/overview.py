@@ -6,11 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from dashboard.cache import ViewCache
-from dashboard.charts import bar_chart
+from dashboard.charts import bar_chart, running_total_chart
 from dashboard.context import CtxDep
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, as_of_query
 from models.db import read_session
+from models.lookback import NO_LEAD
 from models.overview import compute_overview, ledger_mark
 from models.task_list import TaskFilter, page_tasks, plan_choices
 
@@ -56,8 +57,10 @@ def overview_page(
         shown=SHOWN,
         capped=not full and max(len(overview.plans), len(overview.sections), len(overview.units)) > SHOWN,
         late=late,
-        chart=bar_chart([(week.label, week.done) for week in overview.weeks]),
-        weeks=overview.weeks,
+        chart=bar_chart([(month.short, month.done) for month in overview.months]),
+        total_chart=running_total_chart([(month.short, month.done) for month in overview.months]),
+        months=overview.months,
+        no_lead=NO_LEAD,
         plan=plan,
         plan_choices=choices,
         asq=as_of_query(request),
