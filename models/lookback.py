@@ -38,6 +38,7 @@ from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
 from models.lights import CLOSED
+from models.names import plan_name
 from models.queries import units_of
 from models.summaries import SummaryRow, list_summaries
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
@@ -102,6 +103,7 @@ class PlanCompletion:
     issuer: str
     source: str
     counts: Counts = field(default_factory=Counts)
+    name: str = ""  # the short name people read (models.names)
 
 
 @dataclass
@@ -222,7 +224,18 @@ def compute_lookback(
         .subquery()
     )
     by_id = {p.id: p for p in plans}
-    completions = {p.id: PlanCompletion(p.key, p.title, p.year, p.kind, p.issuer, p.source) for p in plans}
+    completions = {
+        p.id: PlanCompletion(
+            p.key,
+            p.title,
+            p.year,
+            p.kind,
+            p.issuer,
+            p.source,
+            name=plan_name(p.short_name, p.title, year=p.year, issuer=p.issuer, key=p.key),
+        )
+        for p in plans
+    }
     totals = Counts()
     # Grouped over the subquery, not over the CASE itself: PostgreSQL would see the as-of date bound
     # twice (in SELECT and GROUP BY) as two different expressions.

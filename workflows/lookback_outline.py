@@ -128,7 +128,13 @@ def plan_rows(lookback: Lookback) -> list[list[Any]]:
 
 def section_rows(lookback: Lookback) -> list[list[Any]]:
     return [
-        [s.plan, s.label, s.title, SECTION_KINDS.get(s.kind, s.kind), *count_cells(s.counts)]
+        [
+            plan_label(lookback, s.plan),
+            s.label,
+            s.title,
+            SECTION_KINDS.get(s.kind, s.kind),
+            *count_cells(s.counts),
+        ]
         for s in lookback.sections
     ]
 
@@ -137,12 +143,17 @@ def unit_rows(lookback: Lookback) -> list[list[Any]]:
     return [[u.unit, *count_cells(u.counts)] for u in lookback.units]
 
 
+def plan_label(lookback: Lookback, key: str) -> str:
+    """The short name of a plan of the look-back, for its tables (never the key)."""
+    return next((p.name or p.title or p.key for p in lookback.plans if p.key == key), key)
+
+
 def unfinished_rows(lookback: Lookback) -> list[list[Any]]:
     return [
         [
             number,
             item.code,
-            item.plan,
+            plan_label(lookback, item.plan),
             path_text(item.path),
             item.title,
             "、".join(item.lead) or "—",
@@ -178,7 +189,7 @@ def ongoing_rows(lookback: Lookback) -> list[list[Any]]:
         [
             number,
             item.code,
-            item.plan,
+            plan_label(lookback, item.plan),
             path_text(item.path),
             item.title,
             "、".join(item.lead) or "—",
