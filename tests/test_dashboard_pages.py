@@ -164,6 +164,21 @@ def test_points_without_a_lead_unit_have_their_row_and_the_late_list_says_how_la
     assert late[1][days] == str((dt.date.fromisoformat(AS_OF) - due).days)
 
 
+def test_the_office_renames_a_plan_on_the_overview_and_others_cannot(app):
+    office = client(app, "office")
+    page = office.get(f"/?as_of={AS_OF}").text
+    assert 'action="/plans/2021-gongkai/name"' in page  # the office's form
+    form = {"csrf": token(office), "short_name": "测试要点"}
+    assert office.post("/plans/2021-gongkai/name", data=form, follow_redirects=False).status_code == 303
+    rows = tables(office.get(f"/?as_of={AS_OF}").text)["按计划"]
+    assert rows[1][0].startswith("测试要点")
+    leader = client(app, "leader")
+    refused = leader.post("/plans/2021-gongkai/name", data={"csrf": token(leader), "short_name": "x"})
+    assert refused.status_code == 403
+    missing = office.post("/plans/nope/name", data={"csrf": token(office), "short_name": "x"})
+    assert missing.status_code == 404
+
+
 def test_the_overview_api_gives_the_same_figures(app):
     body = client(app, "leader").get(f"/api/overview?as_of={AS_OF}").json()
     assert body["totals"] == {"red": 1, "yellow": 1, "green": 1, "grey": 3, "done": 0, "total": 6}

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboard.cache import ViewCache
 from dashboard.charts import bar_chart, running_total_chart
-from dashboard.context import CtxDep
+from dashboard.context import CtxDep, OfficeCtx
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, as_of_query
-from models.db import read_session
+from models.db import read_session, write_session
+from models.errors import BadInput, NotFound
 from models.lookback import NO_LEAD
+from models.names import rename_plan
 from models.overview import compute_overview, ledger_mark
 from models.task_list import TaskFilter, page_tasks, plan_choices
 
@@ -66,3 +70,16 @@ def overview_page(
         asq=as_of_query(request),
         labels=LABELS,
     )
+
+
+@router.post("/plans/{key}/name")
+def rename(ctx: OfficeCtx, key: str, short_name: Annotated[str, Form()] = "") -> Response:
+    """The office names a plan as people call it (empty: back to the name derived from the title)."""
+    try:
+        with write_session(ctx.engine) as session:
+            rename_plan(session, key, short_name)
+    except NotFound:
+        return Response("没有这个计划", status_code=404, media_type="text/plain; charset=utf-8")
+    except BadInput as error:
+        return Response(f"未改名：{error.message}", status_code=400, media_type="text/plain; charset=utf-8")
+    return RedirectResponse("/", status_code=303)
