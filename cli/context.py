@@ -34,15 +34,36 @@ def today_() -> dt.date:
     return today(settings().timezone)
 
 
+# Who a change is journalled under when not a person or a unit: the defaults of the commands.
+SYSTEM_ACTORS = ("office", "lookback")
+
+
 def actor(name: str) -> Actor:
     """Who `--as NAME` is: a dashboard account of that name acts with its role (a unit user on its
-    own unit's tasks only, as on the pages); any other name is the operator at the server, who
-    may do everything the office and an admin may."""
+    own unit's tasks only, as on the pages), a unit of the registry (or an alias) as that unit, the
+    commands' defaults (office, lookback) as the operator at the server. Any other name is refused
+    with the closest names, so a typo never lands in the journal as somebody new."""
+    from sqlmodel import select
+
+    from models import units
     from models.db import read_session
-    from workflows.use_cases.actor import cli_actor
+    from models.errors import BadInput
+    from models.tables import User
+    from workflows.use_cases.actor import Actor, cli_actor
 
     with read_session(ledger()) as session:
-        return cli_actor(session, name)
+        if name in SYSTEM_ACTORS:
+            return Actor.operator(name)
+        known = units.find(session, name) is not None or (
+            session.exec(select(User.id).where(User.name == name)).first() is not None
+        )
+        if known:
+            return cli_actor(session, name)
+        close = units.suggest(session, name)
+    raise BadInput(
+        _("unknown --as {name}: give office, a unit of the registry or a user name").format(name=name)
+        + units.did_you_mean(close)
+    )
 
 
 def operator(name: str = "office") -> Actor:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session, select
 
 from cli import context, excel_cmds
 from cli.errors import reported
@@ -13,11 +14,12 @@ from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFi
 from cli.output import emit
 from cli.tables import Format, render
 from models.clock import parse_date
-from models.db import read_session
+from models.db import read_session, write_session
 from models.ledger import get_task
+from models.names import path_label, plan_names, rename_plan
 from models.queries import list_plans, task_detail
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.tables import Role
+from models.tables import Plan, Role
 from models.vocabulary import (
     ACTIONS,
     DEADLINE_TYPES,
@@ -79,15 +81,50 @@ def import_(
         print("  " + "、".join(new_units))
 
 
-def plans(as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
-    """The plans in the ledger with their task counts."""
+def plans(
+    as_of: AsOf = None,
+    fmt: Fmt = Format.table,
+    rename: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--rename",
+            metavar="KEY NAME",
+            help='Set the short name people read for a plan (tables, notices, pages); "" restores the one derived from its title.',
+        ),
+    ] = None,
+) -> None:
+    """The plans in the ledger with their short names and task counts (--rename KEY NAME to name one)."""
+    if rename is not None:
+        with write_session(context.ledger()) as session:
+            name = rename_plan(session, *rename)
+        print(f"{rename[0]}: {name}")
+        return
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
+        names = plan_names(session)
         rows = [
-            [p.key, p.title, p.year, shown(PLAN_KINDS, p.kind, fmt), p.tasks, p.done, p.overdue]
+            [
+                p.key,
+                names.get(p.key, p.key),
+                p.title,
+                p.year,
+                shown(PLAN_KINDS, p.kind, fmt),
+                p.tasks,
+                p.done,
+                p.overdue,
+            ]
             for p in list_plans(session, as_of=day)
         ]
-    headers = [N_("plan"), N_("title"), N_("year"), N_("kind"), N_("tasks"), N_("done"), N_("overdue")]
+    headers = [
+        N_("plan"),
+        N_("name"),
+        N_("title"),
+        N_("year"),
+        N_("kind"),
+        N_("tasks"),
+        N_("done"),
+        N_("overdue"),
+    ]
     print(render(headers, rows, fmt))
 
 
@@ -117,6 +154,7 @@ def tasks(
             session, filters, as_of=day, due_soon_days=settings.ledger.due_soon_days, sort=sort or "due"
         )
         found = query.rows()
+        names = plan_names(session)
     headers = [
         N_("task"),
         N_("plan"),
@@ -132,8 +170,8 @@ def tasks(
     rows = [
         [
             r.code,
-            r.plan,
-            " > ".join(r.path),
+            names.get(r.plan, r.plan),
+            path_label(r.path),
             r.title if fmt is not Format.table else r.title[:30],
             "、".join(r.lead),
             "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
@@ -155,11 +193,12 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
         detail = task_detail(
             session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
         )
+        plan = plan_names(session)[detail.plan.key]
     t = detail.task
     withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
     due = ", " + t.due_date.isoformat() if t.due_date else ""
     lines = [
-        f"{t.code}  {detail.plan.key} > {' > '.join(t.path)}{withdrawn}",
+        f"{t.code}  {plan} {path_label(t.path)}{withdrawn}",
         _("Title: {title}").format(title=t.title),
         _("Lead: {lead}    Support: {support}").format(
             lead="、".join(detail.lead) or "-", support="、".join(detail.support) or "-"
@@ -251,7 +290,13 @@ def update(
 
 def defer(
     task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
-    to: Annotated[str, typer.Option("--to", help=_("New due date, YYYY-MM-DD."))],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help=_("New due date: 2021-12-20, 2021/12/20, 2021年12月20日, 12月20日 (the plan's year)."),
+        ),
+    ],
     reason: Annotated[str, typer.Option(help=_("Why (kept in the journal and the look-back)."))],
     version: Annotated[
         int | None, typer.Option(help=_("The version you read; refused if the task changed since."))
@@ -260,7 +305,9 @@ def defer(
     as_of: AsOf = None,
 ) -> None:
     """Move a task's due date, with a reason (the escalation ladder starts again from it)."""
-    new_date = parse_date(to, what=_("--to date"))
+    with read_session(context.ledger()) as session:
+        # 6月30日 without a year is a day of the task's own plan year.
+        new_date = parse_date(to, what=_("--to date"), year=plan_year(session, task))
     result = tasks_uc.defer_task(
         context.ledger(),
         context.actor(actor),
@@ -278,6 +325,11 @@ def defer(
     )
 
 
+def plan_year(session: Session, code: str) -> int | None:
+    found = get_task(session, code)
+    return session.exec(select(Plan.year).where(Plan.id == found.plan_id)).first()
+
+
 def assign(
     task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
     lead: Annotated[str | None, typer.Option(help=_("Make this unit a lead unit."))] = None,
@@ -286,7 +338,7 @@ def assign(
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
-    """Add, change or remove a task's responsible unit."""
+    """Add, change or remove a task's responsible unit (one the registry knows: `duban units load`)."""
     chosen = [
         (name, role)
         for name, role in ((lead, Role.LEAD), (support, Role.SUPPORT), (remove, Role.SUPPORT))

@@ -10,7 +10,11 @@ from cli.tables import Format
 from models.vocabulary.i18n import _
 
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help=_("Date to judge due dates by (YYYY-MM-DD; default today)."))
+    str | None,
+    typer.Option(
+        "--as-of",
+        help=_("Date to judge due dates by (2021-03-31, 2021/3/31, 2021年3月31日; default today)."),
+    ),
 ]
 Fmt = Annotated[Format, typer.Option("--format", "-f", help=_("Output format."))]
 Actor = Annotated[

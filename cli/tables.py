@@ -19,6 +19,7 @@ class Format(StrEnum):
     csv = "csv"
 
 
+BOM = "\ufeff"
 # A spreadsheet opening the CSV runs a cell starting with these as a formula (`=HYPERLINK(…)`,
 # `@SUM(…)`, `-2+3`); a leading apostrophe makes it text, as OWASP's CSV-injection advice says.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,9 +42,12 @@ def render(headers: list[str], rows: list[list[Any]], fmt: Format) -> str:
             [dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2, default=str
         )
     if fmt is Format.csv:
+        # For the office's spreadsheet: Excel reads UTF-8 only after a byte-order mark (without it,
+        # GBK mojibake), and the columns carry the names the office uses. JSON keeps the stable keys.
         buffer = io.StringIO()
+        buffer.write(BOM)
         writer = csv.writer(buffer)
-        writer.writerow(headers)
+        writer.writerow([_(h) for h in headers])
         writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return buffer.getvalue()
     return (

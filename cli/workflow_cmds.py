@@ -20,6 +20,7 @@ from cli.tables import Format, render
 from models.db import read_session
 from models.errors import BadInput
 from models.notices import list_notices
+from models.tables import NoticeKind
 from models.vocabulary import NOTICE_KINDS, RECIPIENTS, word
 from models.vocabulary.i18n import N_, _
 
@@ -111,6 +112,9 @@ def notices(
     fmt: Fmt = Format.table,
 ) -> None:
     """List queued and sent notices."""
+    kinds = [k.value for k in NoticeKind]
+    if kind is not None and kind not in kinds:
+        raise typer.BadParameter(f"unknown kind {kind!r}: one of {', '.join(kinds)}", param_hint="--kind")
     with read_session(context.ledger()) as session:
         rows = list_notices(session, kind=kind, period=period, unsent=unsent, limit=limit)
     print(

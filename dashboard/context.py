@@ -18,7 +18,9 @@ from sqlalchemy import Engine
 from dashboard.sessions import SessionData, Sessions
 from models import bounds
 from models.clock import today
+from models.db import read_session
 from models.errors import BadInput, PermissionDenied
+from models.names import path_label, plan_names
 from models.rules.permissions import Action, allowed
 from models.settings import Settings
 from models.tables import User
@@ -26,6 +28,7 @@ from models.users import can_write, is_office
 from workflows.use_cases.errors import OFFICE_ONLY, Denied
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
+TEMPLATES.env.filters["point"] = path_label  # 五、12 / 二（三）2, as documents write a point's place
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -54,6 +57,14 @@ class Ctx:
     @property
     def writer(self) -> bool:
         return self.user is not None and can_write(self.user)
+
+    def plan_name(self, key: str) -> str:
+        """The short name people read for a plan key (one query per request)."""
+        names = self.__dict__.get("_plan_names")
+        if names is None:
+            with read_session(self.engine) as session:
+                names = self.__dict__["_plan_names"] = plan_names(session)
+        return names.get(key, key)
 
     def render(self, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         return TEMPLATES.TemplateResponse(

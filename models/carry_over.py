@@ -32,6 +32,7 @@ from models.db import insert_new
 from models.errors import Conflict
 from models.ledger import path_key
 from models.lookback import CARRY_OVER_ACTION, Lookback, plan_ids_for, unfinished_ids
+from models.names import path_label, plan_name
 from models.rules.deadlines import is_standing
 from models.rules.lights import open_sql
 from models.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
@@ -171,7 +172,8 @@ def _target_path(plan: Plan, task: Task) -> list[str]:
 
 
 def _body(task: Task, plan: Plan) -> str:
-    origin = f"原任务：{task.code}（{plan.title or plan.key} {' > '.join(task.path)}）"
+    name = plan_name(plan.short_name, plan.title, year=plan.year, issuer=plan.issuer, key=plan.key)
+    origin = f"原任务：{task.code}（{name} {path_label(task.path)}）"
     if not is_standing(task.deadline_type) and (task.deadline_text or task.due_date):
         due = f"（{task.due_date.isoformat()}）" if task.due_date else ""
         origin += f"；原完成时限：{task.deadline_text or '-'}{due}"

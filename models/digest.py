@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from models.job_failures import reason_of
 from models.lookback import NO_LEAD
+from models.names import path_label, plan_names
 from models.reads.dues import last_reports
 from models.rules.deadlines import RECURRING, TaskFacts, effective_due
 from models.rules.lights import is_due_within, is_open, is_overdue
@@ -48,6 +49,10 @@ class UnitDigest:
 
     def empty(self) -> bool:
         return not (self.overdue or self.due_soon or self.done or self.stale)
+
+    def quiet(self) -> bool:
+        """Nothing to act on or to hear about this week: at most tasks without a recent report."""
+        return not (self.overdue or self.due_soon or self.done)
 
 
 def week_of(as_of: dt.date) -> str:
@@ -105,6 +110,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     no_lead = UnitDigest(NO_LEAD)
     in_no_lead: set[int] = set()
     failed: dict[int, str] = {}
+    names = plan_names(session)  # the short names people read, not the keys
     for row in session.execute(query):
         (
             task_id,
@@ -144,8 +150,8 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         for digest, as_role in targets:
             item = DigestTask(
                 code,
-                plan,
-                path_key.replace("/", " > "),
+                names.get(plan, plan),
+                path_label(path_key.split("/")),
                 title,
                 status,
                 progress,

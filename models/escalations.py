@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from models.calendar import WorkCalendar
 from models.db import insert_new
 from models.job_failures import reason_of
+from models.names import plan_name
 from models.reads.dues import last_reports
 from models.reads.task_query import units_of
 from models.rules.deadlines import TaskFacts
@@ -140,7 +141,19 @@ def _describe(session: Session, rows: list) -> list[Raised]:
     for start in range(0, len(task_ids), 500):
         chunk = task_ids[start : start + 500]
         query = (
-            select(Task.id, Task.code, Task.title, Plan.key, Task.path_key, Task.due_date, Task.deadline_text)
+            select(
+                Task.id,
+                Task.code,
+                Task.title,
+                Plan.key,
+                Task.path_key,
+                Task.due_date,
+                Task.deadline_text,
+                Plan.short_name,
+                Plan.title,
+                Plan.year,
+                Plan.issuer,
+            )
             .join(Plan, col(Plan.id) == Task.plan_id)
             .where(col(Task.id).in_(chunk))
         )
@@ -149,7 +162,8 @@ def _describe(session: Session, rows: list) -> list[Raised]:
     leaders = dict(session.execute(select(Unit.name, Unit.leader).where(Unit.leader != "")).all())
     raised = []
     for escalation_id, task_id, level, occurrence, _ in rows:
-        _, code, title, plan, path_key, due, deadline_text = tasks[task_id]
+        _, code, title, key, path_key, due, deadline_text, short, plan_title, year, issuer = tasks[task_id]
+        plan = plan_name(short, plan_title, year=year, issuer=issuer, key=key)  # what people call it
         lead, support = units.get(task_id, ([], []))
         raised.append(
             Raised(

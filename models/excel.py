@@ -11,7 +11,9 @@ state.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -20,21 +22,25 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from models import bounds
 from models.archive_limits import ArchiveLimits, check_archive
+from models.db import read_session
 from models.errors import BadInput
 from models.files import atomic_path
 from models.ledger import update_task
+from models.names import path_label
 from models.reads.task_query import ExportRow, TaskFilter, TaskQuery, latest_evidence
 from models.rules.lights import Light
-from models.tables import Task
-from models.vocabulary import LIGHT_COLOURS, STATUSES, status_from_word, word
+from models.tables import Task, TaskStatus
+from models.vocabulary import STATUSES, status_from_word
 
 SHEET = "台账"
 HELP_SHEET = "说明"
@@ -62,21 +68,23 @@ class Column:
     wrap: bool = False
 
 
+# About 200 characters wide: fitted to the width of A4 landscape it prints at about 70 %.
 COLUMNS = (
-    Column("任务编号", 10),
-    Column("版本", 6),
-    Column("计划", 24, wrap=True),
-    Column("序号路径", 14, wrap=True),
-    Column("任务", 48, wrap=True),
-    Column("牵头单位", 16, wrap=True),
-    Column("配合单位", 20, wrap=True),
-    Column("完成时限", 16, wrap=True),
-    Column("到期日", 12),
-    Column("状态", 10, unit_fills=True),
-    Column("进度(%)", 9, unit_fills=True),
-    Column("进展情况", 40, unit_fills=True, wrap=True),
-    Column("佐证材料", 28, unit_fills=True, wrap=True),
-    Column("灯", 6),
+    Column("任务编号", 8),
+    Column("版本", 5),
+    Column("计划", 14, wrap=True),
+    Column("序号路径", 9, wrap=True),
+    Column("任务", 36, wrap=True),
+    Column("牵头单位", 14, wrap=True),
+    Column("配合单位", 14, wrap=True),
+    Column("完成时限", 12, wrap=True),
+    Column("到期日", 11),
+    Column("逾期天数", 8),
+    Column("状态", 8, unit_fills=True),
+    Column("进度(%)", 7, unit_fills=True),
+    Column("进展情况", 30, unit_fills=True, wrap=True),
+    Column("佐证材料", 18, unit_fills=True, wrap=True),
+    Column("灯", 5),
 )
 HEADERS = [c.header for c in COLUMNS]
 # The columns import needs; the office's columns may be missing or edited, they are never read.
@@ -99,7 +107,8 @@ def build_workbook(
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET
-    _write_ledger_sheet(sheet, rows)
+    _write_ledger_sheet(sheet, rows, due_soon_days=due_soon_days)
+    workbook.calculation.fullCalcOnLoad = True  # TODAY() as of the opening, also where caches are kept
     _write_help_sheet(
         workbook.create_sheet(HELP_SHEET),
         count=len(rows),
@@ -129,7 +138,7 @@ def _write_originals(sheet: Worksheet, rows: list[ExportRow]) -> None:
                 cell.data_type = "s"
 
 
-def _write_ledger_sheet(sheet: Worksheet, rows: list[ExportRow]) -> None:
+def _write_ledger_sheet(sheet: Worksheet, rows: list[ExportRow], *, due_soon_days: int) -> None:
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index, value=column.header)
         cell.font = Font(bold=True)
@@ -137,6 +146,7 @@ def _write_ledger_sheet(sheet: Worksheet, rows: list[ExportRow]) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BORDER
         sheet.column_dimensions[get_column_letter(index)].width = column.width
+    formulas = _row_formulas(due_soon_days)
     for number, row in enumerate(rows, start=2):
         for index, value in enumerate(_values(row), start=1):
             column = COLUMNS[index - 1]
@@ -147,23 +157,121 @@ def _write_ledger_sheet(sheet: Worksheet, rows: list[ExportRow]) -> None:
             cell.border = BORDER
             if column.unit_fills:
                 cell.fill = UNIT_FILL
+                cell.protection = UNLOCKED
+        sheet.row_dimensions[number].height = _row_height(_values(row))
         sheet.cell(row=number, column=HEADERS.index("版本") + 1).font = VERSION_FONT
         sheet.cell(row=number, column=HEADERS.index("到期日") + 1).number_format = "yyyy-mm-dd"
-        light_label, colour = word(LIGHT_COLOURS, row.task.light), LIGHT_FILLS[row.task.light]
-        light_cell = sheet.cell(row=number, column=HEADERS.index("灯") + 1)
-        light_cell.value = light_label
-        light_cell.fill = PatternFill("solid", fgColor=colour)
-        light_cell.alignment = Alignment(horizontal="center", vertical="top")
+        # 逾期天数 and 灯 are formulas on TODAY(): the sheet tells the day it is opened, not the
+        # day it was exported, and follows the status the unit picks.
+        for header, formula in formulas.items():
+            cell = sheet.cell(row=number, column=HEADERS.index(header) + 1, value=formula.format(row=number))
+            cell.alignment = Alignment(horizontal="center", vertical="top")
     sheet.cell(row=1, column=HEADERS.index("版本") + 1).font = Font(bold=True, color="808080")
     last = max(len(rows) + 1, 2)
     _validations(sheet, last)
+    _row_colours(sheet, last, due_soon_days)
     sheet.freeze_panes = "B2"  # the header row and the task code stay in view
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
+    _protect(sheet)
+    _print_setup(sheet)
+
+
+LINE_POINTS = 14.5  # a line of 11 pt text, Chinese included
+
+
+def _row_height(values: list[Any]) -> float:
+    """Enough lines for the longest wrapped cell. Excel fits rows on opening, LibreOffice and the
+    printout use the height stored: without it every row is one line and the text is cut off."""
+    lines = 1
+    for column, value in zip(COLUMNS, values, strict=True):
+        if column.wrap and isinstance(value, str) and value:
+            # A column's width counts digits; a Chinese character takes two.
+            per_line = max(1.0, column.width - 1)
+            text_lines = sum(max(1, math.ceil(_width(part) / per_line)) for part in value.split("\n"))
+            lines = max(lines, text_lines)
+    return min(lines, 15) * LINE_POINTS
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+UNLOCKED = Protection(locked=False)
+# Whole-row colours, by formulas Excel, WPS and LibreOffice evaluate when the workbook is opened.
+ROW_COLOURS = (
+    ("red", "FFC7CE"),  # overdue
+    ("yellow", "FFEB9C"),  # due within ledger.due_soon_days
+    ("green", "C6EFCE"),  # due later
+    ("grey", "EDEDED"),  # no date: ongoing, recurring without a date, none
+)
+
+
+def _letters() -> tuple[str, str]:
+    return get_column_letter(HEADERS.index("到期日") + 1), get_column_letter(HEADERS.index("状态") + 1)
+
+
+def _open_condition(row: int | str) -> str:
+    """Not done nor cancelled, as the 状态 cell says now (the unit may have changed it)."""
+    status = _letters()[1]
+    done, cancelled = STATUS_LABELS[TaskStatus.DONE.value], STATUS_LABELS[TaskStatus.CANCELLED.value]
+    return f'${status}{row}<>"{done}",${status}{row}<>"{cancelled}"'
+
+
+def _row_formulas(due_soon_days: int) -> dict[str, str]:
+    due = _letters()[0]
+    is_open = _open_condition("{row}")
+    return {
+        "逾期天数": f'=IF(AND(ISNUMBER(${due}{{row}}),{is_open},${due}{{row}}<TODAY()),TODAY()-${due}{{row}},"")',
+        "灯": (
+            f'=IF(NOT(AND({is_open})),"办结",IF(NOT(ISNUMBER(${due}{{row}})),"灰",'
+            f'IF(${due}{{row}}<TODAY(),"红",IF(${due}{{row}}-TODAY()<={due_soon_days},"黄","绿"))))'
+        ),
+    }
+
+
+def _row_colours(sheet: Worksheet, last: int, due_soon_days: int) -> None:
+    due, _ = _letters()
+    is_open = _open_condition(2)
+    conditions = {
+        "red": f"AND({is_open},ISNUMBER(${due}2),${due}2<TODAY())",
+        "yellow": f"AND({is_open},ISNUMBER(${due}2),${due}2>=TODAY(),${due}2-TODAY()<={due_soon_days})",
+        "green": f"AND({is_open},ISNUMBER(${due}2),${due}2-TODAY()>{due_soon_days})",
+        "grey": f"AND({is_open},NOT(ISNUMBER(${due}2)))",
+    }
+    cells = f"A2:{get_column_letter(len(COLUMNS))}{last}"
+    for name, colour in ROW_COLOURS:
+        fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+        sheet.conditional_formatting.add(
+            cells, FormulaRule(formula=[conditions[name]], fill=fill, stopIfTrue=True)
+        )
+
+
+def _protect(sheet: Worksheet) -> None:
+    """The office's columns locked (an edit there was silently ignored on import; now Excel says
+    so at once), the unit's four open; filtering, sorting and resizing stay allowed. No password:
+    it guards against slips, and the office can lift it from the 审阅 menu."""
+    protection = sheet.protection
+    protection.sheet = True
+    # In the file format True means "forbidden": these are allowed.
+    protection.autoFilter = False
+    protection.sort = False
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.formatCells = False
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, the columns fitted to the page width, the header row on every page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_options.horizontalCentered = True
     sheet.print_title_rows = "1:1"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _values(row: ExportRow) -> list[Any]:
@@ -172,17 +280,18 @@ def _values(row: ExportRow) -> list[Any]:
         task.code,
         task.version,
         row.plan_title,
-        " > ".join(task.path),
+        path_label(task.path),
         task.title,
         "、".join(task.lead),
         "、".join(task.support),
         task.deadline_text,
         task.due_date,
+        None,  # 逾期天数: a formula, written with the sheet
         STATUS_LABELS.get(task.status, task.status),
         task.progress,
         row.note,
         row.evidence,
-        "",  # the light, styled separately
+        None,  # the light: a formula, written with the sheet
     ]
 
 
@@ -232,7 +341,7 @@ def _write_help_sheet(
         ("", ""),
         (
             "填写哪些列",
-            "只填写黄色底色的四列：状态、进度(%)、进展情况、佐证材料。其余各列由政务公开办维护，请勿修改（修改了也不会被导入）。",
+            "只填写黄色底色的四列：状态、进度(%)、进展情况、佐证材料。其余各列由政务公开办维护，已锁定（工作表保护，不设密码），不能修改。",
         ),
         ("状态", f"从下拉列表中选择：{statuses}。选“已完成”而进度未改时，进度按100%记。"),
         ("进度(%)", "填写0到100之间的整数，例如 60，不要带百分号。"),
@@ -247,10 +356,11 @@ def _write_help_sheet(
         ),
         (
             "灯",
-            f"红：已逾期（定期任务按尚未报送的最早一期计）；黄：{due_soon_days}天内到期；绿：未到期；"
-            "灰：长期推进、本年各期均已报送或无具体日期；办结：已完成或已取消。",
+            f"按打开表格当天的日期自动计算，整行底色与之相同。红：已逾期；黄：{due_soon_days}天内到期；绿：未到期；"
+            "灰：长期、定期或无具体日期；办结：状态为已完成或已取消（底色不变）。",
         ),
-        ("注意事项", "请勿增删列、修改表头或任务编号；可以排序、筛选，也可以删除与本单位无关的行。"),
+        ("逾期天数", "按打开表格当天的日期自动计算；状态改为已完成后不再计算。"),
+        ("注意事项", "请勿增删列、修改表头或任务编号；可以用表头的筛选按钮只显示本单位的任务。"),
         (
             "",
             "任一单元格填写有误（如状态不在列表中、进度超出0到100），整张表都不会导入，政务公开办会告知具体行号，改正后重新报送即可。",
@@ -421,6 +531,24 @@ class Refused:
 
 def read_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) -> list[SheetRow]:
     """The rows of a 台账 workbook, every cell checked; raises BadSheet listing every bad cell."""
+    scan = scan_workbook(path, archive_limits=archive_limits)
+    if scan.problems:
+        raise BadSheet(scan.problems, source=path)
+    return scan.rows
+
+
+@dataclass
+class Scan:
+    """A workbook read through: the good rows, every bad cell, and every task code a row names
+    (bad rows too, so an unknown code is reported with the other bad cells, not after them)."""
+
+    rows: list[SheetRow]
+    problems: list[CellProblem]
+    codes: list[tuple[int, str]]
+
+
+def scan_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) -> Scan:
+    """Read every row of a 台账 workbook and check every cell; raises only for an unreadable file."""
     check_archive(Path(path), kind="xlsx", name=path, limits=archive_limits)  # before openpyxl parses XML
     workbook = _open(path)
     try:
@@ -433,11 +561,15 @@ def read_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) ->
         header_row, columns = _find_header(grid, path)
         rows: list[SheetRow] = []
         problems: list[CellProblem] = []
+        codes: list[tuple[int, str]] = []
         seen: dict[str, int] = {}
         for number, cells in enumerate(grid, start=header_row + 1):
             cell = {name: cells[index] if index < len(cells) else None for name, index in columns.items()}
             if all(_blank(value) for value in cell.values()):
                 continue  # an empty row, or a row the unit blanked out
+            code = _code(cell["任务编号"])
+            if code is not None:
+                codes.append((number, code))
             parsed = _read_row(number, cell, problems)
             if parsed is None:
                 continue
@@ -453,9 +585,8 @@ def read_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) ->
         originals = _read_originals(workbook)
     finally:
         workbook.close()
-    if problems:
-        raise BadSheet(problems, source=path)
-    return [_with_original(row, originals.get((row.code, row.version))) for row in rows]
+    rows = [_with_original(row, originals.get((row.code, row.version))) for row in rows]
+    return Scan(rows, problems, codes)
 
 
 def _read_originals(workbook: Workbook) -> dict[tuple[str, int], Values]:
@@ -722,3 +853,31 @@ def _differences(sheet: Values, ledger: Values) -> tuple[dict[str, Any], dict[st
         changes["evidence"] = sheet.evidence
         shown["evidence"] = (ledger.evidence or "", sheet.evidence)
     return changes, shown
+
+
+def read_checked_workbook(
+    engine: Engine, path: Path, *, archive_limits: ArchiveLimits | None = None
+) -> list[SheetRow]:
+    """The rows of a filled-in 台账, or BadSheet naming every bad cell at once, the unknown task
+    codes with them: one round trip to the unit. Reads outside any write transaction."""
+    scan = scan_workbook(path, archive_limits=archive_limits)
+    if scan.problems:
+        with read_session(engine) as session:
+            unknown = unknown_codes(session, scan.codes)
+        problems = sorted(
+            scan.problems + unknown, key=lambda p: (p.row or 0, HEADERS.index(p.column or "任务编号"))
+        )
+        raise BadSheet(problems, source=path)
+    return scan.rows
+
+
+def unknown_codes(session: Session, codes: list[tuple[int, str]]) -> list[CellProblem]:
+    known: set[str] = set()
+    names = sorted({code for _, code in codes})
+    for start in range(0, len(names), 500):
+        known.update(session.exec(select(Task.code).where(col(Task.code).in_(names[start : start + 500]))))
+    return [
+        CellProblem(row, "任务编号", f"no task {code} in the ledger")
+        for row, code in codes
+        if code not in known
+    ]

@@ -441,7 +441,8 @@ def assign_unit(
 ) -> Task:
     """Add a unit to a task (or change its role), or remove it."""
     task = get_task(session, code)
-    target = registry.get(session, unit) if remove else registry.ensure(session, unit)
+    # Only a unit the ledger knows: a typo must not become a new unit (registry.get suggests one).
+    target = registry.get(session, unit)
     current = session.exec(
         select(Assignment).where(Assignment.task_id == task.id, Assignment.unit_id == target.id)
     ).first()

@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from models import bounds
 from models.errors import BadInput, NotFound
+from models.names import plan_name
 from models.reads.dues import effective_due_column
 from models.reads.task_query import units_of
 from models.rules.deadlines import standing_sql
@@ -90,6 +91,7 @@ class PlanCompletion:
     issuer: str
     source: str
     counts: Counts = field(default_factory=Counts)
+    name: str = ""  # the short name people read (models.names)
 
 
 @dataclass
@@ -211,7 +213,18 @@ def compute_lookback(
         .subquery()
     )
     by_id = {p.id: p for p in plans}
-    completions = {p.id: PlanCompletion(p.key, p.title, p.year, p.kind, p.issuer, p.source) for p in plans}
+    completions = {
+        p.id: PlanCompletion(
+            p.key,
+            p.title,
+            p.year,
+            p.kind,
+            p.issuer,
+            p.source,
+            name=plan_name(p.short_name, p.title, year=p.year, issuer=p.issuer, key=p.key),
+        )
+        for p in plans
+    }
     totals = Counts()
     # Grouped over the subquery, not over the CASE itself: PostgreSQL would see the as-of date bound
     # twice (in SELECT and GROUP BY) as two different expressions.

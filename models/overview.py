@@ -17,11 +17,11 @@ from sqlalchemy import Date, and_, func
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
-from models.lookback import top_label  # the look-back's section rule, so the two agree
+from models.lookback import NO_LEAD, top_label  # the look-back's section rule, so the two agree
 from models.reads.dues import effective_due_column
 from models.reads.task_query import live_tasks
 from models.rules.lights import Light, light_sql
-from models.tables import Assignment, Journal, Plan, Task, TaskStatus, Unit
+from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 LIGHTS = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY, Light.DONE)
 MIN_WEEKS = 12  # early in the year the chart still shows a quarter, not one or two bars
@@ -83,6 +83,21 @@ class Week:
 
 
 @dataclass
+class Month:
+    first: dt.date  # the month's first day
+    done: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.first.year}-{self.first.month:02d}"
+
+    @property
+    def short(self) -> str:
+        """3月, or 2020年12月 for a month of another year than the chart's last."""
+        return f"{self.first.month}月"
+
+
+@dataclass
 class Overview:
     as_of: dt.date
     plan: str | None
@@ -91,6 +106,7 @@ class Overview:
     sections: list[SectionLights]  # plan order, then document order
     units: list[UnitLights]  # worst first
     weeks: list[Week]  # oldest first, ending with the as-of date's week
+    months: list[Month] = field(default_factory=list)  # the chart: oldest first, to the as-of month
 
     @property
     def top_overdue_units(self) -> list[UnitLights]:
@@ -159,6 +175,7 @@ def compute_overview(
         sections=sorted(sections.values(), key=lambda s: (order[plan_ids[s.plan]], s.position)),
         units=_units(session, light, plan_id),
         weeks=weekly_done(session, as_of=as_of, plan_id=plan_id),
+        months=monthly_done(session, as_of=as_of, plan_id=plan_id),
     )
 
 
@@ -194,6 +211,14 @@ def _units(session: Session, light: Any, plan_id: int | None) -> list[UnitLights
         by_id.setdefault(unit_id, LightCounts()).add(light_name, count)
     names = dict(session.execute(select(Unit.id, Unit.name)).all())  # the registry is small
     found = [UnitLights(names[unit_id], counts) for unit_id, counts in by_id.items()]
+    # The points no unit leads: no unit's row shows them, yet they are often most of what is late.
+    led = select(Assignment.task_id).where(Assignment.role == Role.LEAD.value)
+    orphan = select(light.label("light")).select_from(Task).where(*scope, col(Task.id).not_in(led)).subquery()
+    no_lead = LightCounts()
+    for light_name, count in session.execute(select(orphan.c.light, func.count()).group_by(orphan.c.light)):
+        no_lead.add(light_name, count)
+    if no_lead.total:
+        found.append(UnitLights(NO_LEAD, no_lead))
     return sorted(found, key=lambda u: (*u.counts.worst_first(), u.unit))
 
 
@@ -212,6 +237,21 @@ def weekly_done(session: Session, *, as_of: dt.date, plan_id: int | None = None)
     date of its clock time. Counted per day in SQL (a few hundred rows at most), bucketed here.
     """
     start = chart_start(as_of)
+    counts: dict[dt.date, int] = {}
+    for done_on, count in _done_per_day(session, start, as_of, plan_id):
+        monday = done_on - dt.timedelta(days=done_on.weekday())
+        counts[monday] = counts.get(monday, 0) + count
+    weeks = []
+    monday = start
+    while monday <= as_of:
+        weeks.append(Week(monday, counts.get(monday, 0)))
+        monday += dt.timedelta(weeks=1)
+    return weeks
+
+
+def _done_per_day(
+    session: Session, start: dt.date, as_of: dt.date, plan_id: int | None
+) -> list[tuple[dt.date, int]]:
     day = func.coalesce(col(Journal.day), func.date(col(Journal.at)), type_=Date)
     where = [
         col(Journal.field) == "status",
@@ -222,15 +262,27 @@ def weekly_done(session: Session, *, as_of: dt.date, plan_id: int | None = None)
     query = select(day.label("day"), func.count()).where(*where)
     if plan_id is not None:
         query = query.join(Task, and_(col(Task.id) == Journal.task_id, col(Task.plan_id) == plan_id))
-    counts: dict[dt.date, int] = {}
+    found = []
     for done_on, count in session.execute(query.group_by(day)):
         if isinstance(done_on, str):  # SQLite's date() is text; the column type does not reach it
             done_on = dt.date.fromisoformat(done_on)
-        monday = done_on - dt.timedelta(days=done_on.weekday())
-        counts[monday] = counts.get(monday, 0) + int(count)
-    weeks = []
-    monday = start
-    while monday <= as_of:
-        weeks.append(Week(monday, counts.get(monday, 0)))
-        monday += dt.timedelta(weeks=1)
-    return weeks
+        found.append((done_on, int(count)))
+    return found
+
+
+def monthly_done(session: Session, *, as_of: dt.date, plan_id: int | None = None) -> list[Month]:
+    """Tasks marked done per calendar month, from January of the as-of year (at least six months
+    back) to the as-of month: what a 半年/全年 report counts in, unlike ISO weeks (W53, W06)."""
+    first = dt.date(as_of.year, 1, 1)
+    back = as_of.month - 6
+    if back < 1:  # early in the year: the last six months, across the new year
+        first = dt.date(as_of.year - 1, back + 12, 1)
+    counts: dict[dt.date, int] = {}
+    for done_on, count in _done_per_day(session, first, as_of, plan_id):
+        key = done_on.replace(day=1)
+        counts[key] = counts.get(key, 0) + count
+    months, month = [], first
+    while month <= as_of:
+        months.append(Month(month, counts.get(month, 0)))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months

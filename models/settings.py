@@ -141,6 +141,9 @@ class CheckinSettings(_Strict):
 class DigestSettings(_Strict):
     due_within_days: int = Field(default=14, ge=0)
     stale_days: int = Field(default=30, ge=1)
+    # A unit's digest with nothing overdue, due soon or done that week is not sent: a weekly
+    # mail listing only tasks months away teaches units to ignore the digest.
+    skip_empty: bool = True
 
 
 def cron_problem(expression: str) -> str | None:
@@ -212,6 +215,15 @@ class DashboardSettings(_Strict):
     secret_file: str = "var/dashboard.secret"
     session_hours: int = Field(default=12, ge=1)
     cookie_secure: bool = False
+    # The address office PCs open the dashboard at (http://duban.example.gov.cn:8000): notices link
+    # each task to its page there. Empty: notices carry no links.
+    base_url: str = ""
+
+    def task_url(self, code: str) -> str | None:
+        return f"{self.base_url.rstrip('/')}/tasks/{code}" if self.base_url.strip() else None
+
+    def page_url(self, path: str) -> str | None:
+        return f"{self.base_url.rstrip('/')}{path}" if self.base_url.strip() else None
 
 
 class PrefectSettings(_Strict):

@@ -60,6 +60,8 @@ class Plan(SQLModel, table=True):
     key: str = Field(unique=True, index=True, max_length=200)  # the plan file's stem: stable across edits
     kind: str = Field(default="plan", max_length=20)
     title: str = Field(default="", max_length=500)
+    # What people call the plan (set by the office); empty: models.names derives it from the title.
+    short_name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
     issuer: str = Field(default="", max_length=200)
     doc_number: str = Field(default="", max_length=100)
     year: int | None = None

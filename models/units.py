@@ -7,6 +7,7 @@ into another silently; `duban units merge ALIAS CANONICAL` records the alias and
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
 from models.tables import Assignment, Journal, Unit, UnitAlias
+from models.vocabulary.i18n import _
 
 
 @cache
@@ -106,8 +108,23 @@ def resolve_many(session: Session, names: list[str]) -> tuple[dict[str, Unit], l
 def get(session: Session, name: str) -> Unit:
     unit = find(session, name)
     if unit is None:
-        raise NotFound(code="unit.not_found", unit=name)
+        raise NotFound(code="unit.not_found", unit=name, suggestion=did_you_mean(suggest(session, name)))
     return unit
+
+
+def suggest(session: Session, name: str, *, most: int = 3) -> list[str]:
+    """Registry names close to a mistyped one (办工室 -> 办公室), matched on names and aliases."""
+    key = normal(name)
+    registered = select(Unit.name).where(col(Unit.provisional).is_(False))
+    names = {name: name for name in session.exec(registered)}
+    aliases = session.exec(select(UnitAlias.alias, Unit.name).join(Unit, col(Unit.id) == UnitAlias.unit_id))
+    names.update({alias: unit for alias, unit in aliases if alias not in names})
+    close = difflib.get_close_matches(key, list(names), n=most * 2, cutoff=0.5)
+    return list(dict.fromkeys(names[match] for match in close))[:most]
+
+
+def did_you_mean(names: list[str]) -> str:
+    return _("; did you mean {names}?").format(names="、".join(names)) if names else ""
 
 
 def unresolved(session: Session) -> list[Unit]:

@@ -45,9 +45,11 @@ def test_tasks_overdue_as_json(seeded):
 
 def test_tasks_by_unit_as_csv(seeded):
     result = duban("tasks", "--unit", "宣传中心", "--format", "csv", "--as-of", "2021-06-01")
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert {r["task"] for r in rows} == {"T17", "T24", "T25"}
-    assert all("宣传中心" in r["lead"] for r in rows)  # a bare 责任处室 list: all of it leads
+    # For Excel: a byte-order mark and the table's column names, in the chosen language.
+    assert result.stdout.startswith("\ufeff任务,计划,位置,标题,牵头,配合")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert {r["任务"] for r in rows} == {"T17", "T24", "T25"}
+    assert all("宣传中心" in r["牵头"] for r in rows)  # a bare 责任处室 list: all of it leads
 
 
 def test_update_show_and_the_journal(seeded):
@@ -115,3 +117,38 @@ def test_plans_lists_counts(seeded):
     rows = json.loads(duban("plans", "--format", "json", "--as-of", "2021-12-01").stdout)
     jilin = next(r for r in rows if r["plan"] == "2021-jilin-amr-gongkai-yaodian")
     assert (jilin["tasks"], jilin["done"], jilin["overdue"]) == (17, 0, 1)
+
+
+@pytest.mark.parametrize(
+    "typed", ["2021/12/20", "2021年12月20日", "12月20日", "2021.12.20", "2021-12-20", "２０２１/12/20"]
+)
+def test_a_date_is_read_as_people_write_it(seeded, typed):
+    result = duban("defer", "T29", "--to", typed, "--reason", "等待省局通知")
+    assert result.exit_code == 0, result.output
+    assert "deferred to 2021-12-20" in result.stdout  # 12月20日: the year of T29's plan
+
+
+def test_eight_digits_are_refused_as_ambiguous(seeded):
+    result = duban("defer", "T29", "--to", "20211220", "--reason", "x")
+    assert result.exit_code == 2
+    assert "eight digits in a row are ambiguous; write 2021-12-20" in result.stderr
+    assert duban("tasks", "--as-of", "2021年12月1日").exit_code == 0
+    assert duban("tasks", "--overdue", "--as-of", "20211201").exit_code == 2
+
+
+def test_a_mistyped_unit_gets_a_suggestion_and_nothing_is_created(seeded):
+    before = duban("units", "--format", "json").stdout
+    result = duban("assign", "T29", "--support", "办工室")
+    assert result.exit_code != 0
+    assert "no unit named '办工室'; did you mean 办公室" in result.stderr
+    assert duban("units", "--format", "json").stdout == before  # no unit 办工室 made up
+    listed = duban("tasks", "--unit", "办工室")
+    assert listed.exit_code != 0 and "did you mean 办公室" in listed.stderr
+
+
+def test_an_unknown_as_is_refused(seeded):
+    result = duban("update", "T29", "--progress", "10", "--as", "办工室")
+    assert result.exit_code == 2
+    assert "unknown --as '办工室'" in result.stderr and "did you mean 办公室" in result.stderr
+    assert "10%" not in duban("show", "T29").stdout
+    assert duban("update", "T29", "--progress", "10", "--as", "办公室").exit_code == 0

@@ -33,7 +33,9 @@ def test_escalate_dry_run_shows_what_would_be_raised_and_writes_nothing(cli_env,
     assert result.exit_code == 0, result.output
     assert "would raise" in result.stdout and "overdue 1" in result.stdout
     # Each level by task code and title, as other commands show tasks, not by internal id.
-    assert "  overdue   T1     due 2021-03-15  修订政府信息公开指南（2021-gongkai）" in result.stdout
+    assert (
+        "  overdue   T1     due 2021-03-15  修订政府信息公开指南（2021年政务公开工作要点）" in result.stdout
+    )
     assert "task#" not in result.stdout
     listed = runner.invoke(app, ["notices"])
     assert listed.exit_code == 0 and "unit:" not in listed.stdout
@@ -44,7 +46,9 @@ def test_escalate_then_notices_lists_what_was_sent(cli_env, tmp_path, monkeypatc
     setup(cli_env, tmp_path, monkeypatch)
     result = runner.invoke(app, ["escalate", "--as-of", "2021-03-15"])
     assert result.exit_code == 0, result.output
-    assert "raised" in result.stdout and "sent 2 notices" in result.stdout
+    assert (
+        "raised" in result.stdout and "已写入发件箱 2 条" in result.stdout and "已发送" not in result.stdout
+    )
     listed = runner.invoke(app, ["notices", "--kind", "escalation", "--format", "csv"])
     assert "unit:办公室" in listed.stdout and "unit:法规处" in listed.stdout
     assert list((tmp_path / "outbox" / "escalation").glob("2021-03-15-E*/unit-办公室.md"))
@@ -56,11 +60,11 @@ def test_a_failed_send_exits_non_zero_and_send_retries_it(cli_env, tmp_path, mon
     http_peer.always = 503
     result = runner.invoke(app, ["digest", "--as-of", "2021-03-22"])
     assert result.exit_code == 1
-    assert "1 failed" in result.stdout and "unit:办公室" in result.stdout
+    assert "1 条发送失败" in result.stdout and "unit:办公室" in result.stdout
     assert "unit:办公室" in runner.invoke(app, ["notices", "--unsent"]).stdout
     http_peer.always = None
     again = runner.invoke(app, ["send"])
-    assert again.exit_code == 0 and "sent 1 notices" in again.stdout
+    assert again.exit_code == 0 and "已发送 1 条通知" in again.stdout
     assert "unit:" not in runner.invoke(app, ["notices", "--unsent"]).stdout
 
 
@@ -90,7 +94,8 @@ def test_prefect_with_no_send_is_refused_not_ignored(cli_env, tmp_path, monkeypa
     [
         ("2021-02-30", "2021-02-30 这一天不存在（2021 年 2 月只有 28 天）"),
         ("2021-13-01", "2021-13-01 这一天不存在（没有 13 月）"),
-        ("next monday", "应写成 YYYY-MM-DD，如 2021-03-31"),
+        ("next monday", "应写成 2021-06-30、2021/6/30、2021.6.30、2021年6月30日、6月30日 等形式"),
+        ("20210331", "连写的八位数字有歧义，如指该日请写成 2021-03-31"),
     ],
 )
 def test_a_bad_as_of_date_says_what_is_wrong_and_names_the_option(

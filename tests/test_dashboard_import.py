@@ -155,7 +155,7 @@ def test_a_refused_confirmation_keeps_the_edits_and_writes_nothing(app):
     fields.update({"lead_1": "信息中心", "type_2": "date", "due_2": ""})
     refused = client.post(action, data=fields)
     assert refused.status_code == 400
-    assert "未导入：第 3 项（一 &gt; （三））：时限类型为“具体日期”，请填写日期" in refused.text
+    assert "未导入：第 3 项（一（三））：时限类型为“具体日期”，请填写日期" in refused.text
     assert 'name="lead_1" value="信息中心"' in refused.text  # the reviewer's work is still there
     assert plans_folder(app) == [] and "2021-linyi" not in plan_keys(app)
 

@@ -145,6 +145,40 @@ def test_overview_counts_lights_by_plan_section_and_unit(app):
     assert [row[3] for row in late[1:]] == ["修订政府信息公开指南", "报送政务公开工作进展"]
 
 
+def test_points_without_a_lead_unit_have_their_row_and_the_late_list_says_how_late(app):
+    from models.ledger import assign_unit
+    from models.tables import Role
+
+    late_code = codes(app)["修订政府信息公开指南"]
+    with write_session(app.state.engine) as session:
+        for unit in ("办公室",):
+            assign_unit(session, late_code, unit=unit, role=Role.LEAD, actor="t", remove=True)
+    found = tables(client(app, "leader").get(f"/?as_of={AS_OF}").text)
+    units = {row[0]: row[1:7] for row in found["按单位"][1:]}
+    assert units["（未明确牵头单位）"][:2] == ["1", "1"]  # no unit leads it, and it is late
+    assert ["（未明确牵头单位）", "1"] in [row[:2] for row in found["逾期最多的单位"][1:]]
+    late = found["逾期最久的任务"]
+    days = late[0].index("逾期天数")
+    with read_session(app.state.engine) as session:
+        due = get_task(session, late_code).due_date
+    assert late[1][days] == str((dt.date.fromisoformat(AS_OF) - due).days)
+
+
+def test_the_office_renames_a_plan_on_the_overview_and_others_cannot(app):
+    office = client(app, "office")
+    page = office.get(f"/?as_of={AS_OF}").text
+    assert 'action="/plans/2021-gongkai/name"' in page  # the office's form
+    form = {"csrf": token(office), "short_name": "测试要点"}
+    assert office.post("/plans/2021-gongkai/name", data=form, follow_redirects=False).status_code == 303
+    rows = tables(office.get(f"/?as_of={AS_OF}").text)["按计划"]
+    assert rows[1][0].startswith("测试要点")
+    leader = client(app, "leader")
+    refused = leader.post("/plans/2021-gongkai/name", data={"csrf": token(leader), "short_name": "x"})
+    assert refused.status_code == 403
+    missing = office.post("/plans/nope/name", data={"csrf": token(office), "short_name": "x"})
+    assert missing.status_code == 404
+
+
 def test_the_overview_api_gives_the_same_figures(app):
     body = client(app, "leader").get(f"/api/overview?as_of={AS_OF}").json()
     assert body["totals"] == {"red": 2, "yellow": 1, "green": 1, "grey": 2, "done": 0, "total": 6}
@@ -186,7 +220,18 @@ def test_the_completion_chart_counts_done_per_week_from_the_journal(app):
     assert body["weeks"][-1]["label"] == "2021-W16"
     assert body["weeks"][0]["monday"] == "2020-12-28"  # the week of 1 January
     page = office.get("/?as_of=2021-04-25").text
-    assert "<svg" in page and "2021-W16：办结 1 项" in page
+    # The page charts months (not ISO weeks), one chart per scale: the bars, then the running total.
+    assert 'aria-label="每月办结任务数"' in page and 'aria-label="累计办结任务数"' in page
+    assert "4月：办结 1 项" in page and "W16" not in page
+    assert [m for m in ("11月", "12月", "1月", "2月", "3月", "4月") if f">{m}</text>" in page] == [
+        "11月",
+        "12月",
+        "1月",
+        "2月",
+        "3月",
+        "4月",
+    ]
+    assert page.count("<polyline") == 1
     # Before the day it was done, the chart does not know about it.
     earlier = office.get("/api/overview?as_of=2021-04-20").json()
     assert sum(w["done"] for w in earlier["weeks"]) == 0

@@ -122,15 +122,17 @@ def test_a_failed_send_is_retried_reported_and_never_marked_sent(engine, tmp_pat
     http_peer.always = 500
     compose_digests(engine, settings, as_of=D(2021, 3, 22))
     report = deliver(engine, settings)
-    assert report.sent == 3 and len(report.failed) == 1 and "办公室" in report.failed[0]
+    assert (
+        (report.sent, report.to_outbox) == (0, 3) and len(report.failed) == 1 and "办公室" in report.failed[0]
+    )
     assert len(http_peer.received()) == 2  # two tries
     with read_session(engine) as session:
         notice = session.exec(select(Notice).where(Notice.recipient == "unit:办公室")).one()
         assert notice.sent_at is None and notice.attempts == 2 and "500" in notice.last_error
     http_peer.always = None
     again = deliver(engine, settings)
-    assert again.sent == 1 and again.failed == []
-    assert deliver(engine, settings).sent == 0  # nothing left
+    assert again.sent == 1 and again.failed == []  # through its channel, not the outbox
+    assert deliver(engine, settings).delivered == 0  # nothing left
     assert len(http_peer.received()) == 3
 
 
@@ -161,7 +163,7 @@ def test_a_claimed_notice_is_left_to_its_sender(engine, tmp_path):
     assert [n.id for n in claim(engine, [first], seconds=600)] == [first]
     assert claim(engine, [first], seconds=600) == []  # a second sender loses
     report = deliver(engine, settings)
-    assert report.skipped == 0 and report.sent == 3  # the claimed one is not even tried
+    assert report.skipped == 0 and report.delivered == 3  # the claimed one is not even tried
 
 
 def test_two_senders_never_send_one_notice_twice_when_sends_outlast_a_claim(engine, tmp_path, http_peer):  # noqa: F811
@@ -185,7 +187,7 @@ def test_two_senders_never_send_one_notice_twice_when_sends_outlast_a_claim(engi
     sender.join(timeout=30)
     titles = [request.json["title"] for request in http_peer.received()]
     assert len(titles) == len(set(titles)) == 4, titles
-    assert first[0].sent + second.sent == 4 and second.sent >= 1
+    assert first[0].delivered + second.delivered == 4 and second.delivered >= 1
 
 
 def _blackhole() -> socket.socket:

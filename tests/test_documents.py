@@ -57,8 +57,13 @@ def test_bulletins_are_numbered_per_year_and_a_rewrite_records_nothing(engine, t
     ]
     with read_session(engine) as session:
         assert issued_numbers(session, 2021) == [1, 2]
-    text = "\n".join(p.text for p in docx.Document(first.paths[0]).paragraphs)
-    assert "2021年第1期" in text and "法规处（逾期1项）" in text and "延期原因：等待省局统一部署" in text
+    document = docx.Document(first.paths[0])
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "2021年第1期" in text and "法规处（1项）" in text
+    # The overdue items: one row each, with the reason the unit gave.
+    rows = [[c.text for c in row.cells] for row in document.tables[-1].rows]
+    assert rows[0] == ["序号", "事项", "牵头单位", "完成时限", "逾期天数", "进展或原因"]
+    assert any(row[2] == "法规处" and row[5] == "延期原因：等待省局统一部署" for row in rows[1:])
 
 
 def test_a_sheet_per_overdue_task_with_its_reply_slip(engine, tmp_path):

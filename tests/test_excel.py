@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine, func
 from sqlmodel import select
 from typer.testing import CliRunner, Result
@@ -101,6 +102,42 @@ def test_export_writes_the_ledger_sheet_units_fill_in(ledger: Engine, tmp_path: 
     assert "只填写黄色底色的四列" in help_text and AS_OF in help_text
 
 
+def test_rows_are_coloured_by_the_day_the_workbook_is_opened(ledger: Engine, tmp_path: Path) -> None:
+    sheet = load_workbook(export(tmp_path / "台账.xlsx"))["台账"]
+    due, status = (get_column_letter(HEADERS.index(h) + 1) for h in ("到期日", "状态"))
+    last = get_column_letter(len(HEADERS))
+    rules = {
+        rule.dxf.fill.fgColor.rgb[-6:]: (str(ranges.sqref), rule.formula[0])
+        for ranges in sheet.conditional_formatting
+        for rule in ranges.rules
+    }
+    # Whole rows, by TODAY() against the due date, and only while the 状态 cell says it is open.
+    assert {where for where, _ in rules.values()} == {f"A2:{last}{sheet.max_row}"}
+    red, yellow, green, grey = (rules[c][1] for c in ("FFC7CE", "FFEB9C", "C6EFCE", "EDEDED"))
+    assert f"${due}2<TODAY()" in red and f'${status}2<>"已完成"' in red
+    assert f"${due}2-TODAY()<=14" in yellow and f"${due}2-TODAY()>14" in green  # due_soon_days
+    assert f"NOT(ISNUMBER(${due}2))" in grey
+    overdue = sheet.cell(row=5, column=HEADERS.index("逾期天数") + 1).value
+    light = sheet.cell(row=5, column=HEADERS.index("灯") + 1).value
+    assert overdue.startswith("=IF(") and f"TODAY()-${due}5" in overdue
+    assert light.startswith("=IF(") and '"红"' in light and '"办结"' in light
+
+
+def test_office_columns_are_locked_and_the_sheet_prints_on_a4_landscape(
+    ledger: Engine, tmp_path: Path
+) -> None:
+    sheet = load_workbook(export(tmp_path / "台账.xlsx"))["台账"]
+    assert sheet.protection.sheet and not sheet.protection.autoFilter  # protected; filtering allowed
+    unlocked = {
+        c.header for i, c in enumerate(COLUMNS) if not sheet.cell(row=2, column=i + 1).protection.locked
+    }
+    assert unlocked == {"状态", "进度(%)", "进展情况", "佐证材料"}
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    assert sum(c.width for c in COLUMNS) <= 200  # fitted to A4 landscape: printed at about 70 %
+
+
 def test_export_names_its_file_xlsx(ledger: Engine, tmp_path: Path) -> None:
     result = duban("export", "--xlsx", str(tmp_path / "t.xls"))
     assert result.exit_code == 2 and "name the file *.xlsx" in result.stderr
@@ -111,10 +148,10 @@ def test_export_filters_like_duban_tasks(ledger: Engine, tmp_path: Path) -> None
     path = export(tmp_path / "one.xlsx", "--plan", "2021-jilin-amr-gongkai-yaodian", "--status", "未开始")
     sheet = load_workbook(path)["台账"]
     plans = {row[HEADERS.index("计划")] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert plans == {"2021年吉林省市场监督管理厅政务公开工作要点"}
+    assert plans == {"2021年政务公开工作要点"}  # the short name, derived from the title
     assert sheet.max_row - 1 == 17
     paths = [row[HEADERS.index("序号路径")] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert paths[:2] == ["一 > 1", "一 > 2"]  # document order, not due-date order
+    assert paths[:2] == ["一、1", "一、2"]  # document order, not due-date order
 
 
 def test_text_that_looks_like_a_formula_stays_text(ledger: Engine, tmp_path: Path) -> None:
@@ -298,6 +335,20 @@ def test_every_bad_cell_is_listed_at_once(ledger: Engine, tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "2 bad cells, nothing was imported" in result.stderr
     assert "row 3, 状态" in result.stderr and "row 7, 进度(%)" in result.stderr
+
+
+def test_three_bad_cells_are_all_reported_with_an_unknown_task_code(ledger: Engine, tmp_path: Path) -> None:
+    path = export(tmp_path / "t.xlsx")
+    row_number(path, 3, "状态", "办完了")
+    row_number(path, 7, "进度(%)", 101)
+    row_number(path, 9, "任务编号", "T9999")
+    before = journal_count(ledger)
+    result = duban("import", "--xlsx", str(path))
+    assert result.exit_code == 2
+    assert "3 bad cells, nothing was imported" in result.stderr
+    lines = [line.strip() for line in result.stderr.splitlines()[1:]]
+    assert [line.split(":")[0] for line in lines] == ["row 3, 状态", "row 7, 进度(%)", "row 9, 任务编号"]
+    assert journal_count(ledger) == before
 
 
 def test_an_unknown_task_code_fails_the_sheet(ledger: Engine, tmp_path: Path) -> None:

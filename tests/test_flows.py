@@ -107,14 +107,14 @@ def test_escalate_flow_raises_and_sends_once(flow_ledger: Engine, tmp_path: Path
     assert raised > 0 and total > 0
     assert sent == total, lines
     assert any(line.startswith("2021-12-01: raised ") for line in lines)
-    assert f"sent {total} notices" in lines
+    assert any(line.startswith(f"已写入发件箱 {total} 条") for line in lines)
     # One outbox folder per notice period of the day (2021-12-01-E23: escalation 23's notice).
     assert len(list((tmp_path / "outbox" / "escalation").glob("2021-12-01*/*.md"))) == total
 
     again = escalate_flow(as_of=as_of).lines
     assert escalations(flow_ledger) == raised
     assert counts(flow_ledger, "escalation") == (total, total)
-    assert "queued 0 notices" in again and "sent 0 notices" in again
+    assert "queued 0 notices" in again and "已发送 0 条通知" in again
 
 
 def test_digest_flow_queues_the_weeks_digests_and_sends_them_once(
@@ -135,7 +135,7 @@ def test_digest_flow_queues_the_weeks_digests_and_sends_them_once(
     again = digest_flow(as_of=dt.date(2021, 6, 7)).lines
     assert counts(flow_ledger, "digest") == (total, total)
     assert again[0].startswith(f"2021-W23: {total} digests, 0 newly queued")
-    assert "sent 0 notices" in again
+    assert "已发送 0 条通知" in again
 
 
 def test_digest_flow_dry_run_writes_nothing(flow_ledger: Engine, tmp_path: Path) -> None:

@@ -24,10 +24,16 @@ from workflows.channels import OUTBOX
 
 @dataclass
 class DeliveryReport:
-    sent: int = 0
+    sent: int = 0  # through a channel (mail, WeCom, …): it reached its recipient
+    to_outbox: int = 0  # written to the outbox folder only (no channel configured): not sent
     failed: list[str] = field(default_factory=list)  # "recipient (subject): error"
     skipped: int = 0  # held by another sender
     outbox_files: list[str] = field(default_factory=list)
+
+    @property
+    def delivered(self) -> int:
+        """Notices done with: sent, or written to the outbox."""
+        return self.sent + self.to_outbox
 
 
 def channels_of(recipient: str, settings: Settings, unit_channels: dict[str, list[str]]) -> list[str]:
@@ -65,7 +71,8 @@ def _send_one(
     )
     tries: list[Try] = []
     ok = True
-    for url in channels_of(notice.recipient, settings, unit_channels):
+    urls = channels_of(notice.recipient, settings, unit_channels)
+    for url in urls:
         if channels.redact(url) in already:
             continue
         extra = {"sleep": sleep} if sleep else {}
@@ -81,7 +88,9 @@ def _send_one(
         ok = ok and bool(attempts) and attempts[-1].ok
         report.outbox_files += [a.path for a in attempts if a.ok and a.path]
     finish(engine, notice.id, tries, sent=ok)  # type: ignore[arg-type]
-    if ok:
+    if ok and all(url == OUTBOX for url in urls):
+        report.to_outbox += 1  # the office must pass it on: never reported as sent
+    elif ok:
         report.sent += 1
     else:
         error = next((t.error for t in reversed(tries) if not t.ok), "")
@@ -124,5 +133,14 @@ def deliver(
                 f"{notice.recipient}（{notice.subject}）: {error.__class__.__name__}: {error}"
             )
         if progress:
-            progress(f"{done}/{len(ids)} {notice.recipient}: {'sent' if ok else 'FAILED'}")
+            outcome = (
+                (
+                    "已写入发件箱"
+                    if all(u == OUTBOX for u in channels_of(notice.recipient, settings, unit_channels))
+                    else "已发送"
+                )
+                if ok
+                else "发送失败"
+            )
+            progress(f"{done}/{len(ids)} {notice.recipient}: {outcome}")
     return report

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from sqlalchemy import Engine
 
@@ -49,7 +50,12 @@ def compose_digests(
             stale_days=settings.digest.stale_days,
         )
         failures = job_failures.describe(session, found.failed)
-    drafts = [unit_draft(d, week, as_of, settings) for d in found.units if not d.empty()]
+    skip = settings.digest.skip_empty
+    drafts = [
+        unit_draft(d, week, as_of, settings)
+        for d in found.units
+        if not d.empty() and not (skip and d.quiet())
+    ]
     drafts.append(office_draft(found.units, week, as_of, settings, no_lead=found.no_lead))
     report = DigestReport(as_of, week, drafts, dry_run=dry_run, failures=failures)
     if not dry_run:
@@ -87,6 +93,9 @@ def unit_message(digest: UnitDigest, week: str, as_of: dt.date, settings: Settin
         f"【督办周报】{week} {digest.unit}：逾期 {len(digest.overdue)} 项，{soon} 日内到期 {len(digest.due_soon)} 项"
     )
     message.para(f"截至 {as_of.isoformat()}，本单位在办事项 {digest.open} 项。")
+    url = settings.dashboard.page_url(f"/tasks?{urlencode({'unit': digest.unit})}")
+    if url:
+        message.link("在台账中查看本单位的任务", url)
     base = ["编号", "角色", "计划", "条目", "事项", "期限"]
     tail = ["状态", "最近报送"]
     message.heading(f"逾期事项（{len(digest.overdue)}）")

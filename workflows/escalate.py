@@ -18,6 +18,7 @@ from models.calendar import WorkCalendar
 from models.db import read_session, write_session
 from models.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
 from models.job_failures import TaskFailure
+from models.names import path_label
 from models.notices import Draft, queue
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import EscalationLevel, Settings
@@ -91,6 +92,11 @@ def _levels(settings: Settings) -> dict[str, EscalationLevel]:
     return levels
 
 
+def stands_in_for_leader(raised: Raised, level: EscalationLevel) -> bool:
+    """The office receives this level only because no leader in charge is registered."""
+    return "leader" in level.recipients and not raised.leaders and "office" not in level.recipients
+
+
 def recipients_of(raised: Raised, level: EscalationLevel) -> list[str]:
     """Who gets this level's notice. Never nobody: a level whose recipients resolve to no one (a
     task without a lead unit, say) goes to the office, which must then assign or chase it."""
@@ -116,7 +122,7 @@ def line_for(raised: Raised, level: EscalationLevel, as_of: dt.date) -> str:
         "code": raised.code,
         "title": raised.title,
         "plan": raised.plan,
-        "path": " > ".join(raised.path),
+        "path": path_label(raised.path),
         "due": raised.occurrence.isoformat(),
         "days": (as_of - raised.occurrence).days,
         "lead": "、".join(raised.lead) or "（未明确）",
@@ -145,11 +151,20 @@ def compose(raised: list[Raised], settings: Settings, *, as_of: dt.date) -> list
         message = Message(f"【督办】{as_of.isoformat()} {summary}（{_recipient_name(recipient)}）")
         for item, level in items:
             message.para(f"{item.code} {line_for(item, level, as_of)}")
+            if recipient == "office" and stands_in_for_leader(item, level):
+                # Said in the notice: the office must know this level was meant for a leader.
+                message.para(
+                    f"（{'、'.join(item.lead) or '该事项'}未登记分管领导，本级{level.name}改发政务公开办，"
+                    "请转呈分管领导；在单位名册中登记分管领导后将直接发送。）"
+                )
+            url = settings.dashboard.task_url(item.code)
+            if url:
+                message.link(f"查看 {item.code}", url)
         message.heading("事项清单")
         message.table(
             ["编号", "级别", "计划", "条目", "事项", "牵头单位", "期限"],
             [
-                [i.code, lv.name, i.plan, " > ".join(i.path), i.title, "、".join(i.lead), i.occurrence]
+                [i.code, lv.name, i.plan, path_label(i.path), i.title, "、".join(i.lead), i.occurrence]
                 for i, lv in items
             ],
         )

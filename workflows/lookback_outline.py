@@ -12,6 +12,7 @@ from typing import Any
 
 from models.carry_over import CarryOverReport
 from models.lookback import NO_LEAD, Counts, Lookback
+from models.names import path_label
 from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
 from models.vocabulary.i18n import _
 
@@ -88,7 +89,7 @@ def issuer_of(lookback: Lookback, issuer: str | None) -> str:
 
 
 def path_text(path: list[str]) -> str:
-    return " > ".join(path)
+    return path_label(path)
 
 
 def due_text(due: dt.date | None, text: str) -> str:
@@ -117,7 +118,13 @@ def plan_rows(lookback: Lookback) -> list[list[Any]]:
 
 def section_rows(lookback: Lookback) -> list[list[Any]]:
     return [
-        [s.plan, s.label, s.title, SECTION_KINDS.get(s.kind, s.kind), *count_cells(s.counts)]
+        [
+            plan_label(lookback, s.plan),
+            s.label,
+            s.title,
+            SECTION_KINDS.get(s.kind, s.kind),
+            *count_cells(s.counts),
+        ]
         for s in lookback.sections
     ]
 
@@ -126,12 +133,17 @@ def unit_rows(lookback: Lookback) -> list[list[Any]]:
     return [[u.unit, *count_cells(u.counts)] for u in lookback.units]
 
 
+def plan_label(lookback: Lookback, key: str) -> str:
+    """The short name of a plan of the look-back, for its tables (never the key)."""
+    return next((p.name or p.title or p.key for p in lookback.plans if p.key == key), key)
+
+
 def unfinished_rows(lookback: Lookback) -> list[list[Any]]:
     return [
         [
             number,
             item.code,
-            item.plan,
+            plan_label(lookback, item.plan),
             path_text(item.path),
             item.title,
             "、".join(item.lead) or "—",
@@ -167,7 +179,7 @@ def ongoing_rows(lookback: Lookback) -> list[list[Any]]:
         [
             number,
             item.code,
-            item.plan,
+            plan_label(lookback, item.plan),
             path_text(item.path),
             item.title,
             "、".join(item.lead) or "—",

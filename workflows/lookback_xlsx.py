@@ -32,6 +32,7 @@ from workflows.lookback_outline import (
     UNIT_NOTE,
     overview,
     path_text,
+    plan_label,
     reason_text,
     report_title,
     status_text,
@@ -96,7 +97,13 @@ def build_workbook(
         "按部分",
         [("计划编号", 28), ("部分", 10), ("标题", 36), ("类别", 10), *count_columns],
         [
-            [s.plan, s.label, s.title, SECTION_KINDS.get(s.kind, s.kind), *_count_values(s.counts)]
+            [
+                plan_label(lookback, s.plan),
+                s.label,
+                s.title,
+                SECTION_KINDS.get(s.kind, s.kind),
+                *_count_values(s.counts),
+            ]
             for s in lookback.sections
         ],
     )
@@ -130,7 +137,7 @@ def build_workbook(
         [
             [
                 item.code,
-                item.plan,
+                plan_label(lookback, item.plan),
                 path_text(item.path),
                 item.title,
                 "、".join(item.lead),
@@ -166,7 +173,7 @@ def build_workbook(
         [
             [
                 item.code,
-                item.plan,
+                plan_label(lookback, item.plan),
                 path_text(item.path),
                 item.title,
                 "、".join(item.lead),

@@ -23,10 +23,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from models import bounds
+from models.clock import parse_date
 from models.errors import BadInput, Conflict, NotFound
 from models.files import atomic_path
 from models.ledger import ImportReport
+from models.names import path_label
 from models.plan import Deadline, DeadlineType, ParsedPlan
 from models.plan_file import dump_plan, load_plan
 from models.settings import Settings
@@ -200,14 +201,14 @@ def apply_edits(
         if not 0 <= index < len(edited.tasks):
             raise BadInput(f"第 {index + 1} 项：计划中没有这一项")
         task = edited.tasks[index]
-        where = f"第 {index + 1} 项（{' > '.join(task.path)}）"
+        where = f"第 {index + 1} 项（{path_label(task.path)}）"
         if edit.lead is not None:
             task.lead_units = split_units(edit.lead)
         if edit.support is not None:
             task.support_units = split_units(edit.support)
         # A unit named as lead is not also a supporting unit of the same task.
         task.support_units = [u for u in task.support_units if u not in task.lead_units]
-        task.deadline = _deadline(task.deadline, edit, where)
+        task.deadline = _deadline(task.deadline, edit, where, edited.year)
     return edited
 
 
@@ -220,15 +221,15 @@ def _year(text: str) -> int | None:
     return int(text)
 
 
-def _date(text: str, where: str) -> dt.date:
+def _date(text: str, where: str, year: int | None) -> dt.date:
+    """The one date parser (models.clock): 2021/6/30, 2021年6月30日, 6月30日 in the plan's year…"""
     try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(f"{where}：日期“{text}”不正确，应为 YYYY-MM-DD") from None
-    return bounds.check_date(day, f"{where}：日期")
+        return parse_date(text, what="日期", year=year)
+    except BadInput as error:
+        raise BadInput(f"{where}：{error.problem}") from None
 
 
-def _deadline(deadline: Deadline, edit: TaskEdit, where: str) -> Deadline:
+def _deadline(deadline: Deadline, edit: TaskEdit, where: str, year: int | None) -> Deadline:
     kind = deadline.type
     if edit.type is not None:
         try:
@@ -237,7 +238,7 @@ def _deadline(deadline: Deadline, edit: TaskEdit, where: str) -> Deadline:
             raise BadInput(f"{where}：未知的时限类型“{edit.type}”") from None
     due = deadline.date
     if edit.due is not None:
-        due = _date(edit.due, where) if edit.due.strip() else None
+        due = _date(edit.due, where, year) if edit.due.strip() else None
     if due is not None and kind in (DeadlineType.NONE, DeadlineType.ONGOING):
         kind = DeadlineType.DATE  # a date typed in for an undated point makes it a dated one
     if due is None and kind == DeadlineType.DATE:

@@ -21,9 +21,22 @@ class Table:
 
 
 @dataclass
+class Link:
+    """A line with a link to a dashboard page (dashboard.base_url): a URL in plain text, a link in
+    Markdown and HTML."""
+
+    text: str
+    url: str
+
+
+@dataclass
 class Message:
     title: str
-    blocks: list[str | Table] = field(default_factory=list)  # a str is a paragraph; "## x" a heading
+    blocks: list[str | Table | Link] = field(default_factory=list)  # a str is a paragraph; "## x" a heading
+
+    def link(self, text: str, url: str) -> Message:
+        self.blocks.append(Link(text, url))
+        return self
 
     def heading(self, text: str) -> Message:
         self.blocks.append(f"## {text}")
@@ -40,7 +53,9 @@ class Message:
     def text(self) -> str:
         parts = [self.title, "=" * min(60, _width(self.title))]
         for block in self.blocks:
-            if isinstance(block, Table):
+            if isinstance(block, Link):
+                parts.append(f"{block.text}：{block.url}")
+            elif isinstance(block, Table):
                 parts.append(
                     tabulate(block.rows, block.headers, tablefmt="simple") if block.rows else block.empty
                 )
@@ -53,7 +68,9 @@ class Message:
     def markdown(self) -> str:
         parts = [f"# {_md(self.title)}"]
         for block in self.blocks:
-            if isinstance(block, Table):
+            if isinstance(block, Link):
+                parts.append(f"[{_md(block.text)}](<{block.url.replace('>', '%3E')}>)")
+            elif isinstance(block, Table):
                 if block.rows:
                     parts.append(_md_table(block))
                 else:
@@ -67,7 +84,9 @@ class Message:
     def html(self) -> str:
         parts = [f"<h1>{html.escape(self.title)}</h1>"]
         for block in self.blocks:
-            if isinstance(block, Table):
+            if isinstance(block, Link):
+                parts.append(f'<p><a href="{html.escape(block.url)}">{html.escape(block.text)}</a></p>')
+            elif isinstance(block, Table):
                 if block.rows:
                     parts.append(_html_table(block))
                 else:

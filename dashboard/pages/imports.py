@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from dashboard.context import Ctx, OfficeCtx
 from models.db import read_session
 from models.errors import BadInput, Conflict
+from models.names import path_label
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.vocabulary import DEADLINE_TYPES, SECTIONS
 from workflows import plan_upload
@@ -95,7 +96,7 @@ def _preview(
         rows.append(
             {
                 "index": index,
-                "path": " > ".join(task.path),
+                "path": path_label(task.path),
                 "title": task.title,
                 "body": task.body,
                 "section": "" if task.section.value == "tasks" else SECTIONS.get(task.section.value, ""),

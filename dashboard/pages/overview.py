@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboard.cache import ViewCache
-from dashboard.charts import bar_chart
-from dashboard.context import CtxDep
+from dashboard.charts import bar_chart, running_total_chart
+from dashboard.context import CtxDep, OfficeCtx
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, as_of_query
-from models.db import read_session
+from models.db import read_session, write_session
+from models.errors import BadInput, NotFound
+from models.lookback import NO_LEAD
+from models.names import rename_plan
 from models.overview import compute_overview, ledger_mark
 from models.reads.task_query import TaskFilter, TaskQuery, plan_choices
 
@@ -52,10 +57,25 @@ def overview_page(
         shown=SHOWN,
         capped=not full and max(len(overview.plans), len(overview.sections), len(overview.units)) > SHOWN,
         late=late,
-        chart=bar_chart([(week.label, week.done) for week in overview.weeks]),
-        weeks=overview.weeks,
+        chart=bar_chart([(month.short, month.done) for month in overview.months]),
+        total_chart=running_total_chart([(month.short, month.done) for month in overview.months]),
+        months=overview.months,
+        no_lead=NO_LEAD,
         plan=plan,
         plan_choices=choices,
         asq=as_of_query(request),
         labels=LABELS,
     )
+
+
+@router.post("/plans/{key}/name")
+def rename(ctx: OfficeCtx, key: str, short_name: Annotated[str, Form()] = "") -> Response:
+    """The office names a plan as people call it (empty: back to the name derived from the title)."""
+    try:
+        with write_session(ctx.engine) as session:
+            rename_plan(session, key, short_name)
+    except NotFound:
+        return Response("没有这个计划", status_code=404, media_type="text/plain; charset=utf-8")
+    except BadInput as error:
+        return Response(f"未改名：{error.message}", status_code=400, media_type="text/plain; charset=utf-8")
+    return RedirectResponse("/", status_code=303)

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from models import bounds
 from models import units as registry
 from models.errors import BadInput, NotFound
+from models.names import plan_name
 from models.reads.dues import effective_due_column
 from models.rules.lights import Light, due_within_sql, light, overdue_sql
 from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
@@ -256,18 +257,28 @@ def units_of(session: Session, task_ids: Select | list[int]) -> dict[int, tuple[
 
 
 def _task_extras(session: Session, codes: list[str]) -> dict[str, tuple[str, str, str]]:
-    """Per task code: plan title, latest note and latest evidence."""
+    """Per task code: the plan's name as people read it, latest note and latest evidence."""
     found: dict[str, tuple[str, str, str]] = {}
     for start in range(0, len(codes), CHUNK):
         query = (
-            select(Task.id, Task.code, Plan.title, Plan.key, Task.progress_note)
+            select(
+                Task.id,
+                Task.code,
+                Plan.title,
+                Plan.key,
+                Task.progress_note,
+                Plan.short_name,
+                Plan.year,
+                Plan.issuer,
+            )
             .join(Plan, col(Plan.id) == Task.plan_id)
             .where(col(Task.code).in_(codes[start : start + CHUNK]))
         )
         batch = session.exec(query).all()
         evidence = latest_evidence(session, [task_id for task_id, *_ in batch])
-        for task_id, code, title, key, note in batch:
-            found[code] = (title or key, note, evidence.get(task_id, ""))
+        for task_id, code, title, key, note, short, year, issuer in batch:
+            name = plan_name(short, title, year=year, issuer=issuer, key=key)
+            found[code] = (name, note, evidence.get(task_id, ""))
     return found
 
 

@@ -14,7 +14,7 @@ from models.vocabulary.i18n import _
 MESSAGES: dict[str, str] = {
     "task.not_found": _("no task {task}"),
     "plan.not_found": _("no plan {plan}"),
-    "unit.not_found": _("no unit named {unit}"),
+    "unit.not_found": _("no unit named {unit}{suggestion}"),
     "user.not_found": _("no user {user}"),
     "task.status.unknown": _("unknown status {value} for {field}: one of {choices}"),
     "task.progress.out_of_range": _("{field} must be between 0 and 100, not {value}"),

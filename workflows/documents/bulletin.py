@@ -8,17 +8,59 @@ further demands left to the office, highlighted).
 
 from __future__ import annotations
 
-from models.lookback import NO_LEAD, Lookback
+from typing import Any
+
+from models.lookback import NO_LEAD, Lookback, UnfinishedItem
 from workflows.documents.common import (
     agency,
-    due_phrase,
     plan_names,
     point_label,
+    short_date,
     signer,
+    units_few,
     units_text,
 )
-from workflows.documents.gongwen import Blank, Column, Document, Outline, cn_date, masthead
+from workflows.documents.gongwen import Blank, Column, Document, Group, Outline, cn_date, masthead
 from workflows.lookback_outline import rate_text, reason_text
+
+OVERDUE_COLUMNS = [
+    Column("序号", fit=True),
+    Column("事项", weight=2.6, align="left"),
+    Column("牵头单位", weight=2.0, align="left"),
+    Column("完成时限", fit=True, max_chars=6),
+    Column("逾期天数", fit=True),
+    Column("进展或原因", weight=2.0, align="left"),
+]
+
+
+def overdue_rows(lookback: Lookback, items: list[UnfinishedItem]) -> list[list[Any] | Group]:
+    """The overdue items, most days late first, under a row naming their plan when there are several."""
+
+    def late(item: UnfinishedItem) -> int:
+        return (lookback.as_of - item.due_date).days if item.due_date else 0
+
+    several = len({item.plan for item in items}) > 1
+    rows: list[list[Any] | Group] = []
+    number = 0
+    for plan in lookback.plans:
+        mine = sorted((i for i in items if i.plan == plan.key), key=lambda i: (-late(i), i.path))
+        if not mine:
+            continue
+        if several:
+            rows.append(Group(plan.title or plan.key))
+        for item in mine:
+            number += 1
+            rows.append(
+                [
+                    number,
+                    f"{item.title}（{point_label(item.path)}）",
+                    units_few(item.lead, none="未明确"),
+                    short_date(item.due_date, lookback.year),
+                    late(item),
+                    reason_text(item.reason, item.reason_kind),
+                ]
+            )
+    return rows
 
 
 def bulletin_title(lookback: Lookback) -> str:
@@ -52,8 +94,10 @@ def render_bulletin(lookback: Lookback, *, number: int, issuer: str | None = Non
 
     doc.heading(1, outline.next(1) + "各单位完成情况")
     doc.paragraph("按牵头单位统计，按完成率由高到低排列（未明确牵头单位的任务列于最后）。")
+    # Units leading only 持续推进 points have no rate: named after the table, not given a row.
+    unrated = [u.unit for u in lookback.units if not u.counts.dated and u.unit != NO_LEAD]
     units = sorted(
-        lookback.units,
+        (u for u in lookback.units if u.counts.dated or u.unit == NO_LEAD),
         key=lambda u: (
             u.unit == NO_LEAD,
             -(u.counts.rate if u.counts.rate is not None else -1),
@@ -85,47 +129,31 @@ def render_bulletin(lookback: Lookback, *, number: int, issuer: str | None = Non
         Column("持续推进", fit=True),
     ]
     doc.table(columns, rows)
+    if unrated:
+        doc.paragraph(f"{units_text(unrated)}牵头的均为持续推进事项，按月调度，未列入上表。")
 
     doc.heading(1, outline.next(1) + "进度滞后的单位和事项")
     overdue = [item for item in lookback.unfinished if item.category == "overdue"]
-    by_unit: dict[str, list] = {}
+    by_unit: dict[str, int] = {}
     for item in overdue:
         for name in item.lead or [NO_LEAD]:
-            by_unit.setdefault(name, []).append(item)
-    if not by_unit:
+            by_unit[name] = by_unit.get(name, 0) + 1
+    if not overdue:
         doc.paragraph("截至目前，无逾期未完成任务。")
     else:
-        named = sorted(
-            (name for name in by_unit if name != NO_LEAD), key=lambda name: (-len(by_unit[name]), name)
-        )
+        named = sorted((name for name in by_unit if name != NO_LEAD), key=lambda name: (-by_unit[name], name))
         if named:
             doc.paragraph(
                 "以下单位牵头的任务逾期未完成，予以通报："
-                + "、".join(f"{name}（{len(by_unit[name])}项）" for name in named)
+                + "、".join(f"{name}（{by_unit[name]}项）" for name in named)
                 + "。"
             )
-        ordered = sorted(named, key=lambda name: (-len(by_unit[name]), name)) + (
-            [NO_LEAD] if NO_LEAD in by_unit else []
-        )
-        for name in ordered:
-            heading = (
-                f"{name}（逾期{len(by_unit[name])}项）"
-                if name != NO_LEAD
-                else f"未明确牵头单位的任务（{len(by_unit[name])}项）"
-            )
-            doc.heading(2, outline.next(2) + heading)
-            for item in by_unit[name]:
-                late = (lookback.as_of - item.due_date).days if item.due_date else 0
-                reason = reason_text(item.reason, item.reason_kind)
-                doc.paragraph(
-                    f"{outline.next(3)}{item.title}（{item.plan_title}{point_label(item.path)}，"
-                    f"完成时限：{due_phrase(item.deadline_text, item.due_date, lookback.year)}，已逾期{late}天"
-                    + (f"；配合单位：{units_text(item.support, none='')}" if item.support else "")
-                    + "）。"
-                    + ("未报送进展和原因。" if reason == "（未报送）" else f"{reason.rstrip('。')}。")
-                )
-            if name == NO_LEAD:
-                doc.paragraph("以上任务尚未明确牵头单位，请尽快明确责任单位。")
+        if NO_LEAD in by_unit:
+            doc.paragraph(f"另有{by_unit[NO_LEAD]}项逾期任务尚未明确牵头单位，请尽快明确责任单位。")
+        # Each item once, with all its lead units: a task several units lead is one task late,
+        # and listing it under every unit made the bulletin a full listing (13 pages).
+        doc.paragraph(f"逾期未完成事项{len(overdue)}项，按逾期天数由多到少排列如下：")
+        doc.table(OVERDUE_COLUMNS, overdue_rows(lookback, overdue))
 
     doc.heading(1, outline.next(1) + "工作要求")
     doc.paragraph(

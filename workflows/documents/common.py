@@ -7,22 +7,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from models.lookback import NO_LEAD, Counts, Lookback
+from models.names import CN_NUMERALS, path_label
 from models.vocabulary import CATEGORIES
 from models.vocabulary.i18n import _
 from workflows.documents.gongwen import Column, cn_date
 from workflows.lookback_outline import CATEGORY_LABELS, issuer_of, rate_text
 
-CN_NUMERALS = set("〇一二三四五六七八九十百")
-
 
 def point_label(path: Sequence[str]) -> str:
     """A point's place as a document writes it: 五、12 / 二（三）2 / （一）1 / 3."""
-    if not path:
-        return ""
-    head, rest = path[0], "".join(path[1:])
-    if rest and set(head) <= CN_NUMERALS and not rest.startswith("（"):
-        return f"{head}、{rest}"
-    return head + rest
+    return path_label(path)
 
 
 def section_label(label: str, title: str) -> str:
@@ -34,6 +28,14 @@ def section_label(label: str, title: str) -> str:
 
 def units_text(names: Iterable[str], *, none: str = NO_LEAD) -> str:
     return "、".join(names) or none
+
+
+def units_few(names: Sequence[str], *, most: int = 3, none: str = NO_LEAD) -> str:
+    """At most `most` names and the count (办公室、法规处、执法稽查局等18个单位), for a cell where
+    the full list is given elsewhere in the document."""
+    if len(names) <= most:
+        return units_text(names, none=none)
+    return "、".join(names[:most]) + f"等{len(names)}个单位"
 
 
 def short_date(day: dt.date | None, year: int) -> str:

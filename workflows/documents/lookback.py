@@ -30,6 +30,7 @@ from workflows.documents.common import (
     short_date,
     signer,
     state_text,
+    units_few,
     units_text,
 )
 from workflows.documents.gongwen import Blank, Column, Document, Group, Outline, cn_date
@@ -45,7 +46,7 @@ from workflows.lookback_outline import (
 )
 
 LISTED = 10  # items named in the prose of a part; the attachments list them all
-LISTED_OVERDUE = 15
+LISTED_OVERDUE = 10
 
 
 def report_title(lookback: Lookback, issuer: str | None = None) -> str:
@@ -184,7 +185,7 @@ def _problems(doc: Document, outline: Outline, lookback: Lookback) -> None:
         late = (lookback.as_of - item.due_date).days if item.due_date else 0
         reason = reason_text(item.reason, item.reason_kind)
         doc.paragraph(
-            f"{outline.next(3)}{item.title}（{point_label(item.path)}，牵头单位：{units_text(item.lead)}；"
+            f"{outline.next(3)}{item.title}（{point_label(item.path)}，牵头单位：{units_few(item.lead)}；"
             f"完成时限：{due_phrase(item.deadline_text, item.due_date, lookback.year)}，已逾期{late}天）。"
             + ("未报送原因。" if reason == "（未报送）" else f"{reason.rstrip('。')}。")
         )
@@ -291,9 +292,9 @@ def _attachment_unfinished(doc: Document, lookback: Lookback, *, number: int, na
         Column("序号", fit=True),
         Column("编号", fit=True),
         Column("序号路径", fit=True),
-        Column("任务", weight=3, align="left"),
-        Column("牵头单位", weight=1.4),
-        Column("完成时限", weight=1.6),
+        Column("任务", weight=2.6, align="left"),
+        Column("牵头单位", weight=2.2),
+        Column("完成时限", weight=1.2),
         Column("进展状态", fit=True, max_chars=7),
         Column("最近更新", fit=True),
         Column("原因或进展", weight=3, align="left"),
@@ -330,7 +331,7 @@ def _attachment_ongoing(doc: Document, lookback: Lookback, *, number: int, name:
         Column("编号", fit=True),
         Column("序号路径", fit=True),
         Column("任务", weight=3, align="left"),
-        Column("牵头单位", weight=1.2),
+        Column("牵头单位", weight=2),
         Column("时限表述", weight=1),
         Column("最近更新", fit=True),
         Column("最新进展", weight=4, align="left"),

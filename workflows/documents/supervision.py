@@ -4,14 +4,17 @@ asked, and under a cut line the reply slip (回执) the lead unit fills in and s
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
-from workflows.documents.common import due_phrase, point_label, units_text
-from workflows.documents.gongwen import Blank, Cell, Document, cn_date
+from workflows.documents.common import due_phrase, point_label, units_few, units_text
+from workflows.documents.gongwen import Blank, Cell, Document, cn_date, display_width
 from workflows.lookback_outline import status_text
 
-BODY_LIMIT = 120  # characters of the task's text on the sheet: it must stay one page
+BODY_LIMIT = 100  # characters of the task's text on the sheet: it must stay one page
 TITLE_LIMIT = 60
+UNITS_IN_HALF = 22  # characters of unit names that fit two lines of a half-width cell
+UNITS_IN_FULL = 29  # characters of a line across the form
 
 
 @dataclass
@@ -58,7 +61,7 @@ def render_sheet(task: SheetTask, *, issuer: str, as_of: dt.date, reply_by: dt.d
                 Cell(f"《{clip(task.plan_title, 40)}》{point_label(task.path)}：{title}", span=3),
             ],
             [label("任务内容"), Cell(body, span=3)],
-            [label("牵头单位"), units_text(task.lead), label("配合单位"), units_text(task.support, none="—")],
+            *unit_rows(task),
             [
                 label("完成时限"),
                 due_phrase(task.deadline_text, task.due_date, as_of.year),
@@ -85,7 +88,7 @@ def render_sheet(task: SheetTask, *, issuer: str, as_of: dt.date, reply_by: dt.d
     doc.form(
         [28, 50, 28, 50],
         [
-            [label("督办编号"), f"{as_of.year}-{task.code}", label("承办单位"), units_text(task.lead)],
+            [label("督办编号"), f"{as_of.year}-{task.code}", label("承办单位"), units_few(task.lead)],
             [label("督办事项"), Cell(title, span=3)],
             [label("办理情况"), Cell("", span=3)],
             [label("是否办结"), Cell("□已办结　　□未办结（预计完成时间：　　年　　月　　日）", span=3)],
@@ -94,9 +97,30 @@ def render_sheet(task: SheetTask, *, issuer: str, as_of: dt.date, reply_by: dt.d
             [label("单位负责人\n（签字）"), "", label("报送日期"), "　　年　　月　　日"],
         ],
         size=12,
-        heights_mm=[0, 0, 42, 0, 14, 9, 12],
+        heights_mm=[0, 0, max(18, 36 - 6 * extra_lines(task)), 0, 12, 9, 12],
     )
     return doc.to_bytes()
+
+
+def unit_rows(task: SheetTask) -> list[list[str | Cell]]:
+    """Lead and supporting units side by side, or each across the form when one list is long (a
+    point led by eighteen units would otherwise fill half a page one name per line)."""
+    lead, support = units_text(task.lead), units_text(task.support, none="—")
+    label = lambda text: Cell(text, label=True)  # noqa: E731
+    if max(display_width(lead), display_width(support)) <= UNITS_IN_HALF:
+        return [[label("牵头单位"), lead, label("配合单位"), support]]
+    rows: list[list[str | Cell]] = [[label("牵头单位"), Cell(lead, span=3)]]
+    if task.support:
+        rows.append([label("配合单位"), Cell(support, span=3)])
+    return rows
+
+
+def extra_lines(task: SheetTask) -> int:
+    """Lines the units take beyond the two of the side-by-side row: the reply box gives them back."""
+    width = display_width(units_text(task.lead)) + display_width(units_text(task.support, none=""))
+    if width <= 2 * UNITS_IN_HALF:
+        return 0
+    return max(0, math.ceil(width / UNITS_IN_FULL) - 1)
 
 
 def clip(text: str, limit: int) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from models.job_failures import TaskFailure
 from models.rules.permissions import Action
 from models.settings import Settings
+from models.vocabulary.i18n import _
 from workflows.deliver import DeliveryReport, deliver
 from workflows.digest import DigestReport, compose_digests
 from workflows.escalate import EscalateReport, raise_due
@@ -34,23 +35,41 @@ Progress = Callable[[str], None] | None
 
 @dataclass
 class Sent:
-    """What a send did: notices sent, those that failed (kept queued), files written to the outbox."""
+    """What a send did: notices sent through a channel, those written to the outbox folder (no
+    channel configured: someone must pass them on), those that failed (kept queued), the files."""
 
     sent: int = 0
     failed: list[str] = field(default_factory=list)
     outbox_files: list[str] = field(default_factory=list)
+    to_outbox: int = 0
+    outbox: str = ""
 
     @classmethod
-    def of(cls, report: DeliveryReport) -> Sent:
-        return cls(report.sent, list(report.failed), list(report.outbox_files))
+    def of(cls, report: DeliveryReport, outbox: Path | None = None) -> Sent:
+        return cls(
+            report.sent,
+            list(report.failed),
+            list(report.outbox_files),
+            report.to_outbox,
+            str(outbox) if outbox else "",
+        )
 
     @property
     def lines(self) -> list[str]:
-        lines = [
-            f"sent {self.sent} notices"
-            + (f", {len(self.failed)} failed (kept for the next run)" if self.failed else "")
-        ]
-        return lines + [f"  failed: {failure}" for failure in self.failed]
+        """What happened to the notices, in words that never call a file in a folder "sent"."""
+        parts = []
+        if self.sent or not self.to_outbox:
+            parts.append(_("sent {count} notices").format(count=self.sent))
+        if self.to_outbox:
+            where = f"（{self.outbox}）" if self.outbox else ""
+            parts.append(
+                _(
+                    "{count} written to the outbox{where}: no channel is set for their recipients, pass them on"
+                ).format(count=self.to_outbox, where=where)
+            )
+        if self.failed:
+            parts.append(_("{count} failed (kept for the next run)").format(count=len(self.failed)))
+        return [_("; ").join(parts)] + ["  " + _("failed: {error}").format(error=f) for f in self.failed]
 
 
 @dataclass
@@ -226,7 +245,8 @@ def send_pending(
 
 def _send(engine: Engine, settings: Settings, actor: Actor, progress: Progress) -> Sent:
     require(actor, Action.SEND_NOTICES)
-    return Sent.of(deliver(engine, settings, kinds=None, progress=progress))
+    sent = deliver(engine, settings, kinds=None, progress=progress)
+    return Sent.of(sent, settings.resolve(settings.notify.outbox))
 
 
 # --- The look-back ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from models.db import write_session
-from models.excel import SheetImport, apply_rows, read_workbook
+from models.excel import SheetImport, apply_rows, read_checked_workbook
 from models.rules.permissions import Action
 from models.settings import Settings
 from workflows.use_cases.actor import Actor
@@ -21,7 +21,7 @@ def import_workbook(engine: Engine, settings: Settings, actor: Actor, path: Path
     another unit's task) is refused and reported; the rows it may change are applied."""
     require(actor, Action.IMPORT_WORKBOOK)
     # Before the transaction: a bad file never takes the write lock.
-    rows = read_workbook(path, archive_limits=settings.archives)
+    rows = read_checked_workbook(engine, path, archive_limits=settings.archives)
     with write_session(engine) as session:
         return apply_rows(
             session,
