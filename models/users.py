@@ -149,9 +149,14 @@ def may_update(session: Session, user: User, task: Task) -> bool:
     cell = grant(user.role, Action.UPDATE_TASK)
     if cell is Grant.YES:
         return True
-    if cell is not Grant.OWN_UNIT or user.unit_id is None:
+    return cell is Grant.OWN_UNIT and unit_assigned(session, task, user.unit_id)
+
+
+def unit_assigned(session: Session, task: Task, unit_id: int | None) -> bool:
+    """Whether the unit leads or supports the task (what an own-unit grant of the table asks)."""
+    if unit_id is None:
         return False
-    query = select(Assignment.id).where(Assignment.task_id == task.id, Assignment.unit_id == user.unit_id)
+    query = select(Assignment.id).where(Assignment.task_id == task.id, Assignment.unit_id == unit_id)
     return session.exec(query).first() is not None
 
 

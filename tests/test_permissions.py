@@ -253,3 +253,38 @@ def test_the_web_faces_refuse_what_the_table_refuses(web, name):
     office = api(web, "office")
     assert office.post("/api/tasks/T3/update", json={"version": 1, "progress": 5}).status_code == 200
     assert office.get("/plans/import").status_code == 200
+
+
+def _fill(path, code: str, progress: int) -> None:
+    from openpyxl import load_workbook
+
+    from models.excel import HEADERS
+
+    workbook = load_workbook(path)
+    sheet = workbook["台账"]
+    number = next(row[0].row for row in sheet.iter_rows(min_row=2) if row[0].value == code)
+    sheet.cell(row=number, column=HEADERS.index("进度(%)") + 1, value=progress)
+    workbook.save(path)
+
+
+def test_a_unit_account_imports_a_workbook_of_its_own_tasks_only(cli_env, tmp_path):
+    from models.db import open_ledger
+
+    engine = open_ledger(cli_env)
+    seed(engine)
+    with write_session(engine) as session:
+        add_user(session, "fagui", role="unit", unit="法规处", password="long enough")
+    runner = CliRunner()
+    sheet = tmp_path / "台账.xlsx"
+    assert runner.invoke(cli_app, ["export", "--xlsx", str(sheet), "--as-of", "2021-04-20"]).exit_code == 0
+    _fill(sheet, "T1", 30)  # 法规处 supports T1 …
+    _fill(sheet, "T3", 50)  # … but has nothing to do with T3
+    before = (state(engine, "T1"), state(engine, "T3"))
+    refused = runner.invoke(cli_app, ["import", "--xlsx", str(sheet), "--as", "fagui"])
+    assert refused.exit_code == 5 and "无权导入任务 T3" in refused.stderr, refused.output
+    assert (state(engine, "T1"), state(engine, "T3")) == before  # the whole sheet, not half of it
+    _fill(sheet, "T3", before[1][1])
+    applied = runner.invoke(cli_app, ["import", "--xlsx", str(sheet), "--as", "fagui"])
+    assert applied.exit_code == 0, applied.output
+    assert state(engine, "T1")[1] == 30 and state(engine, "T3") == before[1]
+    engine.dispose()

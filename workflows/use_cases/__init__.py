@@ -7,6 +7,6 @@ a typed result that the face renders. Refusals are the typed errors of errors.py
 
 Modules: tasks (update, defer, schedule, assign), imports (plans and documents into the ledger),
 jobs (escalate, digest, send, look back), units (merge, load), summaries, users, workbook (the
-台账 round trip), restore. Nothing is re-exported here: a face imports the module it needs, so a
+台账 round trip), documents (the 督办通报), restore (backup and restore). Nothing is re-exported here: a face imports the module it needs, so a
 command does not pay for the report libraries it does not use.
 """

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.rules.permissions import Action, Grant, Role, allowed, grant
-from models.tables import Assignment, Task
+from models.tables import Task
+from models.users import unit_assigned
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import ADMIN_ONLY, OFFICE_ONLY, TASK_DENIED, Denied
 
@@ -20,10 +21,7 @@ def require(actor: Actor, action: Action, *, message: str | None = None) -> None
 
 def owns_task(session: Session, actor: Actor, task: Task) -> bool:
     """Whether the actor's unit leads or supports the task."""
-    if actor.unit_id is None:
-        return False
-    query = select(Assignment.id).where(Assignment.task_id == task.id, Assignment.unit_id == actor.unit_id)
-    return session.exec(query).first() is not None
+    return unit_assigned(session, task, actor.unit_id)
 
 
 def may_on_task(session: Session, actor: Actor, action: Action, task: Task) -> bool:

@@ -21,7 +21,7 @@ from models.tables import Role as UnitRole
 from models.tables import Task
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import Denied, Invalid, Stale
-from workflows.use_cases.guard import business_day, may_on_task, require_on_task
+from workflows.use_cases.guard import business_day, require_on_task
 
 NOTHING_TO_UPDATE = "没有要更新的内容：请修改状态或进度，或填写进展情况、佐证材料"
 STATUS_DENIED = "无权将任务 {code} 的状态由“{old}”改为“{new}”"
@@ -170,11 +170,6 @@ def assign_unit(
             day=business_day(actor, day, today=today),
         )
         return UnitAssigned(written.code, unit, "" if remove else role.value, written.version != version)
-
-
-def may_change(session: Session, actor: Actor, task: Task) -> bool:
-    """Whether the actor may update or defer this task (the page shows its forms by this)."""
-    return may_on_task(session, actor, Action.UPDATE_TASK, task)
 
 
 def _task_for(session: Session, actor: Actor, action: Action, code: str) -> Task:
