@@ -267,7 +267,7 @@ def _fill(path, code: str, progress: int) -> None:
     workbook.save(path)
 
 
-def test_a_unit_account_imports_a_workbook_of_its_own_tasks_only(cli_env, tmp_path):
+def test_a_unit_account_imports_the_rows_of_its_own_tasks_only(cli_env, tmp_path):
     from models.db import open_ledger
 
     engine = open_ledger(cli_env)
@@ -279,12 +279,10 @@ def test_a_unit_account_imports_a_workbook_of_its_own_tasks_only(cli_env, tmp_pa
     assert runner.invoke(cli_app, ["export", "--xlsx", str(sheet), "--as-of", "2021-04-20"]).exit_code == 0
     _fill(sheet, "T1", 30)  # 法规处 supports T1 …
     _fill(sheet, "T3", 50)  # … but has nothing to do with T3
-    before = (state(engine, "T1"), state(engine, "T3"))
-    refused = runner.invoke(cli_app, ["import", "--xlsx", str(sheet), "--as", "fagui"])
-    assert refused.exit_code == 5 and "无权导入任务 T3" in refused.stderr, refused.output
-    assert (state(engine, "T1"), state(engine, "T3")) == before  # the whole sheet, not half of it
-    _fill(sheet, "T3", before[1][1])
-    applied = runner.invoke(cli_app, ["import", "--xlsx", str(sheet), "--as", "fagui"])
-    assert applied.exit_code == 0, applied.output
-    assert state(engine, "T1")[1] == 30 and state(engine, "T3") == before[1]
+    before = state(engine, "T3")
+    result = runner.invoke(cli_app, ["import", "--xlsx", str(sheet), "--as", "fagui"])
+    # Row by row: the row of its own task is applied, the other refused and named; exit 1.
+    assert result.exit_code == 1, result.output
+    assert "行未导入" in result.stdout and "无权修改任务 T3" in result.stdout, result.output
+    assert state(engine, "T1")[1] == 30 and state(engine, "T3") == before
     engine.dispose()
