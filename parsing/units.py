@@ -78,8 +78,16 @@ _LABEL_NAME = (
     r"(?:牵头|主责|主办|配合|协办|参与|协同|协助|承办|落实|实施)?责任(?:处室单位|处室|单位|部门|科室|股室|主体|机构)"
     r"|(?:牵头|主责|主办|配合|协办|参与|协同|协助|承办|落实|实施)(?:处室单位|处室|单位|部门|科室|股室|主体|机构)?"
 )
+
 _BOUNDARY = r"(?<![^\s。；;，,、：:（(【〔）)】〕.．\]—－-])"
-_LABEL = re.compile(rf"{_BOUNDARY}[【\[]?(?P<name>{_LABEL_NAME})(?:\s*[：:]|[】\]])")
+
+
+def _spaced(pattern: str) -> str:
+    """A label as PDF copies and justified cells print it too: `责 任 单 位：`."""
+    return re.sub(r"[\u4e00-\u9fff](?=[\u4e00-\u9fff(|)])", lambda char: char.group() + "[ \u3000]?", pattern)
+
+
+_LABEL = re.compile(rf"{_BOUNDARY}[【\[]?(?P<name>{_spaced(_LABEL_NAME)})(?:\s*[：:]|[】\]])")
 # A person, not a unit: `牵头负责领导：金力`, `责任人：`. Its value is skipped.
 _PERSON_LABEL = re.compile(
     rf"{_BOUNDARY}(?:牵头|责任|分管|联系|主要)?(?:负责)?(?:市|县|区)?(?:领导|负责人|责任人|联系人)\s*[：:]"
@@ -262,6 +270,7 @@ def _pairs(text: str) -> dict[int, int]:
 
 
 def _label_role(name: str) -> Role:
+    name = re.sub(r"\s", "", name)
     if name.startswith(("牵头", "主责", "主办")):
         return "lead"
     if name.startswith(("配合", "协办", "参与", "协同", "协助")):
@@ -280,7 +289,8 @@ def _labelled(text: str, pairs: dict[int, int]) -> list[_Found]:
         value_end = _value_end(text, label.end(), pairs)
         following = _OTHER_LABEL.search(text, label.end(), value_end)
         person = _PERSON_LABEL.search(text, label.end(), value_end)
-        stops = [m.start() for m in (following, person) if m]
+        spaced = _LABEL.search(text, label.end(), value_end)  # `责 任 单 位：` is no _OTHER_LABEL
+        stops = [m.start() for m in (following, person, spaced) if m]
         end = min(stops) if stops else value_end
         refs = _role_list(text[label.end() : end], _label_role(label["name"]), ())
         if found and start < found[-1].end:
