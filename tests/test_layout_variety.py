@@ -393,3 +393,13 @@ def test_a_copy_that_starts_inside_the_document_keeps_its_first_section():
     ]
     assert plan.tasks[1].lead_units == ["区政务服务中心"]
     assert "第3行：编号不连续：从开头跳到二" in plan.warnings
+
+
+def test_a_translation_printed_after_a_heading_is_not_part_of_its_title():
+    plan = parse("translated_headings.txt")
+    assert plan.title == "2023年政务公开工作要点"
+    assert rows(plan) == [
+        (["一", "（一）"], "加强财政信息公开", ["市财政局"], ["市审计局"], "none", None),
+        (["一", "（二）"], "做好重大项目信息公开", ["市发展改革委", "市住建局"], [], "none", None),
+        (["一", "（三）"], "做好政策解读", ["市司法局"], [], "period_end", "2023-06-30"),
+    ]
