@@ -371,6 +371,8 @@ def test_each_unit_clause_of_a_point_is_read_in_its_own_right():
 
 def test_a_one_cell_per_line_table_of_requirements_each_followed_by_its_units():
     plan = parse("table_stacked_requirements_under_a_point.txt")
+    # The title printed first without its year, then again with it: the year is the plan's.
+    assert plan.year == 2017
     assert rows(plan) == [
         (
             ["一", "（一）"],
