@@ -98,11 +98,18 @@ _MIN_MARKED_PIECES = 2
 _BARE_MARKER = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]")
 
 
+# A word printed with its characters spaced out (`责 任 单 位 :`, as PDF copies justify labels) is one
+# word, whatever the crawl did to the paragraph breaks around it: three characters at least.
+_SPACED_WORD = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff])")
+_SPACE_BEFORE_COLON = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[：:])")
+
+
 def _paragraphs(line: str) -> list[str]:
     if len(line) < _ONE_LINE_MIN or "|" in line or "｜" in line or "\t" in line:
         return [line]  # short, or a table row: its spaces are no paragraph breaks
+    joined = _SPACE_BEFORE_COLON.sub("", _SPACED_WORD.sub(lambda word: word.group().replace(" ", ""), line))
     pieces: list[str] = []
-    for piece in _BREAK.split(line):
+    for piece in _BREAK.split(joined):
         if not piece:
             continue
         if pieces and _BARE_MARKER.fullmatch(pieces[-1]):
