@@ -26,8 +26,7 @@ from parsing.script import to_simplified
 @dataclass(frozen=True)
 class Line:
     no: int  # 1-based line number in the text given to clean_text
-    text: str  # the cleaned line (stripped)
-    glossed: str = ""  # the line before pinyin glosses were removed ("" when none were)
+    text: str  # the cleaned line (stripped); pinyin glosses a copy inserted are not part of it
 
 
 @dataclass
@@ -60,8 +59,7 @@ def clean_text(text: str) -> Cleaned:
                 continue
             suspects.extend((len(numbered), end) for end in ends)
             numbered.append((no, line))
-    glossed = _remove_pinyin(numbered, suspects, cleaned.repairs)
-    numbered = [(no, line) for no, line, _ in glossed]
+    numbered = _remove_pinyin(numbered, suspects, cleaned.repairs)
     shadows = to_simplified("\n".join(line for _, line in numbered)).split("\n") if numbered else []
     kinds = [_classify(shadow) for shadow in shadows]
     _meta_block(shadows, kinds)
@@ -71,7 +69,7 @@ def clean_text(text: str) -> Cleaned:
             _mine_meta(line, shadow, cleaned.meta, ranks)
     _drop_footer_tail(shadows, kinds)
     previous = None
-    for (no, line, before), kind in zip(glossed, kinds, strict=True):
+    for (no, line), kind in zip(numbered, kinds, strict=True):
         if kind != _BODY:
             cleaned.dropped.append((Line(no, line), kind))
             continue
@@ -81,7 +79,7 @@ def clean_text(text: str) -> Cleaned:
             cleaned.dropped.append((Line(no, line), "repeat"))
             continue
         previous = key
-        cleaned.lines.append(Line(no, line, before))
+        cleaned.lines.append(Line(no, line))
     return cleaned
 
 
@@ -100,11 +98,18 @@ _MIN_MARKED_PIECES = 2
 _BARE_MARKER = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]")
 
 
+# A word printed with its characters spaced out (`责 任 单 位 :`, as PDF copies justify labels) is one
+# word, whatever the crawl did to the paragraph breaks around it: three characters at least.
+_SPACED_WORD = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff])")
+_SPACE_BEFORE_COLON = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[：:])")
+
+
 def _paragraphs(line: str) -> list[str]:
     if len(line) < _ONE_LINE_MIN or "|" in line or "｜" in line or "\t" in line:
         return [line]  # short, or a table row: its spaces are no paragraph breaks
+    joined = _SPACE_BEFORE_COLON.sub("", _SPACED_WORD.sub(lambda word: word.group().replace(" ", ""), line))
     pieces: list[str] = []
-    for piece in _BREAK.split(line):
+    for piece in _BREAK.split(joined):
         if not piece:
             continue
         if pieces and _BARE_MARKER.fullmatch(pieces[-1]):
@@ -371,10 +376,11 @@ def _is_syllable(syllable: str) -> bool:
 
 def _remove_pinyin(
     lines: list[tuple[int, str]], suspects: list[tuple[int, int]], repairs: list[str]
-) -> list[tuple[int, str, str]]:
-    """(line number, line without pinyin glosses, the line as it was when glosses were removed)."""
+) -> list[tuple[int, str]]:
+    """(line number, line without pinyin glosses). A gloss is the copy's, not the document's: titles
+    and unit names are read without it, as a clerk would type them."""
     if not any("(" in line or "（" in line for _, line in lines):
-        return [(no, line, "") for no, line in lines]
+        return lines
     lines = _check_suspects(lines, suspects, repairs)
     removed: list[str] = []
 
@@ -393,11 +399,7 @@ def _remove_pinyin(
     if removed:
         count = len(removed)
         repairs.append(f"去掉了字后插入的{count}处拼音注音，例如“{removed[0]}”")
-    return [
-        (no, line.strip(), before.strip() if before != line else "")
-        for (no, line), (_, before) in zip(out, lines, strict=True)
-        if line.strip()
-    ]
+    return [(no, line.strip()) for no, line in out if line.strip()]
 
 
 def _check_suspects(

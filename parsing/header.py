@@ -268,6 +268,10 @@ def _year(
         found = _YEAR.search(source) or re.search(r"[〔\[［(（【]((?:19|20)\d{2})[〕\]］)）】]", source)
         if found:
             return int(found.group(1))
+    # A title without its year (`潍坊政务公开工作要点实施方案`) printed again with it just below.
+    for _text, norm in head:
+        if "《" not in norm and is_title_line(norm) and (found := _YEAR.search(norm)):
+            return int(found.group(1))
     for _text, norm in [*head, *tail]:
         if is_date_line(norm):
             found = re.search(r"(?:19|20)\d{2}", norm)

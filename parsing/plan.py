@@ -63,20 +63,6 @@ class _Line:
     no: int
     text: str
     norm: str  # Simplified form of text (the same string for Simplified documents)
-    glossed: str = ""  # the line with the pinyin glosses the cleaner removed ("" when none were)
-
-
-# A pinyin gloss a copy inserted after a character: `監(jiān)`.
-_GLOSS = r"(?:[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）])?"
-
-
-def _as_written(value: str, glossed: str) -> str:
-    """`value` as the document wrote it, pinyin glosses included: titles and unit names are verbatim
-    (the glosses are removed for reading the document, not from what it says)."""
-    if not glossed or not value:
-        return value
-    found = re.search("".join(re.escape(char) + _GLOSS for char in value), glossed)
-    return found.group() if found else value
 
 
 def parse_document(path: str | Path, *, known_units: Collection[str] = ()) -> ParsedPlan:
@@ -97,7 +83,7 @@ def parse_text(
         raise BadInput("去掉网页杂项后没有正文：这不是一份工作计划", source=source)
     traditional = is_traditional("\n".join(line.text for line in cleaned.lines))
     lines = [
-        _Line(line.no, line.text, to_simplified(line.text) if traditional else line.text, line.glossed)
+        _Line(line.no, line.text, to_simplified(line.text) if traditional else line.text)
         for line in cleaned.lines
     ]
     plan = ParsedPlan(traditional=traditional, warnings=list(cleaned.repairs))
@@ -157,11 +143,7 @@ def parse_text(
             )
     else:
         plan.warnings.extend(outline.warnings)
-        glossed: dict[int, str] = {}
-        for x in content:  # the pieces of a one-line body share its line number
-            if x.glossed and x.glossed not in glossed.get(x.no, ""):
-                glossed[x.no] = f"{glossed.get(x.no, '')}\n{x.glossed}".strip()
-        plan.tasks = _outline_tasks(outline, plan, known, trace, glossed, first_leads)
+        plan.tasks = _outline_tasks(outline, plan, known, trace, first_leads)
     if not plan.tasks:
         plan.warnings.append("没有找到编号条目：文件不生成任务")
     return plan
@@ -176,7 +158,7 @@ def _inline(lines: list[_Line], known: frozenset[str]) -> list[_Line]:
             out.append(line)
             continue
         out.extend(
-            _Line(line.no, line.text[start:end].strip(), line.norm[start:end].strip(), line.glossed)
+            _Line(line.no, line.text[start:end].strip(), line.norm[start:end].strip())
             for start, end in pieces
         )
     return out
@@ -227,7 +209,6 @@ def _outline_tasks(
     plan: ParsedPlan,
     known: frozenset[str],
     trace: Trace | None,
-    glossed: dict[int, str],
     first_leads: bool,
 ) -> list[ParsedTask]:
     points: list[_Point] = []
@@ -259,17 +240,12 @@ def _outline_tasks(
         # is a title of its own, and the lines below it are the body.
         first, _, following = body_text.strip().partition("\n")
         title, rest = split_title(first)
-        written = "\n".join(
-            dict.fromkeys(glossed.get(n, "") for n in [leaf.line, *leaf.line_numbers])
-        ).strip()
-        if deadline.text:
-            deadline.text = _as_written(deadline.text, written)
         task = ParsedTask(
             path=leaf.path,
-            title=_as_written(title, written),
+            title=title,
             body="\n".join(part for part in (rest, following.strip()) if part),
-            lead_units=[_as_written(_verbatim(name, text, norm), written) for name in units.lead],
-            support_units=[_as_written(_verbatim(name, text, norm), written) for name in units.support],
+            lead_units=[_verbatim(name, text, norm) for name in units.lead],
+            support_units=[_verbatim(name, text, norm) for name in units.support],
             units_open_ended=units.open_ended,
             deadline=deadline,
             section=_section(leaf),
@@ -429,10 +405,8 @@ def _row_task(
         at = line.norm.find(value)
         return line.text[at : at + len(value)] if value and at >= 0 else value
 
-    written = line.glossed if line is not None else ""
     task_text, body_text = original(row.task), original(row.body) if "\n" not in row.body else row.body
     title, rest = split_title(task_text)
-    title = _as_written(title, written)
     body = "\n".join(filter(None, [rest, body_text]))
     if row.lead or row.support:
         lead = split_unit_list(row.lead, known=known) if row.lead else UnitRefs()
@@ -452,13 +426,13 @@ def _row_task(
     norm = f"{row.task}\n{row.body}"
     deadline = _deadline(norm, norm, year, labelled=row.deadline or None)
     if deadline.text and line is not None:
-        deadline.text = _as_written(original(deadline.text), written)
+        deadline.text = original(deadline.text)
     return ParsedTask(
         path=row.path,
         title=title,
         body=body,
-        lead_units=[_as_written(original(name), written) for name in units.lead],
-        support_units=[_as_written(original(name), written) for name in units.support],
+        lead_units=[original(name) for name in units.lead],
+        support_units=[original(name) for name in units.support],
         units_open_ended=units.open_ended,
         deadline=deadline,
         line=row.line,

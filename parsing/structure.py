@@ -46,6 +46,10 @@ GAP_MAX_POINTS = 3
 # A new level whose first point is not 1 (a stray `2.` of an attachment list, a cited item) is
 # suspicious on its own: it is taken only when points after it follow on from it.
 FRESH_GAP = 1.5
+# A copy that starts inside a document (a PDF's later pages, a page cut at the top) opens on a
+# section past 一: the first point of all, at the 一、 level, is taken at a flat cost however many
+# sections were cut (a stray `2.` or `（三）` is no such section).
+CUT_START = 1.0
 INVERTED = 1.0  # a scheme nested under one of lower rank (一、 under 1.)
 POP_PER_LEVEL = 0.5  # a new scheme attached above the innermost open point
 CONTINUE_TIE = 0.01  # a lost numeral: numbering afresh under a new parent is the default
@@ -211,9 +215,12 @@ def _placements(stack: Stack, last: Last, marker: Marker) -> list[tuple[Stack, f
         parents.append((outer, POP_PER_LEVEL * (len(stack) - outer)))
     previous = last[_SCHEMES.index(scheme)]
     expected = [1, previous + 1] if previous else [1]
+    first_of_all = not stack and not any(last)
     for depth, nesting in parents:
         for cost, value, note in _values(marker, expected, fresh=True):
             stray = FRESH_GAP if not previous and note.startswith("gap") else 0.0
+            if first_of_all and scheme is Scheme.CN_DUN and not marker.damaged and note.startswith("gap"):
+                cost, stray = CUT_START, 0.0
             out.append(((*stack[:depth], (scheme, value)), base + nesting + cost + stray, value, note))
     return out
 

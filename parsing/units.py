@@ -57,6 +57,7 @@ class _Ref:
     name: str
     role: Role
     carry: bool = False
+    clause: int = 0  # which clause of the point named it: a bare 责任单位 list is read in its own clause
 
 
 @dataclass
@@ -77,8 +78,16 @@ _LABEL_NAME = (
     r"(?:牵头|主责|主办|配合|协办|参与|协同|协助|承办|落实|实施)?责任(?:处室单位|处室|单位|部门|科室|股室|主体|机构)"
     r"|(?:牵头|主责|主办|配合|协办|参与|协同|协助|承办|落实|实施)(?:处室单位|处室|单位|部门|科室|股室|主体|机构)?"
 )
+
 _BOUNDARY = r"(?<![^\s。；;，,、：:（(【〔）)】〕.．\]—－-])"
-_LABEL = re.compile(rf"{_BOUNDARY}[【\[]?(?P<name>{_LABEL_NAME})(?:\s*[：:]|[】\]])")
+
+
+def _spaced(pattern: str) -> str:
+    """A label as PDF copies and justified cells print it too: `责 任 单 位：`."""
+    return re.sub(r"[\u4e00-\u9fff](?=[\u4e00-\u9fff(|)])", lambda char: char.group() + "[ \u3000]?", pattern)
+
+
+_LABEL = re.compile(rf"{_BOUNDARY}[【\[]?(?P<name>{_spaced(_LABEL_NAME)})(?:\s*[：:]|[】\]])")
 # A person, not a unit: `牵头负责领导：金力`, `责任人：`. Its value is skipped.
 _PERSON_LABEL = re.compile(
     rf"{_BOUNDARY}(?:牵头|责任|分管|联系|主要)?(?:负责)?(?:市|县|区)?(?:领导|负责人|责任人|联系人)\s*[：:]"
@@ -93,7 +102,7 @@ _VALUE_STOP = re.compile(r"[\n。；;（(【〔）)】〕]")
 
 # Role words. 会同 joins a lead to its partners; the rest give the names before them a role.
 _ROLE_PATTERNS: list[tuple[str, Role]] = [
-    (r"牵头(?:负责)?(?:落实|组织实施|抓总|推进)?", "lead"),
+    (r"(?:分别|共同)?牵头(?:负责)?(?:落实|组织实施|抓总|推进)?", "lead"),  # `A、B分别牵头落实`
     (r"主责", "lead"),
     (
         r"(?:按照?(?:各自)?职(?:责|能)(?:分工)?)?(?:负责|共同|积极)?(?:配合|协助|协办|参与)(?:落实|实施|推进)?",
@@ -118,7 +127,10 @@ _HUI = re.compile(r"(?<=[处局室科办厅部所站队院])会(?!同|议|商|�
 # A bracketed mark is the name's own: `A（牵头）、B`.
 _OWN_MARK = re.compile(r"[（(【](?P<word>牵头|主责|负责|配合|协办|参与|协助|协同)(?:单位|部门|处室)?[）)】]")
 _CARRY = re.compile(r"^(?:以下|此后|后续|下同)(?:各项|各条|所有|任务|工作)*(?:均|都|也)?(?:需要|需|由|请)?")
-_NO_ROLE = re.compile(r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列明|重复)|下同")
+# `以下统称各县（区）政府`, `简称X`: a name for the names before it, not another unit.
+_NO_ROLE = re.compile(
+    r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列明|重复)|下同|^(?:以下|下文)?(?:统称|简称|合称|并称)"
+)
 _SEGMENT = re.compile(r"[，,；;。\n]")
 _NAME_SEP = re.compile(r"[、/／，,；;\s]")
 _INNER_SEP = re.compile(r"[、/／，,；;\s]")  # a bracket holding these holds a list, not a name
@@ -222,10 +234,8 @@ def find_units(text: str, *, known: Collection[str] = ()) -> UnitRefs:
     found += _bracketed(text, pairs, found, known)
     found.sort(key=lambda item: item.start)
     if not found:
-        found = _prose(text, known)
-        refs = _resolve([ref for item in found for ref in item.refs])
-        return refs
-    refs = _resolve([ref for item in found for ref in item.refs])
+        return _resolve(_numbered(_prose(text, known)))
+    refs = _resolve(_numbered(found))
     spans = tuple((item.start, item.end) for item in found)
     return replace(refs, span=spans[0], spans=spans)
 
@@ -260,6 +270,7 @@ def _pairs(text: str) -> dict[int, int]:
 
 
 def _label_role(name: str) -> Role:
+    name = re.sub(r"\s", "", name)
     if name.startswith(("牵头", "主责", "主办")):
         return "lead"
     if name.startswith(("配合", "协办", "参与", "协同", "协助")):
@@ -278,7 +289,8 @@ def _labelled(text: str, pairs: dict[int, int]) -> list[_Found]:
         value_end = _value_end(text, label.end(), pairs)
         following = _OTHER_LABEL.search(text, label.end(), value_end)
         person = _PERSON_LABEL.search(text, label.end(), value_end)
-        stops = [m.start() for m in (following, person) if m]
+        spaced = _LABEL.search(text, label.end(), value_end)  # `责 任 单 位：` is no _OTHER_LABEL
+        stops = [m.start() for m in (following, person, spaced) if m]
         end = min(stops) if stops else value_end
         refs = _role_list(text[label.end() : end], _label_role(label["name"]), ())
         if found and start < found[-1].end:
@@ -375,14 +387,18 @@ _SENTENCE = re.compile(r"[^。；;\n]+")
 
 
 def _prose(text: str, known: Collection[str]) -> list[_Found]:
-    """A sentence made only of names and role words (`A、B牵头，市直其他单位按职能分工落实`), else
+    """Sentences made only of names and role words (`A、B牵头，市直其他单位按职能分工落实`; a
+    one-cell-per-line table gives one after each requirement it covers: all of them count), else
     the first `由A牵头，B配合` pattern whose names all look like units."""
+    found: list[_Found] = []
     for sentence in _SENTENCE.finditer(text):
         body = sentence.group().strip()
         if _ROLE.search(body):
             refs = _role_list(body, "duty", known, strict=True)
             if refs and not _is_open_only([ref.name for ref in refs]):
-                return [_Found(sentence.start(), sentence.end(), refs)]
+                found.append(_Found(sentence.start(), sentence.end(), refs))
+    if found:
+        return found
     for match in _PROSE.finditer(text):
         lead = _names(match["lead"], known)
         partners = _names(match["with"], known) if match["with"] else []
@@ -639,18 +655,25 @@ def _is_phrase(part: str) -> bool:
     return parse_phrase(part, None) is not None
 
 
+def _numbered(found: list[_Found]) -> list[_Ref]:
+    """The names of all clauses in order, each marked with its clause."""
+    return [replace(ref, clause=index) for index, item in enumerate(found) for ref in item.refs]
+
+
 def _resolve(refs: Iterable[_Ref]) -> UnitRefs:
-    """Lead and support of a point from all its names: `duty` names support when a lead is named,
-    else they lead; a name both lead and support is lead; order of appearance is kept."""
+    """Lead and support of a point from all its names: `duty` names support when their clause names
+    a lead, else they lead (`（牵头单位：A；责任单位：B）…（责任单位：C）`: B supports, C leads the
+    part its clause closes); a name both lead and support is lead; order of appearance is kept."""
     refs = list(refs)
     has_lead = any(ref.role == "lead" for ref in refs)
+    led = {ref.clause for ref in refs if ref.role == "lead"}
     lead: list[str] = []
     support: list[str] = []
     carry: list[tuple[str, Role]] = []
     for ref in refs:
         if ref.carry:
             carry.append((ref.name, ref.role))
-        if ref.role == "lead" or (ref.role == "duty" and not has_lead):
+        if ref.role == "lead" or (ref.role == "duty" and ref.clause not in led):
             lead.append(ref.name)
         else:
             support.append(ref.name)

@@ -402,6 +402,19 @@ def test_a_bare_number_is_kept_it_may_be_a_tables_serial_number():
     assert texts(clean_text("序号\n工作任务\n责任单位\n3\n公开预算\n市财政局"))[3] == "3"
 
 
+def test_a_word_spaced_out_in_a_one_line_body_stays_one_word():
+    line = (
+        "某区2023年政务公开工作要点 一、深化重点领域公开 （一）推进财政公开。按规定公开预决算。"
+        "（牵 头 单 位 ：区财政局；配 合 单 位 ：区审计局） （二）推进项目公开。按规定及时公开项目审批和建设信息。"
+    )
+    assert texts(clean_text(line)) == [
+        "某区2023年政务公开工作要点",
+        "一、深化重点领域公开",
+        "（一）推进财政公开。按规定公开预决算。（牵头单位：区财政局；配合单位：区审计局）",
+        "（二）推进项目公开。按规定及时公开项目审批和建设信息。",
+    ]
+
+
 def test_a_body_copied_as_one_line_is_split_at_its_lost_paragraph_breaks():
     line = (
         "当前位置： 首页 通知公告 时间：2023-03-30 15:53 各单位： 现将方案印发给你们。 一、总体要求 坚持公开为常态。"

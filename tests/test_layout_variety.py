@@ -325,3 +325,83 @@ def test_a_documents_kind_is_what_its_title_says_it_is(title, kind):
     from parsing.header import kind_of_title
 
     assert kind_of_title(title) == kind
+
+
+def test_pinyin_a_mirror_inserted_is_in_no_title_and_no_unit_name():
+    plan = parse("pinyin_glosses.txt")
+    assert plan.traditional
+    assert rows(plan) == [
+        (["一", "（一）"], "加強財政預決算公開", ["縣財政局"], ["縣審計局"], "none", None),
+        (
+            ["一", "（二）"],
+            "做好重大項目信息公開",
+            ["縣發展改革局", "縣住房和城鄉建設局"],
+            [],
+            "period_end",
+            "2023-06-30",
+        ),
+    ]
+    assert any("拼音注音" in warning for warning in plan.warnings)
+
+
+def test_each_unit_clause_of_a_point_is_read_in_its_own_right():
+    # A bare 责任单位 clause closing its own part of the point leads that part, though another clause
+    # of the point names a lead; an alias note (以下统称…) is no unit; 分别负责落实 is a responsibility.
+    plan = parse("clauses_each_with_its_role.txt")
+    assert rows(plan) == [
+        (
+            ["一", "（一）"],
+            "做好重大战略部署信息公开",
+            ["区发改委", "区商务局", "区住建局", "区国资中心"],
+            ["区政府各相关部门", "各街道"],
+            "none",
+            None,
+        ),
+        (
+            ["一", "（二）"],
+            "做好财政资金信息公开",
+            ["区财政局"],
+            ["各街道", "区直各部门"],
+            "period_end",
+            "2023-12-31",
+        ),
+        (["一", "（三）"], "做好重点项目信息公开", ["区发改委", "区住建局"], [], "none", None),
+    ]
+
+
+def test_a_one_cell_per_line_table_of_requirements_each_followed_by_its_units():
+    plan = parse("table_stacked_requirements_under_a_point.txt")
+    # The title printed first without its year, then again with it: the year is the plan's.
+    assert plan.year == 2017
+    assert rows(plan) == [
+        (
+            ["一", "（一）"],
+            "加强预期引导",
+            ["市发改委", "市人社局", "市金融办", "人民银行某市中心支行"],
+            [],
+            "none",
+            None,
+        ),
+        (["一", "（二）"], "加强财政信息公开", ["市财政局"], [], "none", None),
+    ]
+
+
+def test_a_copy_that_starts_inside_the_document_keeps_its_first_section():
+    plan = parse("copy_starting_inside_the_document.txt")
+    assert [task.path for task in plan.tasks] == [
+        ["二", "（一）", "1"],
+        ["二", "（一）", "2"],
+        ["三", "（一）"],
+    ]
+    assert plan.tasks[1].lead_units == ["区政务服务中心"]
+    assert "第3行：编号不连续：从开头跳到二" in plan.warnings
+
+
+def test_a_translation_printed_after_a_heading_is_not_part_of_its_title():
+    plan = parse("translated_headings.txt")
+    assert plan.title == "2023年政务公开工作要点"
+    assert rows(plan) == [
+        (["一", "（一）"], "加强财政信息公开", ["市财政局"], ["市审计局"], "none", None),
+        (["一", "（二）"], "做好重大项目信息公开", ["市发展改革委", "市住建局"], [], "none", None),
+        (["一", "（三）"], "做好政策解读", ["市司法局"], [], "period_end", "2023-06-30"),
+    ]

@@ -71,20 +71,20 @@ def test_seed_001_mianchi_county_traditional_with_mojibake():
     assert deadline_of(first) == ("period_end", "2020-08-31", "2020年8月底前")
     # `?。ǘ?020年年底` was `（二）2020年年底`: repaired, so the point and its date survive.
     assert deadline_of(second) == ("period_end", "2020-12-31", "2020年年底")
-    assert second.title.startswith("2020年年底,根據(jù)國務(wù)院")
-    # Titles are verbatim, the copy's pinyin glosses included (the labelling standard); the document
-    # is read, and its bodies kept, without them.
+    assert second.title.startswith("2020年年底,根據國務院")
+    # Titles are what the document says: the glosses the copy inserted (`監(jiān)`) are not part of
+    # them, nor of the bodies; the document is read without them.
     titles = [t.title for t in plan.tasks[2:]]
     assert titles[:6] == [
-        "全面落實食品藥品監(jiān)管領(lǐng)域標(biāo)準(zhǔn)指引",
-        "規(guī)范食品藥品監(jiān)管領(lǐng)域政務(wù)公開工作流程",
-        "推進食品藥品監(jiān)管領(lǐng)域政務(wù)公開平臺規(guī)范化",
-        "完善食品藥品監(jiān)管領(lǐng)域行政決策公眾參與機制",
-        "推進食品藥品監(jiān)管領(lǐng)域辦事服務(wù)公開標(biāo)準(zhǔn)化",
-        "健全食品藥品監(jiān)管領(lǐng)域解讀回應(yīng)工作機制",
+        "全面落實食品藥品監管領域標準指引",
+        "規范食品藥品監管領域政務公開工作流程",
+        "推進食品藥品監管領域政務公開平臺規范化",
+        "完善食品藥品監管領域行政決策公眾參與機制",
+        "推進食品藥品監管領域辦事服務公開標準化",
+        "健全食品藥品監管領域解讀回應工作機制",
     ]
-    assert titles[6:8] == ["加強組織領(lǐng)導(dǎo)", "加強隊伍建設(shè)"]
-    assert titles[9] == "加強監(jiān)督評價"
+    assert titles[6:8] == ["加強組織領導", "加強隊伍建設"]
+    assert titles[9] == "加強監督評價"
     assert not any("(jiān)" in t.body for t in plan.tasks)
     # 列入年底考核 is when the work is assessed, not a deadline; 及時 is a word of manner.
     assert plan.tasks[-1].deadline.type is DeadlineType.NONE

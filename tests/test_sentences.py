@@ -30,3 +30,18 @@ from parsing.sentences import split_title
 )
 def test_split_title(text, title, rest):
     assert split_title(text) == (title, rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("做好政策解读 Policy Interpretation。其余", "做好政策解读"),
+        ("深化政务公开 Zhengwu Gongkai Shenhua", "深化政务公开"),
+        # Short Latin names a title may end with stay; so do Latin words inside it.
+        ("推广使用 WPS Office", "推广使用 WPS Office"),
+        ("推进 5G 网络建设", "推进 5G 网络建设"),
+        ("开展ISO 9001认证", "开展ISO 9001认证"),
+    ],
+)
+def test_a_latin_translation_after_a_title_is_left_out(text, title):
+    assert split_title(text)[0] == title

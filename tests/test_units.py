@@ -594,3 +594,32 @@ def test_counts_and_sentences_are_not_units(name):
     from parsing.units import looks_like_unit
 
     assert not looks_like_unit(name)
+
+
+def test_a_bare_responsibility_clause_is_read_in_its_own_clause():
+    text = "推进产业升级（牵头单位：区发改委；责任单位：各街道）、深化国企改革。（责任单位：区国资中心）"
+    assert roles(find_units(text)) == (("区发改委", "区国资中心"), ("各街道",), False)
+
+
+def test_an_alias_note_among_the_names_is_no_unit():
+    refs = find_units(
+        "（牵头单位：市财政局，责任单位：各县（区）政府、经开区管委会，以下统称各县（区）政府）"
+    )
+    assert roles(refs) == (("市财政局",), ("各县（区）政府", "经开区管委会"), False)
+
+
+def test_every_units_line_of_a_point_counts_and_each_may_say_分别():
+    text = "围绕政策执行情况宣传解读。\n市发改委牵头落实\n加强金融政策公开。\n市金融办、市财政局分别牵头落实"
+    assert roles(find_units(text)) == (("市发改委", "市金融办", "市财政局"), (), False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "（牵 头 单 位 ：区发改委；责 任 单 位：各街道）",
+        "(责任时限:2022 年底前,牵 头 单 位 :区发改委,责 任 单 位 :各街道)",
+        "牵头单位 ：区发改委\n配合单位: 各街道",
+    ],
+)
+def test_labels_printed_with_spaces_inside_or_before_the_colon(text):
+    assert roles(find_units(text)) == (("区发改委",), ("各街道",), False)
