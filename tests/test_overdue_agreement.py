@@ -189,7 +189,10 @@ def lookback(session: Session, day: D) -> set[str]:
     found: set[str] = set()
     for key in PLANS:
         result = compute_lookback(session, as_of=day, plan=key)
-        found |= {item.code for item in result.unfinished if item.category == "overdue"}
+        late = [item for item in result.unfinished if item.category == "overdue"]
+        # Each with the due date it is late by (a recurring point's unreported period's end).
+        assert all(item.due_date is not None and item.due_date < day for item in late)
+        found |= {item.code for item in late}
         assert result.totals.overdue == len([i for i in result.unfinished if i.category == "overdue"])
     return found
 

@@ -48,6 +48,11 @@ def overdue_sql(due: Any, as_of: dt.date) -> Any:
     return and_(due < as_of, open_sql())
 
 
+def days_overdue(due: dt.date | None, as_of: dt.date) -> int:
+    """How many days past its due date a task is as of a date: 0 when not past it or undated."""
+    return (as_of - due).days if due is not None and due < as_of else 0
+
+
 def window_end(as_of: dt.date, days: int) -> dt.date:
     """The last day of the look-ahead window: due "within N days" means up to as_of + N."""
     return as_of + dt.timedelta(days=days)

@@ -9,6 +9,7 @@ further demands left to the office, highlighted).
 from __future__ import annotations
 
 from models.lookback import NO_LEAD, Lookback
+from models.rules.lights import days_overdue
 from workflows.documents.common import (
     agency,
     due_phrase,
@@ -115,7 +116,7 @@ def render_bulletin(lookback: Lookback, *, number: int, issuer: str | None = Non
             )
             doc.heading(2, outline.next(2) + heading)
             for item in by_unit[name]:
-                late = (lookback.as_of - item.due_date).days if item.due_date else 0
+                late = days_overdue(item.due_date, lookback.as_of)
                 reason = reason_text(item.reason, item.reason_kind)
                 doc.paragraph(
                     f"{outline.next(3)}{item.title}（{item.plan_title}{point_label(item.path)}，"
