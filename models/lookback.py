@@ -198,7 +198,8 @@ def compute_lookback(
     plans = _scope(session, plan, year)
     plan_ids = [p.id for p in plans]
     scope = and_(col(Task.plan_id).in_(plan_ids), col(Task.withdrawn).is_(False))
-    category = category_sql(effective_due_column(session, as_of), as_of)
+    due = effective_due_column(session, as_of)
+    category = category_sql(due, as_of)
     base = (
         select(
             col(Task.id).label("id"),
@@ -235,7 +236,7 @@ def compute_lookback(
         totals.add(cat, count)
     sections = _sections(session, base, by_id, scope)
     units = _units(session, base)
-    unfinished = _unfinished(session, scope, category)
+    unfinished = _unfinished(session, scope, category, due)
     ongoing = _ongoing(session, scope)
     done = _done(session, scope)
     facts = _journal_facts(session, scope)
@@ -372,7 +373,8 @@ def _carried() -> tuple[Any, Any]:
     return newest, aliased(Task)
 
 
-def _unfinished(session: Session, scope: Any, category: Any) -> list[UnfinishedItem]:
+def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> list[UnfinishedItem]:
+    """The open tasks, each with its effective due date (a recurring one's current occurrence)."""
     newest, carried = _carried()
     query = (
         select(
@@ -382,7 +384,7 @@ def _unfinished(session: Session, scope: Any, category: Any) -> list[UnfinishedI
             Plan.title,
             Task.path_key,
             Task.title,
-            Task.due_date,
+            due,
             Task.deadline_text,
             Task.deadline_type,
             Task.status,

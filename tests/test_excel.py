@@ -6,6 +6,7 @@ SQLite file and on a schema of its own on the PostgreSQL server.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import zipfile
 from pathlib import Path
@@ -152,6 +153,27 @@ def test_export_filters_like_duban_tasks(ledger: Engine, tmp_path: Path) -> None
     assert sheet.max_row - 1 == 17
     paths = [row[HEADERS.index("序号路径")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert paths[:2] == ["一、1", "一、2"]  # document order, not due-date order
+
+
+def test_export_takes_the_ledger_pages_due_within_filter_and_sort(ledger: Engine, tmp_path: Path) -> None:
+    """`export --xlsx` lists exactly the tasks `duban tasks` lists for the same filters, in the
+    same order when a sort is given."""
+    filters = ("--due-within", "400", "--sort", "due", "--as-of", "2021-01-01")
+    listed = duban("tasks", *filters, "-f", "csv")
+    assert listed.exit_code == 0, listed.output
+    expected = [line.split(",")[0] for line in listed.stdout.splitlines()[1:]]
+    path = tmp_path / "soon.xlsx"
+    result = duban("export", "--xlsx", str(path), *filters)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(path)["台账"]
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes == expected and len(codes) > 1
+    due = [row[HEADERS.index("到期日")].date() for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert due == sorted(due) and dt.date(2021, 1, 1) <= due[0] and due[-1] <= dt.date(2022, 2, 5)
+    helptext = [row[1] for row in load_workbook(path)["说明"].iter_rows(values_only=True)]
+    assert "400 天内到期" in helptext
+    bad = duban("export", "--xlsx", str(tmp_path / "bad.xlsx"), "--sort", "size")
+    assert bad.exit_code == 2 and "unknown sort" in bad.stderr
 
 
 def test_text_that_looks_like_a_formula_stays_text(ledger: Engine, tmp_path: Path) -> None:

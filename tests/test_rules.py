@@ -10,7 +10,7 @@ import pytest
 
 from models.rules.deadlines import TaskFacts, effective_due, is_standing, period_ends, periods
 from models.rules.ladder import horizon
-from models.rules.lights import Light, is_due_within, is_overdue, light, window_end
+from models.rules.lights import Light, days_overdue, is_due_within, is_overdue, light, window_end
 from models.rules.lookback import Category, category
 from models.rules.reports import is_report, last_report
 from models.settings import DEFAULT_LADDER, EscalationLevel
@@ -82,6 +82,8 @@ def test_overdue_means_open_and_due_before_the_as_of_date() -> None:
     assert not is_overdue("cancelled", D(2021, 1, 1), as_of)
     assert not is_overdue("not_started", None, as_of)
     assert not is_overdue("not_started", D(2021, 1, 1), as_of, withdrawn=True)
+    assert days_overdue(D(2021, 4, 10), as_of) == 10
+    assert days_overdue(D(2021, 4, 20), as_of) == 0 and days_overdue(None, as_of) == 0
 
 
 def test_the_light_and_the_look_ahead_window() -> None:

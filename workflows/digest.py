@@ -18,6 +18,7 @@ from models.db import read_session, write_session
 from models.digest import NO_LEAD, DigestTask, UnitDigest, collect_digests, lead_role_first, week_of
 from models.job_failures import TaskFailure
 from models.notices import Draft, queue
+from models.rules.lights import days_overdue
 from models.settings import Settings
 from models.tables import NoticeKind
 from models.vocabulary import ROLES, STATUSES
@@ -70,7 +71,7 @@ def _task_rows(
 ) -> list[list[object]]:
     rows = []
     for t in lead_role_first(tasks):
-        late = f"{(as_of - t.due_date).days} 天" if overdue and t.due_date else ""
+        late = f"{days_overdue(t.due_date, as_of)} 天" if overdue else ""
         row: list[object] = [t.code]
         row += [_ROLE.get(t.role, t.role)] if role else []
         row += [

@@ -145,7 +145,7 @@ class TaskQuery:
         return conditions
 
     def _order(self, sort: str) -> list[Any]:
-        due_last = [self.due.is_(None), self.due]
+        due_last = [self.due.nulls_last()]  # undated last; one evaluation of the expression
         if sort == "due":
             return [*due_last, Plan.key, Task.position, Task.id]
         if sort == "plan":

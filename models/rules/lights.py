@@ -43,8 +43,14 @@ def is_overdue(status: str, due: dt.date | None, as_of: dt.date, *, withdrawn: b
 
 
 def overdue_sql(due: Any, as_of: dt.date) -> Any:
-    """is_overdue in SQL, over an effective-due expression (deadlines.effective_due_sql)."""
-    return and_(due.is_not(None), due < as_of, open_sql())
+    """is_overdue in SQL, over an effective-due expression (deadlines.effective_due_sql). A NULL due
+    date compares as unknown, never true: no IS NOT NULL, so the expression is evaluated once."""
+    return and_(due < as_of, open_sql())
+
+
+def days_overdue(due: dt.date | None, as_of: dt.date) -> int:
+    """How many days past its due date a task is as of a date: 0 when not past it or undated."""
+    return (as_of - due).days if due is not None and due < as_of else 0
 
 
 def window_end(as_of: dt.date, days: int) -> dt.date:
@@ -58,7 +64,7 @@ def is_due_within(status: str, due: dt.date | None, as_of: dt.date, days: int) -
 
 
 def due_within_sql(due: Any, as_of: dt.date, days: int) -> Any:
-    return and_(due >= as_of, due <= window_end(as_of, days), open_sql())
+    return and_(due.between(as_of, window_end(as_of, days)), open_sql())
 
 
 def light(status: str, due: dt.date | None, as_of: dt.date, due_soon_days: int) -> Light:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from models.lookback import NO_LEAD, Lookback, UnfinishedItem
+from models.rules.lights import days_overdue
 from workflows.documents.common import (
     agency,
     plan_names,
@@ -37,7 +38,7 @@ def overdue_rows(lookback: Lookback, items: list[UnfinishedItem]) -> list[list[A
     """The overdue items, most days late first, under a row naming their plan when there are several."""
 
     def late(item: UnfinishedItem) -> int:
-        return (lookback.as_of - item.due_date).days if item.due_date else 0
+        return days_overdue(item.due_date, lookback.as_of) or 0
 
     several = len({item.plan for item in items}) > 1
     rows: list[list[Any] | Group] = []

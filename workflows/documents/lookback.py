@@ -17,6 +17,7 @@ from typing import Any
 
 from models.carry_over import CarryOverReport
 from models.lookback import NO_LEAD, Lookback
+from models.rules.lights import days_overdue
 from workflows.documents.common import (
     COUNT_COLUMNS,
     SHORT_COUNT_COLUMNS,
@@ -182,7 +183,7 @@ def _problems(doc: Document, outline: Outline, lookback: Lookback) -> None:
     if not overdue:
         doc.paragraph("无逾期未完成事项。")
     for item in overdue[:LISTED_OVERDUE]:
-        late = (lookback.as_of - item.due_date).days if item.due_date else 0
+        late = days_overdue(item.due_date, lookback.as_of)
         reason = reason_text(item.reason, item.reason_kind)
         doc.paragraph(
             f"{outline.next(3)}{item.title}（{point_label(item.path)}，牵头单位：{units_few(item.lead)}；"

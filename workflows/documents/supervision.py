@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from models.rules.lights import days_overdue
 from workflows.documents.common import due_phrase, point_label, units_few, units_text
 from workflows.documents.gongwen import Blank, Cell, Document, cn_date, display_width
 from workflows.lookback_outline import status_text
@@ -43,7 +44,7 @@ def render_sheet(task: SheetTask, *, issuer: str, as_of: dt.date, reply_by: dt.d
     doc.paragraph(
         f"督办编号：{as_of.year}-{task.code}\t交办日期：{cn_date(as_of)}", style="Note", align="center"
     )
-    late = (as_of - task.due_date).days if task.due_date and task.due_date < as_of else 0
+    late = days_overdue(task.due_date, as_of)
     state = f"{status_text(task.status)}，进度{task.progress}%"
     if late:
         state += f"，已逾期{late}天"
