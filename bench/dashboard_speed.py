@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from ledger_gen import generate  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from models.db import open_ledger, write_session  # noqa: E402
-from models.users import add_user  # noqa: E402
+from models.storage.db import open_ledger, write_session  # noqa: E402
+from models.writes.users import add_user  # noqa: E402
 
 AS_OF = "2025-07-01"
 PASSWORD = "bench-password"

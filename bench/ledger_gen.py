@@ -4,7 +4,7 @@ Run: `python bench/ledger_gen.py --tasks 100000 --db sqlite:///var/bench-100k.sq
 (a postgresql:// URL works too; the database must be empty).
 
 Rows go in as core INSERT … executemany, one transaction per chunk of 200 plans (10,000 tasks):
-~8,000 tasks/s on SQLite, a million tasks in ~3.5 min. models.ledger.import_plan is the path the
+~8,000 tasks/s on SQLite, a million tasks in ~3.5 min. models.writes.ledger.import_plan is the path the
 benchmark measures, not the way to fill it: it resolves unit names and writes a journal row per
 task. Ids are given explicitly so assignments need no RETURNING round trip;
 on PostgreSQL the id sequences are moved past them afterwards, so later ORM inserts (import_plan)
@@ -34,17 +34,17 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Engine, insert, text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from models.db import open_ledger  # noqa: E402
-from models.ledger import path_key  # noqa: E402
 from models.plan import Deadline, DeadlineType, ParsedPlan, ParsedTask, Recurrence  # noqa: E402
-from models.tables import Role, TaskStatus  # noqa: E402
+from models.storage.db import open_ledger  # noqa: E402
+from models.storage.tables import Role, TaskStatus  # noqa: E402
+from models.writes.ledger import path_key  # noqa: E402
 
 YEAR = 2025
 TASKS_PER_PLAN = 50
 PLANS_PER_CHUNK = 200  # 10,000 tasks per transaction: short enough for SQLite readers, few commits
 STAMP = dt.datetime(YEAR, 1, 15, 1, 0, tzinfo=dt.UTC)  # fixed, so a seed gives identical rows
 
-# 40 areas x 50 departments = 2,000 distinct names; all Simplified, so models.units.normal()
+# 40 areas x 50 departments = 2,000 distinct names; all Simplified, so models.writes.units.normal()
 # leaves them as they are and import_plan finds them instead of creating provisional units.
 AREA_ROOTS = [
     "东城",
@@ -330,7 +330,7 @@ def _task_row(task_id: int, plan_id: int, position: int, drawn: Drawn) -> dict[s
 
 
 def generate(engine: Engine, tasks: int, units: int = 2000, seed: int = 1) -> None:
-    """Fill an empty, migrated ledger (models.db.open_ledger) with `tasks` tasks over `units` units."""
+    """Fill an empty, migrated ledger (models.storage.db.open_ledger) with `tasks` tasks over `units` units."""
     tables = SQLModel.metadata.tables
     with engine.connect() as connection:
         for name in ("unit", "plan", "task"):

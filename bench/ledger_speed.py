@@ -4,7 +4,7 @@ Run: `python bench/ledger_speed.py [--sizes 10000,100000,1000000] [--db-dir var/
 [--postgres postgresql://postgres@127.0.0.1:5432/test]`
 
 For each size and backend it times, as the median of --runs runs (after one warm-up for queries):
-- import: models.ledger.import_plan of a synthetic 10,000-task plan into the ledger of N tasks,
+- import: models.writes.ledger.import_plan of a synthetic 10,000-task plan into the ledger of N tasks,
   the path `duban import` takes; the plan is deleted again (untimed) so every run starts at N;
 - `tasks --overdue`: TaskQuery(overdue=True).rows(), beside the bare SQL it needs
   through the raw driver (sqlite3 / psycopg): the task columns alone, and the same rows TaskQuery
@@ -41,11 +41,11 @@ from ledger_gen import generate, parsed_plan  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from models.db import open_ledger, read_session, write_session  # noqa: E402
-from models.ledger import import_plan  # noqa: E402
 from models.plan import ParsedPlan  # noqa: E402
-from models.queries import unit_counts  # noqa: E402
+from models.reads.queries import unit_counts  # noqa: E402
 from models.reads.task_query import TaskFilter, TaskQuery  # noqa: E402
+from models.storage.db import open_ledger, read_session, write_session  # noqa: E402
+from models.writes.ledger import import_plan  # noqa: E402
 
 AS_OF = dt.date(2025, 7, 1)  # mid-year of the generated ledger: about a fifth of its tasks are overdue
 IMPORT_KEY = "bench-import"

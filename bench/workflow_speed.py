@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from ledger_gen import generate  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from models.db import open_ledger  # noqa: E402
 from models.settings import Settings, load_settings  # noqa: E402
+from models.storage.db import open_ledger  # noqa: E402
 from workflows import jobs  # noqa: E402
 
 AS_OF = dt.date(2025, 7, 1)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from models.clock import parse_date, today
-from models.db import open_ledger
 from models.settings import Settings, load_settings
+from models.storage.db import open_ledger
 from models.vocabulary.i18n import _
 
 if TYPE_CHECKING:
@@ -45,10 +45,10 @@ def actor(name: str) -> Actor:
     with the closest names, so a typo never lands in the journal as somebody new."""
     from sqlmodel import select
 
-    from models import units
-    from models.db import read_session
     from models.errors import BadInput
-    from models.tables import User
+    from models.storage.db import read_session
+    from models.storage.tables import User
+    from models.writes import units
     from workflows.use_cases.actor import Actor, cli_actor
 
     with read_session(ledger()) as session:

@@ -11,11 +11,11 @@ from cli import context
 from cli.errors import reported
 from cli.options import AsOf, DueWithinFilter, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.tables import Format, render
-from models.db import read_session
+from models.storage.db import read_session
 from models.vocabulary.i18n import N_, _
 
 if TYPE_CHECKING:
-    from models.excel import SheetImport
+    from models.files.excel import SheetImport
 
 # openpyxl and the backup code load only when these commands run: every other command starts faster.
 
@@ -49,7 +49,7 @@ def export(
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
-        from models.excel import export_workbook
+        from models.files.excel import export_workbook
         from models.reads.task_query import TaskFilter
 
         count = export_workbook(

@@ -14,12 +14,11 @@ from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFi
 from cli.output import emit
 from cli.tables import Format, render
 from models.clock import parse_date
-from models.db import read_session, write_session
-from models.ledger import get_task
-from models.names import path_label, plan_names, rename_plan
-from models.queries import list_plans, task_detail
+from models.reads.names import path_label, plan_names, rename_plan
+from models.reads.queries import list_plans, task_detail
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.tables import Plan, Role
+from models.storage.db import read_session, write_session
+from models.storage.tables import Plan, Role
 from models.vocabulary import (
     ACTIONS,
     DEADLINE_TYPES,
@@ -32,6 +31,7 @@ from models.vocabulary import (
     word,
 )
 from models.vocabulary.i18n import N_, _
+from models.writes.ledger import get_task
 from workflows.use_cases import tasks as tasks_uc
 
 

@@ -16,10 +16,10 @@ from cli import context
 from cli.errors import reported
 from cli.options import Actor, AsOf, Fmt
 from cli.tables import Format, render
-from models.db import read_session
 from models.errors import BadInput
-from models.summaries import list_summaries, read_summary_file
+from models.storage.db import read_session
 from models.vocabulary.i18n import N_, _
+from models.writes.summaries import list_summaries, read_summary_file
 from workflows.use_cases.summaries import submit_summary
 
 

@@ -25,7 +25,7 @@ from cli.errors import reported
 from cli.output import emit
 from cli.render import plan_table
 from cli.tables import Format, render
-from models.plan_file import dump_plan
+from models.files.plan_file import dump_plan
 from models.settings import load_settings
 from models.vocabulary.i18n import _
 from parsing.explain import explain_document

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.files import atomic_path
+from models.files.files import atomic_path
 
 
 def emit(text: str, output: Path | None) -> None:

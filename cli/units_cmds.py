@@ -12,10 +12,10 @@ from cli import context
 from cli.errors import reported
 from cli.options import Actor
 from cli.tables import Format, render
-from models import units as registry
-from models.db import read_session
-from models.tables import Unit, UnitAlias
+from models.storage.db import read_session
+from models.storage.tables import Unit, UnitAlias
 from models.vocabulary.i18n import N_, _
+from models.writes import units as registry
 from workflows.use_cases.units import load_units, merge_units
 
 app = typer.Typer(

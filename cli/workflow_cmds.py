@@ -17,12 +17,12 @@ from cli import context
 from cli.errors import reported
 from cli.options import AsOf, Fmt
 from cli.tables import Format, render
-from models.db import read_session
 from models.errors import BadInput
-from models.notices import list_notices
-from models.tables import NoticeKind
+from models.storage.db import read_session
+from models.storage.tables import NoticeKind
 from models.vocabulary import NOTICE_KINDS, RECIPIENTS, word
 from models.vocabulary.i18n import N_, _
+from models.writes.notices import list_notices
 
 if TYPE_CHECKING:
     from workflows.use_cases.jobs import JobResult

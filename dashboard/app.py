@@ -19,10 +19,10 @@ from dashboard.cache import ViewCache
 from dashboard.context import check_csrf, check_input
 from dashboard.limits import BodyLimit
 from dashboard.sessions import COOKIE, SessionData, Sessions, load_secret
-from models.db import open_ledger, read_session
 from models.settings import Settings, load_settings
-from models.tables import User
-from models.users import LoginThrottle, session_user
+from models.storage.db import open_ledger, read_session
+from models.storage.tables import User
+from models.writes.users import LoginThrottle, session_user
 
 log = logging.getLogger("duban.dashboard")
 STATIC = Path(__file__).parent / "static"

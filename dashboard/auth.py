@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
 from dashboard.context import Ctx, get_ctx
-from models.db import read_session, write_session
-from models.users import LoginThrottle, authenticate, end_session, start_login, upgraded_hash
+from models.storage.db import read_session, write_session
+from models.writes.users import LoginThrottle, authenticate, end_session, start_login, upgraded_hash
 
 router = APIRouter(include_in_schema=False)
 

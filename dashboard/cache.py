@@ -2,7 +2,7 @@
 
 The overview aggregates every task (about half a second on a 100,000-task ledger); fifty people
 opening it at nine o'clock would queue behind each other for that. Its figures only change when
-the ledger does, so they are kept under a key that includes `models.overview.ledger_mark` (every
+the ledger does, so they are kept under a key that includes `models.reads.overview.ledger_mark` (every
 change to a task, its units or the unit registry moves it) and reused until it moves. One request
 computes a missing entry while the others asking for the same key wait for it instead of
 computing it too. Entries also expire after `max_age` seconds, for the few writes no journal row

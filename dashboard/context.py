@@ -16,15 +16,15 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
 from dashboard.sessions import SessionData, Sessions
-from models import bounds
 from models.clock import today
-from models.db import read_session
 from models.errors import BadInput, PermissionDenied
-from models.names import path_label, plan_names
+from models.reads.names import path_label, plan_names
+from models.rules import bounds
 from models.rules.permissions import Action, allowed
 from models.settings import Settings
-from models.tables import User
-from models.users import can_write, is_office
+from models.storage.db import read_session
+from models.storage.tables import User
+from models.writes.users import can_write, is_office
 from workflows.use_cases.errors import OFFICE_ONLY, Denied
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
@@ -105,7 +105,7 @@ MergeCtx = Annotated[Ctx, Depends(requires(Action.MERGE_UNITS))]
 
 
 async def check_input(request: Request) -> None:
-    """The one text rule of models.bounds on everything a request carries before any route reads it:
+    """The one text rule of models.rules.bounds on everything a request carries before any route reads it:
     its path, query parameters, form fields and JSON strings. A NUL anywhere (the anonymous login
     form included) would reach PostgreSQL, which refuses it with an error: a 400 here instead."""
     found = [("路径", request.url.path), *request.query_params.multi_items()]

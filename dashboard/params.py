@@ -18,7 +18,7 @@ from models.errors import BadInput
 from models.reads.task_query import TaskFilter
 
 Sort = Literal["due", "plan", "status", "code"]
-# models.tables.TaskStatus as a type the OpenAPI schema can list (a test keeps the two equal).
+# models.storage.tables.TaskStatus as a type the OpenAPI schema can list (a test keeps the two equal).
 Status = Literal["not_started", "in_progress", "done", "deferred", "cancelled"]
 
 

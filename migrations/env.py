@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the engine Duban hands over (models.db.upgrade)."""
+"""Alembic environment: runs on the engine Duban hands over (models.storage.db.upgrade)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import models.storage.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 engine = config.attributes["engine"]

@@ -8,8 +8,8 @@ import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
-from models import bounds
 from models.errors import BadInput
+from models.rules import bounds
 from models.vocabulary.i18n import _
 
 

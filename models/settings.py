@@ -10,10 +10,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from models.archive_limits import ArchiveLimits
 from models.errors import BadInput
-from models.units import UnitSpec
+from models.files.archive_limits import ArchiveLimits
 from models.vocabulary.i18n import LANGUAGES, normalise
+from models.writes.units import UnitSpec
 
 
 class _Strict(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from models.archive_limits import ArchiveLimits
+from models.files.archive_limits import ArchiveLimits
 from parsing.plan import parse_text
 from parsing.reading import MAX_BYTES, read_document
 from parsing.trace import Trace

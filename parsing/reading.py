@@ -15,8 +15,8 @@ import stat
 import zipfile
 from pathlib import Path
 
-from models.archive_limits import ArchiveLimits, check_archive
 from models.errors import BadInput
+from models.files.archive_limits import ArchiveLimits, check_archive
 
 # python-docx, BeautifulSoup and charset-normalizer are loaded by the code paths that need them:
 # every `duban` command imports this module, and most never read a Word file or a web page.

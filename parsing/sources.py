@@ -6,8 +6,8 @@ import hashlib
 from collections.abc import Collection
 from pathlib import Path
 
-from models.archive_limits import ArchiveLimits
 from models.errors import BadInput
+from models.files.archive_limits import ArchiveLimits
 from models.plan import ParsedPlan
 from parsing.plan import parse_text
 from parsing.reading import MAX_BYTES, read_document

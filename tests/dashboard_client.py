@@ -8,9 +8,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from models.db import write_session
 from models.settings import Settings, load_settings
-from models.users import add_user
+from models.storage.db import write_session
+from models.writes.users import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"

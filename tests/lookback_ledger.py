@@ -27,10 +27,10 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from models.db import read_session, write_session
-from models.ledger import defer_task, import_plan, update_task
 from models.plan import Deadline, DeadlineType, ParsedPlan, ParsedTask, PlanKind, SectionKind
-from models.tables import Task
+from models.storage.db import read_session, write_session
+from models.storage.tables import Task
+from models.writes.ledger import defer_task, import_plan, update_task
 
 AS_OF = dt.date(2021, 12, 1)
 PLAN = "2021-test"
@@ -164,7 +164,7 @@ def task_codes(engine: Engine) -> dict[str, str]:
         (OTHER, "2"): "y",
         (OLD, "1"): "old",
     }
-    from models.tables import Plan
+    from models.storage.tables import Plan
 
     with read_session(engine) as session:
         rows = session.exec(

@@ -17,11 +17,11 @@ from bombs import docx_of_empty_paragraphs, docx_with_a_huge_member, xlsx_of_emp
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from models import archive_limits
-from models.archive_limits import ArchiveLimits, check_archive
 from models.errors import BadInput
+from models.files import archive_limits
+from models.files.archive_limits import ArchiveLimits, check_archive
 from models.settings import load_settings
-from models.summaries import read_summary_file
+from models.writes.summaries import read_summary_file
 from parsing.reading import read_document
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,10 +15,10 @@ from sqlalchemy import Engine, MetaData, func, select
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from models.backup import backup
-from models.db import open_ledger, write_session
 from models.errors import BadInput
-from models.ledger import update_task
+from models.files.backup import backup
+from models.storage.db import open_ledger, write_session
+from models.writes.ledger import update_task
 from workflows.ingest import import_paths
 
 ROOT = Path(__file__).resolve().parent.parent

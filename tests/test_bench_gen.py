@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from models.db import open_ledger, read_session, write_session
-from models.ledger import import_plan
-from models.queries import unit_counts
+from models.reads.queries import unit_counts
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.units import normal
+from models.storage.db import open_ledger, read_session, write_session
+from models.writes.ledger import import_plan
+from models.writes.units import normal
 
 # bench/ is a folder of scripts, not a package: load the module from its file.
 _spec = importlib.util.spec_from_file_location(

@@ -28,10 +28,10 @@ from live_server import (
 )
 from workflow_ledger import seed
 
-from models.db import open_ledger, read_session, write_session
-from models.ledger import import_plan
 from models.plan import Deadline, ParsedPlan, ParsedTask
 from models.reads.task_query import TaskFilter, TaskQuery
+from models.storage.db import open_ledger, read_session, write_session
+from models.writes.ledger import import_plan
 from parsing.sources import parse_source
 from workflows.ingest import import_paths
 

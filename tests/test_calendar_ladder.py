@@ -9,15 +9,15 @@ import pytest
 from sqlmodel import select
 from workflow_ledger import UNITS, task
 
-from models.calendar import WorkCalendar
-from models.db import open_ledger, read_session, write_session
 from models.errors import BadInput
-from models.ledger import import_plan
 from models.plan import Deadline, ParsedPlan
+from models.rules.calendar import WorkCalendar
 from models.rules.ladder import CHECKIN, TaskFacts, due_levels
 from models.settings import DEFAULT_LADDER, EscalationLevel, load_settings
-from models.tables import Escalation, Task
-from models.units import load_registry
+from models.storage.db import open_ledger, read_session, write_session
+from models.storage.tables import Escalation, Task
+from models.writes.ledger import import_plan
+from models.writes.units import load_registry
 from workflows import jobs
 
 D = dt.date

@@ -9,13 +9,13 @@ from lookback_ledger import AS_OF, OTHER, PLAN, build
 from sqlalchemy import func
 from sqlmodel import select
 
-from models.carry_over import carry_over
-from models.db import read_session, write_session
 from models.errors import Conflict, NotFound
-from models.ledger import get_task, import_plan
-from models.lookback import compute_lookback
 from models.plan import ParsedPlan
-from models.tables import Assignment, Journal, Plan, Task, Unit
+from models.reads.lookback import compute_lookback
+from models.storage.db import read_session, write_session
+from models.storage.tables import Assignment, Journal, Plan, Task, Unit
+from models.writes.carry_over import carry_over
+from models.writes.ledger import get_task, import_plan
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_dry_run_writes_nothing(engine, codes):
 
 def test_an_item_finished_since_the_lookback_is_not_carried(engine, codes):
     result = lookback(engine, plan=PLAN)
-    from models.ledger import update_task
+    from models.writes.ledger import update_task
 
     with write_session(engine) as session:
         update_task(session, codes["h"], actor="office", status="done", day=dt.date(2021, 12, 2))

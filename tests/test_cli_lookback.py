@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from cli import context
 from cli.lookback_cmds import register
-from models.db import open_ledger, read_session
-from models.tables import Plan
+from models.storage.db import open_ledger, read_session
+from models.storage.tables import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -84,7 +84,7 @@ def test_unknown_plan_and_empty_year_are_not_found(codes):
     assert result.exit_code == 3 and result.stderr.strip() == "错误：没有计划 nope"
     result = duban("lookback", "--year", "2001", "--dry-run")
     assert result.exit_code == 3 and "no plans for 2001" in result.stderr
-    result = duban("lookback", "--year", "1999", "--dry-run")  # outside models.bounds: refused
+    result = duban("lookback", "--year", "1999", "--dry-run")  # outside models.rules.bounds: refused
     assert result.exit_code == 2 and "年度 应在 2000 至 2100 之间" in result.stderr
 
 

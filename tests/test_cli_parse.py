@@ -45,7 +45,7 @@ def test_table_format_prints_the_ledger_with_warnings_underneath():
 
 
 def test_toml_output_round_trips_through_the_plan_file_reader(tmp_path):
-    from models.plan_file import read_plan_file
+    from models.files.plan_file import read_plan_file
     from parsing.sources import parse_source
 
     target = tmp_path / "out" / "plan.toml"

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from workflow_ledger import ROOT, seed, set_channels, write_config
 
 from cli.main import app
-from models.db import open_ledger
+from models.storage.db import open_ledger
 
 runner = CliRunner()
 

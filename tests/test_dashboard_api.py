@@ -16,10 +16,10 @@ from dashboard.app import create_app
 from dashboard.params import Status
 from dashboard.sessions import COOKIE
 from models import clock
-from models.db import open_ledger, read_session
-from models.ledger import get_task
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.tables import Journal, TaskStatus
+from models.storage.db import open_ledger, read_session
+from models.storage.tables import Journal, TaskStatus
+from models.writes.ledger import get_task
 from workflows.escalate import raise_due
 
 AS_OF = "2021-04-20"

@@ -19,9 +19,9 @@ from workflow_ledger import seed
 from cli.main import app as cli
 from dashboard.app import create_app
 from dashboard.sessions import COOKIE
-from models import users
-from models.db import open_ledger, read_session, write_session
-from models.tables import User
+from models.storage.db import open_ledger, read_session, write_session
+from models.storage.tables import User
+from models.writes import users
 
 
 @pytest.fixture

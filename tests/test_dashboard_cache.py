@@ -13,10 +13,10 @@ from workflow_ledger import seed
 
 from dashboard.app import create_app
 from dashboard.cache import ViewCache
-from models.db import open_ledger, write_session
-from models.ledger import assign_unit, update_task
-from models.tables import Role
-from models.units import UnitSpec, load_registry
+from models.storage.db import open_ledger, write_session
+from models.storage.tables import Role
+from models.writes.ledger import assign_unit, update_task
+from models.writes.units import UnitSpec, load_registry
 
 
 def overview_units(client: TestClient) -> dict[str, list[str]]:

@@ -17,10 +17,10 @@ from sqlmodel import SQLModel, select
 from workflow_ledger import seed
 
 from dashboard.app import create_app
-from models.db import open_ledger, read_session, write_session
-from models.ledger import import_plan
 from models.plan import ParsedPlan, ParsedTask
-from models.tables import Task
+from models.storage.db import open_ledger, read_session, write_session
+from models.storage.tables import Task
+from models.writes.ledger import import_plan
 
 SEED = Path(__file__).resolve().parent.parent / "plans" / "2021-linyi-health-gongkai-fangan.txt"
 CSRF_REFUSED = "表单缺少安全令牌"

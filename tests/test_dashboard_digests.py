@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from workflow_ledger import seed
 
 from dashboard.app import create_app
-from models.db import open_ledger, read_session, write_session
-from models.ledger import import_plan
-from models.notices import list_notices
 from models.plan import Deadline, ParsedPlan, ParsedTask
+from models.storage.db import open_ledger, read_session, write_session
+from models.writes.ledger import import_plan
+from models.writes.notices import list_notices
 from workflows.jobs import digest
 
 SCRIPT = '<script>alert("x")</script>发布目录'

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from workflow_ledger import seed
 
 from dashboard.app import create_app
-from models.db import open_ledger
+from models.storage.db import open_ledger
 
 QUERY = "year=2021&as_of=2021-11-30"
 
@@ -76,7 +76,7 @@ def test_the_markdown_download(client):
 def test_a_year_without_plans_and_an_unknown_format_say_so(client):
     page = client.get("/lookback?year=2001")
     assert page.status_code == 404 and "2001 年度" in page.text
-    assert client.get("/lookback?year=1999").status_code == 400  # outside models.bounds
+    assert client.get("/lookback?year=1999").status_code == 400  # outside models.rules.bounds
     assert client.get(f"/lookback.pdf?{QUERY}").status_code == 404
     assert client.get("/lookback?year=abc").status_code == 400
 

@@ -27,12 +27,12 @@ from workflow_ledger import plan, seed, settings_for
 from dashboard.app import create_app
 from dashboard.pages import ledger as ledger_page
 from models import clock
-from models.db import open_ledger, read_session, write_session
-from models.ledger import get_task, import_plan
-from models.overview import compute_overview
 from models.plan import Deadline, ParsedPlan, ParsedTask
+from models.reads.overview import compute_overview
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.tables import Journal
+from models.storage.db import open_ledger, read_session, write_session
+from models.storage.tables import Journal
+from models.writes.ledger import get_task, import_plan
 from workflows.escalate import raise_due
 
 AS_OF = "2021-04-20"
@@ -146,8 +146,8 @@ def test_overview_counts_lights_by_plan_section_and_unit(app):
 
 
 def test_points_without_a_lead_unit_have_their_row_and_the_late_list_says_how_late(app):
-    from models.ledger import assign_unit
-    from models.tables import Role
+    from models.storage.tables import Role
+    from models.writes.ledger import assign_unit
 
     late_code = codes(app)["修订政府信息公开指南"]
     with write_session(app.state.engine) as session:
@@ -191,7 +191,7 @@ def test_the_overview_api_gives_the_same_figures(app):
 
 def test_lights_counted_in_sql_agree_with_models_lights(app):
     with write_session(app.state.engine) as session:
-        from models.ledger import update_task
+        from models.writes.ledger import update_task
 
         update_task(session, codes(app)["更新权责清单"], actor="t", status="done")
     with read_session(app.state.engine) as session:
@@ -307,7 +307,7 @@ def test_the_ledger_exports_the_filtered_view_to_xlsx(app):
 def test_the_xlsx_export_keeps_the_ledgers_sort(app):
     user = client(app, "leader")
     with write_session(app.state.engine) as session:  # statuses that differ, so "status" sorts apart
-        from models.ledger import update_task
+        from models.writes.ledger import update_task
 
         update_task(session, codes(app)["加强队伍建设"], actor="t", status="in_progress")
     for query in ("sort=code", "sort=status", "sort=plan", "sort=due", ""):

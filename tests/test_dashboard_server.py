@@ -22,7 +22,7 @@ from live_server import LiveServer, server_env, serving, write_config
 from workflow_ledger import seed
 
 from dashboard.app import create_app
-from models.db import open_ledger
+from models.storage.db import open_ledger
 
 MAX_DOCUMENT = 100_000
 LIMIT = MAX_DOCUMENT + 1_000_000  # dashboard.app: a document plus the form around it

@@ -11,10 +11,10 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from cli.main import app
-from models.db import open_ledger, read_session
 from models.rules.ladder import CHECKIN
 from models.settings import load_settings
-from models.tables import Escalation, Journal, Notice, Task, User, UserRole
+from models.storage.db import open_ledger, read_session
+from models.storage.tables import Escalation, Journal, Notice, Task, User, UserRole
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,10 +15,10 @@ from peers import http_peer, smtp_peer  # noqa: F401 - fixtures
 from sqlmodel import select
 from workflow_ledger import ROOT, D, seed, seed_without_lead, set_channels, settings_for, write_config
 
-from models.db import read_session, write_session
-from models.digest import NO_LEAD, collect_digests, unit_digests, week_of
-from models.ledger import update_task
-from models.tables import Delivery, Notice, Task
+from models.reads.digest import NO_LEAD, collect_digests, unit_digests, week_of
+from models.storage.db import read_session, write_session
+from models.storage.tables import Delivery, Notice, Task
+from models.writes.ledger import update_task
 from workflows import jobs
 from workflows.deliver import deliver
 from workflows.digest import compose_digests
@@ -156,7 +156,7 @@ def test_a_claimed_notice_is_left_to_its_sender(engine, tmp_path):
     seed(engine)
     settings = settings_for(tmp_path, str(engine.url))
     compose_digests(engine, settings, as_of=D(2021, 3, 22))
-    from models.notices import claim
+    from models.writes.notices import claim
 
     with read_session(engine) as session:
         first = session.exec(select(Notice.id).order_by(Notice.id)).first()
@@ -199,7 +199,7 @@ def _blackhole() -> socket.socket:
 
 
 def test_a_rerun_after_a_crash_between_two_sends_sends_only_what_is_missing(ledger_url, tmp_path, http_peer):  # noqa: F811
-    from models.db import open_ledger
+    from models.storage.db import open_ledger
 
     engine = open_ledger(ledger_url)
     seed(engine)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from models.db import open_ledger
 from models.settings import load_settings
+from models.storage.db import open_ledger
 from workflows.demo import run_demo
 from workflows.documents.fonts import FONTS_CONF
 from workflows.documents.service import write_annual_report, write_bulletin, write_sheets

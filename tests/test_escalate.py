@@ -7,9 +7,9 @@ import datetime as dt
 from sqlmodel import select
 from workflow_ledger import D, seed, seed_without_lead, settings_for
 
-from models.db import read_session, write_session
-from models.ledger import defer_task, update_task
-from models.tables import Escalation, Notice, Task
+from models.storage.db import read_session, write_session
+from models.storage.tables import Escalation, Notice, Task
+from models.writes.ledger import defer_task, update_task
 from workflows.escalate import raise_due
 
 

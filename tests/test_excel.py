@@ -20,11 +20,11 @@ from sqlmodel import select
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from models.backup import atomic_path
-from models.db import read_session, write_session
-from models.excel import COLUMNS, HEADERS, STATUS_LABELS, BadSheet, read_workbook
-from models.ledger import get_task, update_task
-from models.tables import Journal, Task
+from models.files.backup import atomic_path
+from models.files.excel import COLUMNS, HEADERS, STATUS_LABELS, BadSheet, read_workbook
+from models.storage.db import read_session, write_session
+from models.storage.tables import Journal, Task
+from models.writes.ledger import get_task, update_task
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2021-06-01"

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from models.tables import Escalation, Notice
+from models.storage.tables import Escalation, Notice
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,8 +185,8 @@ def test_ingest_flow_writes_the_plan_file_for_review_and_imports_it(
 
     from sqlmodel import select
 
-    from models.db import open_ledger, read_session
-    from models.tables import Journal, Plan
+    from models.storage.db import open_ledger, read_session
+    from models.storage.tables import Journal, Plan
     from workflows.flows import ingest_flow
 
     plans = tmp_path / "plans"
@@ -251,7 +251,7 @@ def test_a_flow_run_with_a_missing_config_file_fails_instead_of_using_the_defaul
 
 
 def test_a_flow_run_is_refused_while_a_scheduler_runs_the_jobs(flow_ledger: Engine, tmp_path: Path) -> None:
-    from models import lease
+    from models.writes import lease
     from workflows.flows import digest_flow
 
     lease.take(flow_ledger, kind=lease.SCHEDULER, owner="office-pc:4242:ab12", seconds=600)

@@ -1,4 +1,4 @@
-"""One runner of the scheduled jobs per ledger (models.lease): two `duban scheduler` processes never
+"""One runner of the scheduled jobs per ledger (models.writes.lease): two `duban scheduler` processes never
 both run, the scheduler refuses to start while the Prefect deployments own the ledger, a scheduler
 that lost its lease fires nothing and stops; on SQLite and PostgreSQL.
 
@@ -22,9 +22,9 @@ import pytest
 from sqlalchemy import Engine, update
 from workflow_ledger import settings_for, write_config
 
-from models import lease
-from models.db import write_session
-from models.tables import JobLease, utcnow
+from models.storage.db import write_session
+from models.storage.tables import JobLease, utcnow
+from models.writes import lease
 from workflows import scheduler
 
 DUBAN = Path(sys.executable).with_name("duban")

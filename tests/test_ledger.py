@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from models import units as registry
-from models.db import read_session, write_session
 from models.errors import BadInput, Conflict, NotFound
-from models.ledger import assign_unit, defer_task, get_task, update_task
-from models.plan_file import dump_plan, read_plan_file
-from models.queries import unit_counts
+from models.files.plan_file import dump_plan, read_plan_file
+from models.reads.queries import unit_counts
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.tables import Assignment, Journal, Role, Task, Unit
+from models.storage.db import read_session, write_session
+from models.storage.tables import Assignment, Journal, Role, Task, Unit
+from models.writes import units as registry
+from models.writes.ledger import assign_unit, defer_task, get_task, update_task
 from workflows.ingest import import_paths
 
 PLANS = Path(__file__).resolve().parent.parent / "plans"

@@ -12,12 +12,12 @@ import pytest
 from lookback_ledger import AS_OF, OLD, OTHER, PLAN, REPORT, TITLE, build
 from sqlalchemy import event
 
-from models.db import read_session, write_session
 from models.errors import BadInput, NotFound
-from models.ledger import import_plan
-from models.lookback import NO_LEAD, Counts, compute_lookback
 from models.plan import ParsedPlan, ParsedTask
-from models.summaries import submit_summary
+from models.reads.lookback import NO_LEAD, Counts, compute_lookback
+from models.storage.db import read_session, write_session
+from models.writes.ledger import import_plan
+from models.writes.summaries import submit_summary
 
 
 def counts(done=0, overdue=0, ongoing=0, in_progress=0, not_started=0, cancelled=0) -> Counts:

@@ -108,7 +108,7 @@ def test_every_face_writes_the_same_lookback(tmp_path, monkeypatch):
             assert found[fmt] == by_face["cli"][fmt], f"{face}'s .{fmt} differs from the CLI's"
 
     # … and it is the look-back with its section titles (the drift: the jobs had none).
-    from models.db import open_ledger
+    from models.storage.db import open_ledger
 
     engine = open_ledger(url)
     lookback = build_lookback(engine, as_of=day, year=2021, plans_dir=ROOT / "plans")

@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from tabulate import tabulate
 
-from models.db import read_session, write_session
 from models.errors import BadInput
-from models.lookback import NO_LEAD
-from models.summaries import submit_summary
-from models.tables import Plan
+from models.reads.lookback import NO_LEAD
+from models.storage.db import read_session, write_session
+from models.storage.tables import Plan
+from models.writes.summaries import submit_summary
 from workflows import lookback_markdown
 from workflows.lookback_report import (
     document_headings,

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from models.db import HEAD_REVISION, MIGRATIONS, alembic_config, current_revision, open_ledger
+from models.storage.db import HEAD_REVISION, MIGRATIONS, alembic_config, current_revision, open_ledger
 
 
 def test_the_known_head_is_the_newest_migration(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from models.names import default_short_name, path_label
+from models.reads.names import default_short_name, path_label
 
 PLANS = Path(__file__).resolve().parent.parent / "plans"
 runner = CliRunner()

@@ -17,7 +17,7 @@ from workflow_ledger import seed, settings_for
 
 from cli.main import app
 from models.errors import BadInput
-from models.tables import Escalation, Notice
+from models.storage.tables import Escalation, Notice
 from workflows import deploy, escalate
 from workflows.flows.common import check_shared_folders
 

@@ -19,21 +19,21 @@ from conftest import _postgres_schema
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models.calendar import WorkCalendar
-from models.db import open_ledger, read_session, write_session
-from models.digest import collect_digests
-from models.escalations import task_facts
-from models.ledger import defer_task, import_plan, schedule_task, update_task
-from models.lookback import compute_lookback
-from models.overview import compute_overview
 from models.plan import Deadline, ParsedPlan, ParsedTask
+from models.reads.digest import collect_digests
 from models.reads.dues import last_reports
+from models.reads.lookback import compute_lookback
+from models.reads.overview import compute_overview
 from models.reads.task_query import TaskFilter, TaskQuery
+from models.rules.calendar import WorkCalendar
 from models.rules.deadlines import TaskFacts, effective_due
 from models.rules.ladder import CHECKIN, due_levels
 from models.settings import DEFAULT_LADDER
-from models.tables import Plan, Task
-from models.units import UnitSpec, load_registry
+from models.storage.db import open_ledger, read_session, write_session
+from models.storage.tables import Plan, Task
+from models.writes.escalations import task_facts
+from models.writes.ledger import defer_task, import_plan, schedule_task, update_task
+from models.writes.units import UnitSpec, load_registry
 
 D = dt.date
 YEAR = 2021

@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 from workflow_ledger import seed, settings_for
 
 from cli.main import app as cli_app
-from models.db import read_session, write_session
-from models.ledger import get_task
 from models.rules import permissions
 from models.rules.permissions import Action, Grant, Role, allowed, grant, may_set_status
-from models.tables import Journal, Plan, UnitSummary
-from models.tables import Role as UnitRole
-from models.users import add_user
+from models.storage.db import read_session, write_session
+from models.storage.tables import Journal, Plan, UnitSummary
+from models.storage.tables import Role as UnitRole
+from models.writes.ledger import get_task
+from models.writes.users import add_user
 from workflows.use_cases import jobs, summaries, tasks, units, users
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import Denied, Invalid
@@ -83,7 +83,7 @@ def test_the_status_transitions():
 
 
 def test_a_stored_system_role_never_gets_job_powers():
-    from models.tables import User
+    from models.storage.tables import User
 
     assert Actor.of_user(User(name="x", role="system", password_hash="")).role is Role.LEADER
     assert Actor.of_user(User(name="x", role="office", password_hash="")).role is Role.OFFICE
@@ -201,7 +201,7 @@ def test_an_update_that_changes_nothing_is_refused_from_every_face(engine, peopl
 
 
 def test_the_cli_acts_as_the_account_named_by_as(cli_env):
-    from models.db import open_ledger
+    from models.storage.db import open_ledger
 
     engine = open_ledger(cli_env)
     seed(engine)
@@ -224,7 +224,7 @@ def test_the_cli_acts_as_the_account_named_by_as(cli_env):
 @pytest.fixture
 def web(ledger_url, tmp_path):
     from dashboard.app import create_app
-    from models.db import open_ledger
+    from models.storage.db import open_ledger
 
     engine = open_ledger(ledger_url)
     seed(engine)
@@ -258,7 +258,7 @@ def test_the_web_faces_refuse_what_the_table_refuses(web, name):
 def _fill(path, code: str, progress: int) -> None:
     from openpyxl import load_workbook
 
-    from models.excel import HEADERS
+    from models.files.excel import HEADERS
 
     workbook = load_workbook(path)
     sheet = workbook["台账"]
@@ -268,7 +268,7 @@ def _fill(path, code: str, progress: int) -> None:
 
 
 def test_a_unit_account_imports_the_rows_of_its_own_tasks_only(cli_env, tmp_path):
-    from models.db import open_ledger
+    from models.storage.db import open_ledger
 
     engine = open_ledger(cli_env)
     seed(engine)

@@ -33,8 +33,8 @@ from sqlalchemy import create_engine, func, text
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from models.db import open_ledger
-from models.tables import Notice
+from models.storage.db import open_ledger
+from models.storage.tables import Notice
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = Path(sys.executable).with_name("prefect")

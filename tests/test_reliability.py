@@ -1,5 +1,5 @@
 """Nothing one user, one file or one bad value can break (issue 13), on SQLite and PostgreSQL:
-the bounds of models.bounds on every face (CLI, plan files, config), one task that cannot be
+the bounds of models.rules.bounds on every face (CLI, plan files, config), one task that cannot be
 computed skipped and reported by every job, and the Excel import's permission rule row by row.
 The web faces are in test_reliability_web.py."""
 
@@ -19,14 +19,14 @@ from workflow_ledger import seed, settings_for
 
 from cli.main import app
 from cli.tables import Format, render
-from models import bounds
-from models.db import read_session, write_session
 from models.errors import BadInput
-from models.ledger import defer_task, get_task, import_plan, update_task
+from models.files.plan_file import dump_plan, load_plan
 from models.plan import Deadline, ParsedPlan, ParsedTask
-from models.plan_file import dump_plan, load_plan
+from models.rules import bounds
 from models.settings import load_settings
-from models.tables import Journal, Plan, Task
+from models.storage.db import read_session, write_session
+from models.storage.tables import Journal, Plan, Task
+from models.writes.ledger import defer_task, get_task, import_plan, update_task
 from workflows import jobs
 from workflows.lookback_markdown import md_cell, render_markdown
 
@@ -41,7 +41,7 @@ def duban(*args: str, input: str | None = None) -> Result:
 
 @pytest.fixture
 def seeded(cli_env: str) -> Engine:
-    from models.db import open_ledger
+    from models.storage.db import open_ledger
 
     engine = open_ledger(cli_env)
     seed(engine)
@@ -272,7 +272,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_kept_as_text():
 
 def test_the_lookback_markdown_escapes_raw_html(seeded):
     assert md_cell("<script>alert(1)</script>\n下一行") == "&lt;script&gt;alert(1)&lt;/script&gt;<br>下一行"
-    from models.lookback import compute_lookback
+    from models.reads.lookback import compute_lookback
 
     with write_session(seeded) as session:
         session.execute(update(Plan).values(title="<img src=x onerror=alert(1)>计划"))

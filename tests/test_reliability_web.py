@@ -17,9 +17,9 @@ from workflow_ledger import seed
 
 from dashboard.app import POLICY, create_app
 from dashboard.cache import ViewCache
-from models.db import open_ledger, read_session
 from models.errors import NotFound
-from models.ledger import get_task
+from models.storage.db import open_ledger, read_session
+from models.writes.ledger import get_task
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
 

@@ -19,8 +19,10 @@ from sqlalchemy import Engine, MetaData, func, select
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from models.backup import backup
-from models.db import (
+from models.errors import BadInput
+from models.files.backup import backup
+from models.files.restore import restore
+from models.storage.db import (
     HEAD_REVISION,
     alembic_config,
     current_revision,
@@ -29,10 +31,8 @@ from models.db import (
     read_session,
     write_session,
 )
-from models.errors import BadInput
-from models.ledger import get_task, update_task
-from models.restore import restore
-from models.tables import Journal, Task
+from models.storage.tables import Journal, Task
+from models.writes.ledger import get_task, update_task
 from workflows.ingest import import_paths
 
 runner = CliRunner()

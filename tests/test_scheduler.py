@@ -145,7 +145,7 @@ def test_the_scheduler_and_deploy_refuse_a_weekday_number_in_config_toml(tmp_pat
 def test_the_scheduled_job_runs_today_against_the_configured_ledger(tmp_path, monkeypatch, capsys):
     from workflow_ledger import seed
 
-    from models.db import open_ledger
+    from models.storage.db import open_ledger
 
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
     seed(open_ledger(url))

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from models.files.plan_file import read_plan_file
 from models.plan import DeadlineType, ParsedPlan, PlanKind, SectionKind
-from models.plan_file import read_plan_file
 from parsing.sources import parse_source
 
 PLANS = Path(__file__).resolve().parent.parent / "plans"

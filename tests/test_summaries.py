@@ -8,10 +8,10 @@ from lookback_ledger import PLAN, build
 from sqlalchemy import func
 from sqlmodel import select
 
-from models.db import read_session, write_session
 from models.errors import BadInput, NotFound
-from models.summaries import list_summaries, read_summary_file, submit_summary
-from models.tables import UnitSummary
+from models.storage.db import read_session, write_session
+from models.storage.tables import UnitSummary
+from models.writes.summaries import list_summaries, read_summary_file, submit_summary
 
 
 @pytest.fixture

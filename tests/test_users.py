@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 from workflow_ledger import seed
 
 from cli.main import app
-from models.db import read_session, write_session
 from models.errors import BadInput, Conflict
-from models.ledger import get_task
-from models.users import BUSY, LoginThrottle, add_user, authenticate, may_update
+from models.storage.db import read_session, write_session
+from models.writes.ledger import get_task
+from models.writes.users import BUSY, LoginThrottle, add_user, authenticate, may_update
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import business_day
 
@@ -81,7 +81,7 @@ def test_only_the_office_and_admins_choose_the_day_of_a_change(engine):
 
 
 def test_user_commands(cli_env):
-    from models.db import open_ledger
+    from models.storage.db import open_ledger
 
     seed(open_ledger(cli_env))
     added = runner.invoke(

@@ -151,8 +151,8 @@ def test_one_status_reads_the_same_on_the_page_the_digest_the_excel_and_the_cli(
 
     from cli.main import app as cli
     from dashboard.app import create_app
-    from models.db import read_session
     from models.reads.task_query import TaskFilter, TaskQuery
+    from models.storage.db import read_session
     from workflows.digest import compose_digests
 
     day = dt.date(2021, 12, 1)

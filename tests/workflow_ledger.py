@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.db import write_session
-from models.ledger import import_plan
 from models.plan import Deadline, ParsedPlan, ParsedTask
 from models.settings import Settings, load_settings
-from models.units import UnitSpec, load_registry
+from models.storage.db import write_session
+from models.writes.ledger import import_plan
+from models.writes.units import UnitSpec, load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -106,7 +106,7 @@ def write_config(tmp_path: Path, **notify: object) -> Path:
 def set_channels(engine: Engine, unit: str, channels: list[str]) -> None:
     from sqlalchemy import update
 
-    from models.tables import Unit
+    from models.storage.tables import Unit
 
     with write_session(engine) as session:
         session.execute(update(Unit).where(Unit.name == unit).values(channels=channels))

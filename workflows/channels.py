@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from models.files import atomic_path
+from models.files.files import atomic_path
 
 if TYPE_CHECKING:
     import apprise

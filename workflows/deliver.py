@@ -14,10 +14,10 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from models.db import read_session
-from models.notices import Try, claim, delivered_channels, finish, unsent_ids
 from models.settings import Settings
-from models.tables import Notice, Unit
+from models.storage.db import read_session
+from models.storage.tables import Notice, Unit
+from models.writes.notices import Try, claim, delivered_channels, finish, unsent_ids
 from workflows import channels
 from workflows.channels import OUTBOX
 

@@ -18,12 +18,12 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from models.db import open_ledger, read_session
 from models.plan import ParsedPlan
-from models.queries import PlanRow, list_plans, unit_counts
+from models.reads.queries import PlanRow, list_plans, unit_counts
 from models.rules.deadlines import is_standing
 from models.settings import Settings
-from models.tables import Escalation, Notice, Plan, Role, Task
+from models.storage.db import open_ledger, read_session
+from models.storage.tables import Escalation, Notice, Plan, Role, Task
 from parsing.sources import parse_source, plan_sources
 from workflows import jobs
 from workflows.ingest import PLAN_SUFFIX

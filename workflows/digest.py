@@ -13,15 +13,15 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Engine
 
-from models import job_failures
-from models.db import read_session, write_session
-from models.digest import NO_LEAD, DigestTask, UnitDigest, collect_digests, lead_role_first, week_of
-from models.job_failures import TaskFailure
-from models.notices import Draft, queue
+from models.reads.digest import NO_LEAD, DigestTask, UnitDigest, collect_digests, lead_role_first, week_of
 from models.rules.lights import days_overdue
 from models.settings import Settings
-from models.tables import NoticeKind
+from models.storage.db import read_session, write_session
+from models.storage.tables import NoticeKind
 from models.vocabulary import ROLES, STATUSES
+from models.writes import job_failures
+from models.writes.job_failures import TaskFailure
+from models.writes.notices import Draft, queue
 from workflows.render import Message
 
 OFFICE = "office"

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from models import job_failures
-from models.calendar import WorkCalendar
-from models.db import read_session, write_session
-from models.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
-from models.job_failures import TaskFailure
-from models.names import path_label
-from models.notices import Draft, queue
+from models.reads.names import path_label
+from models.rules.calendar import WorkCalendar
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import EscalationLevel, Settings
-from models.tables import NoticeKind
+from models.storage.db import read_session, write_session
+from models.storage.tables import NoticeKind
+from models.writes import job_failures
+from models.writes.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
+from models.writes.job_failures import TaskFailure
+from models.writes.notices import Draft, queue
 from workflows.render import Message
 
 

@@ -13,15 +13,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.archive_limits import ArchiveLimits
-from models.db import write_session
 from models.errors import BadInput
-from models.files import atomic_path
-from models.ledger import ImportReport, import_plan
+from models.files.archive_limits import ArchiveLimits
+from models.files.files import atomic_path
+from models.files.plan_file import dump_plan, read_plan_file
 from models.plan import ParsedPlan
-from models.plan_file import dump_plan, read_plan_file
 from models.settings import Settings
-from models.units import UnitSpec, load_registry, read_registry
+from models.storage.db import write_session
+from models.writes.ledger import ImportReport, import_plan
+from models.writes.units import UnitSpec, load_registry, read_registry
 from parsing.sources import SOURCE_SUFFIXES, parse_source
 
 PLAN_SUFFIX = ".plan.toml"

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from models.clock import today
-from models.db import open_ledger
 from models.settings import Settings, load_settings
+from models.storage.db import open_ledger
 from workflows.use_cases import jobs as use_cases
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.jobs import Digested, Escalated, JobResult, LookedBack, SentPending

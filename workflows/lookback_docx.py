@@ -5,8 +5,8 @@ workflows.documents.gongwen (GB/T 9704 page, fonts with their stand-ins, tables 
 
 from __future__ import annotations
 
-from models.carry_over import CarryOverReport
-from models.lookback import Lookback
+from models.reads.lookback import Lookback
+from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block
 
 

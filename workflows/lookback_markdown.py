@@ -7,8 +7,8 @@ from typing import Any
 
 import tabulate
 
-from models.carry_over import CarryOverReport
-from models.lookback import Lookback
+from models.reads.lookback import Lookback
+from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block, chapters, cn_date, cn_number, issuer_of, report_title
 
 

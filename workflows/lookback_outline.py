@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from models.carry_over import CarryOverReport
-from models.lookback import NO_LEAD, Counts, Lookback
-from models.names import path_label
+from models.reads.lookback import NO_LEAD, Counts, Lookback
+from models.reads.names import path_label
 from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
 from models.vocabulary.i18n import _
+from models.writes.carry_over import CarryOverReport
 
 DEFAULT_ISSUER = "政务公开办"
 

@@ -1,6 +1,6 @@
 """The look-back (回头看) report: Markdown, an XLSX workbook and a DOCX document, and carry-over.
 
-The figures come from models.lookback (grouped queries); the formats only lay them out, each in its
+The figures come from models.reads.lookback (grouped queries); the formats only lay them out, each in its
 own module: workflows.lookback_outline (the wording, table rows and chapters they share),
 lookback_markdown, lookback_xlsx and lookback_docx. This module is the entry point: it computes the
 look-back, runs carry-over and writes the files. Every file is rendered in memory first and then
@@ -19,11 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.carry_over import CarryOverReport, carry_over
-from models.db import read_session, write_session
 from models.errors import BadInput, DubanError
-from models.files import atomic_path
-from models.lookback import NO_LEAD, Lookback, compute_lookback
+from models.files.files import atomic_path
+from models.reads.lookback import NO_LEAD, Lookback, compute_lookback
+from models.storage.db import read_session, write_session
+from models.writes.carry_over import CarryOverReport, carry_over
 from workflows.lookback_outline import Block, chapters, rate_text
 
 FORMATS = ("md", "xlsx", "docx")

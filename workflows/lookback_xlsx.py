@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from models.carry_over import CarryOverReport
-from models.lookback import Counts, Lookback
+from models.reads.lookback import Counts, Lookback
+from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import (
     CATEGORY_LABELS,
     COUNT_HEADERS,

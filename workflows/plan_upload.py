@@ -25,12 +25,12 @@ from pathlib import Path
 
 from models.clock import parse_date
 from models.errors import BadInput, Conflict, NotFound
-from models.files import atomic_path
-from models.ledger import ImportReport
-from models.names import path_label
+from models.files.files import atomic_path
+from models.files.plan_file import dump_plan, load_plan
 from models.plan import Deadline, DeadlineType, ParsedPlan
-from models.plan_file import dump_plan, load_plan
+from models.reads.names import path_label
 from models.settings import Settings
+from models.writes.ledger import ImportReport
 from parsing.sources import SOURCE_SUFFIXES, parse_source
 from workflows.ingest import PLAN_SUFFIX
 

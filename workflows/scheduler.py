@@ -7,7 +7,7 @@ lacks it: `add_job(replace_existing=True)` would recompute the next run time and
 missed run. Day names in the cron fields, because APScheduler 3 counts weekday numbers from Monday.
 
 In the Prefect-server setup the same jobs are deployments (`duban deploy`). The two never run
-together: the scheduler holds the ledger's job lease (models.lease) while it runs and renews it;
+together: the scheduler holds the ledger's job lease (models.writes.lease) while it runs and renews it;
 it refuses to start while another scheduler or the deployments hold it, and a job whose scheduler
 no longer holds it (taken over after a stall) does not fire: the scheduler stops instead.
 """
@@ -25,10 +25,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from models import lease
-from models.db import open_ledger
 from models.errors import BadInput
 from models.settings import Settings
+from models.storage.db import open_ledger
+from models.writes import lease
 from workflows.deploy import check_cron, config_path
 from workflows.jobs import JOB_NAMES
 

@@ -8,9 +8,9 @@ from dashboard.api.schemas import ErrorOut, OverviewOut, PlanOut, UnitOut
 from dashboard.cache import ViewCache
 from dashboard.context import CtxDep
 from dashboard.params import AsOf
-from models.db import read_session
-from models.overview import compute_overview, ledger_mark
-from models.queries import list_plans, unit_counts
+from models.reads.overview import compute_overview, ledger_mark
+from models.reads.queries import list_plans, unit_counts
+from models.storage.db import read_session
 
 router = APIRouter(tags=["overview"])
 

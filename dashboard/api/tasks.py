@@ -29,11 +29,11 @@ from dashboard.api.security import WRITES
 from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import level_names
 from dashboard.params import ApiFilter, AsOf, Sort
-from models.db import read_session
 from models.errors import Conflict
 from models.reads.task_query import MAX_PER_PAGE, TaskQuery
+from models.reads.task_view import task_view
 from models.rules.lights import is_overdue
-from models.task_view import task_view
+from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.tasks import defer_task, update_task
 

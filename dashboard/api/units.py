@@ -12,7 +12,7 @@ from dashboard.api.security import WRITES
 from dashboard.context import CtxDep, MergeCtx
 from dashboard.pages.units import registry_rows
 from dashboard.params import AsOf
-from models.db import read_session
+from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.units import merge_units
 

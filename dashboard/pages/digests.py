@@ -16,11 +16,11 @@ from sqlmodel import col, select
 
 from dashboard.context import Ctx, CtxDep
 from dashboard.params import AsOf
-from models.db import read_session
-from models.digest import collect_digests, week_of
 from models.errors import NotFound
-from models.notices import list_notices
-from models.tables import Delivery, Notice, NoticeKind, Unit
+from models.reads.digest import collect_digests, week_of
+from models.storage.db import read_session
+from models.storage.tables import Delivery, Notice, NoticeKind, Unit
+from models.writes.notices import list_notices
 from workflows.digest import office_draft, unit_draft
 
 router = APIRouter(include_in_schema=False)

@@ -14,10 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from dashboard.context import Ctx, OfficeCtx
-from models.db import read_session
 from models.errors import BadInput, Conflict
-from models.names import path_label
+from models.reads.names import path_label
 from models.reads.task_query import TaskFilter, TaskQuery
+from models.storage.db import read_session
 from models.vocabulary import DEADLINE_TYPES, SECTIONS
 from workflows import plan_upload
 from workflows.plan_upload import TaskEdit, Upload

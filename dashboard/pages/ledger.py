@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from dashboard.context import CtxDep
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, FormFilter, Sort, link
-from models.db import read_session
-from models.excel import describe_filters, filtered_workbook
+from models.files.excel import describe_filters, filtered_workbook
 from models.reads.task_query import TaskQuery, plan_choices, unit_choices
+from models.storage.db import read_session
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 100

@@ -16,10 +16,10 @@ from fastapi.responses import Response
 
 from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.params import AsOf
-from models.db import read_session
 from models.errors import BadInput, NotFound
-from models.lookback import Lookback
-from models.queries import list_plans
+from models.reads.lookback import Lookback
+from models.reads.queries import list_plans
+from models.storage.db import read_session
 from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
 from workflows.lookback_outline import COUNT_HEADERS, count_cells, rate_text
 from workflows.lookback_report import preview_lookback

@@ -12,12 +12,12 @@ from dashboard.charts import bar_chart, running_total_chart
 from dashboard.context import CtxDep, OfficeCtx
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, as_of_query
-from models.db import read_session, write_session
 from models.errors import BadInput, NotFound
-from models.lookback import NO_LEAD
-from models.names import rename_plan
-from models.overview import compute_overview, ledger_mark
+from models.reads.lookback import NO_LEAD
+from models.reads.names import rename_plan
+from models.reads.overview import compute_overview, ledger_mark
 from models.reads.task_query import TaskFilter, TaskQuery, plan_choices
+from models.storage.db import read_session, write_session
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 20  # rows per table unless "显示全部": the bench ledger has 2,000 plans and units

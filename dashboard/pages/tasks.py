@@ -19,9 +19,9 @@ from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import LABELS, level_names
 from dashboard.params import AsOf
 from models.clock import parse_date
-from models.db import read_session
 from models.errors import BadInput, Conflict
-from models.task_view import task_view
+from models.reads.task_view import task_view
+from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import business_day
 from workflows.use_cases.tasks import defer_task, update_task

@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from dashboard.context import Ctx, CtxDep, MergeCtx
 from dashboard.params import AsOf
-from models import units as registry
-from models.db import read_session
 from models.errors import BadInput, NotFound
-from models.queries import unit_counts
-from models.tables import Unit, UnitAlias
+from models.reads.queries import unit_counts
+from models.storage.db import read_session
+from models.storage.tables import Unit, UnitAlias
+from models.writes import units as registry
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.units import merge_units
 

@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Empty for every existing plan: models.names derives the name from the title until the
+    # Empty for every existing plan: models.reads.names derives the name from the title until the
     # office sets one, so nothing has to be computed here (and the rule can improve later).
     # A plain ADD COLUMN / DROP COLUMN (SQLite 3.35+ has both): a batch rebuild of "plan" would
     # drop a table the tasks' foreign keys point at.

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from models.rules.deadlines import effective_due_sql
 from models.rules.reports import last_report, report_sql
-from models.tables import Journal, Plan, Task
+from models.storage.tables import Journal, Plan, Task
 
 
 def effective_due_column(session: Session, as_of: dt.date) -> Any:

@@ -20,13 +20,13 @@ from typing import Any
 from sqlalchemy import Row, Select, case, func
 from sqlmodel import Session, col, select
 
-from models import bounds
-from models import units as registry
 from models.errors import BadInput, NotFound
-from models.names import plan_name
 from models.reads.dues import effective_due_column
+from models.reads.names import plan_name
+from models.rules import bounds
 from models.rules.lights import Light, due_within_sql, light, overdue_sql
-from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.writes import units as registry
 
 # Status in the order work moves through it, so "sort by status" reads as a pipeline.
 STATUS_ORDER = ("not_started", "in_progress", "deferred", "done", "cancelled")

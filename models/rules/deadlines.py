@@ -27,7 +27,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col
 
 from models.rules.reports import last_report_sql, report_sql
-from models.tables import Journal, Plan, Task
+from models.storage.tables import Journal, Plan, Task
 
 ONGOING = "ongoing"  # standing work: checked in on monthly, never overdue
 RECURRING = "recurring"  # due at the end of each period of its plan year

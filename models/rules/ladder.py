@@ -1,5 +1,5 @@
 """The escalation ladder as a pure function of (task, as-of date): which levels are due, for which
-occurrence. Nothing here reads or writes the ledger; models.escalations does that around it.
+occurrence. Nothing here reads or writes the ledger; models.writes.escalations does that around it.
 
 An occurrence is a due date the ladder counts from (models.rules.deadlines: a task's dates, a
 recurring task's period ends unless fulfilled by a report); a deferral makes a new one. An ongoing
@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import and_, or_
 from sqlmodel import col
 
-from models.calendar import WorkCalendar
+from models.rules.calendar import WorkCalendar
 from models.rules.deadlines import ONGOING, TaskFacts, fulfilled, occurrences, standing_sql
 from models.rules.lights import CLOSED, open_sql
 from models.settings import CHECKIN, EscalationLevel  # CHECKIN there: settings refuses it as a rung
-from models.tables import Task
+from models.storage.tables import Task
 
 CHECKIN_NAME = "进展调度"
 # A check-in is not sent when the unit reported within this many days before it.

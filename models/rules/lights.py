@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case
 from sqlmodel import col
 
-from models.tables import Task, TaskStatus
+from models.storage.tables import Task, TaskStatus
 
 CLOSED = (TaskStatus.DONE.value, TaskStatus.CANCELLED.value)
 

@@ -24,7 +24,7 @@ from sqlmodel import col
 
 from models.rules.deadlines import is_standing, standing_sql
 from models.rules.lights import is_overdue, overdue_sql
-from models.tables import Task, TaskStatus
+from models.storage.tables import Task, TaskStatus
 
 
 class Category(StrEnum):

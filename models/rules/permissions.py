@@ -16,7 +16,7 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """Who acts. The first four are the dashboard's account roles (models.tables.UserRole);
+    """Who acts. The first four are the dashboard's account roles (models.storage.tables.UserRole);
     SYSTEM is a job (the scheduler, a Prefect flow, the demo's script)."""
 
     ADMIN = "admin"
@@ -113,7 +113,7 @@ def roles_allowed(action: Action) -> list[Role]:
 
 # --- Status transitions ----------------------------------------------------------------------
 
-# The statuses of a task (models.tables.TaskStatus, restated: this module imports no storage).
+# The statuses of a task (models.storage.tables.TaskStatus, restated: this module imports no storage).
 STATUSES = ("not_started", "in_progress", "done", "deferred", "cancelled")
 
 

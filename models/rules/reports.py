@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Date, func, type_coerce
 from sqlmodel import col
 
-from models.tables import Journal
+from models.storage.tables import Journal
 
 REPORT_ACTIONS = ("update", "defer")
 

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from models.lookback import NO_LEAD, Counts, Lookback
-from models.names import CN_NUMERALS, path_label
+from models.reads.lookback import NO_LEAD, Counts, Lookback
+from models.reads.names import CN_NUMERALS, path_label
 from models.vocabulary import CATEGORIES
 from models.vocabulary.i18n import _
 from workflows.documents.gongwen import Column, cn_date

@@ -15,9 +15,9 @@ from collections import defaultdict
 from functools import partial
 from typing import Any
 
-from models.carry_over import CarryOverReport
-from models.lookback import NO_LEAD, Lookback
+from models.reads.lookback import NO_LEAD, Lookback
 from models.rules.lights import days_overdue
+from models.writes.carry_over import CarryOverReport
 from workflows.documents.common import (
     COUNT_COLUMNS,
     SHORT_COUNT_COLUMNS,

@@ -1,7 +1,7 @@
 """Writing the office's documents from the ledger: each use case computes what it needs, renders
 the .docx in memory and writes it atomically (a failure leaves no half-written file).
 
-- `write_bulletin`: 督办通报 第N期 (the number is journalled: models.bulletins);
+- `write_bulletin`: 督办通报 第N期 (the number is journalled: models.writes.bulletins);
 - `write_sheets`: a 督办单 per task, one file each;
 - `write_annual_report`: the draft 政府信息公开工作年度报告.
 The look-back DOCX is written by workflows.lookback_report with the other look-back formats.
@@ -16,14 +16,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.bulletins import next_number, record_bulletin
-from models.db import read_session, write_session
 from models.errors import BadInput
-from models.files import atomic_path
-from models.ledger import get_task
-from models.queries import task_detail
+from models.files.files import atomic_path
+from models.reads.queries import task_detail
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.rules.reports import is_report
+from models.storage.db import read_session, write_session
+from models.writes.bulletins import next_number, record_bulletin
+from models.writes.ledger import get_task
 from workflows.lookback_outline import DEFAULT_ISSUER
 from workflows.lookback_report import build_lookback
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from prefect import task
 from sqlalchemy import Engine
 
-from models import bounds, lease
 from models.clock import parse_date, today
-from models.db import open_ledger
 from models.errors import BadInput, DubanError
+from models.rules import bounds
 from models.settings import Settings, load_settings
+from models.storage.db import open_ledger
+from models.writes import lease
 from workflows import jobs
 from workflows.deploy import SHARED_MARK, SHARED_MARK_ENV, shared_folders
 from workflows.use_cases.jobs import Sent
@@ -51,7 +52,7 @@ def ledger() -> Iterator[tuple[Engine, Settings]]:
 
 
 def day(as_of: dt.date | str | None) -> dt.date:
-    """A flow's as-of parameter, within models.bounds like every other face's."""
+    """A flow's as-of parameter, within models.rules.bounds like every other face's."""
     if isinstance(as_of, dt.date):
         return bounds.check_date(as_of, "as_of")
     if as_of:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from models import units as registry
 from models.rules.permissions import Role
-from models.tables import User
+from models.storage.tables import User
+from models.writes import units as registry
 
 
 @dataclass(frozen=True)

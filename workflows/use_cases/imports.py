@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.ledger import ImportReport
 from models.rules.permissions import Action
 from models.settings import Settings
+from models.writes.ledger import ImportReport
 from workflows import ingest, plan_upload
 from workflows.ingest import IngestResult
 from workflows.plan_upload import ImportOutcome, TaskEdit

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.backup import BackupReport
-from models.backup import backup as copy_ledger
-from models.restore import RestoreReport
-from models.restore import restore as restore_ledger
+from models.files.backup import BackupReport
+from models.files.backup import backup as copy_ledger
+from models.files.restore import RestoreReport
+from models.files.restore import restore as restore_ledger
 from models.rules.permissions import Action
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import require

@@ -1,7 +1,7 @@
 """What people do to one task: report progress, defer it, give it a due date, change its units.
 
 Each function is one transaction: the permission table is asked with the task in hand (a unit user
-acts on its own unit's tasks only), then models.ledger writes the change and its journal rows.
+acts on its own unit's tasks only), then models.writes.ledger writes the change and its journal rows.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from models import ledger
-from models.db import write_session
 from models.errors import Conflict
 from models.rules.permissions import STATUSES, Action, may_set_status
-from models.tables import Role as UnitRole
-from models.tables import Task
+from models.storage.db import write_session
+from models.storage.tables import Role as UnitRole
+from models.storage.tables import Task
+from models.writes import ledger
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import Denied, Invalid, Stale
 from workflows.use_cases.guard import business_day, require_on_task
@@ -72,7 +72,7 @@ def update_task(
     journal counts as a report for the check-ins and the ladder."""
     with write_session(engine) as session:
         task = _task_for(session, actor, Action.UPDATE_TASK, code)
-        # An unknown status is left to models.ledger, which refuses it with the known ones.
+        # An unknown status is left to models.writes.ledger, which refuses it with the known ones.
         if status in STATUSES and not may_set_status(actor.role, task.status, str(status)):
             raise Denied(
                 STATUS_DENIED.format(code=task.code, old=task.status, new=status),

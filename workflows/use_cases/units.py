@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models import units as registry
-from models.db import write_session
 from models.rules.permissions import Action
+from models.storage.db import write_session
+from models.writes import units as registry
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import require
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from models import users as accounts
-from models.db import write_session
 from models.rules.permissions import Action
+from models.storage.db import write_session
+from models.writes import users as accounts
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import require
 

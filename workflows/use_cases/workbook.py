@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.db import write_session
-from models.excel import SheetImport, apply_rows, read_checked_workbook
+from models.files.excel import SheetImport, apply_rows, read_checked_workbook
 from models.rules.permissions import Action
 from models.settings import Settings
+from models.storage.db import write_session
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import may_on_task, require
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, delete, or_, update
 from sqlmodel import col, select
 
-from models.db import insert_new, read_session, write_session
 from models.errors import Conflict
-from models.tables import JobLease, utcnow
+from models.storage.db import insert_new, read_session, write_session
+from models.storage.tables import JobLease, utcnow
 
 JOBS = "scheduled-jobs"
 SCHEDULER = "scheduler"

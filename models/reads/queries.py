@@ -13,7 +13,7 @@ from models.reads.dues import effective_due_column, last_reports
 from models.reads.task_query import units_of
 from models.rules.deadlines import TaskFacts, effective_due
 from models.rules.lights import Light, light, open_sql, overdue_sql
-from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
-from models.tables import Assignment, Journal, Unit, UnitAlias
+from models.storage.tables import Assignment, Journal, Unit, UnitAlias
 from models.vocabulary.i18n import _
 
 

@@ -1,4 +1,4 @@
-"""`duban restore`: a backup (models.backup) back into a ledger, all or nothing, checked before done.
+"""`duban restore`: a backup (models.files.backup) back into a ledger, all or nothing, checked before done.
 
 Either kind of backup restores into either database: the SQLite file `duban backup` writes on the
 embedded setup, or the JSON-lines dump it writes on PostgreSQL (so a SQLite ledger can also move to
@@ -46,8 +46,8 @@ from sqlalchemy import (
     text,
 )
 
-from models.db import HEAD_REVISION, _safe, alembic_config, current_revision, make_engine
 from models.errors import BadInput
+from models.storage.db import HEAD_REVISION, _safe, alembic_config, current_revision, make_engine
 
 # User-facing text (Simplified Chinese), in one place.
 NOT_A_BACKUP = "不是 Duban 的备份（既不是 SQLite 数据库文件，也不是 `duban backup` 写出的 JSON 行文件）"

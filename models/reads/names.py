@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from models.tables import Plan
+from models.storage.tables import Plan
 
 CN_NUMERALS = set("〇一二三四五六七八九十百")
 MARKER = re.compile(r"[〇一二三四五六七八九十百]+|（[^）]+）|\d+|[①-⑳]|第.+[部分章节条]")
@@ -42,7 +42,7 @@ AGENCY_END = re.compile(r"^.{2,24}?(?:委员会|管理局|管理厅|办公厅|�
 
 
 def simplify(text: str) -> str:
-    from models.units import normal  # opencc, loaded only when a long title needs it
+    from models.writes.units import normal  # opencc, loaded only when a long title needs it
 
     return normal(text) if len(normal(text)) == len(text) else text
 

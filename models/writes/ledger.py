@@ -1,6 +1,6 @@
 """Every write to the ledger: importing plans and changing tasks, each with its journal rows.
 
-Callers hand in a session from models.db.write_session, so one command is one transaction: a bad
+Callers hand in a session from models.storage.db.write_session, so one command is one transaction: a bad
 input raises before commit and leaves the ledger as it was.
 """
 
@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import String, cast, insert, literal, update
 from sqlmodel import Session, col, select
 
-from models import bounds
-from models import units as registry
 from models.errors import BadInput, Conflict, NotFound
 from models.plan import ParsedPlan, ParsedTask
-from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
+from models.rules import bounds
+from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
+from models.writes import units as registry
 
 # Fields of a task that come from the plan file; everything else (status, progress…) is the office's.
 PLAN_FIELDS = (

@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from models.calendar import WorkCalendar
-from models.db import insert_new
-from models.job_failures import reason_of
-from models.names import plan_name
 from models.reads.dues import last_reports
+from models.reads.names import plan_name
 from models.reads.task_query import units_of
+from models.rules.calendar import WorkCalendar
 from models.rules.deadlines import TaskFacts
 from models.rules.ladder import Due, candidate_sql, due_levels
 from models.settings import EscalationLevel
-from models.tables import Escalation, Plan, Task, Unit
+from models.storage.db import insert_new
+from models.storage.tables import Escalation, Plan, Task, Unit
+from models.writes.job_failures import reason_of
 
 
 def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) -> list[TaskFacts]:

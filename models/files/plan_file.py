@@ -13,9 +13,9 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
-from models import bounds
 from models.errors import BadInput
 from models.plan import ParsedPlan
+from models.rules import bounds
 
 _HEADER = """\
 # Duban reviewed plan file.

@@ -17,11 +17,11 @@ from sqlalchemy import Date, and_, func
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
-from models.lookback import NO_LEAD, top_label  # the look-back's section rule, so the two agree
 from models.reads.dues import effective_due_column
+from models.reads.lookback import NO_LEAD, top_label  # the look-back's section rule, so the two agree
 from models.reads.task_query import live_tasks
 from models.rules.lights import Light, light_sql
-from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 LIGHTS = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY, Light.DONE)
 MIN_WEEKS = 12  # early in the year the chart still shows a quarter, not one or two bars

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
-from models.db import insert_new, read_session, write_session
-from models.tables import Delivery, Notice, utcnow
+from models.storage.db import insert_new, read_session, write_session
+from models.storage.tables import Delivery, Notice, utcnow
 
 
 @dataclass(frozen=True)

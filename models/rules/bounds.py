@@ -30,7 +30,7 @@ MAX_DATE = dt.date(2100, 12, 31)
 MIN_YEAR, MAX_YEAR = MIN_DATE.year, MAX_DATE.year
 MAX_DAYS_AHEAD = 3660  # `due_within`: ten years ahead is more than any plan looks
 
-# Lengths in characters. Titles and paths are what the ledger's columns hold (models.tables); a
+# Lengths in characters. Titles and paths are what the ledger's columns hold (models.storage.tables); a
 # note or a body is free text, bounded so one cell cannot swell a report or the database.
 MAX_TITLE = 2000
 MAX_LABEL = 50  # one element of a task's path: 一 / （三） / 2

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput
-from models.tables import Journal
+from models.storage.tables import Journal
 
 ACTION = "bulletin"
 

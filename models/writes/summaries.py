@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models import units as registry
-from models.archive_limits import ArchiveLimits, check_archive
 from models.errors import BadInput, NotFound
-from models.tables import Plan, Unit, UnitSummary
+from models.files.archive_limits import ArchiveLimits, check_archive
+from models.storage.tables import Plan, Unit, UnitSummary
+from models.writes import units as registry
 
 # Summaries are a few pages; a file far larger than that is the wrong file, not a summary.
 MAX_SUMMARY_BYTES = 5 * 1024 * 1024

@@ -31,17 +31,17 @@ from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from models import bounds
 from models.errors import BadInput, NotFound
-from models.names import plan_name
 from models.reads.dues import effective_due_column
+from models.reads.names import plan_name
 from models.reads.task_query import units_of
+from models.rules import bounds
 from models.rules.deadlines import standing_sql
 from models.rules.lights import open_sql
 from models.rules.lookback import Category, category_sql
 from models.rules.reports import report_sql
-from models.summaries import SummaryRow, list_summaries
-from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.writes.summaries import SummaryRow, list_summaries
 
 NO_LEAD = "（未明确牵头单位）"
 CARRY_OVER_ACTION = "carry_over"
@@ -91,7 +91,7 @@ class PlanCompletion:
     issuer: str
     source: str
     counts: Counts = field(default_factory=Counts)
-    name: str = ""  # the short name people read (models.names)
+    name: str = ""  # the short name people read (models.reads.names)
 
 
 @dataclass
@@ -252,7 +252,7 @@ def compute_lookback(
         finished.done_on = facts.get(finished.task_id, (None, "", ""))[0] or finished.done_on
     chosen_year = year if year is not None else (plans[0].year or as_of.year)
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
-    # Text written before models.bounds refused control characters would break the DOCX and XLSX
+    # Text written before models.rules.bounds refused control characters would break the DOCX and XLSX
     # writers (and the scheduled look-back with them): the report leaves those characters out.
     return bounds.scrubbed(
         Lookback(

@@ -19,11 +19,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, and_, case, delete, or_, update
 from sqlmodel import Session, col, select
 
-from models import units as registry
-from models.db import insert_new, write_session
 from models.errors import BadInput, Conflict, NotFound
 from models.rules.permissions import Action, Grant, allowed, grant
-from models.tables import Assignment, LoginAttempt, Task, User, UserRole, WebSession, utcnow
+from models.storage.db import insert_new, write_session
+from models.storage.tables import Assignment, LoginAttempt, Task, User, UserRole, WebSession, utcnow
+from models.writes import units as registry
 
 _hasher = PasswordHasher()
 
@@ -127,7 +127,7 @@ def start_login(
 
 
 def list_users(session: Session) -> list[tuple[User, str]]:
-    from models.tables import Unit
+    from models.storage.tables import Unit
 
     query = select(User, Unit.name).join(Unit, col(Unit.id) == User.unit_id, isouter=True).order_by(User.name)
     return [(user, unit or "") for user, unit in session.execute(query)]

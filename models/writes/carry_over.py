@@ -28,14 +28,14 @@ from typing import Any
 from sqlalchemy import String, cast, insert, literal, update
 from sqlmodel import Session, col, select
 
-from models.db import insert_new
 from models.errors import Conflict
-from models.ledger import path_key
-from models.lookback import CARRY_OVER_ACTION, Lookback, plan_ids_for, unfinished_ids
-from models.names import path_label, plan_name
+from models.reads.lookback import CARRY_OVER_ACTION, Lookback, plan_ids_for, unfinished_ids
+from models.reads.names import path_label, plan_name
 from models.rules.deadlines import is_standing
 from models.rules.lights import open_sql
-from models.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
+from models.storage.db import insert_new
+from models.storage.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
+from models.writes.ledger import path_key
 
 RECTIFICATION_KIND = "rectification"
 CHUNK = 500  # rows per statement: within SQLite's bound-parameter limit and IN-list sizes
@@ -197,7 +197,7 @@ def _copy(
         keeps_deadline = is_standing(task.deadline_type)
         rows.append(
             {
-                "code": f"~{uuid.uuid4().hex[:16]}",  # replaced by T<id> below, as in models.ledger
+                "code": f"~{uuid.uuid4().hex[:16]}",  # replaced by T<id> below, as in models.writes.ledger
                 "plan_id": target.id,
                 "path": path,
                 "path_key": path_key(path),

@@ -1,6 +1,6 @@
 """The ledger's tables (SQLModel). Overdue and traffic lights are derived, never stored.
 
-Every change to a task goes through models.ledger, which writes a Journal row beside it; the
+Every change to a task goes through models.writes.ledger, which writes a Journal row beside it; the
 journal is append-only.
 """
 
@@ -60,7 +60,7 @@ class Plan(SQLModel, table=True):
     key: str = Field(unique=True, index=True, max_length=200)  # the plan file's stem: stable across edits
     kind: str = Field(default="plan", max_length=20)
     title: str = Field(default="", max_length=500)
-    # What people call the plan (set by the office); empty: models.names derives it from the title.
+    # What people call the plan (set by the office); empty: models.reads.names derives it from the title.
     short_name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
     issuer: str = Field(default="", max_length=200)
     doc_number: str = Field(default="", max_length=100)
@@ -233,7 +233,7 @@ class UnitSummary(SQLModel, table=True):
 class JobLease(SQLModel, table=True):
     """Who runs the scheduled jobs (escalate, digest, lookback) of this ledger: one `duban scheduler`,
     holding a lease it renews, or the Prefect deployments, holding it until handed back. One row per
-    lease name; taken and renewed by conditional UPDATEs (models.lease)."""
+    lease name; taken and renewed by conditional UPDATEs (models.writes.lease)."""
 
     __tablename__ = "job_lease"
     name: str = Field(primary_key=True, max_length=40)
@@ -246,7 +246,7 @@ class JobLease(SQLModel, table=True):
 
 class LoginAttempt(SQLModel, table=True):
     """Logins tried per name, shared by every server process (`duban serve --workers N`): an attempt
-    is reserved here, by a conditional UPDATE, before its password is checked (models.users)."""
+    is reserved here, by a conditional UPDATE, before its password is checked (models.writes.users)."""
 
     __tablename__ = "login_attempt"
     name: str = Field(primary_key=True, max_length=200)  # as typed, trimmed (unknown names too)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from models.job_failures import reason_of
-from models.lookback import NO_LEAD
-from models.names import path_label, plan_names
 from models.reads.dues import last_reports
+from models.reads.lookback import NO_LEAD
+from models.reads.names import path_label, plan_names
 from models.rules.deadlines import RECURRING, TaskFacts, effective_due
 from models.rules.lights import is_due_within, is_open, is_overdue
-from models.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.writes.job_failures import reason_of
 
 
 @dataclass

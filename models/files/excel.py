@@ -2,7 +2,7 @@
 
 The office exports a sheet, units fill in four columns (状态, 进度, 进展情况, 佐证材料) and send it
 back. Reading it back is all or nothing: every row is checked before anything is written, and the
-changes go through models.ledger.update_task in the caller's one write transaction, each row under
+changes go through models.writes.ledger.update_task in the caller's one write transaction, each row under
 the version it was exported at. A row whose task the office changed since then is a conflict: it is
 reported with the sheet's values and left for the office to re-enter, never applied over the newer
 state.
@@ -30,17 +30,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models import bounds
-from models.archive_limits import ArchiveLimits, check_archive
-from models.db import read_session
 from models.errors import BadInput
-from models.files import atomic_path
-from models.ledger import update_task
-from models.names import path_label
+from models.files.archive_limits import ArchiveLimits, check_archive
+from models.files.files import atomic_path
+from models.reads.names import path_label
 from models.reads.task_query import ExportRow, TaskFilter, TaskQuery, latest_evidence
+from models.rules import bounds
 from models.rules.lights import Light
-from models.tables import Task, TaskStatus
+from models.storage.db import read_session
+from models.storage.tables import Task, TaskStatus
 from models.vocabulary import STATUSES, status_from_word
+from models.writes.ledger import update_task
 
 SHEET = "台账"
 HELP_SHEET = "说明"
@@ -297,7 +297,7 @@ def _values(row: ExportRow) -> list[Any]:
 
 def _safe(value: Any) -> Any:
     # Control characters (left over from mojibake in source documents) are not allowed in xlsx.
-    # Also U+FFFE and U+FFFF, which openpyxl lets through and no XML parser accepts (models.bounds).
+    # Also U+FFFE and U+FFFF, which openpyxl lets through and no XML parser accepts (models.rules.bounds).
     return bounds.printable(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
 
 

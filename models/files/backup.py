@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, select
 
 from models.errors import BadInput
-from models.files import atomic_path
+from models.files.files import atomic_path
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Tasks a scheduled job could not compute: reported and skipped, so the others go on.
 
-A task whose data cannot be computed (a due date from before the bounds of models.bounds were kept,
+A task whose data cannot be computed (a due date from before the bounds of models.rules.bounds were kept,
 say) must not stop escalation, the digest or the look-back for every other task. The job catches
 the failure per task, leaves that task out, and reports it three ways: a Chinese line in the job's
 result naming the task, a non-zero exit code of the command, and a journal row on the task
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from models.tables import Journal, Task
+from models.storage.tables import Journal, Task
 
 ACTION = "job_error"
 JOB_NAMES = {"escalate": "催办", "digest": "周报", "lookback": "回头看", "send": "发送"}

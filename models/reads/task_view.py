@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from models.escalations import EscalationRow, escalations_of
-from models.ledger import get_task
-from models.notices import NoticeRow
-from models.queries import TaskDetail, task_detail
-from models.tables import Notice, NoticeKind, User
-from models.users import may_update
+from models.reads.queries import TaskDetail, task_detail
+from models.storage.tables import Notice, NoticeKind, User
+from models.writes.escalations import EscalationRow, escalations_of
+from models.writes.ledger import get_task
+from models.writes.notices import NoticeRow
+from models.writes.users import may_update
 
 
 @dataclass

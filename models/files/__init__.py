@@ -1,0 +1,1 @@
+"""Files in and out: workbooks, plan files, backups, atomic writes."""

@@ -1,0 +1,1 @@
+"""Writes to the ledger, each with its journal rows."""
