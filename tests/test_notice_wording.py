@@ -12,7 +12,7 @@ from models.writes.escalations import Raised
 from workflows.deliver import DeliveryReport
 from workflows.digest import compose_digests
 from workflows.escalate import compose
-from workflows.jobs import sent_lines
+from workflows.use_cases.jobs import Sent
 
 AS_OF = dt.date(2021, 6, 1)
 
@@ -52,6 +52,10 @@ def test_a_supervision_the_office_gets_for_want_of_a_leader_says_so_and_links_th
     # Without a base_url, no link.
     plain = compose([raised([])], load_settings(), as_of=AS_OF)
     assert all("/tasks/T29" not in d.body_text for d in plain)
+
+
+def sent_lines(report: DeliveryReport) -> list[str]:
+    return Sent.of(report).lines
 
 
 def test_outbox_files_are_reported_as_written_not_sent():
