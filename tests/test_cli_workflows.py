@@ -31,10 +31,10 @@ def test_escalate_dry_run_shows_what_would_be_raised_and_writes_nothing(cli_env,
     setup(cli_env, tmp_path, monkeypatch)
     result = runner.invoke(app, ["escalate", "--as-of", "2021-03-15", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "would raise" in result.stdout and "overdue 1" in result.stdout
+    assert "将发出" in result.stdout and "overdue 1" in result.stdout
     # Each level by task code and title, as other commands show tasks, not by internal id.
     assert (
-        "  overdue   T1     due 2021-03-15  修订政府信息公开指南（2021年政务公开工作要点）" in result.stdout
+        "  overdue   T1     到期 2021-03-15  修订政府信息公开指南（2021年政务公开工作要点）" in result.stdout
     )
     assert "task#" not in result.stdout
     listed = runner.invoke(app, ["notices"])
@@ -47,7 +47,7 @@ def test_escalate_then_notices_lists_what_was_sent(cli_env, tmp_path, monkeypatc
     result = runner.invoke(app, ["escalate", "--as-of", "2021-03-15"])
     assert result.exit_code == 0, result.output
     assert (
-        "raised" in result.stdout and "已写入发件箱 2 条" in result.stdout and "已发送" not in result.stdout
+        "已发出" in result.stdout and "已写入发件箱 2 条" in result.stdout and "已发送" not in result.stdout
     )
     listed = runner.invoke(app, ["notices", "--kind", "escalation", "--format", "csv"])
     assert "unit:办公室" in listed.stdout and "unit:法规处" in listed.stdout

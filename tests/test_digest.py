@@ -259,4 +259,4 @@ def test_the_digest_job_reports_where_everything_went(engine, tmp_path):
     settings = settings_for(tmp_path, str(engine.url))
     result = jobs.digest(engine, settings, as_of=D(2021, 3, 22))
     assert result.failed == 0 and len([p for p in result.paths if p.endswith(".md")]) == 4
-    assert any("4 digests, 4 newly queued" in line for line in result.lines)
+    assert any("周报 4 份，新排队 4 份" in line for line in result.lines)

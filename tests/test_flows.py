@@ -106,7 +106,7 @@ def test_escalate_flow_raises_and_sends_once(flow_ledger: Engine, tmp_path: Path
     total, sent = counts(flow_ledger, "escalation")
     assert raised > 0 and total > 0
     assert sent == total, lines
-    assert any(line.startswith("2021-12-01: raised ") for line in lines)
+    assert any(line.startswith("2021-12-01：已发出 ") for line in lines)
     assert any(line.startswith(f"已写入发件箱 {total} 条") for line in lines)
     # One outbox folder per notice period of the day (2021-12-01-E23: escalation 23's notice).
     assert len(list((tmp_path / "outbox" / "escalation").glob("2021-12-01*/*.md"))) == total
@@ -114,7 +114,7 @@ def test_escalate_flow_raises_and_sends_once(flow_ledger: Engine, tmp_path: Path
     again = escalate_flow(as_of=as_of).lines
     assert escalations(flow_ledger) == raised
     assert counts(flow_ledger, "escalation") == (total, total)
-    assert "queued 0 notices" in again and "已发送 0 条通知" in again
+    assert "已排队通知 0 条" in again and "已发送 0 条通知" in again
 
 
 def test_digest_flow_queues_the_weeks_digests_and_sends_them_once(
@@ -129,12 +129,12 @@ def test_digest_flow_queues_the_weeks_digests_and_sends_them_once(
 
     total, sent = counts(flow_ledger, "digest")
     assert total > 0 and sent == total, lines
-    assert lines[0].startswith(f"2021-W23: {total} digests, {total} newly queued")
+    assert lines[0].startswith(f"2021-W23：周报 {total} 份，新排队 {total} 份")
     assert (tmp_path / "outbox" / "digest" / "2021-W23" / "office.md").is_file()
 
     again = digest_flow(as_of=dt.date(2021, 6, 7)).lines
     assert counts(flow_ledger, "digest") == (total, total)
-    assert again[0].startswith(f"2021-W23: {total} digests, 0 newly queued")
+    assert again[0].startswith(f"2021-W23：周报 {total} 份，新排队 0 份")
     assert "已发送 0 条通知" in again
 
 
@@ -142,7 +142,7 @@ def test_digest_flow_dry_run_writes_nothing(flow_ledger: Engine, tmp_path: Path)
     from workflows.flows import digest_flow
 
     lines = digest_flow(as_of=dt.date(2021, 6, 7), dry_run=True).lines
-    assert lines[0].startswith("2021-W23: would queue ")
+    assert lines[0].startswith("2021-W23：将生成周报 ")
     assert counts(flow_ledger, "digest") == (0, 0)
     assert not (tmp_path / "outbox").exists()
 
@@ -162,7 +162,7 @@ def test_the_prefect_option_prints_the_flows_lines_not_a_list(
     context.settings.cache_clear()
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("2021-W23: would queue ") and "['" not in result.stdout
+    assert lines[0].startswith("2021-W23：将生成周报 ") and "['" not in result.stdout
     assert lines[-1].startswith("  office: 【督办周报】2021-W23")
 
 
@@ -175,7 +175,7 @@ def test_lookback_flow_writes_the_configured_formats(flow_ledger: Engine, tmp_pa
 
     written = sorted(path.suffix for path in (tmp_path / "lookback").iterdir())
     assert written == [".docx", ".md", ".xlsx"], lines
-    assert lines[0] == "look-back of 2021 as of 2021-12-01:"
+    assert lines[0] == "回头看（2021，截至 2021-12-01）："
 
 
 def test_ingest_flow_writes_the_plan_file_for_review_and_imports_it(

@@ -116,21 +116,27 @@ class Escalated(_Job):
     def lines(self) -> list[str]:
         report = self.report
         assert report is not None
-        levels = ", ".join(f"{level} {n}" for level, n in report.raised.items()) or "none"
-        verb = "would raise" if report.dry_run else "raised"
-        lines = [f"{self.as_of.isoformat()}: {verb} {levels}; {report.skipped} lower levels passed over"]
-        lines += [f"warning: {w}" for w in report.warnings]
+        levels = ", ".join(f"{level} {n}" for level, n in report.raised.items()) or _("none")
+        line = (
+            _("{day}: would raise {levels}; {skipped} lower levels passed over")
+            if report.dry_run
+            else _("{day}: raised {levels}; {skipped} lower levels passed over")
+        )
+        lines = [line.format(day=self.as_of.isoformat(), levels=levels, skipped=report.skipped)]
+        lines += [_("warning: {warning}").format(warning=w) for w in report.warnings]
         lines += self._failure_lines()
         if report.dry_run:
             # Task codes (T12), as every other command shows and takes them, and the title to read by.
             lines += [
-                f"  {r.level:9} {r.code:6} due {r.occurrence}  {r.title}（{r.plan}）"
+                f"  {r.level:9} {r.code:6} "
+                + _("due {day}").format(day=r.occurrence)
+                + f"  {r.title}（{r.plan}）"
                 for r in report.preview[:PREVIEWED]
             ]
             if len(report.preview) > PREVIEWED:
-                lines.append(f"  … and {len(report.preview) - PREVIEWED} more")
+                lines.append("  " + _("… and {count} more").format(count=len(report.preview) - PREVIEWED))
             return lines
-        return [*lines, f"queued {report.notices} notices", *self._sent_lines()]
+        return [*lines, _("queued {count} notices").format(count=report.notices), *self._sent_lines()]
 
 
 @dataclass
@@ -148,13 +154,17 @@ class Digested(_Job):
         report = self.report
         assert report is not None
         if report.dry_run:
-            return [*self._failure_lines(), f"{report.week}: would queue {len(report.drafts)} digests"] + [
-                f"  {d.recipient}: {d.subject}" for d in report.drafts
-            ]
-        rest = "" if report.queued == len(report.drafts) else " (the rest were queued by an earlier run)"
+            queue = _("{week}: would queue {count} digests").format(
+                week=report.week, count=len(report.drafts)
+            )
+            return [*self._failure_lines(), queue] + [f"  {d.recipient}: {d.subject}" for d in report.drafts]
+        rest = "" if report.queued == len(report.drafts) else _(" (the rest were queued by an earlier run)")
+        queued = _("{week}: {count} digests, {queued} newly queued").format(
+            week=report.week, count=len(report.drafts), queued=report.queued
+        )
         return [
             *self._failure_lines(),
-            f"{report.week}: {len(report.drafts)} digests, {report.queued} newly queued{rest}",
+            queued + rest,
             *self._sent_lines(),
         ]
 
@@ -188,8 +198,8 @@ class LookedBack(_Job):
         if self.dry_run:
             return [self.summary]
         scope = self.plan if self.plan is not None else self.year
-        return [f"look-back of {scope} as of {self.as_of.isoformat()}:"] + [
-            f"  wrote {p}" for p in self.files
+        return [_("look-back of {scope} as of {day}:").format(scope=scope, day=self.as_of.isoformat())] + [
+            "  " + _("wrote {path}").format(path=p) for p in self.files
         ]
 
 
