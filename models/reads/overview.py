@@ -213,7 +213,13 @@ def _units(session: Session, light: Any, plan_id: int | None) -> list[UnitLights
     found = [UnitLights(names[unit_id], counts) for unit_id, counts in by_id.items()]
     # The points no unit leads: no unit's row shows them, yet they are often most of what is late.
     led = select(Assignment.task_id).where(Assignment.role == Role.LEAD.value)
-    orphan = select(light.label("light")).select_from(Task).where(*scope, col(Task.id).not_in(led)).subquery()
+    orphan = (
+        select(light.label("light"))
+        .select_from(Task)
+        .join(Plan, col(Plan.id) == Task.plan_id)  # the due-date rule reads the plan's year
+        .where(*scope, col(Task.id).not_in(led))
+        .subquery()
+    )
     no_lead = LightCounts()
     for light_name, count in session.execute(select(orphan.c.light, func.count()).group_by(orphan.c.light)):
         no_lead.add(light_name, count)
