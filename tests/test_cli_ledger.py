@@ -125,13 +125,13 @@ def test_plans_lists_counts(seeded):
 def test_a_date_is_read_as_people_write_it(seeded, typed):
     result = duban("defer", "T29", "--to", typed, "--reason", "等待省局通知")
     assert result.exit_code == 0, result.output
-    assert "deferred to 2021-12-20" in result.stdout  # 12月20日: the year of T29's plan
+    assert "已延期至 2021-12-20" in result.stdout  # 12月20日: the year of T29's plan
 
 
 def test_eight_digits_are_refused_as_ambiguous(seeded):
     result = duban("defer", "T29", "--to", "20211220", "--reason", "x")
     assert result.exit_code == 2
-    assert "eight digits in a row are ambiguous; write 2021-12-20" in result.stderr
+    assert "连写的八位数字有歧义，如指该日请写成 2021-12-20" in result.stderr
     assert duban("tasks", "--as-of", "2021年12月1日").exit_code == 0
     assert duban("tasks", "--overdue", "--as-of", "20211201").exit_code == 2
 
@@ -140,15 +140,15 @@ def test_a_mistyped_unit_gets_a_suggestion_and_nothing_is_created(seeded):
     before = duban("units", "--format", "json").stdout
     result = duban("assign", "T29", "--support", "办工室")
     assert result.exit_code != 0
-    assert "no unit named '办工室'; did you mean 办公室" in result.stderr
+    assert "没有名为 办工室 的单位；您是否要找：办公室？" in result.stderr
     assert duban("units", "--format", "json").stdout == before  # no unit 办工室 made up
     listed = duban("tasks", "--unit", "办工室")
-    assert listed.exit_code != 0 and "did you mean 办公室" in listed.stderr
+    assert listed.exit_code != 0 and "您是否要找：办公室" in listed.stderr
 
 
 def test_an_unknown_as_is_refused(seeded):
     result = duban("update", "T29", "--progress", "10", "--as", "办工室")
     assert result.exit_code == 2
-    assert "unknown --as '办工室'" in result.stderr and "did you mean 办公室" in result.stderr
+    assert "未知的 --as 办工室" in result.stderr and "您是否要找：办公室" in result.stderr
     assert "10%" not in duban("show", "T29").stdout
     assert duban("update", "T29", "--progress", "10", "--as", "办公室").exit_code == 0
