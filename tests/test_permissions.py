@@ -216,8 +216,10 @@ def test_the_cli_acts_as_the_account_named_by_as(cli_env):
     assert unchanged.exit_code == 2 and "没有要更新的内容" in unchanged.stderr
     assert state(engine, "T3") == before
     assert runner.invoke(cli_app, ["update", "T1", "--progress", "30", "--as", "fagui"]).exit_code == 0
-    # Any other name is the operator at the server, as before.
-    assert runner.invoke(cli_app, ["update", "T3", "--progress", "50", "--as", "某人"]).exit_code == 0
+    # A unit of the registry acts as that unit; a name nobody knows is refused (a typo never lands
+    # in the journal as somebody new); the commands' default, office, is the operator at the server.
+    assert runner.invoke(cli_app, ["update", "T3", "--progress", "50", "--as", "某人"]).exit_code == 2
+    assert runner.invoke(cli_app, ["update", "T3", "--progress", "50", "--as", "office"]).exit_code == 0
     engine.dispose()
 
 

@@ -78,7 +78,7 @@ def test_edge_values_of_the_cli_are_one_clear_line(seeded):
     for args in cases:
         result = duban(*args)
         assert result.exit_code == 2, (args, result.output)
-        assert "Traceback" not in result.output and "error:" in result.output, args
+        assert "Traceback" not in result.output and "错误：" in result.output, args
     assert duban("tasks", "--due-within", str(bounds.MAX_DAYS_AHEAD), "--as-of", "2021-04-20").exit_code == 0
 
 
@@ -238,7 +238,7 @@ def test_a_units_workbook_changing_another_units_task_is_refused_for_that_row(se
     workbook.save(path)
     result = duban("import", "--xlsx", str(path), "--as", "办公室")
     assert result.exit_code == 1, result.output
-    assert "办公室 无权修改任务 T2" in result.output and "applied: T1" in result.output
+    assert "办公室 无权修改任务 T2" in result.output and "已写入：T1" in result.output
     with read_session(seeded) as session:
         assert get_task(session, "T2").status == "not_started"
         assert get_task(session, "T1").progress == 30
@@ -289,7 +289,7 @@ def test_the_other_faces_take_the_same_date_rule():
     for face in (
         lambda: day("0001-01-01"),
         lambda: day(dt.date(9999, 12, 31)),
-        lambda: _date("2101-01-01", "第 1 项"),
+        lambda: _date("2101-01-01", "第 1 项", None),
     ):
         with pytest.raises(BadInput, match="超出允许范围"):
             face()

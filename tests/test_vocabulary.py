@@ -94,13 +94,13 @@ def ledger_env(tmp_path_factory) -> dict[str, str]:
 
 
 CHINESE = {
-    ("--help",): ["用法：", "选项", "命令", "台账中的计划及其任务数。", "显示本帮助并退出。"],
+    ("--help",): ["用法：", "选项", "命令", "台账中的计划及其简称", "显示本帮助并退出。"],
     ("tasks", "--help"): ["只列逾期任务。", "输出格式。"],
     ("tasks", "--as-of", "2021-12-01"): ["任务", "状态", "推进中", "未开始", "逾期", "长期/未定"],
     ("show", "T17", "--as-of", "2021-12-01"): ["标题：", "状态：推进中", "灯：逾期", "日志：", "操作人"],
 }
 ENGLISH = {
-    ("--help",): ["Usage:", "Options", "Commands", "The plans in the ledger with their task counts."],
+    ("--help",): ["Usage:", "Options", "Commands", "The plans in the ledger with their short names"],
     ("tasks", "--help"): ["Only overdue tasks.", "Output format."],
     ("tasks", "--as-of", "2021-12-01"): ["task", "status", "in progress", "not started", "overdue"],
     ("show", "T17", "--as-of", "2021-12-01"): ["Title:", "Status: in progress", "Light: overdue", "Journal:"],
