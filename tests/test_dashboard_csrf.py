@@ -35,6 +35,7 @@ FORMS: dict[str, dict[str, str]] = {
     "/plans/import/{upload_id}/confirm": {"key": "csrf-probe"},
     "/plans/import/{upload_id}/discard": {},
     "/units/merge": {"alias": "法规科", "canonical": "法规处"},
+    "/plans/{key}/name": {"short_name": "无令牌的简称"},
 }
 JSON: dict[str, dict[str, object]] = {
     "/api/tasks/{code}/update": {"version": 1, "status": "done", "progress": 100},
@@ -104,7 +105,7 @@ def test_every_post_route_refuses_a_request_without_the_token_and_changes_nothin
     posts = sorted({path for path, methods in every_route(app) if "POST" in methods})
     assert len(posts) >= 11, posts
     for path in posts:
-        url = path.replace("{code}", code).replace("{upload_id}", upload_id)
+        url = path.replace("{code}", code).replace("{upload_id}", upload_id).replace("{key}", "extra")
         assert "{" not in url, f"give the test a value for the parameters of {path}"
         if path.startswith("/api/"):
             assert path in JSON, f"give the test a JSON body for {path}"

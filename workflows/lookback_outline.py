@@ -113,7 +113,7 @@ def section_name(label: str, title: str) -> str:
 
 
 def plan_rows(lookback: Lookback) -> list[list[Any]]:
-    return [[p.name or p.title or p.key, p.key, p.year or "", *count_cells(p.counts)] for p in lookback.plans]
+    return [[p.title or p.key, p.key, p.year or "", *count_cells(p.counts)] for p in lookback.plans]
 
 
 def section_rows(lookback: Lookback) -> list[list[Any]]:

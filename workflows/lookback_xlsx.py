@@ -88,7 +88,7 @@ def build_workbook(
         pending,
         "按计划",
         [("计划", 40), ("计划编号", 28), ("年度", 8), *count_columns],
-        [[p.name or p.title or p.key, p.key, p.year, *_count_values(p.counts)] for p in lookback.plans] + [totals],
+        [[p.title or p.key, p.key, p.year, *_count_values(p.counts)] for p in lookback.plans] + [totals],
         bold_last=True,
     )
     _sheet(
