@@ -14,10 +14,10 @@ from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFi
 from cli.output import emit
 from cli.tables import Format, render
 from models.clock import parse_date
-from models.reads.names import path_label, plan_names, rename_plan
+from models.reads.names import path_label, plan_names
 from models.reads.queries import list_plans, task_detail
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.storage.db import read_session, write_session
+from models.storage.db import read_session
 from models.storage.tables import Plan, Role
 from models.vocabulary import (
     ACTIONS,
@@ -33,6 +33,7 @@ from models.vocabulary import (
 from models.vocabulary.i18n import N_, _
 from models.writes.ledger import get_task
 from workflows.use_cases import tasks as tasks_uc
+from workflows.use_cases.plans import rename_plan
 
 
 def register(app: typer.Typer) -> None:
@@ -95,8 +96,7 @@ def plans(
 ) -> None:
     """The plans in the ledger with their short names and task counts (--rename KEY NAME to name one)."""
     if rename is not None:
-        with write_session(context.ledger()) as session:
-            name = rename_plan(session, *rename)
+        name = rename_plan(context.ledger(), context.operator(), *rename)
         print(f"{rename[0]}: {name}")
         return
     day = context.as_of(as_of)

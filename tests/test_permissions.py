@@ -48,6 +48,7 @@ EXPECTED = {
     Action.LOOK_BACK: (Y, Y, N, N, Y),
     Action.SUBMIT_SUMMARY: (Y, Y, N, OWN, Y),
     Action.ISSUE_BULLETIN: (Y, Y, N, N, Y),
+    Action.RENAME_PLAN: (Y, Y, N, N, Y),
     Action.MANAGE_USERS: (Y, N, N, N, N),
     Action.BACKUP: (Y, Y, N, N, Y),
     Action.RESTORE: (Y, N, N, N, N),

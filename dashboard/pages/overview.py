@@ -14,10 +14,11 @@ from dashboard.labels import LABELS
 from dashboard.params import AsOf, as_of_query
 from models.errors import BadInput, NotFound
 from models.reads.lookback import NO_LEAD
-from models.reads.names import rename_plan
 from models.reads.overview import compute_overview, ledger_mark
 from models.reads.task_query import TaskFilter, TaskQuery, plan_choices
-from models.storage.db import read_session, write_session
+from models.storage.db import read_session
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.plans import rename_plan
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 20  # rows per table unless "显示全部": the bench ledger has 2,000 plans and units
@@ -72,8 +73,8 @@ def overview_page(
 def rename(ctx: OfficeCtx, key: str, short_name: Annotated[str, Form()] = "") -> Response:
     """The office names a plan as people call it (empty: back to the name derived from the title)."""
     try:
-        with write_session(ctx.engine) as session:
-            rename_plan(session, key, short_name)
+        assert ctx.user is not None
+        rename_plan(ctx.engine, Actor.of_user(ctx.user), key, short_name)
     except NotFound:
         return Response("没有这个计划", status_code=404, media_type="text/plain; charset=utf-8")
     except BadInput as error:

@@ -106,18 +106,3 @@ def plan_names(session: Session) -> dict[str, str]:
         key: plan_name(short, title, year=year, issuer=issuer, key=key)
         for key, short, title, year, issuer in rows
     }
-
-
-def rename_plan(session: Session, key: str, short_name: str) -> str:
-    """Set (or with "" reset to the derived one) the short name of a plan; returns the name now read."""
-    from models.errors import BadInput, NotFound
-
-    plan = session.exec(select(Plan).where(Plan.key == key)).first()
-    if plan is None:
-        raise NotFound(f"no plan {key!r}")
-    name = " ".join(short_name.split())
-    if len(name) > 100:
-        raise BadInput(f"the short name is {len(name)} characters long: at most 100")
-    plan.short_name = name
-    session.add(plan)
-    return plan_name(plan.short_name, plan.title, year=plan.year, issuer=plan.issuer, key=plan.key)

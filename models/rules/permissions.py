@@ -46,6 +46,7 @@ class Action(StrEnum):
     LOOK_BACK = "look_back"  # write the look-back files (and carry unfinished items over)
     SUBMIT_SUMMARY = "submit_summary"  # a unit's 落实情况总结 of its year
     ISSUE_BULLETIN = "issue_bulletin"  # 督办通知书 / 通报
+    RENAME_PLAN = "rename_plan"  # a plan's short name, as people call it
     MANAGE_USERS = "manage_users"
     BACKUP = "backup"
     RESTORE = "restore"
@@ -79,6 +80,7 @@ _ROWS: dict[Action, tuple[Grant, Grant, Grant, Grant, Grant]] = {
     Action.LOOK_BACK: (Y, Y, N, N, Y),
     Action.SUBMIT_SUMMARY: (Y, Y, N, OWN, Y),
     Action.ISSUE_BULLETIN: (Y, Y, N, N, Y),
+    Action.RENAME_PLAN: (Y, Y, N, N, Y),
     Action.MANAGE_USERS: (Y, N, N, N, N),
     Action.BACKUP: (Y, Y, N, N, Y),
     Action.RESTORE: (Y, N, N, N, N),
