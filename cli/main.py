@@ -27,7 +27,8 @@ from cli.render import plan_table
 from cli.tables import Format, render
 from models.files.plan_file import dump_plan
 from models.settings import load_settings
-from models.vocabulary.i18n import _
+from models.vocabulary import ACTIONS, NOTICE_KINDS, PLAN_KINDS, STATUSES, USER_ROLES, word
+from models.vocabulary.i18n import N_, _
 from parsing.explain import explain_document
 from parsing.sources import parse_source
 
@@ -123,24 +124,53 @@ def demo(
             print(f"\n== {source.name}")
             print(plan_table(plan))
     day = result.lookback_day
-    print(f"\n== the ledger as of {day.isoformat()}\n")
-    rows = [[p.key, p.year, p.kind, p.tasks, p.done, p.overdue] for p in result.plans]
-    print(render(["plan", "year", "kind", "tasks", "done", "overdue"], rows, Format.table))
-    print("\nwhat the units did:", ", ".join(f"{k} {v}" for k, v in sorted(result.actions.items())))
-    print("escalations raised:", ", ".join(f"{k} {v}" for k, v in sorted(result.escalations.items())))
-    print("notices sent:", ", ".join(f"{k} {v}" for k, v in sorted(result.notices.items())))
-    print("\n== where everything went")
-    print(f"ledger        {result.database}")
-    print(f"notices       {result.outbox}/ (escalation/<day>/, digest/<week>/: .md and .html per recipient)")
-    print(f"digests       {', '.join(result.digest_weeks)} in {result.outbox}/digest/")
-    for path in result.lookback_files:
-        print(f"look-back     {path}")
-    database = result.database.resolve()
-    print(f"\ndashboard     DUBAN_DATABASE_URL=sqlite:///{database} .venv/bin/duban serve")
-    for name, role, unit in result.accounts:
-        print(f"  account {name:7} role {role:7} {unit:10} password {DEMO_PASSWORD}")
+    print("\n== " + _("the ledger as of {day}").format(day=day.isoformat()) + "\n")
+    rows = [[p.key, p.year, word(PLAN_KINDS, p.kind), p.tasks, p.done, p.overdue] for p in result.plans]
+    headers = [N_("plan"), N_("year"), N_("kind"), N_("tasks"), N_("done"), N_("overdue")]
+    print(render(headers, rows, Format.table))
+
+    def counted(counts: dict[str, int], *tables: dict[str, str]) -> str:
+        named = {key: next((t[key] for t in tables if key in t), key) for key in counts}
+        return _(", ").join(f"{named[k]} {v}" for k, v in sorted(counts.items()))
+
+    print("\n" + _("what the units did: {counts}").format(counts=counted(result.actions, STATUSES, ACTIONS)))
+    print(_("escalations raised: {counts}").format(counts=counted(result.escalations)))
+    print(_("notices sent: {counts}").format(counts=counted(result.notices, NOTICE_KINDS)))
+    print("\n== " + _("where everything went"))
+    print(_("ledger        {path}").format(path=result.database))
     print(
-        f"\nTry:\n  DUBAN_DATABASE_URL=sqlite:///{database} .venv/bin/duban tasks --overdue --as-of {day.isoformat()}\n"
+        _("notices       {path}/ (escalation/<day>/, digest/<week>/: .md and .html per recipient)").format(
+            path=result.outbox
+        )
+    )
+    print(
+        _("digests       {weeks} in {path}/digest/").format(
+            weeks=", ".join(result.digest_weeks), path=result.outbox
+        )
+    )
+    for path in result.lookback_files:
+        print(_("look-back     {path}").format(path=path))
+    database = result.database.resolve()
+    print(
+        "\n"
+        + _("dashboard     {command}").format(
+            command=f"DUBAN_DATABASE_URL=sqlite:///{database} .venv/bin/duban serve"
+        )
+    )
+    for name, role, unit in result.accounts:
+        print(
+            "  "
+            + _("account {name} role {role} {unit} password {password}").format(
+                name=f"{name:7}",
+                role=f"{word(USER_ROLES, role):7}",
+                unit=f"{unit:10}",
+                password=DEMO_PASSWORD,
+            )
+        )
+    print(
+        "\n"
+        + _("Try:")
+        + f"\n  DUBAN_DATABASE_URL=sqlite:///{database} .venv/bin/duban tasks --overdue --as-of {day.isoformat()}\n"
         f"  DUBAN_DATABASE_URL=sqlite:///{database} .venv/bin/duban notices --kind digest"
     )
 

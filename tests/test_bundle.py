@@ -102,7 +102,7 @@ def test_the_bundle_installs_and_runs_the_demo_without_a_package_index(tmp_path:
     )
     timings["demo"] = time.perf_counter() - began
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
-    assert "== where everything went" in demo.stdout
+    assert "== 各项输出的位置" in demo.stdout
     assert (elsewhere / "var" / "demo" / "ledger.sqlite3").is_file()
     assert list((elsewhere / "var" / "demo" / "lookback").glob("*.docx"))
     print(

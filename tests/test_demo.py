@@ -29,13 +29,13 @@ def test_the_demo_walks_the_year_and_says_where_everything_went(tmp_path, monkey
     result = CliRunner().invoke(app, ["demo", "--folder", str(folder), "--quiet"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "== where everything went" in out
+    assert "== 各项输出的位置" in out
     # Four weekly digests, each a folder of per-unit and office files.
-    weeks = re.search(r"digests\s+(.*) in ", out).group(1).split(", ")
+    weeks = re.search(r"周报\s+(.*)，位于 ", out).group(1).split(", ")
     assert weeks == ["2021-W09", "2021-W23", "2021-W36", "2021-W44"]
     for week in weeks:
         assert (folder / "outbox" / "digest" / week / "office.md").exists()
-    looks = re.findall(r"look-back\s+(\S+)", out)
+    looks = re.findall(r"回头看\s+(\S+)", out)
     assert sorted(Path(p).suffix for p in looks) == [".docx", ".md", ".xlsx"]
     assert all(Path(p).exists() for p in looks)
     engine = open_ledger(f"sqlite:///{folder / 'ledger.sqlite3'}")

@@ -21,9 +21,11 @@ from sqlmodel import col, select
 from models.plan import ParsedPlan
 from models.reads.queries import PlanRow, list_plans, unit_counts
 from models.rules.deadlines import is_standing
+from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import Settings
 from models.storage.db import open_ledger, read_session
 from models.storage.tables import Escalation, Notice, Plan, Role, Task
+from models.vocabulary.i18n import _
 from parsing.sources import parse_source, plan_sources
 from workflows import jobs
 from workflows.ingest import PLAN_SUFFIX
@@ -162,7 +164,7 @@ def run_demo(
     """Everything in `folder` (recreated): ledger.sqlite3, outbox/, lookback/."""
     parsed = []
     for source in plan_sources(plans_dir):
-        progress(f"parsing {source.name}")
+        progress(_("parsing {name}").format(name=source.name))
         limits = {"max_bytes": settings.plans.max_document_bytes, "archive_limits": settings.archives}
         parsed.append((source, parse_source(source, **limits)))
     if folder.exists():
@@ -184,7 +186,11 @@ def run_demo(
     )
     engine = open_ledger(f"sqlite:///{database}")
     reviewed = sorted(plans_dir.glob(f"*{PLAN_SUFFIX}"))
-    progress(f"importing {len(reviewed)} reviewed plan files into {database}")
+    progress(
+        _("importing {count} reviewed plan files into {database}").format(
+            count=len(reviewed), database=database
+        )
+    )
     # Imported on 1 January of the plan year: the journal's business day, which the look-back shows
     # as a silent task's last update (not the day the demo happened to run).
     import_plans(engine, demo_settings, UNITS, reviewed, day=dt.date(year, 1, 1))
@@ -193,7 +199,9 @@ def run_demo(
     events = script(engine, year)
     mondays = set(digest_mondays(year))
     progress(
-        f"walking {year}-01-01 .. {lookback_day.isoformat()}: daily escalation, digests on {len(mondays)} Mondays"
+        _("walking {start} .. {end}: daily escalation, digests on {count} Mondays").format(
+            start=f"{year}-01-01", end=lookback_day.isoformat(), count=len(mondays)
+        )
     )
     for day in days(dt.date(year, 1, 1), lookback_day):
         if day in events:
@@ -202,12 +210,13 @@ def run_demo(
         if day in mondays:
             digest = jobs.digest(engine, demo_settings, as_of=day)
             result.digest_weeks.append(digest.week)
-            progress(f"{day.isoformat()} digest {digest.lines[0]}")
+            progress(f"{day.isoformat()} {digest.lines[0]}")
         if day.day == 1:
             progress(f"{day.isoformat()} …")
     look = jobs.lookback(engine, demo_settings, as_of=lookback_day, year=year)
     result.lookback_files = look.paths
     result.accounts = demo_accounts(engine)
+    names = {level.level: level.name for level in settings.escalation} | {CHECKIN: CHECKIN_NAME}
     with read_session(engine) as session:
         result.plans = list_plans(session, as_of=lookback_day)
         for level, skipped, n in session.execute(
@@ -215,7 +224,8 @@ def run_demo(
                 Escalation.level, Escalation.skipped
             )
         ):
-            result.escalations[f"{level} (passed over)" if skipped else level] += n
+            name = names.get(level, level)  # the ladder's own words: 提醒, 逾期催办, 督办 …
+            result.escalations[_("{level} (passed over)").format(level=name) if skipped else name] += n
         for kind, n in session.execute(
             select(Notice.kind, func.count()).where(col(Notice.sent_at).is_not(None)).group_by(Notice.kind)
         ):
