@@ -153,7 +153,7 @@ def test_the_scheduled_job_runs_today_against_the_configured_ledger(tmp_path, mo
     monkeypatch.setenv("DUBAN_DATABASE_URL", url)
     scheduler.run_scheduled("digest")
     out = capsys.readouterr().out
-    assert "[digest]" in out and "digests" in out
+    assert "[digest]" in out and "周报" in out
     assert list((tmp_path / "outbox" / "digest").glob("*/office.md"))
 
 
