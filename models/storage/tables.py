@@ -107,6 +107,109 @@ class Assignment(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id", index=True)
     unit_id: int = Field(foreign_key="unit.id")
     role: str = Field(default=Role.LEAD.value, max_length=10)
+    # 交办 → 签收: the business day the task was handed to the unit, and the unit's acknowledgement.
+    # Null assigned_on (rows from before the lifecycle): counted as acknowledged, never chased.
+    assigned_on: dt.date | None = None
+    acknowledged_at: dt.datetime | None = None
+    acknowledged_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+
+
+class RequestKind(StrEnum):
+    EXTENSION = "extension"  # 延期申请
+    COMPLETION = "completion"  # 办结申请
+
+
+class RequestState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"  # extension approved / completion signed off (销号)
+    REJECTED = "rejected"  # extension refused / completion returned (退回)
+    WITHDRAWN = "withdrawn"
+
+
+class TaskRequest(SQLModel, table=True):
+    """A unit asks, the office decides: 延期申请 (a new date) or 办结申请 (completion with evidence).
+    Until a request is approved nothing on the task changes but its display (待审批 / 待审核)."""
+
+    __tablename__ = "task_request"
+    __table_args__ = (Index("ix_task_request_open", "state", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    kind: str = Field(max_length=20)
+    state: str = Field(default=RequestState.PENDING.value, max_length=20)
+    requested_on: dt.date  # the business day it counts for
+    requested_at: dt.datetime = Field(default_factory=utcnow)
+    requested_by: str = Field(default="", max_length=200)
+    due_date_then: dt.date | None = None  # the due date when asked (a late request is marked)
+    new_due_date: dt.date | None = None  # extension only
+    late: bool = False  # asked after the due date had passed
+    reason: str = ""  # extension: why; completion: the 办结报告 summary
+    progress: int = 0
+    evidence: str = ""  # links, one per line
+    decided_on: dt.date | None = None
+    decided_at: dt.datetime | None = None
+    decided_by: str = Field(default="", max_length=200)
+    decision_note: str = ""
+
+
+class Attachment(SQLModel, table=True):
+    """A file a unit uploaded as evidence, stored outside the web root under its checksum."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="task_request.id", index=True)
+    filename: str = Field(max_length=300)  # as uploaded (shown, never used as a path)
+    stored_name: str = Field(max_length=100)  # sha256 + suffix, under [lifecycle] attachments_dir
+    content_type: str = Field(default="", max_length=100)
+    size: int = 0
+    uploaded_by: str = Field(default="", max_length=200)
+    uploaded_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class TaskReport(SQLModel, table=True):
+    """A periodic report (报送) on a task by one of its units; the lead unit's report gathers those of
+    the supporting units for the same period. The newest per (task, unit, period) counts."""
+
+    __tablename__ = "task_report"
+    __table_args__ = (Index("ix_task_report_period", "period", "task_id", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    role: str = Field(default=Role.LEAD.value, max_length=10)
+    period: str = Field(max_length=20)  # "2026-11" (monthly) or "2026-Q4" (quarterly)
+    day: dt.date  # the business day it counts for
+    progress: int = 0
+    text: str = ""
+    evidence: str = ""
+    submitted_by: str = Field(default="", max_length=200)
+    submitted_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Instruction(SQLModel, table=True):
+    """领导批示 on a task, and the units' replies to it (parent_id)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="instruction.id", index=True)
+    author: str = Field(max_length=200)  # the user's name
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")  # a reply's unit
+    text: str = ""
+    day: dt.date
+    at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Chase(SQLModel, table=True):
+    """催办记录: a manual chase the office made (phone, WeChat, visit): whom, when, what was said."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    method: str = Field(default="phone", max_length=20)  # phone / wechat / visit / other
+    contact: str = Field(default="", max_length=200)  # the person reached
+    day: dt.date
+    note: str = ""
+    recorded_by: str = Field(default="", max_length=200)
+    at: dt.datetime = Field(default_factory=utcnow)
 
 
 class Journal(SQLModel, table=True):
