@@ -48,6 +48,17 @@ class Action(StrEnum):
     ISSUE_BULLETIN = "issue_bulletin"  # 督办通知书 / 通报
     RENAME_PLAN = "rename_plan"  # a plan's short name, as people call it
     MANAGE_USERS = "manage_users"
+    # The 督办 lifecycle (migration 0006): units ask, the office decides.
+    ACKNOWLEDGE = "acknowledge"  # 签收: the unit takes the task on
+    SUBMIT_REPORT = "submit_report"  # 报送: a periodic report (a supporting unit's goes to the lead)
+    REQUEST_EXTENSION = "request_extension"  # 延期申请: new date, reason, progress
+    DECIDE_EXTENSION = "decide_extension"  # 审批: approve or reject with a comment
+    REQUEST_COMPLETION = "request_completion"  # 办结申请: summary and evidence
+    REVIEW_COMPLETION = "review_completion"  # 办结审核: 销号 (sign off) or 退回 (return)
+    CANCEL_TASK = "cancel_task"  # only the office cancels, with a reason
+    WRITE_INSTRUCTION = "write_instruction"  # 领导批示
+    REPLY_INSTRUCTION = "reply_instruction"  # a unit answers a 批示
+    RECORD_CHASE = "record_chase"  # 催办记录: phone, WeChat, visit
     BACKUP = "backup"
     RESTORE = "restore"
 
@@ -82,6 +93,16 @@ _ROWS: dict[Action, tuple[Grant, Grant, Grant, Grant, Grant]] = {
     Action.ISSUE_BULLETIN: (Y, Y, N, N, Y),
     Action.RENAME_PLAN: (Y, Y, N, N, Y),
     Action.MANAGE_USERS: (Y, N, N, N, N),
+    Action.ACKNOWLEDGE: (Y, Y, N, OWN, N),
+    Action.SUBMIT_REPORT: (Y, Y, N, OWN, N),
+    Action.REQUEST_EXTENSION: (Y, Y, N, OWN, N),
+    Action.DECIDE_EXTENSION: (Y, Y, N, N, N),
+    Action.REQUEST_COMPLETION: (Y, Y, N, OWN, N),
+    Action.REVIEW_COMPLETION: (Y, Y, N, N, N),
+    Action.CANCEL_TASK: (Y, Y, N, N, N),
+    Action.WRITE_INSTRUCTION: (Y, N, Y, N, N),
+    Action.REPLY_INSTRUCTION: (Y, Y, N, OWN, N),
+    Action.RECORD_CHASE: (Y, Y, N, N, N),
     Action.BACKUP: (Y, Y, N, N, Y),
     Action.RESTORE: (Y, N, N, N, N),
 }
