@@ -19,7 +19,7 @@ from conftest import _postgres_schema
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models.plan import Deadline, ParsedPlan, ParsedTask
+from models.plan import Deadline, ParsedPlan, ParsedTask, SectionKind
 from models.reads.digest import collect_digests
 from models.reads.dues import last_reports
 from models.reads.lookback import compute_lookback
@@ -80,6 +80,10 @@ PLANS = {
             point("二/8", "无牵头单位", dated(D(2021, 8, 31)), lead=None, support="法规处"),
             point("二/9", "无责任单位", dated(D(2021, 2, 28)), lead=None),
             point("二/10", "年底前完成", dated(D(2021, 12, 31), "period_end"), "信息中心"),
+            # A dated point of a 保障措施 section is in the ledger like any other: every view counts it.
+            point("三/1", "保障措施按期落实", dated(D(2021, 7, 31)), "法规处").model_copy(
+                update={"section": SectionKind.SAFEGUARDS}
+            ),
         ],
     ),
     "last-year": ParsedPlan(

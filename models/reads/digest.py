@@ -103,7 +103,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         # Outer joins: a point naming no unit at all still reaches the office's digest.
         .outerjoin(Assignment, col(Assignment.task_id) == Task.id)
         .outerjoin(Unit, col(Unit.id) == Assignment.unit_id)
-        .where(col(Task.withdrawn).is_(False), col(Task.section) == "tasks")
+        .where(col(Task.withdrawn).is_(False))
         .order_by(col(Task.due_date).is_(None), col(Task.due_date), Plan.key, Task.position)
     )
     digests: dict[str, UnitDigest] = {}
