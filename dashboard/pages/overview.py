@@ -16,8 +16,8 @@ from models.errors import BadInput, NotFound
 from models.reads.lookback import NO_LEAD
 from models.reads.overview import compute_overview, ledger_mark
 from models.reads.task_query import TaskFilter, TaskQuery, plan_choices
-from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.plans import rename_plan
 
 router = APIRouter(include_in_schema=False)

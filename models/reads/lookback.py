@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 from models.errors import BadInput, NotFound
 from models.reads.dues import effective_due_column
 from models.reads.names import plan_name
+from models.reads.summaries import SummaryRow, list_summaries
 from models.reads.task_query import units_of
 from models.rules import bounds
 from models.rules.deadlines import standing_sql
@@ -41,7 +42,6 @@ from models.rules.lights import open_sql
 from models.rules.lookback import Category, category_sql
 from models.rules.reports import report_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
-from models.writes.summaries import SummaryRow, list_summaries
 
 NO_LEAD = "（未明确牵头单位）"
 CARRY_OVER_ACTION = "carry_over"

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from models.reads.job_failures import TaskFailure
 from models.rules.permissions import Action
 from models.settings import Settings
 from models.vocabulary.i18n import _
-from models.writes.job_failures import TaskFailure
 from workflows.deliver import DeliveryReport, deliver
 from workflows.digest import DigestReport, compose_digests
 from workflows.escalate import EscalateReport, raise_due
