@@ -32,7 +32,7 @@ from models.vocabulary.i18n import N_, _
 from workflows.use_cases import tasks as tasks_uc
 from workflows.use_cases.ledger import read_session
 from workflows.use_cases.plans import rename_plan
-from workflows.use_cases.tasks import UnitRole
+from workflows.use_cases.tasks import UnitRole  # the role type assign_unit takes (lead / support)
 
 
 def register(app: typer.Typer) -> None:
