@@ -44,7 +44,7 @@ TASKS_PER_PLAN = 50
 PLANS_PER_CHUNK = 200  # 10,000 tasks per transaction: short enough for SQLite readers, few commits
 STAMP = dt.datetime(YEAR, 1, 15, 1, 0, tzinfo=dt.UTC)  # fixed, so a seed gives identical rows
 
-# 40 areas x 50 departments = 2,000 distinct names; all Simplified, so models.writes.units.normal()
+# 40 areas x 50 departments = 2,000 distinct names; all Simplified, so models.reads.units.normal()
 # leaves them as they are and import_plan finds them instead of creating provisional units.
 AREA_ROOTS = [
     "东城",

@@ -35,9 +35,11 @@ from sqlalchemy import text  # noqa: E402
 
 from models.settings import Settings, load_settings  # noqa: E402
 from models.storage.db import open_ledger  # noqa: E402
-from workflows import jobs  # noqa: E402
+from workflows.use_cases import jobs  # noqa: E402
+from workflows.use_cases.actor import Actor  # noqa: E402
 
 AS_OF = dt.date(2025, 7, 1)
+SYSTEM = Actor.system()  # the jobs as the scheduler runs them
 
 
 def cached_ledger(db_dir: Path, size: int) -> Path:
@@ -87,14 +89,16 @@ def plain(source: Path, work: Path) -> dict[str, float]:
     found: dict[str, float] = {}
     url, settings = fresh_copy(source, work, "plain")
     engine = open_ledger(url)
-    found["escalate (first run)"], result = timed(lambda: jobs.escalate(engine, settings, as_of=AS_OF))
+    found["escalate (first run)"], result = timed(
+        lambda: jobs.escalate(engine, settings, SYSTEM, as_of=AS_OF)
+    )
     print("  " + "; ".join(result.lines[:3]), file=sys.stderr)  # type: ignore[attr-defined]
     nxt = AS_OF + dt.timedelta(days=1)
-    found["escalate (next day)"], _ = timed(lambda: jobs.escalate(engine, settings, as_of=nxt))
-    found["digest"], result = timed(lambda: jobs.digest(engine, settings, as_of=AS_OF))
+    found["escalate (next day)"], _ = timed(lambda: jobs.escalate(engine, settings, SYSTEM, as_of=nxt))
+    found["digest"], result = timed(lambda: jobs.digest(engine, settings, SYSTEM, as_of=AS_OF))
     print("  " + result.lines[0], file=sys.stderr)  # type: ignore[attr-defined]
     found["lookback (md, xlsx, docx)"], _ = timed(
-        lambda: jobs.lookback(engine, settings, as_of=AS_OF, year=2025)
+        lambda: jobs.look_back(engine, settings, SYSTEM, as_of=AS_OF, year=2025)
     )
     engine.dispose()
     return found

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from models.clock import parse_date, today
 from models.settings import Settings, load_settings
-from models.storage.db import open_ledger
 from models.vocabulary.i18n import _
+from workflows.use_cases.ledger import open_ledger
 
 if TYPE_CHECKING:
     from workflows.use_cases.actor import Actor
@@ -43,20 +43,16 @@ def actor(name: str) -> Actor:
     own unit's tasks only, as on the pages), a unit of the registry (or an alias) as that unit, the
     commands' defaults (office, lookback) as the operator at the server. Any other name is refused
     with the closest names, so a typo never lands in the journal as somebody new."""
-    from sqlmodel import select
-
     from models.errors import BadInput
-    from models.storage.db import read_session
-    from models.storage.tables import User
-    from models.writes import units
+    from models.reads import units
+    from models.reads.users import user_named
     from workflows.use_cases.actor import Actor, cli_actor
+    from workflows.use_cases.ledger import read_session
 
     with read_session(ledger()) as session:
         if name in SYSTEM_ACTORS:
             return Actor.operator(name)
-        known = units.find(session, name) is not None or (
-            session.exec(select(User.id).where(User.name == name)).first() is not None
-        )
+        known = units.find(session, name) is not None or user_named(session, name) is not None
         if known:
             return cli_actor(session, name)
         close = units.suggest(session, name)

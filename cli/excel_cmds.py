@@ -11,8 +11,8 @@ from cli import context
 from cli.errors import reported
 from cli.options import AsOf, DueWithinFilter, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.tables import Format, render
-from models.storage.db import read_session
 from models.vocabulary.i18n import N_, _
+from workflows.use_cases.ledger import read_session
 
 if TYPE_CHECKING:
     from models.files.excel import SheetImport

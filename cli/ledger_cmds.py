@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session, select
 
 from cli import context, excel_cmds
 from cli.errors import reported
@@ -17,8 +16,7 @@ from models.clock import parse_date
 from models.reads.names import path_label, plan_names
 from models.reads.queries import list_plans, task_detail
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.storage.db import read_session
-from models.storage.tables import Plan, Role
+from models.reads.tasks import get_task, plan_year
 from models.vocabulary import (
     ACTIONS,
     DEADLINE_TYPES,
@@ -31,9 +29,10 @@ from models.vocabulary import (
     word,
 )
 from models.vocabulary.i18n import N_, _
-from models.writes.ledger import get_task
 from workflows.use_cases import tasks as tasks_uc
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.plans import rename_plan
+from workflows.use_cases.tasks import UnitRole  # the role type assign_unit takes (lead / support)
 
 
 def register(app: typer.Typer) -> None:
@@ -325,11 +324,6 @@ def defer(
     )
 
 
-def plan_year(session: Session, code: str) -> int | None:
-    found = get_task(session, code)
-    return session.exec(select(Plan.year).where(Plan.id == found.plan_id)).first()
-
-
 def assign(
     task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))],
     lead: Annotated[str | None, typer.Option(help=_("Make this unit a lead unit."))] = None,
@@ -341,7 +335,7 @@ def assign(
     """Add, change or remove a task's responsible unit (one the registry knows: `duban units load`)."""
     chosen = [
         (name, role)
-        for name, role in ((lead, Role.LEAD), (support, Role.SUPPORT), (remove, Role.SUPPORT))
+        for name, role in ((lead, UnitRole.LEAD), (support, UnitRole.SUPPORT), (remove, UnitRole.SUPPORT))
         if name
     ]
     if len(chosen) != 1:

@@ -17,9 +17,10 @@ from cli.errors import reported
 from cli.options import Actor, AsOf, Fmt
 from cli.tables import Format, render
 from models.errors import BadInput
-from models.storage.db import read_session
+from models.files.summary_file import read_summary_file
+from models.reads.summaries import list_summaries
 from models.vocabulary.i18n import N_, _
-from models.writes.summaries import list_summaries, read_summary_file
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.summaries import submit_summary
 
 

@@ -65,7 +65,7 @@ def scheduler(
 
 
 def _lease_line() -> str:
-    from models.writes.lease import holder
+    from models.reads.lease import holder
 
     engine = context.ledger()
     try:

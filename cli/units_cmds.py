@@ -6,16 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import select
 
 from cli import context
 from cli.errors import reported
 from cli.options import Actor
 from cli.tables import Format, render
-from models.storage.db import read_session
-from models.storage.tables import Unit, UnitAlias
+from models.reads import units as registry
 from models.vocabulary.i18n import N_, _
-from models.writes import units as registry
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.units import load_units, merge_units
 
 app = typer.Typer(
@@ -36,14 +34,8 @@ def units(
     if ctx.invoked_subcommand is not None:
         return
     with read_session(context.ledger()) as session:
-        chosen = (
-            registry.unresolved(session)
-            if unresolved
-            else list(session.exec(select(Unit).order_by(Unit.name)))
-        )
-        aliases: dict[int, list[str]] = {}
-        for alias in session.exec(select(UnitAlias)):
-            aliases.setdefault(alias.unit_id, []).append(alias.alias)
+        chosen = registry.unresolved(session) if unresolved else registry.all_units(session)
+        aliases = registry.aliases_by_unit(session)
         rows = [
             [
                 u.name,

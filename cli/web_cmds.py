@@ -12,10 +12,10 @@ from cli import context
 from cli.errors import reported
 from cli.tables import Format, render
 from models.errors import BadInput
-from models.storage.db import read_session
+from models.reads.users import list_users
 from models.vocabulary import USER_ROLES, word
 from models.vocabulary.i18n import N_, _
-from models.writes.users import list_users
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.users import add_user, set_active, set_password
 
 users = typer.Typer(

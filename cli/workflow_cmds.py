@@ -18,11 +18,10 @@ from cli.errors import reported
 from cli.options import AsOf, Fmt
 from cli.tables import Format, render
 from models.errors import BadInput
-from models.storage.db import read_session
-from models.storage.tables import NoticeKind
+from models.reads.notices import KINDS, list_notices
 from models.vocabulary import NOTICE_KINDS, RECIPIENTS, word
 from models.vocabulary.i18n import N_, _
-from models.writes.notices import list_notices
+from workflows.use_cases.ledger import read_session
 
 if TYPE_CHECKING:
     from workflows.use_cases.jobs import JobResult
@@ -112,7 +111,7 @@ def notices(
     fmt: Fmt = Format.table,
 ) -> None:
     """List queued and sent notices."""
-    kinds = [k.value for k in NoticeKind]
+    kinds = KINDS
     if kind is not None and kind not in kinds:
         raise typer.BadParameter(f"unknown kind {kind!r}: one of {', '.join(kinds)}", param_hint="--kind")
     with read_session(context.ledger()) as session:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -19,10 +20,13 @@ from dashboard.cache import ViewCache
 from dashboard.context import check_csrf, check_input
 from dashboard.limits import BodyLimit
 from dashboard.sessions import COOKIE, SessionData, Sessions, load_secret
+from models.reads.users import session_user
 from models.settings import Settings, load_settings
-from models.storage.db import open_ledger, read_session
-from models.storage.tables import User
-from models.writes.users import LoginThrottle, session_user
+from workflows.use_cases.ledger import open_ledger, read_session
+from workflows.use_cases.sign_in import LoginThrottle
+
+if TYPE_CHECKING:  # a type only: faces import no storage at run time
+    from models.storage.tables import User
 
 log = logging.getLogger("duban.dashboard")
 STATIC = Path(__file__).parent / "static"

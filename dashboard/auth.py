@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
 from dashboard.context import Ctx, get_ctx
-from models.storage.db import read_session, write_session
-from models.writes.users import LoginThrottle, authenticate, end_session, start_login, upgraded_hash
+from workflows.use_cases import sign_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,28 +31,19 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    throttle: LoginThrottle = ctx.request.app.state.login_throttle
-    # An attempt is reserved in the ledger before the password is checked: concurrent guesses (on
-    # every server process) cannot get more checks than the allowance.
-    wait = throttle.reserve(name)
-    if wait:
+    throttle: sign_in.LoginThrottle = ctx.request.app.state.login_throttle
+    checked = sign_in.check(ctx.engine, throttle, name, password)
+    if checked.wait:
         # Refused before the password is checked, right or wrong: guessing gets no answer at all.
-        error = f"登录失败次数过多，该账号已暂停登录，请 {math.ceil(wait / 60)} 分钟后再试"
+        error = f"登录失败次数过多，该账号已暂停登录，请 {math.ceil(checked.wait / 60)} 分钟后再试"
         response = ctx.render("login.html", status_code=429, next=_safe_next(next), error=error)
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(checked.wait)
         return response
-    # Verified in a read session: the slow argon2 check must not hold SQLite's write lock.
-    with read_session(ctx.engine) as session:
-        user = authenticate(session, name, password)
-    if user is None:
-        throttle.failed(name)
+    if checked.user is None:
         return ctx.render("login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
-    throttle.succeeded(name)
-    new_hash = upgraded_hash(user, password)
     # A new session id on login: a session id planted before login is worth nothing after it.
-    fresh = ctx.sessions.new(uid=user.id)
-    with write_session(ctx.engine) as session:
-        start_login(session, user, fresh.sid, hours=ctx.settings.dashboard.session_hours, new_hash=new_hash)
+    fresh = ctx.sessions.new(uid=checked.user.id)
+    sign_in.start(ctx.engine, checked, fresh.sid, hours=ctx.settings.dashboard.session_hours)
     ctx.request.state.session = fresh
     return RedirectResponse(_safe_next(next), status_code=303)
 
@@ -61,7 +51,6 @@ def login(
 @router.post("/logout")
 def logout(ctx: Annotated[Ctx, Depends(get_ctx)]) -> Response:
     # Ended on the server, not only by replacing the cookie: a copy of the old cookie is refused too.
-    with write_session(ctx.engine) as session:
-        end_session(session, ctx.session.sid)
+    sign_in.end(ctx.engine, ctx.session.sid)
     ctx.request.state.session = ctx.sessions.new()
     return RedirectResponse("/login", status_code=303)

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -19,13 +19,15 @@ from dashboard.sessions import SessionData, Sessions
 from models.clock import today
 from models.errors import BadInput, PermissionDenied
 from models.reads.names import path_label, plan_names
+from models.reads.users import can_write, is_office
 from models.rules import bounds
 from models.rules.permissions import Action, allowed
 from models.settings import Settings
-from models.storage.db import read_session
-from models.storage.tables import User
-from models.writes.users import can_write, is_office
 from workflows.use_cases.errors import OFFICE_ONLY, Denied
+from workflows.use_cases.ledger import read_session
+
+if TYPE_CHECKING:  # a type only: faces import no storage at run time
+    from models.storage.tables import User
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
 TEMPLATES.env.filters["point"] = path_label  # 五、12 / 二（三）2, as documents write a point's place

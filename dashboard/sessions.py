@@ -2,8 +2,9 @@
 
 The session is a signed cookie (itsdangerous) holding a random session id and, once logged in, the
 user id; it is HttpOnly and SameSite=Lax, Secure when configured. A signed-in session is valid only
-while its row in web_session lives (models.writes.users.start_session / session_user): logout, a new
-password or a deactivated account delete it. Every visitor gets a session id,
+while its row in web_session lives (models.writes.users.start_session writes it,
+models.reads.users.session_user reads it): logout, a new password or a deactivated account delete
+it. Every visitor gets a session id,
 so the login form is CSRF-protected too; logging in issues a new id (no session fixation). The CSRF
 token of a form is an HMAC of the session id: nothing to store server-side, and useless with
 another session.

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from models.errors import BadInput
 from models.files.archive_limits import ArchiveLimits
+from models.reads.units import UnitSpec
 from models.vocabulary.i18n import LANGUAGES, normalise
-from models.writes.units import UnitSpec
 
 
 class _Strict(BaseModel):

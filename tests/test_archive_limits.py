@@ -20,8 +20,8 @@ from cli.main import app
 from models.errors import BadInput
 from models.files import archive_limits
 from models.files.archive_limits import ArchiveLimits, check_archive
+from models.files.summary_file import read_summary_file
 from models.settings import load_settings
-from models.writes.summaries import read_summary_file
 from parsing.reading import read_document
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,8 @@ from models.storage.db import open_ledger, read_session, write_session
 from models.storage.tables import Escalation, Task
 from models.writes.ledger import import_plan
 from models.writes.units import load_registry
-from workflows import jobs
+from workflows.use_cases import jobs
+from workflows.use_cases.actor import Actor
 
 D = dt.date
 
@@ -172,7 +173,7 @@ def test_working_day_levels_from_config_toml_fire_on_the_right_days_around_natio
         import_plan(session, plan, key="2021-autumn", actor="office")
     day = D(2021, 9, 15)
     while day <= D(2021, 10, 15):
-        assert jobs.escalate(engine, settings, as_of=day).failed == 0
+        assert jobs.escalate(engine, settings, Actor.system(), as_of=day).failed == 0
         day += dt.timedelta(days=1)
     with read_session(engine) as session:
         rows = session.exec(

@@ -19,9 +19,10 @@ from workflow_ledger import seed
 from cli.main import app as cli
 from dashboard.app import create_app
 from dashboard.sessions import COOKIE
+from models.reads import users
 from models.storage.db import open_ledger, read_session, write_session
 from models.storage.tables import User
-from models.writes import users
+from models.writes.users import LoginThrottle
 
 
 @pytest.fixture
@@ -176,8 +177,8 @@ def test_a_login_does_not_hold_the_write_lock_while_checking_the_password(tmp_pa
     add_users(engine)
     engine.dispose()
     app = create_app(dashboard_settings(tmp_path, f"sqlite:///{path}"))
-    probe = LockProbe(users._hasher, str(path))
-    monkeypatch.setattr(users, "_hasher", probe)
+    probe = LockProbe(users.hasher, str(path))
+    monkeypatch.setattr(users, "hasher", probe)
     try:
         login(TestClient(app), "office")
         client = TestClient(app)
@@ -198,7 +199,7 @@ def test_an_old_hash_is_upgraded_at_login(app):
     login(TestClient(app), "office")
     with read_session(app.state.engine) as session:
         upgraded = session.exec(select(User).where(User.name == "office")).one().password_hash
-    assert not users._hasher.check_needs_rehash(upgraded) and users._hasher.verify(upgraded, PASSWORD)
+    assert not users.hasher.check_needs_rehash(upgraded) and users.hasher.verify(upgraded, PASSWORD)
 
 
 def test_only_the_exact_public_paths_are_open_to_anonymous_users(app):
@@ -278,9 +279,7 @@ def test_every_response_carries_the_content_security_policy(app):
 
 def test_repeated_failed_logins_suspend_the_name_for_a_while(app):
     now = [1000.0]
-    app.state.login_throttle = users.LoginThrottle(
-        app.state.engine, clock=lambda: now[0]
-    )  # the clock passed in
+    app.state.login_throttle = LoginThrottle(app.state.engine, clock=lambda: now[0])  # the clock passed in
     client = TestClient(app)
 
     def attempt(name: str, password: str):
@@ -304,7 +303,7 @@ def test_repeated_failed_logins_suspend_the_name_for_a_while(app):
 
 def test_failures_spread_beyond_the_window_do_not_suspend(app):
     now = [1000.0]
-    app.state.login_throttle = users.LoginThrottle(app.state.engine, clock=lambda: now[0])
+    app.state.login_throttle = LoginThrottle(app.state.engine, clock=lambda: now[0])
     client = TestClient(app)
     for _ in range(8):
         csrf = csrf_of(client.get("/login").text)

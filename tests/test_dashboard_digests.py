@@ -11,10 +11,11 @@ from workflow_ledger import seed
 
 from dashboard.app import create_app
 from models.plan import Deadline, ParsedPlan, ParsedTask
+from models.reads.notices import list_notices
 from models.storage.db import open_ledger, read_session, write_session
 from models.writes.ledger import import_plan
-from models.writes.notices import list_notices
-from workflows.jobs import digest
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.jobs import digest
 
 SCRIPT = '<script>alert("x")</script>发布目录'
 
@@ -33,7 +34,7 @@ def app(ledger_url, tmp_path):
         import_plan(session, ParsedPlan(title="补充", year=2021, tasks=[task]), key="extra", actor="office")
     add_users(engine)
     settings = dashboard_settings(tmp_path, ledger_url)
-    digest(engine, settings, as_of=dt.date(2021, 3, 22))  # week 12, sent to the outbox
+    digest(engine, settings, Actor.system(), as_of=dt.date(2021, 3, 22))  # week 12, sent to the outbox
     engine.dispose()
     app = create_app(settings)
     yield app

@@ -14,8 +14,8 @@ from workflow_ledger import seed
 from dashboard.app import create_app
 from models.reads.queries import list_plans
 from models.reads.task_query import TaskFilter, TaskQuery
+from models.reads.units import unresolved
 from models.storage.db import open_ledger, read_session
-from models.writes.units import unresolved
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "plans" / "2021-linyi-health-gongkai-fangan.txt"  # damaged numbering: has warnings

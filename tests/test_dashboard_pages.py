@@ -176,7 +176,10 @@ def test_the_office_renames_a_plan_on_the_overview_and_others_cannot(app):
     refused = leader.post("/plans/2021-gongkai/name", data={"csrf": token(leader), "short_name": "x"})
     assert refused.status_code == 403
     missing = office.post("/plans/nope/name", data={"csrf": token(office), "short_name": "x"})
-    assert missing.status_code == 404
+    assert missing.status_code == 404 and "未找到" in missing.text  # the app's error page
+    too_long = office.post("/plans/2021-gongkai/name", data={"csrf": token(office), "short_name": "长" * 101})
+    assert too_long.status_code == 400 and "输入有误" in too_long.text
+    assert too_long.headers["content-type"].startswith("text/html")
 
 
 def test_the_overview_api_gives_the_same_figures(app):

@@ -12,9 +12,9 @@ from workflow_ledger import seed
 from dashboard.app import create_app
 from models.plan import ParsedPlan, ParsedTask
 from models.reads.task_query import TaskFilter, TaskQuery
+from models.reads.units import unresolved
 from models.storage.db import open_ledger, read_session, write_session
 from models.writes.ledger import import_plan
-from models.writes.units import unresolved
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from test_prefect_server import POSTGRES, api, free_port, postgres_answers
 
+from models.reads import lease
 from models.storage.db import open_ledger
-from models.writes import lease
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"

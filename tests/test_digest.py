@@ -19,9 +19,10 @@ from models.reads.digest import NO_LEAD, collect_digests, unit_digests, week_of
 from models.storage.db import read_session, write_session
 from models.storage.tables import Delivery, Notice, Task
 from models.writes.ledger import update_task
-from workflows import jobs
 from workflows.deliver import deliver
 from workflows.digest import compose_digests
+from workflows.use_cases import jobs
+from workflows.use_cases.actor import Actor
 
 
 def code_of(engine, title: str) -> str:
@@ -257,6 +258,6 @@ def test_a_rerun_after_a_crash_between_two_sends_sends_only_what_is_missing(ledg
 def test_the_digest_job_reports_where_everything_went(engine, tmp_path):
     seed(engine)
     settings = settings_for(tmp_path, str(engine.url))
-    result = jobs.digest(engine, settings, as_of=D(2021, 3, 22))
+    result = jobs.digest(engine, settings, Actor.system(), as_of=D(2021, 3, 22))
     assert result.failed == 0 and len([p for p in result.paths if p.endswith(".md")]) == 4
     assert any("周报 4 份，新排队 4 份" in line for line in result.lines)

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from models.errors import BadInput
+from models.reads.bulletins import issued_numbers
 from models.storage.db import read_session
-from models.writes.bulletins import issued_numbers
 from workflows.documents.fonts import FACES, FONTS_CONF, fontconfig_xml
 from workflows.documents.service import write_annual_report, write_bulletin, write_sheets
 

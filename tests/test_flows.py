@@ -251,6 +251,7 @@ def test_a_flow_run_with_a_missing_config_file_fails_instead_of_using_the_defaul
 
 
 def test_a_flow_run_is_refused_while_a_scheduler_runs_the_jobs(flow_ledger: Engine, tmp_path: Path) -> None:
+    from models.reads import lease as read_lease
     from models.writes import lease
     from workflows.flows import digest_flow
 
@@ -261,5 +262,5 @@ def test_a_flow_run_is_refused_while_a_scheduler_runs_the_jobs(flow_ledger: Engi
     assert counts(flow_ledger, "digest") == (0, 0)
     lease.release(flow_ledger, "office-pc:4242:ab12")
     assert digest_flow.with_options(retries=0)(as_of=dt.date(2021, 6, 7))  # the jobs are free again
-    held = lease.holder(flow_ledger)
+    held = read_lease.holder(flow_ledger)
     assert held is not None and held.holder == "prefect"  # … and now the deployments'

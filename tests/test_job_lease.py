@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import Engine, update
 from workflow_ledger import settings_for, write_config
 
+from models.reads import lease as read_lease
 from models.storage.db import write_session
 from models.storage.tables import JobLease, utcnow
 from models.writes import lease
@@ -95,7 +96,7 @@ def test_a_second_scheduler_is_refused_while_the_first_runs(
     first = Scheduler(env)
     started.append(first)
     first.wait_for("调度器已启动")
-    held = lease.holder(engine)
+    held = read_lease.holder(engine)
     assert held is not None and held.holder == "scheduler" and held.pid == str(first.process.pid)
 
     second = subprocess.run([str(DUBAN), "scheduler"], env=env, capture_output=True, text=True, timeout=60)
@@ -106,7 +107,7 @@ def test_a_second_scheduler_is_refused_while_the_first_runs(
 
     assert first.stop() == 0  # SIGTERM: stops, and hands the lease back
     assert "调度器已停止" in first.lines
-    assert lease.holder(engine) is None
+    assert read_lease.holder(engine) is None
     again = Scheduler(env)
     started.append(again)
     again.wait_for("调度器已启动")
@@ -145,7 +146,7 @@ def test_the_scheduler_refuses_to_start_while_the_deployments_own_the_ledger(
     taken = Scheduler(env, "--take-over")
     started.append(taken)
     taken.wait_for("调度器已启动")
-    held = lease.holder(engine)
+    held = read_lease.holder(engine)
     assert held is not None and held.holder == "scheduler"
     # … and now a deployment's flow run would be refused (tests/test_flows.py runs one).
     with pytest.raises(lease.LeaseHeld, match="本次 Prefect 运行不执行"):
@@ -157,7 +158,7 @@ def test_a_scheduler_that_lost_its_lease_fires_nothing_and_stops(
 ) -> None:
     settings = settings_for(tmp_path, ledger_url)
     ran: list[str] = []
-    monkeypatch.setattr("workflows.jobs.run_job", lambda name, **_: ran.append(name))
+    monkeypatch.setattr("workflows.scheduler.run_job", lambda name, **_: ran.append(name))
     stop = threading.Event()
     lines: list[str] = []
     runner = threading.Thread(
@@ -168,7 +169,7 @@ def test_a_scheduler_that_lost_its_lease_fires_nothing_and_stops(
     runner.start()
     try:
         deadline = time.monotonic() + 20
-        while lease.holder(engine) is None and time.monotonic() < deadline:
+        while read_lease.holder(engine) is None and time.monotonic() < deadline:
             time.sleep(0.05)
         # The process stalled past its lease and another scheduler took the jobs over.
         with write_session(engine) as session:
@@ -183,7 +184,7 @@ def test_a_scheduler_that_lost_its_lease_fires_nothing_and_stops(
     finally:
         stop.set()
         runner.join(timeout=20)
-    held = lease.holder(engine)
+    held = read_lease.holder(engine)
     assert held is not None and held.owner == "elsewhere:1:abcd"  # the new holder's lease is left alone
 
 

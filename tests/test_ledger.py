@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from models.errors import BadInput, Conflict, NotFound
 from models.files.plan_file import dump_plan, read_plan_file
+from models.reads import units as registry_reads
 from models.reads.queries import unit_counts
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.storage.db import read_session, write_session
@@ -216,7 +217,7 @@ def test_deferral_moves_the_date_and_keeps_the_reason(engine):
 def test_the_registry_beside_the_plans_is_loaded_first(engine):
     import_files(engine, JILIN)  # plans/units.toml names 标准化管理处 an alias of 标准化处
     with read_session(engine) as session:
-        names = [u.name for u in registry.unresolved(session)]
+        names = [u.name for u in registry_reads.unresolved(session)]
         assert "标准化管理处" not in names and "办公室" not in names and "价监竞争处" in names
         tenth = get_task(session, "T10")
         lead = session.exec(select(Assignment).where(Assignment.task_id == tenth.id)).one()
@@ -239,7 +240,7 @@ def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine,
     import_files(engine, jilin)
     with read_session(engine) as session:
         assert registry.find(session, "辦 公 室").name == "办公室"  # Traditional, stray space
-        names = [u.name for u in registry.unresolved(session)]
+        names = [u.name for u in registry_reads.unresolved(session)]
         assert "标准化管理处" not in names and "法规处" in names
         tenth = get_task(session, "T10")
         lead = session.exec(select(Assignment).where(Assignment.task_id == tenth.id)).one()
@@ -248,7 +249,7 @@ def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine,
         registry.load_registry(session, [registry.UnitSpec(name="政策法规处")])
         registry.merge(session, "法规处", "政策法规处", actor="office")
     with read_session(engine) as session:
-        assert "法规处" not in [u.name for u in registry.unresolved(session)]
+        assert "法规处" not in [u.name for u in registry_reads.unresolved(session)]
         rows = TaskQuery(
             session, TaskFilter(unit="法规处"), as_of=dt.date(2021, 6, 1), due_soon_days=14
         ).rows()

@@ -51,8 +51,8 @@ def test_every_face_writes_the_same_lookback(tmp_path, monkeypatch):
     from dashboard.app import create_app
     from workflows.demo import DEMO_PASSWORD, run_demo
     from workflows.flows.lookback import write_reports
-    from workflows.jobs import run_job
     from workflows.lookback_report import build_lookback
+    from workflows.scheduler import run_job
 
     # The demo: its year walked, its look-back written on the configured day.
     demo = run_demo(

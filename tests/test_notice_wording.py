@@ -7,8 +7,8 @@ import datetime as dt
 
 from workflow_ledger import seed, settings_for
 
+from models.reads.escalations import Raised
 from models.settings import load_settings
-from models.writes.escalations import Raised
 from workflows.deliver import DeliveryReport
 from workflows.digest import compose_digests
 from workflows.escalate import compose

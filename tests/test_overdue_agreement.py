@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from models.plan import Deadline, ParsedPlan, ParsedTask, SectionKind
 from models.reads.digest import collect_digests
 from models.reads.dues import last_reports
+from models.reads.escalations import task_facts
 from models.reads.lookback import compute_lookback
 from models.reads.overview import compute_overview
 from models.reads.task_query import TaskFilter, TaskQuery
@@ -31,7 +32,6 @@ from models.rules.ladder import CHECKIN, due_levels
 from models.settings import DEFAULT_LADDER
 from models.storage.db import open_ledger, read_session, write_session
 from models.storage.tables import Plan, Task
-from models.writes.escalations import task_facts
 from models.writes.ledger import defer_task, import_plan, schedule_task, update_task
 from models.writes.units import UnitSpec, load_registry
 

@@ -27,8 +27,9 @@ from models.settings import load_settings
 from models.storage.db import read_session, write_session
 from models.storage.tables import Journal, Plan, Task
 from models.writes.ledger import defer_task, get_task, import_plan, update_task
-from workflows import jobs
 from workflows.lookback_markdown import md_cell, render_markdown
+from workflows.use_cases import jobs
+from workflows.use_cases.actor import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -161,7 +162,7 @@ def test_one_bad_task_does_not_stop_escalation_for_the_others(seeded, tmp_path, 
         assert session.exec(select(Journal).where(Journal.action == "job_error")).first() is None  # dry run
     settings = settings_for(tmp_path, ledger_url)
     for _ in range(2):  # a rerun the same day journals nothing more
-        result = jobs.escalate(seeded, settings, as_of=dt.date(2021, 6, 1), send=False)
+        result = jobs.escalate(seeded, settings, Actor.system(), as_of=dt.date(2021, 6, 1), send=False)
         assert result.skipped_tasks == ["T1"]
     with read_session(seeded) as session:
         errors = session.exec(select(Journal).where(Journal.action == "job_error")).all()
@@ -189,6 +190,7 @@ def test_one_bad_task_does_not_stop_the_digest_for_the_others(seeded, tmp_path, 
     again = jobs.digest(
         seeded,
         settings,
+        Actor.system(),
         as_of=dt.date(2021, 6, 1),
         send=False,
     )
@@ -213,7 +215,7 @@ def test_a_note_with_a_control_character_written_before_the_rule_breaks_no_repor
     with write_session(seeded) as session:  # past the checks, as an old ledger may hold it
         session.execute(update(Task).where(Task.code == "T1").values(progress_note=f"已部署{char}完成"))
     settings = settings_for(tmp_path, ledger_url)
-    result = jobs.lookback(seeded, settings, as_of=dt.date(2021, 12, 31), year=2021)
+    result = jobs.look_back(seeded, settings, Actor.system(), as_of=dt.date(2021, 12, 31), year=2021)
     assert {Path(p).suffix for p in result.paths} == {".md", ".xlsx", ".docx"}
     exported = duban("export", "--xlsx", str(tmp_path / "t.xlsx"), "--as-of", "2021-06-01")
     assert exported.exit_code == 0, exported.output

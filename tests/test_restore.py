@@ -72,12 +72,13 @@ def with_activity(engine: Engine, folder: Path) -> None:
     """Beyond the seed plans: journal rows, escalations and notices (ids in several sequences)."""
     from workflow_ledger import settings_for
 
-    from workflows import jobs
+    from workflows.use_cases import jobs
+    from workflows.use_cases.actor import Actor
 
     with write_session(engine) as session:
         update_task(session, "T2", actor="office", progress=40, note="已起草")
     settings = settings_for(folder, str(engine.url))
-    jobs.escalate(engine, settings, as_of=dt.date(2021, 12, 1), send=False)
+    jobs.escalate(engine, settings, Actor.system(), as_of=dt.date(2021, 12, 1), send=False)
 
 
 def test_a_backup_taken_under_writes_restores_to_the_same_rows_and_the_ledger_works_on(

@@ -9,9 +9,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from models.errors import BadInput, NotFound
+from models.files.summary_file import read_summary_file
+from models.reads.summaries import list_summaries
 from models.storage.db import read_session, write_session
 from models.storage.tables import UnitSummary
-from models.writes.summaries import list_summaries, read_summary_file, submit_summary
+from models.writes.summaries import submit_summary
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from workflow_ledger import seed
 
 from cli.main import app
 from models.errors import BadInput, Conflict
+from models.reads.users import authenticate, may_update
 from models.storage.db import read_session, write_session
 from models.writes.ledger import get_task
-from models.writes.users import BUSY, LoginThrottle, add_user, authenticate, may_update
+from models.writes.users import BUSY, LoginThrottle, add_user
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import business_day
 

@@ -14,10 +14,11 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from models.reads.notices import delivered_channels, unsent_ids
 from models.settings import Settings
 from models.storage.db import read_session
 from models.storage.tables import Notice, Unit
-from models.writes.notices import Try, claim, delivered_channels, finish, unsent_ids
+from models.writes.notices import Try, claim, finish
 from workflows import channels
 from workflows.channels import OUTBOX
 

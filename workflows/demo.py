@@ -15,23 +15,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, func
-from sqlmodel import col, select
+from sqlalchemy import Engine
 
 from models.plan import ParsedPlan
+from models.reads.escalations import level_counts
+from models.reads.notices import sent_counts
 from models.reads.queries import PlanRow, list_plans, unit_counts
+from models.reads.tasks import year_points
 from models.rules.deadlines import is_standing
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import Settings
-from models.storage.db import open_ledger, read_session
-from models.storage.tables import Escalation, Notice, Plan, Role, Task
 from models.vocabulary.i18n import _
 from parsing.sources import parse_source, plan_sources
-from workflows import jobs
 from workflows.ingest import PLAN_SUFFIX
+from workflows.use_cases import jobs
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.imports import import_plans
-from workflows.use_cases.tasks import defer_task, schedule_task, update_task
+from workflows.use_cases.ledger import open_ledger, read_session
+from workflows.use_cases.tasks import UnitRole, defer_task, schedule_task, update_task
 from workflows.use_cases.users import add_user
 
 
@@ -58,12 +59,13 @@ DEMO_PASSWORD = "duban-demo"  # the demo's accounts only: a throwaway ledger on 
 UNITS = Actor.system("demo")
 OFFICE = Actor.system("office")
 OPERATOR = Actor.operator("demo")
+JOBS = Actor.system()  # escalation, digests and the look-back, as the scheduler runs them
 
 
 def demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
     """One account of each role; the unit account belongs to the unit leading the most tasks."""
     with read_session(engine) as session:
-        busiest = unit_counts(session, as_of=dt.date.today(), role=Role.LEAD)
+        busiest = unit_counts(session, as_of=dt.date.today(), role=UnitRole.LEAD)
     unit = busiest[0].unit if busiest else None
     accounts = [("admin", "admin", ""), ("office", "office", ""), ("leader", "leader", "")]
     if unit:
@@ -92,14 +94,8 @@ def script(engine: Engine, year: int) -> dict[dt.date, list[tuple[str, str, dict
     points a quarter finish early, a quarter report progress, a quarter ask for more time and a
     quarter stay silent and climb the ladder; ongoing and recurring points report every other month."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    plan_ids = select(Plan.id).where(Plan.year == year)
-    query = (
-        select(Task.code, Task.deadline_type, Task.due_date)
-        .where(col(Task.plan_id).in_(plan_ids), Task.section == "tasks")
-        .order_by(Task.plan_id, Task.position)
-    )
     with read_session(engine) as session:
-        tasks = session.execute(query).all()
+        tasks = year_points(session, year)
     plan: dict[dt.date, list[tuple[str, str, dict]]] = {}
 
     def at(day: dt.date, *event: tuple[str, str, dict]) -> None:
@@ -206,30 +202,23 @@ def run_demo(
     for day in days(dt.date(year, 1, 1), lookback_day):
         if day in events:
             _apply(engine, day, events[day], result.actions)
-        jobs.escalate(engine, demo_settings, as_of=day)
+        jobs.escalate(engine, demo_settings, JOBS, as_of=day)
         if day in mondays:
-            digest = jobs.digest(engine, demo_settings, as_of=day)
+            digest = jobs.digest(engine, demo_settings, JOBS, as_of=day)
             result.digest_weeks.append(digest.week)
             progress(f"{day.isoformat()} {digest.lines[0]}")
         if day.day == 1:
             progress(f"{day.isoformat()} …")
-    look = jobs.lookback(engine, demo_settings, as_of=lookback_day, year=year)
+    look = jobs.look_back(engine, demo_settings, JOBS, as_of=lookback_day, year=year)
     result.lookback_files = look.paths
     result.accounts = demo_accounts(engine)
     names = {level.level: level.name for level in settings.escalation} | {CHECKIN: CHECKIN_NAME}
     with read_session(engine) as session:
         result.plans = list_plans(session, as_of=lookback_day)
-        for level, skipped, n in session.execute(
-            select(Escalation.level, Escalation.skipped, func.count()).group_by(
-                Escalation.level, Escalation.skipped
-            )
-        ):
+        for level, skipped, n in level_counts(session):
             name = names.get(level, level)  # the ladder's own words: 提醒, 逾期催办, 督办 …
             result.escalations[_("{level} (passed over)").format(level=name) if skipped else name] += n
-        for kind, n in session.execute(
-            select(Notice.kind, func.count()).where(col(Notice.sent_at).is_not(None)).group_by(Notice.kind)
-        ):
-            result.notices[kind] = n
+        result.notices.update(sent_counts(session))
     engine.dispose()
     return result
 

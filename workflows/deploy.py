@@ -18,7 +18,7 @@ Hardening (issue 13), all set here:
 - Heartbeats every `prefect.heartbeat_seconds` and an automation ("duban: crash silent runs") that
   marks a duban run Crashed after `prefect.zombie_after_seconds` without one: a run whose machine
   was lost no longer stays Running (and holds its deployment's slot) forever.
-- The ledger's job lease (models.writes.lease) taken for the deployments: refused while a `duban
+- The ledger's job lease (workflows.use_cases.lease) taken for the deployments: refused while a `duban
   scheduler` runs; from then on the scheduler refuses to start (`--take-over` hands it back).
 - The outbox and look-back folders, which every worker writes to, are created, checked writable
   and marked with a token that the flow runs get: a run on a worker that does not see the same
@@ -155,9 +155,10 @@ def deploy(
     from prefect.schedules import Cron
     from prefect.workers.process import ProcessWorker
 
-    from models.storage.db import open_ledger
-    from models.writes import lease
     from workflows.flows import ENTRYPOINTS
+    from workflows.use_cases import lease
+    from workflows.use_cases.actor import Actor
+    from workflows.use_cases.ledger import open_ledger
 
     with get_client(sync_client=True) as client:
         healthy = client.api_healthcheck()
@@ -185,7 +186,7 @@ def deploy(
     # The ledger's jobs become the deployments' (refused while a `duban scheduler` holds them).
     engine = open_ledger(settings.database_url)
     try:
-        lease.take(engine, kind=lease.PREFECT, owner=str(api_url))
+        lease.take(engine, Actor.system(), kind=lease.PREFECT, owner=str(api_url))
     finally:
         engine.dispose()
     variables = job_variables(settings, config, mark_shared_folders(settings))

@@ -14,13 +14,14 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine
 
 from models.reads.digest import NO_LEAD, DigestTask, UnitDigest, collect_digests, lead_role_first, week_of
+from models.reads.job_failures import TaskFailure
+from models.reads.job_failures import describe as describe_failures
 from models.rules.lights import days_overdue
 from models.settings import Settings
 from models.storage.db import read_session, write_session
 from models.storage.tables import NoticeKind
 from models.vocabulary import ROLES, STATUSES
 from models.writes import job_failures
-from models.writes.job_failures import TaskFailure
 from models.writes.notices import Draft, queue
 from workflows.render import Message
 
@@ -50,7 +51,7 @@ def compose_digests(
             due_within=settings.digest.due_within_days,
             stale_days=settings.digest.stale_days,
         )
-        failures = job_failures.describe(session, found.failed)
+        failures = describe_failures(session, found.failed)
     skip = settings.digest.skip_empty
     drafts = [
         unit_draft(d, week, as_of, settings)

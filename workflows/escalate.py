@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from models.reads.escalations import Raised, describe_dues, describe_inserted, due_now
+from models.reads.job_failures import TaskFailure
+from models.reads.job_failures import describe as describe_failures
 from models.reads.names import path_label
 from models.rules.calendar import WorkCalendar
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
@@ -20,8 +23,7 @@ from models.settings import EscalationLevel, Settings
 from models.storage.db import read_session, write_session
 from models.storage.tables import NoticeKind
 from models.writes import job_failures
-from models.writes.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
-from models.writes.job_failures import TaskFailure
+from models.writes.escalations import insert_dues
 from models.writes.notices import Draft, queue
 from workflows.render import Message
 
@@ -57,12 +59,12 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
         with read_session(engine) as session:
             dues = due_now(session, **args, failed=failed)
             report.preview = describe_dues(session, dues)
-            report.failures = job_failures.describe(session, failed)
+            report.failures = describe_failures(session, failed)
         found = [(due.level, due.skipped) for due in dues]
     else:
         with write_session(engine) as session:
             dues = due_now(session, **args, failed=failed)
-            report.failures = job_failures.describe(session, failed)
+            report.failures = describe_failures(session, failed)
             job_failures.journal(session, "escalate", report.failures, day=as_of)
             inserted = insert_dues(session, dues, as_of=as_of)
             raised = describe_inserted(session, inserted)

@@ -18,10 +18,11 @@ from models.files.archive_limits import ArchiveLimits
 from models.files.files import atomic_path
 from models.files.plan_file import dump_plan, read_plan_file
 from models.plan import ParsedPlan
+from models.reads.units import UnitSpec, read_registry
 from models.settings import Settings
 from models.storage.db import write_session
 from models.writes.ledger import ImportReport, import_plan
-from models.writes.units import UnitSpec, load_registry, read_registry
+from models.writes.units import load_registry
 from parsing.sources import SOURCE_SUFFIXES, parse_source
 
 PLAN_SUFFIX = ".plan.toml"

@@ -7,17 +7,19 @@ lacks it: `add_job(replace_existing=True)` would recompute the next run time and
 missed run. Day names in the cron fields, because APScheduler 3 counts weekday numbers from Monday.
 
 In the Prefect-server setup the same jobs are deployments (`duban deploy`). The two never run
-together: the scheduler holds the ledger's job lease (models.writes.lease) while it runs and renews it;
+together: the scheduler holds the ledger's job lease (workflows.use_cases.lease) while it runs and renews it;
 it refuses to start while another scheduler or the deployments hold it, and a job whose scheduler
 no longer holds it (taken over after a stall) does not fire: the scheduler stops instead.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -25,16 +27,22 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
+from models.clock import today
 from models.errors import BadInput
-from models.settings import Settings
-from models.storage.db import open_ledger
-from models.writes import lease
+from models.settings import Settings, load_settings
 from workflows.deploy import check_cron, config_path
-from workflows.jobs import JOB_NAMES
+from workflows.use_cases import lease
+from workflows.use_cases.actor import Actor
+from workflows.use_cases.ledger import open_ledger
+
+if TYPE_CHECKING:
+    from workflows.use_cases.jobs import JobResult
 
 log = logging.getLogger("duban.scheduler")
 RUN_TARGET = "workflows.scheduler:run_scheduled"  # by name: the job store keeps a reference, not code
 # User-facing text (Simplified Chinese).
+JOB_NAMES = ("escalate", "digest", "lookback")
+SYSTEM = Actor.system()  # who the scheduled jobs act as (the journal's "system")
 LEASE_LOST = "调度器已失去台账的定时任务租约（另一个调度器或 Prefect 部署已接管）：不再触发任务，调度器停止"
 
 
@@ -155,7 +163,9 @@ def run(
     engine = open_ledger(settings.database_url)
     owner = lease.scheduler_owner()
     try:
-        lease.take(engine, kind=lease.SCHEDULER, owner=owner, seconds=lease_seconds, take_over=take_over)
+        lease.take(
+            engine, SYSTEM, kind=lease.SCHEDULER, owner=owner, seconds=lease_seconds, take_over=take_over
+        )
     except BaseException:
         engine.dispose()
         raise
@@ -176,7 +186,7 @@ def run(
         _HELD.clear()
         keeper.join(timeout=5)
         try:
-            lease.release(engine, owner)
+            lease.release(engine, SYSTEM, owner)
         except Exception:  # the ledger is gone: the lease expires by itself
             log.exception("could not release the job lease")
         engine.dispose()
@@ -194,7 +204,7 @@ def _still_held() -> bool:
         return True
     held = _HELD[0]
     try:
-        ours = lease.renew(held.engine, held.owner, seconds=held.seconds)
+        ours = lease.renew(held.engine, SYSTEM, held.owner, seconds=held.seconds)
     except Exception:  # the ledger did not answer: try again later (the lease may expire meanwhile)
         log.exception("could not renew the job lease")
         return True
@@ -209,8 +219,6 @@ def run_scheduled(name: str) -> None:
     """What a scheduled job runs: today's job against the configured ledger. A failure is logged
     (APScheduler catches it) and the next scheduled run tries again. Nothing runs if this process's
     scheduler has lost the job lease."""
-    from workflows.jobs import run_job
-
     if not _still_held():
         return
 
@@ -218,3 +226,17 @@ def run_scheduled(name: str) -> None:
     for line in result.lines:
         log.info("%s: %s", name, line)
     print("\n".join(f"[{name}] {line}" for line in result.lines), flush=True)
+
+
+def run_job(name: str, *, as_of: dt.date | None = None, settings: Settings | None = None) -> JobResult:
+    """Run one job the way the scheduler does: settings from config.toml, today in its time zone,
+    the job's use case acted by the system."""
+    from workflows.use_cases import jobs  # lazily: apprise and the report libraries cost a second
+
+    settings = settings or load_settings()
+    runners = {"escalate": jobs.escalate, "digest": jobs.digest, "lookback": jobs.look_back}
+    engine = open_ledger(settings.database_url)
+    try:
+        return runners[name](engine, settings, SYSTEM, as_of=as_of or today(settings.timezone))
+    finally:
+        engine.dispose()

@@ -10,7 +10,7 @@ from dashboard.context import CtxDep
 from dashboard.params import AsOf
 from models.reads.overview import compute_overview, ledger_mark
 from models.reads.queries import list_plans, unit_counts
-from models.storage.db import read_session
+from workflows.use_cases.ledger import read_session
 
 router = APIRouter(tags=["overview"])
 

@@ -33,8 +33,8 @@ from models.errors import Conflict
 from models.reads.task_query import MAX_PER_PAGE, TaskQuery
 from models.reads.task_view import task_view
 from models.rules.lights import is_overdue
-from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.tasks import defer_task, update_task
 
 router = APIRouter(tags=["tasks"])

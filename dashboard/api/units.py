@@ -12,8 +12,8 @@ from dashboard.api.security import WRITES
 from dashboard.context import CtxDep, MergeCtx
 from dashboard.pages.units import registry_rows
 from dashboard.params import AsOf
-from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.units import merge_units
 
 router = APIRouter(tags=["units"])

@@ -8,20 +8,23 @@ inserted into a page of the dashboard.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlmodel import col, select
 
 from dashboard.context import Ctx, CtxDep
 from dashboard.params import AsOf
 from models.errors import NotFound
+from models.reads import notices
 from models.reads.digest import collect_digests, week_of
-from models.storage.db import read_session
-from models.storage.tables import Delivery, Notice, NoticeKind, Unit
-from models.writes.notices import list_notices
+from models.reads.units import by_id
 from workflows.digest import office_draft, unit_draft
+from workflows.use_cases.ledger import read_session
+
+if TYPE_CHECKING:  # a type only: faces import no storage at run time
+    from models.storage.tables import Notice
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,8 +57,8 @@ def next_monday(day: dt.date) -> dt.date:
 @router.get("/digests")
 def digests_page(ctx: CtxDep, as_of: AsOf, week: str = "", unit: str = "") -> Response:
     with read_session(ctx.engine) as session:
-        notices = list_notices(session, kind=NoticeKind.DIGEST.value, period=week or None, limit=LISTED)
-        own = session.get(Unit, ctx.user.unit_id) if ctx.user and ctx.user.unit_id else None
+        listed = notices.list_notices(session, kind=notices.DIGEST, period=week or None, limit=LISTED)
+        own = by_id(session, ctx.user.unit_id) if ctx.user and ctx.user.unit_id else None
         upcoming = next_monday(as_of)
         found_all = collect_digests(
             session,
@@ -75,7 +78,7 @@ def digests_page(ctx: CtxDep, as_of: AsOf, week: str = "", unit: str = "") -> Re
             "attempts": n.attempts,
             "error": n.last_error,
         }
-        for n in notices
+        for n in listed
     ]
     # The drafts compose_digests(dry_run=True) would make, from the same functions, but only the
     # two anyone reads here: rendering every unit's digest of a 100,000-task ledger takes ~25 s and
@@ -104,20 +107,19 @@ def digests_page(ctx: CtxDep, as_of: AsOf, week: str = "", unit: str = "") -> Re
 
 def _notice(ctx: Ctx, notice_id: int) -> Notice:
     with read_session(ctx.engine) as session:
-        notice = session.get(Notice, notice_id)
-    if notice is None:
+        found = notices.notice(session, notice_id)
+    if found is None:
         raise NotFound(f"没有编号为 {notice_id} 的通知")
-    return notice
+    return found
 
 
 @router.get("/digests/{notice_id}")
 def notice_page(ctx: CtxDep, notice_id: int) -> Response:
     notice = _notice(ctx, notice_id)
     with read_session(ctx.engine) as session:
-        query = select(Delivery).where(Delivery.notice_id == notice_id).order_by(col(Delivery.id))
         deliveries = [
             {"at": local_time(ctx, d.at), "channel": d.channel, "ok": d.ok, "error": d.error}
-            for d in session.exec(query)
+            for d in notices.deliveries(session, notice_id)
         ]
     return ctx.render(
         "digest.html",

@@ -17,12 +17,12 @@ from dashboard.context import Ctx, OfficeCtx
 from models.errors import BadInput, Conflict
 from models.reads.names import path_label
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.storage.db import read_session
 from models.vocabulary import DEADLINE_TYPES, SECTIONS
 from workflows import plan_upload
 from workflows.plan_upload import TaskEdit, Upload
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.imports import confirm_upload
+from workflows.use_cases.ledger import read_session
 
 router = APIRouter(include_in_schema=False)
 

@@ -13,7 +13,7 @@ from dashboard.labels import LABELS
 from dashboard.params import AsOf, FormFilter, Sort, link
 from models.files.excel import describe_filters, filtered_workbook
 from models.reads.task_query import TaskQuery, plan_choices, unit_choices
-from models.storage.db import read_session
+from workflows.use_cases.ledger import read_session
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 100

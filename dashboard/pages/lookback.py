@@ -19,12 +19,12 @@ from dashboard.params import AsOf
 from models.errors import BadInput, NotFound
 from models.reads.lookback import Lookback
 from models.reads.queries import list_plans
-from models.storage.db import read_session
 from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
 from workflows.lookback_outline import COUNT_HEADERS, count_cells, rate_text
 from workflows.lookback_report import preview_lookback
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.jobs import look_back_document, plans_folder
+from workflows.use_cases.ledger import read_session
 
 router = APIRouter(include_in_schema=False)
 

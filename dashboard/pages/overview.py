@@ -12,12 +12,11 @@ from dashboard.charts import bar_chart, running_total_chart
 from dashboard.context import CtxDep, OfficeCtx
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, as_of_query
-from models.errors import BadInput, NotFound
 from models.reads.lookback import NO_LEAD
 from models.reads.overview import compute_overview, ledger_mark
 from models.reads.task_query import TaskFilter, TaskQuery, plan_choices
-from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.plans import rename_plan
 
 router = APIRouter(include_in_schema=False)
@@ -71,12 +70,8 @@ def overview_page(
 
 @router.post("/plans/{key}/name")
 def rename(ctx: OfficeCtx, key: str, short_name: Annotated[str, Form()] = "") -> Response:
-    """The office names a plan as people call it (empty: back to the name derived from the title)."""
-    try:
-        assert ctx.user is not None
-        rename_plan(ctx.engine, Actor.of_user(ctx.user), key, short_name)
-    except NotFound:
-        return Response("没有这个计划", status_code=404, media_type="text/plain; charset=utf-8")
-    except BadInput as error:
-        return Response(f"未改名：{error.message}", status_code=400, media_type="text/plain; charset=utf-8")
+    """The office names a plan as people call it (empty: back to the name derived from the title).
+    An unknown plan or a bad name is the app's error page (dashboard.errors), as for every form."""
+    assert ctx.user is not None
+    rename_plan(ctx.engine, Actor.of_user(ctx.user), key, short_name)
     return RedirectResponse("/", status_code=303)

@@ -21,9 +21,9 @@ from dashboard.params import AsOf
 from models.clock import parse_date
 from models.errors import BadInput, Conflict
 from models.reads.task_view import task_view
-from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import business_day
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.tasks import defer_task, update_task
 
 router = APIRouter(include_in_schema=False)

@@ -3,55 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, select
 
 from dashboard.context import Ctx, CtxDep, MergeCtx
 from dashboard.params import AsOf
 from models.errors import BadInput, NotFound
-from models.reads.queries import unit_counts
-from models.storage.db import read_session
-from models.storage.tables import Unit, UnitAlias
-from models.writes import units as registry
+from models.reads import units as registry
+from models.reads.queries import registry_rows
 from workflows.use_cases.actor import Actor
+from workflows.use_cases.ledger import read_session
 from workflows.use_cases.units import merge_units
 
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass
-class UnitView:
-    name: str
-    kind: str
-    leader: str
-    channels: int  # how many, never the URLs: webhook URLs carry their keys
-    provisional: bool
-    aliases: list[str] = field(default_factory=list)
-    total: int = 0
-    open: int = 0
-    overdue: int = 0
-    done: int = 0
-
-
-def registry_rows(session: Session, *, as_of: dt.date) -> list[UnitView]:
-    """Every unit with its aliases and task counts: three queries whatever the registry's size."""
-    counts = {count.unit: count for count in unit_counts(session, as_of=as_of)}
-    aliases: dict[int, list[str]] = {}
-    for alias in session.exec(select(UnitAlias).order_by(UnitAlias.alias)):
-        aliases.setdefault(alias.unit_id, []).append(alias.alias)
-    rows = []
-    for unit in session.exec(select(Unit).order_by(Unit.name)):
-        row = UnitView(unit.name, unit.kind, unit.leader, len(unit.channels or []), unit.provisional)
-        row.aliases = aliases.get(unit.id or 0, [])
-        count = counts.get(unit.name)
-        if count is not None:
-            row.total, row.open, row.overdue, row.done = count.total, count.open, count.overdue, count.done
-        rows.append(row)
-    return rows
 
 
 @router.get("/units")

@@ -15,12 +15,12 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from models.reads.dues import last_reports
+from models.reads.job_failures import reason_of
 from models.reads.lookback import NO_LEAD
 from models.reads.names import path_label, plan_names
 from models.rules.deadlines import RECURRING, TaskFacts, effective_due
 from models.rules.lights import is_due_within, is_open, is_overdue
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
-from models.writes.job_failures import reason_of
 
 
 @dataclass

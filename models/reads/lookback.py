@@ -23,17 +23,18 @@ How a task is counted (one rule for every view, so the figures add up everywhere
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import Select, and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
 from models.reads.dues import effective_due_column
 from models.reads.names import plan_name
+from models.reads.summaries import SummaryRow, list_summaries
 from models.reads.task_query import units_of
 from models.rules import bounds
 from models.rules.deadlines import standing_sql
@@ -41,7 +42,6 @@ from models.rules.lights import open_sql
 from models.rules.lookback import Category, category_sql
 from models.rules.reports import report_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
-from models.writes.summaries import SummaryRow, list_summaries
 
 NO_LEAD = "（未明确牵头单位）"
 CARRY_OVER_ACTION = "carry_over"
@@ -227,11 +227,7 @@ def compute_lookback(
         for p in plans
     }
     totals = Counts()
-    # Grouped over the subquery, not over the CASE itself: PostgreSQL would see the as-of date bound
-    # twice (in SELECT and GROUP BY) as two different expressions.
-    for plan_id, cat, count in session.execute(
-        select(base.c.plan_id, base.c.category, func.count()).group_by(base.c.plan_id, base.c.category)
-    ):
+    for (plan_id,), cat, count, _ in _category_counts(session, base, base.c.plan_id):
         completions[plan_id].counts.add(cat, count)
         totals.add(cat, count)
     sections = _sections(session, base, by_id, scope)
@@ -300,17 +296,35 @@ def top_label(session: Session) -> Any:
     return func.substr(key, 1, func.instr(key + "/", "/") - 1)
 
 
+def _category_counts(
+    session: Session,
+    base: Any,
+    *keys: Any,
+    also: Sequence[Any] = (),
+    joined: Callable[[Select], Select] | None = None,
+) -> Iterator[tuple[tuple[Any, ...], str, int, tuple[Any, ...]]]:
+    """The look-back's tasks counted per category within each group of `keys`, as (key values,
+    category, count, the `also` aggregates), in one grouped query over the base subquery; `joined`
+    adds the joins a key needs. Grouped over the subquery, not over the CASE itself: PostgreSQL
+    would see the as-of date bound twice (in SELECT and GROUP BY) as two different expressions."""
+    query = select(*keys, base.c.category, func.count(), *also).select_from(base)
+    if joined is not None:
+        query = joined(query)
+    width = len(keys)
+    for row in session.execute(query.group_by(*keys, base.c.category)):
+        yield tuple(row[:width]), row[width], row[width + 1], tuple(row[width + 2 :])
+
+
 def _sections(session: Session, base: Any, plans: dict[Any, Any], scope: Any) -> list[SectionCompletion]:
-    query = select(
+    rows = _category_counts(
+        session,
+        base,
         base.c.plan_id,
         base.c.label,
-        base.c.category,
-        func.count(),
-        func.min(base.c.position),
-        func.max(base.c.section),
-    ).group_by(base.c.plan_id, base.c.label, base.c.category)
+        also=(func.min(base.c.position), func.max(base.c.section)),
+    )
     found: dict[tuple[int, str], SectionCompletion] = {}
-    for plan_id, label, cat, count, position, kind in session.execute(query):
+    for (plan_id, label), cat, count, (position, kind) in rows:
         section = found.get((plan_id, label))
         if section is None:
             section = found[(plan_id, label)] = SectionCompletion(
@@ -343,15 +357,16 @@ def _section_titles(session: Session, scope: Any, labels: set[str]) -> dict[tupl
 
 def _units(session: Session, base: Any) -> list[UnitCompletion]:
     lead = and_(Assignment.task_id == base.c.id, Assignment.role == Role.LEAD.value)
-    query = (
-        select(Unit.name, base.c.category, func.count())
-        .select_from(base)
-        .join(Assignment, lead, isouter=True)
-        .join(Unit, col(Unit.id) == Assignment.unit_id, isouter=True)
-        .group_by(Unit.name, base.c.category)
+    rows = _category_counts(
+        session,
+        base,
+        Unit.name,
+        joined=lambda query: query.join(Assignment, lead, isouter=True).join(
+            Unit, col(Unit.id) == Assignment.unit_id, isouter=True
+        ),
     )
     found: dict[str, UnitCompletion] = {}
-    for name, cat, count in session.execute(query):
+    for (name,), cat, count, _ in rows:
         name = name or NO_LEAD
         found.setdefault(name, UnitCompletion(name)).counts.add(cat, count)
     # Most unfinished first: the look-back is read to see who is behind.

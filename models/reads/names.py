@@ -42,7 +42,7 @@ AGENCY_END = re.compile(r"^.{2,24}?(?:委员会|管理局|管理厅|办公厅|�
 
 
 def simplify(text: str) -> str:
-    from models.writes.units import normal  # opencc, loaded only when a long title needs it
+    from models.reads.units import normal  # opencc, loaded only when a long title needs it
 
     return normal(text) if len(normal(text)) == len(text) else text
 

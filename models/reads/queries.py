@@ -1,16 +1,17 @@
-"""Reading the ledger: set-based queries behind `duban show`, `plans` and the per-unit counts
-(the task list itself is models.reads.task_query)."""
+"""Reading the ledger: set-based queries behind `duban show`, `plans`, the per-unit counts and the
+registry's rows (the task list itself is models.reads.task_query)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from models.reads.dues import effective_due_column, last_reports
 from models.reads.task_query import units_of
+from models.reads.units import aliases_by_unit, all_units
 from models.rules.deadlines import TaskFacts, effective_due
 from models.rules.lights import Light, light, open_sql, overdue_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
@@ -113,3 +114,32 @@ def due_of(session: Session, task: Task, plan: Plan, as_of: dt.date) -> dt.date 
         task.id, task.status, task.deadline_type, task.due_date, task.recurrence, plan.year, report
     )
     return effective_due(facts, as_of)
+
+
+@dataclass
+class UnitView:
+    name: str
+    kind: str
+    leader: str
+    channels: int  # how many, never the URLs: webhook URLs carry their keys
+    provisional: bool
+    aliases: list[str] = field(default_factory=list)
+    total: int = 0
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+
+
+def registry_rows(session: Session, *, as_of: dt.date) -> list[UnitView]:
+    """Every unit with its aliases and task counts: three queries whatever the registry's size."""
+    counts = {count.unit: count for count in unit_counts(session, as_of=as_of)}
+    aliases = aliases_by_unit(session)
+    rows = []
+    for unit in all_units(session):
+        row = UnitView(unit.name, unit.kind, unit.leader, len(unit.channels or []), unit.provisional)
+        row.aliases = aliases.get(unit.id or 0, [])
+        count = counts.get(unit.name)
+        if count is not None:
+            row.total, row.open, row.overdue, row.done = count.total, count.open, count.overdue, count.done
+        rows.append(row)
+    return rows

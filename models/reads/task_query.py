@@ -21,12 +21,12 @@ from sqlalchemy import Row, Select, case, func
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
+from models.reads import units as registry
 from models.reads.dues import effective_due_column
 from models.reads.names import plan_name
 from models.rules import bounds
 from models.rules.lights import Light, due_within_sql, light, overdue_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
-from models.writes import units as registry
 
 # Status in the order work moves through it, so "sort by status" reads as a pipeline.
 STATUS_ORDER = ("not_started", "in_progress", "deferred", "done", "cancelled")

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from models.reads.escalations import EscalationRow, escalations_of
+from models.reads.notices import NoticeRow
 from models.reads.queries import TaskDetail, task_detail
+from models.reads.tasks import get_task
+from models.reads.users import may_update
 from models.storage.tables import Notice, NoticeKind, User
-from models.writes.escalations import EscalationRow, escalations_of
-from models.writes.ledger import get_task
-from models.writes.notices import NoticeRow
-from models.writes.users import may_update
 
 
 @dataclass

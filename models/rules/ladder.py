@@ -1,5 +1,6 @@
 """The escalation ladder as a pure function of (task, as-of date): which levels are due, for which
-occurrence. Nothing here reads or writes the ledger; models.writes.escalations does that around it.
+occurrence. Nothing here reads or writes the ledger; models.reads.escalations (which levels are
+due) and models.writes.escalations (recording them) do that around it.
 
 An occurrence is a due date the ladder counts from (models.rules.deadlines: a task's dates, a
 recurring task's period ends unless fulfilled by a report); a deferral makes a new one. An ongoing

@@ -10,25 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.errors import BadInput
+from models.reads.bulletins import ACTION, issued_numbers
 from models.storage.tables import Journal
-
-ACTION = "bulletin"
-
-
-def issued_numbers(session: Session, year: int) -> list[int]:
-    rows = session.exec(
-        select(Journal.new).where(
-            Journal.action == ACTION, Journal.field == str(year), col(Journal.task_id).is_(None)
-        )
-    )
-    return sorted(int(value) for value in rows if str(value).isdigit())
-
-
-def next_number(session: Session, year: int) -> int:
-    return max(issued_numbers(session, year), default=0) + 1
 
 
 def record_bulletin(

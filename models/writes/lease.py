@@ -10,7 +10,7 @@ Prefect flows take before they run escalate, digest or lookback.
   deployments are paused or deleted), and a flow run finding a live scheduler's lease refuses to run.
 
 Taking is an INSERT … ON CONFLICT DO NOTHING followed by a conditional UPDATE: on either database
-exactly one of two racing takers wins.
+exactly one of two racing takers wins. Who holds it is read through models.reads.lease.
 """
 
 from __future__ import annotations
@@ -19,18 +19,15 @@ import datetime as dt
 import os
 import secrets
 import socket
-from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, delete, or_, update
 from sqlmodel import col, select
 
 from models.errors import Conflict
-from models.storage.db import insert_new, read_session, write_session
+from models.reads.lease import JOBS, PREFECT, SCHEDULER, Holder
+from models.storage.db import insert_new, write_session
 from models.storage.tables import JobLease, utcnow
 
-JOBS = "scheduled-jobs"
-SCHEDULER = "scheduler"
-PREFECT = "prefect"
 LEASE_SECONDS = 60  # a scheduler that dies unannounced holds the jobs this long (same host: not at all)
 
 # User-facing text (Simplified Chinese), in one place.
@@ -52,35 +49,9 @@ class LeaseHeld(Conflict):
     """The jobs are someone else's to run."""
 
 
-@dataclass(frozen=True)
-class Holder:
-    holder: str
-    owner: str
-    acquired_at: dt.datetime
-    expires_at: dt.datetime | None
-
-    @property
-    def host(self) -> str:
-        return self.owner.split(":")[0] if self.holder == SCHEDULER else ""
-
-    @property
-    def pid(self) -> str:
-        parts = self.owner.split(":")
-        return parts[1] if self.holder == SCHEDULER and len(parts) > 1 else ""
-
-    def live(self, now: dt.datetime) -> bool:
-        return self.expires_at is None or self.expires_at > now
-
-
 def scheduler_owner() -> str:
     """This process, as a scheduler: host, pid and a token (two schedulers never share one)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-def holder(engine: Engine, name: str = JOBS) -> Holder | None:
-    with read_session(engine) as session:
-        row = session.exec(select(JobLease).where(JobLease.name == name)).first()
-        return Holder(row.holder, row.owner, row.acquired_at, row.expires_at) if row else None
 
 
 def take(

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from models.errors import BadInput, Conflict, NotFound
 from models.plan import ParsedPlan, ParsedTask
+from models.reads.tasks import get_task
 from models.rules import bounds
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
 from models.writes import units as registry
@@ -327,16 +328,6 @@ def _touch(task: Task) -> None:
 
 
 # --- Changes made by people ------------------------------------------------------------------
-
-
-def get_task(session: Session, code: str) -> Task:
-    """A task by its code (`T12`, `t12` or `12`)."""
-    text = code.strip().upper()
-    text = text if text.startswith("T") else f"T{text}"
-    task = session.exec(select(Task).where(Task.code == text)).first()
-    if task is None:
-        raise NotFound(code="task.not_found", task=code)
-    return task
 
 
 def update_task(

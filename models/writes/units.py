@@ -1,4 +1,4 @@
-"""The unit registry: canonical names, aliases, and names awaiting review.
+"""The unit registry as written: provisional units for unknown names, loading, merging aliases.
 
 Names found in documents are matched through aliases in Simplified form. A name that matches
 nothing becomes a provisional unit — listed by `duban units --unresolved` — and is never merged
@@ -7,50 +7,11 @@ into another silently; `duban units merge ALIAS CANONICAL` records the alias and
 
 from __future__ import annotations
 
-import difflib
-import tomllib
-from functools import cache
-from pathlib import Path
-
-import opencc
-from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
-from models.errors import BadInput, NotFound
+from models.errors import BadInput
+from models.reads.units import UnitSpec, find, get, normal
 from models.storage.tables import Assignment, Journal, Unit, UnitAlias
-from models.vocabulary.i18n import _
-
-
-@cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def normal(name: str) -> str:
-    """The form names are matched in: Simplified, without spaces."""
-    return _t2s().convert("".join(name.split()))
-
-
-class UnitSpec(BaseModel):
-    name: str
-    aliases: list[str] = Field(default_factory=list)
-    kind: str = ""
-    leader: str = ""
-    channels: list[str] = Field(default_factory=list)
-
-
-def read_registry(path: Path) -> list[UnitSpec]:
-    """Units from a TOML file of `[[units]]` tables (plans/units.toml)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BadInput(f"cannot read the unit registry: {error}", source=path) from error
-    except RecursionError:
-        raise BadInput("TOML 嵌套过深，无法读取", source=path) from None
-    try:
-        return [UnitSpec.model_validate(item) for item in data.get("units", [])]
-    except ValidationError as error:
-        raise BadInput(f"units: {error.errors()[0]['msg']}", source=path) from error
 
 
 def load_registry(session: Session, specs: list[UnitSpec]) -> int:
@@ -63,16 +24,6 @@ def load_registry(session: Session, specs: list[UnitSpec]) -> int:
         for alias in spec.aliases:
             _add_alias(session, normal(alias), unit)
     return len(specs)
-
-
-def find(session: Session, name: str) -> Unit | None:
-    """The unit a name stands for: by canonical name, then by alias."""
-    key = normal(name)
-    unit = session.exec(select(Unit).where(Unit.name == key)).first()
-    if unit is not None:
-        return unit
-    alias = session.exec(select(UnitAlias).where(UnitAlias.alias == key)).first()
-    return session.get(Unit, alias.unit_id) if alias else None
 
 
 def ensure(session: Session, name: str) -> Unit:
@@ -103,32 +54,6 @@ def resolve_many(session: Session, names: list[str]) -> tuple[dict[str, Unit], l
     session.flush()
     by_key.update({unit.name: unit for unit in created})
     return {name: by_key[key] for name, key in keys.items()}, [unit.name for unit in created]
-
-
-def get(session: Session, name: str) -> Unit:
-    unit = find(session, name)
-    if unit is None:
-        raise NotFound(code="unit.not_found", unit=name, suggestion=did_you_mean(suggest(session, name)))
-    return unit
-
-
-def suggest(session: Session, name: str, *, most: int = 3) -> list[str]:
-    """Registry names close to a mistyped one (办工室 -> 办公室), matched on names and aliases."""
-    key = normal(name)
-    registered = select(Unit.name).where(col(Unit.provisional).is_(False))
-    names = {name: name for name in session.exec(registered)}
-    aliases = session.exec(select(UnitAlias.alias, Unit.name).join(Unit, col(Unit.id) == UnitAlias.unit_id))
-    names.update({alias: unit for alias, unit in aliases if alias not in names})
-    close = difflib.get_close_matches(key, list(names), n=most * 2, cutoff=0.5)
-    return list(dict.fromkeys(names[match] for match in close))[:most]
-
-
-def did_you_mean(names: list[str]) -> str:
-    return _("; did you mean {names}?").format(names="、".join(names)) if names else ""
-
-
-def unresolved(session: Session) -> list[Unit]:
-    return list(session.exec(select(Unit).where(col(Unit.provisional)).order_by(Unit.name)))
 
 
 def merge(session: Session, alias: str, canonical: str, *, actor: str) -> Unit:

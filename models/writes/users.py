@@ -2,39 +2,25 @@
 
 Roles: admin and office may do everything; unit users see everything and change only their own
 unit's tasks; leaders only read. Who may do what is the table of models.rules.permissions, asked by
-the use cases (workflows/use_cases); `may_update` here asks it for a page deciding what to show.
+the use cases (workflows/use_cases); models.reads.users asks it for a page deciding what to show
+and holds the reads (a login's password check, the account behind a session).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import math
 import time
 from collections.abc import Callable
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, and_, case, delete, or_, update
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, Conflict, NotFound
-from models.rules.permissions import Action, Grant, allowed, grant
+from models.reads import units as registry
+from models.reads.users import hasher, session_key
 from models.storage.db import insert_new, write_session
-from models.storage.tables import Assignment, LoginAttempt, Task, User, UserRole, WebSession, utcnow
-from models.writes import units as registry
-
-_hasher = PasswordHasher()
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """A hash to verify against when the name is unknown, so a login takes as long either way and
-    does not tell which accounts exist. Made on first use, not at import: hashing costs ~0.1 s, and
-    every CLI command imports this module."""
-    return _hasher.hash("not a password")
-
+from models.storage.tables import LoginAttempt, User, UserRole, WebSession, utcnow
 
 MIN_PASSWORD = 8
 
@@ -56,7 +42,7 @@ def add_user(session: Session, name: str, *, role: str, password: str, unit: str
     if session.exec(select(User).where(User.name == name)).first() is not None:
         raise Conflict(code="user.exists", user=name)
     unit_id = registry.get(session, unit).id if unit else None
-    user = User(name=name, role=role, unit_id=unit_id, password_hash=_hasher.hash(password))
+    user = User(name=name, role=role, unit_id=unit_id, password_hash=hasher.hash(password))
     session.add(user)
     session.flush()
     return user
@@ -68,7 +54,7 @@ def set_password(session: Session, name: str, password: str) -> User:
         raise NotFound(code="user.not_found", user=name)
     if len(password) < MIN_PASSWORD:
         raise BadInput(code="user.password.too_short", field="password", min=MIN_PASSWORD)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = hasher.hash(password)
     session.add(user)
     # A new password is often set because the old one leaked: whoever used it is signed out too.
     end_user_sessions(session, user)
@@ -89,29 +75,6 @@ def set_active(session: Session, name: str, active: bool) -> User:
     return user
 
 
-def authenticate(session: Session, name: str, password: str) -> User | None:
-    """The active user with this name and password, else None (same work either way).
-
-    Only reads: call it in a read session. Verifying takes a deliberate tenth of a second or so, and
-    on SQLite a write transaction held meanwhile would stall every other writer (the scheduler, other
-    users' saves); what a login writes goes through `start_login` afterwards, in a short transaction.
-    """
-    user = session.exec(select(User).where(User.name == name.strip())).first()
-    try:
-        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        return None
-    if user is None or not user.active:
-        return None
-    return user
-
-
-def upgraded_hash(user: User, password: str) -> str | None:
-    """A new hash of the password just verified when the stored one uses older argon2 parameters,
-    else None. Hashing is as slow as verifying, so it is done before the write transaction opens."""
-    return _hasher.hash(password) if _hasher.check_needs_rehash(user.password_hash) else None
-
-
 def start_login(
     session: Session, user: User, sid: str, *, hours: int, new_hash: str | None = None
 ) -> WebSession:
@@ -126,45 +89,7 @@ def start_login(
     return start_session(session, user, sid, hours=hours)
 
 
-def list_users(session: Session) -> list[tuple[User, str]]:
-    from models.storage.tables import Unit
-
-    query = select(User, Unit.name).join(Unit, col(Unit.id) == User.unit_id, isouter=True).order_by(User.name)
-    return [(user, unit or "") for user, unit in session.execute(query)]
-
-
-def can_write(user: User) -> bool:
-    """Whether the account may change any task at all (the table's update grant, own unit or all)."""
-    return allowed(user.role, Action.UPDATE_TASK)
-
-
-def is_office(user: User) -> bool:
-    """Whether the account runs the ledger (imports plans, merges units): the office and admins."""
-    return allowed(user.role, Action.IMPORT_PLAN)
-
-
-def may_update(session: Session, user: User, task: Task) -> bool:
-    """The permission table's answer (models.rules.permissions) for this account and task: office
-    and admin any task, unit users the tasks their unit leads or supports, leaders none."""
-    cell = grant(user.role, Action.UPDATE_TASK)
-    if cell is Grant.YES:
-        return True
-    return cell is Grant.OWN_UNIT and unit_assigned(session, task, user.unit_id)
-
-
-def unit_assigned(session: Session, task: Task, unit_id: int | None) -> bool:
-    """Whether the unit leads or supports the task (what an own-unit grant of the table asks)."""
-    if unit_id is None:
-        return False
-    query = select(Assignment.id).where(Assignment.task_id == task.id, Assignment.unit_id == unit_id)
-    return session.exec(query).first() is not None
-
-
 # --- Dashboard sessions ---------------------------------------------------------------------------
-
-
-def _session_key(sid: str) -> str:
-    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 def start_session(
@@ -176,30 +101,15 @@ def start_session(
     # Expired rows of anyone are cleared here, at a login, so the table never grows without bound.
     session.execute(delete(WebSession).where(col(WebSession.expires_at) <= now))
     row = WebSession(
-        sid=_session_key(sid), user_id=user.id, created_at=now, expires_at=now + dt.timedelta(hours=hours)
+        sid=session_key(sid), user_id=user.id, created_at=now, expires_at=now + dt.timedelta(hours=hours)
     )
     session.add(row)
     session.flush()
     return row
 
 
-def session_user(session: Session, sid: str, *, now: dt.datetime | None = None) -> User | None:
-    """The active user of a live session, in one query: None once it expired, was ended or the account
-    was deactivated."""
-    query = (
-        select(User)
-        .join(WebSession, col(WebSession.user_id) == User.id)
-        .where(
-            WebSession.sid == _session_key(sid),
-            col(WebSession.expires_at) > (now or utcnow()),
-            col(User.active).is_(True),
-        )
-    )
-    return session.exec(query).first()
-
-
 def end_session(session: Session, sid: str) -> None:
-    session.execute(delete(WebSession).where(col(WebSession.sid) == _session_key(sid)))
+    session.execute(delete(WebSession).where(col(WebSession.sid) == session_key(sid)))
 
 
 def end_user_sessions(session: Session, user: User) -> None:

@@ -18,12 +18,13 @@ from sqlalchemy import Engine
 
 from models.errors import BadInput
 from models.files.files import atomic_path
+from models.reads.bulletins import next_number
 from models.reads.queries import task_detail
 from models.reads.task_query import TaskFilter, TaskQuery
+from models.reads.tasks import get_task
 from models.rules.reports import is_report
 from models.storage.db import read_session, write_session
-from models.writes.bulletins import next_number, record_bulletin
-from models.writes.ledger import get_task
+from models.writes.bulletins import record_bulletin
 from workflows.lookback_outline import DEFAULT_ISSUER
 from workflows.lookback_report import build_lookback
 

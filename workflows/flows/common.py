@@ -16,11 +16,11 @@ from models.clock import parse_date, today
 from models.errors import BadInput, DubanError
 from models.rules import bounds
 from models.settings import Settings, load_settings
-from models.storage.db import open_ledger
-from models.writes import lease
-from workflows import jobs
 from workflows.deploy import SHARED_MARK, SHARED_MARK_ENV, shared_folders
+from workflows.use_cases import jobs, lease
+from workflows.use_cases.actor import Actor
 from workflows.use_cases.jobs import Sent
+from workflows.use_cases.ledger import open_ledger
 
 # User-facing text (Simplified Chinese), in one place.
 NOT_SHARED = (
@@ -33,6 +33,7 @@ SEND_FAILED = "{failed} 条通知发送失败（已保留，下次运行或 duba
 # unique, notices are claimed before they are sent, reports are rewritten whole). A run refused
 # outright (the lease, a folder, a missing config file) is retried too, and then ends Failed.
 FLOW_RETRIES = 1
+SYSTEM = Actor.system()  # who a flow acts as (the journal's "system")
 FLOW_RETRY_DELAY = 120
 
 
@@ -68,7 +69,7 @@ def start_scheduled_run(dry_run: bool) -> None:
     from prefect.settings import get_current_settings
 
     with ledger() as (engine, settings):
-        lease.take(engine, kind=lease.PREFECT, owner=str(get_current_settings().api.url or "prefect"))
+        lease.take(engine, SYSTEM, kind=lease.PREFECT, owner=str(get_current_settings().api.url or "prefect"))
         check_shared_folders(settings)
 
 
@@ -92,7 +93,7 @@ def send_notices(as_of: dt.date) -> Sent | None:
     """Send every queued notice (a send that failed stays queued for the retry or the next run);
     return what was sent and what failed."""
     with ledger() as (engine, settings):
-        return jobs.send_pending(engine, settings, as_of=as_of).sent
+        return jobs.send_pending(engine, settings, SYSTEM, as_of=as_of).sent
 
 
 def fail_if_unsent(failed: int, lines: list[str]) -> None:

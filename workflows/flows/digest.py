@@ -6,23 +6,24 @@ import datetime as dt
 
 from prefect import flow, task
 
-from workflows import jobs
 from workflows.flows.common import (
     FLOW_RETRIES,
     FLOW_RETRY_DELAY,
+    SYSTEM,
     day,
     fail_if_unsent,
     ledger,
     send_notices,
     start_scheduled_run,
 )
+from workflows.use_cases import jobs
 from workflows.use_cases.jobs import Digested
 
 
 @task(retries=2, retry_delay_seconds=30)
 def queue_digests(as_of: dt.date, dry_run: bool) -> Digested:
     with ledger() as (engine, settings):
-        return jobs.digest(engine, settings, as_of=as_of, dry_run=dry_run, send=False)
+        return jobs.digest(engine, settings, SYSTEM, as_of=as_of, dry_run=dry_run, send=False)
 
 
 @flow(name="duban-digest", log_prints=True, retries=FLOW_RETRIES, retry_delay_seconds=FLOW_RETRY_DELAY)

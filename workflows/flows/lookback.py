@@ -6,15 +6,15 @@ import datetime as dt
 
 from prefect import flow, task
 
-from workflows import jobs
-from workflows.flows.common import day, ledger, start_scheduled_run
+from workflows.flows.common import SYSTEM, day, ledger, start_scheduled_run
+from workflows.use_cases import jobs
 from workflows.use_cases.jobs import LookedBack
 
 
 @task(retries=1, retry_delay_seconds=60)
 def write_reports(as_of: dt.date, year: int | None, dry_run: bool) -> LookedBack:
     with ledger() as (engine, settings):
-        return jobs.lookback(engine, settings, as_of=as_of, year=year, dry_run=dry_run)
+        return jobs.look_back(engine, settings, SYSTEM, as_of=as_of, year=year, dry_run=dry_run)
 
 
 # One retry: the look-back is rewritten whole, so a second try is safe.

@@ -7,6 +7,9 @@ a typed result that the face renders. Refusals are the typed errors of errors.py
 
 Modules: tasks (update, defer, schedule, assign), imports (plans and documents into the ledger),
 jobs (escalate, digest, send, look back), units (merge, load), summaries, users, workbook (the
-台账 round trip), documents (the 督办通报), restore (backup and restore). Nothing is re-exported here: a face imports the module it needs, so a
+台账 round trip), documents (the 督办通报), restore (backup and restore), plans (a plan's short
+name), lease (the job lease of the scheduler, `duban deploy` and the flows), sign_in (the
+dashboard's login and logout) and ledger (the engine and read sessions a face holds: faces import
+no models.storage). Nothing is re-exported here: a face imports the module it needs, so a
 command does not pay for the report libraries it does not use.
 """

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from models.reads import units as registry
+from models.reads.users import user_named
 from models.rules.permissions import Role
 from models.storage.tables import User
-from models.writes import units as registry
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def cli_actor(session: Session, name: str) -> Actor:
     """The actor behind `--as NAME`: the dashboard account of that name acts with its role (a unit
     user for its unit only); a unit of the registry (name or alias) acts as that unit's user, on
     the tasks it leads or supports; any other name is the operator at the server."""
-    user = session.exec(select(User).where(User.name == name.strip())).first()
+    user = user_named(session, name.strip())
     if user is not None and user.active:
         return Actor.of_user(user)
     unit = registry.find(session, name)

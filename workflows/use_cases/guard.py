@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from models.reads.users import unit_assigned
 from models.rules.permissions import Action, Grant, Role, allowed, grant
 from models.storage.tables import Task
-from models.writes.users import unit_assigned
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import ADMIN_ONLY, OFFICE_ONLY, TASK_DENIED, Denied
 

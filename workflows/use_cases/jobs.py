@@ -16,13 +16,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from models.reads.job_failures import TaskFailure
 from models.rules.permissions import Action
 from models.settings import Settings
 from models.vocabulary.i18n import _
-from models.writes.job_failures import TaskFailure
 from workflows.deliver import DeliveryReport, deliver
 from workflows.digest import DigestReport, compose_digests
 from workflows.escalate import EscalateReport, raise_due
@@ -204,6 +205,7 @@ class LookedBack(_Job):
 
 
 JobResult = Escalated | Digested | SentPending | LookedBack
+Queued = TypeVar("Queued", Escalated, Digested)  # a job that queues notices, then sends them
 
 
 def escalate(
@@ -219,11 +221,8 @@ def escalate(
     """Raise the rungs of the ladder due on `as_of` (each once per task and due date) and, unless
     told not to, send the notices queued."""
     require(actor, Action.ESCALATE)
-    report = raise_due(engine, settings, as_of=as_of, dry_run=dry_run)
-    result = Escalated(as_of, report=report)
-    if send and not dry_run:
-        result.sent = _send(engine, settings, actor, progress)
-    return result
+    result = Escalated(as_of, report=raise_due(engine, settings, as_of=as_of, dry_run=dry_run))
+    return _then_send(result, engine, settings, actor, dry_run=dry_run, send=send, progress=progress)
 
 
 def digest(
@@ -238,11 +237,8 @@ def digest(
 ) -> Digested:
     """Queue the ISO week's digests (per unit and for the office) and send those not yet sent."""
     require(actor, Action.DIGEST)
-    report = compose_digests(engine, settings, as_of=as_of, dry_run=dry_run)
-    result = Digested(as_of, report=report)
-    if send and not dry_run:
-        result.sent = _send(engine, settings, actor, progress)
-    return result
+    result = Digested(as_of, report=compose_digests(engine, settings, as_of=as_of, dry_run=dry_run))
+    return _then_send(result, engine, settings, actor, dry_run=dry_run, send=send, progress=progress)
 
 
 def send_pending(
@@ -251,6 +247,23 @@ def send_pending(
     """Send whatever is still queued (notices that failed on an earlier run)."""
     require(actor, Action.SEND_NOTICES)
     return SentPending(as_of, sent=_send(engine, settings, actor, progress))
+
+
+def _then_send(
+    result: Queued,
+    engine: Engine,
+    settings: Settings,
+    actor: Actor,
+    *,
+    dry_run: bool,
+    send: bool,
+    progress: Progress,
+) -> Queued:
+    """The second half of escalate and digest: what they queued is sent now, unless it was a dry
+    run or the caller sends later (the Prefect flows send in a task of their own)."""
+    if send and not dry_run:
+        result.sent = _send(engine, settings, actor, progress)
+    return result
 
 
 def _send(engine: Engine, settings: Settings, actor: Actor, progress: Progress) -> Sent:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from models.reads import units as registry
 from models.rules.permissions import Action, Grant, grant
 from models.storage.db import write_session
-from models.writes import units as registry
 from models.writes.summaries import submit_summary as record_summary
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import SUMMARY_DENIED, Denied

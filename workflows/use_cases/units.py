@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from models.reads.units import read_registry
 from models.rules.permissions import Action
 from models.storage.db import write_session
 from models.writes import units as registry
@@ -32,6 +33,6 @@ def merge_units(engine: Engine, actor: Actor, alias: str, canonical: str) -> Mer
 def load_units(engine: Engine, actor: Actor, path: Path) -> int:
     """Add or update registry units from a units file; returns how many were loaded."""
     require(actor, Action.LOAD_UNITS)
-    specs = registry.read_registry(path)
+    specs = read_registry(path)
     with write_session(engine) as session:
         return registry.load_registry(session, specs)

@@ -1,0 +1,177 @@
+"""Escalations as read: which rungs of the ladder are due, what a message about a raised one says,
+and a task's escalations.
+
+Set-based: one query for the open tasks that can be due, one for their latest reports, one for the
+escalations they already have; the ladder itself (models.rules.ladder) is a pure function per task.
+Recording them is models.writes.escalations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.reads.dues import last_reports
+from models.reads.job_failures import reason_of
+from models.reads.names import plan_name
+from models.reads.task_query import units_of
+from models.rules.calendar import WorkCalendar
+from models.rules.deadlines import TaskFacts
+from models.rules.ladder import Due, candidate_sql, due_levels
+from models.settings import EscalationLevel
+from models.storage.tables import Escalation, Plan, Task, Unit
+
+
+def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) -> list[TaskFacts]:
+    where = candidate_sql(ladder, as_of)
+    reports = last_reports(session, where)
+    query = (
+        select(Task.id, Task.status, Task.deadline_type, Task.due_date, Task.recurrence, Plan.year)
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .where(where)
+    )
+    return [
+        TaskFacts(task_id, status, kind, due, recurrence, year, reports.get(task_id))
+        for task_id, status, kind, due, recurrence, year in session.execute(query)
+    ]
+
+
+def due_now(
+    session: Session,
+    *,
+    as_of: dt.date,
+    ladder: list[EscalationLevel],
+    calendar: WorkCalendar,
+    checkin_day: int,
+    failed: dict[int, str] | None = None,
+) -> list[Due]:
+    """Levels due by `as_of` that the ledger does not hold yet. A task whose levels cannot be
+    computed is left out and noted in `failed` (task id -> reason): the others are still raised."""
+    facts = task_facts(session, ladder, as_of)
+    held = {
+        (task_id, level, occurrence)
+        for task_id, level, occurrence in session.execute(
+            select(Escalation.task_id, Escalation.level, Escalation.occurrence)
+            .join(Task, col(Task.id) == Escalation.task_id)
+            .where(candidate_sql(ladder, as_of))
+        )
+    }
+    found = []
+    for fact in facts:
+        try:
+            dues = due_levels(fact, as_of, ladder, calendar, checkin_day=checkin_day)
+        except Exception as error:  # one task's bad data must not stop the ladder for every other
+            if failed is None:
+                raise
+            failed[fact.task_id] = reason_of(error)
+            continue
+        found += [due for due in dues if (due.task_id, due.level, due.occurrence) not in held]
+    return found
+
+
+@dataclass
+class Raised:
+    """A level raised now, with what a message about it needs."""
+
+    escalation_id: int
+    level: str
+    occurrence: dt.date
+    code: str
+    title: str
+    plan: str
+    path: list[str]
+    due_date: dt.date | None
+    deadline_text: str
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)  # of the lead units
+
+
+def describe_inserted(session: Session, inserted: list[tuple]) -> list[Raised]:
+    """The inserted levels to send (the skipped ones left out), described for their messages."""
+    return _describe(session, [row for row in inserted if not row[4]])
+
+
+def describe_dues(session: Session, dues: list[Due]) -> list[Raised]:
+    """The levels a dry run would raise (the skipped ones left out), described as for a message:
+    task code, title, plan and units. Nothing is written, so escalation_id is 0."""
+    return _describe(
+        session, [(0, d.task_id, d.level, d.occurrence, d.skipped) for d in dues if not d.skipped]
+    )
+
+
+def _describe(session: Session, rows: list) -> list[Raised]:
+    task_ids = sorted({row[1] for row in rows})
+    tasks: dict[int, tuple] = {}
+    for start in range(0, len(task_ids), 500):
+        chunk = task_ids[start : start + 500]
+        query = (
+            select(
+                Task.id,
+                Task.code,
+                Task.title,
+                Plan.key,
+                Task.path_key,
+                Task.due_date,
+                Task.deadline_text,
+                Plan.short_name,
+                Plan.title,
+                Plan.year,
+                Plan.issuer,
+            )
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(col(Task.id).in_(chunk))
+        )
+        tasks.update({row[0]: row for row in session.execute(query)})
+    units = units_of(session, task_ids)
+    leaders = dict(session.execute(select(Unit.name, Unit.leader).where(Unit.leader != "")).all())
+    raised = []
+    for escalation_id, task_id, level, occurrence, _ in rows:
+        _, code, title, key, path_key, due, deadline_text, short, plan_title, year, issuer = tasks[task_id]
+        plan = plan_name(short, plan_title, year=year, issuer=issuer, key=key)  # what people call it
+        lead, support = units.get(task_id, ([], []))
+        raised.append(
+            Raised(
+                escalation_id,
+                level,
+                occurrence,
+                code,
+                title,
+                plan,
+                path_key.split("/"),
+                due,
+                deadline_text,
+                lead,
+                support,
+                sorted({leaders[name] for name in lead if name in leaders}),
+            )
+        )
+    return sorted(raised, key=lambda r: (r.plan, r.code, r.level))
+
+
+@dataclass
+class EscalationRow:
+    level: str
+    occurrence: dt.date
+    trigger_date: dt.date
+    raised_on: dt.date
+    skipped: bool
+
+
+def escalations_of(session: Session, task_id: int) -> list[EscalationRow]:
+    query = select(Escalation).where(Escalation.task_id == task_id).order_by(col(Escalation.id))
+    return [
+        EscalationRow(e.level, e.occurrence, e.trigger_date, e.raised_on, e.skipped)
+        for e in session.exec(query)
+    ]
+
+
+def level_counts(session: Session) -> list[tuple[str, bool, int]]:
+    """(level, passed over, how many) of every escalation in the ledger."""
+    query = select(Escalation.level, Escalation.skipped, func.count()).group_by(
+        Escalation.level, Escalation.skipped
+    )
+    return [(level, skipped, n) for level, skipped, n in session.execute(query)]

@@ -1,0 +1,107 @@
+"""The unit registry as read: names matched in Simplified form, lookups by name or alias with a
+"did you mean" for typos, the units file, and the registry as the pages and `duban units` list it.
+
+Writing it (provisional units for unknown names, loading a units file, merging an alias) is
+models.writes.units.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import opencc
+from pydantic import BaseModel, Field, ValidationError
+from sqlmodel import Session, col, select
+
+from models.errors import BadInput, NotFound
+from models.storage.tables import Unit, UnitAlias
+from models.vocabulary.i18n import _
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normal(name: str) -> str:
+    """The form names are matched in: Simplified, without spaces."""
+    return _t2s().convert("".join(name.split()))
+
+
+class UnitSpec(BaseModel):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    kind: str = ""
+    leader: str = ""
+    channels: list[str] = Field(default_factory=list)
+
+
+def read_registry(path: Path) -> list[UnitSpec]:
+    """Units from a TOML file of `[[units]]` tables (plans/units.toml)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise BadInput(f"cannot read the unit registry: {error}", source=path) from error
+    except RecursionError:
+        raise BadInput("TOML 嵌套过深，无法读取", source=path) from None
+    try:
+        return [UnitSpec.model_validate(item) for item in data.get("units", [])]
+    except ValidationError as error:
+        raise BadInput(f"units: {error.errors()[0]['msg']}", source=path) from error
+
+
+def find(session: Session, name: str) -> Unit | None:
+    """The unit a name stands for: by canonical name, then by alias."""
+    key = normal(name)
+    unit = session.exec(select(Unit).where(Unit.name == key)).first()
+    if unit is not None:
+        return unit
+    alias = session.exec(select(UnitAlias).where(UnitAlias.alias == key)).first()
+    return session.get(Unit, alias.unit_id) if alias else None
+
+
+def get(session: Session, name: str) -> Unit:
+    unit = find(session, name)
+    if unit is None:
+        raise NotFound(code="unit.not_found", unit=name, suggestion=did_you_mean(suggest(session, name)))
+    return unit
+
+
+def suggest(session: Session, name: str, *, most: int = 3) -> list[str]:
+    """Registry names close to a mistyped one (办工室 -> 办公室), matched on names and aliases."""
+    key = normal(name)
+    registered = select(Unit.name).where(col(Unit.provisional).is_(False))
+    names = {name: name for name in session.exec(registered)}
+    aliases = session.exec(select(UnitAlias.alias, Unit.name).join(Unit, col(Unit.id) == UnitAlias.unit_id))
+    names.update({alias: unit for alias, unit in aliases if alias not in names})
+    close = difflib.get_close_matches(key, list(names), n=most * 2, cutoff=0.5)
+    return list(dict.fromkeys(names[match] for match in close))[:most]
+
+
+def did_you_mean(names: list[str]) -> str:
+    return _("; did you mean {names}?").format(names="、".join(names)) if names else ""
+
+
+def unresolved(session: Session) -> list[Unit]:
+    return list(session.exec(select(Unit).where(col(Unit.provisional)).order_by(Unit.name)))
+
+
+def aliases_by_unit(session: Session) -> dict[int, list[str]]:
+    """Every unit's aliases (unit id -> aliases, alphabetical), in one query."""
+    aliases: dict[int, list[str]] = {}
+    for alias in session.exec(select(UnitAlias).order_by(UnitAlias.alias)):
+        aliases.setdefault(alias.unit_id, []).append(alias.alias)
+    return aliases
+
+
+def all_units(session: Session) -> list[Unit]:
+    """Every unit of the registry, provisional ones included, by name."""
+    return list(session.exec(select(Unit).order_by(Unit.name)))
+
+
+def by_id(session: Session, unit_id: int) -> Unit | None:
+    """A unit by its id (a unit user's own unit), or None."""
+    return session.get(Unit, unit_id)
