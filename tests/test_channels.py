@@ -50,7 +50,7 @@ def test_outbox_writes_markdown_and_html(tmp_path: Path) -> None:
     [attempt] = send(MESSAGE, OUTBOX, outbox=outbox)
 
     md = outbox / "digest" / "2021-W48" / "unit-办公室.md"
-    assert attempt == Attempt("outbox", True, "", str(md))
+    assert attempt == Attempt("outbox", True, "", str(md), (str(md), str(md.with_suffix(".html"))))
     # The renderer's Markdown already opens with a title: it is kept, not doubled.
     assert md.read_text(encoding="utf-8") == MESSAGE.markdown
     assert md.with_suffix(".html").read_text(encoding="utf-8") == MESSAGE.html

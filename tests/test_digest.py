@@ -157,12 +157,12 @@ def test_a_claimed_notice_is_left_to_its_sender(engine, tmp_path):
     seed(engine)
     settings = settings_for(tmp_path, str(engine.url))
     compose_digests(engine, settings, as_of=D(2021, 3, 22))
-    from models.writes.notices import claim
+    from models.writes.notices import claim_batch
 
     with read_session(engine) as session:
         first = session.exec(select(Notice.id).order_by(Notice.id)).first()
-    assert [n.id for n in claim(engine, [first], seconds=600)] == [first]
-    assert claim(engine, [first], seconds=600) == []  # a second sender loses
+    assert [n.id for n in claim_batch(engine, [first], seconds=600).notices] == [first]
+    assert claim_batch(engine, [first], seconds=600).notices == []  # a second sender loses
     report = deliver(engine, settings)
     assert report.skipped == 0 and report.delivered == 3  # the claimed one is not even tried
 

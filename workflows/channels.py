@@ -82,6 +82,7 @@ class Attempt:
     ok: bool
     error: str = ""  # one line, why it failed
     path: str = ""  # for the outbox: the .md file written
+    files: tuple[str, ...] = ()  # for the outbox: every file written (to sync them as a batch)
 
 
 def send(
@@ -92,8 +93,12 @@ def send(
     retries: int = 3,
     retry_delay: float = 2.0,
     sleep: Callable[[float], None] = time.sleep,
+    sync: bool = True,
 ) -> list[Attempt]:
     """Send through one channel, trying up to `retries` times; one Attempt per try (last one tells the outcome).
+
+    sync=False writes outbox files without syncing them: the caller syncs a batch at once
+    (models.files.files.sync_files) before it marks any of them sent.
 
     A channel URL that apprise cannot use yields a single failed Attempt: trying again cannot help.
     A timeout after the peer accepted the message can still lead to a second copy on retry; a
@@ -101,7 +106,7 @@ def send(
     """
     tries = max(1, retries)
     if _is_outbox(channel):
-        return _with_retries(lambda: _write_outbox(message, Path(outbox)), tries, retry_delay, sleep)
+        return _with_retries(lambda: _write_outbox(message, Path(outbox), sync), tries, retry_delay, sleep)
     shown = redact(channel)
     problem = _instantiate(channel)[1]
     if problem:
@@ -153,20 +158,20 @@ def _is_outbox(channel: str) -> bool:
     return channel.strip().lower() in (OUTBOX, f"{OUTBOX}://")
 
 
-def _write_outbox(message: Message, outbox: Path) -> Attempt:
+def _write_outbox(message: Message, outbox: Path, sync: bool = True) -> Attempt:
     stem = outbox / safe_name(message.name)
     markdown_path = stem.with_name(stem.name + ".md")
     html_path = stem.with_name(stem.name + ".html")
     try:
         # Each file is replaced whole (atomic_path), so a reader never sees half a digest and a
         # rerun rewrites the same two files instead of piling up copies.
-        with atomic_path(markdown_path) as temporary:
+        with atomic_path(markdown_path, sync=sync) as temporary:
             temporary.write_text(_markdown_document(message), encoding="utf-8")
-        with atomic_path(html_path) as temporary:
+        with atomic_path(html_path, sync=sync) as temporary:
             temporary.write_text(message.html, encoding="utf-8")
     except Exception as error:  # BadInput from atomic_path, or an OSError while writing
         return Attempt(OUTBOX, False, _one_line(str(error)), str(markdown_path))
-    return Attempt(OUTBOX, True, "", str(markdown_path))
+    return Attempt(OUTBOX, True, "", str(markdown_path), (str(markdown_path), str(html_path)))
 
 
 def _markdown_document(message: Message) -> str:

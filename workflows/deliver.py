@@ -1,12 +1,15 @@
-"""Sending queued notices: claim one, send it outside any transaction, record what happened.
+"""Sending queued notices: claim a batch, send outside any transaction, record what happened.
 
-One notice at a time, so a crash loses at most the one in hand (its claim expires and a later run
-sends it). A notice that fails is left unsent with its error and the run goes on to the next one:
-one broken mailbox never holds up everyone else's digest.
+A notice sent through a real channel is recorded as sent right after its send, so a crash never
+sends it twice; outbox files (rewritten whole, so writing one twice is harmless) are recorded a
+batch at a time after one sync. A crash loses at most the claims in hand (they expire and a later
+run sends those notices). A notice that fails is left unsent with its error and the run goes on to
+the next one: one broken mailbox never holds up everyone else's digest.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -14,11 +17,12 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from models.files.files import sync_files
 from models.reads.notices import delivered_channels, unsent_ids
 from models.settings import Settings
 from models.storage.db import read_session
 from models.storage.tables import Notice, Unit
-from models.writes.notices import Try, claim, finish
+from models.writes.notices import Outcome, Try, claim_batch, finish_many, renew
 from workflows import channels
 from workflows.channels import OUTBOX
 
@@ -53,16 +57,24 @@ def outbox_name(notice: Notice) -> str:
     return str(PurePosixPath(notice.kind) / notice.period.replace("/", "-") / who)
 
 
+@dataclass
+class _Sent:
+    """One notice's sends, before they are recorded."""
+
+    notice: Notice
+    outcome: Outcome
+    outbox_only: bool  # every channel was the outbox: its files still need the batch's sync
+    files: list[str] = field(default_factory=list)
+
+
 def _send_one(
     notice: Notice,
     already: set[str],
     settings: Settings,
     unit_channels: dict[str, list[str]],
     outbox: Path,
-    report: DeliveryReport,
-    engine: Engine,
     sleep: Callable[[float], None] | None,
-) -> bool:
+) -> _Sent:
     message = channels.Message(
         subject=notice.subject,
         text=notice.body_text,
@@ -71,8 +83,10 @@ def _send_one(
         name=outbox_name(notice),
     )
     tries: list[Try] = []
+    files: list[str] = []
     ok = True
     urls = channels_of(notice.recipient, settings, unit_channels)
+    outbox_only = all(url == OUTBOX for url in urls)
     for url in urls:
         if channels.redact(url) in already:
             continue
@@ -83,20 +97,62 @@ def _send_one(
             outbox=outbox,
             retries=settings.notify.retries,
             retry_delay=settings.notify.retry_delay_seconds,
+            # Outbox files are synced once per batch, before any of them is marked sent.
+            sync=not outbox_only,
             **extra,
         )
         tries += [Try(a.channel, a.ok, a.error) for a in attempts]
         ok = ok and bool(attempts) and attempts[-1].ok
-        report.outbox_files += [a.path for a in attempts if a.ok and a.path]
-    finish(engine, notice.id, tries, sent=ok)  # type: ignore[arg-type]
-    if ok and all(url == OUTBOX for url in urls):
-        report.to_outbox += 1  # the office must pass it on: never reported as sent
-    elif ok:
-        report.sent += 1
+        files += [path for a in attempts if a.ok for path in a.files]
+    return _Sent(notice, Outcome(notice.id, tuple(tries), ok), outbox_only, files)  # type: ignore[arg-type]
+
+
+def _tally(sent: _Sent, report: DeliveryReport) -> None:
+    notice, outcome = sent.notice, sent.outcome
+    if outcome.sent:
+        report.outbox_files += [path for path in sent.files if path.endswith(".md")]
+        if sent.outbox_only:
+            report.to_outbox += 1  # the office must pass it on: never reported as sent
+        else:
+            report.sent += 1
     else:
-        error = next((t.error for t in reversed(tries) if not t.ok), "")
+        error = next((t.error for t in reversed(outcome.tries) if not t.ok), "")
         report.failed.append(f"{notice.recipient}（{notice.subject}）: {error}")
-    return ok
+
+
+def _record(engine: Engine, batch: list[_Sent], report: DeliveryReport) -> None:
+    """Sync the outbox files of a batch once, then mark the batch sent in one transaction."""
+    if not batch:
+        return
+    try:
+        sync_files(Path(path) for sent in batch if sent.outcome.sent for path in sent.files)
+    except OSError as error:  # not durable: none of them counts as written; the next run rewrites them
+        problem = f"{error.strerror or error}"
+        batch = [
+            _Sent(
+                s.notice,
+                Outcome(s.outcome.notice_id, (*s.outcome.tries, Try(OUTBOX, False, problem)), False),
+                True,
+            )
+            for s in batch
+        ]
+    finish_many(engine, [sent.outcome for sent in batch])
+    for sent in batch:
+        _tally(sent, report)
+
+
+# Claims are taken in batches sized to the send rate: as many notices as this sender sends in half
+# a claim's time (one at the least, MAX_BATCH at the most), renewed while it sends. A dead sender so
+# holds at most the notices in hand, a slow channel (a send taking most of a claim) is claimed one
+# notice at a time as before, and outbox files, sent at disk speed, go two hundred to a commit.
+MAX_BATCH = 200
+
+
+def _batch_size(claim_seconds: int, elapsed: float, handled: int) -> int:
+    if claim_seconds <= 0 or handled <= 0:
+        return 1
+    per_notice = max(elapsed / handled, 1e-6)
+    return max(1, min(MAX_BATCH, int(claim_seconds / 2 / per_notice)))
 
 
 def deliver(
@@ -115,33 +171,54 @@ def deliver(
     outbox = settings.resolve(settings.notify.outbox)
     ids = unsent_ids(engine, kinds=kinds)
     ids = ids[:limit] if limit else ids
-    # Claimed one notice at a time, right before its send: a claim covers only the notice in hand,
-    # never a queue of them waiting behind slow sends, so no claim runs out on a notice this sender
-    # has yet to send and a second sender cannot take it too (one small UPDATE per notice is
-    # nothing beside a send).
-    for done, notice_id in enumerate(ids, start=1):
-        won = claim(engine, [notice_id], seconds=settings.notify.claim_seconds)
-        if not won:  # sent meanwhile, or in another sender's hands
-            report.skipped += 1
-            continue
-        notice = won[0]
-        already = delivered_channels(engine, [notice_id])[notice_id]
-        try:
-            ok = _send_one(notice, already, settings, unit_channels, outbox, report, engine, sleep)
-        except Exception as error:  # one notice that cannot be sent must not stop the others
-            ok = False  # its claim runs out after notify.claim_seconds; the next run tries again
-            report.failed.append(
-                f"{notice.recipient}（{notice.subject}）: {error.__class__.__name__}: {error}"
-            )
-        if progress:
-            outcome = (
-                (
-                    "已写入发件箱"
-                    if all(u == OUTBOX for u in channels_of(notice.recipient, settings, unit_channels))
-                    else "已发送"
+    lease = settings.notify.claim_seconds
+    position, size, done = 0, 1, 0
+    while position < len(ids):
+        chunk = ids[position : position + size]
+        position += len(chunk)
+        started = time.monotonic()
+        claimed = claim_batch(engine, chunk, seconds=lease)
+        report.skipped += len(chunk) - len(claimed.notices)  # sent meanwhile, or in another sender's hands
+        held, renewed_at = claimed.until, started
+        already = delivered_channels(engine, [n.id for n in claimed.notices])  # type: ignore[misc]
+        unrecorded: list[_Sent] = []
+        for index, notice in enumerate(claimed.notices):
+            if lease and held is not None and time.monotonic() - renewed_at > lease / 2:
+                # Renew what is still in hand (sent to the outbox but not recorded yet, and unsent).
+                in_hand = [s.notice.id for s in unrecorded] + [n.id for n in claimed.notices[index:]]
+                kept, held = renew(engine, in_hand, held_until=held, seconds=lease)  # type: ignore[arg-type]
+                renewed_at = time.monotonic()
+                if notice.id not in kept:  # its claim ran out and another sender has it now
+                    report.skipped += 1
+                    continue
+            done += 1
+            try:
+                sent = _send_one(notice, already[notice.id], settings, unit_channels, outbox, sleep)  # type: ignore[index]
+            except Exception as error:  # one notice that cannot be sent must not stop the others
+                # Its claim runs out after notify.claim_seconds; the next run tries again.
+                report.failed.append(
+                    f"{notice.recipient}（{notice.subject}）: {error.__class__.__name__}: {error}"
                 )
-                if ok
-                else "发送失败"
-            )
-            progress(f"{done}/{len(ids)} {notice.recipient}: {outcome}")
+                _progress(progress, done, len(ids), notice.recipient, None)
+                continue
+            if sent.outbox_only and sent.outcome.sent:
+                unrecorded.append(sent)
+            else:  # through a real channel: recorded at once, so a crash never sends it again
+                finish_many(engine, [sent.outcome])
+                _tally(sent, report)
+            _progress(progress, done, len(ids), notice.recipient, sent)
+        _record(engine, unrecorded, report)
+        size = _batch_size(lease, time.monotonic() - started, len(claimed.notices))
     return report
+
+
+def _progress(
+    progress: Callable[[str], None] | None, done: int, total: int, recipient: str, sent: _Sent | None
+) -> None:
+    if progress is None:
+        return
+    if sent is None or not sent.outcome.sent:
+        outcome = "发送失败"
+    else:
+        outcome = "已写入发件箱" if sent.outbox_only else "已发送"
+    progress(f"{done}/{total} {recipient}: {outcome}")

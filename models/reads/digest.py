@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Select, and_, or_
 from sqlmodel import Session, col, select
 
 from models.reads.dues import last_reports
@@ -19,7 +19,7 @@ from models.reads.job_failures import reason_of
 from models.reads.lookback import NO_LEAD
 from models.reads.names import path_label, plan_names
 from models.rules.deadlines import RECURRING, TaskFacts, effective_due
-from models.rules.lights import is_due_within, is_open, is_overdue
+from models.rules.lights import is_due_within, is_open, is_overdue, open_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
@@ -78,7 +78,8 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     """The unit digests and the group of points without a lead unit, from one pass over the tasks."""
     week_start = as_of - dt.timedelta(days=6)
     reports = last_reports(session)
-    done_ids = _done_between(session, week_start, as_of)
+    done_rows = _done_rows(week_start, as_of)
+    done_ids = _done_between(session, done_rows, week_start, as_of)
     led = set(
         session.scalars(select(Assignment.task_id).where(Assignment.role == Role.LEAD.value).distinct())
     )
@@ -103,7 +104,12 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         # Outer joins: a point naming no unit at all still reaches the office's digest.
         .outerjoin(Assignment, col(Assignment.task_id) == Task.id)
         .outerjoin(Unit, col(Unit.id) == Assignment.unit_id)
-        .where(col(Task.withdrawn).is_(False))
+        .where(
+            col(Task.withdrawn).is_(False),
+            # Closed tasks matter only when done this week: the rest of them (most of a ledger by
+            # the autumn) are never read. The journal's window is coarse here, exact below.
+            or_(open_sql(), col(Task.id).in_(done_rows.with_only_columns(col(Journal.task_id)))),
+        )
         .order_by(col(Task.due_date).is_(None), col(Task.due_date), Plan.key, Task.position)
     )
     digests: dict[str, UnitDigest] = {}
@@ -180,12 +186,13 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     return Digests(ranked, no_lead, failed)
 
 
-def _done_between(session: Session, start: dt.date, end: dt.date) -> set[int]:
-    """Tasks marked done on a business day in [start, end] (journal rows without a day use the clock)."""
-    # The clock's time is UTC and the day is local: take a day's margin in SQL, decide exactly below.
+def _done_rows(start: dt.date, end: dt.date) -> Select:
+    """Journal rows that may mark a task done on a business day in [start, end]: rows without a
+    day use the clock, whose time is UTC while the day is local, so a day's margin is taken here
+    and `_done_between` decides exactly."""
     early = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), dt.UTC)
     late = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), dt.UTC)
-    query = select(Journal.task_id, Journal.day, Journal.at).where(
+    return select(Journal.task_id, Journal.day, Journal.at).where(
         Journal.action == "update",
         Journal.field == "status",
         Journal.new == TaskStatus.DONE.value,
@@ -194,9 +201,13 @@ def _done_between(session: Session, start: dt.date, end: dt.date) -> set[int]:
             and_(col(Journal.day).is_(None), col(Journal.at) >= early, col(Journal.at) < late),
         ),
     )
+
+
+def _done_between(session: Session, rows: Select, start: dt.date, end: dt.date) -> set[int]:
+    """Tasks marked done on a business day in [start, end] (journal rows without a day use the clock)."""
     return {
         task_id
-        for task_id, day, at in session.execute(query)
+        for task_id, day, at in session.execute(rows)
         if start <= (day or at.date()) <= end and task_id
     }
 
