@@ -73,8 +73,11 @@ def test_dry_run_then_import_then_confirm(cli_env, tmp_path):
     confirmed = duban("import", "--confirm-decided", str(plan_file))
     assert confirmed.exit_code == 0, confirmed.output
     assert "（已在台账中决定，经确认已修改）" in confirmed.stdout
+    # Confirmed back to the document's date, the task is no longer deferred: it takes the status
+    # it had before the deferral.
+    assert "状态：已延期 → 未开始" in confirmed.stdout
     rows = {code: (due, status) for code, due, status, _ in ledger_rows(cli_env)[0]}
-    assert rows["T17"] == (dt.date(2021, 12, 31), "deferred")
+    assert rows["T17"] == (dt.date(2021, 12, 31), "not_started")
 
 
 def test_the_same_document_under_another_name_exits_non_zero_naming_its_plan(cli_env, tmp_path):

@@ -22,7 +22,7 @@ from models.errors import BadInput, Conflict, NotFound
 from models.plan import ParsedPlan, ParsedTask
 from models.rules import bounds
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
-from models.vocabulary import DEADLINE_TYPES
+from models.vocabulary import DEADLINE_TYPES, STATUSES
 from models.writes import units as registry
 from models.writes.decisions import (
     DEADLINE,
@@ -140,6 +140,12 @@ def import_plan(
             what = decided.get(task.id, Decided())  # type: ignore[arg-type]
             confirm = functools.partial(confirmed, task.code)
             changes, shown = _apply(task, values, what, confirm)
+            if any(c.field == DEADLINE and c.decided and c.applied for c in shown):
+                for name, old, new in _end_deferral(session, task):
+                    changes.append((name, old, new))
+                    shown.append(
+                        FieldChange(name, STATUSES.get(old, old), STATUSES.get(new, new), decided=True)
+                    )
             restored = task.withdrawn
             if restored:
                 task.withdrawn = False
@@ -368,6 +374,24 @@ def _apply(
                 setattr(task, name, new)
                 written.append((name, _text(old), _text(new)))
     return written, shown
+
+
+def _end_deferral(session: Session, task: Task) -> list[tuple[str, str, str]]:
+    """A deferred task whose deadline the office confirmed back to the document's is no longer
+    deferred: it takes the status it had before the deferral (已延期 over the document's date would
+    be the very state issue 11 found)."""
+    if task.status != TaskStatus.DEFERRED.value:
+        return []
+    before = session.exec(
+        select(Journal.old)
+        .where(
+            Journal.task_id == task.id, Journal.field == "status", Journal.new == TaskStatus.DEFERRED.value
+        )
+        .order_by(col(Journal.id).desc())
+    ).first()
+    status = before if before and before != TaskStatus.DEFERRED.value else TaskStatus.IN_PROGRESS.value
+    task.status = status
+    return [("status", TaskStatus.DEFERRED.value, status)]
 
 
 def _shown(group: str, values: dict[str, Any]) -> str:
