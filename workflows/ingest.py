@@ -144,6 +144,8 @@ def ingest_documents(
         result.plan_files.append(target)
     result.reports = run_import(result.plan_files)
     result.lines += [
-        f"{r.plan_key}: {r.created} new, {r.updated} updated, {r.withdrawn} withdrawn" for r in result.reports
+        f"{r.plan_key}: {r.created} new, {r.updated} updated, {r.withdrawn} withdrawn"
+        + (f", {r.kept} changes to fields decided in the ledger kept" if r.kept else "")
+        for r in result.reports
     ]
     return result
