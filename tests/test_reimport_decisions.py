@@ -281,3 +281,15 @@ def test_a_refused_duplicate_leaves_the_other_files_of_the_import_unwritten(engi
         import_paths(engine, [fresh, copy], actor="office", max_bytes=20_000_000)
     assert "2021-linyi-health-gongkai-fangan" in str(error.value)
     assert state(engine) == before
+
+
+def test_a_document_imported_twice_before_the_check_stays_re_importable_under_each_key(engine, tmp_path):
+    """A ledger from before this check may hold one document under two keys: each re-imports."""
+    run_import(engine, JILIN)
+    with write_session(engine) as session:  # the second key, as an older Duban wrote it
+        first = session.exec(select(Plan).where(Plan.key == KEY)).one()
+        session.add(Plan(**first.model_dump(exclude={"id", "key"}), key="吉林要点"))
+    copy = tmp_path / "吉林要点.plan.toml"
+    shutil.copy(JILIN, copy)
+    assert run_import(engine, copy).created == 17
+    assert not run_import(engine, JILIN).changed

@@ -107,8 +107,8 @@ def import_plan(
     bounds.check_text(key, "计划标识", limit=bounds.MAX_NAME)
     bounds.check_plan(plan, source=key)
     _check_unique_paths(plan, key)
-    _check_not_imported_elsewhere(session, plan, key)
     record = session.exec(select(Plan).where(Plan.key == key)).first()
+    _check_not_imported_elsewhere(session, plan, key, record)
     if record is None:
         record = Plan(key=key)
         session.add(record)
@@ -205,17 +205,19 @@ def import_plan(
     return report
 
 
-def _check_not_imported_elsewhere(session: Session, plan: ParsedPlan, key: str) -> None:
+def _check_not_imported_elsewhere(session: Session, plan: ParsedPlan, key: str, record: Plan | None) -> None:
     """One document is one plan: the same file (its checksum), or the same title and document
     number, under another key would track every point twice. Re-importing under its own key is
-    the way to bring in an edited copy."""
-    if plan.source_sha256:
+    the way to bring in an edited copy; a plan that was this document already (two keys for one
+    document imported before this check) stays re-importable under each."""
+    if plan.source_sha256 and (record is None or record.source_sha256 != plan.source_sha256):
         other = session.exec(
             select(Plan.key).where(Plan.source_sha256 == plan.source_sha256, Plan.key != key)
         ).first()
         if other is not None:
             raise Conflict(code="plan.duplicate.document", source=key, plan=other)
-    if plan.title.strip() and plan.doc_number.strip():
+    same = record is not None and (record.title, record.doc_number) == (plan.title, plan.doc_number)
+    if plan.title.strip() and plan.doc_number.strip() and not same:
         other = session.exec(
             select(Plan.key).where(
                 Plan.title == plan.title, Plan.doc_number == plan.doc_number, Plan.key != key
