@@ -40,6 +40,8 @@ def _field_line(change: FieldChange, *, dry_run: bool) -> str:
     )
     if not change.decided:
         return line
+    if change.applied and dry_run:
+        return line + _(" (decided in the ledger; confirmed: would be changed)")
     if change.applied:
         return line + _(" (decided in the ledger; confirmed)")
     if dry_run:

@@ -70,6 +70,10 @@ def test_dry_run_then_import_then_confirm(cli_env, tmp_path):
     rows = {code: (due, status) for code, due, status, _ in ledger_rows(cli_env)[0]}
     assert rows["T17"] == (dt.date(2021, 12, 20), "deferred")
 
+    would = duban("import", "--dry-run", "--confirm-decided", str(plan_file))
+    assert "（已在台账中决定，经确认将按文件修改）" in would.stdout
+    assert {code: due for code, due, _, _ in ledger_rows(cli_env)[0]}["T17"] == dt.date(2021, 12, 20)
+
     confirmed = duban("import", "--confirm-decided", str(plan_file))
     assert confirmed.exit_code == 0, confirmed.output
     assert "（已在台账中决定，经确认已修改）" in confirmed.stdout
