@@ -9,6 +9,7 @@ import typer
 
 from cli import context, excel_cmds
 from cli.errors import reported
+from cli.import_changes import change_lines
 from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.output import emit
 from cli.tables import Format, render
@@ -30,6 +31,7 @@ from models.vocabulary import (
 )
 from models.vocabulary.i18n import N_, _
 from workflows.use_cases import tasks as tasks_uc
+from workflows.use_cases.imports import EVERYTHING_CONFIRMED, NOTHING_CONFIRMED
 from workflows.use_cases.ledger import read_session
 from workflows.use_cases.plans import rename_plan
 from workflows.use_cases.tasks import UnitRole  # the role type assign_unit takes (lead / support)
@@ -52,24 +54,62 @@ def import_(
             "--xlsx", help=_("Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit.")
         ),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Show per task what the import would change; write nothing."))
+    ] = False,
+    confirm_decided: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-decided",
+            help=_(
+                "Also apply the document's changes to fields decided in the ledger (due dates set, "
+                "deferrals, units assigned); without it they are kept."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Import plans into the ledger: new tasks are added, edited ones updated in place (progress and
     journal kept), tasks gone from the plan are marked withdrawn. All files in one transaction.
+    Fields decided in the ledger (a due date set, a deferral, a unit assigned) keep their value
+    unless --confirm-decided; --dry-run lists per task what would change.
 
     With --xlsx: apply the status, progress, notes and evidence a unit filled in (all or nothing; rows the office changed since the export are listed as conflicts, not applied)."""
     if xlsx is not None or not paths:
         if paths or xlsx is None:
             raise typer.BadParameter(_("give plan files to import, or --xlsx FILE (not both)"))
+        if dry_run or confirm_decided:
+            raise typer.BadParameter(_("--dry-run and --confirm-decided are for plan files, not --xlsx"))
         excel_cmds.import_xlsx(xlsx, actor=actor)
         return
     from workflows.use_cases.imports import import_plans
 
     reports = import_plans(
-        context.ledger(), context.settings(), context.actor(actor), paths, day=context.as_of(as_of)
+        context.ledger(),
+        context.settings(),
+        context.actor(actor),
+        paths,
+        day=context.as_of(as_of),
+        confirmed=EVERYTHING_CONFIRMED if confirm_decided else NOTHING_CONFIRMED,
+        dry_run=dry_run,
     )
-    rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored] for r in reports]
-    headers = [N_("plan"), N_("created"), N_("updated"), N_("unchanged"), N_("withdrawn"), N_("restored")]
+    rows = [[r.plan_key, r.created, r.updated, r.unchanged, r.withdrawn, r.restored, r.kept] for r in reports]
+    headers = [
+        N_("plan"),
+        N_("created"),
+        N_("updated"),
+        N_("unchanged"),
+        N_("withdrawn"),
+        N_("restored"),
+        N_("decided, kept"),
+    ]
     print(render(headers, rows, Format.table))
+    for report in reports:
+        lines = change_lines(report, dry_run=dry_run)
+        if lines:
+            print("\n" + report.plan_key)
+            print("\n".join(lines))
+    if dry_run:
+        print("\n" + _("dry run: nothing written"))
     new_units = sorted({name for r in reports for name in r.new_units})
     if new_units:
         print(

@@ -15,7 +15,8 @@ from dashboard.app import create_app
 from models.reads.queries import list_plans
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.reads.units import unresolved
-from models.storage.db import open_ledger, read_session
+from models.storage.db import open_ledger, read_session, write_session
+from models.writes.ledger import schedule_task
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "plans" / "2021-linyi-health-gongkai-fangan.txt"  # damaged numbering: has warnings
@@ -273,3 +274,75 @@ def test_old_uploads_are_purged(app):
     later = dt.datetime.now(dt.UTC) + plan_upload.UPLOAD_TTL + dt.timedelta(minutes=1)
     assert plan_upload.purge(app.state.settings, now=later) == 1
     assert uploads(app) == []
+
+
+def linyi_task(app, path: list[str]):
+    with read_session(app.state.engine) as session:
+        rows = TaskQuery(
+            session, TaskFilter(plan="linyi"), as_of=dt.date(2021, 6, 1), due_soon_days=14
+        ).rows()
+    return next(t for t in rows if t.path == path)
+
+
+def confirmed_upload(client, key: str, **changes) -> str:
+    preview_url = upload(client, SEED.name, SEED.read_bytes(), key=key).headers["location"]
+    fields = review_form(client.get(preview_url).text, f"{preview_url}/confirm")
+    fields.update(changes)
+    done = client.post(f"{preview_url}/confirm", data=fields, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    return client.get(done.headers["location"]).text
+
+
+def test_a_reupload_compares_with_the_ledger_and_keeps_decisions_unless_ticked(app):
+    client = signed_in(app)
+    confirmed_upload(client, "linyi", lead_0="办公室", lead_1="法规处")
+    first, second = linyi_task(app, ["一", "（一）"]), linyi_task(app, ["一", "（二）"])
+    with write_session(app.state.engine) as session:
+        schedule_task(session, first.code, to=dt.date(2021, 9, 30), actor="office")
+
+    # The same document uploaded under another name: the page offers its re-import as linyi.
+    preview_url = upload(client, SEED.name, SEED.read_bytes(), key="linyi-again").headers["location"]
+    page = client.get(preview_url).text
+    assert "该文件此前已作为计划 linyi 导入，计划标识已改为 linyi" in page
+    assert "与台账比较（计划 linyi）" in page
+    # One undecided change (the lead given at the first import, blank in this review) and one
+    # decided (the office's due date), with its box unticked.
+    assert f'name="confirm" value="{first.code}:deadline"' in page
+    assert f'name="confirm" value="{second.code}:units"' not in page
+    assert "台账中已决定" in page and "2021-09-30" in page
+    fields = review_form(page, f"{preview_url}/confirm")
+    assert fields["key"] == "linyi" and "confirm" not in fields
+    fields.update({"lead_0": "办公室", "replace": "1"})
+    done = client.post(f"{preview_url}/confirm", data=fields, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    result = client.get(done.headers["location"]).text
+    assert "更新 1 项" in result and "保留台账中已决定的内容 1 处" in result
+    assert "已保留台账中的值" in result and "法规处" in result  # 一（二）'s lead removed: listed
+    assert linyi_task(app, ["一", "（一）"]).due_date == dt.date(2021, 9, 30)
+    assert linyi_task(app, ["一", "（二）"]).lead == []
+
+    # Ticked, the document's value is applied.
+    preview_url = upload(client, SEED.name, SEED.read_bytes(), key="linyi").headers["location"]
+    page = client.get(preview_url).text
+    fields = review_form(page, f"{preview_url}/confirm")
+    fields.update({"lead_0": "办公室", "replace": "1", "confirm": f"{first.code}:deadline"})
+    done = client.post(f"{preview_url}/confirm", data=fields, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert "经确认已按文件修改" in client.get(done.headers["location"]).text
+    assert linyi_task(app, ["一", "（一）"]).due_date is None
+
+
+def test_the_same_document_confirmed_under_another_name_is_refused_and_nothing_written(app):
+    client = signed_in(app)
+    confirmed_upload(client, "linyi")
+    folder = plans_folder(app)
+    preview_url = upload(client, SEED.name, SEED.read_bytes(), key="linyi-2").headers["location"]
+    fields = review_form(client.get(preview_url).text, f"{preview_url}/confirm")
+    fields["key"] = "linyi-2"  # the reviewer insists on the other name
+    refused = client.post(f"{preview_url}/confirm", data=fields)
+    assert refused.status_code == 409
+    assert "未导入：linyi-2：该文件已作为计划 linyi 导入" in refused.text
+    assert plans_folder(app) == folder and plan_keys(app).count("linyi") == 1
+    assert "linyi-2" not in plan_keys(app)
+    # The comparison on the refused page says so too, before anyone confirms again.
+    assert "无法导入：linyi-2：该文件已作为计划 linyi 导入" in refused.text

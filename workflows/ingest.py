@@ -21,6 +21,7 @@ from models.plan import ParsedPlan
 from models.reads.units import UnitSpec, read_registry
 from models.settings import Settings
 from models.storage.db import write_session
+from models.writes.decisions import NOTHING_CONFIRMED, Confirmed
 from models.writes.ledger import ImportReport, import_plan
 from models.writes.units import load_registry
 from parsing.sources import SOURCE_SUFFIXES, parse_source
@@ -64,6 +65,8 @@ def import_paths(
     units: list[UnitSpec] | None = None,
     day: dt.date | None = None,
     archive_limits: ArchiveLimits | None = None,
+    confirmed: Confirmed = NOTHING_CONFIRMED,
+    dry_run: bool = False,
 ) -> list[ImportReport]:
     """Import documents or plan files; the registry (config units plus units.toml beside the files)
     is loaded first, in the same transaction, so names resolve before tasks are assigned."""
@@ -78,10 +81,33 @@ def import_paths(
         keys[key] = path
         plans.append((key, load(path, max_bytes=max_bytes, archive_limits=archive_limits)))
     specs = [*(units or []), *registry_beside(paths)]
+    return import_loaded(
+        engine, plans, actor=actor, units=specs, day=day, confirmed=confirmed, dry_run=dry_run
+    )
+
+
+def import_loaded(
+    engine: Engine,
+    plans: list[tuple[str, ParsedPlan]],
+    *,
+    actor: str,
+    units: list[UnitSpec],
+    day: dt.date | None = None,
+    confirmed: Confirmed = NOTHING_CONFIRMED,
+    dry_run: bool = False,
+) -> list[ImportReport]:
+    """Plans already read, keyed, into the ledger in one transaction. A dry run does all of it and
+    rolls it back: the preview is what the import itself would do, by the same code."""
     with write_session(engine) as session:
-        if specs:
-            load_registry(session, specs)
-        return [import_plan(session, plan, key=key, actor=actor, day=day) for key, plan in plans]
+        if units:
+            load_registry(session, units)
+        reports = [
+            import_plan(session, plan, key=key, actor=actor, day=day, confirmed=confirmed, dry_run=dry_run)
+            for key, plan in plans
+        ]
+        if dry_run:
+            session.rollback()
+        return reports
 
 
 @dataclass
@@ -119,6 +145,8 @@ def ingest_documents(
         result.plan_files.append(target)
     result.reports = run_import(result.plan_files)
     result.lines += [
-        f"{r.plan_key}: {r.created} new, {r.updated} updated, {r.withdrawn} withdrawn" for r in result.reports
+        f"{r.plan_key}: {r.created} new, {r.updated} updated, {r.withdrawn} withdrawn"
+        + (f", {r.kept} changes to fields decided in the ledger kept" if r.kept else "")
+        for r in result.reports
     ]
     return result

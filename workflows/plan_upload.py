@@ -76,6 +76,9 @@ class ImportOutcome:
     withdrawn: int = 0
     restored: int = 0
     new_units: list[str] = field(default_factory=list)
+    # models.writes.decisions.TaskChange as plain data (result.json): what changed, task by task.
+    tasks: list[dict] = field(default_factory=list)
+    kept: int = 0  # changes to decided fields left as the ledger had them
 
 
 def uploads_dir(settings: Settings) -> Path:
@@ -247,6 +250,25 @@ def _deadline(deadline: Deadline, edit: TaskEdit, where: str, year: int | None) 
     return Deadline(type=kind, date=due, text=deadline.text, recurrence=recurrence)
 
 
+def reviewed(
+    settings: Settings,
+    upload_id: str,
+    *,
+    owner: int,
+    key: str,
+    edits: dict[int, TaskEdit],
+    title: str | None = None,
+    year: str | None = None,
+) -> tuple[Upload, str, ParsedPlan, Path]:
+    """The upload with the reviewer's corrections: the upload, its checked key, the plan as it will
+    be written and the plan file it will be written to (for the preview and the confirmation)."""
+    upload = load(settings, upload_id, owner=owner)
+    key = check_key(key)
+    plan = apply_edits(upload.plan, edits, title=title, year=year)
+    plan.source = f"{key}{upload.document.suffix}"
+    return upload, key, plan, plan_file_for(settings, key)
+
+
 def confirm(
     settings: Settings,
     upload_id: str,
@@ -261,13 +283,11 @@ def confirm(
 ) -> ImportOutcome:
     """Write the reviewed plan file (and the document beside it) and import it with `run_import`
     (workflows.use_cases.imports.confirm_upload, the one import every face uses); all or nothing."""
-    upload = load(settings, upload_id, owner=owner)
-    key = check_key(key)
-    plan = apply_edits(upload.plan, edits, title=title, year=year)
-    folder = settings.resolve(settings.plans.dir)
-    target = plan_file_for(settings, key)
-    document = folder / f"{key}{upload.document.suffix}"
-    plan.source = document.name
+    upload, key, plan, target = reviewed(
+        settings, upload_id, owner=owner, key=key, edits=edits, title=title, year=year
+    )
+    folder = target.parent
+    document = folder / plan.source
     text = dump_plan(plan)
     load_plan(text, source=target.name)  # what is written must read back
     # Other source documents of the same key would make `duban ingest plans/` import it twice.
@@ -328,6 +348,8 @@ def _outcome(report: ImportReport, plan_file: str) -> ImportOutcome:
         withdrawn=report.withdrawn,
         restored=report.restored,
         new_units=list(report.new_units),
+        tasks=[asdict(task) for task in report.tasks if task.kind != "new"],
+        kept=report.kept,
     )
 
 

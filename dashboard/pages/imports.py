@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from dashboard.context import Ctx, OfficeCtx
+from dashboard.labels import LABELS
 from models.errors import BadInput, Conflict
 from models.reads.names import path_label
 from models.reads.task_query import TaskFilter, TaskQuery
@@ -21,7 +22,7 @@ from models.vocabulary import DEADLINE_TYPES, SECTIONS
 from workflows import plan_upload
 from workflows.plan_upload import TaskEdit, Upload
 from workflows.use_cases.actor import Actor
-from workflows.use_cases.imports import confirm_upload
+from workflows.use_cases.imports import Confirmed, ImportReport, confirm_upload, preview_upload
 from workflows.use_cases.ledger import read_session
 
 router = APIRouter(include_in_schema=False)
@@ -109,6 +110,14 @@ def _preview(
             }
         )
     key = value("key", upload.key)
+    changes = _compare(ctx, upload, form, key)
+    if isinstance(changes, Conflict) and form is None and changes.params.get("plan"):
+        # The document is in the ledger already under another key: offer its re-import there.
+        key = str(changes.params["plan"])
+        notice = f"该文件此前已作为计划 {key} 导入，计划标识已改为 {key}：确认即重新导入该计划，台账中已决定的内容不变。"
+        changes = _compare(ctx, upload, form, key)
+    else:
+        notice = ""
     try:
         existing = plan_upload.plan_file_for(ctx.settings, plan_upload.check_key(key)).exists()
     except BadInput:
@@ -126,13 +135,34 @@ def _preview(
         existing=existing,
         deadline_types=DEADLINE_TYPES,
         error=error,
+        notice=notice,
+        changes=changes if isinstance(changes, ImportReport) else None,
+        compare_error=_said(changes) if isinstance(changes, BadInput | Conflict) else "",
+        confirmed=set(form.getlist("confirm")) if form is not None else set(),
+        labels=LABELS,
     )
 
 
-@router.post("/plans/import/{upload_id}/confirm")
-def confirm(ctx: OfficeCtx, upload_id: str, form: FormDep) -> Response:
-    upload = plan_upload.load(ctx.settings, upload_id, owner=_user_id(ctx))
-    edits = {
+def _compare(ctx: Ctx, upload: Upload, form: FormData | None, key: str) -> ImportReport | BadInput | Conflict:
+    """What confirming would do to the ledger (a dry run of the import), or why it would be refused."""
+    assert ctx.user is not None
+    try:
+        return preview_upload(
+            ctx.engine,
+            ctx.settings,
+            Actor.of_user(ctx.user),
+            upload.id,
+            key=key,
+            edits=_edits(form, upload) if form is not None else {},
+            title=_field(form, "title") if form is not None else None,
+            year=_field(form, "year") if form is not None else None,
+        )
+    except (BadInput, Conflict) as error:
+        return error
+
+
+def _edits(form: FormData, upload: Upload) -> dict[int, TaskEdit]:
+    return {
         index: TaskEdit(
             lead=_field(form, f"lead_{index}"),
             support=_field(form, f"support_{index}"),
@@ -141,6 +171,28 @@ def confirm(ctx: OfficeCtx, upload_id: str, form: FormDep) -> Response:
         )
         for index in range(len(upload.plan.tasks))
     }
+
+
+def _confirmed(form: FormData) -> Confirmed:
+    """The decided changes the office ticked (`T12:deadline`); every other one is kept."""
+    items = {
+        tuple(value.split(":", 1))
+        for value in form.getlist("confirm")
+        if isinstance(value, str) and ":" in value
+    }
+    return Confirmed(items=frozenset(items))  # type: ignore[arg-type]
+
+
+@router.post("/plans/import/{upload_id}/compare")
+def compare(ctx: OfficeCtx, upload_id: str, form: FormDep) -> Response:
+    """The review page again, compared with the ledger as the form now stands."""
+    return _preview(ctx, plan_upload.load(ctx.settings, upload_id, owner=_user_id(ctx)), form=form)
+
+
+@router.post("/plans/import/{upload_id}/confirm")
+def confirm(ctx: OfficeCtx, upload_id: str, form: FormDep) -> Response:
+    upload = plan_upload.load(ctx.settings, upload_id, owner=_user_id(ctx))
+    edits = _edits(form, upload)
     assert ctx.user is not None
     try:
         confirm_upload(
@@ -153,6 +205,7 @@ def confirm(ctx: OfficeCtx, upload_id: str, form: FormDep) -> Response:
             title=_field(form, "title"),
             year=_field(form, "year"),
             replace=form.get("replace") == "1",
+            confirmed=_confirmed(form),
         )
     except (BadInput, Conflict) as error:
         status = 409 if isinstance(error, Conflict) else 400
@@ -183,7 +236,7 @@ def done(ctx: OfficeCtx, upload_id: str) -> Response:
             due_soon_days=ctx.settings.ledger.due_soon_days,
         )
         tasks = query.rows(limit=SHOWN_TASKS)
-    return ctx.render("import_done.html", outcome=outcome, tasks=tasks, shown=SHOWN_TASKS)
+    return ctx.render("import_done.html", outcome=outcome, tasks=tasks, shown=SHOWN_TASKS, labels=LABELS)
 
 
 @router.post("/plans/import/{upload_id}/discard")

@@ -90,6 +90,10 @@ FIELDS: dict[str, str] = {
     "created": _("created"),
     "withdrawn": _("withdrawn"),
     "units": _("responsible units"),
+    # A re-import's preview names the deadline as one field, and the plan's other parts.
+    "deadline": _("deadline"),
+    "section": _("part of the plan"),
+    "units_open_ended": _("other units unnamed"),
 }
 
 # Where a point of a plan stands: the tracked work, or the plan's general parts.

@@ -36,6 +36,14 @@ MESSAGES: dict[str, str] = {
     "user.password.too_short": _("the password must have at least {min} characters"),
     "user.exists": _("a user named {user} exists already"),
     "summary.empty": _("the summary is empty"),
+    "plan.duplicate.document": _(
+        "{source}: this document was imported already as plan {plan} (same checksum); "
+        "to bring in a new version, import it under {plan}"
+    ),
+    "plan.duplicate.number": _(
+        "{source}: a document with this title and number {number} was imported already as plan {plan}; "
+        "to bring in a new version, import it under {plan}"
+    ),
 }
 
 # The default name of each field an error can be about (a page or the CLI may name it otherwise).

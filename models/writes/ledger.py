@@ -7,9 +7,11 @@ input raises before commit and leaves the ledger as it was.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +23,21 @@ from models.plan import ParsedPlan, ParsedTask
 from models.reads.tasks import get_task
 from models.rules import bounds
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
+from models.vocabulary import DEADLINE_TYPES, STATUSES
 from models.writes import units as registry
+from models.writes.decisions import (
+    DEADLINE,
+    DEADLINE_FIELDS,
+    NOTHING_CONFIRMED,
+    TEXT_FIELDS,
+    UNIT_PREFIX,
+    UNITS,
+    Confirmed,
+    Decided,
+    FieldChange,
+    TaskChange,
+    decisions_of,
+)
 
 # Fields of a task that come from the plan file; everything else (status, progress…) is the office's.
 PLAN_FIELDS = (
@@ -46,10 +62,16 @@ class ImportReport:
     withdrawn: int = 0
     restored: int = 0
     new_units: list[str] = field(default_factory=list)  # provisional units this import created
+    tasks: list[TaskChange] = field(default_factory=list)  # per task, what changed (or would)
 
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.withdrawn or self.restored)
+
+    @property
+    def kept(self) -> int:
+        """Changes to decided fields the import left as the ledger has them (not confirmed)."""
+        return sum(len(task.kept) for task in self.tasks)
 
 
 def path_key(path: list[str]) -> str:
@@ -62,18 +84,32 @@ def content_hash(plan: ParsedPlan) -> str:
 
 
 def import_plan(
-    session: Session, plan: ParsedPlan, *, key: str, actor: str, day: dt.date | None = None
+    session: Session,
+    plan: ParsedPlan,
+    *,
+    key: str,
+    actor: str,
+    day: dt.date | None = None,
+    confirmed: Confirmed = NOTHING_CONFIRMED,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Bring the ledger in line with a (reviewed) plan; idempotent, keeps progress and history.
 
-    Set-based: unit names are resolved once per import, the plan's assignments are read in one
-    query, and new tasks are inserted together — a plan of 10,000 points is one pass, not 10,000.
+    Fields decided in the ledger after an import (models.writes.decisions: a due date set, a
+    deferral, a unit assigned) keep their value unless `confirmed` names them; the report lists
+    per task what changed and what was kept. With `dry_run` new tasks are only listed, not inserted
+    (the caller rolls the rest back), so a preview takes no task ids.
+
+    Set-based: unit names are resolved once per import, the plan's assignments and decisions are
+    read in one query each, and new tasks are inserted together — a plan of 10,000 points is one
+    pass, not 10,000.
     """
     report = ImportReport(plan_key=key)
     bounds.check_text(key, "计划标识", limit=bounds.MAX_NAME)
     bounds.check_plan(plan, source=key)
     _check_unique_paths(plan, key)
     record = session.exec(select(Plan).where(Plan.key == key)).first()
+    _check_not_imported_elsewhere(session, plan, key, record)
     if record is None:
         record = Plan(key=key)
         session.add(record)
@@ -87,6 +123,7 @@ def import_plan(
     names = _resolve_units(session, plan, report)
     existing = {task.path_key: task for task in session.exec(select(Task).where(Task.plan_id == record.id))}
     current = _assignments_of(session, record)
+    decided = decisions_of(session, record.id) if existing else {}  # type: ignore[arg-type]
     seen: set[str] = set()
     created: list[tuple[dict[str, Any], dict[int, str]]] = []
     with session.no_autoflush:
@@ -98,16 +135,34 @@ def import_plan(
             task = existing.get(pkey)
             if task is None:
                 created.append((_new_task_row(record, parsed, pkey, values), wanted))
+                report.tasks.append(TaskChange("new", parsed.path, parsed.title))
                 report.created += 1
                 continue
-            changes = _apply(task, values)
+            what = decided.get(task.id, Decided())  # type: ignore[arg-type]
+            confirm = functools.partial(confirmed, task.code)
+            changes, shown = _apply(task, values, what, confirm)
+            if any(c.field == DEADLINE and c.decided and c.applied for c in shown):
+                for name, old, new in _end_deferral(session, task):
+                    changes.append((name, old, new))
+                    shown.append(
+                        FieldChange(name, STATUSES.get(old, old), STATUSES.get(new, new), decided=True)
+                    )
             restored = task.withdrawn
             if restored:
                 task.withdrawn = False
                 changes.append(("withdrawn", "true", "false"))
-            units_changed = _sync_assignments(
-                session, task, wanted, current.get(task.id, {}), names, actor, day
-            )  # type: ignore[arg-type]
+            shown += _sync_assignments(
+                session,
+                task,
+                wanted,
+                current.get(task.id, {}),  # type: ignore[arg-type]
+                names,
+                actor,
+                day,
+                decided=what.units,
+                confirm=confirm(UNITS),
+            )
+            units_changed = any(change.field == UNITS and change.applied for change in shown)
             if changes or units_changed:
                 _touch(task)
             session.add(task)
@@ -117,6 +172,9 @@ def import_plan(
                         task_id=task.id, day=day, actor=actor, action="import", field=name, old=old, new=new
                     )
                 )
+            if restored or shown:
+                kind = "restored" if restored else "changed"
+                report.tasks.append(TaskChange(kind, task.path, task.title, task.code, shown))
             if restored:
                 report.restored += 1
             elif changes or units_changed:
@@ -140,11 +198,34 @@ def import_plan(
                         new="true",
                     )
                 )
+                report.tasks.append(TaskChange("withdrawn", task.path, task.title, task.code))
                 report.withdrawn += 1
     session.flush()
-    if created:
+    if created and not dry_run:
         _insert_tasks(session, record, created, actor, day)
     return report
+
+
+def _check_not_imported_elsewhere(session: Session, plan: ParsedPlan, key: str, record: Plan | None) -> None:
+    """One document is one plan: the same file (its checksum), or the same title and document
+    number, under another key would track every point twice. Re-importing under its own key is
+    the way to bring in an edited copy; a plan that was this document already (two keys for one
+    document imported before this check) stays re-importable under each."""
+    if plan.source_sha256 and (record is None or record.source_sha256 != plan.source_sha256):
+        other = session.exec(
+            select(Plan.key).where(Plan.source_sha256 == plan.source_sha256, Plan.key != key)
+        ).first()
+        if other is not None:
+            raise Conflict(code="plan.duplicate.document", source=key, plan=other)
+    same = record is not None and (record.title, record.doc_number) == (plan.title, plan.doc_number)
+    if plan.title.strip() and plan.doc_number.strip() and not same:
+        other = session.exec(
+            select(Plan.key).where(
+                Plan.title == plan.title, Plan.doc_number == plan.doc_number, Plan.key != key
+            )
+        ).first()
+        if other is not None:
+            raise Conflict(code="plan.duplicate.number", source=key, plan=other, number=plan.doc_number)
 
 
 def _new_task_row(plan: Plan, parsed: ParsedTask, pkey: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -262,15 +343,66 @@ def _plan_values(parsed: ParsedTask, position: int) -> dict[str, Any]:
     }
 
 
-def _apply(task: Task, values: dict[str, Any]) -> list[tuple[str, str, str]]:
-    changes = []
-    for name, value in values.items():
-        old = getattr(task, name)
-        if old != value:
-            setattr(task, name, value)
-            if name != "position":  # reordering alone is not worth a journal row
-                changes.append((name, _text(old), _text(value)))
-    return changes
+# Plan fields in the groups a decision covers (models.writes.decisions), in the order shown.
+_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    *((name, (name,)) for name in TEXT_FIELDS),
+    (DEADLINE, DEADLINE_FIELDS),
+)
+
+
+def _apply(
+    task: Task, values: dict[str, Any], decided: Decided, confirm: Callable[[str], bool]
+) -> tuple[list[tuple[str, str, str]], list[FieldChange]]:
+    """The document's values on the task, group by group; a decided group only if confirmed.
+    Returns the journal lines of what was written and every group the document would change."""
+    task.position = values["position"]  # reordering alone is not worth a journal row
+    written: list[tuple[str, str, str]] = []
+    shown: list[FieldChange] = []
+    for group, names in _GROUPS:
+        diffs = [
+            (name, getattr(task, name), values[name]) for name in names if getattr(task, name) != values[name]
+        ]
+        if not diffs:
+            continue
+        is_decided = group in decided.fields
+        applied = not is_decided or confirm(group)
+        before = {name: getattr(task, name) for name in names}
+        shown.append(
+            FieldChange(
+                group, _shown(group, before), _shown(group, values), decided=is_decided, applied=applied
+            )
+        )
+        if applied:
+            for name, old, new in diffs:
+                setattr(task, name, new)
+                written.append((name, _text(old), _text(new)))
+    return written, shown
+
+
+def _end_deferral(session: Session, task: Task) -> list[tuple[str, str, str]]:
+    """A deferred task whose deadline the office confirmed back to the document's is no longer
+    deferred: it takes the status it had before the deferral (已延期 over the document's date would
+    be the very state issue 11 found)."""
+    if task.status != TaskStatus.DEFERRED.value:
+        return []
+    before = session.exec(
+        select(Journal.old)
+        .where(
+            Journal.task_id == task.id, Journal.field == "status", Journal.new == TaskStatus.DEFERRED.value
+        )
+        .order_by(col(Journal.id).desc())
+    ).first()
+    status = before if before and before != TaskStatus.DEFERRED.value else TaskStatus.IN_PROGRESS.value
+    task.status = status
+    return [("status", TaskStatus.DEFERRED.value, status)]
+
+
+def _shown(group: str, values: dict[str, Any]) -> str:
+    """A group's value as a clerk reads it in a preview (the deadline as date or type, and phrase)."""
+    if group != DEADLINE:
+        return _text(values[group])
+    when = _text(values["due_date"]) or DEADLINE_TYPES.get(values["deadline_type"], values["deadline_type"])
+    return f"{when}（{values['deadline_text']}）" if values["deadline_text"] else when
 
 
 def _sync_assignments(
@@ -281,26 +413,71 @@ def _sync_assignments(
     names: dict[str, Unit],
     actor: str,
     day: dt.date | None = None,
-) -> bool:
-    if {uid: a.role for uid, a in current.items()} == wanted:
-        return False
+    *,
+    decided: set[int],
+    confirm: bool,
+) -> list[FieldChange]:
+    """The document's units on the task, except units whose assignment was decided in the ledger
+    (kept as they are unless `confirm`). Returns the change shown for the undecided units and, apart,
+    the one the document would make to decided units."""
+    now = {uid: a.role for uid, a in current.items()}
+    if now == wanted:
+        return []
+    # Undecided units follow the document, decided ones stay as the ledger has them.
+    kept = {uid: role for uid, role in wanted.items() if uid not in decided}
+    kept.update({uid: role for uid, role in now.items() if uid in decided})
+    target = wanted if confirm else kept
     by_id = {unit.id: unit.name for unit in names.values()}
-    by_id.update({uid: _unit_name(session, uid) for uid in current if uid not in by_id})
-    before = _assignment_text(by_id, {uid: a.role for uid, a in current.items()})
+    by_id.update({uid: _unit_name(session, uid) for uid in (*current, *decided) if uid not in by_id})
+    shown = []
+    if kept != now:
+        shown.append(FieldChange(UNITS, _assignment_text(by_id, now), _assignment_text(by_id, kept)))
+    if wanted != kept:
+        shown.append(
+            FieldChange(
+                UNITS,
+                _assignment_text(by_id, kept),
+                _assignment_text(by_id, wanted),
+                decided=True,
+                applied=confirm,
+            )
+        )
+    if target == now:
+        return shown
     for unit_id, assignment in current.items():
-        if unit_id not in wanted:
+        if unit_id not in target:
             session.delete(assignment)
-        elif assignment.role != wanted[unit_id]:
-            assignment.role = wanted[unit_id]
+        elif assignment.role != target[unit_id]:
+            assignment.role = target[unit_id]
             session.add(assignment)
-    for unit_id, role in wanted.items():
+    for unit_id, role in target.items():
         if unit_id not in current:
             session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role))  # type: ignore[arg-type]
-    after = _assignment_text(by_id, wanted)
     session.add(
-        Journal(task_id=task.id, day=day, actor=actor, action="import", field="units", old=before, new=after)
+        Journal(
+            task_id=task.id,
+            day=day,
+            actor=actor,
+            action="import",
+            field=UNITS,
+            old=_assignment_text(by_id, now),
+            new=_assignment_text(by_id, target),
+        )
     )
-    return True
+    # A confirmed override ends the decision on each unit it changed: the document governs it again.
+    for unit_id in sorted(uid for uid in decided if now.get(uid) != target.get(uid)):
+        session.add(
+            Journal(
+                task_id=task.id,
+                day=day,
+                actor=actor,
+                action="import",
+                field=f"{UNIT_PREFIX}{by_id[unit_id]}",
+                old=now.get(unit_id, ""),
+                new=target.get(unit_id, ""),
+            )
+        )
+    return shown
 
 
 def _unit_name(session: Session, unit_id: int) -> str:
