@@ -244,6 +244,19 @@ class PrefectSettings(_Strict):
         return self
 
 
+class LifecycleSettings(_Strict):
+    # 序时进度 (models.rules.pace): points behind the share of the window used that turn the pace
+    # light yellow (from pace_yellow, included) and red (beyond pace_red).
+    pace_yellow: int = Field(default=10, ge=0, le=100)
+    pace_red: int = Field(default=30, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _pace(self) -> LifecycleSettings:
+        if self.pace_yellow > self.pace_red:
+            raise ValueError(f"pace_yellow ({self.pace_yellow}) must not exceed pace_red ({self.pace_red})")
+        return self
+
+
 class Settings(_Strict):
     timezone: str = "Asia/Shanghai"
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
@@ -260,6 +273,7 @@ class Settings(_Strict):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     prefect: PrefectSettings = Field(default_factory=PrefectSettings)
+    lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     units: list[UnitSpec] = Field(default_factory=list)  # more usually kept in plans/units.toml
     base_dir: Path = Path(".")  # folder of config.toml: relative paths are taken from here
 
