@@ -131,17 +131,11 @@ def _recipients(recipients: list[str]) -> str:
 
 def pace_line(session: Session, detail: TaskDetail, settings: Settings, day: dt.date) -> str:
     """`序时进度: …` for `duban show`."""
-    from models.reads.pace import PacedTask, paces
+    from models.reads.pace import task_pace
     from models.vocabulary import PACE_LIGHTS, word
 
     t = detail.task
-    found = paces(
-        session,
-        [PacedTask(t.code, t.status, t.progress, detail.due_date)],
-        as_of=day,
-        yellow=settings.lifecycle.pace_yellow,
-        red=settings.lifecycle.pace_red,
-    )[t.code]
+    found = task_pace(session, t, detail.due_date, as_of=day, limits=settings.lifecycle)
     line = _("Pace: {light}").format(light=word(PACE_LIGHTS, found.light))
     if found.used is not None and found.start is not None:
         line += "  " + _(

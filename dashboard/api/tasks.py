@@ -30,7 +30,7 @@ from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import level_names
 from dashboard.params import ApiFilter, AsOf, Sort
 from models.errors import Conflict
-from models.reads.pace import PacedTask, paces
+from models.reads.pace import paces, task_pace
 from models.reads.task_query import MAX_PER_PAGE, TaskQuery
 from models.reads.task_view import task_view
 from models.rules.lights import is_overdue
@@ -57,8 +57,7 @@ def list_tasks(
             session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
         found = query.page(page, per_page)
-        life = ctx.settings.lifecycle
-        found_paces = paces(session, found.rows, as_of=as_of, yellow=life.pace_yellow, red=life.pace_red)
+        found_paces = paces(session, found.rows, as_of=as_of, limits=ctx.settings.lifecycle)
     return TaskPageOut(
         as_of=as_of,
         total=found.total,
@@ -78,20 +77,14 @@ def _paced(item: TaskItem, pace: Pace | None) -> TaskItem:
 
 
 def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
-    life = ctx.settings.lifecycle
     with read_session(ctx.engine) as session:
         view = task_view(
             session, code, user=signed_in(ctx), as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
         )
-        task = view.detail.task
-        pace = paces(
-            session,
-            [PacedTask(task.code, task.status, task.progress, view.detail.due_date)],
-            as_of=as_of,
-            yellow=life.pace_yellow,
-            red=life.pace_red,
-        )[task.code]
-    detail, names = view.detail, level_names(ctx.settings)
+        pace = task_pace(
+            session, view.detail.task, view.detail.due_date, as_of=as_of, limits=ctx.settings.lifecycle
+        )
+    detail, task, names = view.detail, view.detail.task, level_names(ctx.settings)
     return TaskDetailOut(
         as_of=as_of,
         code=task.code,

@@ -20,7 +20,7 @@ from dashboard.params import AsOf
 from models.clock import parse_date
 from models.errors import BadInput, NotFound
 from models.reads.instructions import chases_of, instructions_of
-from models.reads.pace import PacedTask, paces
+from models.reads.pace import task_pace
 from models.reads.queries import TaskDetail
 from models.rules.permissions import Action
 from models.settings import Settings
@@ -63,14 +63,7 @@ def task_extras(
     """What the task page shows of 序时进度, 批示 and 催办记录, and which of their forms this user gets."""
     task = detail.task
     assert task.id is not None
-    life = settings.lifecycle
-    pace = paces(
-        session,
-        [PacedTask(task.code, task.status, task.progress, detail.due_date)],
-        as_of=as_of,
-        yellow=life.pace_yellow,
-        red=life.pace_red,
-    )[task.code]
+    pace = task_pace(session, task, detail.due_date, as_of=as_of, limits=settings.lifecycle)
     chases = chases_of(session, task.id)
     lines = [
         ChaseLine(

@@ -30,8 +30,7 @@ def ledger_page(
             session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
         found = query.page(page, PER_PAGE)
-        life = ctx.settings.lifecycle
-        paces = task_paces(session, found.rows, as_of=as_of, yellow=life.pace_yellow, red=life.pace_red)
+        paces = task_paces(session, found.rows, as_of=as_of, limits=ctx.settings.lifecycle)
         plans = plan_choices(session)
         units = [(name, name) for name in unit_choices(session)]
     return ctx.render(

@@ -18,6 +18,13 @@ from models.storage.tables import Assignment, Journal, Plan, Role, Task
 CHUNK = 500  # IN lists within every database's limits
 
 
+class PaceLimits(Protocol):
+    """The thresholds ([lifecycle] of config.toml: models.settings.LifecycleSettings)."""
+
+    pace_yellow: int
+    pace_red: int
+
+
 class Paced(Protocol):
     """A task as a listing holds it (models.reads.task_query.TaskRow has these)."""
 
@@ -77,9 +84,15 @@ def _facts(session: Session, codes: list[str]) -> dict[str, _Facts]:
     return found
 
 
-def paces(
-    session: Session, rows: Sequence[Paced], *, as_of: dt.date, yellow: int, red: int
-) -> dict[str, Pace]:
+def task_pace(
+    session: Session, task: Task, due: dt.date | None, *, as_of: dt.date, limits: PaceLimits
+) -> Pace:
+    """One task's 序时进度 (the task page, `duban show`, the API's detail), `due` its effective due date."""
+    one = PacedTask(task.code, task.status, task.progress, due)
+    return paces(session, [one], as_of=as_of, limits=limits)[task.code]
+
+
+def paces(session: Session, rows: Sequence[Paced], *, as_of: dt.date, limits: PaceLimits) -> dict[str, Pace]:
     """task code -> its 序时进度 as of a date, for every row given."""
     facts = _facts(session, [row.code for row in rows])
     result: dict[str, Pace] = {}
@@ -100,7 +113,7 @@ def paces(
             start=start,
             due=row.due_date,
             as_of=as_of,
-            yellow=yellow,
-            red=red,
+            yellow=limits.pace_yellow,
+            red=limits.pace_red,
         )
     return result

@@ -32,16 +32,7 @@ def _journal(session: Session, task: Task, *, action: str, actor: str, day: dt.d
 
 def write_instruction(session: Session, task: Task, *, author: str, text: str, day: dt.date) -> Instruction:
     """A leader's 批示 on a task."""
-    row = Instruction(
-        task_id=task.id,  # type: ignore[arg-type]
-        author=author,
-        text=_text(text, "text", what=_("the instruction")),
-        day=bounds.check_date(day, _("instruction date")),
-    )
-    session.add(row)
-    _journal(session, task, action="instruct", actor=author, day=day, note=row.text)
-    session.flush()
-    return row
+    return _write(session, task, None, author=author, unit_id=None, text=text, day=day)
 
 
 def instruction_of(session: Session, task: Task, instruction_id: int) -> Instruction:
@@ -81,16 +72,33 @@ def write_reply(
     day: dt.date,
 ) -> Instruction:
     """A unit's (or the office's) answer to a 批示."""
+    return _write(session, task, parent, author=author, unit_id=unit_id, text=text, day=day)
+
+
+def _write(
+    session: Session,
+    task: Task,
+    parent: Instruction | None,
+    *,
+    author: str,
+    unit_id: int | None,
+    text: str,
+    day: dt.date,
+) -> Instruction:
+    what, when = (
+        (_("the instruction"), _("instruction date")) if parent is None else (_("the reply"), _("reply date"))
+    )
     row = Instruction(
         task_id=task.id,  # type: ignore[arg-type]
-        parent_id=parent.id,
+        parent_id=parent.id if parent is not None else None,
         author=author,
         unit_id=unit_id,
-        text=_text(text, "text", what=_("the reply")),
-        day=bounds.check_date(day, _("reply date")),
+        text=_text(text, "text", what=what),
+        day=bounds.check_date(day, when),
     )
     session.add(row)
-    _journal(session, task, action="reply", actor=author, day=day, note=row.text)
+    action = "instruct" if parent is None else "reply"
+    _journal(session, task, action=action, actor=author, day=day, note=row.text)
     session.flush()
     return row
 
