@@ -23,6 +23,7 @@ from models.writes import job_failures
 from models.writes.escalations import Raised, describe_dues, describe_inserted, due_now, insert_dues
 from models.writes.job_failures import TaskFailure
 from models.writes.notices import Draft, queue
+from models.writes.pace_escalations import pace_dues
 from workflows.render import Message
 
 
@@ -55,13 +56,17 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
     failed: dict[int, str] = {}
     if dry_run:
         with read_session(engine) as session:
-            dues = due_now(session, **args, failed=failed)
+            dues = due_now(session, **args, failed=failed) + pace_dues(
+                session, as_of=as_of, lifecycle=settings.lifecycle
+            )
             report.preview = describe_dues(session, dues)
             report.failures = job_failures.describe(session, failed)
         found = [(due.level, due.skipped) for due in dues]
     else:
         with write_session(engine) as session:
-            dues = due_now(session, **args, failed=failed)
+            dues = due_now(session, **args, failed=failed) + pace_dues(
+                session, as_of=as_of, lifecycle=settings.lifecycle
+            )
             report.failures = job_failures.describe(session, failed)
             job_failures.journal(session, "escalate", report.failures, day=as_of)
             inserted = insert_dues(session, dues, as_of=as_of)
@@ -89,7 +94,21 @@ def _levels(settings: Settings) -> dict[str, EscalationLevel]:
         recipients=checkin.recipients,
         template=checkin.template,
     )
-    return levels
+    return levels | pace_levels(settings)
+
+
+def pace_levels(settings: Settings) -> dict[str, EscalationLevel]:
+    """The rungs at shares of the window (序时进度), as levels the notices are composed from."""
+    return {
+        rung.level: EscalationLevel(
+            level=rung.level,
+            name=rung.name,
+            offset_days=0,
+            recipients=rung.recipients,
+            template=rung.template,
+        )
+        for rung in settings.lifecycle.pace_levels
+    }
 
 
 def stands_in_for_leader(raised: Raised, level: EscalationLevel) -> bool:

@@ -89,3 +89,48 @@ def pace(
     else:
         light = PaceLight.GREEN
     return Pace(light, start, due, used=100 * elapsed // total, behind=int(behind_x_total / total))
+
+
+@dataclass(frozen=True)
+class PaceRung:
+    """A ladder rung at a share of the window (models.settings.PaceLevel, restated: rules import no
+    settings beyond what they need)."""
+
+    level: str
+    share: int  # percent of the window used
+    light: str  # "yellow" or "red": the least the pace light must be
+
+
+@dataclass(frozen=True)
+class PaceDue:
+    level: str
+    trigger_date: dt.date  # the day the share was reached
+    skipped: bool  # passed over because a higher rung is due too
+
+
+_SEVERITY = {PaceLight.GREEN: 0, PaceLight.YELLOW: 1, PaceLight.RED: 2}
+
+
+def share_day(start: dt.date, due: dt.date, share: int) -> dt.date:
+    """The first day on which `share` percent of the window [start, due] is used."""
+    total = (due - start).days
+    return start + dt.timedelta(days=-(-share * total // 100))  # rounded up: the share is reached
+
+
+def pace_rungs_due(current: Pace, rungs: list[PaceRung], as_of: dt.date) -> list[PaceDue]:
+    """The rungs whose share of the window is reached by `as_of` while the task lags at least as
+    much as each asks, up to its due date (past it the due-date ladder is in charge). Lower rungs
+    due at once with a higher one are marked skipped, as the ladder does."""
+    if current.start is None or current.due is None or current.light not in _SEVERITY or as_of > current.due:
+        return []
+    severity = _SEVERITY[current.light]
+    reached = [
+        (rung, day)
+        for rung in sorted(rungs, key=lambda r: r.share)
+        if (day := share_day(current.start, current.due, rung.share)) <= as_of
+        and severity >= _SEVERITY[PaceLight(rung.light)]
+    ]
+    return [
+        PaceDue(rung.level, day, skipped=index < len(reached) - 1)
+        for index, (rung, day) in enumerate(reached)
+    ]
