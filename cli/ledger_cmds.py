@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli import context, excel_cmds
+from cli import context, excel_cmds, instruction_cmds
 from cli.errors import reported
 from cli.import_changes import change_lines
 from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFilter, SortOption, UnitFilter
@@ -233,6 +233,8 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
             session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
         )
         plan = plan_names(session)[detail.plan.key]
+        pace = instruction_cmds.pace_line(session, detail, settings, day)
+        extras = instruction_cmds.detail_lines(session, detail.task.id)  # type: ignore[arg-type]
     t = detail.task
     withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
     due = ", " + t.due_date.isoformat() if t.due_date else ""
@@ -252,11 +254,13 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
             light=word(LIGHTS, detail.light),
             version=t.version,
         ),
+        pace,
     ]
     if t.progress_note:
         lines.append(_("Latest progress: {note}").format(note=t.progress_note))
     if t.body:
         lines += ["", t.body]
+    lines += extras
     lines += ["", _("Journal:")]
     rows = [
         [

@@ -13,6 +13,7 @@ from cli import (
     deploy_cmds,
     document_cmds,
     excel_cmds,
+    instruction_cmds,
     ledger_cmds,
     lookback_cmds,
     restore_cmds,
@@ -41,6 +42,7 @@ app = typer.Typer(
 
 
 ledger_cmds.register(app)
+instruction_cmds.register(app)
 excel_cmds.register(app)
 workflow_cmds.register(app)
 lookback_cmds.register(app)

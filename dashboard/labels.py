@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import Settings
-from models.vocabulary import ACTIONS, DEADLINE_TYPES, FIELDS, LIGHTS, SORTS, STATUSES
+from models.vocabulary import (
+    ACTIONS,
+    CHASE_METHODS,
+    DEADLINE_TYPES,
+    FIELDS,
+    LIGHTS,
+    PACE_LIGHTS,
+    SORTS,
+    STATUSES,
+)
 from models.vocabulary.errors import FIELD_NAMES
 
 
 def level_names(settings: Settings) -> dict[str, str]:
     """Escalation level -> its name in config.toml (提醒, 逾期催办 …), check-ins included."""
-    return {level.level: level.name for level in settings.escalation} | {CHECKIN: CHECKIN_NAME}
+    pace = {level.level: level.name for level in settings.lifecycle.pace_levels}  # 序时进度 rungs
+    return {level.level: level.name for level in settings.escalation} | {CHECKIN: CHECKIN_NAME} | pace
 
 
 LABELS = {
@@ -21,6 +31,8 @@ LABELS = {
     "action": ACTIONS,
     "field": FIELDS,
     "sort": SORTS,
+    "pace": PACE_LIGHTS,  # 序时进度
+    "chase_method": CHASE_METHODS,
     # The form fields' labels: the names a coded error gives its field on the pages, so an error
     # about `reason` says 延期理由, the label of the box it is about.
     "form": FIELD_NAMES,

@@ -244,6 +244,47 @@ class PrefectSettings(_Strict):
         return self
 
 
+class PaceLevel(_Strict):
+    """A rung of the ladder at a share of a task's time window (序时进度), raised by the escalation
+    job once per due date when the share is reached and the pace light is at least `light`."""
+
+    level: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    name: str
+    share: int = Field(ge=1, le=99)  # percent of the window used
+    light: Literal["yellow", "red"] = "red"
+    recipients: list[Recipient] = Field(min_length=1)
+    template: str = (
+        "{level}：{plan} {path} {title}，时间已过半程而进度滞后，期限 {due}（{deadline}），请加快推进。"
+    )
+
+    @model_validator(mode="after")
+    def _template(self) -> PaceLevel:
+        problem = template_problem(self.template)
+        if problem:
+            raise ValueError(f"pace level {self.level!r}: {problem}")
+        return self
+
+
+class LifecycleSettings(_Strict):
+    # 序时进度 (models.rules.pace): points behind the share of the window used that turn the pace
+    # light yellow (from pace_yellow, included) and red (beyond pace_red); and the ladder's rungs at
+    # shares of the window (none unless configured).
+    pace_yellow: int = Field(default=10, ge=0, le=100)
+    pace_red: int = Field(default=30, ge=0, le=100)
+    pace_levels: list[PaceLevel] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _pace(self) -> LifecycleSettings:
+        if self.pace_yellow > self.pace_red:
+            raise ValueError(f"pace_yellow ({self.pace_yellow}) must not exceed pace_red ({self.pace_red})")
+        names = [level.level for level in self.pace_levels]
+        if len(set(names)) != len(names) or CHECKIN in names:
+            raise ValueError(f"pace levels must have distinct names other than {CHECKIN!r}, got {names}")
+        # Climbed in order of share, like the ladder by offset.
+        self.pace_levels.sort(key=lambda level: level.share)
+        return self
+
+
 class Settings(_Strict):
     timezone: str = "Asia/Shanghai"
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
@@ -260,6 +301,7 @@ class Settings(_Strict):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     prefect: PrefectSettings = Field(default_factory=PrefectSettings)
+    lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     units: list[UnitSpec] = Field(default_factory=list)  # more usually kept in plans/units.toml
     base_dir: Path = Path(".")  # folder of config.toml: relative paths are taken from here
 
@@ -284,6 +326,17 @@ class Settings(_Strict):
             raise ValueError(f"escalation levels must have distinct names, got {names}")
         # The ladder is climbed in order of offset: a later rung never fires before an earlier one.
         return sorted(levels, key=lambda level: level.offset_days)
+
+    @model_validator(mode="after")
+    def _pace_levels_apart(self) -> Settings:
+        # Escalations are keyed by level name: a pace rung named like a ladder rung would be taken
+        # for it (raised once for both, named wrongly).
+        clash = {level.level for level in self.escalation} & {
+            level.level for level in self.lifecycle.pace_levels
+        }
+        if clash:
+            raise ValueError(f"pace levels and escalation levels share the names {sorted(clash)}")
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -444,3 +444,41 @@ def test_a_script_in_a_task_title_is_shown_as_text_and_never_runs(new_page, serv
     page.get_by_role("link", name="概览", exact=True).click()  # listed among the longest overdue
     expect(page.locator("h2:has-text('逾期最久的任务') + table")).to_contain_text(XSS_TITLE)
     assert page.evaluate("window.__xss") is None
+
+
+def test_a_leaders_批示_is_answered_by_the_unit_and_the_office_records_a_chase(new_page, server):
+    from playwright.sync_api import expect
+
+    title = "持续做好政策解读"  # 法规处 alone (wang)
+    code = server.codes[title]
+    leader = new_page("li")
+    leader.goto(f"/tasks/{code}")
+    expect(leader.locator("form[action*='/update']")).to_have_count(0)
+    form = leader.locator("form[action*='/instruct']")
+    form.get_by_label("批示内容").fill("请每月报送解读情况。")
+    form.get_by_role("button", name="批示").click()
+    expect(leader.get_by_role("status")).to_have_text("已登记批示，已通知责任单位。")
+    expect(leader.locator("ol.instructions")).to_contain_text("请每月报送解读情况。")
+
+    unit = new_page("wang")
+    unit.goto(f"/tasks/{code}")
+    expect(unit.locator("form[action*='/instruct']")).to_have_count(0)
+    expect(unit.locator("form[action*='/chase']")).to_have_count(0)
+    reply = unit.locator("form[action*='/reply']")
+    reply.get_by_label("回复内容").fill("已建立月报制度。")
+    reply.get_by_role("button", name="回复").click()
+    expect(unit.get_by_role("status")).to_have_text("已回复批示，已通知批示领导。")
+
+    office = new_page("office")
+    office.goto(f"/tasks/{code}")
+    chase = office.locator("form[action*='/chase']")
+    chase.get_by_label("方式").select_option("wechat")
+    chase.get_by_label("联系人").fill("赵科长")
+    chase.get_by_label("沟通内容").fill("提醒按月报送")
+    chase.get_by_role("button", name="登记").click()
+    expect(office.get_by_role("status")).to_have_text("已登记催办记录。")
+    expect(office.locator("table.chases tr").filter(has_text="赵科长")).to_contain_text("微信")
+
+    leader.reload()
+    expect(leader.locator("ul.replies")).to_contain_text("法规处")
+    expect(leader.locator("ul.replies")).to_contain_text("已建立月报制度。")

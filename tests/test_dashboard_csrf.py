@@ -36,6 +36,9 @@ FORMS: dict[str, dict[str, str]] = {
     "/plans/import/{upload_id}/discard": {},
     "/units/merge": {"alias": "法规科", "canonical": "法规处"},
     "/plans/{key}/name": {"short_name": "无令牌的简称"},
+    "/tasks/{code}/instruct": {"text": "无令牌的批示"},
+    "/tasks/{code}/reply": {"instruction": "1", "text": "无令牌的回复"},
+    "/tasks/{code}/chase": {"method": "phone", "contact": "王科长", "note": "无令牌"},
 }
 JSON: dict[str, dict[str, object]] = {
     "/api/tasks/{code}/update": {"version": 1, "status": "done", "progress": 100},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -348,7 +349,8 @@ def test_the_task_page_shows_text_units_deadline_journal_escalations_and_notices
     recipients = sorted(row[1] for row in found["发给责任单位的通知"][1:])
     assert recipients == ["办公室", "法规处"]
     assert found["变更记录"][1][2] == "导入"
-    assert 'action="/tasks/' not in text  # a leader gets no forms
+    # A leader gets no update or deferral forms (only the 批示 form: tests/test_instruction_pages.py).
+    assert re.findall(r'action="/tasks/[^"]*"', text) == [f'action="/tasks/{code}/instruct?as_of={AS_OF}"']
     assert client(app, "leader").get("/tasks/T999").status_code == 404
 
 

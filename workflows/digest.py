@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine
 
 from models.reads.digest import NO_LEAD, DigestTask, UnitDigest, collect_digests, lead_role_first, week_of
+from models.reads.instructions import DigestInstruction
 from models.reads.job_failures import TaskFailure
 from models.reads.job_failures import describe as describe_failures
 from models.rules.lights import days_overdue
@@ -21,6 +22,7 @@ from models.settings import Settings
 from models.storage.db import read_session, write_session
 from models.storage.tables import NoticeKind
 from models.vocabulary import ROLES, STATUSES
+from models.vocabulary.i18n import _
 from models.writes import job_failures
 from models.writes.notices import Draft, queue
 from workflows.render import Message
@@ -108,7 +110,23 @@ def unit_message(digest: UnitDigest, week: str, as_of: dt.date, settings: Settin
     message.table([*base, *tail], _task_rows(digest.done, as_of=as_of))
     message.heading(f"{settings.digest.stale_days} 日以上未报送进展（{len(digest.stale)}）")
     message.table([*base, *tail], _task_rows(digest.stale, as_of=as_of))
+    if digest.instructions:
+        instruction_part(message, digest.instructions)
     return message
+
+
+def instruction_part(message: Message, written: list[DigestInstruction]) -> None:
+    """The week's 领导批示 on the unit's tasks: short, one line each, the task page has the rest."""
+    message.heading(_("Leaders' instructions this week ({count})").format(count=len(written)))
+    message.table(
+        [_("task"), _("plan"), _("path"), _("title"), _("leader"), _("date"), _("instruction")],
+        [[i.code, i.plan, i.path, i.title, i.author, i.day, _short(i.text)] for i in written],
+    )
+
+
+def _short(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def office_message(

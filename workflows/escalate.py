@@ -17,6 +17,7 @@ from models.reads.escalations import Raised, describe_dues, describe_inserted, d
 from models.reads.job_failures import TaskFailure
 from models.reads.job_failures import describe as describe_failures
 from models.reads.names import path_label
+from models.reads.pace_escalations import pace_dues
 from models.rules.calendar import WorkCalendar
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import EscalationLevel, Settings
@@ -57,13 +58,17 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
     failed: dict[int, str] = {}
     if dry_run:
         with read_session(engine) as session:
-            dues = due_now(session, **args, failed=failed)
+            dues = due_now(session, **args, failed=failed) + pace_dues(
+                session, as_of=as_of, lifecycle=settings.lifecycle
+            )
             report.preview = describe_dues(session, dues)
             report.failures = describe_failures(session, failed)
         found = [(due.level, due.skipped) for due in dues]
     else:
         with write_session(engine) as session:
-            dues = due_now(session, **args, failed=failed)
+            dues = due_now(session, **args, failed=failed) + pace_dues(
+                session, as_of=as_of, lifecycle=settings.lifecycle
+            )
             report.failures = describe_failures(session, failed)
             job_failures.journal(session, "escalate", report.failures, day=as_of)
             inserted = insert_dues(session, dues, as_of=as_of)
@@ -91,7 +96,21 @@ def _levels(settings: Settings) -> dict[str, EscalationLevel]:
         recipients=checkin.recipients,
         template=checkin.template,
     )
-    return levels
+    return levels | pace_levels(settings)
+
+
+def pace_levels(settings: Settings) -> dict[str, EscalationLevel]:
+    """The rungs at shares of the window (序时进度), as levels the notices are composed from."""
+    return {
+        rung.level: EscalationLevel(
+            level=rung.level,
+            name=rung.name,
+            offset_days=0,
+            recipients=rung.recipients,
+            template=rung.template,
+        )
+        for rung in settings.lifecycle.pace_levels
+    }
 
 
 def stands_in_for_leader(raised: Raised, level: EscalationLevel) -> bool:

@@ -36,6 +36,13 @@ class TaskItem(Out):
     support: list[str]
     light: Light = Field(description="as of the as_of date: red overdue, yellow due soon, grey undated")
     version: int = Field(description="send it back with an update or deferral")
+    pace: Light = Field(
+        default="grey",
+        description="序时进度: red more than [lifecycle] pace_red points behind the share of the time "
+        "window used, yellow pace_yellow..pace_red behind, grey no window (undated, recurring, ongoing)",
+    )
+    pace_used: int | None = Field(default=None, description="share of the time window used, percent")
+    pace_behind: int | None = Field(default=None, description="points behind that share (negative: ahead)")
 
 
 class TaskPageOut(Out):

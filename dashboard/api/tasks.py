@@ -30,9 +30,11 @@ from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import level_names
 from dashboard.params import ApiFilter, AsOf, Sort
 from models.errors import Conflict
+from models.reads.pace import paces, task_pace
 from models.reads.task_query import MAX_PER_PAGE, TaskQuery
 from models.reads.task_view import task_view
 from models.rules.lights import is_overdue
+from models.rules.pace import Pace
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.ledger import read_session
 from workflows.use_cases.tasks import defer_task, update_task
@@ -55,13 +57,22 @@ def list_tasks(
             session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
         found = query.page(page, per_page)
+        found_paces = paces(session, found.rows, as_of=as_of, limits=ctx.settings.lifecycle)
     return TaskPageOut(
         as_of=as_of,
         total=found.total,
         page=found.page,
         per_page=found.per_page,
         pages=found.pages,
-        items=[TaskItem.model_validate(row) for row in found.rows],
+        items=[_paced(TaskItem.model_validate(row), found_paces.get(row.code)) for row in found.rows],
+    )
+
+
+def _paced(item: TaskItem, pace: Pace | None) -> TaskItem:
+    if pace is None:
+        return item
+    return item.model_copy(
+        update={"pace": pace.light.value, "pace_used": pace.used, "pace_behind": pace.behind}
     )
 
 
@@ -69,6 +80,9 @@ def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
     with read_session(ctx.engine) as session:
         view = task_view(
             session, code, user=signed_in(ctx), as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
+        )
+        pace = task_pace(
+            session, view.detail.task, view.detail.due_date, as_of=as_of, limits=ctx.settings.lifecycle
         )
     detail, task, names = view.detail, view.detail.task, level_names(ctx.settings)
     return TaskDetailOut(
@@ -90,6 +104,9 @@ def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
         support=detail.support,
         light=detail.light,
         version=task.version,
+        pace=pace.light.value,
+        pace_used=pace.used,
+        pace_behind=pace.behind,
         withdrawn=task.withdrawn,
         overdue=is_overdue(task.status, detail.due_date, as_of, withdrawn=task.withdrawn),
         may_update=view.may_update,

@@ -12,6 +12,7 @@ from dashboard.context import CtxDep
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, FormFilter, Sort, link
 from models.files.excel import describe_filters, filtered_workbook
+from models.reads.pace import paces as task_paces
 from models.reads.task_query import TaskQuery, plan_choices, unit_choices
 from workflows.use_cases.ledger import read_session
 
@@ -29,6 +30,7 @@ def ledger_page(
             session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
         found = query.page(page, PER_PAGE)
+        paces = task_paces(session, found.rows, as_of=as_of, limits=ctx.settings.lifecycle)
         plans = plan_choices(session)
         units = [(name, name) for name in unit_choices(session)]
     return ctx.render(
@@ -40,6 +42,7 @@ def ledger_page(
         sort=sort,
         plans=plans,
         units=units,
+        paces=paces,
         labels=LABELS,
         link=lambda **changes: link(request, "/tasks", **changes),
         # The export keeps the sort: the workbook lists the rows in the order the page shows them.

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import LABELS, level_names
+from dashboard.pages.instructions import SAVED, task_extras
 from dashboard.params import AsOf
 from models.clock import parse_date
 from models.errors import BadInput, Conflict
@@ -45,6 +46,16 @@ def _render(
         view = task_view(
             session, code, user=signed_in(ctx), as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
         )
+        # 序时进度, 领导批示 and 催办记录 (dashboard.pages.instructions).
+        extras = task_extras(
+            session,
+            Actor.of_user(signed_in(ctx)),
+            view.detail,
+            view.escalations,
+            level_names(ctx.settings),
+            ctx.settings,
+            as_of,
+        )
     return ctx.render(
         "task.html",
         status_code=status_code,
@@ -59,12 +70,14 @@ def _render(
         change_day=business_day(Actor.of_user(signed_in(ctx)), as_of, today=ctx.today),
         levels=level_names(ctx.settings),
         labels=LABELS,
+        saved_text=SAVED.get(saved, ""),
+        **extras,
     )
 
 
 @router.get("/tasks/{code}")
 def task_page(ctx: CtxDep, code: str, as_of: AsOf, saved: str = "") -> HTMLResponse:
-    return _render(ctx, code, as_of, saved=saved if saved in ("update", "defer") else "")
+    return _render(ctx, code, as_of, saved=saved if saved in ("update", "defer", *SAVED) else "")
 
 
 def _percent(text: str) -> int | None:

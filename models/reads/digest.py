@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, or_
 from sqlmodel import Session, col, select
 
 from models.reads.dues import last_reports
+from models.reads.instructions import DigestInstruction, instructions_by_unit
 from models.reads.job_failures import reason_of
 from models.reads.lookback import NO_LEAD
 from models.reads.names import path_label, plan_names
@@ -46,13 +47,15 @@ class UnitDigest:
     done: list[DigestTask] = field(default_factory=list)
     stale: list[DigestTask] = field(default_factory=list)
     open: int = 0
+    # 领导批示 written on the unit's tasks in the digest's week (models.reads.instructions).
+    instructions: list[DigestInstruction] = field(default_factory=list)
 
     def empty(self) -> bool:
-        return not (self.overdue or self.due_soon or self.done or self.stale)
+        return not (self.overdue or self.due_soon or self.done or self.stale or self.instructions)
 
     def quiet(self) -> bool:
         """Nothing to act on or to hear about this week: at most tasks without a recent report."""
-        return not (self.overdue or self.due_soon or self.done)
+        return not (self.overdue or self.due_soon or self.done or self.instructions)
 
 
 def week_of(as_of: dt.date) -> str:
@@ -182,6 +185,9 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         # The query orders by stored due date; recurring tasks got theirs above and go in place.
         for found in (digest.overdue, digest.due_soon):
             found.sort(key=lambda t: t.due_date or dt.date.max)
+    for unit_name, written in instructions_by_unit(session, start=week_start, end=as_of).items():
+        if unit_name in digests:
+            digests[unit_name].instructions = written
     ranked = sorted(digests.values(), key=lambda d: (-len(d.overdue), -d.open, d.unit))
     return Digests(ranked, no_lead, failed)
 

@@ -277,6 +277,7 @@ class NoticeKind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     LOOKBACK = "lookback"
+    INSTRUCTION = "instruction"  # a 领导批示 to the task's units, or a unit's reply to its leader
 
 
 class Notice(SQLModel, table=True):

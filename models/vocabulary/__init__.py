@@ -77,6 +77,10 @@ ACTIONS: dict[str, str] = {
     "withdraw": _("withdrawn"),
     "merge": _("units merged"),
     "carry_over": _("carried over"),
+    # 领导批示 and 催办记录 (models.writes.instructions)
+    "instruct": _("leader's instruction"),
+    "reply": _("reply to an instruction"),
+    "chase": _("chase record"),
 }
 
 # The fields of a task a journal line names.
@@ -119,6 +123,24 @@ NOTICE_KINDS: dict[str, str] = {
     "escalation": _("escalation"),
     "digest": _("weekly digest"),
     "lookback": _("look-back"),
+    "instruction": _("leader's instruction"),
+}
+
+# 序时进度: the pace light (models.rules.pace) beside the due-date light.
+PACE_LIGHTS: dict[str, str] = {
+    "green": _("on pace"),
+    "yellow": _("behind pace"),
+    "red": _("far behind pace"),
+    "grey": _("no pace"),
+    "done": _("closed"),
+}
+
+# How the office reached a unit when it chased by hand (催办记录).
+CHASE_METHODS: dict[str, str] = {
+    "phone": _("phone"),
+    "wechat": _("WeChat"),
+    "visit": _("visit"),
+    "other": _("other"),
 }
 
 # Who a notice goes to, beside the units themselves.
@@ -145,11 +167,13 @@ def status_from_word(text: str) -> str | None:
 __all__ = [
     "ACTIONS",
     "CATEGORIES",
+    "CHASE_METHODS",
     "DEADLINE_TYPES",
     "FIELDS",
     "LIGHTS",
     "LIGHT_COLOURS",
     "NOTICE_KINDS",
+    "PACE_LIGHTS",
     "PLAN_KINDS",
     "RECIPIENTS",
     "RECURRENCES",
