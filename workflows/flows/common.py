@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from prefect import task
 from sqlalchemy import Engine
@@ -100,3 +101,30 @@ def fail_if_unsent(failed: int, lines: list[str]) -> None:
     """A run whose notices did not all go out ends Failed, not Completed (it sent the rest first)."""
     if failed:
         raise SendFailed("\n".join([SEND_FAILED.format(failed=failed), *lines]))
+
+
+class Queued(Protocol):
+    """What the escalate and digest jobs return: lines to print, and what their send did."""
+
+    sent: Sent | None
+    lines: list[str]
+
+    @property
+    def failed(self) -> int: ...
+
+
+Q = TypeVar("Q", bound=Queued)
+
+
+def queue_then_send(step: Callable[[dt.date, bool], Q], as_of: dt.date | str | None, dry_run: bool) -> Q:
+    """The escalate and digest flows: take the lease, queue (the `step` task), send what is queued
+    (a task of its own, so a failed send is retried without queueing again), print, and fail the
+    run if a notice did not go out."""
+    chosen = day(as_of)
+    start_scheduled_run(dry_run)
+    result = step(chosen, dry_run)
+    if not dry_run:
+        result.sent = send_notices(chosen)
+    print("\n".join(result.lines))
+    fail_if_unsent(result.failed, result.lines)
+    return result

@@ -6,16 +6,7 @@ import datetime as dt
 
 from prefect import flow, task
 
-from workflows.flows.common import (
-    FLOW_RETRIES,
-    FLOW_RETRY_DELAY,
-    SYSTEM,
-    day,
-    fail_if_unsent,
-    ledger,
-    send_notices,
-    start_scheduled_run,
-)
+from workflows.flows.common import FLOW_RETRIES, FLOW_RETRY_DELAY, SYSTEM, ledger, queue_then_send
 from workflows.use_cases import jobs
 from workflows.use_cases.jobs import Escalated
 
@@ -28,11 +19,4 @@ def raise_levels(as_of: dt.date, dry_run: bool) -> Escalated:
 
 @flow(name="duban-escalate", log_prints=True, retries=FLOW_RETRIES, retry_delay_seconds=FLOW_RETRY_DELAY)
 def escalate_flow(as_of: dt.date | None = None, dry_run: bool = False) -> Escalated:
-    chosen = day(as_of)
-    start_scheduled_run(dry_run)
-    result = raise_levels(chosen, dry_run)
-    if not dry_run:
-        result.sent = send_notices(chosen)
-    print("\n".join(result.lines))
-    fail_if_unsent(result.failed, result.lines)
-    return result
+    return queue_then_send(raise_levels, as_of, dry_run)
