@@ -6,14 +6,13 @@ import datetime as dt
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
 from models.clock import parse_date, today
 from models.settings import Settings, load_settings
-from models.storage.db import open_ledger
 from models.vocabulary.i18n import _
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from workflows.use_cases.actor import Actor
 
 
@@ -23,6 +22,8 @@ def settings() -> Settings:
 
 
 def ledger() -> Engine:
+    from models.storage.db import open_ledger  # SQLAlchemy only for the commands that open the ledger
+
     return open_ledger(settings().database_url)
 
 

@@ -11,7 +11,6 @@ from cli import context
 from cli.errors import reported
 from cli.options import AsOf, DueWithinFilter, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.tables import Format, render
-from models.storage.db import read_session
 from models.vocabulary.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -46,6 +45,8 @@ def export(
 
     Send it out, then read it back with `duban import --xlsx FILE --as UNIT`.
     """
+    from models.storage.db import read_session
+
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session, select
 
 from cli import context, excel_cmds
 from cli.errors import reported
@@ -14,11 +13,6 @@ from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFi
 from cli.output import emit
 from cli.tables import Format, render
 from models.clock import parse_date
-from models.reads.names import path_label, plan_names
-from models.reads.queries import list_plans, task_detail
-from models.reads.task_query import TaskFilter, TaskQuery
-from models.storage.db import read_session
-from models.storage.tables import Plan, Role
 from models.vocabulary import (
     ACTIONS,
     DEADLINE_TYPES,
@@ -31,9 +25,12 @@ from models.vocabulary import (
     word,
 )
 from models.vocabulary.i18n import N_, _
-from models.writes.ledger import get_task
-from workflows.use_cases import tasks as tasks_uc
-from workflows.use_cases.plans import rename_plan
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The database layer and the use cases are imported inside each command (see cli/main.py): a
+# command pays only for what it runs, and `duban --help` for none of it.
 
 
 def register(app: typer.Typer) -> None:
@@ -96,9 +93,15 @@ def plans(
 ) -> None:
     """The plans in the ledger with their short names and task counts (--rename KEY NAME to name one)."""
     if rename is not None:
+        from workflows.use_cases.plans import rename_plan
+
         name = rename_plan(context.ledger(), context.operator(), *rename)
         print(f"{rename[0]}: {name}")
         return
+    from models.reads.names import plan_names
+    from models.reads.queries import list_plans
+    from models.storage.db import read_session
+
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
         names = plan_names(session)
@@ -145,6 +148,10 @@ def tasks(
     output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to a file."))] = None,
 ) -> None:
     """List tasks with their units, due date and traffic light."""
+    from models.reads.names import path_label, plan_names
+    from models.reads.task_query import TaskFilter, TaskQuery
+    from models.storage.db import read_session
+
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
@@ -187,6 +194,11 @@ def tasks(
 
 def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_of: AsOf = None) -> None:
     """One task in full: text, units, deadline phrase and its journal."""
+    from models.reads.names import path_label, plan_names
+    from models.reads.queries import task_detail
+    from models.storage.db import read_session
+    from models.writes.ledger import get_task
+
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
@@ -266,6 +278,8 @@ def update(
     as_of: AsOf = None,
 ) -> None:
     """Report progress on a task (journalled; a stale --version is refused)."""
+    from workflows.use_cases import tasks as tasks_uc
+
     result = tasks_uc.update_task(
         context.ledger(),
         context.actor(actor),
@@ -305,6 +319,9 @@ def defer(
     as_of: AsOf = None,
 ) -> None:
     """Move a task's due date, with a reason (the escalation ladder starts again from it)."""
+    from models.storage.db import read_session
+    from workflows.use_cases import tasks as tasks_uc
+
     with read_session(context.ledger()) as session:
         # 6月30日 without a year is a day of the task's own plan year.
         new_date = parse_date(to, what=_("--to date"), year=plan_year(session, task))
@@ -326,6 +343,11 @@ def defer(
 
 
 def plan_year(session: Session, code: str) -> int | None:
+    from sqlmodel import select
+
+    from models.storage.tables import Plan
+    from models.writes.ledger import get_task
+
     found = get_task(session, code)
     return session.exec(select(Plan.year).where(Plan.id == found.plan_id)).first()
 
@@ -339,6 +361,9 @@ def assign(
     as_of: AsOf = None,
 ) -> None:
     """Add, change or remove a task's responsible unit (one the registry knows: `duban units load`)."""
+    from models.storage.tables import Role
+    from workflows.use_cases import tasks as tasks_uc
+
     chosen = [
         (name, role)
         for name, role in ((lead, Role.LEAD), (support, Role.SUPPORT), (remove, Role.SUPPORT))

@@ -6,17 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import select
 
 from cli import context
 from cli.errors import reported
 from cli.options import Actor
 from cli.tables import Format, render
-from models.storage.db import read_session
-from models.storage.tables import Unit, UnitAlias
 from models.vocabulary.i18n import N_, _
-from models.writes import units as registry
-from workflows.use_cases.units import load_units, merge_units
 
 app = typer.Typer(
     help=_("The unit registry: list units, review unknown names, merge aliases."), no_args_is_help=False
@@ -33,6 +28,12 @@ def units(
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """List the units (with their aliases)."""
+    from sqlmodel import select
+
+    from models.storage.db import read_session
+    from models.storage.tables import Unit, UnitAlias
+    from models.writes import units as registry
+
     if ctx.invoked_subcommand is not None:
         return
     with read_session(context.ledger()) as session:
@@ -67,6 +68,8 @@ def merge(
     actor: Actor = "office",
 ) -> None:
     """Record ALIAS as another name of CANONICAL; tasks assigned to the alias move to the unit."""
+    from workflows.use_cases.units import merge_units
+
     merged = merge_units(context.ledger(), context.actor(actor), alias, canonical)
     print(f"{alias} -> {merged.unit}")
 
@@ -79,5 +82,7 @@ def load(
     ],
 ) -> None:
     """Add or update registry units from a TOML file (e.g. plans/units.toml)."""
+    from workflows.use_cases.units import load_units
+
     count = load_units(context.ledger(), context.operator(), path)
     print(_("{count} units loaded from {path}").format(count=count, path=path))

@@ -18,11 +18,8 @@ from cli.errors import reported
 from cli.options import AsOf, Fmt
 from cli.tables import Format, render
 from models.errors import BadInput
-from models.storage.db import read_session
-from models.storage.tables import NoticeKind
 from models.vocabulary import NOTICE_KINDS, RECIPIENTS, word
 from models.vocabulary.i18n import N_, _
-from models.writes.notices import list_notices
 
 if TYPE_CHECKING:
     from workflows.use_cases.jobs import JobResult
@@ -112,6 +109,10 @@ def notices(
     fmt: Fmt = Format.table,
 ) -> None:
     """List queued and sent notices."""
+    from models.storage.db import read_session
+    from models.storage.tables import NoticeKind
+    from models.writes.notices import list_notices
+
     kinds = [k.value for k in NoticeKind]
     if kind is not None and kind not in kinds:
         raise typer.BadParameter(f"unknown kind {kind!r}: one of {', '.join(kinds)}", param_hint="--kind")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from models.errors import BadInput
 from models.files.archive_limits import ArchiveLimits
 from models.vocabulary.i18n import LANGUAGES, normalise
-from models.writes.units import UnitSpec
+from models.writes.unit_spec import UnitSpec
 
 
 class _Strict(BaseModel):

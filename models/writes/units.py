@@ -13,12 +13,13 @@ from functools import cache
 from pathlib import Path
 
 import opencc
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
 from models.storage.tables import Assignment, Journal, Unit, UnitAlias
 from models.vocabulary.i18n import _
+from models.writes.unit_spec import UnitSpec
 
 
 @cache
@@ -29,14 +30,6 @@ def _t2s() -> opencc.OpenCC:
 def normal(name: str) -> str:
     """The form names are matched in: Simplified, without spaces."""
     return _t2s().convert("".join(name.split()))
-
-
-class UnitSpec(BaseModel):
-    name: str
-    aliases: list[str] = Field(default_factory=list)
-    kind: str = ""
-    leader: str = ""
-    channels: list[str] = Field(default_factory=list)
 
 
 def read_registry(path: Path) -> list[UnitSpec]:
