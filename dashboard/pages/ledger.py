@@ -38,6 +38,7 @@ def ledger_page(
         cache: ViewCache = request.app.state.view_cache
         total = cache.get(("ledger count", filters, as_of, ledger_mark(session)), query.count)
         found = query.page(page, PER_PAGE, total=total)
+        ctx.name_plans(session, {row.plan for row in found.rows})
         plans = plan_choices(session, limit=MENU_BOUND + 1)
         units = [(name, name) for name in unit_choices(session, limit=MENU_BOUND + 1)]
     return ctx.render(
