@@ -50,7 +50,11 @@ test: setup browser office
 	$(UV) run --locked lint-imports
 	$(UV) run --locked pytest -q
 
+# bench/floor_table.py first: issue 14's table, each row beside its floor, as ratios (the README's
+# copy). BENCH_TASKS=1000000 for the million-task rows (generating that ledger takes minutes).
+BENCH_TASKS ?= 100000
 bench: setup
+	$(UV) run --locked python bench/floor_table.py --tasks $(BENCH_TASKS)
 	$(UV) run --locked python bench/parse_speed.py
 	$(UV) run --locked python bench/ledger_speed.py --sizes 10000,100000
 	$(UV) run --locked python bench/workflow_speed.py --tasks 100000
