@@ -14,9 +14,10 @@ occurrence is computed from its reports), which no index can hold; sorting every
 page 450 ms at 100,000 tasks. So a page (or a listing cut at a limit) reads two ordered ranges:
 the dated tasks, as the merge of the fixed-date ones walked on the due_date index and the
 recurring ones (computed and sorted, about a tenth of a ledger), each cut at the page's end; then
-the undated tasks in plan order, read only by the pages that reach them. Same rows, same order as `ORDER BY due NULLS LAST, plan, position,
-id` (tests/test_task_query_order.py compares the two). The recurring tasks' due dates remain the
-page's main cost (about 60-80 ms at 100,000 tasks, 10,000 of them recurring).
+the undated tasks in plan order, read only by the pages that reach them. Same rows, same order as
+`ORDER BY due NULLS LAST, plan, position, id` (tests/test_task_query_order.py compares the two).
+The recurring tasks' due dates remain the page's main cost (about 60-80 ms at 100,000 tasks,
+10,000 of them recurring). A listing of every task keeps the one sort: it reads them all anyway.
 """
 
 from __future__ import annotations
