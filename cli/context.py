@@ -6,14 +6,14 @@ import datetime as dt
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
 from models.clock import parse_date, today
 from models.settings import Settings, load_settings
 from models.vocabulary.i18n import _
 from workflows.use_cases.ledger import open_ledger
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from workflows.use_cases.actor import Actor
 
 
@@ -23,6 +23,7 @@ def settings() -> Settings:
 
 
 def ledger() -> Engine:
+
     return open_ledger(settings().database_url)
 
 

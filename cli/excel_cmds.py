@@ -46,6 +46,7 @@ def export(
 
     Send it out, then read it back with `duban import --xlsx FILE --as UNIT`.
     """
+
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.abc
+import importlib.util
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterator
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import IO, Any
 
 from models.vocabulary.i18n import N_, _, ngettext
@@ -145,12 +150,46 @@ def localise_click() -> None:
             module._ = _
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
-    try:
-        rich_utils = importlib.import_module("typer.rich_utils")
-    except ImportError:  # typer without rich prints click's plain help, patched above
-        return
+    # typer imports its rich formatter (and rich, ~60 ms) only to print help or an error; its words
+    # are set when it does, so a command that runs without either never pays for rich.
+    after_import("typer.rich_utils", _localise_rich)
+
+
+def _localise_rich(rich_utils: ModuleType) -> None:
     for constant, msgid in _TYPER_CONSTANTS.items():
         setattr(rich_utils, constant, _(msgid))
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Finds nothing itself: when `name` is about to be imported, wraps the real loader so that
+    `then(module)` runs once the module has executed, then steps out of the import system."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        execute = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            execute(module)
+            self.then(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def after_import(name: str, then: Callable[[ModuleType], None]) -> None:
+    """Run `then(module)` when the module `name` is imported (at once if it already is)."""
+    if name in sys.modules:
+        then(sys.modules[name])
+    elif not any(isinstance(f, _AfterImport) and f.name == name for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport(name, then))
 
 
 def command_help(command: Callable[..., Any]) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,10 +14,6 @@ from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFi
 from cli.output import emit
 from cli.tables import Format, render
 from models.clock import parse_date
-from models.reads.names import path_label, plan_names
-from models.reads.queries import list_plans, task_detail
-from models.reads.task_query import TaskFilter, TaskQuery
-from models.reads.tasks import get_task, plan_year
 from models.vocabulary import (
     ACTIONS,
     DEADLINE_TYPES,
@@ -30,11 +26,12 @@ from models.vocabulary import (
     word,
 )
 from models.vocabulary.i18n import N_, _
-from workflows.use_cases import tasks as tasks_uc
-from workflows.use_cases.imports import EVERYTHING_CONFIRMED, NOTHING_CONFIRMED
-from workflows.use_cases.ledger import read_session
-from workflows.use_cases.plans import rename_plan
-from workflows.use_cases.tasks import UnitRole  # the role type assign_unit takes (lead / support)
+
+if TYPE_CHECKING:
+    pass
+
+# The database layer and the use cases are imported inside each command (see cli/main.py): a
+# command pays only for what it runs, and `duban --help` for none of it.
 
 
 def register(app: typer.Typer) -> None:
@@ -81,7 +78,7 @@ def import_(
             raise typer.BadParameter(_("--dry-run and --confirm-decided are for plan files, not --xlsx"))
         excel_cmds.import_xlsx(xlsx, actor=actor)
         return
-    from workflows.use_cases.imports import import_plans
+    from workflows.use_cases.imports import EVERYTHING_CONFIRMED, NOTHING_CONFIRMED, import_plans
 
     reports = import_plans(
         context.ledger(),
@@ -135,9 +132,15 @@ def plans(
 ) -> None:
     """The plans in the ledger with their short names and task counts (--rename KEY NAME to name one)."""
     if rename is not None:
+        from workflows.use_cases.plans import rename_plan
+
         name = rename_plan(context.ledger(), context.operator(), *rename)
         print(f"{rename[0]}: {name}")
         return
+    from models.reads.names import plan_names
+    from models.reads.queries import list_plans
+    from workflows.use_cases.ledger import read_session
+
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
         names = plan_names(session)
@@ -184,6 +187,10 @@ def tasks(
     output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to a file."))] = None,
 ) -> None:
     """List tasks with their units, due date and traffic light."""
+    from models.reads.names import path_label, plan_names
+    from models.reads.task_query import TaskFilter, TaskQuery
+    from workflows.use_cases.ledger import read_session
+
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
@@ -226,6 +233,11 @@ def tasks(
 
 def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_of: AsOf = None) -> None:
     """One task in full: text, units, deadline phrase and its journal."""
+    from models.reads.names import path_label, plan_names
+    from models.reads.queries import task_detail
+    from models.reads.tasks import get_task
+    from workflows.use_cases.ledger import read_session
+
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
@@ -309,6 +321,8 @@ def update(
     as_of: AsOf = None,
 ) -> None:
     """Report progress on a task (journalled; a stale --version is refused)."""
+    from workflows.use_cases import tasks as tasks_uc
+
     result = tasks_uc.update_task(
         context.ledger(),
         context.actor(actor),
@@ -348,6 +362,10 @@ def defer(
     as_of: AsOf = None,
 ) -> None:
     """Move a task's due date, with a reason (the escalation ladder starts again from it)."""
+    from models.reads.tasks import plan_year
+    from workflows.use_cases import tasks as tasks_uc
+    from workflows.use_cases.ledger import read_session
+
     with read_session(context.ledger()) as session:
         # 6月30日 without a year is a day of the task's own plan year.
         new_date = parse_date(to, what=_("--to date"), year=plan_year(session, task))
@@ -377,6 +395,9 @@ def assign(
     as_of: AsOf = None,
 ) -> None:
     """Add, change or remove a task's responsible unit (one the registry knows: `duban units load`)."""
+    from workflows.use_cases import tasks as tasks_uc
+    from workflows.use_cases.tasks import UnitRole  # the role type assign_unit takes (lead / support)
+
     chosen = [
         (name, role)
         for name, role in ((lead, UnitRole.LEAD), (support, UnitRole.SUPPORT), (remove, UnitRole.SUPPORT))

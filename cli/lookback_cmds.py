@@ -17,11 +17,7 @@ from cli.errors import reported
 from cli.options import Actor, AsOf, Fmt
 from cli.tables import Format, render
 from models.errors import BadInput
-from models.files.summary_file import read_summary_file
-from models.reads.summaries import list_summaries
 from models.vocabulary.i18n import N_, _
-from workflows.use_cases.ledger import read_session
-from workflows.use_cases.summaries import submit_summary
 
 
 class LookbackFormat(StrEnum):
@@ -125,6 +121,9 @@ def submit(
     actor: Actor = "office",
 ) -> None:
     """Record a unit's summary of its year (a newer one replaces it in the look-back; both are kept)."""
+    from models.files.summary_file import read_summary_file
+    from workflows.use_cases.summaries import submit_summary
+
     if (file is None) == (text is None):
         raise BadInput(_("give the summary as a FILE or as --text TEXT (one of them)"))
     limits = context.settings().archives
@@ -156,6 +155,9 @@ def list_(
     fmt: Fmt = Format.table,
 ) -> None:
     """The units' summaries (the newest per unit, year and plan)."""
+    from models.reads.summaries import list_summaries
+    from workflows.use_cases.ledger import read_session
+
     with read_session(context.ledger()) as session:
         found = list_summaries(session, year=year, latest=not every)
     short = fmt is Format.table

@@ -1,4 +1,15 @@
-"""The `duban` command line. Each command is a thin call into the lower layers."""
+"""The `duban` command line. Each command is a thin call into the lower layers.
+
+Imports: every command module is imported to build the app (so `duban --help` lists every command
+with its Chinese help), so what a module imports at its top is paid by every command, `--help`
+included. At module level a command module imports only typer, the cli helpers (context, errors,
+options, output, tables), models.vocabulary, models.errors, models.clock and the standard library:
+what its signatures and help need. Everything else (SQLModel and the tables, models.reads and
+models.writes, workflows, parsing, openpyxl …) is imported inside the command function that uses
+it, and names used only in annotations go under `if TYPE_CHECKING:`. `duban --help` then starts
+without SQLAlchemy, and `duban tasks` loads the ledger's read path and nothing of the jobs, the
+server or the parser. tests/test_cli_start.py checks this for --help and the reading commands.
+"""
 
 from __future__ import annotations
 
@@ -24,14 +35,10 @@ from cli import (
 )
 from cli.errors import reported
 from cli.output import emit
-from cli.render import plan_table
 from cli.tables import Format, render
-from models.files.plan_file import dump_plan
 from models.settings import load_settings
 from models.vocabulary import ACTIONS, NOTICE_KINDS, PLAN_KINDS, STATUSES, USER_ROLES, word
 from models.vocabulary.i18n import N_, _
-from parsing.explain import explain_document
-from parsing.sources import parse_source
 
 app = typer.Typer(
     help=_("Duban (督办): work plans in, a tracked ledger of tasks out."),
@@ -81,6 +88,11 @@ def parse(
     ] = False,
 ) -> None:
     """Parse a document into its numbered tasks, units and deadlines (nothing is stored)."""
+    from cli.render import plan_table
+    from models.files.plan_file import dump_plan
+    from parsing.explain import explain_document
+    from parsing.sources import parse_source
+
     settings = load_settings()
     if explain:
         emit(
@@ -114,6 +126,7 @@ def demo(
 ) -> None:
     """Parse every plan, import the reviewed files into a fresh SQLite ledger, then walk the plan year:
     progress reports, deferrals, daily escalation, four weekly digests and the look-back."""
+    from cli.render import plan_table
     from workflows.demo import DEMO_PASSWORD, run_demo
 
     settings = load_settings()

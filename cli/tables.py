@@ -8,8 +8,6 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from tabulate import tabulate
-
 from models.vocabulary.i18n import _
 
 
@@ -50,6 +48,8 @@ def render(headers: list[str], rows: list[list[Any]], fmt: Format) -> str:
         writer.writerow([_(h) for h in headers])
         writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return buffer.getvalue()
+    from tabulate import tabulate  # 50 ms to import: only when a table is printed
+
     return (
         tabulate([[("" if v is None else v) for v in row] for row in rows], headers=[_(h) for h in headers])
         if rows

@@ -11,10 +11,7 @@ from cli import context
 from cli.errors import reported
 from cli.options import Actor
 from cli.tables import Format, render
-from models.reads import units as registry
 from models.vocabulary.i18n import N_, _
-from workflows.use_cases.ledger import read_session
-from workflows.use_cases.units import load_units, merge_units
 
 app = typer.Typer(
     help=_("The unit registry: list units, review unknown names, merge aliases."), no_args_is_help=False
@@ -31,6 +28,10 @@ def units(
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """List the units (with their aliases)."""
+
+    from models.reads import units as registry
+    from workflows.use_cases.ledger import read_session
+
     if ctx.invoked_subcommand is not None:
         return
     with read_session(context.ledger()) as session:
@@ -59,6 +60,8 @@ def merge(
     actor: Actor = "office",
 ) -> None:
     """Record ALIAS as another name of CANONICAL; tasks assigned to the alias move to the unit."""
+    from workflows.use_cases.units import merge_units
+
     merged = merge_units(context.ledger(), context.actor(actor), alias, canonical)
     print(f"{alias} -> {merged.unit}")
 
@@ -71,5 +74,7 @@ def load(
     ],
 ) -> None:
     """Add or update registry units from a TOML file (e.g. plans/units.toml)."""
+    from workflows.use_cases.units import load_units
+
     count = load_units(context.ledger(), context.operator(), path)
     print(_("{count} units loaded from {path}").format(count=count, path=path))

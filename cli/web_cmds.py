@@ -12,11 +12,8 @@ from cli import context
 from cli.errors import reported
 from cli.tables import Format, render
 from models.errors import BadInput
-from models.reads.users import list_users
 from models.vocabulary import USER_ROLES, word
 from models.vocabulary.i18n import N_, _
-from workflows.use_cases.ledger import read_session
-from workflows.use_cases.users import add_user, set_active, set_password
 
 users = typer.Typer(
     help=_("Local accounts of the dashboard (roles: admin, office, unit, leader)."), no_args_is_help=True
@@ -89,6 +86,8 @@ def user_add(
     ] = False,
 ) -> None:
     """Create an account (the password is asked twice, or read from stdin)."""
+    from workflows.use_cases.users import add_user
+
     password = _password(password_stdin)
     user = add_user(context.ledger(), context.operator(), name, role=role, unit=unit, password=password)
     print(
@@ -107,6 +106,8 @@ def user_passwd(
     ] = False,
 ) -> None:
     """Set a new password (and sign the account out of every dashboard session)."""
+    from workflows.use_cases.users import set_password
+
     password = _password(password_stdin)
     set_password(context.ledger(), context.operator(), name, password)
     print(_("password of {name} changed; its dashboard sessions ended").format(name=name))
@@ -116,6 +117,8 @@ def user_passwd(
 @reported
 def user_deactivate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -> None:
     """Refuse an account's logins and end its dashboard sessions (its history is kept)."""
+    from workflows.use_cases.users import set_active
+
     set_active(context.ledger(), context.operator(), name, False)
     print(_("user {name} deactivated; its dashboard sessions ended").format(name=name))
 
@@ -124,6 +127,8 @@ def user_deactivate(name: Annotated[str, typer.Argument(help=_("Login name."))])
 @reported
 def user_activate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -> None:
     """Allow a deactivated account to log in again."""
+    from workflows.use_cases.users import set_active
+
     set_active(context.ledger(), context.operator(), name, True)
     print(_("user {name} activated").format(name=name))
 
@@ -132,6 +137,9 @@ def user_activate(name: Annotated[str, typer.Argument(help=_("Login name."))]) -
 @reported
 def user_list(fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table) -> None:
     """The accounts, their roles and units."""
+    from models.reads.users import list_users
+    from workflows.use_cases.ledger import read_session
+
     with read_session(context.ledger()) as session:
         rows = [
             [u.name, word(USER_ROLES, u.role), unit, _("yes") if u.active else _("no")]

@@ -18,10 +18,8 @@ from cli.errors import reported
 from cli.options import AsOf, Fmt
 from cli.tables import Format, render
 from models.errors import BadInput
-from models.reads.notices import KINDS, list_notices
 from models.vocabulary import NOTICE_KINDS, RECIPIENTS, word
 from models.vocabulary.i18n import N_, _
-from workflows.use_cases.ledger import read_session
 
 if TYPE_CHECKING:
     from workflows.use_cases.jobs import JobResult
@@ -111,6 +109,9 @@ def notices(
     fmt: Fmt = Format.table,
 ) -> None:
     """List queued and sent notices."""
+    from models.reads.notices import KINDS, list_notices
+    from workflows.use_cases.ledger import read_session
+
     kinds = KINDS
     if kind is not None and kind not in kinds:
         raise typer.BadParameter(f"unknown kind {kind!r}: one of {', '.join(kinds)}", param_hint="--kind")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from models.errors import BadInput
 from models.files.archive_limits import ArchiveLimits
-from models.reads.units import UnitSpec
+from models.files.units_file import UnitSpec
 from models.vocabulary.i18n import LANGUAGES, normalise
 
 

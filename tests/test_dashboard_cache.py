@@ -3,6 +3,7 @@ change, whoever made it (a page, the CLI, the scheduler: they all write through 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -74,3 +75,35 @@ def test_entries_expire_and_the_oldest_is_dropped_when_full():
     cache.get("b", lambda: 4)
     cache.get("c", lambda: 5)  # full: "a", the least recently used, goes
     assert cache.get("a", lambda: 6) == 6
+
+
+def ledger_total(client: TestClient, query: str) -> int:
+    page = client.get(f"/tasks?as_of={AS_OF}&{query}")
+    assert page.status_code == 200
+    found = re.search(r"共 (\d+) 项", page.text)
+    assert found, page.text[:500]
+    return int(found.group(1))
+
+
+def test_the_ledger_count_follows_every_change_to_the_ledger(ledger_url, tmp_path):
+    engine = open_ledger(ledger_url)
+    seed(engine)
+    add_users(engine)
+    app = create_app(dashboard_settings(tmp_path, ledger_url))
+    try:
+        office = login(TestClient(app), "office")
+        done = ledger_total(office, "status=done")
+        overdue = ledger_total(office, "overdue=1")
+        assert ledger_total(office, "status=done") == done  # the second look is served from the cache
+        code = codes(app)["修订政府信息公开指南"]
+        with write_session(engine) as session:  # as `duban update` would, outside the server
+            update_task(session, code, actor="cli", status="done")
+        assert ledger_total(office, "status=done") == done + 1
+        assert ledger_total(office, "overdue=1") == overdue - 1
+        with write_session(engine) as session:
+            load_registry(session, [UnitSpec(name="宣传处")])
+            assign_unit(session, code, unit="宣传处", role=Role.SUPPORT, actor="cli")
+        assert ledger_total(office, "unit=宣传处") == 1
+    finally:
+        app.state.engine.dispose()
+        engine.dispose()

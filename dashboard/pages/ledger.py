@@ -8,16 +8,21 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from dashboard.cache import ViewCache
 from dashboard.context import CtxDep
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, FormFilter, Sort, link
 from models.files.excel import describe_filters, filtered_workbook
+from models.reads.overview import ledger_mark
 from models.reads.pace import paces as task_paces
 from models.reads.task_query import TaskQuery, plan_choices, unit_choices
 from workflows.use_cases.ledger import read_session
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 100
+# ledger_macros.html's choice_field offers a drop-down up to this many entries, a text field past
+# it: one more than that is all a filter menu reads (not the 2,000 units of a big registry).
+MENU_BOUND = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -29,10 +34,15 @@ def ledger_page(
         query = TaskQuery(
             session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
-        found = query.page(page, PER_PAGE)
+        # The count scans every matching task; like the overview's figures it is kept per state
+        # of the ledger (dashboard/cache.py), so the pages after the first cost one page query.
+        cache: ViewCache = request.app.state.view_cache
+        total = cache.get(("ledger count", filters, as_of, ledger_mark(session)), query.count)
+        found = query.page(page, PER_PAGE, total=total)
         paces = task_paces(session, found.rows, as_of=as_of, limits=ctx.settings.lifecycle)
-        plans = plan_choices(session)
-        units = [(name, name) for name in unit_choices(session)]
+        ctx.name_plans(session, {row.plan for row in found.rows})
+        plans = plan_choices(session, limit=MENU_BOUND + 1)
+        units = [(name, name) for name in unit_choices(session, limit=MENU_BOUND + 1)]
     return ctx.render(
         "tasks.html",
         found=found,

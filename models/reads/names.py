@@ -9,9 +9,9 @@ place is written as documents write it: 五、12 / 二（三）2 / （一）1, n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.storage.tables import Plan
 
@@ -99,9 +99,12 @@ def plan_name(
     return short_name.strip() or default_short_name(title, year=year, issuer=issuer, key=key)
 
 
-def plan_names(session: Session) -> dict[str, str]:
-    """Every plan's key -> the name people read, in one query."""
-    rows = session.exec(select(Plan.key, Plan.short_name, Plan.title, Plan.year, Plan.issuer))
+def plan_names(session: Session, keys: Collection[str] | None = None) -> dict[str, str]:
+    """Every plan's key (or these keys') -> the name people read, in one query."""
+    query = select(Plan.key, Plan.short_name, Plan.title, Plan.year, Plan.issuer)
+    if keys is not None:
+        query = query.where(col(Plan.key).in_(keys))
+    rows = session.exec(query)
     return {
         key: plan_name(short, title, year=year, issuer=issuer, key=key)
         for key, short, title, year, issuer in rows

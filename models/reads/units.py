@@ -8,15 +8,14 @@ models.writes.units.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from functools import cache
-from pathlib import Path
 
 import opencc
-from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, col, select
 
-from models.errors import BadInput, NotFound
+from models.errors import NotFound
+from models.files.units_file import UnitSpec as UnitSpec
+from models.files.units_file import read_registry as read_registry
 from models.storage.tables import Unit, UnitAlias
 from models.vocabulary.i18n import _
 
@@ -29,28 +28,6 @@ def _t2s() -> opencc.OpenCC:
 def normal(name: str) -> str:
     """The form names are matched in: Simplified, without spaces."""
     return _t2s().convert("".join(name.split()))
-
-
-class UnitSpec(BaseModel):
-    name: str
-    aliases: list[str] = Field(default_factory=list)
-    kind: str = ""
-    leader: str = ""
-    channels: list[str] = Field(default_factory=list)
-
-
-def read_registry(path: Path) -> list[UnitSpec]:
-    """Units from a TOML file of `[[units]]` tables (plans/units.toml)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BadInput(f"cannot read the unit registry: {error}", source=path) from error
-    except RecursionError:
-        raise BadInput("TOML 嵌套过深，无法读取", source=path) from None
-    try:
-        return [UnitSpec.model_validate(item) for item in data.get("units", [])]
-    except ValidationError as error:
-        raise BadInput(f"units: {error.errors()[0]['msg']}", source=path) from error
 
 
 def find(session: Session, name: str) -> Unit | None:

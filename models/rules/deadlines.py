@@ -167,6 +167,18 @@ def _occurrence_sql(recurrence: str, year: int, last: Any, due: Any) -> Any:
     )
 
 
+def recurring_sql() -> Any:
+    """The tasks whose effective due date is a period's end (effective_due_sql's first branch)."""
+    return and_(col(Task.deadline_type) == RECURRING, col(Task.recurrence).is_not(None))
+
+
+def fixed_due_sql() -> Any:
+    """The tasks whose effective due date is their stored due_date (or none): neither recurring nor
+    ongoing, effective_due_sql's last branch. A query over these can order and filter on the
+    due_date column itself, and so on its index (models.reads.task_query)."""
+    return and_(~recurring_sql(), col(Task.deadline_type) != ONGOING)
+
+
 def effective_due_sql(as_of: dt.date, years: Iterable[int | None]) -> Any:
     """effective_due as a SQL expression over Task joined to its Plan. `years` are the plan years
     in the ledger (a recurring task's periods are written out per year; a plan without a year
@@ -193,7 +205,7 @@ def effective_due_sql(as_of: dt.date, years: Iterable[int | None]) -> Any:
     )
     return type_coerce(
         case(
-            (and_(col(Task.deadline_type) == RECURRING, col(Task.recurrence).is_not(None)), occurrence),
+            (recurring_sql(), occurrence),
             (col(Task.deadline_type) == ONGOING, null()),
             else_=due,
         ),

@@ -76,6 +76,8 @@ class Task(SQLModel, table=True):
         UniqueConstraint("plan_id", "path_key"),
         # The queries that matter: open tasks by due date (overdue, due soon) and per plan.
         Index("ix_task_open_due", "withdrawn", "status", "due_date"),
+        # The ledger in due-date order walks it (models/reads/task_query.py).
+        Index("ix_task_due", "due_date"),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True, max_length=20)  # short id people type: T12
