@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from models.clock import parse_date, today
 from models.settings import Settings, load_settings
 from models.vocabulary.i18n import _
-from workflows.use_cases.ledger import open_ledger
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -23,6 +22,8 @@ def settings() -> Settings:
 
 
 def ledger() -> Engine:
+    # SQLAlchemy only for the commands that open the ledger (see cli/main.py).
+    from workflows.use_cases.ledger import open_ledger
 
     return open_ledger(settings().database_url)
 

@@ -12,7 +12,6 @@ from cli.errors import reported
 from cli.options import AsOf, DueWithinFilter, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.tables import Format, render
 from models.vocabulary.i18n import N_, _
-from workflows.use_cases.ledger import read_session
 
 if TYPE_CHECKING:
     from models.files.excel import SheetImport
@@ -46,6 +45,7 @@ def export(
 
     Send it out, then read it back with `duban import --xlsx FILE --as UNIT`.
     """
+    from workflows.use_cases.ledger import read_session
 
     settings = context.settings()
     day = context.as_of(as_of)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from models.reads.names import path_label
+from typing import TYPE_CHECKING
+
 from models.vocabulary import FIELDS
 from models.vocabulary.i18n import _
-from workflows.use_cases.imports import FieldChange, ImportReport, TaskChange
+
+if TYPE_CHECKING:
+    from workflows.use_cases.imports import FieldChange, ImportReport, TaskChange
 
 SHORT = 60  # a body or title longer than this is cut in the listing: the preview names the change
 
@@ -23,6 +26,8 @@ def change_lines(report: ImportReport, *, dry_run: bool) -> list[str]:
 
 
 def _task_head(task: TaskChange) -> str:
+    from models.reads.names import path_label  # the database layer only when there is a change to show
+
     where = " ".join(part for part in (task.code, path_label(task.path), _cut(task.title)) if part)
     heads = {
         "new": _("new: {task}"),
