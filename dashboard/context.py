@@ -24,11 +24,16 @@ from models.rules.permissions import Action, allowed
 from models.settings import Settings
 from models.storage.db import read_session
 from models.storage.tables import User
+from models.vocabulary.i18n import LANGUAGE, translation
 from models.writes.users import can_write, is_office
 from workflows.use_cases.errors import OFFICE_ONLY, Denied
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
 TEMPLATES.env.filters["point"] = path_label  # 五、12 / 二（三）2, as documents write a point's place
+# The pages' own words come from the same catalog as the code's: `{{ _("Ledger") }}` in a template.
+# New-style gettext formats `%(name)s` placeholders itself and escapes their values, not the msgstr.
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_translations(translation(LANGUAGE), newstyle=True)  # type: ignore[attr-defined]
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
