@@ -16,7 +16,7 @@ from models.vocabulary.i18n import _
 
 app = typer.Typer(
     help=_(
-        "Documents in the 公文 layout: the supervision bulletin (督办通报), supervision slips (督办单) and the draft annual report on government information disclosure."
+        "Documents in the official-document (gongwen) layout: the supervision bulletin, supervision slips and the draft annual report on government information disclosure."
     ),
     no_args_is_help=True,
 )
@@ -44,7 +44,7 @@ def bulletin(
     number: Annotated[
         int | None,
         typer.Option(
-            "--number", "-n", help=_("Issue number (第N期); default: the next after this year's bulletins.")
+            "--number", "-n", help=_("Issue number; default: the next after this year's bulletins.")
         ),
     ] = None,
     as_of: AsOf = None,
@@ -52,7 +52,7 @@ def bulletin(
     output: Output = None,
     actor: Annotated[str, typer.Option("--as", help=_("Who issues the bulletin (journalled)."))] = "office",
 ) -> None:
-    """The supervision bulletin (第N期): each lead unit's completion rate, the units behind and their overdue items."""
+    """The supervision bulletin (issue N): each lead unit's completion rate, the units behind and their overdue items."""
     from workflows.use_cases.documents import issue_bulletin
 
     if (plan is None) == (year is None):

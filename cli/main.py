@@ -33,7 +33,7 @@ from parsing.explain import explain_document
 from parsing.sources import parse_source
 
 app = typer.Typer(
-    help=_("Duban (督办): work plans in, a tracked ledger of tasks out."),
+    help=_("Duban: work plans in, a tracked ledger of tasks out."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -83,7 +83,7 @@ def test_unknown_plan_and_empty_year_are_not_found(codes):
     result = duban("lookback", "--plan", "nope", "--dry-run")
     assert result.exit_code == 3 and result.stderr.strip() == "错误：没有计划 nope"
     result = duban("lookback", "--year", "2001", "--dry-run")
-    assert result.exit_code == 3 and "no plans for 2001" in result.stderr
+    assert result.exit_code == 3 and "台账中没有 2001 年度的计划" in result.stderr
     result = duban("lookback", "--year", "1999", "--dry-run")  # outside models.rules.bounds: refused
     assert result.exit_code == 2 and "年度 应在 2000 至 2100 之间" in result.stderr
 

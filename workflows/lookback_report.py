@@ -136,7 +136,7 @@ def write_lookback(
     """
     chosen = _formats(formats)
     if (plan is None) == (year is None):
-        raise BadInput("give either a plan or a year for the look-back (one of them, not both)")
+        raise BadInput(code="lookback.scope", field=("plan", "year"))
     scope = plan if plan is not None else str(year)
     targets = output_paths(Path(output), chosen, scope=scope, as_of=as_of)
     carried = None

@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from models.errors import BadInput
 from models.settings import Settings
 from models.storage.db import open_ledger
+from models.vocabulary import _
 from models.writes import lease
 from workflows.deploy import check_cron, config_path
 from workflows.jobs import JOB_NAMES
@@ -60,7 +61,12 @@ def trigger_of(settings: Settings, name: str) -> CronTrigger:
         return CronTrigger.from_crontab(expression, timezone=ZoneInfo(settings.timezone))
     except ValueError as error:
         raise BadInput(
-            f"schedule.{name}: bad cron expression {expression!r}: {error}", source=config_path()
+            _("schedule.{name}: bad cron expression {expression!r}: {error}").format(
+                name=name, expression=expression, error=error
+            ),
+            source=config_path(),
+            code="config.invalid",
+            field=f"schedule.{name}",
         ) from None
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from models.errors import BadInput
 from models.plan import ParsedPlan
 from models.rules import bounds
+from models.vocabulary.i18n import _
 
 _HEADER = """\
 # Duban reviewed plan file.
@@ -47,7 +48,9 @@ def load_plan(text: str, *, source: str = "<plan file>") -> ParsedPlan:
         line = getattr(error, "lineno", None)
         raise BadInput(f"not valid TOML: {getattr(error, 'msg', error)}", source=source, line=line) from error
     except RecursionError:
-        raise BadInput("TOML 嵌套过深，无法读取", source=source) from None
+        raise BadInput(
+            _("TOML nested too deeply: cannot be read"), source=source, code="plan_file.toml"
+        ) from None
     plan_data = dict(data.get("plan") or {})
     plan_data["tasks"] = data.get("tasks") or []
     try:

@@ -46,7 +46,7 @@ def read_registry(path: Path) -> list[UnitSpec]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise BadInput(f"cannot read the unit registry: {error}", source=path) from error
     except RecursionError:
-        raise BadInput("TOML 嵌套过深，无法读取", source=path) from None
+        raise BadInput(_("TOML nested too deeply: cannot be read"), source=path, code="units.toml") from None
     try:
         return [UnitSpec.model_validate(item) for item in data.get("units", [])]
     except ValidationError as error:
