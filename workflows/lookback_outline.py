@@ -179,13 +179,10 @@ def unfinished_rows(lookback: Lookback) -> list[list[Any]]:
     ]
 
 
+# The columns naming a task, first in both lists of items.
+TASK_HEADERS = [_("Rank"), _("Task code"), _("Plan"), _("Numbering path"), _("Task"), _("lead unit")]
 UNFINISHED_HEADERS = [
-    _("Rank"),
-    _("Task code"),
-    _("Plan"),
-    _("Numbering path"),
-    _("Task"),
-    _("lead unit"),
+    *TASK_HEADERS,
     _("Deadline"),
     _("Category"),
     _("Status"),
@@ -214,12 +211,7 @@ def ongoing_rows(lookback: Lookback) -> list[list[Any]]:
 
 
 ONGOING_HEADERS = [
-    _("Rank"),
-    _("Task code"),
-    _("Plan"),
-    _("Numbering path"),
-    _("Task"),
-    _("lead unit"),
+    *TASK_HEADERS,
     _("Deadline as written"),
     _("Status"),
     _("Last update"),
