@@ -117,7 +117,7 @@ def test_files_go_where_asked_and_are_reported(codes, tmp_path):
     assert result.exit_code == 0, result.output
     assert single.is_file() and f"已写出 {single}" in result.stdout
     result = duban("lookback", "--plan", PLAN, "-f", "md", "-f", "docx", "-o", str(tmp_path / "x.md"))
-    assert result.exit_code == 2 and "names one .md file" in result.stderr
+    assert result.exit_code == 2 and "指定的是一个 .md 文件" in result.stderr
 
 
 def test_defaults_come_from_the_config(codes, config):

@@ -173,7 +173,7 @@ def test_export_takes_the_ledger_pages_due_within_filter_and_sort(ledger: Engine
     helptext = [row[1] for row in load_workbook(path)["说明"].iter_rows(values_only=True)]
     assert "400 天内到期" in helptext
     bad = duban("export", "--xlsx", str(tmp_path / "bad.xlsx"), "--sort", "size")
-    assert bad.exit_code == 2 and "unknown sort" in bad.stderr
+    assert bad.exit_code == 2 and "未知的排序方式" in bad.stderr
 
 
 def test_text_that_looks_like_a_formula_stays_text(ledger: Engine, tmp_path: Path) -> None:

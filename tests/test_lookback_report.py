@@ -202,14 +202,14 @@ def test_one_format_can_be_written_to_a_named_file(engine, codes, tmp_path):
 
 
 def test_bad_output_or_format_is_refused_before_anything_is_written_or_carried(engine, codes, tmp_path):
-    with pytest.raises(BadInput, match=r"names one \.md file"):
+    with pytest.raises(BadInput, match=r"指定的是一个 \.md 文件"):
         write_lookback(
             engine, as_of=AS_OF, plan=PLAN, formats=["md", "xlsx"], output=tmp_path / "x.md", carry=True
         )
-    with pytest.raises(BadInput, match="unknown look-back format 'pdf'"):
+    with pytest.raises(BadInput, match="未知的回头看格式 'pdf'"):
         write_lookback(engine, as_of=AS_OF, plan=PLAN, formats=["pdf"], output=tmp_path / "out", carry=True)
     (tmp_path / "file").write_text("x")
-    with pytest.raises(BadInput, match="is a file"):
+    with pytest.raises(BadInput, match="是文件"):
         write_lookback(engine, as_of=AS_OF, plan=PLAN, output=tmp_path / "file", carry=True)
     assert not (tmp_path / "out").exists() and not (tmp_path / "x.md").exists()
     with read_session(engine) as session:

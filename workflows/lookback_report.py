@@ -23,6 +23,7 @@ from models.errors import BadInput, DubanError
 from models.files.files import atomic_path
 from models.reads.lookback import NO_LEAD, Lookback, compute_lookback
 from models.storage.db import read_session, write_session
+from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport, carry_over
 from workflows.lookback_outline import Block, chapters, rate_text
 
@@ -159,9 +160,15 @@ def _formats(formats: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(str(f).lower().lstrip(".") for f in formats))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
-        raise BadInput(f"unknown look-back format {unknown[0]!r}: one of {', '.join(FORMATS)}")
+        raise BadInput(
+            _("unknown look-back format {value!r}: one of {choices}").format(
+                value=unknown[0], choices=", ".join(FORMATS)
+            )
+        )
     if not chosen:
-        raise BadInput(f"no look-back format chosen: one or more of {', '.join(FORMATS)}")
+        raise BadInput(
+            _("no look-back format chosen: one or more of {choices}").format(choices=", ".join(FORMATS))
+        )
     return chosen
 
 
@@ -172,12 +179,13 @@ def output_paths(output: Path, formats: Sequence[str], *, scope: str, as_of: dt.
         if list(formats) == [suffix]:
             return {suffix: output}
         raise BadInput(
-            f"names one .{suffix} file, but the formats asked for are {', '.join(formats)}: "
-            "give a folder, or ask for that one format",
+            _(
+                "names one .{suffix} file, but the formats asked for are {formats}: give a folder, or ask for that one format"
+            ).format(suffix=suffix, formats=", ".join(formats)),
             source=output,
         )
     if output.exists() and not output.is_dir():
-        raise BadInput("is a file: give a folder, or a .md/.xlsx/.docx file for one format", source=output)
+        raise BadInput(_("is a file: give a folder, or a .md/.xlsx/.docx file for one format"), source=output)
     safe = re.sub(r"[^\w.-]+", "_", scope)  # a plan key is a file stem already; be sure of it
     stem = f"lookback-{safe}-{as_of.isoformat()}"
     return {fmt: output / f"{stem}.{fmt}" for fmt in formats}
@@ -210,7 +218,9 @@ def render(
 
         document = render_document(lookback, issuer=issuer, carried=carried, outline=outline)
         return stamped(document, lookback.as_of)
-    raise BadInput(f"unknown look-back format {fmt!r}: one of {', '.join(FORMATS)}")
+    raise BadInput(
+        _("unknown look-back format {fmt!r}: one of {choices}").format(fmt=fmt, choices=", ".join(FORMATS))
+    )
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")

@@ -46,7 +46,9 @@ def load_plan(text: str, *, source: str = "<plan file>") -> ParsedPlan:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None)
-        raise BadInput(f"not valid TOML: {getattr(error, 'msg', error)}", source=source, line=line) from error
+        raise BadInput(
+            _("not valid TOML: {error}").format(error=getattr(error, "msg", error)), source=source, line=line
+        ) from error
     except RecursionError:
         raise BadInput(
             _("TOML nested too deeply: cannot be read"), source=source, code="plan_file.toml"
@@ -60,7 +62,7 @@ def load_plan(text: str, *, source: str = "<plan file>") -> ParsedPlan:
         loc = first["loc"]
         where, line = ".".join(str(part) for part in loc), None
         if loc[:1] == ("tasks",) and len(loc) > 1 and isinstance(loc[1], int):
-            where = f"task {loc[1] + 1}: " + ".".join(str(part) for part in loc[2:])
+            where = _("task {number}: ").format(number=loc[1] + 1) + ".".join(str(part) for part in loc[2:])
             line = _table_line(text, "[[tasks]]", loc[1])
         raise BadInput(f"{where}: {first['msg']}", source=source, line=line) from error
     bounds.check_plan(plan, source=source, line_of=lambda index: _table_line(text, "[[tasks]]", index))
@@ -83,5 +85,5 @@ def read_plan_file(path: str | Path) -> ParsedPlan:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise BadInput(f"cannot read plan file: {error}", source=path) from error
+        raise BadInput(_("cannot read plan file: {error}").format(error=error), source=path) from error
     return load_plan(text, source=str(path))

@@ -26,6 +26,7 @@ from models.reads.names import plan_name
 from models.rules import bounds
 from models.rules.lights import Light, due_within_sql, light, overdue_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.vocabulary.i18n import _
 from models.writes import units as registry
 
 # Status in the order work moves through it, so "sort by status" reads as a pipeline.
@@ -157,7 +158,9 @@ class TaskQuery:
             return [rank, *due_last, Task.id]
         if sort == "code":
             return [Task.id]  # codes are T + id: id order is numeric code order (T2 before T10)
-        raise BadInput(f"unknown sort {sort!r}: one of {', '.join(SORTS)}")
+        raise BadInput(
+            _("unknown sort {sort!r}: one of {choices}").format(sort=sort, choices=", ".join(SORTS))
+        )
 
     def _select(self, *columns: Any) -> Select:
         return select(*columns).join(Plan, col(Plan.id) == Task.plan_id).where(*self.conditions)
@@ -177,9 +180,13 @@ class TaskQuery:
     def page(self, page: int = 1, per_page: int = 100) -> TaskPage:
         """One page; a page past the end gives the last page."""
         if not 1 <= per_page <= MAX_PER_PAGE:
-            raise BadInput(f"per page must be between 1 and {MAX_PER_PAGE}, not {per_page}")
+            raise BadInput(
+                _("per page must be between 1 and {limit}, not {per_page}").format(
+                    limit=MAX_PER_PAGE, per_page=per_page
+                )
+            )
         if page < 1:
-            raise BadInput(f"page must be 1 or more, not {page}")
+            raise BadInput(_("page must be 1 or more, not {page}").format(page=page))
         result = TaskPage([], self.count(), page, per_page)
         result.page = min(page, result.pages)
         query = (

@@ -20,6 +20,7 @@ from models.errors import BadInput, Conflict, NotFound
 from models.plan import ParsedPlan, ParsedTask
 from models.rules import bounds
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
+from models.vocabulary.i18n import _
 from models.writes import units as registry
 
 # Fields of a task that come from the plan file; everything else (status, progress…) is the office's.
@@ -241,7 +242,9 @@ def _check_unique_paths(plan: ParsedPlan, key: str) -> None:
         pkey = path_key(task.path)
         if pkey in seen:
             raise BadInput(
-                f"two tasks share the path {pkey!r}: give each point its own path", source=key, line=task.line
+                _("two tasks share the path {pkey!r}: give each point its own path").format(pkey=pkey),
+                source=key,
+                line=task.line,
             )
         seen[pkey] = task.line
 

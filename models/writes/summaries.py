@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from models.errors import BadInput, NotFound
 from models.files.archive_limits import ArchiveLimits, check_archive
 from models.storage.tables import Plan, Unit, UnitSummary
+from models.vocabulary.i18n import _
 from models.writes import units as registry
 
 # Summaries are a few pages; a file far larger than that is the wrong file, not a summary.
@@ -53,7 +54,7 @@ def submit_summary(
     if not cleaned:
         raise BadInput(code="summary.empty", field="text", source=source or None)
     if not 1900 <= year <= 2200:
-        raise BadInput(f"year {year} is not a plausible plan year")
+        raise BadInput(_("year {year} is not a plausible plan year").format(year=year))
     unit_record = registry.get(session, unit)
     plan_id: int | None = None
     if plan:
@@ -61,7 +62,11 @@ def submit_summary(
         if plan_record is None:
             raise NotFound(code="plan.not_found", plan=plan)
         if plan_record.year is not None and plan_record.year != year:
-            raise BadInput(f"plan {plan!r} is the plan of {plan_record.year}, not of {year}")
+            raise BadInput(
+                _("plan {plan!r} is the plan of {plan_year}, not of {year}").format(
+                    plan=plan, plan_year=plan_record.year, year=year
+                )
+            )
         plan_id = plan_record.id
     summary = UnitSummary(
         unit_id=unit_record.id,  # type: ignore[arg-type]
@@ -125,14 +130,16 @@ def read_summary_file(path: Path, *, archive_limits: ArchiveLimits | None = None
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (*TEXT_SUFFIXES, DOCX_SUFFIX):
-        raise BadInput("a summary is read from .txt, .md (UTF-8) or .docx", source=path)
+        raise BadInput(_("a summary is read from .txt, .md (UTF-8) or .docx"), source=path)
     try:
         size = path.stat().st_size
         if size > MAX_SUMMARY_BYTES:
-            raise BadInput(f"{size} bytes is too large for a summary", source=path)
+            raise BadInput(_("{size} bytes is too large for a summary").format(size=size), source=path)
         data = path.read_bytes()
     except OSError as error:
-        raise BadInput(f"cannot read: {error.strerror or error}", source=path) from error
+        raise BadInput(
+            _("cannot read: {error}").format(error=error.strerror or error), source=path
+        ) from error
     if suffix == DOCX_SUFFIX:
         check_archive(data, kind="docx", name=path, limits=archive_limits)  # before python-docx parses it
         return _docx_paragraphs(data, path)
@@ -140,7 +147,8 @@ def read_summary_file(path: Path, *, archive_limits: ArchiveLimits | None = None
         return data.decode("utf-8-sig")  # Windows Notepad writes a BOM
     except UnicodeDecodeError as error:
         raise BadInput(
-            f"not UTF-8 text (byte {error.start}): save it as UTF-8, or as .docx", source=path
+            _("not UTF-8 text (byte {start}): save it as UTF-8, or as .docx").format(start=error.start),
+            source=path,
         ) from error
 
 
@@ -154,5 +162,5 @@ def _docx_paragraphs(data: bytes, path: Path) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise BadInput(f"not a readable .docx file: {error}", source=path) from error
+        raise BadInput(_("not a readable .docx file: {error}").format(error=error), source=path) from error
     return "\n".join(paragraph.text for paragraph in document.paragraphs)

@@ -44,13 +44,15 @@ def read_registry(path: Path) -> list[UnitSpec]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BadInput(f"cannot read the unit registry: {error}", source=path) from error
+        raise BadInput(
+            _("cannot read the unit registry: {error}").format(error=error), source=path
+        ) from error
     except RecursionError:
         raise BadInput(_("TOML nested too deeply: cannot be read"), source=path, code="units.toml") from None
     try:
         return [UnitSpec.model_validate(item) for item in data.get("units", [])]
     except ValidationError as error:
-        raise BadInput(f"units: {error.errors()[0]['msg']}", source=path) from error
+        raise BadInput(_("units: {problem}").format(problem=error.errors()[0]["msg"]), source=path) from error
 
 
 def load_registry(session: Session, specs: list[UnitSpec]) -> int:
@@ -136,10 +138,12 @@ def merge(session: Session, alias: str, canonical: str, *, actor: str) -> Unit:
     target = get(session, canonical)
     key = normal(alias)
     if key == target.name:
-        raise BadInput(f"{alias!r} is already the canonical name")
+        raise BadInput(_("{alias!r} is already the canonical name").format(alias=alias))
     source = session.exec(select(Unit).where(Unit.name == key)).first()
     if source is not None and not source.provisional:
-        raise BadInput(f"{alias!r} is a registered unit of its own; it cannot become an alias")
+        raise BadInput(
+            _("{alias!r} is a registered unit of its own; it cannot become an alias").format(alias=alias)
+        )
     if source is not None:
         for assignment in session.exec(select(Assignment).where(Assignment.unit_id == source.id)):
             clash = session.exec(
@@ -178,5 +182,5 @@ def _add_alias(session: Session, key: str, unit: Unit) -> None:
     if existing is None:
         session.add(UnitAlias(alias=key, unit_id=unit.id))  # type: ignore[arg-type]
     elif existing.unit_id != unit.id:
-        raise BadInput(f"alias {key!r} already names another unit")
+        raise BadInput(_("alias {key!r} already names another unit").format(key=key))
     session.flush()
