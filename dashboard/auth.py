@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from dashboard.context import Ctx, get_ctx
 from models.storage.db import read_session, write_session
+from models.vocabulary.i18n import _
 from models.writes.users import LoginThrottle, authenticate, end_session, start_login, upgraded_hash
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +39,9 @@ def login(
     wait = throttle.reserve(name)
     if wait:
         # Refused before the password is checked, right or wrong: guessing gets no answer at all.
-        error = f"登录失败次数过多，该账号已暂停登录，请 {math.ceil(wait / 60)} 分钟后再试"
+        error = _("too many failed sign-ins: this account is locked, try again in {minutes} minutes").format(
+            minutes=math.ceil(wait / 60)
+        )
         response = ctx.render("login.html", status_code=429, next=_safe_next(next), error=error)
         response.headers["Retry-After"] = str(wait)
         return response
@@ -47,7 +50,9 @@ def login(
         user = authenticate(session, name, password)
     if user is None:
         throttle.failed(name)
-        return ctx.render("login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
+        return ctx.render(
+            "login.html", status_code=401, next=_safe_next(next), error=_("wrong user name or password")
+        )
     throttle.succeeded(name)
     new_hash = upgraded_hash(user, password)
     # A new session id on login: a session id planted before login is worth nothing after it.

@@ -180,6 +180,18 @@ WORDED = [
     "models/rules/bounds.py",
     "parsing/sources.py",
     "dashboard/context.py",
+    "dashboard/errors.py",
+    "dashboard/auth.py",
+    "dashboard/limits.py",
+    "dashboard/params.py",
+    "dashboard/pages/digests.py",
+    "dashboard/pages/imports.py",
+    "dashboard/pages/lookback.py",
+    "dashboard/pages/ledger.py",
+    "dashboard/pages/overview.py",
+    "dashboard/pages/tasks.py",
+    "dashboard/pages/units.py",
+    "dashboard/api/tasks.py",
 ]
 # The settings' default ladder and templates are the office's own configuration (config.toml
 # overrides them), and the sample task a template is tried on is data: not words of the program.

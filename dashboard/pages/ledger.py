@@ -14,6 +14,7 @@ from dashboard.params import AsOf, FormFilter, Sort, link
 from models.files.excel import describe_filters, filtered_workbook
 from models.reads.task_query import TaskQuery, plan_choices, unit_choices
 from models.storage.db import read_session
+from models.vocabulary.i18n import _
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 100
@@ -55,7 +56,7 @@ def ledger_workbook(ctx: CtxDep, as_of: AsOf, filters: FormFilter, sort: Sort = 
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    name = f"台账-{as_of.isoformat()}.xlsx"
+    name = _("ledger-{day}.xlsx").format(day=as_of.isoformat())
     return Response(
         buffer.getvalue(),
         media_type=XLSX,

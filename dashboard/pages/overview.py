@@ -17,6 +17,7 @@ from models.reads.lookback import NO_LEAD
 from models.reads.overview import compute_overview, ledger_mark
 from models.reads.task_query import TaskFilter, TaskQuery, plan_choices
 from models.storage.db import read_session
+from models.vocabulary.i18n import _
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.plans import rename_plan
 
@@ -76,7 +77,11 @@ def rename(ctx: OfficeCtx, key: str, short_name: Annotated[str, Form()] = "") ->
         assert ctx.user is not None
         rename_plan(ctx.engine, Actor.of_user(ctx.user), key, short_name)
     except NotFound:
-        return Response("没有这个计划", status_code=404, media_type="text/plain; charset=utf-8")
+        return Response(_("no such plan"), status_code=404, media_type="text/plain; charset=utf-8")
     except BadInput as error:
-        return Response(f"未改名：{error.message}", status_code=400, media_type="text/plain; charset=utf-8")
+        return Response(
+            _("Not renamed: {problem}").format(problem=error.message),
+            status_code=400,
+            media_type="text/plain; charset=utf-8",
+        )
     return RedirectResponse("/", status_code=303)
