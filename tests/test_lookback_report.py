@@ -232,10 +232,10 @@ def test_summary_lines_and_the_dry_run(engine, codes):
     preview = preview_lookback(engine, as_of=AS_OF, year=2021, carry=True)
     assert preview.paths == []
     lines = summary_lines(preview.lookback, preview.carried).splitlines()
-    assert lines[0] == "look-back 2021 as of 2021-12-01: 2 plans, 11 tasks (1 cancelled, not counted)"
-    assert lines[1] == "  done 4 (40.0%), overdue 2, ongoing 1, in progress 2, not started 2"
-    assert f"  {PLAN}: 9 tasks, done 3 (37.5%), overdue 2" in lines
-    assert "  would carry 7 items into 2022-zhenggai" in lines
+    assert lines[0] == "回头看 2021（截至 2021-12-01）：2个计划，任务 11 项（1 项已取消，不计入）"
+    assert lines[1] == "  已完成 4（40.0%），逾期 2，持续推进 1，推进中 2，未开始 2"
+    assert f"  {PLAN}：任务 9 项，已完成 3（37.5%），逾期 2" in lines
+    assert "  将结转 7 项到 2022-zhenggai" in lines
     with read_session(engine) as session:
         assert session.exec(select(Plan).where(Plan.key == "2022-zhenggai")).first() is None
 

@@ -252,36 +252,68 @@ def summary_lines(lookback: Lookback, carried: CarryOverReport | None = None) ->
     """A few lines for the terminal: the totals, each plan, what carry-over did or would do."""
     t = lookback.totals
     rate = "-" if t.rate is None else f"{t.rate:.1f}%"
-    plans = "1 plan" if len(lookback.plans) == 1 else f"{len(lookback.plans)} plans"
+    plans = _("1 plan") if len(lookback.plans) == 1 else _("{count} plans").format(count=len(lookback.plans))
     lines = [
-        f"look-back {lookback.scope} as of {lookback.as_of.isoformat()}: {plans}, {t.total} tasks"
-        + (f" ({t.cancelled} cancelled, not counted)" if t.cancelled else ""),
-        f"  done {t.done} ({rate}), overdue {t.overdue}, ongoing {t.ongoing}, "
-        f"in progress {t.in_progress}, not started {t.not_started}",
+        _("look-back {scope} as of {day}: {plans}, {total} tasks").format(
+            scope=lookback.scope, day=lookback.as_of.isoformat(), plans=plans, total=t.total
+        )
+        + (_(" ({count} cancelled, not counted)").format(count=t.cancelled) if t.cancelled else ""),
+        "  "
+        + _(
+            "done {done} ({rate}), overdue {overdue}, ongoing {ongoing}, in progress {in_progress},"
+            " not started {not_started}"
+        ).format(
+            done=t.done,
+            rate=rate,
+            overdue=t.overdue,
+            ongoing=t.ongoing,
+            in_progress=t.in_progress,
+            not_started=t.not_started,
+        ),
     ]
     if len(lookback.plans) > 1:
         for p in lookback.plans:
             c = p.counts
-            lines.append(f"  {p.key}: {c.total} tasks, done {c.done} ({rate_text(c)}), overdue {c.overdue}")
+            lines.append(
+                "  "
+                + _("{key}: {total} tasks, done {done} ({rate}), overdue {overdue}").format(
+                    key=p.key, total=c.total, done=c.done, rate=rate_text(c), overdue=c.overdue
+                )
+            )
     behind = [u for u in lookback.units if u.counts.overdue and u.unit != NO_LEAD][:5]
     if behind:
         lines.append(
-            "  most overdue (lead units): " + ", ".join(f"{u.unit} {u.counts.overdue}" for u in behind)
+            "  "
+            + _("most overdue (lead units): ")
+            + _(", ").join(f"{u.unit} {u.counts.overdue}" for u in behind)
         )
     already = sum(1 for item in lookback.unfinished if item.carried_to)
     lines.append(
-        f"  unfinished items: {len(lookback.unfinished)}"
-        + (f" ({already} carried over)" if already else "")
-        + f"; ongoing items: {len(lookback.ongoing)}; unit summaries: {len(lookback.summaries)}"
+        "  "
+        + _("unfinished items: {count}").format(count=len(lookback.unfinished))
+        + (_(" ({count} carried over)").format(count=already) if already else "")
+        + _("; ongoing items: {ongoing}; unit summaries: {summaries}").format(
+            ongoing=len(lookback.ongoing), summaries=len(lookback.summaries)
+        )
     )
     if carried is not None:
-        verb = "would carry" if carried.dry_run else "carried"
         if carried.plans:
             for target in carried.plans:
+                moved = (
+                    _("would carry {count} items into {key}")
+                    if carried.dry_run
+                    else _("carried {count} items into {key}")
+                )
                 lines.append(
-                    f"  {verb} {len(target.created)} items into {target.key}"
-                    + (f" ({target.skipped} carried before)" if target.skipped else "")
+                    "  "
+                    + moved.format(count=len(target.created), key=target.key)
+                    + (_(" ({count} carried before)").format(count=target.skipped) if target.skipped else "")
                 )
         else:
-            lines.append(f"  {verb} nothing: no unfinished items")
+            nothing = (
+                _("would carry nothing: no unfinished items")
+                if carried.dry_run
+                else _("carried nothing: no unfinished items")
+            )
+            lines.append("  " + nothing)
     return "\n".join(lines)
