@@ -16,16 +16,22 @@ from cli import context
 from cli.errors import reported
 from models.vocabulary.i18n import _
 
-# User-facing text (Simplified Chinese), in one place.
-HARDENED = (
-    "每个部署同时只运行一次（多出的运行排队），worker 不转接运行的输出（worker 退出不影响运行中的任务）"
+# User-facing text, in one place (the catalog gives the Chinese).
+HARDENED = _(
+    "each deployment runs once at a time (more runs queue), and workers do not relay a run's output"
+    " (a worker exiting does not affect running tasks)"
 )
-ZOMBIES = (
-    "运行每 {heartbeat} 秒发送心跳；{after} 秒无心跳即由自动化“{name}”标记为 Crashed（其机器或进程已不在）"
+ZOMBIES = _(
+    "a run sends a heartbeat every {heartbeat} s; after {after} s without one the automation “{name}”"
+    " marks it Crashed (its machine or process is gone)"
 )
-SHARED = "各 worker 须以同一路径看到以下共享目录（已写入标记，不一致的 worker 拒绝写入）："
-LEASED = (
-    "台账的定时任务现由 Prefect 部署运行：duban scheduler 将拒绝启动（改回时用 duban scheduler --take-over）"
+SHARED = _(
+    "every worker must see these shared folders at the same path (a marker is written; a worker that"
+    " disagrees refuses to write):"
+)
+LEASED = _(
+    "the ledger's scheduled jobs now run as Prefect deployments: duban scheduler will refuse to start"
+    " (to switch back, use duban scheduler --take-over)"
 )
 
 WorkPool = Annotated[

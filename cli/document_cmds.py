@@ -16,7 +16,7 @@ from models.vocabulary.i18n import _
 
 app = typer.Typer(
     help=_(
-        "Documents in the 公文 layout: the supervision bulletin (督办通报), supervision slips (督办单) and the draft annual report on government information disclosure."
+        "Documents in the official-document (gongwen) layout: the supervision bulletin, supervision slips and the draft annual report on government information disclosure."
     ),
     no_args_is_help=True,
 )
@@ -44,7 +44,7 @@ def bulletin(
     number: Annotated[
         int | None,
         typer.Option(
-            "--number", "-n", help=_("Issue number (第N期); default: the next after this year's bulletins.")
+            "--number", "-n", help=_("Issue number; default: the next after this year's bulletins.")
         ),
     ] = None,
     as_of: AsOf = None,
@@ -52,7 +52,7 @@ def bulletin(
     output: Output = None,
     actor: Annotated[str, typer.Option("--as", help=_("Who issues the bulletin (journalled)."))] = "office",
 ) -> None:
-    """The supervision bulletin (第N期): each lead unit's completion rate, the units behind and their overdue items."""
+    """The supervision bulletin (issue N): each lead unit's completion rate, the units behind and their overdue items."""
     from workflows.use_cases.documents import issue_bulletin
 
     if (plan is None) == (year is None):
@@ -68,8 +68,12 @@ def bulletin(
         number=number,
         issuer=issuer,
     )
-    note = "" if written.recorded else "（此期号此前已记录，本次为重新生成）"
-    print(f"第{written.number}期督办通报{note}：{written.paths[0]}")
+    note = "" if written.recorded else _(" (this issue number was recorded before: written again)")
+    print(
+        _("Supervision bulletin no. {number}{note}: {path}").format(
+            number=written.number, note=note, path=written.paths[0]
+        )
+    )
 
 
 @app.command(name="supervise")
@@ -105,9 +109,9 @@ def supervise(
         due_soon_days=settings.ledger.due_soon_days,
     )
     if not written.paths:
-        print("没有需要督办的任务。")
+        print(_("No task needs a supervision slip."))
     for path in written.paths:
-        print(f"督办单：{path}")
+        print(_("Supervision slip: {path}").format(path=path))
 
 
 @app.command(name="annual-report")
@@ -130,4 +134,4 @@ def annual_report(
         issuer=issuer,
         plans_dir=settings.resolve(settings.plans.dir),
     )
-    print(f"年度报告草稿：{written.paths[0]}")
+    print(_("Draft annual report: {path}").format(path=written.paths[0]))

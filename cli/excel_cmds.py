@@ -41,7 +41,7 @@ def export(
     sort: SortOption = None,
     as_of: AsOf = None,
 ) -> None:
-    """Export the ledger as an Excel 台账 for the units to fill in (status, progress, note, evidence).
+    """Export the ledger as an Excel workbook for the units to fill in (status, progress, note, evidence).
 
     Send it out, then read it back with `duban import --xlsx FILE --as UNIT`.
     """

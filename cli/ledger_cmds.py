@@ -48,7 +48,7 @@ def import_(
     xlsx: Annotated[
         Path | None,
         typer.Option(
-            "--xlsx", help=_("Instead: a 台账 workbook from `duban export --xlsx`, filled in by a unit.")
+            "--xlsx", help=_("Instead: a ledger workbook from `duban export --xlsx`, filled in by a unit.")
         ),
     ] = None,
     dry_run: Annotated[

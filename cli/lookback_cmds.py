@@ -27,7 +27,7 @@ class LookbackFormat(StrEnum):
 
 
 summary_app = typer.Typer(
-    help=_("Units' own summaries of their year (落实情况总结), shown in the look-back."),
+    help=_("Units' own summaries of how they carried out the year's work, shown in the look-back."),
     no_args_is_help=True,
 )
 
@@ -67,7 +67,7 @@ def lookback(
         bool,
         typer.Option(
             "--carry-over",
-            help=_("Also copy the unfinished items into next year's rectification list (整改清单)."),
+            help=_("Also copy the unfinished items into next year's rectification list."),
         ),
     ] = False,
     dry_run: Annotated[
@@ -78,7 +78,7 @@ def lookback(
     ] = False,
     actor: Actor = "lookback",
 ) -> None:
-    """The year-end look-back (回头看): completion by plan, section and lead unit, every unfinished
+    """The year-end look-back: completion by plan, section and lead unit, every unfinished
     item with its reason, ongoing items and the units' summaries, as Markdown, XLSX and DOCX."""
     if (plan is None) == (year is None):
         raise BadInput(_("give --plan PLAN or --year YEAR (one of them, not both)"))

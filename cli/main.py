@@ -41,7 +41,7 @@ from models.vocabulary import ACTIONS, NOTICE_KINDS, PLAN_KINDS, STATUSES, USER_
 from models.vocabulary.i18n import N_, _
 
 app = typer.Typer(
-    help=_("Duban (督办): work plans in, a tracked ledger of tasks out."),
+    help=_("Duban: work plans in, a tracked ledger of tasks out."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

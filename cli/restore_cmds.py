@@ -11,11 +11,14 @@ from cli import context
 from cli.errors import reported
 from models.vocabulary.i18n import _
 
-# User-facing text (Simplified Chinese), in one place.
-DONE = "已从 {file} 恢复台账（{kind} 备份，结构版本 {revision}）：{tables} 张表共 {rows} 行，各表行数与外键已核对"
-REPLACED = "原台账的 {count} 行已被替换"
-SEQUENCES = "已重置 {count} 个编号序列"
-UPGRADED = "已升级到结构版本 {revision}"
+# User-facing text, in one place (the catalog gives the Chinese).
+DONE = _(
+    "restored the ledger from {file} ({kind} backup, schema revision {revision}): {rows} rows in {tables}"
+    " tables, every table's row count and the foreign keys checked"
+)
+REPLACED = _("the {count} rows of the former ledger were replaced")
+SEQUENCES = _("{count} id sequences reset")
+UPGRADED = _("upgraded to schema revision {revision}")
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +45,7 @@ def restore(
     print(
         DONE.format(
             file=file,
-            kind="SQLite" if report.kind == "sqlite" else "JSON 行",
+            kind="SQLite" if report.kind == "sqlite" else _("JSON lines"),
             revision=report.revision,
             tables=len(report.rows),
             rows=sum(report.rows.values()),

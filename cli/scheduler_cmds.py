@@ -13,11 +13,11 @@ from cli.errors import reported
 from cli.tables import Format, render
 from models.vocabulary.i18n import _
 
-# User-facing text (Simplified Chinese), in one place.
-RUNNING = "调度器已启动，台账 {ledger}（按 Ctrl-C 停止）"
-STOPPED = "调度器已停止"
-LEASE_FREE = "定时任务租约：无人持有"
-LEASE_OF = "定时任务租约：{holder}（{owner}），{until}"
+# User-facing text, in one place (the catalog gives the Chinese).
+RUNNING = _("scheduler started, ledger {ledger} (Ctrl-C stops it)")
+STOPPED = _("scheduler stopped")
+LEASE_FREE = _("scheduled jobs' lease: held by no one")
+LEASE_OF = _("scheduled jobs' lease: {holder} ({owner}), {until}")
 
 
 def register(app: typer.Typer) -> None:
@@ -74,5 +74,9 @@ def _lease_line() -> str:
         engine.dispose()
     if found is None:
         return LEASE_FREE
-    until = f"至 {found.expires_at.astimezone():%Y-%m-%d %H:%M:%S}" if found.expires_at else "直至交回"
+    until = (
+        _("until {time}").format(time=f"{found.expires_at.astimezone():%Y-%m-%d %H:%M:%S}")
+        if found.expires_at
+        else _("until handed back")
+    )
     return LEASE_OF.format(holder=found.holder, owner=found.owner, until=until)

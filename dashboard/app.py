@@ -22,6 +22,7 @@ from dashboard.limits import BodyLimit
 from dashboard.sessions import COOKIE, SessionData, Sessions, load_secret
 from models.reads.users import session_user
 from models.settings import Settings, load_settings
+from models.vocabulary.i18n import _
 from workflows.use_cases.ledger import open_ledger, read_session
 from workflows.use_cases.sign_in import LoginThrottle
 
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 request.state.session = session = sessions.new()
             if request.state.user is None and not (static or path in PUBLIC):
                 if path.startswith("/api"):
-                    response: Response = JSONResponse({"error": "请先登录"}, status_code=401)
+                    response: Response = JSONResponse({"error": _("sign in first")}, status_code=401)
                 else:
                     target = quote(path + (f"?{request.url.query}" if request.url.query else ""))
                     response = RedirectResponse(f"/login?next={target}", status_code=303)

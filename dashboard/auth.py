@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import RedirectResponse, Response
 
 from dashboard.context import Ctx, get_ctx
+from models.vocabulary.i18n import _
 from workflows.use_cases import sign_in
 
 router = APIRouter(include_in_schema=False)
@@ -35,12 +36,16 @@ def login(
     checked = sign_in.check(ctx.engine, throttle, name, password)
     if checked.wait:
         # Refused before the password is checked, right or wrong: guessing gets no answer at all.
-        error = f"登录失败次数过多，该账号已暂停登录，请 {math.ceil(checked.wait / 60)} 分钟后再试"
+        error = _("too many failed sign-ins: this account is locked, try again in {minutes} minutes").format(
+            minutes=math.ceil(checked.wait / 60)
+        )
         response = ctx.render("login.html", status_code=429, next=_safe_next(next), error=error)
         response.headers["Retry-After"] = str(checked.wait)
         return response
     if checked.user is None:
-        return ctx.render("login.html", status_code=401, next=_safe_next(next), error="用户名或密码错误")
+        return ctx.render(
+            "login.html", status_code=401, next=_safe_next(next), error=_("wrong user name or password")
+        )
     # A new session id on login: a session id planted before login is worth nothing after it.
     fresh = ctx.sessions.new(uid=checked.user.id)
     sign_in.start(ctx.engine, checked, fresh.sid, hours=ctx.settings.dashboard.session_hours)

@@ -24,6 +24,7 @@ from models.reads.users import can_write, is_office
 from models.rules import bounds
 from models.rules.permissions import Action, allowed
 from models.settings import Settings
+from models.vocabulary.i18n import HTML_LANG, LANGUAGE, _, translation
 from workflows.use_cases.errors import OFFICE_ONLY, Denied
 from workflows.use_cases.ledger import read_session
 
@@ -32,6 +33,11 @@ if TYPE_CHECKING:  # a type only: faces import no storage at run time
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))  # autoescape on for .html
 TEMPLATES.env.filters["point"] = path_label  # 五、12 / 二（三）2, as documents write a point's place
+# The pages' own words come from the same catalog as the code's: `{{ _("Ledger") }}` in a template.
+# New-style gettext formats `%(name)s` placeholders itself and escapes their values, not the msgstr.
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_translations(translation(LANGUAGE), newstyle=True)  # type: ignore[attr-defined]
+TEMPLATES.env.globals["html_lang"] = HTML_LANG
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -117,7 +123,7 @@ async def check_input(request: Request) -> None:
     """The one text rule of models.rules.bounds on everything a request carries before any route reads it:
     its path, query parameters, form fields and JSON strings. A NUL anywhere (the anonymous login
     form included) would reach PostgreSQL, which refuses it with an error: a 400 here instead."""
-    found = [("路径", request.url.path), *request.query_params.multi_items()]
+    found = [(_("request path"), request.url.path), *request.query_params.multi_items()]
     content_type = request.headers.get("content-type", "")
     if request.method in UNSAFE and content_type.startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -131,7 +137,13 @@ async def check_input(request: Request) -> None:
     for name, value in found:
         bad = bounds.forbidden_character(name) or bounds.forbidden_character(value)
         if bad is not None:
-            raise BadInput(f"输入含有不允许的控制字符 {bad}（{bounds.shown_name(name)}）")
+            raise BadInput(
+                _("the input holds a control character that is not allowed: {bad} ({field})").format(
+                    bad=bad, field=bounds.shown_name(name)
+                ),
+                code="input.control_character",
+                field=name,
+            )
 
 
 def _strings(where: str, value: object) -> Iterator[tuple[str, str]]:
@@ -160,4 +172,7 @@ async def check_csrf(request: Request) -> None:
         token = value if isinstance(value, str) else None
     if not request.app.state.sessions.csrf_ok(request.state.session, token):
         # Worded unlike the permission refusals, so a user (and a test) can tell the two 403s apart.
-        raise PermissionDenied("表单缺少安全令牌或令牌已过期：请刷新页面后重新提交")
+        raise PermissionDenied(
+            _("the form has no security token or it has expired: reload the page and send it again"),
+            code="csrf",
+        )

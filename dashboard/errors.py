@@ -8,9 +8,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from models.errors import BadInput, Conflict, DubanError, NotFound, PermissionDenied
+from models.vocabulary.i18n import HTML_LANG, _
 
 STATUS = {NotFound: 404, Conflict: 409, PermissionDenied: 403, BadInput: 400}
-TITLES = {404: "未找到", 409: "冲突", 403: "无权操作", 400: "输入有误", 422: "输入有误"}
+TITLES = {
+    404: _("Not found"),
+    409: _("Conflict"),
+    403: _("Not allowed"),
+    400: _("Bad input"),
+    422: _("Bad input"),
+}
 
 
 def _respond(request: Request, status: int, message: str, error: Exception | None = None) -> Response:
@@ -25,10 +32,12 @@ def _respond(request: Request, status: int, message: str, error: Exception | Non
     from dashboard.context import get_ctx
 
     ctx = get_ctx(request)
-    return ctx.render("error.html", status_code=status, title=TITLES.get(status, "出错了"), message=message)
+    return ctx.render(
+        "error.html", status_code=status, title=TITLES.get(status, _("Something went wrong")), message=message
+    )
 
 
-SERVER_ERROR = "服务器内部错误，已记入日志，请稍后再试或联系管理员"
+SERVER_ERROR = _("internal server error, logged: try again later or ask an administrator")
 
 
 def server_error(path: str) -> Response:
@@ -36,8 +45,8 @@ def server_error(path: str) -> Response:
     if path.startswith("/api"):
         return JSONResponse({"error": SERVER_ERROR}, status_code=500)
     page = (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>出错了</title></head>'
-        f'<body><h1>出错了</h1><p>{SERVER_ERROR}</p><p><a href="/">返回首页</a></p></body></html>'
+        f'<!doctype html><html lang="{HTML_LANG}"><head><meta charset="utf-8"><title>{_("Something went wrong")}</title></head>'
+        f'<body><h1>{_("Something went wrong")}</h1><p>{SERVER_ERROR}</p><p><a href="/">{_("Back to the home page")}</a></p></body></html>'
     )
     return HTMLResponse(page, status_code=500)
 

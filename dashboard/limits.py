@@ -14,9 +14,11 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models.vocabulary.i18n import _
+
 
 def too_large(limit: int) -> str:
-    return f"请求过大：上限为 {limit:,} 字节"
+    return _("request too large: the limit is {limit:,} bytes").format(limit=limit)
 
 
 class BodyLimit:

@@ -16,6 +16,7 @@ from dashboard.context import CtxDep
 from models.clock import parse_date
 from models.errors import BadInput
 from models.reads.task_query import TaskFilter
+from models.vocabulary.i18n import _
 
 Sort = Literal["due", "plan", "status", "code"]
 # models.storage.tables.TaskStatus as a type the OpenAPI schema can list (a test keeps the two equal).
@@ -38,7 +39,9 @@ def _days(text: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise BadInput(f"天数应为整数，而不是 {text!r}") from None
+        raise BadInput(
+            _("the number of days must be a whole number, not {text!r}").format(text=text)
+        ) from None
 
 
 def form_filter(

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from models.errors import BadInput
 from models.files.archive_limits import ArchiveLimits
 from models.files.units_file import UnitSpec
-from models.vocabulary.i18n import LANGUAGES, normalise
+from models.vocabulary.i18n import LANGUAGES, _, normalise
 
 
 class _Strict(BaseModel):
@@ -71,26 +71,29 @@ def template_problem(template: str) -> str | None:
     try:
         parsed = [(name, spec) for _, name, spec, _ in Formatter().parse(template) if name is not None]
     except ValueError as error:
-        return f"bad template {template!r}: {error}"
+        return _("bad template {template!r}: {error}").format(template=template, error=error)
     fields = [name for name, _ in parsed]
     # Width and precision bounded before anything is formatted: `{days:>300000000}` would build a
     # 300-million-character line at load and in every message after.
     for name, spec in parsed:
         if "{" in (spec or ""):
-            return f"bad template {template!r}: 模板 {{{name}}} 的格式说明不能嵌套字段"
+            return _("bad template {template!r}: the format spec of {{{name}}} may not nest fields").format(
+                template=template, name=name
+            )
         if any(int(number) > MAX_FORMAT_WIDTH for number in re.findall(r"\d+", spec or "")):
-            return f"bad template {template!r}: 模板 {{{name}}} 的宽度或精度超过上限 {MAX_FORMAT_WIDTH}"
+            return _(
+                "bad template {template!r}: the width or precision of {{{name}}} is over the limit of {limit}"
+            ).format(template=template, name=name, limit=MAX_FORMAT_WIDTH)
     # `{days[0]}` and `{title.x}` name `days` and `title`; what they do with them is formatting's to judge.
     unknown = {name.split(".")[0].split("[")[0] or "{}" for name in fields} - TEMPLATE_FIELDS
     if unknown:
-        return (
-            f"template {template!r} names {', '.join(sorted(unknown))}; "
-            f"it may use {', '.join(sorted(TEMPLATE_FIELDS))}"
+        return _("template {template!r} names {unknown}; it may use {known}").format(
+            template=template, unknown=", ".join(sorted(unknown)), known=", ".join(sorted(TEMPLATE_FIELDS))
         )
     try:
         template.format_map(TEMPLATE_SAMPLE)
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as error:
-        return f"bad template {template!r}: {error}"
+        return _("bad template {template!r}: {error}").format(template=template, error=error)
     return None
 
 
@@ -109,7 +112,7 @@ class EscalationLevel(_Strict):
         # Checked on the whole level so the message names it (the list index alone does not).
         problem = template_problem(self.template)
         if problem:
-            raise ValueError(f"level {self.level!r}: {problem}")
+            raise ValueError(_("level {level!r}: {problem}").format(level=self.level, problem=problem))
         return self
 
 
@@ -157,12 +160,14 @@ def cron_problem(expression: str) -> str | None:
     """
     fields = expression.split()
     if len(fields) != 5:
-        return f"bad cron expression {expression!r}: five fields expected (minute hour day month weekday)"
+        return _(
+            "bad cron expression {expression!r}: five fields expected (minute hour day month weekday)"
+        ).format(expression=expression)
     if any(ch.isdigit() for ch in fields[4]):
-        return (
-            f"bad cron expression {expression!r}: weekday numbers mean different days to APScheduler "
+        return _(
+            "bad cron expression {expression!r}: weekday numbers mean different days to APScheduler "
             "(0 = Monday) and to cron and Prefect (1 = Monday); use day names (mon, tue, …, sun)"
-        )
+        ).format(expression=expression)
     return None
 
 
@@ -205,7 +210,11 @@ class UiSettings(_Strict):
     @classmethod
     def _known(cls, language: str) -> str:
         if normalise(language) is None:
-            raise ValueError(f"no catalog for {language!r}: one of {', '.join(LANGUAGES)}")
+            raise ValueError(
+                _("no catalog for {language!r}: one of {choices}").format(
+                    language=language, choices=", ".join(LANGUAGES)
+                )
+            )
         return language
 
 
@@ -238,8 +247,10 @@ class PrefectSettings(_Strict):
     def _margin(self) -> PrefectSettings:
         if self.zombie_after_seconds < self.heartbeat_seconds + 15:
             raise ValueError(
-                "zombie_after_seconds must exceed heartbeat_seconds by at least 15 s, or a live run "
-                "whose heartbeat is a little late would be marked Crashed"
+                _(
+                    "zombie_after_seconds must exceed heartbeat_seconds by at least 15 s, or a live run "
+                    "whose heartbeat is a little late would be marked Crashed"
+                )
             )
         return self
 
@@ -312,18 +323,22 @@ class Settings(_Strict):
             # `escalation = []` would silently stop all chasing, check-ins included (the ladder
             # climbs nothing) and nothing would say so: refused as the likely slip it is.
             raise ValueError(
-                "the ladder is empty, which would switch off every escalation and check-in; "
-                "leave `escalation` out for the default ladder, or give at least one [[escalation]] level"
+                _(
+                    "the ladder is empty, which would switch off every escalation and check-in; "
+                    "leave `escalation` out for the default ladder, or give at least one [[escalation]] level"
+                )
             )
         names = [level.level for level in levels]
         if CHECKIN in names:
             # Raised escalations are keyed by level name: a rung called "checkin" would be taken
             # for the monthly check-in of ongoing tasks (and vice versa).
             raise ValueError(
-                f"{CHECKIN!r} is the built-in monthly check-in ([checkin]); name the level otherwise"
+                _("{name!r} is the built-in monthly check-in ([checkin]); name the level otherwise").format(
+                    name=CHECKIN
+                )
             )
         if len(set(names)) != len(names):
-            raise ValueError(f"escalation levels must have distinct names, got {names}")
+            raise ValueError(_("escalation levels must have distinct names, got {names}").format(names=names))
         # The ladder is climbed in order of offset: a later rung never fires before an earlier one.
         return sorted(levels, key=lambda level: level.offset_days)
 
@@ -346,7 +361,7 @@ class Settings(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+            raise ValueError(_("unknown time zone {value!r}").format(value=value)) from None
         return value
 
     def resolve(self, relative: str) -> Path:
@@ -358,10 +373,11 @@ class Settings(_Strict):
         return self.database.url or f"sqlite:///{self.resolve(self.database.path)}"
 
 
-# User-facing text (Simplified Chinese).
-CONFIG_MISSING = (
-    "DUBAN_CONFIG 指定的配置文件不存在（不会改用默认设置：那样通知和报告会写到别处）；"
-    "请改正路径，或取消 DUBAN_CONFIG 以使用当前目录的 config.toml"
+# User-facing text (the catalog gives the Chinese).
+CONFIG_MISSING = _(
+    "the configuration file DUBAN_CONFIG names does not exist (the defaults are not used instead: notices"
+    " and reports would then be written elsewhere); correct the path, or unset DUBAN_CONFIG to use"
+    " config.toml in the current folder"
 )
 
 
@@ -374,16 +390,20 @@ def load_settings(path: str | Path | None = None) -> Settings:
     chosen = Path(path or named or "config.toml")
     data: dict = {}
     if path is None and named and not chosen.is_file():
-        raise BadInput(CONFIG_MISSING, source=chosen)
+        raise BadInput(CONFIG_MISSING, source=chosen, code="config.missing")
     if chosen.exists():
         try:
             data = tomllib.loads(chosen.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise BadInput(f"not valid TOML: {error}", source=chosen) from error
+            raise BadInput(
+                _("not valid TOML: {error}").format(error=error), source=chosen, code="config.toml"
+            ) from error
         except RecursionError:
-            raise BadInput("TOML 嵌套过深，无法读取", source=chosen) from None
+            raise BadInput(
+                _("TOML nested too deeply: cannot be read"), source=chosen, code="config.toml"
+            ) from None
     elif path is not None:
-        raise BadInput("configuration file not found", source=chosen)
+        raise BadInput(_("configuration file not found"), source=chosen, code="config.missing")
     if os.environ.get("DUBAN_DATABASE_URL"):
         data.setdefault("database", {})["url"] = os.environ["DUBAN_DATABASE_URL"]
     data["base_dir"] = chosen.resolve().parent
@@ -394,4 +414,4 @@ def load_settings(path: str | Path | None = None) -> Settings:
         where = ".".join(str(part) for part in first["loc"])
         # pydantic prefixes a validator's own message with "Value error, ": noise to a reader.
         problem = first["msg"].removeprefix("Value error, ")
-        raise BadInput(f"{where}: {problem}", source=chosen) from error
+        raise BadInput(f"{where}: {problem}", source=chosen, code="config.invalid", field=where) from error

@@ -17,6 +17,7 @@ from typing import Any
 import docx
 
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -40,12 +41,20 @@ def docx_to_text(data: bytes, *, source: str = "<input>") -> str:
         body = document.element.body
         numbering = _Numbering(document)
     except Exception as error:  # a broken package fails in zipfile, lxml or python-docx, each its own way
-        raise BadInput(f"the DOCX file is corrupt ({_reason(error)})", source=source) from None
+        raise BadInput(
+            _("the DOCX file is corrupt ({reason})").format(reason=_reason(error)),
+            code="document.corrupt_docx",
+            source=source,
+        ) from None
     lines: list[str] = []
     try:
         _blocks(body, lines, numbering)
     except RecursionError:
-        raise BadInput("the DOCX file is corrupt (tables nested too deeply)", source=source) from None
+        raise BadInput(
+            _("the DOCX file is corrupt (tables nested too deeply)"),
+            code="document.corrupt_docx",
+            source=source,
+        ) from None
     return "\n".join(lines)
 
 
@@ -199,7 +208,7 @@ class _Numbering:
         num_id, ilvl = _num_pr(props)
         style = props.find(f"{_W}pStyle") if props is not None else None
         style_id = style.get(_VAL) if style is not None else None
-        for _ in range(10):  # numbering inherited through the style's basedOn chain
+        for _depth in range(10):  # numbering inherited through the style's basedOn chain
             if num_id is not None or style_id not in self._styles:
                 break
             style_num, style_ilvl, style_id = self._styles[style_id]

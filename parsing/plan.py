@@ -16,6 +16,7 @@ from pathlib import Path
 
 from models.errors import BadInput
 from models.plan import Deadline, DeadlineType, ParsedPlan, ParsedTask, PlanKind, SectionKind
+from models.vocabulary.i18n import _
 from parsing.cleaning import clean_text
 from parsing.deadlines import find_deadline
 from parsing.header import is_date_line, is_signature_line, is_title_line, read_header
@@ -80,7 +81,11 @@ def parse_text(
         for line, kind in cleaned.dropped:
             trace.noise(line.no, line.text, kind)
     if not cleaned.lines:
-        raise BadInput("去掉网页杂项后没有正文：这不是一份工作计划", source=source)
+        raise BadInput(
+            _("no text left once the web page's clutter is removed: this is not a work plan"),
+            code="document.no_plan_text",
+            source=source,
+        )
     traditional = is_traditional("\n".join(line.text for line in cleaned.lines))
     lines = [
         _Line(line.no, line.text, to_simplified(line.text) if traditional else line.text)

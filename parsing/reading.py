@@ -17,6 +17,7 @@ from pathlib import Path
 
 from models.errors import BadInput
 from models.files.archive_limits import ArchiveLimits, check_archive
+from models.vocabulary.i18n import N_, _
 
 # python-docx, BeautifulSoup and charset-normalizer are loaded by the code paths that need them:
 # every `duban` command imports this module, and most never read a Word file or a web page.
@@ -25,21 +26,21 @@ MAX_BYTES = 20 * 1024 * 1024
 
 # Magic numbers of files people put in the plans folder by mistake, for a message that says what it is.
 _MAGIC: list[tuple[bytes, str]] = [
-    (b"%PDF-", "a PDF file"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"BM", "a BMP image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office (.doc/.xls/.wps) file: save it as .docx"),
-    (b"{\\rtf", "an RTF file: save it as .docx or .txt"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
+    (b"%PDF-", N_("a PDF file")),
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"BM", N_("a BMP image")),
+    (b"II*\x00", N_("a TIFF image")),
+    (b"MM\x00*", N_("a TIFF image")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("an old Office (.doc/.xls/.wps) file: save it as .docx")),
+    (b"{\\rtf", N_("an RTF file: save it as .docx or .txt")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"Rar!\x1a\x07", N_("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"\x7fELF", N_("a program")),
+    (b"MZ", N_("a program")),
 ]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _BOMS: list[tuple[bytes, str]] = [  # UTF-32 first: its little-endian BOM starts with UTF-16's
@@ -110,24 +111,48 @@ def read_document(
 
             return _non_empty(docx_to_text(data, source=str(path)), path)
         if names is None and named_docx:
-            raise BadInput("the DOCX file is corrupt (its ZIP structure cannot be read)", source=path)
+            raise BadInput(
+                _("the DOCX file is corrupt (its ZIP structure cannot be read)"),
+                code="document.corrupt_docx",
+                source=path,
+            )
         if names is None:
-            raise BadInput("the file is binary (a damaged ZIP archive), not a document", source=path)
+            raise BadInput(
+                _("the file is binary (a damaged ZIP archive), not a document"),
+                code="document.binary",
+                source=path,
+            )
         if named_docx:
-            raise BadInput("the DOCX file is corrupt (it has no word/document.xml)", source=path)
-        raise BadInput("the file is binary (a ZIP archive that is not a DOCX document)", source=path)
+            raise BadInput(
+                _("the DOCX file is corrupt (it has no word/document.xml)"),
+                code="document.corrupt_docx",
+                source=path,
+            )
+        raise BadInput(
+            _("the file is binary (a ZIP archive that is not a DOCX document)"),
+            code="document.binary",
+            source=path,
+        )
     if named_docx:
-        raise BadInput("the DOCX file is corrupt (it is not a ZIP package)", source=path)
+        raise BadInput(
+            _("the DOCX file is corrupt (it is not a ZIP package)"), code="document.corrupt_docx", source=path
+        )
     for magic, what in _MAGIC:
         if data.startswith(magic) and not (magic in (b"BM", b"MZ") and _decodes_as_text(data)):
-            raise BadInput(f"the file is binary ({what}), not a text, HTML or DOCX document", source=path)
+            raise BadInput(
+                _("the file is binary ({what}), not a text, HTML or DOCX document").format(what=_(what)),
+                code="document.binary",
+                source=path,
+            )
     text = None
     if _looks_like_html(data[: _SNIFF_CHARS * 2].decode("latin-1")):
         text = _decode_declared(data)  # an HTML page's own <meta charset> settles GBK versus Big5
     if text is None:
         text = decode_text(data, source=str(path))
     if not text.strip(" \t\r\n\f\v\u3000\ufeff\xa0"):
-        raise BadInput("the file is empty (it contains only whitespace)", source=path)
+        raise BadInput(
+            _("the file is empty (it contains only whitespace)"), code="document.empty", source=path
+        )
     suffix_html = path.suffix.lower() in (".htm", ".html", ".xhtml", ".shtml")
     if _looks_like_html(text[:_SNIFF_CHARS]) or (suffix_html and _ANY_TAG.search(text)):
         from parsing.html_text import html_to_text
@@ -151,12 +176,20 @@ def decode_text(data: bytes, *, source: str = "<input>") -> str:
             except UnicodeDecodeError:
                 name = encoding.upper().replace("-LE", "").replace("-BE", "")
                 raise BadInput(
-                    f"the file starts with a {name} byte-order mark but is not valid {name}", source=source
+                    _("the file starts with a {name} byte-order mark but is not valid {name}").format(
+                        name=name
+                    ),
+                    code="document.undecodable",
+                    source=source,
                 ) from None
     if b"\x00" in data:
         text = _utf16_without_bom(data)
         if text is None:
-            raise BadInput("the file is binary (it contains NUL bytes and is not UTF-16 text)", source=source)
+            raise BadInput(
+                _("the file is binary (it contains NUL bytes and is not UTF-16 text)"),
+                code="document.binary",
+                source=source,
+            )
         return _text_or_binary(text, source)
     try:
         return _text_or_binary(data.decode("utf-8"), source)
@@ -183,9 +216,14 @@ def decode_text(data: bytes, *, source: str = "<input>") -> str:
         if text is not None and _plausible(text):
             return _text_or_binary(text, source)
     if _control_share(data.decode("latin-1")) > _MAX_CONTROL:
-        raise BadInput("the file is binary (mostly control characters), not a text document", source=source)
+        raise BadInput(
+            _("the file is binary (mostly control characters), not a text document"),
+            code="document.binary",
+            source=source,
+        )
     raise BadInput(
-        "cannot decode the text: it is not UTF-8, UTF-16, GB18030/GBK or Big5, and no other encoding fits",
+        _("cannot decode the text: it is not UTF-8, UTF-16, GB18030/GBK or Big5, and no other encoding fits"),
+        code="document.undecodable",
         source=source,
     )
 
@@ -197,9 +235,12 @@ def _refuse_damaged_utf8(data: bytes, error: UnicodeDecodeError, source: str) ->
     bad = text.count("\ufffd")
     wide = len(text) - len(text.encode("ascii", errors="ignore")) - bad  # good non-ASCII characters
     if bad <= max(1, wide // _DAMAGED_UTF8_SHARE):
-        where = f"the first at byte {error.start}"
         raise BadInput(
-            f"the file is UTF-8 with {bad} invalid byte sequence(s), {where}: it is damaged", source=source
+            _(
+                "the file is UTF-8 with {bad} invalid byte sequence(s), the first at byte {start}: it is damaged"
+            ).format(bad=bad, start=error.start),
+            code="document.damaged_utf8",
+            source=source,
         )
 
 
@@ -207,39 +248,61 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise BadInput("file not found", source=path) from None
+        raise BadInput(_("file not found"), code="file.not_found", source=path) from None
     except OSError as error:
-        raise BadInput(f"cannot read the file: {error.strerror or error}", source=path) from None
+        raise BadInput(
+            _("cannot read the file: {error}").format(error=error.strerror or error),
+            code="file.unreadable",
+            source=path,
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise BadInput("is a directory, not a document file", source=path)
+        raise BadInput(_("is a directory, not a document file"), code="file.is_directory", source=path)
     if not stat.S_ISREG(info.st_mode):
-        raise BadInput("is not a regular file", source=path)
+        raise BadInput(_("is not a regular file"), code="file.not_regular", source=path)
     if info.st_size > max_bytes:
         limit = _size(max_bytes)
-        raise BadInput(f"the file is too large: {_size(info.st_size)}, the limit is {limit}", source=path)
+        raise BadInput(
+            _("the file is too large: {size}, the limit is {limit}").format(
+                size=_size(info.st_size), limit=limit
+            ),
+            code="file.too_large",
+            field="max_document_bytes",
+            source=path,
+        )
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as error:
-        raise BadInput(f"cannot read the file: {error.strerror or error}", source=path) from None
+        raise BadInput(
+            _("cannot read the file: {error}").format(error=error.strerror or error),
+            code="file.unreadable",
+            source=path,
+        ) from None
     if len(data) > max_bytes:
-        raise BadInput(f"the file is too large: more than {_size(max_bytes)}", source=path)
+        raise BadInput(
+            _("the file is too large: more than {limit}").format(limit=_size(max_bytes)),
+            code="file.too_large",
+            field="max_document_bytes",
+            source=path,
+        )
     if not data:
-        raise BadInput("the file is empty", source=path)
+        raise BadInput(_("the file is empty"), code="document.empty", source=path)
     if not data.strip():
-        raise BadInput("the file is empty (it contains only whitespace)", source=path)
+        raise BadInput(
+            _("the file is empty (it contains only whitespace)"), code="document.empty", source=path
+        )
     return data
 
 
 def _size(count: int) -> str:
     if count >= 1024 * 1024:
-        return f"{count:,} bytes ({count / 1024 / 1024:.1f} MB)"
-    return f"{count:,} bytes"
+        return _("{count:,} bytes ({mb:.1f} MB)").format(count=count, mb=count / 1024 / 1024)
+    return _("{count:,} bytes").format(count=count)
 
 
 def _non_empty(text: str, path: Path) -> str:
     if not text.strip(" \t\r\n\f\v\u3000\ufeff\xa0"):
-        raise BadInput("the document contains no text", source=path)
+        raise BadInput(_("the document contains no text"), code="document.no_text", source=path)
     return text
 
 
@@ -311,7 +374,15 @@ def _control_share(text: str) -> float:
 def _text_or_binary(text: str, source: str) -> str:
     sample = text[:_PLAUSIBLE_SAMPLE]
     if "\x00" in sample:
-        raise BadInput("the file is binary (it contains NUL characters), not a text document", source=source)
+        raise BadInput(
+            _("the file is binary (it contains NUL characters), not a text document"),
+            code="document.binary",
+            source=source,
+        )
     if _control_share(sample) > _MAX_CONTROL:
-        raise BadInput("the file is binary (mostly control characters), not a text document", source=source)
+        raise BadInput(
+            _("the file is binary (mostly control characters), not a text document"),
+            code="document.binary",
+            source=source,
+        )
     return text

@@ -9,6 +9,7 @@ from pathlib import Path
 from models.errors import BadInput
 from models.files.archive_limits import ArchiveLimits
 from models.plan import ParsedPlan
+from models.vocabulary.i18n import _
 from parsing.plan import parse_text
 from parsing.reading import MAX_BYTES, read_document
 
@@ -18,7 +19,7 @@ SOURCE_SUFFIXES = (".txt", ".htm", ".html", ".docx")
 def plan_sources(folder: Path) -> list[Path]:
     """Source documents in a plans folder, by name (reviewed *.plan.toml files are not sources)."""
     if not folder.is_dir():
-        raise BadInput("plans folder not found", source=folder)
+        raise BadInput(_("plans folder not found"), code="plans.folder_not_found", source=folder)
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
 
 

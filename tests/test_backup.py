@@ -88,7 +88,7 @@ def test_backup_refuses_to_overwrite_unless_forced(ledger: Engine, tmp_path: Pat
     target.write_text("an older backup")
     result = duban("backup", str(target))
     assert result.exit_code == 2
-    assert f"{target}: already exists" in result.stderr and "--force" in result.stderr
+    assert f"{target}: 已存在" in result.stderr and "--force" in result.stderr
     assert target.read_text() == "an older backup"
     assert duban("backup", "--force", str(target)).exit_code == 0
     assert target.read_text(errors="replace") != "an older backup"
@@ -96,7 +96,7 @@ def test_backup_refuses_to_overwrite_unless_forced(ledger: Engine, tmp_path: Pat
 
 
 def test_backup_into_a_directory_is_refused(ledger: Engine, tmp_path: Path) -> None:
-    with pytest.raises(BadInput, match="is a directory"):
+    with pytest.raises(BadInput, match="是文件夹"):
         backup(ledger, tmp_path)
 
 

@@ -143,7 +143,7 @@ def test_an_item_finished_since_the_lookback_is_not_carried(engine, codes):
 def test_refuses_to_fill_an_ordinary_plan_of_that_name(engine, codes):
     with write_session(engine) as session:
         import_plan(session, ParsedPlan(title="不是整改清单", year=2022), key="2022-zhenggai", actor="office")
-    with pytest.raises(Conflict, match="not a rectification list"):
+    with pytest.raises(Conflict, match="不是整改清单"):
         carry(engine, [PLAN])
     with pytest.raises(NotFound, match="没有计划 nope"):
         carry(engine, ["nope"])

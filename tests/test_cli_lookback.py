@@ -83,7 +83,7 @@ def test_unknown_plan_and_empty_year_are_not_found(codes):
     result = duban("lookback", "--plan", "nope", "--dry-run")
     assert result.exit_code == 3 and result.stderr.strip() == "错误：没有计划 nope"
     result = duban("lookback", "--year", "2001", "--dry-run")
-    assert result.exit_code == 3 and "no plans for 2001" in result.stderr
+    assert result.exit_code == 3 and "台账中没有 2001 年度的计划" in result.stderr
     result = duban("lookback", "--year", "1999", "--dry-run")  # outside models.rules.bounds: refused
     assert result.exit_code == 2 and "年度 应在 2000 至 2100 之间" in result.stderr
 
@@ -94,8 +94,8 @@ def test_dry_run_prints_the_summary_and_writes_nothing(codes, cli_env, tmp_path)
         "lookback", "--year", "2021", "--as-of", "2021-12-01", "-o", str(out), "--carry-over", "--dry-run"
     )
     assert result.exit_code == 0, result.output
-    assert "look-back 2021 as of 2021-12-01: 2 plans, 11 tasks" in result.stdout
-    assert "would carry 7 items into 2022-zhenggai" in result.stdout
+    assert "回头看 2021（截至 2021-12-01）：2个计划，任务 11 项" in result.stdout
+    assert "将结转 7 项到 2022-zhenggai" in result.stdout
     assert "试运行：未写入任何内容" in result.stdout
     assert not out.exists()
     assert rectification_plan(cli_env) is None
@@ -111,13 +111,13 @@ def test_files_go_where_asked_and_are_reported(codes, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
     for name in names:
         assert f"已写出 {out / name}" in result.stdout
-    assert "done 3 (37.5%)" in result.stdout
+    assert "已完成 3（37.5%）" in result.stdout
     single = tmp_path / "报告.docx"
     result = duban("lookback", "--plan", PLAN, "--as-of", "2021-12-01", "-f", "docx", "-o", str(single))
     assert result.exit_code == 0, result.output
     assert single.is_file() and f"已写出 {single}" in result.stdout
     result = duban("lookback", "--plan", PLAN, "-f", "md", "-f", "docx", "-o", str(tmp_path / "x.md"))
-    assert result.exit_code == 2 and "names one .md file" in result.stderr
+    assert result.exit_code == 2 and "指定的是一个 .md 文件" in result.stderr
 
 
 def test_defaults_come_from_the_config(codes, config):
@@ -141,10 +141,10 @@ def test_carry_over_from_the_command_line(codes, cli_env, tmp_path):
     )
     result = duban(*args)
     assert result.exit_code == 0, result.output
-    assert "carried 6 items into 2022-zhenggai" in result.stdout
+    assert "已结转 6 项到 2022-zhenggai" in result.stdout
     assert rectification_plan(cli_env).kind == "rectification"
     again = duban(*args)
-    assert "carried 0 items into 2022-zhenggai (6 carried before)" in again.stdout
+    assert "已结转 0 项到 2022-zhenggai（6 项此前已结转）" in again.stdout
 
 
 def test_summary_submit_from_text_and_files_and_list(codes, tmp_path):

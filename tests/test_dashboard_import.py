@@ -197,13 +197,13 @@ def test_an_existing_reviewed_file_is_replaced_only_when_asked(app):
         (
             "scan.txt",
             b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
-            "scan.txt: the file is binary (a PNG image)",
+            "scan.txt: 文件是二进制文件（PNG 图片）",
         ),
-        ("empty.txt", b"", "empty.txt: the file is empty"),
-        ("blank.html", b"  \n\t\n", "blank.html: the file is empty"),
+        ("empty.txt", b"", "empty.txt: 文件是空的"),
+        ("blank.html", b"  \n\t\n", "blank.html: 文件是空的"),
         ("big.txt", "一、总体要求\n".encode() * (LIMIT // 10), "big.txt: 文件过大"),
         ("plan.pdf", b"%PDF-1.4 ...", "plan.pdf: 不是可识别的文件类型"),
-        ("broken.docx", b"not a zip", "broken.docx: the DOCX file is corrupt"),
+        ("broken.docx", b"not a zip", "broken.docx: DOCX 文件已损坏"),
     ],
 )
 def test_a_bad_upload_names_the_file_and_the_problem_and_writes_nothing(app, name, data, message):

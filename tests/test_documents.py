@@ -73,7 +73,7 @@ def test_a_sheet_per_overdue_task_with_its_reply_slip(engine, tmp_path):
     document = docx.Document(written.paths[0])
     cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
     assert "督办事项" in cells and "是否办结" in cells and "已起草初稿" in "".join(cells)
-    with pytest.raises(BadInput, match="give a folder"):
+    with pytest.raises(BadInput, match="请指定文件夹"):
         write_sheets(engine, as_of=AS_OF, overdue=True, output=tmp_path / "one.docx")
 
 

@@ -141,7 +141,7 @@ def test_office_columns_are_locked_and_the_sheet_prints_on_a4_landscape(
 
 def test_export_names_its_file_xlsx(ledger: Engine, tmp_path: Path) -> None:
     result = duban("export", "--xlsx", str(tmp_path / "t.xls"))
-    assert result.exit_code == 2 and "name the file *.xlsx" in result.stderr
+    assert result.exit_code == 2 and "文件名请以 .xlsx 结尾" in result.stderr
     assert not (tmp_path / "t.xls").exists()
 
 
@@ -173,7 +173,7 @@ def test_export_takes_the_ledger_pages_due_within_filter_and_sort(ledger: Engine
     helptext = [row[1] for row in load_workbook(path)["说明"].iter_rows(values_only=True)]
     assert "400 天内到期" in helptext
     bad = duban("export", "--xlsx", str(tmp_path / "bad.xlsx"), "--sort", "size")
-    assert bad.exit_code == 2 and "unknown sort" in bad.stderr
+    assert bad.exit_code == 2 and "未知的排序方式" in bad.stderr
 
 
 def test_text_that_looks_like_a_formula_stays_text(ledger: Engine, tmp_path: Path) -> None:
@@ -327,8 +327,8 @@ def test_a_bad_status_in_row_5_names_the_row_and_applies_nothing(ledger: Engine,
     before = journal_count(ledger)
     result = duban("import", "--xlsx", str(path), "--as", "办公室")
     assert result.exit_code == 2
-    assert f"{path}: sheet 台账: row 5, 状态: '完成了' is not a status" in result.stderr
-    assert "nothing was imported" in result.stderr
+    assert f"{path}: 工作表 台账：第 5 行, 状态：'完成了' 不是状态" in result.stderr
+    assert "未导入任何内容" in result.stderr
     assert journal_count(ledger) == before
     assert task(ledger, "T20").progress == 0 and task(ledger, code).version == 1
 
@@ -355,8 +355,8 @@ def test_every_bad_cell_is_listed_at_once(ledger: Engine, tmp_path: Path) -> Non
     row_number(path, 7, "进度(%)", 101)
     result = duban("import", "--xlsx", str(path))
     assert result.exit_code == 2
-    assert "2 bad cells, nothing was imported" in result.stderr
-    assert "row 3, 状态" in result.stderr and "row 7, 进度(%)" in result.stderr
+    assert "2 个单元格有误，未导入任何内容" in result.stderr
+    assert "第 3 行, 状态" in result.stderr and "第 7 行, 进度(%)" in result.stderr
 
 
 def test_three_bad_cells_are_all_reported_with_an_unknown_task_code(ledger: Engine, tmp_path: Path) -> None:
@@ -367,9 +367,13 @@ def test_three_bad_cells_are_all_reported_with_an_unknown_task_code(ledger: Engi
     before = journal_count(ledger)
     result = duban("import", "--xlsx", str(path))
     assert result.exit_code == 2
-    assert "3 bad cells, nothing was imported" in result.stderr
+    assert "3 个单元格有误，未导入任何内容" in result.stderr
     lines = [line.strip() for line in result.stderr.splitlines()[1:]]
-    assert [line.split(":")[0] for line in lines] == ["row 3, 状态", "row 7, 进度(%)", "row 9, 任务编号"]
+    assert [line.split("：")[0] for line in lines] == [
+        "第 3 行, 状态",
+        "第 7 行, 进度(%)",
+        "第 9 行, 任务编号",
+    ]
     assert journal_count(ledger) == before
 
 
@@ -380,7 +384,7 @@ def test_an_unknown_task_code_fails_the_sheet(ledger: Engine, tmp_path: Path) ->
     before = journal_count(ledger)
     result = duban("import", "--xlsx", str(path))
     assert result.exit_code == 2
-    assert "row 4, 任务编号: no task T9999 in the ledger" in result.stderr
+    assert "第 4 行, 任务编号：台账中没有任务 T9999" in result.stderr
     assert journal_count(ledger) == before and task(ledger, "T20").progress == 0
 
 
@@ -391,7 +395,7 @@ def test_a_missing_header_is_named(ledger: Engine, tmp_path: Path) -> None:
     workbook.save(path)
     result = duban("import", "--xlsx", str(path))
     assert result.exit_code == 2
-    assert "row 1: missing column 版本" in result.stderr
+    assert "第 1 行：缺少列 版本" in result.stderr
 
 
 def test_a_task_listed_twice_fails_the_sheet(ledger: Engine, tmp_path: Path) -> None:
@@ -400,8 +404,7 @@ def test_a_task_listed_twice_fails_the_sheet(ledger: Engine, tmp_path: Path) -> 
     with pytest.raises(BadSheet) as caught:
         read_workbook(path)
     assert (
-        caught.value.problems[0].row == 6
-        and "appears again (first in row 2)" in caught.value.problems[0].problem
+        caught.value.problems[0].row == 6 and "重复出现（首次在第 2 行）" in caught.value.problems[0].problem
     )
 
 
@@ -423,7 +426,7 @@ def test_a_corrupted_file_is_one_clear_error_and_the_ledger_is_unchanged(
     result = duban("import", "--xlsx", str(path))
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0
-    assert result.stderr.startswith(f"错误：{path}: not a readable .xlsx workbook")
+    assert result.stderr.startswith(f"错误：{path}: 不是可读取的 .xlsx 工作簿")
     assert journal_count(ledger) == before
 
 
@@ -433,13 +436,13 @@ def test_a_zip_that_is_not_a_workbook_and_a_missing_sheet_are_clear_errors(
     other = tmp_path / "other.xlsx"
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    assert "not a readable .xlsx workbook" in duban("import", "--xlsx", str(other)).stderr
+    assert "不是可读取的 .xlsx 工作簿" in duban("import", "--xlsx", str(other)).stderr
     path = export(tmp_path / "t.xlsx")
     workbook = load_workbook(path)
     workbook["台账"].title = "Sheet1"
     workbook.save(path)
-    assert "no sheet named 台账" in duban("import", "--xlsx", str(path)).stderr
-    assert "no such file" in duban("import", "--xlsx", str(tmp_path / "none.xlsx")).stderr
+    assert "没有名为 台账 的工作表" in duban("import", "--xlsx", str(path)).stderr
+    assert "文件不存在" in duban("import", "--xlsx", str(tmp_path / "none.xlsx")).stderr
 
 
 def test_import_takes_plan_files_or_a_workbook(ledger: Engine, tmp_path: Path) -> None:

@@ -115,7 +115,7 @@ def test_two_points_with_one_path_are_refused(engine, tmp_path):
     plan.tasks[1].path = plan.tasks[0].path
     target = tmp_path / "dup.plan.toml"
     target.write_text(dump_plan(plan), encoding="utf-8")
-    with pytest.raises(BadInput, match="share the path"):
+    with pytest.raises(BadInput, match="的路径同为"):
         import_files(engine, target)
     assert count(engine, Task) == 0
 
@@ -262,7 +262,7 @@ def test_units_resolve_through_aliases_and_unknown_names_wait_for_review(engine,
 def test_merging_into_a_registered_name_twice_is_refused(engine):
     with write_session(engine) as session:
         registry.load_registry(session, [registry.UnitSpec(name="办公室"), registry.UnitSpec(name="法规处")])
-    with pytest.raises(BadInput, match="registered unit"), write_session(engine) as session:
+    with pytest.raises(BadInput, match="已登记的单位"), write_session(engine) as session:
         registry.merge(session, "法规处", "办公室", actor="office")
 
 

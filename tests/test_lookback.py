@@ -161,11 +161,11 @@ def test_summaries_newest_per_unit_for_the_year_and_plan(engine, codes):
 def test_missing_plan_or_empty_year_is_not_found(engine, codes):
     with pytest.raises(NotFound, match="没有计划 nope"):
         lookback(engine, plan="nope")
-    with pytest.raises(NotFound, match="no plans for 2019"):
+    with pytest.raises(NotFound, match="台账中没有 2019 年度的计划"):
         lookback(engine, year=2019)
-    with pytest.raises(BadInput, match="either a plan or a year"):
+    with pytest.raises(BadInput, match="回头看须指定计划或年度"):
         lookback(engine, plan=PLAN, year=2021)
-    with pytest.raises(BadInput, match="either a plan or a year"):
+    with pytest.raises(BadInput, match="回头看须指定计划或年度"):
         lookback(engine)
     # 2020 has a plan; 2021's annual report is not one, so it is not in the 2021 look-back.
     assert [p.key for p in lookback(engine, year=2020).plans] == [OLD]

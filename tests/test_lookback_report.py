@@ -202,14 +202,14 @@ def test_one_format_can_be_written_to_a_named_file(engine, codes, tmp_path):
 
 
 def test_bad_output_or_format_is_refused_before_anything_is_written_or_carried(engine, codes, tmp_path):
-    with pytest.raises(BadInput, match=r"names one \.md file"):
+    with pytest.raises(BadInput, match=r"指定的是一个 \.md 文件"):
         write_lookback(
             engine, as_of=AS_OF, plan=PLAN, formats=["md", "xlsx"], output=tmp_path / "x.md", carry=True
         )
-    with pytest.raises(BadInput, match="unknown look-back format 'pdf'"):
+    with pytest.raises(BadInput, match="未知的回头看格式 'pdf'"):
         write_lookback(engine, as_of=AS_OF, plan=PLAN, formats=["pdf"], output=tmp_path / "out", carry=True)
     (tmp_path / "file").write_text("x")
-    with pytest.raises(BadInput, match="is a file"):
+    with pytest.raises(BadInput, match="是文件"):
         write_lookback(engine, as_of=AS_OF, plan=PLAN, output=tmp_path / "file", carry=True)
     assert not (tmp_path / "out").exists() and not (tmp_path / "x.md").exists()
     with read_session(engine) as session:
@@ -232,10 +232,10 @@ def test_summary_lines_and_the_dry_run(engine, codes):
     preview = preview_lookback(engine, as_of=AS_OF, year=2021, carry=True)
     assert preview.paths == []
     lines = summary_lines(preview.lookback, preview.carried).splitlines()
-    assert lines[0] == "look-back 2021 as of 2021-12-01: 2 plans, 11 tasks (1 cancelled, not counted)"
-    assert lines[1] == "  done 4 (40.0%), overdue 2, ongoing 1, in progress 2, not started 2"
-    assert f"  {PLAN}: 9 tasks, done 3 (37.5%), overdue 2" in lines
-    assert "  would carry 7 items into 2022-zhenggai" in lines
+    assert lines[0] == "回头看 2021（截至 2021-12-01）：2个计划，任务 11 项（1 项已取消，不计入）"
+    assert lines[1] == "  已完成 4（40.0%），逾期 2，持续推进 1，推进中 2，未开始 2"
+    assert f"  {PLAN}：任务 9 项，已完成 3（37.5%），逾期 2" in lines
+    assert "  将结转 7 项到 2022-zhenggai" in lines
     with read_session(engine) as session:
         assert session.exec(select(Plan).where(Plan.key == "2022-zhenggai")).first() is None
 

@@ -307,27 +307,27 @@ def test_a_one_cell_table_framing_the_text_reads_as_paragraphs():
 
 
 def test_a_missing_file(tmp_path):
-    assert "file not found" in problem(tmp_path / "nope.txt")
+    assert "文件不存在" in problem(tmp_path / "nope.txt")
 
 
 def test_a_directory(tmp_path):
-    assert "directory" in problem(tmp_path)
+    assert "文件夹" in problem(tmp_path)
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  "])
 def test_an_empty_file(tmp_path, data):
-    assert "empty" in problem(write(tmp_path, "empty.txt", data))
+    assert "空" in problem(write(tmp_path, "empty.txt", data))
 
 
 def test_a_file_of_unicode_spaces_is_empty(tmp_path):
     path = write(tmp_path, "spaces.txt", codecs.BOM_UTF16_LE + "\u3000 \n\u3000".encode("utf-16-le"))
-    assert "empty" in problem(path)
+    assert "空" in problem(path)
 
 
 def test_a_file_too_large_says_its_size_and_the_limit(tmp_path):
     path = write(tmp_path, "big.txt", ("一、任务\n" + "内容" * 100).encode("utf-8"))
     message = problem(path, max_bytes=100)
-    assert "too large" in message and f"{path.stat().st_size:,} bytes" in message and "100 bytes" in message
+    assert "文件过大" in message and f"{path.stat().st_size:,} 字节" in message and "100 字节" in message
     assert MAX_BYTES == 20 * 1024 * 1024
 
 
@@ -339,12 +339,12 @@ def test_a_file_too_large_says_its_size_and_the_limit(tmp_path):
         ("plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "PDF"),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), ".docx"),
         ("random.bin", bytes(range(256)) * 8, "NUL"),
-        ("controls.txt", bytes(range(1, 9)) * 100, "control"),
+        ("controls.txt", bytes(range(1, 9)) * 100, "控制字符"),
     ],
 )
 def test_binary_files_are_refused(tmp_path, name, data, what):
     message = problem(write(tmp_path, name, data))
-    assert "binary" in message and what in message
+    assert "二进制" in message and what in message
 
 
 def test_a_zip_that_is_not_a_docx_is_binary(tmp_path):
@@ -352,17 +352,17 @@ def test_a_zip_that_is_not_a_docx_is_binary(tmp_path):
     with zipfile.ZipFile(buffer, "w") as package:
         package.writestr("data.csv", "a,b\n")
     message = problem(write(tmp_path, "archive.txt", buffer.getvalue()))
-    assert "binary" in message and "ZIP" in message
+    assert "二进制" in message and "ZIP" in message
 
 
 @pytest.mark.parametrize(
     ("data", "what"),
     [
-        (b"this is not a zip at all", "not a ZIP package"),
-        (b"PK\x03\x04" + os.urandom(200), "ZIP structure"),
-        (None, "ZIP structure"),  # a real DOCX cut in half
+        (b"this is not a zip at all", "不是 ZIP 包"),
+        (b"PK\x03\x04" + os.urandom(200), "ZIP 结构"),
+        (None, "ZIP 结构"),  # a real DOCX cut in half
         ("no-document-xml", "word/document.xml"),
-        ("broken-xml", "corrupt"),
+        ("broken-xml", "已损坏"),
     ],
 )
 def test_a_corrupt_docx_is_refused(tmp_path, data, what):
@@ -382,18 +382,18 @@ def test_a_corrupt_docx_is_refused(tmp_path, data, what):
                 package.writestr(item, content[:200] if item.filename == "word/document.xml" else content)
         data = buffer.getvalue()
     message = problem(write(tmp_path, "plan.docx", data))
-    assert "corrupt" in message and what in message
+    assert "已损坏" in message and what in message
 
 
 def test_text_in_no_known_encoding_is_refused(tmp_path):
     message = problem(write(tmp_path, "odd.txt", b"\x81\x20" * 200))
-    assert "cannot decode" in message
+    assert "无法解码" in message
 
 
 def test_damaged_utf8_is_refused_rather_than_read_as_gbk(tmp_path):
     data = DOCUMENT.encode("utf-8")
     message = problem(write(tmp_path, "damaged.txt", data[:40] + b"\xff" + data[40:]))
-    assert "UTF-8" in message and "damaged" in message
+    assert "UTF-8" in message and "无法解码" in message
 
 
 def test_decode_text_names_its_source():

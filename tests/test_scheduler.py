@@ -111,7 +111,7 @@ def test_a_changed_cron_reschedules_the_stored_job(tmp_path):
 def test_a_bad_cron_is_a_clear_error(tmp_path):
     settings = settings_for(tmp_path, "sqlite://")
     bad = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"digest": "0 9 * *"})})
-    with pytest.raises(BadInput, match=r"schedule.digest: bad cron expression '0 9 \* \*'"):
+    with pytest.raises(BadInput, match=r"schedule.digest: cron 表达式 '0 9 \* \*' 有误"):
         scheduler.trigger_of(bad, "digest")
 
 
@@ -120,7 +120,7 @@ def test_a_weekday_number_is_refused_by_the_trigger_builder_too(tmp_path):
     bad = settings.model_copy(
         update={"schedule": settings.schedule.model_copy(update={"digest": "0 9 * * 1"})}
     )
-    with pytest.raises(BadInput, match=r"schedule.digest: bad cron expression '0 9 \* \* 1'.*use day names"):
+    with pytest.raises(BadInput, match=r"schedule.digest: cron 表达式 '0 9 \* \* 1' 有误.*请用星期名称"):
         scheduler.trigger_of(bad, "digest")
 
 
@@ -138,8 +138,8 @@ def test_the_scheduler_and_deploy_refuse_a_weekday_number_in_config_toml(tmp_pat
     context.settings.cache_clear()
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"错误：{config}: schedule.digest: bad cron expression '0 9 * * 1'")
-    assert "use day names" in line
+    assert line.startswith(f"错误：{config}: schedule.digest: cron 表达式 '0 9 * * 1' 有误")
+    assert "请用星期名称" in line
 
 
 def test_the_scheduled_job_runs_today_against_the_configured_ledger(tmp_path, monkeypatch, capsys):

@@ -70,8 +70,8 @@ LEVEL = '[[escalation]]\nlevel = "supervise"\nname = "督办"\noffset_days = 14\
         ("{title!x}", "Unknown conversion specifier x"),
         ("{days[0]}", "not subscriptable"),
         ("{title:d}", "Unknown format code 'd'"),
-        ("{dayz}", "names dayz; it may use as_of, code"),
-        ("逾期 {} 天", "names {}"),
+        ("{dayz}", "用了 dayz；可用的字段为 as_of, code"),
+        ("逾期 {} 天", "用了 {}"),
     ],
 )
 def test_a_template_that_would_not_format_is_refused_at_load_naming_its_level(tmp_path, template, problem):
@@ -80,7 +80,7 @@ def test_a_template_that_would_not_format_is_refused_at_load_naming_its_level(tm
     with pytest.raises(BadInput) as caught:
         load_settings(config)
     message = caught.value.message
-    assert message.startswith(f"{config}: escalation.0: level 'supervise': ") and problem in message
+    assert message.startswith(f"{config}: escalation.0: 级别 'supervise'：") and problem in message
     assert "\n" not in message and "Value error" not in message
 
 
@@ -101,14 +101,12 @@ def test_an_offset_of_a_year_either_way_loads(tmp_path):
 def test_a_level_named_checkin_is_refused_since_the_check_in_has_that_name(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(LEVEL.replace('level = "supervise"', 'level = "checkin"'), encoding="utf-8")
-    with pytest.raises(
-        BadInput, match=r"config.toml: escalation: 'checkin' is the built-in monthly check-in"
-    ):
+    with pytest.raises(BadInput, match=r"config.toml: escalation: 'checkin' 是内置的每月进展调度"):
         load_settings(config)
 
 
 def test_an_empty_ladder_is_refused_rather_than_silently_switching_escalation_off(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text("escalation = []\n", encoding="utf-8")
-    with pytest.raises(BadInput, match=r"config.toml: escalation: the ladder is empty"):
+    with pytest.raises(BadInput, match=r"config.toml: escalation: 督办级别为空"):
         load_settings(config)

@@ -66,9 +66,9 @@ def test_bad_input_is_refused(engine, codes):
         submit(engine, unit="办公室", year=2021, text=" \n ")
     with pytest.raises(NotFound, match="没有计划 nope"):
         submit(engine, unit="办公室", year=2021, text="x", plan="nope")
-    with pytest.raises(BadInput, match="the plan of 2021, not of 2022"):
+    with pytest.raises(BadInput, match="属于 2021 年度，不是 2022 年度"):
         submit(engine, unit="办公室", year=2022, text="x", plan=PLAN)
-    with pytest.raises(BadInput, match="plausible"):
+    with pytest.raises(BadInput, match="不是合理的计划年度"):
         submit(engine, unit="办公室", year=21, text="x")
     with read_session(engine) as session:
         assert list_summaries(session) == []
@@ -86,13 +86,13 @@ def test_reading_summary_files(tmp_path):
     assert read_summary_file(path) == "一、工作完成情况\n全年完成17项任务。"
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("办公室".encode("gbk"))
-    with pytest.raises(BadInput, match="not UTF-8"):
+    with pytest.raises(BadInput, match="不是 UTF-8 文本"):
         read_summary_file(gbk)
-    with pytest.raises(BadInput, match=r"\.txt, \.md"):
+    with pytest.raises(BadInput, match=r"\.txt、\.md"):
         read_summary_file(tmp_path / "总结.pdf")
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(BadInput, match=r"not a readable \.docx"):
+    with pytest.raises(BadInput, match=r"不是可读取的 \.docx 文件"):
         read_summary_file(broken)
-    with pytest.raises(BadInput, match="cannot read"):
+    with pytest.raises(BadInput, match="无法读取"):
         read_summary_file(tmp_path / "missing.txt")

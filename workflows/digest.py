@@ -74,14 +74,14 @@ def _task_rows(
 ) -> list[list[object]]:
     rows = []
     for t in lead_role_first(tasks):
-        late = f"{days_overdue(t.due_date, as_of)} 天" if overdue else ""
+        late = _("{days} days").format(days=days_overdue(t.due_date, as_of)) if overdue else ""
         row: list[object] = [t.code]
         row += [_ROLE.get(t.role, t.role)] if role else []
         row += [
             t.plan,
             t.path,
             t.title,
-            f"{t.due_date}（{t.deadline_text}）"
+            _("{due} ({deadline})").format(due=t.due_date, deadline=t.deadline_text)
             if t.recurring and t.due_date
             else t.due_date or t.deadline_text,
         ]
@@ -94,21 +94,29 @@ def _task_rows(
 def unit_message(digest: UnitDigest, week: str, as_of: dt.date, settings: Settings) -> Message:
     soon = settings.digest.due_within_days
     message = Message(
-        f"【督办周报】{week} {digest.unit}：逾期 {len(digest.overdue)} 项，{soon} 日内到期 {len(digest.due_soon)} 项"
+        _("[Duban digest] {week} {unit}: {overdue} overdue, {due_soon} due within {days} days").format(
+            week=week, unit=digest.unit, overdue=len(digest.overdue), due_soon=len(digest.due_soon), days=soon
+        )
     )
-    message.para(f"截至 {as_of.isoformat()}，本单位在办事项 {digest.open} 项。")
+    message.para(
+        _("As of {day}, this unit has {open} open tasks.").format(day=as_of.isoformat(), open=digest.open)
+    )
     url = settings.dashboard.page_url(f"/tasks?{urlencode({'unit': digest.unit})}")
     if url:
-        message.link("在台账中查看本单位的任务", url)
-    base = ["编号", "角色", "计划", "条目", "事项", "期限"]
-    tail = ["状态", "最近报送"]
-    message.heading(f"逾期事项（{len(digest.overdue)}）")
-    message.table([*base, "逾期", *tail], _task_rows(digest.overdue, as_of=as_of, overdue=True))
-    message.heading(f"{soon} 日内到期（{len(digest.due_soon)}）")
+        message.link(_("This unit's tasks in the ledger"), url)
+    base = [_("No."), _("Role"), _("Plan"), _("Point"), _("Item"), _("Term")]
+    tail = [_("Status"), _("Last report")]
+    message.heading(_("Overdue ({count})").format(count=len(digest.overdue)))
+    message.table([*base, _("Overdue"), *tail], _task_rows(digest.overdue, as_of=as_of, overdue=True))
+    message.heading(_("Due within {days} days ({count})").format(days=soon, count=len(digest.due_soon)))
     message.table([*base, *tail], _task_rows(digest.due_soon, as_of=as_of))
-    message.heading(f"本周完成（{len(digest.done)}）")
+    message.heading(_("Done this week ({count})").format(count=len(digest.done)))
     message.table([*base, *tail], _task_rows(digest.done, as_of=as_of))
-    message.heading(f"{settings.digest.stale_days} 日以上未报送进展（{len(digest.stale)}）")
+    message.heading(
+        _("No progress reported for {days} days or more ({count})").format(
+            days=settings.digest.stale_days, count=len(digest.stale)
+        )
+    )
     message.table([*base, *tail], _task_rows(digest.stale, as_of=as_of))
     if digest.instructions:
         instruction_part(message, digest.instructions)
@@ -141,17 +149,30 @@ def office_message(
     row of their own, last, and their overdue and due-soon items listed: nobody else is told)."""
     late_units = len([d for d in digests if d.overdue])
     orphans = no_lead if no_lead is not None and no_lead.open else None
-    message = Message(f"【督办周报】{week} 全局：{late_units} 个单位有逾期事项")
+    message = Message(
+        _("[Duban digest] {week} all units: {count} units have overdue tasks").format(
+            week=week, count=late_units
+        )
+    )
     message.para(
-        f"截至 {as_of.isoformat()}：共 {len(digests)} 个责任单位，逾期事项（含配合）"
-        f"{sum(len(d.overdue) for d in digests)} 项次，其中牵头 {sum(_lead_count(d.overdue) for d in digests)} 项次。"
+        _(
+            "As of {day}: {units} responsible units; overdue tasks (supporting included) {overdue} times,"
+            " {lead} of them as lead."
+        ).format(
+            day=as_of.isoformat(),
+            units=len(digests),
+            overdue=sum(len(d.overdue) for d in digests),
+            lead=sum(_lead_count(d.overdue) for d in digests),
+        )
         + (
-            f"另有{NO_LEAD}的在办事项 {orphans.open} 项，其中逾期 {len(orphans.overdue)} 项。"
+            _(" Besides, {no_lead} has {open} open tasks, {overdue} of them overdue.").format(
+                no_lead=NO_LEAD, open=orphans.open, overdue=len(orphans.overdue)
+            )
             if orphans
             else ""
         )
     )
-    message.heading("各单位情况（按逾期数排序）")
+    message.heading(_("Units (most overdue first)"))
     rows: list[list[object]] = [
         [
             rank,
@@ -170,28 +191,45 @@ def office_message(
         rows.append(["—", o.unit, len(o.overdue), "—", len(o.due_soon), len(o.done), len(o.stale), o.open])
     message.table(
         [
-            "序号",
-            "单位",
-            "逾期",
-            "其中牵头",
-            f"{settings.digest.due_within_days}日内到期",
-            "本周完成",
-            "久未报送",
-            "在办",
+            _("Rank"),
+            _("Unit"),
+            _("Overdue"),
+            _("As lead"),
+            _("Due within {days} days").format(days=settings.digest.due_within_days),
+            _("Done this week"),
+            _("Long unreported"),
+            _("Open"),
         ],
         rows,
     )
     if orphans and orphans.overdue:
-        message.heading(f"{NO_LEAD}的逾期事项（{len(orphans.overdue)}，请明确责任单位）")
+        message.heading(
+            _("Overdue tasks of {no_lead} ({count}: name their responsible units)").format(
+                no_lead=NO_LEAD, count=len(orphans.overdue)
+            )
+        )
         message.table(
-            ["编号", "计划", "条目", "事项", "期限", "逾期", "状态", "最近报送"],
+            [
+                _("No."),
+                _("Plan"),
+                _("Point"),
+                _("Item"),
+                _("Term"),
+                _("Overdue"),
+                _("Status"),
+                _("Last report"),
+            ],
             _task_rows(orphans.overdue, as_of=as_of, overdue=True, role=False),
         )
     if orphans and orphans.due_soon:
         soon = settings.digest.due_within_days
-        message.heading(f"{NO_LEAD}的 {soon} 日内到期事项（{len(orphans.due_soon)}）")
+        message.heading(
+            _("Tasks of {no_lead} due within {days} days ({count})").format(
+                no_lead=NO_LEAD, days=soon, count=len(orphans.due_soon)
+            )
+        )
         message.table(
-            ["编号", "计划", "条目", "事项", "期限", "状态", "最近报送"],
+            [_("No."), _("Plan"), _("Point"), _("Item"), _("Term"), _("Status"), _("Last report")],
             _task_rows(orphans.due_soon, as_of=as_of, role=False),
         )
     return message

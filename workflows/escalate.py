@@ -23,6 +23,7 @@ from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import EscalationLevel, Settings
 from models.storage.db import read_session, write_session
 from models.storage.tables import NoticeKind
+from models.vocabulary import _
 from models.writes import job_failures
 from models.writes.escalations import insert_dues
 from models.writes.notices import Draft, queue
@@ -146,8 +147,8 @@ def line_for(raised: Raised, level: EscalationLevel, as_of: dt.date) -> str:
         "path": path_label(raised.path),
         "due": raised.occurrence.isoformat(),
         "days": (as_of - raised.occurrence).days,
-        "lead": "、".join(raised.lead) or "（未明确）",
-        "support": "、".join(raised.support),
+        "lead": _(", ").join(raised.lead) or _("(not named)"),
+        "support": _(", ").join(raised.support),
         "deadline": raised.deadline_text or due.isoformat(),
         "as_of": as_of.isoformat(),
     }
@@ -166,26 +167,33 @@ def compose(raised: list[Raised], settings: Settings, *, as_of: dt.date) -> list
     drafts = []
     for recipient, items in sorted(by_recipient.items()):
         counts: dict[str, int] = defaultdict(int)
-        for _, level in items:
+        for _item, level in items:
             counts[level.name] += 1
-        summary = "、".join(f"{name} {n} 项" for name, n in counts.items())
-        message = Message(f"【督办】{as_of.isoformat()} {summary}（{_recipient_name(recipient)}）")
+        summary = _(", ").join(_("{level} {count}").format(level=name, count=n) for name, n in counts.items())
+        message = Message(
+            _("[Duban] {day} {summary} ({recipient})").format(
+                day=as_of.isoformat(), summary=summary, recipient=_recipient_name(recipient)
+            )
+        )
         for item, level in items:
             message.para(f"{item.code} {line_for(item, level, as_of)}")
             if recipient == "office" and stands_in_for_leader(item, level):
                 # Said in the notice: the office must know this level was meant for a leader.
                 message.para(
-                    f"（{'、'.join(item.lead) or '该事项'}未登记分管领导，本级{level.name}改发政务公开办，"
-                    "请转呈分管领导；在单位名册中登记分管领导后将直接发送。）"
+                    _(
+                        "({unit} has no leader in charge registered, so this {level} goes to the office"
+                        " instead: please pass it on to the leader in charge; once the leader is"
+                        " registered in the unit roster it is sent to them directly.)"
+                    ).format(unit=_(", ").join(item.lead) or _("this task"), level=level.name)
                 )
             url = settings.dashboard.task_url(item.code)
             if url:
-                message.link(f"查看 {item.code}", url)
-        message.heading("事项清单")
+                message.link(_("See {code}").format(code=item.code), url)
+        message.heading(_("Task list"))
         message.table(
-            ["编号", "级别", "计划", "条目", "事项", "牵头单位", "期限"],
+            [_("No."), _("Level"), _("Plan"), _("Point"), _("Item"), _("lead unit"), _("Term")],
             [
-                [i.code, lv.name, i.plan, path_label(i.path), i.title, "、".join(i.lead), i.occurrence]
+                [i.code, lv.name, i.plan, path_label(i.path), i.title, _(", ").join(i.lead), i.occurrence]
                 for i, lv in items
             ],
         )
@@ -194,7 +202,7 @@ def compose(raised: list[Raised], settings: Settings, *, as_of: dt.date) -> list
                 kind=NoticeKind.ESCALATION.value,
                 # The day, plus the first escalation's id: a second run on the same day (after a
                 # deferral, say) queues a second notice rather than colliding with the first.
-                period=f"{as_of.isoformat()}/E{min(i.escalation_id for i, _ in items)}",
+                period=f"{as_of.isoformat()}/E{min(i.escalation_id for i, _level in items)}",
                 recipient=recipient,
                 subject=message.title,
                 body_text=message.text(),
@@ -207,5 +215,5 @@ def compose(raised: list[Raised], settings: Settings, *, as_of: dt.date) -> list
 
 def _recipient_name(recipient: str) -> str:
     if recipient == "office":
-        return "政务公开办"
+        return _("office")
     return recipient.split(":", 1)[1]

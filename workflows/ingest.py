@@ -21,6 +21,7 @@ from models.plan import ParsedPlan
 from models.reads.units import UnitSpec, read_registry
 from models.settings import Settings
 from models.storage.db import write_session
+from models.vocabulary.i18n import _
 from models.writes.decisions import NOTHING_CONFIRMED, Confirmed
 from models.writes.ledger import ImportReport, import_plan
 from models.writes.units import load_registry
@@ -43,7 +44,10 @@ def load(path: Path, *, max_bytes: int, archive_limits: ArchiveLimits | None = N
     if path.suffix.lower() in SOURCE_SUFFIXES or path.suffix == "":
         return parse_source(path, max_bytes=max_bytes, archive_limits=archive_limits)
     raise BadInput(
-        f"not a plan file or a document ({', '.join((PLAN_SUFFIX, *SOURCE_SUFFIXES))})", source=path
+        _("not a plan file or a document ({suffixes})").format(
+            suffixes=", ".join((PLAN_SUFFIX, *SOURCE_SUFFIXES))
+        ),
+        source=path,
     )
 
 
@@ -76,7 +80,10 @@ def import_paths(
         key = plan_key(path)
         if key in keys:
             raise BadInput(
-                f"the same plan as {keys[key]} (a document and its plan file?): import one", source=path
+                _("the same plan as {other} (a document and its plan file?): import one").format(
+                    other=keys[key]
+                ),
+                source=path,
             )
         keys[key] = path
         plans.append((key, load(path, max_bytes=max_bytes, archive_limits=archive_limits)))

@@ -8,6 +8,7 @@ from typing import Any
 import tabulate
 
 from models.reads.lookback import Lookback
+from models.vocabulary import _
 from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block, chapters, cn_date, cn_number, issuer_of, report_title
 
@@ -23,7 +24,7 @@ def render_markdown(
     parts = [
         f"# {html.escape(report_title(lookback), quote=False)}",
         "",
-        f"截至日期：{lookback.as_of.isoformat()}",
+        _("As of: {day}").format(day=lookback.as_of.isoformat()),
         "",
     ]
     for number, (heading, body) in enumerate(
@@ -61,7 +62,7 @@ def md_table(headers: list[str], rows: list[list[Any]]) -> str:
     to measure East Asian characters as two columns (it does when wcwidth is installed) or to keep
     spaces: the output never differs."""
     if not rows:
-        return "（无）"
+        return _("(none)")
     head = [md_cell(h) for h in headers]
     cells = [[md_cell(v) for v in row] for row in rows]
     columns = [[cell.strip() for cell in column] for column in zip(*cells, strict=True)]

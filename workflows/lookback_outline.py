@@ -16,7 +16,7 @@ from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
 from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport
 
-DEFAULT_ISSUER = "政务公开办"
+DEFAULT_ISSUER = _("office")
 
 CATEGORY_LABELS = CATEGORIES  # the words of models.vocabulary
 SECTION_KINDS = SECTIONS
@@ -26,26 +26,34 @@ COUNT_HEADERS = [
     _("completion rate"),
     _("cancelled (not counted)"),
 ]
-DEFINITIONS = (
-    "统计口径：已撤回的任务不计入；已取消的任务单列，不计入任务总数和完成率。其余每项任务只归入一类，"
-    "依次判断：已完成；逾期未完成（未办结且到期日早于截至日期，延期任务按延期后的日期判断）；"
-    "持续推进（长期坚持、持续推进或定期开展的任务，无截止日期）；推进中（含已延期但未到新期限的任务）；"
-    "未开始。各类之和等于任务总数。完成率 = 已完成 ÷（任务总数 − 持续推进），即按有明确完成时限的任务计算；"
-    "持续推进事项没有截止日期，单独统计，不计入完成率。"
+DEFINITIONS = _(
+    "How tasks are counted: withdrawn tasks are left out; cancelled tasks are listed apart, outside the total"
+    " and the completion rate. Every other task falls in one category, judged in this order: done; overdue,"
+    " unfinished (not closed and due before the as-of date; a deferred task by its new date); ongoing (tasks"
+    " to keep up, carry on or repeat, with no deadline); in progress (deferred tasks not yet at their new"
+    " deadline included); not started. The categories add up to the total. Completion rate = done ÷ (total −"
+    " ongoing), i.e. counted over the tasks with a deadline; ongoing tasks have no deadline, are counted"
+    " apart and are not in the completion rate."
 )
-RATE_NOTE = "完成率按有明确完成时限的任务计算，持续推进事项单独统计，不计入完成率。"
-UNIT_NOTE = f"按牵头单位统计：一项任务有多个牵头单位的，分别计入各单位；未明确牵头单位的任务计入“{NO_LEAD}”。"
+RATE_NOTE = _(
+    "The completion rate is counted over the tasks with a deadline; ongoing tasks are counted apart and are"
+    " not in the completion rate."
+)
+UNIT_NOTE = _(
+    "By lead unit: a task with several lead units counts for each of them; a task with no lead unit named"
+    " counts under “{no_lead}”."
+).format(no_lead=NO_LEAD)
 
 
 # --- Wording ---------------------------------------------------------------------------------
 
 
 def report_title(lookback: Lookback) -> str:
-    return f"{lookback.title}落实情况回头看报告"
+    return _("Look-back on how {title} was carried out").format(title=lookback.title)
 
 
 def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return _("{year}-{month}-{day}").format(year=day.year, month=day.month, day=day.day)
 
 
 def rate_text(counts: Counts) -> str:
@@ -67,17 +75,30 @@ def count_cells(counts: Counts) -> list[Any]:
 
 def overview(lookback: Lookback) -> str:
     t = lookback.totals
-    plans = f"{len(lookback.plans)}个计划" if lookback.plan is None else "该计划"
-    text = (
-        f"截至{cn_date(lookback.as_of)}，{plans}共有任务{t.total}项，其中有明确完成时限的{t.dated}项，"
-        f"已完成{t.done}项，完成率{rate_text(t)}；逾期未完成{t.overdue}项，推进中{t.in_progress}项，"
-        f"未开始{t.not_started}项。持续推进事项{t.ongoing}项，单独统计，不计入完成率。"
+    plans = _("{count} plans").format(count=len(lookback.plans)) if lookback.plan is None else _("the plan")
+    text = _(
+        "As of {day}, {plans} had {total} tasks, {dated} of them with a deadline: {done} done, a completion"
+        " rate of {rate}; {overdue} overdue and unfinished, {in_progress} in progress, {not_started} not"
+        " started. {ongoing} ongoing tasks are counted apart, outside the completion rate."
+    ).format(
+        day=cn_date(lookback.as_of),
+        plans=plans,
+        total=t.total,
+        dated=t.dated,
+        done=t.done,
+        rate=rate_text(t),
+        overdue=t.overdue,
+        in_progress=t.in_progress,
+        not_started=t.not_started,
+        ongoing=t.ongoing,
     )
     if t.cancelled:
-        text += f"另有{t.cancelled}项已取消，不计入统计。"
+        text += _(" Besides, {count} were cancelled and are not counted.").format(count=t.cancelled)
     carried = sum(1 for item in lookback.unfinished if item.carried_to)
     if carried:
-        text += f"未完成事项中已有{carried}项转入整改清单。"
+        text += _(
+            " {count} of the unfinished tasks have been carried over to the rectification list."
+        ).format(count=carried)
     return text
 
 
@@ -94,7 +115,7 @@ def path_text(path: list[str]) -> str:
 
 def due_text(due: dt.date | None, text: str) -> str:
     if due and text:
-        return f"{text}（{due.isoformat()}）"
+        return _("{text} ({due})").format(text=text, due=due.isoformat())
     return text or (due.isoformat() if due else "—")
 
 
@@ -104,8 +125,8 @@ def status_text(status: str) -> str:
 
 def reason_text(reason: str, kind: str) -> str:
     if not reason:
-        return "（未报送）"
-    return f"延期原因：{reason}" if kind == "defer" else reason
+        return _("(not reported)")
+    return _("Reason for deferral: {reason}").format(reason=reason) if kind == "defer" else reason
 
 
 def section_name(label: str, title: str) -> str:
@@ -146,7 +167,7 @@ def unfinished_rows(lookback: Lookback) -> list[list[Any]]:
             plan_label(lookback, item.plan),
             path_text(item.path),
             item.title,
-            "、".join(item.lead) or "—",
+            _(", ").join(item.lead) or "—",
             due_text(item.due_date, item.deadline_text),
             CATEGORY_LABELS.get(item.category, item.category),
             f"{status_text(item.status)} {item.progress}%",
@@ -158,19 +179,16 @@ def unfinished_rows(lookback: Lookback) -> list[list[Any]]:
     ]
 
 
+# The columns naming a task, first in both lists of items.
+TASK_HEADERS = [_("Rank"), _("Task code"), _("Plan"), _("Numbering path"), _("Task"), _("lead unit")]
 UNFINISHED_HEADERS = [
-    "序号",
-    "任务编号",
-    "计划",
-    "序号路径",
-    "任务",
-    "牵头单位",
-    "完成时限",
-    "类别",
-    "状态",
-    "最近更新",
-    "原因或进展",
-    "转入整改",
+    *TASK_HEADERS,
+    _("Deadline"),
+    _("Category"),
+    _("Status"),
+    _("Last update"),
+    _("Reason or progress"),
+    _("Carried over to"),
 ]
 
 
@@ -182,39 +200,34 @@ def ongoing_rows(lookback: Lookback) -> list[list[Any]]:
             plan_label(lookback, item.plan),
             path_text(item.path),
             item.title,
-            "、".join(item.lead) or "—",
+            _(", ").join(item.lead) or "—",
             item.deadline_text or "—",
             f"{status_text(item.status)} {item.progress}%",
             item.last_update.isoformat() if item.last_update else "—",
-            item.note or "（未报送进展）",
+            item.note or _("(no progress reported)"),
         ]
         for number, item in enumerate(lookback.ongoing, start=1)
     ]
 
 
 ONGOING_HEADERS = [
-    "序号",
-    "任务编号",
-    "计划",
-    "序号路径",
-    "任务",
-    "牵头单位",
-    "时限表述",
-    "状态",
-    "最近更新",
-    "最新进展",
+    *TASK_HEADERS,
+    _("Deadline as written"),
+    _("Status"),
+    _("Last update"),
+    _("Latest progress"),
 ]
 
 
 def summary_heading(row: Any) -> str:
-    scope = f"（{row.plan_title or row.plan}）" if row.plan else "（全年）"
+    scope = _("({plan})").format(plan=row.plan_title or row.plan) if row.plan else _("(all year)")
     return f"{row.unit}{scope}"
 
 
 def summary_meta(row: Any) -> str:
-    by = f"，报送人：{row.submitted_by}" if row.submitted_by else ""
-    source = f"，来源：{row.source}" if row.source else ""
-    return f"报送时间：{row.submitted_at.date().isoformat()}{by}{source}"
+    by = _(", submitted by: {who}").format(who=row.submitted_by) if row.submitted_by else ""
+    source = _(", source: {source}").format(source=row.source) if row.source else ""
+    return _("Submitted on: {day}").format(day=row.submitted_at.date().isoformat()) + by + source
 
 
 def cn_number(number: int) -> str:
@@ -230,53 +243,61 @@ Block = str | tuple
 def chapters(lookback: Lookback, carried: CarryOverReport | None) -> list[tuple[str, list[Block]]]:
     """The report's chapters as (heading, blocks): paragraphs, ("table", headers, rows) and
     ("sub", heading). One outline for Markdown and DOCX, so they never drift apart."""
-    totals = ["合计", "", "", *count_cells(lookback.totals)]
+    totals = [_("Total"), "", "", *count_cells(lookback.totals)]
+    plan_heads = [_("Plan"), _("Plan number"), _("Year"), *COUNT_HEADERS]
+    section_heads = [_("Plan number"), _("Part"), _("Title"), _("Category"), *COUNT_HEADERS]
     outline: list[tuple[str, list[Block]]] = [
-        ("总体情况", [overview(lookback), DEFINITIONS]),
+        (_("Overall"), [overview(lookback), DEFINITIONS]),
+        (_("Completion by plan"), [("table", plan_heads, [*plan_rows(lookback), totals])]),
+        (_("Completion by part"), [("table", section_heads, section_rows(lookback))]),
         (
-            "各计划完成情况",
-            [("table", ["计划", "计划编号", "年度", *COUNT_HEADERS], [*plan_rows(lookback), totals])],
+            _("Completion by unit"),
+            [UNIT_NOTE, ("table", [_("lead unit"), *COUNT_HEADERS], unit_rows(lookback))],
         ),
         (
-            "各部分完成情况",
-            [("table", ["计划编号", "部分", "标题", "类别", *COUNT_HEADERS], section_rows(lookback))],
-        ),
-        (
-            "各单位完成情况",
-            [UNIT_NOTE, ("table", ["牵头单位", *COUNT_HEADERS], unit_rows(lookback))],
-        ),
-        (
-            "未完成事项",
+            _("Unfinished"),
             [
-                f"共{len(lookback.unfinished)}项（未办结的全部任务，含持续推进事项），原因取最近一次报送的延期原因或进展情况。",
+                _(
+                    "{count} in all (every task not closed, ongoing ones included); the reason is the latest"
+                    " reason for deferral or progress report."
+                ).format(count=len(lookback.unfinished)),
                 ("table", UNFINISHED_HEADERS, unfinished_rows(lookback)),
             ],
         ),
         (
-            "持续性事项",
+            _("Ongoing tasks"),
             [
-                f"共{len(lookback.ongoing)}项（长期坚持、持续推进或定期开展的任务），列出最近一次报送的进展。",
+                _(
+                    "{count} in all (tasks to keep up, carry on or repeat), each with its latest progress report."
+                ).format(count=len(lookback.ongoing)),
                 ("table", ONGOING_HEADERS, ongoing_rows(lookback)),
             ],
         ),
     ]
     summaries: list[Block] = []
     if not lookback.summaries:
-        summaries.append("尚未收到各单位的落实情况总结。")
+        summaries.append(_("No unit has sent its summary yet."))
     for number, row in enumerate(lookback.summaries, start=1):
-        summaries.append(("sub", f"（{cn_number(number)}）{summary_heading(row)}"))
+        summaries.append(("sub", _("({number})").format(number=cn_number(number)) + summary_heading(row)))
         summaries += [line.strip() for line in row.text.splitlines() if line.strip()]
         summaries.append(summary_meta(row))
-    outline.append(("各单位落实情况总结", summaries))
+    outline.append((_("The units' summaries"), summaries))
     if carried is not None and not carried.dry_run and carried.plans:
         blocks: list[Block] = []
         for target in carried.plans:
             blocks.append(
-                f"{len(target.created)}项未完成事项转入《{target.title}》（{target.key}）"
-                + (f"，另有{target.skipped}项此前已转入" if target.skipped else "")
-                + "。"
+                _("{count} unfinished tasks carried over to “{title}” ({key})").format(
+                    count=len(target.created), title=target.title, key=target.key
+                )
+                + (
+                    _(", {count} more carried over before").format(count=target.skipped)
+                    if target.skipped
+                    else ""
+                )
+                + _(".")
             )
             if target.created:
-                blocks.append(("table", ["原任务", "整改任务"], [list(pair) for pair in target.created]))
-        outline.append(("转入整改情况", blocks))
+                heads = [_("Original task"), _("Rectification task")]
+                blocks.append(("table", heads, [list(pair) for pair in target.created]))
+        outline.append((_("Carried over to rectification"), blocks))
     return outline

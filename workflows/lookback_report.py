@@ -23,6 +23,7 @@ from models.errors import BadInput, DubanError
 from models.files.files import atomic_path
 from models.reads.lookback import NO_LEAD, Lookback, compute_lookback
 from models.storage.db import read_session, write_session
+from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport, carry_over
 from workflows.lookback_outline import Block, chapters, rate_text
 
@@ -136,7 +137,7 @@ def write_lookback(
     """
     chosen = _formats(formats)
     if (plan is None) == (year is None):
-        raise BadInput("give either a plan or a year for the look-back (one of them, not both)")
+        raise BadInput(code="lookback.scope", field=("plan", "year"))
     scope = plan if plan is not None else str(year)
     targets = output_paths(Path(output), chosen, scope=scope, as_of=as_of)
     carried = None
@@ -159,9 +160,15 @@ def _formats(formats: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(str(f).lower().lstrip(".") for f in formats))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
-        raise BadInput(f"unknown look-back format {unknown[0]!r}: one of {', '.join(FORMATS)}")
+        raise BadInput(
+            _("unknown look-back format {value!r}: one of {choices}").format(
+                value=unknown[0], choices=", ".join(FORMATS)
+            )
+        )
     if not chosen:
-        raise BadInput(f"no look-back format chosen: one or more of {', '.join(FORMATS)}")
+        raise BadInput(
+            _("no look-back format chosen: one or more of {choices}").format(choices=", ".join(FORMATS))
+        )
     return chosen
 
 
@@ -172,12 +179,13 @@ def output_paths(output: Path, formats: Sequence[str], *, scope: str, as_of: dt.
         if list(formats) == [suffix]:
             return {suffix: output}
         raise BadInput(
-            f"names one .{suffix} file, but the formats asked for are {', '.join(formats)}: "
-            "give a folder, or ask for that one format",
+            _(
+                "names one .{suffix} file, but the formats asked for are {formats}: give a folder, or ask for that one format"
+            ).format(suffix=suffix, formats=", ".join(formats)),
             source=output,
         )
     if output.exists() and not output.is_dir():
-        raise BadInput("is a file: give a folder, or a .md/.xlsx/.docx file for one format", source=output)
+        raise BadInput(_("is a file: give a folder, or a .md/.xlsx/.docx file for one format"), source=output)
     safe = re.sub(r"[^\w.-]+", "_", scope)  # a plan key is a file stem already; be sure of it
     stem = f"lookback-{safe}-{as_of.isoformat()}"
     return {fmt: output / f"{stem}.{fmt}" for fmt in formats}
@@ -210,7 +218,9 @@ def render(
 
         document = render_document(lookback, issuer=issuer, carried=carried, outline=outline)
         return stamped(document, lookback.as_of)
-    raise BadInput(f"unknown look-back format {fmt!r}: one of {', '.join(FORMATS)}")
+    raise BadInput(
+        _("unknown look-back format {fmt!r}: one of {choices}").format(fmt=fmt, choices=", ".join(FORMATS))
+    )
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
@@ -242,36 +252,68 @@ def summary_lines(lookback: Lookback, carried: CarryOverReport | None = None) ->
     """A few lines for the terminal: the totals, each plan, what carry-over did or would do."""
     t = lookback.totals
     rate = "-" if t.rate is None else f"{t.rate:.1f}%"
-    plans = "1 plan" if len(lookback.plans) == 1 else f"{len(lookback.plans)} plans"
+    plans = _("1 plan") if len(lookback.plans) == 1 else _("{count} plans").format(count=len(lookback.plans))
     lines = [
-        f"look-back {lookback.scope} as of {lookback.as_of.isoformat()}: {plans}, {t.total} tasks"
-        + (f" ({t.cancelled} cancelled, not counted)" if t.cancelled else ""),
-        f"  done {t.done} ({rate}), overdue {t.overdue}, ongoing {t.ongoing}, "
-        f"in progress {t.in_progress}, not started {t.not_started}",
+        _("look-back {scope} as of {day}: {plans}, {total} tasks").format(
+            scope=lookback.scope, day=lookback.as_of.isoformat(), plans=plans, total=t.total
+        )
+        + (_(" ({count} cancelled, not counted)").format(count=t.cancelled) if t.cancelled else ""),
+        "  "
+        + _(
+            "done {done} ({rate}), overdue {overdue}, ongoing {ongoing}, in progress {in_progress},"
+            " not started {not_started}"
+        ).format(
+            done=t.done,
+            rate=rate,
+            overdue=t.overdue,
+            ongoing=t.ongoing,
+            in_progress=t.in_progress,
+            not_started=t.not_started,
+        ),
     ]
     if len(lookback.plans) > 1:
         for p in lookback.plans:
             c = p.counts
-            lines.append(f"  {p.key}: {c.total} tasks, done {c.done} ({rate_text(c)}), overdue {c.overdue}")
+            lines.append(
+                "  "
+                + _("{key}: {total} tasks, done {done} ({rate}), overdue {overdue}").format(
+                    key=p.key, total=c.total, done=c.done, rate=rate_text(c), overdue=c.overdue
+                )
+            )
     behind = [u for u in lookback.units if u.counts.overdue and u.unit != NO_LEAD][:5]
     if behind:
         lines.append(
-            "  most overdue (lead units): " + ", ".join(f"{u.unit} {u.counts.overdue}" for u in behind)
+            "  "
+            + _("most overdue (lead units): ")
+            + _(", ").join(f"{u.unit} {u.counts.overdue}" for u in behind)
         )
     already = sum(1 for item in lookback.unfinished if item.carried_to)
     lines.append(
-        f"  unfinished items: {len(lookback.unfinished)}"
-        + (f" ({already} carried over)" if already else "")
-        + f"; ongoing items: {len(lookback.ongoing)}; unit summaries: {len(lookback.summaries)}"
+        "  "
+        + _("unfinished items: {count}").format(count=len(lookback.unfinished))
+        + (_(" ({count} carried over)").format(count=already) if already else "")
+        + _("; ongoing items: {ongoing}; unit summaries: {summaries}").format(
+            ongoing=len(lookback.ongoing), summaries=len(lookback.summaries)
+        )
     )
     if carried is not None:
-        verb = "would carry" if carried.dry_run else "carried"
         if carried.plans:
             for target in carried.plans:
+                moved = (
+                    _("would carry {count} items into {key}")
+                    if carried.dry_run
+                    else _("carried {count} items into {key}")
+                )
                 lines.append(
-                    f"  {verb} {len(target.created)} items into {target.key}"
-                    + (f" ({target.skipped} carried before)" if target.skipped else "")
+                    "  "
+                    + moved.format(count=len(target.created), key=target.key)
+                    + (_(" ({count} carried before)").format(count=target.skipped) if target.skipped else "")
                 )
         else:
-            lines.append(f"  {verb} nothing: no unfinished items")
+            nothing = (
+                _("would carry nothing: no unfinished items")
+                if carried.dry_run
+                else _("carried nothing: no unfinished items")
+            )
+            lines.append("  " + nothing)
     return "\n".join(lines)

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 
 from tabulate import tabulate
 
+from models.vocabulary import _
+from models.vocabulary.i18n import HTML_LANG
+
 
 @dataclass
 class Table:
     headers: list[str]
     rows: list[list[object]]
-    empty: str = "（无）"
+    empty: str = _("(none)")
 
 
 @dataclass
@@ -54,13 +57,13 @@ class Message:
         parts = [self.title, "=" * min(60, _width(self.title))]
         for block in self.blocks:
             if isinstance(block, Link):
-                parts.append(f"{block.text}：{block.url}")
+                parts.append(_("{text}: {url}").format(text=block.text, url=block.url))
             elif isinstance(block, Table):
                 parts.append(
                     tabulate(block.rows, block.headers, tablefmt="simple") if block.rows else block.empty
                 )
             elif block.startswith("## "):
-                parts.append(f"\n【{block[3:]}】")
+                parts.append("\n" + _("[{heading}]").format(heading=block[3:]))
             else:
                 parts.append(block)
         return "\n".join(parts) + "\n"
@@ -97,7 +100,7 @@ class Message:
                 parts.append(f"<p>{html.escape(block)}</p>")
         body = "\n".join(parts)
         return (
-            '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<!doctype html>\n<html lang="{HTML_LANG}"><head><meta charset="utf-8">'
             f"<title>{html.escape(self.title)}</title>"
             "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}</style>"
             f"</head><body>\n{body}\n</body></html>\n"

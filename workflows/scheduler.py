@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from models.clock import today
 from models.errors import BadInput
 from models.settings import Settings, load_settings
+from models.vocabulary import _
 from workflows.deploy import check_cron, config_path
 from workflows.use_cases import lease
 from workflows.use_cases.actor import Actor
@@ -68,7 +69,12 @@ def trigger_of(settings: Settings, name: str) -> CronTrigger:
         return CronTrigger.from_crontab(expression, timezone=ZoneInfo(settings.timezone))
     except ValueError as error:
         raise BadInput(
-            f"schedule.{name}: bad cron expression {expression!r}: {error}", source=config_path()
+            _("schedule.{name}: bad cron expression {expression!r}: {error}").format(
+                name=name, expression=expression, error=error
+            ),
+            source=config_path(),
+            code="config.invalid",
+            field=f"schedule.{name}",
         ) from None
 
 

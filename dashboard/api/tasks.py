@@ -35,6 +35,7 @@ from models.reads.task_query import MAX_PER_PAGE, TaskQuery
 from models.reads.task_view import task_view
 from models.rules.lights import is_overdue
 from models.rules.pace import Pace
+from models.vocabulary.i18n import _
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.ledger import read_session
 from workflows.use_cases.tasks import defer_task, update_task
@@ -133,7 +134,9 @@ def get_task(ctx: CtxDep, code: str, as_of: AsOf) -> TaskDetailOut:
 
 def _stale(ctx: Ctx, code: str, as_of: dt.date, version: int) -> JSONResponse:
     current = _detail(ctx, code, as_of)
-    message = f"任务 {current.code} 已被他人修改：您的修改基于版本 {version}，当前为版本 {current.version}"
+    message = _(
+        "task {code} was changed by someone else: your change is based on version {yours}, it is now at version {now}"
+    ).format(code=current.code, yours=version, now=current.version)
     body = ConflictOut(error=message, current=current)
     return JSONResponse(body.model_dump(mode="json"), status_code=409)
 

@@ -20,6 +20,7 @@ from models.errors import NotFound
 from models.reads import notices
 from models.reads.digest import collect_digests, week_of
 from models.reads.units import by_id
+from models.vocabulary.i18n import _
 from workflows.digest import office_draft, unit_draft
 from workflows.use_cases.ledger import read_session
 
@@ -33,12 +34,12 @@ SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 
 def recipient_label(recipient: str) -> str:
-    kind, _, name = recipient.partition(":")
+    kind, _colon, name = recipient.partition(":")
     if kind == "unit":
         return name
     if kind == "leader":
-        return f"{name}（分管领导）"
-    return "政务公开办" if recipient == "office" else recipient
+        return _("{name} (leader in charge)").format(name=name)
+    return _("office") if recipient == "office" else recipient
 
 
 def local_time(ctx: Ctx, value: dt.datetime | None) -> str:
@@ -109,7 +110,7 @@ def _notice(ctx: Ctx, notice_id: int) -> Notice:
     with read_session(ctx.engine) as session:
         found = notices.notice(session, notice_id)
     if found is None:
-        raise NotFound(f"没有编号为 {notice_id} 的通知")
+        raise NotFound(_("no notice numbered {id}").format(id=notice_id))
     return found
 
 
@@ -137,7 +138,7 @@ def notice_html(ctx: CtxDep, notice_id: int) -> Response:
     gets an opaque origin, so markup in it can neither act as the dashboard nor read its data."""
     notice = _notice(ctx, notice_id)
     return Response(
-        notice.body_html or "<p>（无网页格式正文）</p>",
+        notice.body_html or "<p>" + _("(no web-page body)") + "</p>",
         media_type="text/html; charset=utf-8",
         headers={"Content-Security-Policy": SANDBOX, "Cache-Control": "no-store"},
     )

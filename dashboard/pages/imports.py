@@ -18,7 +18,7 @@ from dashboard.labels import LABELS
 from models.errors import BadInput, Conflict
 from models.reads.names import path_label
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.vocabulary import DEADLINE_TYPES, SECTIONS
+from models.vocabulary import DEADLINE_TYPES, SECTIONS, _
 from workflows import plan_upload
 from workflows.plan_upload import TaskEdit, Upload
 from workflows.use_cases.actor import Actor
@@ -64,7 +64,7 @@ def upload(
     key: Annotated[str, Form()] = "",
 ) -> Response:
     if file is None or not file.filename:
-        return _upload_form(ctx, error="请选择要上传的文件。", key=key, status=400)
+        return _upload_form(ctx, error=_("Choose a file to upload."), key=key, status=400)
     # One byte past the limit is enough to know the file is too large.
     data = file.file.read(ctx.settings.plans.max_document_bytes + 1)
     try:
@@ -72,7 +72,9 @@ def upload(
             ctx.settings, filename=file.filename, data=data, owner=_user_id(ctx), key=key
         )
     except BadInput as error:
-        return _upload_form(ctx, error=f"无法导入：{_said(error)}", key=key, status=400)
+        return _upload_form(
+            ctx, error=_("Cannot import: {problem}").format(problem=_said(error)), key=key, status=400
+        )
     return RedirectResponse(f"/plans/import/{staged.id}", status_code=303)
 
 
@@ -209,7 +211,13 @@ def confirm(ctx: OfficeCtx, upload_id: str, form: FormDep) -> Response:
         )
     except (BadInput, Conflict) as error:
         status = 409 if isinstance(error, Conflict) else 400
-        return _preview(ctx, upload, form=form, error=f"未导入：{_said(error)}", status=status)
+        return _preview(
+            ctx,
+            upload,
+            form=form,
+            error=_("Not imported: {problem}").format(problem=_said(error)),
+            status=status,
+        )
     return RedirectResponse(f"/plans/import/{upload_id}/done", status_code=303)
 
 

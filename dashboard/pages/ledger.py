@@ -16,6 +16,7 @@ from models.files.excel import describe_filters, filtered_workbook
 from models.reads.overview import ledger_mark
 from models.reads.pace import paces as task_paces
 from models.reads.task_query import TaskQuery, plan_choices, unit_choices
+from models.vocabulary.i18n import _
 from workflows.use_cases.ledger import read_session
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +69,7 @@ def ledger_workbook(ctx: CtxDep, as_of: AsOf, filters: FormFilter, sort: Sort = 
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    name = f"台账-{as_of.isoformat()}.xlsx"
+    name = _("ledger-{day}.xlsx").format(day=as_of.isoformat())
     return Response(
         buffer.getvalue(),
         media_type=XLSX,

@@ -19,7 +19,7 @@ from dashboard.params import AsOf
 from models.errors import BadInput, NotFound
 from models.reads.lookback import Lookback
 from models.reads.queries import list_plans
-from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
+from models.vocabulary import CATEGORIES, SECTIONS, STATUSES, _
 from workflows.lookback_outline import COUNT_HEADERS, count_cells, rate_text
 from workflows.lookback_report import preview_lookback
 from workflows.use_cases.actor import Actor
@@ -46,7 +46,9 @@ class Scope:
         if self.plan is None:
             text = year.strip() or str(self.as_of.year)
             if not text.isdigit():
-                raise BadInput(f"年度“{year}”不正确，应为如 2021 的年份")
+                raise BadInput(
+                    _("the year “{year}” is not right: write a year such as 2021").format(year=year)
+                )
             self.year = int(text)
 
     @property
@@ -56,10 +58,14 @@ class Scope:
 
     @property
     def name(self) -> str:
-        return self.plan or f"{self.year}年度"
+        return self.plan or _("year {year}").format(year=self.year)
 
     def missing(self) -> NotFound:
-        return NotFound(f"台账中没有计划“{self.plan}”" if self.plan else f"台账中没有 {self.year} 年度的计划")
+        return NotFound(
+            _("no plan “{plan}” in the ledger").format(plan=self.plan)
+            if self.plan
+            else _("no plans for {year} in the ledger").format(year=self.year)
+        )
 
     def lookback(self, ctx: Ctx) -> Lookback:
         try:
@@ -121,10 +127,10 @@ def lookback_page(ctx: CtxDep, as_of: AsOf, year: str = "", plan: str = "") -> R
 def download(ctx: CtxDep, fmt: str, as_of: AsOf, year: str = "", plan: str = "") -> Response:
     """The report file, rendered in memory and sent as an attachment named in Chinese."""
     if fmt not in MEDIA_TYPES:
-        raise NotFound(f"没有 .{fmt} 格式的回头看报告（可选 xlsx、docx、md）")
+        raise NotFound(_("no look-back report in .{fmt} (xlsx, docx or md)").format(fmt=fmt))
     scope = Scope(year=year, plan=plan, as_of=as_of)
     data = scope.document(ctx, fmt)
-    filename = f"回头看-{scope.name}-{scope.as_of.isoformat()}.{fmt}"
+    filename = _("look-back-{name}-{day}.{fmt}").format(name=scope.name, day=scope.as_of.isoformat(), fmt=fmt)
     # RFC 6266: an ASCII name for old clients, the UTF-8 name for every current browser.
     fallback = re.sub(r"[^A-Za-z0-9.-]+", "_", f"lookback-{scope.plan or scope.year}-{scope.as_of}.{fmt}")
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -22,6 +22,7 @@ from dashboard.params import AsOf
 from models.clock import parse_date
 from models.errors import BadInput, Conflict
 from models.reads.task_view import task_view
+from models.vocabulary.i18n import _
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import business_day
 from workflows.use_cases.ledger import read_session
@@ -86,7 +87,9 @@ def _percent(text: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise BadInput(f"进度应为0到100之间的整数，而不是 {text!r}") from None
+        raise BadInput(
+            _("progress must be a whole number from 0 to 100, not {text!r}").format(text=text)
+        ) from None
 
 
 def _done(code: str, as_of: dt.date, saved: str) -> Response:
@@ -134,9 +137,9 @@ def defer_form(
     user = signed_in(ctx)
     typed = {"form": "defer", "to": to, "reason": reason}
     try:
-        new_date = parse_date(to, what="新的完成日期") if to.strip() else None
+        new_date = parse_date(to, what=_("New due date")) if to.strip() else None
         if new_date is None:
-            raise BadInput("请填写新的完成日期")
+            raise BadInput(_("Fill in the new due date"))
         task = defer_task(
             ctx.engine,
             Actor.of_user(user),

@@ -13,6 +13,7 @@ from dashboard.params import AsOf
 from models.errors import BadInput, NotFound
 from models.reads import units as registry
 from models.reads.queries import registry_rows
+from models.vocabulary.i18n import _
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.ledger import read_session
 from workflows.use_cases.units import merge_units
@@ -35,7 +36,9 @@ def _page(
             # Said only when the ledger bears it out: a crafted link cannot make the page claim a merge.
             target = registry.find(session, merged)
             if target is not None and not target.provisional and target.name != registry.normal(merged):
-                message = f"已将“{merged}”记为“{target.name}”的别名，原属该名称的任务已移至该单位。"
+                message = _(
+                    "“{merged}” is now an alias of “{unit}”; the tasks under that name moved to the unit."
+                ).format(merged=merged, unit=target.name)
     return ctx.render(
         "units.html",
         status_code=status,
@@ -54,7 +57,7 @@ def merge(ctx: MergeCtx, alias: Annotated[str, Form()], canonical: Annotated[str
     except (BadInput, NotFound) as error:
         message = error.message if isinstance(error, BadInput) else str(error)
         status = 404 if isinstance(error, NotFound) else 400
-        return _page(ctx, error=f"未合并：{message}", status=status)
+        return _page(ctx, error=_("Not merged: {problem}").format(problem=message), status=status)
     return RedirectResponse(f"/units?merged={_quote(alias.strip())}", status_code=303)
 
 

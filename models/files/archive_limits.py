@@ -29,23 +29,29 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 Kind = Literal["docx", "xlsx"]
 
-# User-facing text (Simplified Chinese), in one place.
-TOO_MANY_MEMBERS = "压缩包内有 {count:,} 个文件，超过上限 {limit:,} 个（archives.max_members），拒绝读取"
-MEMBER_TOO_BIG = (
-    "压缩包内的 {name} 解压后为 {size:,} 字节，超过单个文件上限 {limit:,} 字节"
-    "（archives.max_member_bytes），拒绝读取"
+# User-facing text, in one place (the catalog gives the Chinese).
+TOO_MANY_MEMBERS = _(
+    "the archive holds {count:,} files, more than the limit of {limit:,} (archives.max_members): not read"
 )
-TOTAL_TOO_BIG = (
-    "压缩包解压后共 {size:,} 字节，超过总量上限 {limit:,} 字节（archives.max_total_bytes），拒绝读取"
+MEMBER_TOO_BIG = _(
+    "{name} in the archive unpacks to {size:,} bytes, more than the limit of {limit:,} bytes for one file"
+    " (archives.max_member_bytes): not read"
 )
-TOO_MANY_ELEMENTS = (
-    "文件所含 XML 元素超过 {limit:,} 个（archives.max_xml_elements，读到 {name} 时已超出），"
-    "疑为解压炸弹，拒绝读取"
+TOTAL_TOO_BIG = _(
+    "the archive unpacks to {size:,} bytes in all, more than the limit of {limit:,} bytes"
+    " (archives.max_total_bytes): not read"
 )
-TOO_MANY_ROWS = "工作簿的行数超过 {limit:,} 行（archives.max_xlsx_rows，读到 {name} 时已超出），拒绝读取"
+TOO_MANY_ELEMENTS = _(
+    "the file holds more than {limit:,} XML elements (archives.max_xml_elements, passed while reading"
+    " {name}): likely a decompression bomb, not read"
+)
+TOO_MANY_ROWS = _(
+    "the workbook has more than {limit:,} rows (archives.max_xlsx_rows, passed while reading {name}): not read"
+)
 
 _CHUNK = 1 << 20
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
@@ -78,7 +84,12 @@ def check_archive(
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.max_members:
-            raise BadInput(TOO_MANY_MEMBERS.format(count=len(infos), limit=limits.max_members), source=name)
+            raise BadInput(
+                TOO_MANY_MEMBERS.format(count=len(infos), limit=limits.max_members),
+                source=name,
+                code="archive.too_many_members",
+                field="max_members",
+            )
         total = 0
         for info in infos:
             if info.file_size > limits.max_member_bytes:
@@ -87,10 +98,17 @@ def check_archive(
                         name=info.filename, size=info.file_size, limit=limits.max_member_bytes
                     ),
                     source=name,
+                    code="archive.member_too_big",
+                    field="max_member_bytes",
                 )
             total += info.file_size
         if total > limits.max_total_bytes:
-            raise BadInput(TOTAL_TOO_BIG.format(size=total, limit=limits.max_total_bytes), source=name)
+            raise BadInput(
+                TOTAL_TOO_BIG.format(size=total, limit=limits.max_total_bytes),
+                source=name,
+                code="archive.total_too_big",
+                field="max_total_bytes",
+            )
         elements = rows = 0
         for info in infos:
             lower = info.filename.lower()
@@ -102,7 +120,12 @@ def check_archive(
             except _Exceeded as exceeded:
                 template = TOO_MANY_ROWS if exceeded.rows else TOO_MANY_ELEMENTS
                 limit = limits.max_xlsx_rows if exceeded.rows else limits.max_xml_elements
-                raise BadInput(template.format(limit=limit, name=info.filename), source=name) from None
+                raise BadInput(
+                    template.format(limit=limit, name=info.filename),
+                    source=name,
+                    code="archive.too_many_rows" if exceeded.rows else "archive.too_many_elements",
+                    field="max_xlsx_rows" if exceeded.rows else "max_xml_elements",
+                ) from None
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 return  # a damaged or encrypted entry: the parser reports the file as corrupt
             elements += found

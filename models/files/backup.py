@@ -26,6 +26,7 @@ from sqlalchemy import Engine, MetaData, select
 
 from models.errors import BadInput
 from models.files.files import atomic_path
+from models.vocabulary.i18n import _
 
 
 @dataclass
@@ -62,7 +63,9 @@ def _sqlite_copy(engine: Engine, temporary: Path) -> dict[str, int]:
             destination.execute("PRAGMA journal_mode=DELETE")
             check = destination.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
-                raise BadInput(f"the copy failed its integrity check: {check}", source=temporary)
+                raise BadInput(
+                    _("the copy failed its integrity check: {check}").format(check=check), source=temporary
+                )
             tables = [
                 name
                 for (name,) in destination.execute(

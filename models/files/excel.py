@@ -39,7 +39,7 @@ from models.rules import bounds
 from models.rules.lights import Light
 from models.storage.db import read_session
 from models.storage.tables import Task, TaskStatus
-from models.vocabulary import STATUSES, status_from_word
+from models.vocabulary import STATUSES, _, status_from_word
 from models.writes.ledger import update_task
 
 SHEET = "台账"
@@ -230,7 +230,7 @@ def _row_formulas(due_soon_days: int) -> dict[str, str]:
 
 
 def _row_colours(sheet: Worksheet, last: int, due_soon_days: int) -> None:
-    due, _ = _letters()
+    due, _status = _letters()
     is_open = _open_condition(2)
     conditions = {
         "red": f"AND({is_open},ISNUMBER(${due}2),${due}2<TODAY())",
@@ -388,7 +388,11 @@ def export_workbook(
     """Write the 台账 workbook to `target` (whole or not at all); returns the number of tasks."""
     if Path(target).suffix.lower() != ".xlsx":
         # Excel refuses, or warns about, an .xlsx workbook under another name.
-        raise BadInput("the workbook is written in .xlsx format: name the file *.xlsx", source=target)
+        raise BadInput(
+            _("the workbook is written in .xlsx format: name the file *.xlsx"),
+            source=target,
+            code="xlsx.suffix",
+        )
     rows, described = _export(session, filters, as_of=as_of, due_soon_days=due_soon_days, sort=sort)
     workbook = build_workbook(rows, as_of=as_of, due_soon_days=due_soon_days, filters=described)
     with atomic_path(target) as temporary:
@@ -432,9 +436,7 @@ def status_value(text: str) -> str:
     value = status_from_word(text)
     if value is not None:
         return value
-    raise BadInput(
-        f"unknown status {text!r}: one of {'、'.join(STATUS_LABELS.values())} (or {', '.join(STATUS_LABELS)})"
-    )
+    raise BadInput(code="task.status.unknown", field="status", value=text, choices=list(STATUS_LABELS))
 
 
 # --- Import ------------------------------------------------------------------------------------
@@ -473,10 +475,14 @@ class CellProblem:
     problem: str
 
     def __str__(self) -> str:
-        where = [f"row {self.row}"] if self.row is not None else []
+        where = [_("row {row}").format(row=self.row)] if self.row is not None else []
         if self.column:
             where.append(self.column)
-        return f"{', '.join(where)}: {self.problem}" if where else self.problem
+        return (
+            _("{where}: {problem}").format(where=", ".join(where), problem=self.problem)
+            if where
+            else self.problem
+        )
 
 
 class BadSheet(BadInput):
@@ -488,12 +494,17 @@ class BadSheet(BadInput):
         self.problems = problems
         shown = [str(p) for p in problems[: self.SHOWN]]
         if len(problems) > self.SHOWN:
-            shown.append(f"… and {len(problems) - self.SHOWN} more")
+            shown.append(_("… and {count} more").format(count=len(problems) - self.SHOWN))
         if len(problems) == 1:
-            text = f"sheet {SHEET}: {shown[0]}; nothing was imported"
+            text = _("sheet {sheet}: {problem}; nothing was imported").format(sheet=SHEET, problem=shown[0])
         else:
-            text = f"sheet {SHEET}: {len(problems)} bad cells, nothing was imported:\n  " + "\n  ".join(shown)
-        super().__init__(text, source=source)
+            text = _("sheet {sheet}: {count} bad cells, nothing was imported:").format(
+                sheet=SHEET, count=len(problems)
+            ) + "".join("\n  " + line for line in shown)
+        # The code says what failed; the cells (row, column, problem) are in `problems`.
+        super().__init__(
+            text, source=source, code="xlsx.bad_cells", field=tuple(p.column or "" for p in problems)
+        )
 
 
 @dataclass(frozen=True)
@@ -554,7 +565,11 @@ def scan_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) ->
     try:
         if SHEET not in workbook.sheetnames:
             raise BadInput(
-                f"no sheet named {SHEET}: is this a workbook from `duban export --xlsx`?", source=path
+                _("no sheet named {sheet}: is this a workbook from `duban export --xlsx`?").format(
+                    sheet=SHEET
+                ),
+                source=path,
+                code="xlsx.no_sheet",
             )
         sheet = workbook[SHEET]
         grid = sheet.iter_rows(values_only=True)
@@ -576,7 +591,11 @@ def scan_workbook(path: Path, *, archive_limits: ArchiveLimits | None = None) ->
             if parsed.code in seen:
                 problems.append(
                     CellProblem(
-                        number, "任务编号", f"{parsed.code} appears again (first in row {seen[parsed.code]})"
+                        number,
+                        "任务编号",
+                        _("{code} appears again (first in row {row})").format(
+                            code=parsed.code, row=seen[parsed.code]
+                        ),
                     )
                 )
                 continue
@@ -617,13 +636,16 @@ def _open(path: Path) -> Workbook:
             # Opened by handle, so a workbook is read for what it is, whatever its file name says.
             return load_workbook(stream, data_only=True)
     except FileNotFoundError:
-        raise BadInput("no such file", source=path) from None
+        raise BadInput(_("no such file"), source=path, code="file.not_found") from None
     except IsADirectoryError:
-        raise BadInput("is a directory, not a workbook", source=path) from None
+        raise BadInput(_("is a directory, not a workbook"), source=path, code="file.is_directory") from None
     except Exception as error:  # zipfile, XML and openpyxl errors: all mean "not a readable .xlsx"
         raise BadInput(
-            f"not a readable .xlsx workbook ({error.__class__.__name__}); save it from Excel or WPS as .xlsx and try again",
+            _(
+                "not a readable .xlsx workbook ({error}); save it from Excel or WPS as .xlsx and try again"
+            ).format(error=error.__class__.__name__),
             source=path,
+            code="xlsx.unreadable",
         ) from None
 
 
@@ -645,7 +667,9 @@ def _find_header(grid: Iterable[tuple[Any, ...]], path: Path) -> tuple[int, dict
                         CellProblem(
                             number,
                             None,
-                            f"missing column {'、'.join(missing)}: do not delete or rename the header",
+                            _("missing column {columns}: do not delete or rename the header").format(
+                                columns=_(", ").join(missing)
+                            ),
                         )
                     ],
                     source=path,
@@ -653,7 +677,14 @@ def _find_header(grid: Iterable[tuple[Any, ...]], path: Path) -> tuple[int, dict
             return number, columns
         if number >= 5:
             break
-    raise BadSheet([CellProblem(None, None, "no header row with 任务编号 in the first 5 rows")], source=path)
+    raise BadSheet(
+        [
+            CellProblem(
+                None, None, _("no header row with {column} in the first 5 rows").format(column="任务编号")
+            )
+        ],
+        source=path,
+    )
 
 
 def _blank(value: Any) -> bool:
@@ -666,7 +697,7 @@ def _read_row(number: int, cell: dict[str, Any], problems: list[CellProblem]) ->
     if code is None:
         problems.append(
             CellProblem(
-                number, "任务编号", "empty, but the row has other values: every row needs its task code"
+                number, "任务编号", _("empty, but the row has other values: every row needs its task code")
             )
         )
     version = _integer(cell["版本"])
@@ -675,7 +706,9 @@ def _read_row(number: int, cell: dict[str, Any], problems: list[CellProblem]) ->
             CellProblem(
                 number,
                 "版本",
-                f"{_show(cell['版本'])} is not a version number: copy rows from the exported sheet, do not edit this column",
+                _(
+                    "{value} is not a version number: copy rows from the exported sheet, do not edit this column"
+                ).format(value=_show(cell["版本"])),
             )
         )
     status = None
@@ -687,7 +720,9 @@ def _read_row(number: int, cell: dict[str, Any], problems: list[CellProblem]) ->
                 CellProblem(
                     number,
                     "状态",
-                    f"{_show(cell['状态'])} is not a status: use {'、'.join(STATUS_LABELS.values())}",
+                    _("{value} is not a status: use {words}").format(
+                        value=_show(cell["状态"]), words=_(", ").join(STATUS_LABELS.values())
+                    ),
                 )
             )
     progress = None
@@ -698,7 +733,9 @@ def _read_row(number: int, cell: dict[str, Any], problems: list[CellProblem]) ->
                 CellProblem(
                     number,
                     "进度(%)",
-                    f"{_show(cell['进度(%)'])} is not a whole number from 0 to 100 (write 60 for 60%)",
+                    _("{value} is not a whole number from 0 to 100 (write 60 for 60%)").format(
+                        value=_show(cell["进度(%)"])
+                    ),
                 )
             )
     if len(problems) > before or code is None or version is None:
@@ -747,7 +784,7 @@ def _text(value: Any) -> str | None:
 
 
 def _show(value: Any) -> str:
-    return "empty" if _blank(value) else repr(value)
+    return _("empty") if _blank(value) else repr(value)
 
 
 def apply_rows(
@@ -768,7 +805,9 @@ def apply_rows(
     report = SheetImport(source=source)
     tasks = _lock_tasks(session, [r.code for r in rows])
     missing = [
-        CellProblem(r.row, "任务编号", f"no task {r.code} in the ledger") for r in rows if r.code not in tasks
+        CellProblem(r.row, "任务编号", _("no task {code} in the ledger").format(code=r.code))
+        for r in rows
+        if r.code not in tasks
     ]
     if missing:
         raise BadSheet(missing, source=source)
@@ -799,7 +838,9 @@ def apply_rows(
         elif not allowed(task):
             # Row by row: a unit's workbook changing another unit's task is refused for that
             # row and reported; the rows it may change are applied.
-            reason = f"{actor} 无权修改任务 {row.code}：只有其牵头、配合单位和政务公开办可以修改"
+            reason = _(
+                "{actor} has no right to change task {code}: only its lead and supporting units and the office may"
+            ).format(actor=actor, code=row.code)
             report.refused.append(Refused(row.code, row.row, reason))
         elif stale:
             report.conflicts.append(
@@ -877,7 +918,7 @@ def unknown_codes(session: Session, codes: list[tuple[int, str]]) -> list[CellPr
     for start in range(0, len(names), 500):
         known.update(session.exec(select(Task.code).where(col(Task.code).in_(names[start : start + 500]))))
     return [
-        CellProblem(row, "任务编号", f"no task {code} in the ledger")
+        CellProblem(row, "任务编号", _("no task {code} in the ledger").format(code=code))
         for row, code in codes
         if code not in known
     ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 
 @contextlib.contextmanager
@@ -29,16 +30,18 @@ def atomic_path(
     """
     target = Path(target).absolute()
     if target.is_dir():
-        raise BadInput("is a directory, not a file to write", source=target)
+        raise BadInput(_("is a directory, not a file to write"), source=target)
     if not overwrite and target.exists():
-        raise BadInput("already exists: choose another name or pass --force to replace it", source=target)
+        raise BadInput(_("already exists: choose another name or pass --force to replace it"), source=target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         name = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
         # O_EXCL: never adopt someone else's file; the mode goes through the umask like any new file.
         os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666))
     except OSError as error:
-        raise BadInput(f"cannot write: {error.strerror or error}", source=target) from error
+        raise BadInput(
+            _("cannot write: {error}").format(error=error.strerror or error), source=target
+        ) from error
     temporary = Path(name)
     try:
         yield temporary
@@ -57,10 +60,12 @@ def _commit(temporary: Path, target: Path, *, overwrite: bool, sync: bool = True
             _link_no_clobber(temporary, target)
     except FileExistsError:
         raise BadInput(
-            "already exists: choose another name or pass --force to replace it", source=target
+            _("already exists: choose another name or pass --force to replace it"), source=target
         ) from None
     except OSError as error:
-        raise BadInput(f"cannot write: {error.strerror or error}", source=target) from error
+        raise BadInput(
+            _("cannot write: {error}").format(error=error.strerror or error), source=target
+        ) from error
     if sync:
         _fsync_directory(target.parent)
 

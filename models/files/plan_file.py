@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from models.errors import BadInput
 from models.plan import ParsedPlan
 from models.rules import bounds
+from models.vocabulary.i18n import _
 
 _HEADER = """\
 # Duban reviewed plan file.
@@ -45,9 +46,13 @@ def load_plan(text: str, *, source: str = "<plan file>") -> ParsedPlan:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None)
-        raise BadInput(f"not valid TOML: {getattr(error, 'msg', error)}", source=source, line=line) from error
+        raise BadInput(
+            _("not valid TOML: {error}").format(error=getattr(error, "msg", error)), source=source, line=line
+        ) from error
     except RecursionError:
-        raise BadInput("TOML 嵌套过深，无法读取", source=source) from None
+        raise BadInput(
+            _("TOML nested too deeply: cannot be read"), source=source, code="plan_file.toml"
+        ) from None
     plan_data = dict(data.get("plan") or {})
     plan_data["tasks"] = data.get("tasks") or []
     try:
@@ -57,7 +62,7 @@ def load_plan(text: str, *, source: str = "<plan file>") -> ParsedPlan:
         loc = first["loc"]
         where, line = ".".join(str(part) for part in loc), None
         if loc[:1] == ("tasks",) and len(loc) > 1 and isinstance(loc[1], int):
-            where = f"task {loc[1] + 1}: " + ".".join(str(part) for part in loc[2:])
+            where = _("task {number}: ").format(number=loc[1] + 1) + ".".join(str(part) for part in loc[2:])
             line = _table_line(text, "[[tasks]]", loc[1])
         raise BadInput(f"{where}: {first['msg']}", source=source, line=line) from error
     bounds.check_plan(plan, source=source, line_of=lambda index: _table_line(text, "[[tasks]]", index))
@@ -80,5 +85,5 @@ def read_plan_file(path: str | Path) -> ParsedPlan:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise BadInput(f"cannot read plan file: {error}", source=path) from error
+        raise BadInput(_("cannot read plan file: {error}").format(error=error), source=path) from error
     return load_plan(text, source=str(path))

@@ -48,26 +48,45 @@ from sqlalchemy import (
 
 from models.errors import BadInput
 from models.storage.db import HEAD_REVISION, _safe, alembic_config, current_revision, make_engine
+from models.vocabulary.i18n import _
 
-# User-facing text (Simplified Chinese), in one place.
-NOT_A_BACKUP = "不是 Duban 的备份（既不是 SQLite 数据库文件，也不是 `duban backup` 写出的 JSON 行文件）"
-NO_SUCH_FILE = "备份文件不存在"
-DAMAGED_SQLITE = "SQLite 备份已损坏（完整性检查：{check}）"
-BAD_LINE = '不是备份记录（应为 {{"table": …, "row": {{…}}}} 的 JSON）：{error}'
-NO_REVISION = "备份中没有结构版本（alembic_version），无法确定如何恢复"
-NEWER_REVISION = "备份的结构版本 {backup} 不在本程序的迁移中（最新为 {head}）：请先升级 Duban 再恢复"
-NOT_EMPTY = "台账不是空的（{tables}）；恢复会替换其中全部数据，确认无误请加 --force"
-NOT_EMPTY_OTHER_REVISION = (
-    "台账不是空的，且结构版本 {target} 与备份的 {backup} 不同：请恢复到一个空的台账（新建数据库或文件）"
+# User-facing text, in one place (the catalog gives the Chinese).
+NOT_A_BACKUP = _(
+    "not a Duban backup (neither a SQLite database file nor a JSON-lines file written by `duban backup`)"
 )
-UNKNOWN_TABLE = "备份中的表 {table} 在结构版本 {revision} 的台账中不存在"
-UNKNOWN_COLUMNS = "备份中表 {table} 的列 {columns} 在台账中不存在"
-COUNT_MISMATCH = "恢复后核对失败：表 {table} 应有 {expected} 行，实有 {found} 行；已全部撤销，台账未改动"
-ORPHANS = (
-    "恢复后核对失败：表 {table} 有 {count} 行的 {column} 指向 {parent} 中不存在的行；已全部撤销，台账未改动"
+NO_SUCH_FILE = _("the backup file does not exist")
+DAMAGED_SQLITE = _("the SQLite backup is damaged (integrity check: {check})")
+BAD_LINE = _('not a backup record (it should be the JSON {{"table": …, "row": {{…}}}}): {error}')
+NO_REVISION = _(
+    "the backup names no schema revision (alembic_version): there is no telling how to restore it"
 )
-SEQUENCE_BEHIND = "恢复后核对失败：序列 {sequence} 未越过 {table} 的最大编号；已全部撤销，台账未改动"
-LOAD_FAILED = "恢复失败，已全部撤销，台账未改动：{error}"
+NEWER_REVISION = _(
+    "the backup's schema revision {backup} is not among this program's migrations (the newest is {head}):"
+    " upgrade Duban first, then restore"
+)
+NOT_EMPTY = _(
+    "the ledger is not empty ({tables}); restoring replaces all of its data: add --force if that is what you want"
+)
+NOT_EMPTY_OTHER_REVISION = _(
+    "the ledger is not empty and its schema revision {target} differs from the backup's {backup}:"
+    " restore into an empty ledger (a new database or file)"
+)
+UNKNOWN_TABLE = _("the backup's table {table} does not exist in a ledger at schema revision {revision}")
+UNKNOWN_COLUMNS = _("the backup's columns {columns} of table {table} do not exist in the ledger")
+COUNT_MISMATCH = _(
+    "check after restoring failed: table {table} should have {expected} rows and has {found};"
+    " everything was undone, the ledger is unchanged"
+)
+ORPHANS = _(
+    "check after restoring failed: {count} rows of table {table} have a {column} pointing at rows missing"
+    " from {parent}; everything was undone, the ledger is unchanged"
+)
+SEQUENCE_BEHIND = _(
+    "check after restoring failed: sequence {sequence} is not past the highest id of {table};"
+    " everything was undone, the ledger is unchanged"
+)
+LOAD_FAILED = _("restoring failed; everything was undone, the ledger is unchanged: {error}")
+CANNOT_OPEN = _("cannot open the ledger: {error}")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 VERSION_TABLE = "alembic_version"
@@ -112,14 +131,18 @@ class _SqliteSource(_Source):
                 )
             ]
         except sqlite3.DatabaseError as error:
-            raise BadInput(DAMAGED_SQLITE.format(check=error), source=path) from None
+            raise BadInput(
+                DAMAGED_SQLITE.format(check=error), source=path, code="restore.damaged_sqlite"
+            ) from None
         if check is None or check[0] != "ok":
-            raise BadInput(DAMAGED_SQLITE.format(check=check and check[0]), source=path)
+            raise BadInput(
+                DAMAGED_SQLITE.format(check=check and check[0]), source=path, code="restore.damaged_sqlite"
+            )
         if VERSION_TABLE not in names:
-            raise BadInput(NO_REVISION, source=path)
+            raise BadInput(NO_REVISION, source=path, code="restore.no_revision")
         row = self.db.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
         if row is None:
-            raise BadInput(NO_REVISION, source=path)
+            raise BadInput(NO_REVISION, source=path, code="restore.no_revision")
         self.revision = row[0]
         self.counts = {
             name: self.db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
@@ -136,7 +159,9 @@ class _SqliteSource(_Source):
             unknown = set(names) - columns[name]
             if unknown:
                 raise BadInput(
-                    UNKNOWN_COLUMNS.format(table=name, columns="、".join(sorted(unknown))), source=self.path
+                    UNKNOWN_COLUMNS.format(table=name, columns=_(", ").join(sorted(unknown))),
+                    source=self.path,
+                    code="restore.unknown_columns",
                 )
             while chunk := cursor.fetchmany(CHUNK):
                 yield name, [dict(zip(names, values, strict=True)) for values in chunk]
@@ -160,7 +185,7 @@ class _JsonlSource(_Source):
                 self.counts[name] = self.counts.get(name, 0) + 1
             del number
         if not revision:
-            raise BadInput(NO_REVISION, source=path)
+            raise BadInput(NO_REVISION, source=path, code="restore.no_revision")
         self.revision = revision
 
     def _records(self) -> Iterator[tuple[int, dict]]:
@@ -171,11 +196,13 @@ class _JsonlSource(_Source):
                 try:
                     record = json.loads(line)
                     if not (isinstance(record, dict) and isinstance(record.get("row"), dict)):
-                        raise ValueError("no table and row")
+                        raise ValueError(_("no table and row"))
                     if not isinstance(record.get("table"), str):
-                        raise ValueError("no table name")
+                        raise ValueError(_("no table name"))
                 except ValueError as error:
-                    raise BadInput(BAD_LINE.format(error=error), source=self.path, line=number) from None
+                    raise BadInput(
+                        BAD_LINE.format(error=error), source=self.path, line=number, code="restore.bad_line"
+                    ) from None
                 yield number, record
 
     def batches(self, order: list[str], columns: dict[str, set[str]]) -> Iterator[tuple[str, list[dict]]]:
@@ -186,13 +213,18 @@ class _JsonlSource(_Source):
             if name == VERSION_TABLE:
                 continue
             if name not in columns:
-                raise BadInput(UNKNOWN_TABLE.format(table=name, revision=self.revision), source=self.path)
+                raise BadInput(
+                    UNKNOWN_TABLE.format(table=name, revision=self.revision),
+                    source=self.path,
+                    code="restore.unknown_table",
+                )
             unknown = set(row) - columns[name]
             if unknown:
                 raise BadInput(
-                    UNKNOWN_COLUMNS.format(table=name, columns="、".join(sorted(unknown))),
+                    UNKNOWN_COLUMNS.format(table=name, columns=_(", ").join(sorted(unknown))),
                     source=self.path,
                     line=number,
+                    code="restore.unknown_columns",
                 )
             if name != current or len(chunk) >= CHUNK:
                 if chunk:
@@ -210,13 +242,13 @@ def open_backup(path: Path) -> _Source:
         with open(path, "rb") as stream:
             head = stream.read(len(SQLITE_MAGIC))
     except FileNotFoundError:
-        raise BadInput(NO_SUCH_FILE, source=path) from None
+        raise BadInput(NO_SUCH_FILE, source=path, code="restore.no_such_file") from None
     except IsADirectoryError:
-        raise BadInput(NOT_A_BACKUP, source=path) from None
+        raise BadInput(NOT_A_BACKUP, source=path, code="restore.not_a_backup") from None
     if head == SQLITE_MAGIC:
         return _SqliteSource(path)
     if not head.lstrip().startswith(b"{"):
-        raise BadInput(NOT_A_BACKUP, source=path)
+        raise BadInput(NOT_A_BACKUP, source=path, code="restore.not_a_backup")
     return _JsonlSource(path)
 
 
@@ -242,21 +274,27 @@ def _restore(engine: Engine, source: _Source, url: str, *, force: bool) -> Resto
     known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
     if source.revision not in known:
         raise BadInput(
-            NEWER_REVISION.format(backup=source.revision, head=HEAD_REVISION), source=source_name(source)
+            NEWER_REVISION.format(backup=source.revision, head=HEAD_REVISION),
+            source=source_name(source),
+            code="restore.newer_revision",
         )
     try:
         target = current_revision(engine)
         filled = _filled_tables(engine) if target else {}
     except Exception as error:  # connection refused, unreadable file …: one clear line
         raise BadInput(
-            f"cannot open the ledger: {error.__class__.__name__}: {error}", source=where
+            CANNOT_OPEN.format(error=f"{error.__class__.__name__}: {error}"),
+            source=where,
+            code="restore.cannot_open",
         ) from error
     if filled and not force:
-        raise BadInput(NOT_EMPTY.format(tables=_describe(filled)), source=where)
+        raise BadInput(NOT_EMPTY.format(tables=_describe(filled)), source=where, code="restore.not_empty")
     if target != source.revision:
         if filled:
             raise BadInput(
-                NOT_EMPTY_OTHER_REVISION.format(target=target, backup=source.revision), source=where
+                NOT_EMPTY_OTHER_REVISION.format(target=target, backup=source.revision),
+                source=where,
+                code="restore.not_empty_other_revision",
             )
         # An empty ledger: the schema the backup's rows were written under (created, or moved down).
         if target is None:
@@ -273,7 +311,9 @@ def _restore(engine: Engine, source: _Source, url: str, *, force: bool) -> Resto
     except Exception as error:  # a duplicate key, a value of the wrong type …: nothing was kept
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise BadInput(
-            LOAD_FAILED.format(error=f"{error.__class__.__name__}: {first}"), source=source_name(source)
+            LOAD_FAILED.format(error=f"{error.__class__.__name__}: {first}"),
+            source=source_name(source),
+            code="restore.load_failed",
         ) from error
     if source.revision != HEAD_REVISION:
         command.upgrade(config, "head")
@@ -302,7 +342,10 @@ def _filled_tables(engine: Engine) -> dict[str, int]:
 
 def _describe(counts: dict[str, int]) -> str:
     shown = sorted(counts.items(), key=lambda item: -item[1])[:3]
-    return "、".join(f"{name} 表 {count} 行" for name, count in shown) + ("等" if len(counts) > 3 else "")
+    listed = _(", ").join(
+        _("table {name}: {count} rows").format(name=name, count=count) for name, count in shown
+    )
+    return listed + (_(" and more") if len(counts) > 3 else "")
 
 
 def _load(connection: Connection, source: _Source, report: RestoreReport, *, force: bool, where: str) -> None:
@@ -312,7 +355,9 @@ def _load(connection: Connection, source: _Source, report: RestoreReport, *, for
     for name in source.counts:
         if name not in by_name:
             raise BadInput(
-                UNKNOWN_TABLE.format(table=name, revision=source.revision), source=source_name(source)
+                UNKNOWN_TABLE.format(table=name, revision=source.revision),
+                source=source_name(source),
+                code="restore.unknown_table",
             )
     if postgres:
         # Nobody reads half a restore or writes beside it.
@@ -327,7 +372,7 @@ def _load(connection: Connection, source: _Source, report: RestoreReport, *, for
         if (n := connection.execute(select(func.count()).select_from(t)).scalar_one())
     }
     if filled and not force:  # filled since we looked: refused all the same
-        raise BadInput(NOT_EMPTY.format(tables=_describe(filled)), source=where)
+        raise BadInput(NOT_EMPTY.format(tables=_describe(filled)), source=where, code="restore.not_empty")
     for table in reversed(tables):
         report.replaced += connection.execute(table.delete()).rowcount or 0
     converters = {table.name: _converters(table, source.kind) for table in tables}
@@ -367,7 +412,11 @@ def _set_sequences(connection: Connection, tables: list[Table], where: str) -> i
             )
             following = connection.execute(text(f"SELECT last_value FROM {sequence}")).scalar()
             if highest is not None and following <= highest:
-                raise BadInput(SEQUENCE_BEHIND.format(sequence=sequence, table=table.name), source=where)
+                raise BadInput(
+                    SEQUENCE_BEHIND.format(sequence=sequence, table=table.name),
+                    source=where,
+                    code="restore.sequence_behind",
+                )
             done += 1
     return done
 
@@ -381,7 +430,9 @@ def _check(
         expected = source.counts.get(table.name, 0)
         if found != expected:
             raise BadInput(
-                COUNT_MISMATCH.format(table=table.name, expected=expected, found=found), source=where
+                COUNT_MISMATCH.format(table=table.name, expected=expected, found=found),
+                source=where,
+                code="restore.count_mismatch",
             )
         report.rows[table.name] = found
     for table in tables:
@@ -397,7 +448,7 @@ def _check(
                 select(func.count())
                 .select_from(joined)
                 .where(
-                    and_(*(child.c[mine.name].is_not(None) for mine, _ in pairs)),
+                    and_(*(child.c[mine.name].is_not(None) for mine, _parent in pairs)),
                     referred.c[pairs[0][1].name].is_(None),
                 )
             ).scalar_one()
@@ -406,10 +457,11 @@ def _check(
                     ORPHANS.format(
                         table=table.name,
                         count=orphans,
-                        column="、".join(mine.name for mine, _ in pairs),
+                        column=_(", ").join(mine.name for mine, _parent in pairs),
                         parent=parent.name,
                     ),
                     source=where,
+                    code="restore.orphans",
                 )
 
 

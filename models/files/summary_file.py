@@ -6,6 +6,7 @@ from pathlib import Path
 
 from models.errors import BadInput
 from models.files.archive_limits import ArchiveLimits, check_archive
+from models.vocabulary.i18n import _
 
 # Summaries are a few pages; a file far larger than that is the wrong file, not a summary.
 MAX_SUMMARY_BYTES = 5 * 1024 * 1024
@@ -18,14 +19,16 @@ def read_summary_file(path: Path, *, archive_limits: ArchiveLimits | None = None
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (*TEXT_SUFFIXES, DOCX_SUFFIX):
-        raise BadInput("a summary is read from .txt, .md (UTF-8) or .docx", source=path)
+        raise BadInput(_("a summary is read from .txt, .md (UTF-8) or .docx"), source=path)
     try:
         size = path.stat().st_size
         if size > MAX_SUMMARY_BYTES:
-            raise BadInput(f"{size} bytes is too large for a summary", source=path)
+            raise BadInput(_("{size} bytes is too large for a summary").format(size=size), source=path)
         data = path.read_bytes()
     except OSError as error:
-        raise BadInput(f"cannot read: {error.strerror or error}", source=path) from error
+        raise BadInput(
+            _("cannot read: {error}").format(error=error.strerror or error), source=path
+        ) from error
     if suffix == DOCX_SUFFIX:
         check_archive(data, kind="docx", name=path, limits=archive_limits)  # before python-docx parses it
         return _docx_paragraphs(data, path)
@@ -33,7 +36,8 @@ def read_summary_file(path: Path, *, archive_limits: ArchiveLimits | None = None
         return data.decode("utf-8-sig")  # Windows Notepad writes a BOM
     except UnicodeDecodeError as error:
         raise BadInput(
-            f"not UTF-8 text (byte {error.start}): save it as UTF-8, or as .docx", source=path
+            _("not UTF-8 text (byte {start}): save it as UTF-8, or as .docx").format(start=error.start),
+            source=path,
         ) from error
 
 
@@ -47,5 +51,5 @@ def _docx_paragraphs(data: bytes, path: Path) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise BadInput(f"not a readable .docx file: {error}", source=path) from error
+        raise BadInput(_("not a readable .docx file: {error}").format(error=error), source=path) from error
     return "\n".join(paragraph.text for paragraph in document.paragraphs)

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 
 class UnitSpec(BaseModel):
@@ -25,10 +26,12 @@ def read_registry(path: Path) -> list[UnitSpec]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BadInput(f"cannot read the unit registry: {error}", source=path) from error
+        raise BadInput(
+            _("cannot read the unit registry: {error}").format(error=error), source=path
+        ) from error
     except RecursionError:
-        raise BadInput("TOML 嵌套过深，无法读取", source=path) from None
+        raise BadInput(_("TOML nested too deeply: cannot be read"), source=path, code="units.toml") from None
     try:
         return [UnitSpec.model_validate(item) for item in data.get("units", [])]
     except ValidationError as error:
-        raise BadInput(f"units: {error.errors()[0]['msg']}", source=path) from error
+        raise BadInput(_("units: {problem}").format(problem=error.errors()[0]["msg"]), source=path) from error

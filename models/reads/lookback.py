@@ -42,8 +42,9 @@ from models.rules.lights import open_sql
 from models.rules.lookback import Category, category_sql
 from models.rules.reports import report_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.vocabulary import _
 
-NO_LEAD = "（未明确牵头单位）"
+NO_LEAD = _("(no lead unit named)")
 CARRY_OVER_ACTION = "carry_over"
 
 
@@ -185,7 +186,7 @@ class Lookback:
         """The report's subject in Chinese: the plan's title, or the year."""
         if self.plan:
             return self.plans[0].title or self.plan
-        return f"{self.year}年度工作任务"
+        return _("Work tasks of {year}").format(year=self.year)
 
 
 def compute_lookback(
@@ -227,7 +228,7 @@ def compute_lookback(
         for p in plans
     }
     totals = Counts()
-    for (plan_id,), cat, count, _ in _category_counts(session, base, base.c.plan_id):
+    for (plan_id,), cat, count, _closed in _category_counts(session, base, base.c.plan_id):
         completions[plan_id].counts.add(cat, count)
         totals.add(cat, count)
     sections = _sections(session, base, by_id, scope)
@@ -269,9 +270,9 @@ def compute_lookback(
 
 def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
     if (plan is None) == (year is None):
-        raise BadInput("give either a plan or a year for the look-back (one of them, not both)")
+        raise BadInput(code="lookback.scope", field=("plan", "year"))
     if year is not None:
-        bounds.check_int(year, "年度", low=bounds.MIN_YEAR, high=bounds.MAX_YEAR)
+        bounds.check_int(year, _("year"), low=bounds.MIN_YEAR, high=bounds.MAX_YEAR)
     if plan is not None:
         record = session.exec(select(Plan).where(Plan.key == plan)).first()
         if record is None:
@@ -282,9 +283,7 @@ def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
         session.exec(select(Plan).where(Plan.year == year, Plan.kind != "report").order_by(col(Plan.key)))
     )
     if not found:
-        raise NotFound(
-            f"no plans for {year} in the ledger (see `duban plans`; a plan's year comes from its file)"
-        )
+        raise NotFound(code="plan.none_for_year", field="year", year=year)
     return found
 
 
@@ -366,7 +365,7 @@ def _units(session: Session, base: Any) -> list[UnitCompletion]:
         ),
     )
     found: dict[str, UnitCompletion] = {}
-    for (name,), cat, count, _ in rows:
+    for (name,), cat, count, _closed in rows:
         name = name or NO_LEAD
         found.setdefault(name, UnitCompletion(name)).counts.add(cat, count)
     # Most unfinished first: the look-back is read to see who is behind.

@@ -38,6 +38,7 @@ from models.rules import bounds
 from models.rules.deadlines import fixed_due_sql, recurring_sql
 from models.rules.lights import Light, due_within_sql, light, overdue_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.vocabulary.i18n import _
 
 # Status in the order work moves through it, so "sort by status" reads as a pipeline.
 STATUS_ORDER = ("not_started", "in_progress", "deferred", "done", "cancelled")
@@ -183,7 +184,9 @@ class TaskQuery:
             return [rank, *due_last, Task.id]
         if sort == "code":
             return [Task.id]  # codes are T + id: id order is numeric code order (T2 before T10)
-        raise BadInput(f"unknown sort {sort!r}: one of {', '.join(SORTS)}")
+        raise BadInput(
+            _("unknown sort {sort!r}: one of {choices}").format(sort=sort, choices=", ".join(SORTS))
+        )
 
     def _select(self, *columns: Any) -> Select:
         return select(*columns).join(Plan, col(Plan.id) == Task.plan_id).where(*self.conditions)
@@ -216,9 +219,13 @@ class TaskQuery:
         """One page; a page past the end gives the last page. `total`: the count, when the caller
         keeps it (the ledger page, per state of the ledger)."""
         if not 1 <= per_page <= MAX_PER_PAGE:
-            raise BadInput(f"per page must be between 1 and {MAX_PER_PAGE}, not {per_page}")
+            raise BadInput(
+                _("per page must be between 1 and {limit}, not {per_page}").format(
+                    limit=MAX_PER_PAGE, per_page=per_page
+                )
+            )
         if page < 1:
-            raise BadInput(f"page must be 1 or more, not {page}")
+            raise BadInput(_("page must be 1 or more, not {page}").format(page=page))
         result = TaskPage([], self.count() if total is None else total, page, per_page)
         result.page = min(page, result.pages)
         offset = (result.page - 1) * per_page

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 T = TypeVar("T")
 
@@ -59,7 +60,9 @@ class OutOfBounds(BadInput):
 def check_date(day: dt.date, field: str, *, source: str | None = None, line: int | None = None) -> dt.date:
     if not MIN_DATE <= day <= MAX_DATE:
         raise OutOfBounds(
-            f"{field} {day.isoformat()} 超出允许范围（{MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}）",
+            _("{field} {day} is out of range ({low} to {high})").format(
+                field=field, day=day.isoformat(), low=MIN_DATE.isoformat(), high=MAX_DATE.isoformat()
+            ),
             source=source,
             line=line,
         )
@@ -68,7 +71,11 @@ def check_date(day: dt.date, field: str, *, source: str | None = None, line: int
 
 def check_int(value: int, field: str, *, low: int, high: int) -> int:
     if not low <= value <= high:
-        raise OutOfBounds(f"{field} 应在 {low} 至 {high} 之间，而不是 {_short(str(value))}")
+        raise OutOfBounds(
+            _("{field} must be between {low} and {high}, not {value}").format(
+                field=field, low=low, high=high, value=_short(str(value))
+            )
+        )
     return value
 
 
@@ -116,9 +123,19 @@ def check_text(
     """`text` unchanged, or OutOfBounds naming `field` when it is too long or holds a control character."""
     bad = forbidden_character(text)
     if bad is not None:
-        raise OutOfBounds(f"{field} 含有不允许的控制字符 {bad}", source=source, line=line)
+        raise OutOfBounds(
+            _("{field} holds a control character that is not allowed: {bad}").format(field=field, bad=bad),
+            source=source,
+            line=line,
+        )
     if len(text) > limit:
-        raise OutOfBounds(f"{field} 过长：{len(text):,} 个字符，上限 {limit:,}", source=source, line=line)
+        raise OutOfBounds(
+            _("{field} is too long: {count:,} characters, the limit is {limit:,}").format(
+                field=field, count=len(text), limit=limit
+            ),
+            source=source,
+            line=line,
+        )
     return text
 
 
@@ -135,36 +152,68 @@ def check_plan(
     from models.plan import ParsedPlan
 
     assert isinstance(plan, ParsedPlan)
-    check_text(plan.title, "计划标题", limit=MAX_TITLE, source=source)
-    for field, text in (("发文机关", plan.issuer), ("文号", plan.doc_number), ("来源文件", plan.source)):
+    check_text(plan.title, _("plan title"), limit=MAX_TITLE, source=source)
+    named = (
+        (_("issuing office"), plan.issuer),
+        (_("document number"), plan.doc_number),
+        (_("source file"), plan.source),
+    )
+    for field, text in named:
         check_text(text, field, limit=MAX_NAME, source=source)
     if plan.year is not None and not MIN_YEAR <= plan.year <= MAX_YEAR:
         raise OutOfBounds(
-            f"年份 {_short(str(plan.year))} 超出允许范围（{MIN_YEAR} 至 {MAX_YEAR}）", source=source
+            _("year {year} is out of range ({low} to {high})").format(
+                year=_short(str(plan.year)), low=MIN_YEAR, high=MAX_YEAR
+            ),
+            source=source,
         )
     if len(plan.tasks) > MAX_TASKS:
-        raise OutOfBounds(f"任务过多：{len(plan.tasks):,} 项，上限 {MAX_TASKS:,}", source=source)
+        raise OutOfBounds(
+            _("too many tasks: {count:,}, the limit is {limit:,}").format(
+                count=len(plan.tasks), limit=MAX_TASKS
+            ),
+            source=source,
+        )
     for number, task in enumerate(plan.tasks, start=1):
-        where = f"第 {number} 项任务的"
+        where = _("task {number}: ").format(number=number)
         line = line_of(number - 1) if line_of else None
         if not task.path or any(not label.strip() for label in task.path):
-            raise OutOfBounds(f"{where}编号路径（path）为空或含空元素", source=source, line=line)
+            raise OutOfBounds(
+                where + _("its numbering path (path) is empty or has an empty part"), source=source, line=line
+            )
         if len(task.path) > MAX_PATH:
             raise OutOfBounds(
-                f"{where}编号路径（path）有 {len(task.path):,} 级，上限 {MAX_PATH}", source=source, line=line
+                where
+                + _("its numbering path (path) has {count:,} levels, the limit is {limit}").format(
+                    count=len(task.path), limit=MAX_PATH
+                ),
+                source=source,
+                line=line,
             )
         for label in task.path:
-            check_text(label, f"{where}编号路径（path）元素", limit=MAX_LABEL, source=source, line=line)
+            check_text(
+                label,
+                where + _("a part of its numbering path (path)"),
+                limit=MAX_LABEL,
+                source=source,
+                line=line,
+            )
         if len("/".join(task.path)) > MAX_PATH_KEY:
-            raise OutOfBounds(f"{where}编号路径（path）过长", source=source, line=line)
-        check_text(task.title, f"{where}标题", limit=MAX_TITLE, source=source, line=line)
-        check_text(task.body, f"{where}正文", limit=MAX_BODY, source=source, line=line)
-        check_text(task.deadline.text, f"{where}时限原文", limit=MAX_NAME, source=source, line=line)
+            raise OutOfBounds(where + _("its numbering path (path) is too long"), source=source, line=line)
+        check_text(task.title, where + _("title"), limit=MAX_TITLE, source=source, line=line)
+        check_text(task.body, where + _("body text"), limit=MAX_BODY, source=source, line=line)
+        check_text(
+            task.deadline.text, where + _("deadline as written"), limit=MAX_NAME, source=source, line=line
+        )
         for unit in (*task.lead_units, *task.support_units):
-            check_text(unit, f"{where}单位", limit=MAX_NAME, source=source, line=line)
+            check_text(unit, where + _("unit"), limit=MAX_NAME, source=source, line=line)
         if task.deadline.date is not None:
-            check_date(task.deadline.date, f"{where}完成时限", source=source, line=line)
+            check_date(task.deadline.date, where + _("deadline"), source=source, line=line)
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= 40 else f"{text[:20]}…（共 {len(text):,} 个字符）"
+    return (
+        text
+        if len(text) <= 40
+        else _("{start}… ({count:,} characters in all)").format(start=text[:20], count=len(text))
+    )

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 DAY = dt.timedelta(days=1)
 
@@ -23,7 +24,9 @@ class WorkCalendar:
             try:
                 self.extra.add(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
             except ValueError:
-                raise BadInput(f"calendar.extra_holidays: {value!r} is not a date (YYYY-MM-DD)") from None
+                raise BadInput(
+                    _("calendar.extra_holidays: {value!r} is not a date (YYYY-MM-DD)").format(value=value)
+                ) from None
         self.unknown_years: set[int] = set()  # years answered by the fallback: reported as a warning
         self._cache: dict[dt.date, bool] = {}
 

@@ -22,8 +22,9 @@ from models.rules.deadlines import ONGOING, TaskFacts, fulfilled, occurrences, s
 from models.rules.lights import CLOSED, open_sql
 from models.settings import CHECKIN, EscalationLevel  # CHECKIN there: settings refuses it as a rung
 from models.storage.tables import Task
+from models.vocabulary import _
 
-CHECKIN_NAME = "进展调度"
+CHECKIN_NAME = _("progress check-in")
 # A check-in is not sent when the unit reported within this many days before it.
 CHECKIN_QUIET_DAYS = 28
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import Session
 
 from models.errors import BadInput
+from models.vocabulary.i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -109,7 +110,8 @@ def open_ledger(url: str) -> Engine:
             upgrade(engine)
     except Exception as error:  # connection refused, unreadable file …: one clear line
         raise BadInput(
-            f"cannot open the ledger: {error.__class__.__name__}: {error}", source=_safe(url)
+            _("cannot open the ledger: {kind}: {error}").format(kind=error.__class__.__name__, error=error),
+            source=_safe(url),
         ) from error
     return engine
 

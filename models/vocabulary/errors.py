@@ -44,6 +44,11 @@ MESSAGES: dict[str, str] = {
         "{source}: a document with this title and number {number} was imported already as plan {plan}; "
         "to bring in a new version, import it under {plan}"
     ),
+    "plan.short_name.too_long": _("{field} is {count} characters long: at most {limit}"),
+    "plan.none_for_year": _(
+        "no plans for {year} in the ledger (see `duban plans`; a plan's year comes from its file)"
+    ),
+    "lookback.scope": _("give exactly one of {field} for the look-back"),
 }
 
 # The default name of each field an error can be about (a page or the CLI may name it otherwise).
@@ -61,6 +66,9 @@ FIELD_NAMES: dict[str, str] = {
     "name": _("login name"),
     "role": _("role"),
     "password": _("password"),
+    "short_name": _("short name"),
+    "plan": _("plan"),
+    "year": _("year"),
 }
 
 

@@ -60,6 +60,9 @@ def translation(language: str) -> gettext.NullTranslations:
 
 LANGUAGE = choose_language()
 _translation = translation(LANGUAGE)
+# The chosen language as an HTML `lang` attribute (pages and HTML notices), so a reader's browser
+# picks CJK or Latin fonts and hyphenation to match the words.
+HTML_LANG = {"zh_CN": "zh-CN", "en": "en"}[LANGUAGE]
 
 
 def _(message: str) -> str:

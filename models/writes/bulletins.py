@@ -15,6 +15,7 @@ from sqlmodel import Session
 from models.errors import BadInput
 from models.reads.bulletins import ACTION, issued_numbers
 from models.storage.tables import Journal
+from models.vocabulary.i18n import _
 
 
 def record_bulletin(
@@ -22,7 +23,7 @@ def record_bulletin(
 ) -> bool:
     """Journal 第`number`期 of `year`; False (nothing written) when it was recorded before."""
     if number < 1:
-        raise BadInput(f"a bulletin number is 1 or more, not {number}")
+        raise BadInput(_("a bulletin number is 1 or more, not {number}").format(number=number))
     if number in issued_numbers(session, year):
         return False
     session.add(Journal(day=day, actor=actor, action=ACTION, field=str(year), new=str(number), note=title))

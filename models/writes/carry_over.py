@@ -35,6 +35,7 @@ from models.rules.deadlines import is_standing
 from models.rules.lights import open_sql
 from models.storage.db import insert_new
 from models.storage.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
+from models.vocabulary.i18n import _
 from models.writes.ledger import path_key
 
 RECTIFICATION_KIND = "rectification"
@@ -160,8 +161,9 @@ def _rectification_plan(session: Session, year: int, as_of: dt.date) -> Plan:
     plan = session.exec(select(Plan).where(Plan.key == key)).one()
     if plan.kind != RECTIFICATION_KIND:
         raise Conflict(
-            f"plan {key!r} exists and is not a rectification list (kind {plan.kind!r}): "
-            "rename that plan before carrying items over"
+            _(
+                "plan {key!r} exists and is not a rectification list (kind {kind!r}): rename that plan before carrying items over"
+            ).format(key=key, kind=plan.kind)
         )
     return plan
 

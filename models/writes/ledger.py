@@ -24,6 +24,7 @@ from models.reads.tasks import get_task
 from models.rules import bounds
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit, utcnow
 from models.vocabulary import DEADLINE_TYPES, STATUSES
+from models.vocabulary.i18n import _
 from models.writes import units as registry
 from models.writes.decisions import (
     DEADLINE,
@@ -323,7 +324,9 @@ def _check_unique_paths(plan: ParsedPlan, key: str) -> None:
         pkey = path_key(task.path)
         if pkey in seen:
             raise BadInput(
-                f"two tasks share the path {pkey!r}: give each point its own path", source=key, line=task.line
+                _("two tasks share the path {pkey!r}: give each point its own path").format(pkey=pkey),
+                source=key,
+                line=task.line,
             )
         seen[pkey] = task.line
 

@@ -7,7 +7,6 @@ from sqlmodel import Session, select
 from models.errors import BadInput, NotFound
 from models.reads.names import plan_name
 from models.storage.tables import Plan
-from models.vocabulary.i18n import _
 
 MAX_SHORT_NAME = 100
 
@@ -20,9 +19,7 @@ def rename_plan(session: Session, key: str, short_name: str) -> str:
     name = " ".join(short_name.split())
     if len(name) > MAX_SHORT_NAME:
         raise BadInput(
-            _("the short name is {count} characters long: at most {limit}").format(
-                count=len(name), limit=MAX_SHORT_NAME
-            )
+            code="plan.short_name.too_long", field="short_name", count=len(name), limit=MAX_SHORT_NAME
         )
     plan.short_name = name
     session.add(plan)

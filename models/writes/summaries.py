@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from models.errors import BadInput, NotFound
 from models.reads import units as registry
 from models.storage.tables import Plan, UnitSummary
+from models.vocabulary.i18n import _
 
 
 def submit_summary(
@@ -31,7 +32,7 @@ def submit_summary(
     if not cleaned:
         raise BadInput(code="summary.empty", field="text", source=source or None)
     if not 1900 <= year <= 2200:
-        raise BadInput(f"year {year} is not a plausible plan year")
+        raise BadInput(_("year {year} is not a plausible plan year").format(year=year))
     unit_record = registry.get(session, unit)
     plan_id: int | None = None
     if plan:
@@ -39,7 +40,11 @@ def submit_summary(
         if plan_record is None:
             raise NotFound(code="plan.not_found", plan=plan)
         if plan_record.year is not None and plan_record.year != year:
-            raise BadInput(f"plan {plan!r} is the plan of {plan_record.year}, not of {year}")
+            raise BadInput(
+                _("plan {plan!r} is the plan of {plan_year}, not of {year}").format(
+                    plan=plan, plan_year=plan_record.year, year=year
+                )
+            )
         plan_id = plan_record.id
     summary = UnitSummary(
         unit_id=unit_record.id,  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from models.errors import BadInput
 from models.reads.units import UnitSpec, find, get, normal
 from models.storage.tables import Assignment, Journal, Unit, UnitAlias
+from models.vocabulary.i18n import _
 
 
 def load_registry(session: Session, specs: list[UnitSpec]) -> int:
@@ -61,10 +62,12 @@ def merge(session: Session, alias: str, canonical: str, *, actor: str) -> Unit:
     target = get(session, canonical)
     key = normal(alias)
     if key == target.name:
-        raise BadInput(f"{alias!r} is already the canonical name")
+        raise BadInput(_("{alias!r} is already the canonical name").format(alias=alias))
     source = session.exec(select(Unit).where(Unit.name == key)).first()
     if source is not None and not source.provisional:
-        raise BadInput(f"{alias!r} is a registered unit of its own; it cannot become an alias")
+        raise BadInput(
+            _("{alias!r} is a registered unit of its own; it cannot become an alias").format(alias=alias)
+        )
     if source is not None:
         for assignment in session.exec(select(Assignment).where(Assignment.unit_id == source.id)):
             clash = session.exec(
@@ -103,5 +106,5 @@ def _add_alias(session: Session, key: str, unit: Unit) -> None:
     if existing is None:
         session.add(UnitAlias(alias=key, unit_id=unit.id))  # type: ignore[arg-type]
     elif existing.unit_id != unit.id:
-        raise BadInput(f"alias {key!r} already names another unit")
+        raise BadInput(_("alias {key!r} already names another unit").format(key=key))
     session.flush()

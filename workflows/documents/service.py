@@ -24,6 +24,7 @@ from models.reads.task_query import TaskFilter, TaskQuery
 from models.reads.tasks import get_task
 from models.rules.reports import is_report
 from models.storage.db import read_session, write_session
+from models.vocabulary.i18n import _
 from models.writes.bulletins import record_bulletin
 from workflows.lookback_outline import DEFAULT_ISSUER
 from workflows.lookback_report import build_lookback
@@ -44,7 +45,7 @@ def _target(output: Path, name: str) -> Path:
     if output.suffix.lower() == SUFFIX and not output.is_dir():
         return output
     if output.exists() and not output.is_dir():
-        raise BadInput("is a file: give a folder, or a .docx file", source=output)
+        raise BadInput(_("is a file: give a folder, or a .docx file"), source=output)
     return output / name
 
 
@@ -69,12 +70,12 @@ def write_bulletin(
     from workflows.documents.bulletin import bulletin_title, render_bulletin
 
     if (plan is None) == (year is None):
-        raise BadInput("give either a plan or a year for the bulletin (one of them, not both)")
+        raise BadInput(_("give either a plan or a year for the bulletin (one of them, not both)"))
     lookback = build_lookback(engine, as_of=as_of, plan=plan, year=year, plans_dir=plans_dir)
     with read_session(engine) as session:
         chosen = number if number is not None else next_number(session, lookback.year)
     if chosen < 1:
-        raise BadInput(f"a bulletin number is 1 or more, not {chosen}")
+        raise BadInput(_("a bulletin number is 1 or more, not {chosen}").format(chosen=chosen))
     target = _target(output, f"督办通报-{lookback.year}-第{chosen}期{SUFFIX}")
     _write(target, render_bulletin(lookback, number=chosen, issuer=issuer))
     with write_session(engine) as session:
@@ -100,7 +101,7 @@ def write_sheets(
     from workflows.documents.supervision import SheetTask, render_sheet
 
     if not codes and not overdue:
-        raise BadInput("name the tasks (T12 …) or ask for every overdue task")
+        raise BadInput(_("name the tasks (T12 …) or ask for every overdue task"))
     with read_session(engine) as session:
         tasks = [get_task(session, code) for code in codes]
         if overdue:
@@ -130,7 +131,7 @@ def write_sheets(
             sheets.append((sheet, issuer or detail.plan.issuer or DEFAULT_ISSUER))
     if len(sheets) > 1 and Path(output).suffix.lower() == SUFFIX:
         raise BadInput(
-            "names one .docx file, but there is a sheet for each task: give a folder", source=output
+            _("names one .docx file, but there is a sheet for each task: give a folder"), source=output
         )
     reply_by = as_of + dt.timedelta(days=reply_days)
     rendered = [

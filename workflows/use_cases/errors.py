@@ -2,13 +2,14 @@
 can word them (a page shows the message next to the field; the API returns code and field too).
 
 They subclass the application's error classes (models.errors), so the faces' existing handlers
-(HTTP status, CLI exit code) keep working. Messages are the Chinese the faces already showed.
+(HTTP status, CLI exit code) keep working. Messages come from the catalog (the Chinese the faces already showed).
 """
 
 from __future__ import annotations
 
 from models.errors import BadInput, Conflict, NotFound, PermissionDenied
 from models.rules.permissions import Action
+from models.vocabulary import _
 
 
 class Denied(PermissionDenied):
@@ -47,8 +48,8 @@ class Missing(NotFound):
     field = ""
 
 
-# The wording of a refusal, by action (Simplified Chinese, as the pages showed it).
-TASK_DENIED = "无权修改任务 {code}：只有其牵头、配合单位和政务公开办可以修改"
-OFFICE_ONLY = "无权操作：只有政务公开办和管理员可以进行此操作"
-ADMIN_ONLY = "无权操作：只有管理员可以进行此操作"
-SUMMARY_DENIED = "无权提交{unit}的总结：单位用户只能提交本单位的总结"
+# The wording of a refusal, by action.
+TASK_DENIED = _("no right to change task {code}: only its lead and supporting units and the office may")
+OFFICE_ONLY = _("not allowed: only the office and administrators may do this")
+ADMIN_ONLY = _("not allowed: only administrators may do this")
+SUMMARY_DENIED = _("no right to submit the summary of {unit}: a unit user submits only their own unit's")
