@@ -25,6 +25,7 @@ from models.vocabulary import (
     FIELDS,
     LIGHTS,
     PLAN_KINDS,
+    REQUEST_STATES,
     ROLES,
     STATUSES,
     status_from_word,
@@ -225,8 +226,9 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
             j.actor,
             word(ACTIONS, j.action),
             word(FIELDS, j.field),
-            j.old[:20],
-            j.new[:20],
+            # A request's journal rows name its state (pending → approved): worded like a status.
+            word(REQUEST_STATES, j.old)[:20] if j.field == "request" else j.old[:20],
+            word(REQUEST_STATES, j.new)[:20] if j.field == "request" else j.new[:20],
             j.note[:30],
             j.evidence[:30],
         ]

@@ -196,6 +196,26 @@ class LookbackSettings(_Strict):
     formats: list[Literal["md", "xlsx", "docx"]] = Field(default_factory=lambda: ["md", "xlsx", "docx"])  # type: ignore[arg-type]
 
 
+class LifecycleSettings(_Strict):
+    """The 督办 lifecycle's rules: who approves extensions, how many a task may get, and where the
+    evidence units upload is kept (outside the web root) and what it may be."""
+
+    # "office": the office (and admins) decide 延期申请; "leader": leaders may decide them too.
+    extension_approver: Literal["office", "leader"] = "office"
+    max_extensions: int = Field(default=2, ge=0)  # approved extensions per task
+    late_extension_allowed: bool = True  # a request after the due date: allowed (marked late) or refused
+    attachments_dir: str = "var/attachments"
+    attachment_max_mb: float = Field(default=10, gt=0)
+    attachment_types: list[str] = Field(
+        default_factory=lambda: ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "zip"]
+    )
+
+    @field_validator("attachment_types")
+    @classmethod
+    def _types(cls, types: list[str]) -> list[str]:
+        return [kind.strip().lower().lstrip(".") for kind in types if kind.strip()]
+
+
 class UiSettings(_Strict):
     # Read at import by models.vocabulary.i18n (typer needs the words before any command runs);
     # here so that a typo is refused like any other key.
@@ -259,6 +279,7 @@ class Settings(_Strict):
     lookback: LookbackSettings = Field(default_factory=LookbackSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     prefect: PrefectSettings = Field(default_factory=PrefectSettings)
     units: list[UnitSpec] = Field(default_factory=list)  # more usually kept in plans/units.toml
     base_dir: Path = Path(".")  # folder of config.toml: relative paths are taken from here

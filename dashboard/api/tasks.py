@@ -65,7 +65,7 @@ def list_tasks(
     )
 
 
-def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
+def task_detail_out(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
     with read_session(ctx.engine) as session:
         view = task_view(
             session, code, user=signed_in(ctx), as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
@@ -111,11 +111,11 @@ def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
 
 @router.get("/tasks/{code}", response_model=TaskDetailOut, responses={404: {"model": ErrorOut}})
 def get_task(ctx: CtxDep, code: str, as_of: AsOf) -> TaskDetailOut:
-    return _detail(ctx, code, as_of)
+    return task_detail_out(ctx, code, as_of)
 
 
 def _stale(ctx: Ctx, code: str, as_of: dt.date, version: int) -> JSONResponse:
-    current = _detail(ctx, code, as_of)
+    current = task_detail_out(ctx, code, as_of)
     message = f"任务 {current.code} 已被他人修改：您的修改基于版本 {version}，当前为版本 {current.version}"
     body = ConflictOut(error=message, current=current)
     return JSONResponse(body.model_dump(mode="json"), status_code=409)
@@ -138,7 +138,7 @@ def update(ctx: CtxDep, code: str, as_of: AsOf, change: UpdateIn) -> TaskDetailO
         )
     except Conflict:
         return _stale(ctx, code, as_of, change.version)
-    return _detail(ctx, task.code, as_of)
+    return task_detail_out(ctx, task.code, as_of)
 
 
 @router.post("/tasks/{code}/defer", response_model=TaskDetailOut, responses=REFUSED, dependencies=WRITES)
@@ -156,4 +156,4 @@ def defer(ctx: CtxDep, code: str, as_of: AsOf, change: DeferIn) -> TaskDetailOut
         )
     except Conflict:
         return _stale(ctx, code, as_of, change.version)
-    return _detail(ctx, task.code, as_of)
+    return task_detail_out(ctx, task.code, as_of)

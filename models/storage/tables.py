@@ -277,6 +277,7 @@ class NoticeKind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     LOOKBACK = "lookback"
+    LIFECYCLE = "lifecycle"  # a request filed or decided: to the office, or to the unit that asked
 
 
 class Notice(SQLModel, table=True):

@@ -77,6 +77,27 @@ ACTIONS: dict[str, str] = {
     "withdraw": _("withdrawn"),
     "merge": _("units merged"),
     "carry_over": _("carried over"),
+    "request_extension": _("extension requested"),
+    "request_completion": _("completion submitted"),
+    "approve_extension": _("extension approved"),
+    "reject_extension": _("extension rejected"),
+    "signoff": _("signed off"),
+    "return": _("returned"),
+    "cancel": _("cancelled by the office"),
+}
+
+# A request of the 督办 lifecycle (models.storage.tables.TaskRequest): its kind and where it stands.
+REQUEST_KINDS: dict[str, str] = {"extension": _("extension request"), "completion": _("completion request")}
+REQUEST_STATES: dict[str, str] = {
+    "pending": _("pending"),
+    "approved": _("approved"),
+    "rejected": _("rejected"),
+    "withdrawn": _("withdrawn"),
+}
+# What a task shows while a request is pending (no status of its own: the task's status stands).
+PENDING_LABELS: dict[str, str] = {
+    "extension": _("extension awaiting approval"),
+    "completion": _("completion awaiting review"),
 }
 
 # The fields of a task a journal line names.
@@ -90,6 +111,7 @@ FIELDS: dict[str, str] = {
     "created": _("created"),
     "withdrawn": _("withdrawn"),
     "units": _("responsible units"),
+    "request": _("request"),
 }
 
 # Where a point of a plan stands: the tracked work, or the plan's general parts.
@@ -115,6 +137,7 @@ NOTICE_KINDS: dict[str, str] = {
     "escalation": _("escalation"),
     "digest": _("weekly digest"),
     "lookback": _("look-back"),
+    "lifecycle": _("requests and decisions"),
 }
 
 # Who a notice goes to, beside the units themselves.
@@ -146,9 +169,12 @@ __all__ = [
     "LIGHTS",
     "LIGHT_COLOURS",
     "NOTICE_KINDS",
+    "PENDING_LABELS",
     "PLAN_KINDS",
     "RECIPIENTS",
     "RECURRENCES",
+    "REQUEST_KINDS",
+    "REQUEST_STATES",
     "ROLES",
     "SECTIONS",
     "SORTS",

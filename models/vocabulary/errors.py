@@ -36,6 +36,8 @@ MESSAGES: dict[str, str] = {
     "user.password.too_short": _("the password must have at least {min} characters"),
     "user.exists": _("a user named {user} exists already"),
     "summary.empty": _("the summary is empty"),
+    "request.not_found": _("no request {request}"),
+    "request.decided": _("request {request} has been decided already: reload it and see the decision"),
 }
 
 # The default name of each field an error can be about (a page or the CLI may name it otherwise).
