@@ -16,6 +16,7 @@ from cli.tables import Format, render
 from models.clock import parse_date
 from models.reads.names import path_label, plan_names
 from models.reads.queries import list_plans, task_detail
+from models.reads.requests import of_task, returns_of
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.storage.db import read_session
 from models.storage.tables import Plan, Role
@@ -24,6 +25,7 @@ from models.vocabulary import (
     DEADLINE_TYPES,
     FIELDS,
     LIGHTS,
+    PENDING_LABELS,
     PLAN_KINDS,
     REQUEST_STATES,
     ROLES,
@@ -195,6 +197,8 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
             session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
         )
         plan = plan_names(session)[detail.plan.key]
+        requests = of_task(session, detail.task.id)  # type: ignore[arg-type]
+        returns = returns_of(session, detail.task.id)  # type: ignore[arg-type]
     t = detail.task
     withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
     due = ", " + t.due_date.isoformat() if t.due_date else ""
@@ -215,6 +219,11 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
             version=t.version,
         ),
     ]
+    # A pending request shows beside the status it leaves standing (待审批延期 / 待审核).
+    for request in (r for r in requests if r.state == "pending"):
+        lines.append(f"{word(PENDING_LABELS, request.kind)}（{request.ref}）")
+    if returns:
+        lines.append(_("Returned {count} times").format(count=returns))
     if t.progress_note:
         lines.append(_("Latest progress: {note}").format(note=t.progress_note))
     if t.body:
