@@ -757,10 +757,12 @@ def apply_rows(
     actor: str,
     source: Path,
     allowed: Callable[[Task], bool],
+    status_refusal: Callable[[Task, str], str | None] = lambda task, status: None,
 ) -> SheetImport:
     """Check every row against the ledger, then apply the changed ones; call in one write_session.
     `allowed` is the permission rule of the pages and the API for whoever imports (the use case
-    passes it): a row changing a task it refuses is reported and not applied, the others are.
+    passes it): a row changing a task it refuses is reported and not applied, the others are;
+    `status_refusal` likewise says why a row's new status is not the importer's to set.
 
     Unknown task codes fail the whole sheet (nothing applied). A row the unit changed whose task
     the office changed since the export (its version is stale) is a conflict: listed, not applied.
@@ -801,6 +803,8 @@ def apply_rows(
             # row and reported; the rows it may change are applied.
             reason = f"{actor} 无权修改任务 {row.code}：只有其牵头、配合单位和政务公开办可以修改"
             report.refused.append(Refused(row.code, row.row, reason))
+        elif "status" in changes and (refusal := status_refusal(task, changes["status"])) is not None:
+            report.refused.append(Refused(row.code, row.row, refusal))
         elif stale:
             report.conflicts.append(
                 SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger)

@@ -82,16 +82,9 @@ def update_task(
     with write_session(engine) as session:
         task = _task_for(session, actor, Action.UPDATE_TASK, code)
         # An unknown status is left to models.writes.ledger, which refuses it with the known ones.
-        if status in STATUSES and not may_set_status(actor.role, task.status, str(status)):
-            hint = STATUS_HINTS.get(str(status))
-            raise Denied(
-                STATUS_DENIED.format(
-                    code=task.code, old=word(STATUSES_SHOWN, task.status), new=word(STATUSES_SHOWN, status)
-                )
-                + ("：" + _(hint) if hint else ""),
-                action=Action.UPDATE_TASK,
-                field="status",
-            )
+        refusal = status_refusal(actor, task, status)
+        if refusal is not None:
+            raise Denied(refusal, action=Action.UPDATE_TASK, field="status")
         if status in (None, task.status) and progress in (None, task.progress) and not note and not evidence:
             raise Invalid(NOTHING_TO_UPDATE, code="nothing_to_update")
         chosen = business_day(actor, day, today=today)
@@ -195,6 +188,20 @@ def assign_unit(
             day=business_day(actor, day, today=today),
         )
         return UnitAssigned(written.code, unit, "" if remove else role.value, written.version != version)
+
+
+def status_refusal(actor: Actor, task: Task, status: str | None) -> str | None:
+    """Why the transition table refuses the actor this status on this task (None: it allows it),
+    with what to do instead (a unit asks for 办结 or 延期). One rule for the page, the API, the CLI
+    and the 台账 workbook."""
+    # An unknown status is left to models.writes.ledger, which refuses it with the known ones.
+    if status not in STATUSES or may_set_status(actor.role, task.status, str(status)):
+        return None
+    hint = STATUS_HINTS.get(str(status))
+    refused = STATUS_DENIED.format(
+        code=task.code, old=word(STATUSES_SHOWN, task.status), new=word(STATUSES_SHOWN, status)
+    )
+    return refused + ("：" + _(hint) if hint else "")
 
 
 def _task_for(session: Session, actor: Actor, action: Action, code: str) -> Task:
