@@ -130,7 +130,7 @@ def test_a_unit_updates_its_task_through_the_api(app):
         f"/api/tasks/{code}/defer?as_of={AS_OF}",
         json={"version": 2, "to": "2021-06-30", "reason": "等待数据"},
     )
-    assert refused.status_code == 403 and "申请延期" in refused.json()["error"]
+    assert refused.status_code == 403 and "请提交延期申请" in refused.json()["error"]
     asked = client.post(
         f"/api/tasks/{code}/extension-request?as_of={AS_OF}", json={"to": "2021-06-30", "reason": "等待数据"}
     )
