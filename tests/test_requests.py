@@ -16,6 +16,7 @@ from models.storage.tables import Attachment, Journal, Notice, NoticeKind, TaskR
 from models.writes import units as registry
 from models.writes.ledger import get_task
 from models.writes.users import add_user
+from workflows import request_notices
 from workflows.use_cases import requests as uc
 from workflows.use_cases import tasks
 from workflows.use_cases.actor import Actor
@@ -84,6 +85,11 @@ def test_an_extension_waits_for_the_office_and_an_approval_moves_the_date(engine
         assert [r.ref for r in pending(session, unit_id=registry.get(session, "法规处").id)] == [filed.ref]
         assert pending(session, unit_id=registry.get(session, "信息中心").id) == []
     assert lifecycle_notices(engine) == [(f"{filed.ref}/filed", "office")]
+    with write_session(engine) as session:  # the same event composed again queues nothing
+        request = session.get(TaskRequest, int(filed.ref[1:]))
+        task = get_task(session, "T2")
+        assert request_notices.request_filed(session, settings, task, request, "法规处") == 0
+    assert len(lifecycle_notices(engine)) == 1
 
     decided = uc.approve_extension(
         engine, settings, people["office"], filed.ref, comment="同意", today=D(2021, 5, 25)
@@ -362,3 +368,32 @@ def test_a_leader_decides_extensions_when_config_says_so(engine, lifecycle):
     )
     with pytest.raises(Denied):  # sign-off stays the office's
         uc.sign_off(engine, leaders, people["leader"], completion.ref, today=D(2021, 5, 4))
+
+
+def test_two_deciding_at_once_decide_once(engine, lifecycle):
+    """Two office users approving the same request at the same moment: one wins, the other is told
+    it was decided; the due date moves once and one notice goes to the unit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings, people = lifecycle
+    filed = uc.request_extension(
+        engine, settings, people["fagui"], "T2", to=D(2021, 7, 31), reason="x", today=D(2021, 5, 1)
+    )
+    version = task_state(engine, "T2")[3]
+
+    def approve(_: int) -> str:
+        try:
+            uc.approve_extension(engine, settings, people["office"], filed.ref, today=D(2021, 5, 2))
+        except Stale:
+            return "stale"
+        except Exception as error:
+            return type(error).__name__
+        return "approved"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(approve, range(2)))
+    assert outcomes.count("approved") == 1 and set(outcomes) - {"approved"} <= {"stale", "Conflict"}, outcomes
+    assert task_state(engine, "T2")[2:] == (D(2021, 7, 31), version + 1)
+    assert [n for n in lifecycle_notices(engine) if n[0].endswith("/approved")] == [
+        (f"{filed.ref}/approved", "unit:法规处")
+    ]
