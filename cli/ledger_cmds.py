@@ -16,7 +16,7 @@ from cli.tables import Format, render
 from models.clock import parse_date
 from models.reads.names import path_label, plan_names
 from models.reads.queries import list_plans, task_detail
-from models.reads.requests import of_task, returns_of
+from models.reads.requests import of_task, pending_by_code, returns_of
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.storage.db import read_session
 from models.storage.tables import Plan, Role
@@ -158,6 +158,7 @@ def tasks(
         )
         found = query.rows()
         names = plan_names(session)
+        pending = pending_by_code(session, [r.code for r in found]) if fmt is Format.table else {}
     headers = [
         N_("task"),
         N_("plan"),
@@ -179,7 +180,9 @@ def tasks(
             "、".join(r.lead),
             "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
             r.due_date.isoformat() if r.due_date else r.deadline_text,
-            shown(STATUSES, r.status, fmt),
+            # A pending request beside the status it leaves standing: 推进中（待审核）.
+            shown(STATUSES, r.status, fmt)
+            + "".join(f"（{PENDING_LABELS[k]}）" for k in pending.get(r.code, [])),
             r.progress,
             shown(LIGHTS, r.light, fmt),
         ]

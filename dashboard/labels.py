@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import Settings
-from models.vocabulary import ACTIONS, DEADLINE_TYPES, FIELDS, LIGHTS, SORTS, STATUSES
+from models.vocabulary import ACTIONS, DEADLINE_TYPES, FIELDS, LIGHTS, PENDING_LABELS, SORTS, STATUSES
 from models.vocabulary.errors import FIELD_NAMES
 
 
@@ -21,6 +21,7 @@ LABELS = {
     "action": ACTIONS,
     "field": FIELDS,
     "sort": SORTS,
+    "pending": PENDING_LABELS,  # a pending 延期申请 / 办结申请, shown beside the status it leaves standing
     # The form fields' labels: the names a coded error gives its field on the pages, so an error
     # about `reason` says 延期理由, the label of the box it is about.
     "form": FIELD_NAMES,

@@ -70,6 +70,8 @@ def test_a_unit_asks_for_an_extension_and_the_office_approves_it_on_the_page(app
     assert "已提交延期申请" in after and "待审批延期" in after
     assert state(app, "T1") == ("not_started", 0, 1, dt.date(2021, 3, 15))
     assert "/requests/R1/approve" not in after  # a unit sees no decision form
+    listed = office.get(f"/tasks?as_of={AS_OF}").text  # the ledger shows it beside the status
+    assert re.search(r'T1</a>.*?未开始<br><span class="pending">待审批延期</span>', listed, re.S)
     queue = office.get("/requests").text  # the office's queue of pending requests
     assert "R1" in queue and "待审批延期" in queue and "等待省局统一部署" in queue
     assert "R1" in client(app, "other").get("/requests").text  # 法规处 supports T1: its queue too

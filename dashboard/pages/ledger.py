@@ -12,6 +12,7 @@ from dashboard.context import CtxDep
 from dashboard.labels import LABELS
 from dashboard.params import AsOf, FormFilter, Sort, link
 from models.files.excel import describe_filters, filtered_workbook
+from models.reads.requests import pending_by_code
 from models.reads.task_query import TaskQuery, plan_choices, unit_choices
 from models.storage.db import read_session
 
@@ -29,11 +30,13 @@ def ledger_page(
             session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
         )
         found = query.page(page, PER_PAGE)
+        pending = pending_by_code(session, [row.code for row in found.rows])
         plans = plan_choices(session)
         units = [(name, name) for name in unit_choices(session)]
     return ctx.render(
         "tasks.html",
         found=found,
+        pending=pending,
         filters=filters,
         described=describe_filters(filters, as_of),
         as_of=as_of,

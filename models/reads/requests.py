@@ -139,5 +139,21 @@ def pending_kinds(session: Session, task_ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
+def pending_by_code(session: Session, codes: list[str]) -> dict[str, list[str]]:
+    """task code -> the kinds of its pending requests, for a listing's rows (one query)."""
+    if not codes:
+        return {}
+    query = (
+        select(Task.code, TaskRequest.kind)
+        .join(Task, col(Task.id) == TaskRequest.task_id)
+        .where(col(Task.code).in_(codes), col(TaskRequest.state) == RequestState.PENDING.value)
+        .order_by(col(TaskRequest.kind))
+    )
+    found: dict[str, list[str]] = {}
+    for code, kind in session.exec(query):
+        found.setdefault(code, []).append(kind)
+    return found
+
+
 def attachment(session: Session, attachment_id: int) -> Attachment | None:
     return session.get(Attachment, attachment_id)
