@@ -68,7 +68,9 @@ def test_the_lifecycle_as_a_script_runs_it(ledger_url, tmp_path):
     assert "已提交 R1" in asked.stdout and "逾期后申请" in asked.stdout  # asked after 2021-03-15
     assert "T1" in overdue(env)
     listed = run("tasks", "--overdue", env=env).stdout
-    assert any(line.startswith("T1 ") and "未开始（待审批延期）" in line for line in listed.splitlines()), listed
+    assert any(line.startswith("T1 ") and "未开始（待审批延期）" in line for line in listed.splitlines()), (
+        listed
+    )
     pending = json.loads(run("requests", "--format", "json", env=env).stdout)
     assert [(r["request"], r["task"], r["kind"], r["late"]) for r in pending] == [
         ("R1", "T1", "extension", "true")
