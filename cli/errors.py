@@ -32,6 +32,8 @@ FLAGS = {
     "to": "--to",
     "role": "--role",
     "text": "--text",
+    "comment": "--comment",
+    "summary": "--summary",
 }
 
 localise_click()  # every command passes through here before typer first formats a word

@@ -19,7 +19,9 @@ from models.vocabulary import (
     DEADLINE_TYPES,
     FIELDS,
     LIGHTS,
+    PENDING_LABELS,
     PLAN_KINDS,
+    REQUEST_STATES,
     ROLES,
     STATUSES,
     status_from_word,
@@ -188,6 +190,7 @@ def tasks(
 ) -> None:
     """List tasks with their units, due date and traffic light."""
     from models.reads.names import path_label, plan_names
+    from models.reads.requests import pending_by_code
     from models.reads.task_query import TaskFilter, TaskQuery
     from workflows.use_cases.ledger import read_session
 
@@ -201,6 +204,7 @@ def tasks(
         )
         found = query.rows()
         names = plan_names(session)
+        pending = pending_by_code(session, [r.code for r in found]) if fmt is Format.table else {}
     headers = [
         N_("task"),
         N_("plan"),
@@ -222,7 +226,9 @@ def tasks(
             "、".join(r.lead),
             "、".join(r.support) if fmt is not Format.table else "、".join(r.support)[:20],
             r.due_date.isoformat() if r.due_date else r.deadline_text,
-            shown(STATUSES, r.status, fmt),
+            # A pending request beside the status it leaves standing: 推进中（待审核）.
+            shown(STATUSES, r.status, fmt)
+            + "".join(f"（{PENDING_LABELS[k]}）" for k in pending.get(r.code, [])),
             r.progress,
             shown(LIGHTS, r.light, fmt),
         ]
@@ -235,6 +241,7 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
     """One task in full: text, units, deadline phrase and its journal."""
     from models.reads.names import path_label, plan_names
     from models.reads.queries import task_detail
+    from models.reads.requests import of_task, returns_of
     from models.reads.tasks import get_task
     from workflows.use_cases.ledger import read_session
 
@@ -247,6 +254,8 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
         plan = plan_names(session)[detail.plan.key]
         pace = instruction_cmds.pace_line(session, detail, settings, day)
         extras = instruction_cmds.detail_lines(session, detail.task.id)  # type: ignore[arg-type]
+        requests = of_task(session, detail.task.id)  # type: ignore[arg-type]
+        returns = returns_of(session, detail.task.id)  # type: ignore[arg-type]
     t = detail.task
     withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
     due = ", " + t.due_date.isoformat() if t.due_date else ""
@@ -268,6 +277,11 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
         ),
         pace,
     ]
+    # A pending request shows beside the status it leaves standing (待审批延期 / 待审核).
+    for request in (r for r in requests if r.state == "pending"):
+        lines.append(f"{word(PENDING_LABELS, request.kind)}（{request.ref}）")
+    if returns:
+        lines.append(_("Returned {count} times").format(count=returns))
     if t.progress_note:
         lines.append(_("Latest progress: {note}").format(note=t.progress_note))
     if t.body:
@@ -280,8 +294,9 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
             j.actor,
             word(ACTIONS, j.action),
             word(FIELDS, j.field),
-            j.old[:20],
-            j.new[:20],
+            # A request's journal rows name its state (pending → approved): worded like a status.
+            word(REQUEST_STATES, j.old)[:20] if j.field == "request" else j.old[:20],
+            word(REQUEST_STATES, j.new)[:20] if j.field == "request" else j.new[:20],
             j.note[:30],
             j.evidence[:30],
         ]

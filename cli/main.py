@@ -27,6 +27,7 @@ from cli import (
     instruction_cmds,
     ledger_cmds,
     lookback_cmds,
+    requests_cmds,
     restore_cmds,
     scheduler_cmds,
     units_cmds,
@@ -50,6 +51,7 @@ app = typer.Typer(
 
 ledger_cmds.register(app)
 instruction_cmds.register(app)
+requests_cmds.register(app)
 excel_cmds.register(app)
 workflow_cmds.register(app)
 lookback_cmds.register(app)

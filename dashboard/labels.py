@@ -12,6 +12,7 @@ from models.vocabulary import (
     FIELDS,
     LIGHTS,
     PACE_LIGHTS,
+    PENDING_LABELS,
     SORTS,
     STATUSES,
 )
@@ -33,6 +34,7 @@ LABELS = {
     "sort": SORTS,
     "pace": PACE_LIGHTS,  # 序时进度
     "chase_method": CHASE_METHODS,
+    "pending": PENDING_LABELS,  # a pending 延期申请 / 办结申请, shown beside the status it leaves standing
     # The form fields' labels: the names a coded error gives its field on the pages, so an error
     # about `reason` says 延期理由, the label of the box it is about.
     "form": FIELD_NAMES,

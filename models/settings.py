@@ -277,6 +277,19 @@ class PaceLevel(_Strict):
 
 
 class LifecycleSettings(_Strict):
+    """The 督办 lifecycle's rules: who approves extensions, how many a task may get, where the
+    evidence units upload is kept (outside the web root) and what it may be; 序时进度."""
+
+    # "office": the office (and admins) decide 延期申请; "leader": leaders may decide them too.
+    extension_approver: Literal["office", "leader"] = "office"
+    max_extensions: int = Field(default=2, ge=0)  # approved extensions per task
+    late_extension_allowed: bool = True  # a request after the due date: allowed (marked late) or refused
+    attachments_dir: str = "var/attachments"
+    attachment_max_mb: float = Field(default=10, gt=0)
+    attachment_types: list[str] = Field(
+        default_factory=lambda: ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "zip"]
+    )
+
     # 序时进度 (models.rules.pace): points behind the share of the window used that turn the pace
     # light yellow (from pace_yellow, included) and red (beyond pace_red); and the ladder's rungs at
     # shares of the window (none unless configured).
@@ -295,6 +308,11 @@ class LifecycleSettings(_Strict):
         self.pace_levels.sort(key=lambda level: level.share)
         return self
 
+    @field_validator("attachment_types")
+    @classmethod
+    def _types(cls, types: list[str]) -> list[str]:
+        return [kind.strip().lower().lstrip(".") for kind in types if kind.strip()]
+
 
 class Settings(_Strict):
     timezone: str = "Asia/Shanghai"
@@ -311,8 +329,8 @@ class Settings(_Strict):
     lookback: LookbackSettings = Field(default_factory=LookbackSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
-    prefect: PrefectSettings = Field(default_factory=PrefectSettings)
     lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
+    prefect: PrefectSettings = Field(default_factory=PrefectSettings)
     units: list[UnitSpec] = Field(default_factory=list)  # more usually kept in plans/units.toml
     base_dir: Path = Path(".")  # folder of config.toml: relative paths are taken from here
 

@@ -125,12 +125,20 @@ def test_a_unit_updates_its_task_through_the_api(app):
         ("status", "unit", day, "初稿已完成", "OA-7"),
         ("progress", "unit", day, "初稿已完成", "OA-7"),
     }
-    deferred = client.post(
+    # A unit does not move its own due date: it asks, and the office decides.
+    refused = client.post(
         f"/api/tasks/{code}/defer?as_of={AS_OF}",
         json={"version": 2, "to": "2021-06-30", "reason": "等待数据"},
     )
-    assert deferred.status_code == 200
-    assert (deferred.json()["status"], deferred.json()["due_date"]) == ("deferred", "2021-06-30")
+    assert refused.status_code == 403 and "请提交延期申请" in refused.json()["error"]
+    asked = client.post(
+        f"/api/tasks/{code}/extension-request?as_of={AS_OF}", json={"to": "2021-06-30", "reason": "等待数据"}
+    )
+    assert asked.status_code == 200, asked.text
+    assert (asked.json()["state"], asked.json()["new_due_date"]) == ("pending", "2021-06-30")
+    assert snapshot(app, code)[:4] == ("in_progress", 40, 2, dt.date(2021, 4, 30))
+    approved = api(app, "office").post(f"/api/requests/{asked.json()['ref']}/approve?as_of={AS_OF}", json={})
+    assert approved.status_code == 200 and approved.json()["state"] == "approved"
     assert snapshot(app, code)[:4] == ("deferred", 40, 3, dt.date(2021, 6, 30))
 
 
@@ -139,13 +147,15 @@ def test_a_unit_cannot_journal_a_change_for_another_day_but_the_office_can(app):
     unit, office = api(app, "unit"), api(app, "office")
     future = unit.post(f"/api/tasks/{code}/update?as_of=2099-12-31", json={"version": 1, "note": "未来"})
     assert future.status_code == 200, future.text
-    deferred = unit.post(
-        f"/api/tasks/{code}/defer?as_of=2099-12-31", json={"version": 2, "to": "2021-06-30", "reason": "x"}
+    asked = unit.post(
+        f"/api/tasks/{code}/extension-request?as_of=2099-12-31", json={"to": "2021-06-30", "reason": "x"}
     )
-    assert deferred.status_code == 200, deferred.text
+    assert asked.status_code == 200, asked.text
     today = clock.today(app.state.settings.timezone).isoformat()
-    assert {e["day"] for e in deferred.json()["journal"] if e["actor"] == "unit"} == {today}
-    back_filled = office.post(f"/api/tasks/{code}/update?as_of={AS_OF}", json={"version": 3, "note": "补录"})
+    assert asked.json()["requested_on"] == today
+    journal = unit.get(f"/api/tasks/{code}").json()["journal"]
+    assert {e["day"] for e in journal if e["actor"] == "unit"} == {today}
+    back_filled = office.post(f"/api/tasks/{code}/update?as_of={AS_OF}", json={"version": 2, "note": "补录"})
     assert back_filled.json()["journal"][-1]["actor"] == "office"
     assert back_filled.json()["journal"][-1]["day"] == AS_OF
 
@@ -177,11 +187,13 @@ def test_a_stale_version_gets_409_with_the_current_task_and_nothing_changes(app)
     office, unit = api(app, "office"), api(app, "unit")
     assert office.post(f"/api/tasks/{code}/update", json={"version": 1, "progress": 30}).status_code == 200
     before = snapshot(app, code)
-    stale = unit.post(f"/api/tasks/{code}/update", json={"version": 1, "status": "done", "note": "完成"})
+    stale = unit.post(
+        f"/api/tasks/{code}/update", json={"version": 1, "status": "in_progress", "note": "完成"}
+    )
     assert stale.status_code == 409
     body = stale.json()
     assert "版本 1" in body["error"] and body["current"]["version"] == 2 and body["current"]["progress"] == 30
-    stale_defer = unit.post(
+    stale_defer = office.post(
         f"/api/tasks/{code}/defer", json={"version": 1, "to": "2021-09-30", "reason": "x"}
     )
     assert stale_defer.status_code == 409

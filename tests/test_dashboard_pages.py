@@ -394,14 +394,14 @@ def test_only_the_office_chooses_the_day_a_change_is_journaled_for(app):
     assert "登记日期：" + today(app).isoformat() in unit.get(f"/tasks/{code}?as_of=2099-12-31").text
     for path, data in (
         (f"/tasks/{code}/update?as_of=2099-12-31", {"version": "1", "note": "未来的进展"}),
-        (f"/tasks/{code}/defer?as_of=2099-12-31", {"version": "2", "to": "2021-06-30", "reason": "未来"}),
+        (f"/tasks/{code}/extension?as_of=2099-12-31", {"to": "2021-06-30", "reason": "未来"}),
     ):
         assert unit.post(path, data={**data, "csrf": token(unit)}, follow_redirects=False).status_code == 303
     assert {row.day for row in journal(app, code) if row.actor == "unit"} == {today(app)}
     assert "登记日期：2021-04-20" in office.get(f"/tasks/{code}?as_of={AS_OF}").text
     back_filled = office.post(
         f"/tasks/{code}/update?as_of={AS_OF}",
-        data={"csrf": token(office), "version": "3", "note": "补录四月进展"},
+        data={"csrf": token(office), "version": "2", "note": "补录四月进展"},
         follow_redirects=False,
     )
     assert back_filled.status_code == 303
@@ -497,7 +497,7 @@ def test_a_stale_form_gets_a_conflict_page_with_the_current_values(app):
     entries = len(journal(app, code))
     stale = user.post(
         f"/tasks/{code}/update?as_of={AS_OF}",
-        data={"csrf": token(user), "version": "1", "status": "done", "note": "我们已经完成"},
+        data={"csrf": token(user), "version": "1", "status": "in_progress", "note": "我们已经完成"},
     )
     assert stale.status_code == 409
     assert "此任务已被他人修改" in stale.text and "当前为版本 2" in stale.text
@@ -505,8 +505,9 @@ def test_a_stale_form_gets_a_conflict_page_with_the_current_values(app):
     assert "我们已经完成" in stale.text  # what the user typed is kept
     assert 'name="version" value="2"' in stale.text
     assert state(app, code)[:3] == ("not_started", 30, 2) and len(journal(app, code)) == entries
-    stale_defer = user.post(
-        f"/tasks/{code}/defer", data={"csrf": token(user), "version": "1", "to": "2021-09-30", "reason": "x"}
+    stale_defer = office.post(
+        f"/tasks/{code}/defer",
+        data={"csrf": token(office), "version": "1", "to": "2021-09-30", "reason": "x"},
     )
     assert stale_defer.status_code == 409 and state(app, code)[2] == 2
 

@@ -219,9 +219,14 @@ def test_unit_fills_progress_and_it_is_applied_with_journal_rows(ledger: Engine,
     fill(path, "T23", 状态="已完成")  # T20 and T23 are tasks of 办公室
     before = journal_count(ledger)
     result = duban("import", "--xlsx", str(path), "--as", "办公室")
-    assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[2].split() == ["2", "54", "0"]
-    assert "已写入：T20, T23" in result.stdout
+    # A unit does not set 已完成 (it submits 办结 for the office to sign off): that row is refused.
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[2].split() == ["1", "54", "0", "1"]
+    assert "已写入：T20" in result.stdout and "请提交办结申请" in result.stdout
+    assert task(ledger, "T23").status == "not_started"
+    office_sheet = export(tmp_path / "office.xlsx")
+    fill(office_sheet, "T23", 状态="已完成")
+    assert duban("import", "--xlsx", str(office_sheet), "--as", "office").exit_code == 0
     t20 = task(ledger, "T20")
     assert (t20.status, t20.progress, t20.progress_note, t20.version) == (
         "in_progress",

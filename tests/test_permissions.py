@@ -36,7 +36,7 @@ EXPECTED = {
     Action.IMPORT_WORKBOOK: (Y, Y, N, OWN, Y),
     Action.EXPORT_WORKBOOK: (Y, Y, Y, Y, Y),
     Action.UPDATE_TASK: (Y, Y, N, OWN, Y),
-    Action.DEFER_TASK: (Y, Y, N, OWN, Y),
+    Action.DEFER_TASK: (Y, Y, N, N, Y),  # a unit asks (REQUEST_EXTENSION) instead
     Action.SCHEDULE_TASK: (Y, Y, N, N, Y),
     Action.ASSIGN_UNIT: (Y, Y, N, N, Y),
     Action.BACKDATE: (Y, Y, N, N, Y),
@@ -86,9 +86,19 @@ def test_an_unknown_role_may_do_nothing():
 
 
 def test_the_status_transitions():
-    for role in (Role.ADMIN, Role.OFFICE, Role.UNIT, Role.SYSTEM):
+    # Nobody sets cancelled by an update: only the office's cancel (with a reason) does.
+    for role in (Role.ADMIN, Role.OFFICE, Role.SYSTEM):
         for old in permissions.STATUSES:
-            assert all(may_set_status(role, old, new) for new in permissions.STATUSES)
+            assert all(may_set_status(role, old, new) for new in permissions.STATUSES if new != "cancelled")
+            assert may_set_status(role, old, "cancelled") is (old == "cancelled")
+    # A unit moves an open task between 未开始 and 办理中; done and deferred are the office's decisions
+    # (it asks for them), and a closed task is not the unit's to reopen.
+    for old in ("not_started", "in_progress", "deferred"):
+        assert may_set_status(Role.UNIT, old, "in_progress") and may_set_status(Role.UNIT, old, "not_started")
+        for new in ("done", "deferred", "cancelled"):
+            assert may_set_status(Role.UNIT, old, new) is (old == new)
+    for old in ("done", "cancelled"):
+        assert not any(may_set_status(Role.UNIT, old, new) for new in permissions.STATUSES if new != old)
     assert not may_set_status(Role.LEADER, "not_started", "done")
     assert may_set_status(Role.LEADER, "done", "done")  # staying put is no transition
 

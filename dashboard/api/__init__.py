@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dashboard.api import overview, session, tasks, units
+from dashboard.api import overview, requests, session, tasks, units
 
-ROUTERS: list[APIRouter] = [session.router, overview.router, tasks.router, units.router]
+ROUTERS: list[APIRouter] = [session.router, overview.router, tasks.router, requests.router, units.router]

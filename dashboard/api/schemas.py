@@ -180,3 +180,53 @@ class UnitOut(Out):
     open: int
     overdue: int
     done: int
+
+
+class AttachmentOut(Out):
+    id: int
+    filename: str
+    size: int
+    content_type: str
+
+
+class RequestOut(Out):
+    """A 延期申请 or 办结申请 and where it stands (the task's own status is unchanged while pending)."""
+
+    id: int
+    ref: str = Field(description="R3: the number the decision routes take")
+    code: str = Field(description="the task's code")
+    title: str
+    kind: Literal["extension", "completion"]
+    state: Literal["pending", "approved", "rejected", "withdrawn"]
+    unit: str
+    requested_on: dt.date
+    requested_by: str
+    due_date_then: dt.date | None
+    new_due_date: dt.date | None
+    late: bool = Field(description="asked after the due date had passed")
+    reason: str = Field(description="extension: why; completion: the summary of what was done")
+    progress: int
+    evidence: str
+    decided_on: dt.date | None
+    decided_by: str
+    decision_note: str
+    attachments: list[AttachmentOut]
+
+
+class ExtensionIn(BaseModel):
+    to: dt.date = Field(description="the due date asked for")
+    reason: str = Field(min_length=1)
+    progress: int | None = Field(default=None, ge=0, le=100)
+
+
+class CompletionIn(BaseModel):
+    summary: str = Field(min_length=1)
+    evidence: str = Field(default="", description="links, one per line (files: the task page's form)")
+
+
+class CommentIn(BaseModel):
+    comment: str = ""
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1)

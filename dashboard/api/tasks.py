@@ -77,7 +77,7 @@ def _paced(item: TaskItem, pace: Pace | None) -> TaskItem:
     )
 
 
-def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
+def task_detail_out(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
     with read_session(ctx.engine) as session:
         view = task_view(
             session, code, user=signed_in(ctx), as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
@@ -129,11 +129,11 @@ def _detail(ctx: Ctx, code: str, as_of: dt.date) -> TaskDetailOut:
 
 @router.get("/tasks/{code}", response_model=TaskDetailOut, responses={404: {"model": ErrorOut}})
 def get_task(ctx: CtxDep, code: str, as_of: AsOf) -> TaskDetailOut:
-    return _detail(ctx, code, as_of)
+    return task_detail_out(ctx, code, as_of)
 
 
 def _stale(ctx: Ctx, code: str, as_of: dt.date, version: int) -> JSONResponse:
-    current = _detail(ctx, code, as_of)
+    current = task_detail_out(ctx, code, as_of)
     message = _(
         "task {code} was changed by someone else: your change is based on version {yours}, it is now at version {now}"
     ).format(code=current.code, yours=version, now=current.version)
@@ -158,7 +158,7 @@ def update(ctx: CtxDep, code: str, as_of: AsOf, change: UpdateIn) -> TaskDetailO
         )
     except Conflict:
         return _stale(ctx, code, as_of, change.version)
-    return _detail(ctx, task.code, as_of)
+    return task_detail_out(ctx, task.code, as_of)
 
 
 @router.post("/tasks/{code}/defer", response_model=TaskDetailOut, responses=REFUSED, dependencies=WRITES)
@@ -176,4 +176,4 @@ def defer(ctx: CtxDep, code: str, as_of: AsOf, change: DeferIn) -> TaskDetailOut
         )
     except Conflict:
         return _stale(ctx, code, as_of, change.version)
-    return _detail(ctx, task.code, as_of)
+    return task_detail_out(ctx, task.code, as_of)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dashboard.pages import digests, imports, instructions, ledger, lookback, overview, tasks, units
+from dashboard.pages import digests, imports, instructions, ledger, lookback, overview, requests, tasks, units
 
 ROUTERS: list[APIRouter] = [
     overview.router,
     ledger.router,
     tasks.router,
     instructions.router,
+    requests.router,
     imports.router,
     units.router,
     digests.router,

@@ -97,10 +97,10 @@ def task_extras(
 def _again(
     ctx: Ctx, code: str, as_of: dt.date, error: BadInput | NotFound, typed: dict[str, str]
 ) -> Response:
-    from dashboard.pages.tasks import _render  # the task page, rendered again with the problem
+    from dashboard.pages.tasks import render_task  # the task page, rendered again with the problem
 
     problem = error.problem if isinstance(error, BadInput) else str(error)
-    return _render(ctx, code, as_of, status_code=400, problem=problem, form=typed)
+    return render_task(ctx, code, as_of, status_code=400, problem=problem, form=typed)
 
 
 def _done(code: str, as_of: dt.date, saved: str) -> Response:

@@ -15,6 +15,7 @@ from dashboard.params import AsOf, FormFilter, Sort, link
 from models.files.excel import describe_filters, filtered_workbook
 from models.reads.overview import ledger_mark
 from models.reads.pace import paces as task_paces
+from models.reads.requests import pending_by_code
 from models.reads.task_query import TaskQuery, plan_choices, unit_choices
 from models.vocabulary.i18n import _
 from workflows.use_cases.ledger import read_session
@@ -40,6 +41,7 @@ def ledger_page(
         cache: ViewCache = request.app.state.view_cache
         total = cache.get(("ledger count", filters, as_of, ledger_mark(session)), query.count)
         found = query.page(page, PER_PAGE, total=total)
+        pending = pending_by_code(session, [row.code for row in found.rows])
         paces = task_paces(session, found.rows, as_of=as_of, limits=ctx.settings.lifecycle)
         ctx.name_plans(session, {row.plan for row in found.rows})
         plans = plan_choices(session, limit=MENU_BOUND + 1)
@@ -47,6 +49,7 @@ def ledger_page(
     return ctx.render(
         "tasks.html",
         found=found,
+        pending=pending,
         filters=filters,
         described=describe_filters(filters, as_of),
         as_of=as_of,

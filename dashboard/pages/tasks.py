@@ -21,18 +21,40 @@ from dashboard.pages.instructions import SAVED, task_extras
 from dashboard.params import AsOf
 from models.clock import parse_date
 from models.errors import BadInput, Conflict
+from models.reads.requests import of_task, returns_of
 from models.reads.task_view import task_view
+from models.rules.permissions import Action, may_set_status
+from models.vocabulary import PENDING_LABELS, REQUEST_KINDS, REQUEST_STATES
 from models.vocabulary.i18n import _
 from workflows.use_cases.actor import Actor
-from workflows.use_cases.guard import business_day
+from workflows.use_cases.guard import business_day, may_on_task
 from workflows.use_cases.ledger import read_session
+from workflows.use_cases.requests import may_decide_extension
 from workflows.use_cases.tasks import defer_task, update_task
 
 router = APIRouter(include_in_schema=False)
+# What the page offers beside the update form: each form shown only to those the table lets act.
+LIFECYCLE_ACTIONS = (
+    Action.DEFER_TASK,
+    Action.REQUEST_EXTENSION,
+    Action.REQUEST_COMPLETION,
+    Action.REVIEW_COMPLETION,
+    Action.CANCEL_TASK,
+)
+# What the page says after a lifecycle form (the update and deferral ones are worded in task.html).
+REQUEST_SAVED = {
+    "extension": "已提交延期申请，待政务公开办审批；审批前到期日不变。",
+    "completion": "已提交办结申请，待政务公开办审核；审核前任务仍在办理。",
+    "approve": "已批准延期申请，到期日已更新。",
+    "reject": "已不予批准延期申请，到期日不变。",
+    "signoff": "已销号，任务办结。",
+    "return": "已退回办结申请，任务恢复为办理中。",
+    "cancel": "已撤销此任务。",
+}
 Text = Annotated[str, Form()]
 
 
-def _render(
+def render_task(
     ctx: Ctx,
     code: str,
     as_of: dt.date,
@@ -43,22 +65,33 @@ def _render(
     form: dict[str, Any] | None = None,
     saved: str = "",
 ) -> HTMLResponse:
+    actor = Actor.of_user(signed_in(ctx))
     with read_session(ctx.engine) as session:
         view = task_view(
             session, code, user=signed_in(ctx), as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
         )
+        task = view.detail.task
+        requests = of_task(session, task.id)  # type: ignore[arg-type]
+        may = {action.value: may_on_task(session, actor, action, task) for action in LIFECYCLE_ACTIONS}
+        returns = returns_of(session, task.id)  # type: ignore[arg-type]
         # 序时进度, 领导批示 and 催办记录 (dashboard.pages.instructions).
         extras = task_extras(
-            session,
-            Actor.of_user(signed_in(ctx)),
-            view.detail,
-            view.escalations,
-            level_names(ctx.settings),
-            ctx.settings,
-            as_of,
+            session, actor, view.detail, view.escalations, level_names(ctx.settings), ctx.settings, as_of
         )
+    may[Action.DECIDE_EXTENSION.value] = may_decide_extension(ctx.settings, actor.role)
     return ctx.render(
         "task.html",
+        requests=requests,
+        pending={r.kind: r for r in requests if r.state == "pending"},
+        returns=returns,
+        may=may,
+        # The statuses this user may choose in the update form (the transition table's row).
+        statuses={
+            value: text
+            for value, text in LABELS["status"].items()
+            if may_set_status(actor.role, task.status, value)
+        },
+        request_labels={"kind": REQUEST_KINDS, "state": REQUEST_STATES, "pending": PENDING_LABELS},
         status_code=status_code,
         view=view,
         t=view.detail.task,
@@ -71,14 +104,16 @@ def _render(
         change_day=business_day(Actor.of_user(signed_in(ctx)), as_of, today=ctx.today),
         levels=level_names(ctx.settings),
         labels=LABELS,
-        saved_text=SAVED.get(saved, ""),
+        saved_text=REQUEST_SAVED.get(saved) or SAVED.get(saved, ""),
         **extras,
     )
 
 
 @router.get("/tasks/{code}")
 def task_page(ctx: CtxDep, code: str, as_of: AsOf, saved: str = "") -> HTMLResponse:
-    return _render(ctx, code, as_of, saved=saved if saved in ("update", "defer", *SAVED) else "")
+    return render_task(
+        ctx, code, as_of, saved=saved if saved in ("update", "defer", *SAVED, *REQUEST_SAVED) else ""
+    )
 
 
 def _percent(text: str) -> int | None:
@@ -124,9 +159,9 @@ def update_form(
             evidence=evidence.strip(),
         )
     except Conflict:
-        return _render(ctx, code, as_of, status_code=409, conflict=version, form=typed)
+        return render_task(ctx, code, as_of, status_code=409, conflict=version, form=typed)
     except BadInput as error:
-        return _render(ctx, code, as_of, status_code=400, problem=error.problem, form=typed)
+        return render_task(ctx, code, as_of, status_code=400, problem=error.problem, form=typed)
     return _done(task.code, as_of, "update")
 
 
@@ -151,7 +186,7 @@ def defer_form(
             reason=reason.strip(),
         )
     except Conflict:
-        return _render(ctx, code, as_of, status_code=409, conflict=version, form=typed)
+        return render_task(ctx, code, as_of, status_code=409, conflict=version, form=typed)
     except BadInput as error:
-        return _render(ctx, code, as_of, status_code=400, problem=error.problem, form=typed)
+        return render_task(ctx, code, as_of, status_code=400, problem=error.problem, form=typed)
     return _done(task.code, as_of, "defer")

@@ -794,10 +794,12 @@ def apply_rows(
     actor: str,
     source: Path,
     allowed: Callable[[Task], bool],
+    status_refusal: Callable[[Task, str], str | None] = lambda task, status: None,
 ) -> SheetImport:
     """Check every row against the ledger, then apply the changed ones; call in one write_session.
     `allowed` is the permission rule of the pages and the API for whoever imports (the use case
-    passes it): a row changing a task it refuses is reported and not applied, the others are.
+    passes it): a row changing a task it refuses is reported and not applied, the others are;
+    `status_refusal` likewise says why a row's new status is not the importer's to set.
 
     Unknown task codes fail the whole sheet (nothing applied). A row the unit changed whose task
     the office changed since the export (its version is stale) is a conflict: listed, not applied.
@@ -842,6 +844,8 @@ def apply_rows(
                 "{actor} has no right to change task {code}: only its lead and supporting units and the office may"
             ).format(actor=actor, code=row.code)
             report.refused.append(Refused(row.code, row.row, reason))
+        elif "status" in changes and (refusal := status_refusal(task, changes["status"])) is not None:
+            report.refused.append(Refused(row.code, row.row, refusal))
         elif stale:
             report.conflicts.append(
                 SheetConflict(row.code, row.row, row.version, task.version, row.values, ledger)

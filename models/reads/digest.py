@@ -199,7 +199,8 @@ def _done_rows(start: dt.date, end: dt.date) -> Select:
     early = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), dt.UTC)
     late = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), dt.UTC)
     return select(Journal.task_id, Journal.day, Journal.at).where(
-        Journal.action == "update",
+        # Set by a progress report, or by the office signing off a unit's completion (销号).
+        col(Journal.action).in_(("update", "signoff")),
         Journal.field == "status",
         Journal.new == TaskStatus.DONE.value,
         or_(

@@ -11,7 +11,7 @@ The table is the home of the 督办 lifecycle too: a new step (签收, 延期申
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -79,7 +79,8 @@ _ROWS: dict[Action, tuple[Grant, Grant, Grant, Grant, Grant]] = {
     Action.IMPORT_WORKBOOK: (Y, Y, N, OWN, Y),
     Action.EXPORT_WORKBOOK: (Y, Y, Y, Y, Y),
     Action.UPDATE_TASK: (Y, Y, N, OWN, Y),
-    Action.DEFER_TASK: (Y, Y, N, OWN, Y),
+    # A unit asks (REQUEST_EXTENSION) and the office decides: it no longer moves its own dates.
+    Action.DEFER_TASK: (Y, Y, N, N, Y),
     Action.SCHEDULE_TASK: (Y, Y, N, N, Y),
     Action.ASSIGN_UNIT: (Y, Y, N, N, Y),
     Action.BACKDATE: (Y, Y, N, N, Y),
@@ -140,19 +141,25 @@ def roles_allowed(action: Action) -> list[Role]:
 STATUSES = ("not_started", "in_progress", "done", "deferred", "cancelled")
 
 
-def _any_to_any(statuses: Iterable[str]) -> dict[str, frozenset[str]]:
-    chosen = tuple(statuses)
-    return {old: frozenset(chosen) for old in chosen}
+# role -> current status -> the statuses that role may set through an update (models.writes.ledger).
+# `cancelled` is reached only through the cancel action (the office, with a reason), never by an
+# update, so it is in no row. `done` and `deferred` are the office's decisions: a unit reaches them
+# by asking (办结申请, 延期申请) and the office signing off or approving. A unit moves its open task
+# between 未开始 and 办理中 only, and never reopens a closed one; leaders update nothing.
+_OFFICE_SETS = ("not_started", "in_progress", "done", "deferred")
+_UNIT_SETS = frozenset({"not_started", "in_progress"})
+_OPEN = ("not_started", "in_progress", "deferred")
 
 
-# role -> current status -> the statuses that role may set through an update. Today every role
-# that may update a task may set any status (the behaviour the faces had); the next issue narrows
-# it (a unit asks for 办结 and the office signs off) by editing these rows, not the faces.
+def _office_rows() -> dict[str, frozenset[str]]:
+    return {old: frozenset(_OFFICE_SETS) for old in STATUSES}
+
+
 TRANSITIONS: Mapping[Role, Mapping[str, frozenset[str]]] = {
-    Role.ADMIN: _any_to_any(STATUSES),
-    Role.OFFICE: _any_to_any(STATUSES),
-    Role.UNIT: _any_to_any(STATUSES),
-    Role.SYSTEM: _any_to_any(STATUSES),
+    Role.ADMIN: _office_rows(),
+    Role.OFFICE: _office_rows(),
+    Role.UNIT: {old: _UNIT_SETS for old in _OPEN},
+    Role.SYSTEM: _office_rows(),  # the jobs and the demo's script play the office
     Role.LEADER: {},
 }
 

@@ -280,6 +280,7 @@ class NoticeKind(StrEnum):
     DIGEST = "digest"
     LOOKBACK = "lookback"
     INSTRUCTION = "instruction"  # a 领导批示 to the task's units, or a unit's reply to its leader
+    LIFECYCLE = "lifecycle"  # a request filed or decided: to the office, or to the unit that asked
 
 
 class Notice(SQLModel, table=True):

@@ -81,6 +81,27 @@ ACTIONS: dict[str, str] = {
     "instruct": _("leader's instruction"),
     "reply": _("reply to an instruction"),
     "chase": _("chase record"),
+    "request_extension": _("extension requested"),
+    "request_completion": _("completion submitted"),
+    "approve_extension": _("extension approved"),
+    "reject_extension": _("extension rejected"),
+    "signoff": _("signed off"),
+    "return": _("returned"),
+    "cancel": _("cancelled by the office"),
+}
+
+# A request of the 督办 lifecycle (models.storage.tables.TaskRequest): its kind and where it stands.
+REQUEST_KINDS: dict[str, str] = {"extension": _("extension request"), "completion": _("completion request")}
+REQUEST_STATES: dict[str, str] = {
+    "pending": _("pending"),
+    "approved": _("approved"),
+    "rejected": _("rejected"),
+    "withdrawn": _("withdrawn"),
+}
+# What a task shows while a request is pending (no status of its own: the task's status stands).
+PENDING_LABELS: dict[str, str] = {
+    "extension": _("extension awaiting approval"),
+    "completion": _("completion awaiting review"),
 }
 
 # The fields of a task a journal line names.
@@ -98,6 +119,7 @@ FIELDS: dict[str, str] = {
     "deadline": _("deadline"),
     "section": _("part of the plan"),
     "units_open_ended": _("other units unnamed"),
+    "request": _("request"),
 }
 
 # Where a point of a plan stands: the tracked work, or the plan's general parts.
@@ -123,6 +145,7 @@ NOTICE_KINDS: dict[str, str] = {
     "escalation": _("escalation"),
     "digest": _("weekly digest"),
     "lookback": _("look-back"),
+    "lifecycle": _("requests and decisions"),
     "instruction": _("leader's instruction"),
 }
 
@@ -174,9 +197,12 @@ __all__ = [
     "LIGHT_COLOURS",
     "NOTICE_KINDS",
     "PACE_LIGHTS",
+    "PENDING_LABELS",
     "PLAN_KINDS",
     "RECIPIENTS",
     "RECURRENCES",
+    "REQUEST_KINDS",
+    "REQUEST_STATES",
     "ROLES",
     "SECTIONS",
     "SORTS",

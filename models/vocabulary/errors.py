@@ -49,6 +49,8 @@ MESSAGES: dict[str, str] = {
         "no plans for {year} in the ledger (see `duban plans`; a plan's year comes from its file)"
     ),
     "lookback.scope": _("give exactly one of {field} for the look-back"),
+    "request.not_found": _("no request {request}"),
+    "request.decided": _("request {request} has been decided already: reload it and see the decision"),
 }
 
 # The default name of each field an error can be about (a page or the CLI may name it otherwise).

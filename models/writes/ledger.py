@@ -587,6 +587,33 @@ def defer_task(
     )
 
 
+def set_status(
+    session: Session,
+    code: str,
+    *,
+    status: TaskStatus,
+    actor: str,
+    action: str,
+    note: str,
+    progress: int | None = None,
+    latest_note: str | None = None,
+    evidence: str = "",
+    day: dt.date | None = None,
+) -> Task:
+    """A decision of the office on a task's status (销号, 退回, 撤销), journalled as its own action
+    with its reason; `latest_note` replaces the task's latest progress (a sign-off's summary)."""
+    task = get_task(session, code)
+    bounds.check_text(note, "说明", limit=bounds.MAX_NOTE)
+    changes: dict[str, Any] = {}
+    if status.value != task.status:
+        changes["status"] = status.value
+    if progress is not None and progress != task.progress:
+        changes["progress"] = progress
+    if latest_note:
+        changes["progress_note"] = latest_note
+    return _write(session, task, changes, actor=actor, action=action, note=note, evidence=evidence, day=day)
+
+
 def schedule_task(
     session: Session, code: str, *, to: dt.date | None, actor: str, note: str = "", day: dt.date | None = None
 ) -> Task:

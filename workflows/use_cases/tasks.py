@@ -18,13 +18,22 @@ from models.rules.permissions import STATUSES, Action, may_set_status
 from models.storage.db import write_session
 from models.storage.tables import Role as UnitRole
 from models.storage.tables import Task
+from models.vocabulary import STATUSES as STATUSES_SHOWN
+from models.vocabulary import word
+from models.vocabulary.i18n import N_, _
 from models.writes import ledger
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import Denied, Invalid, Stale
-from workflows.use_cases.guard import business_day, require_on_task
+from workflows.use_cases.guard import business_day, may_on_task, require_on_task
 
 NOTHING_TO_UPDATE = "没有要更新的内容：请修改状态或进度，或填写进展情况、佐证材料"
 STATUS_DENIED = "无权将任务 {code} 的状态由“{old}”改为“{new}”"
+# What a unit does instead of setting a status the office decides (models.rules.permissions).
+STATUS_HINTS = {
+    "done": N_("submit a completion request (申请办结); the office signs it off"),
+    "deferred": N_("ask for an extension (申请延期); the office approves it"),
+    "cancelled": N_("a task is cancelled only by the office, through 撤销 with a reason"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,12 +82,9 @@ def update_task(
     with write_session(engine) as session:
         task = _task_for(session, actor, Action.UPDATE_TASK, code)
         # An unknown status is left to models.writes.ledger, which refuses it with the known ones.
-        if status in STATUSES and not may_set_status(actor.role, task.status, str(status)):
-            raise Denied(
-                STATUS_DENIED.format(code=task.code, old=task.status, new=status),
-                action=Action.UPDATE_TASK,
-                field="status",
-            )
+        refusal = status_refusal(actor, task, status)
+        if refusal is not None:
+            raise Denied(refusal, action=Action.UPDATE_TASK, field="status")
         if status in (None, task.status) and progress in (None, task.progress) and not note and not evidence:
             raise Invalid(NOTHING_TO_UPDATE, code="nothing_to_update")
         chosen = business_day(actor, day, today=today)
@@ -111,7 +117,19 @@ def defer_task(
 ) -> TaskChanged:
     """A new due date with its reason (the ladder restarts from it); the task reads deferred."""
     with write_session(engine) as session:
-        task = _task_for(session, actor, Action.DEFER_TASK, code)
+        task = ledger.get_task(session, code)
+        if not may_on_task(session, actor, Action.DEFER_TASK, task) and may_on_task(
+            session, actor, Action.REQUEST_EXTENSION, task
+        ):
+            # A unit asks instead (workflows.use_cases.requests): say so rather than "no right".
+            raise Denied(
+                _(
+                    "a unit does not move a due date itself: ask for an extension (申请延期), the office decides"
+                ),
+                action=Action.DEFER_TASK,
+                field="to",
+            )
+        require_on_task(session, actor, Action.DEFER_TASK, task)
         chosen = business_day(actor, day, today=today)
         written = _stale_checked(
             lambda: ledger.defer_task(
@@ -170,6 +188,20 @@ def assign_unit(
             day=business_day(actor, day, today=today),
         )
         return UnitAssigned(written.code, unit, "" if remove else role.value, written.version != version)
+
+
+def status_refusal(actor: Actor, task: Task, status: str | None) -> str | None:
+    """Why the transition table refuses the actor this status on this task (None: it allows it),
+    with what to do instead (a unit asks for 办结 or 延期). One rule for the page, the API, the CLI
+    and the 台账 workbook."""
+    # An unknown status is left to models.writes.ledger, which refuses it with the known ones.
+    if status not in STATUSES or may_set_status(actor.role, task.status, str(status)):
+        return None
+    hint = STATUS_HINTS.get(str(status))
+    refused = STATUS_DENIED.format(
+        code=task.code, old=word(STATUSES_SHOWN, task.status), new=word(STATUSES_SHOWN, status)
+    )
+    return refused + ("：" + _(hint) if hint else "")
 
 
 def _task_for(session: Session, actor: Actor, action: Action, code: str) -> Task:
