@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from sqlmodel import Session, select
 
-from cli import context, excel_cmds
+from cli import context, excel_cmds, report_cmds
 from cli.errors import reported
 from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFilter, SortOption, UnitFilter
 from cli.output import emit
@@ -16,6 +16,7 @@ from cli.tables import Format, render
 from models.clock import parse_date
 from models.reads.names import path_label, plan_names
 from models.reads.queries import list_plans, task_detail
+from models.reads.reporting import ack_states, reports_of
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.storage.db import read_session
 from models.storage.tables import Plan, Role
@@ -194,6 +195,9 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
             session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
         )
         plan = plan_names(session)[detail.plan.key]
+        lifecycle = report_cmds.show_lines(
+            ack_states(session, detail.task.id), reports_of(session, detail.task.id)
+        )
     t = detail.task
     withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
     due = ", " + t.due_date.isoformat() if t.due_date else ""
@@ -216,6 +220,7 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
     ]
     if t.progress_note:
         lines.append(_("Latest progress: {note}").format(note=t.progress_note))
+    lines += lifecycle
     if t.body:
         lines += ["", t.body]
     lines += ["", _("Journal:")]

@@ -13,8 +13,10 @@ from cli import (
     deploy_cmds,
     document_cmds,
     excel_cmds,
+    inbox_cmds,
     ledger_cmds,
     lookback_cmds,
+    report_cmds,
     restore_cmds,
     scheduler_cmds,
     units_cmds,
@@ -48,6 +50,8 @@ web_cmds.register(app)
 deploy_cmds.register(app)
 scheduler_cmds.register(app)
 restore_cmds.register(app)
+report_cmds.register(app)
+inbox_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
 app.add_typer(document_cmds.app, name="document")
 

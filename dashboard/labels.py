@@ -7,11 +7,12 @@ from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import Settings
 from models.vocabulary import ACTIONS, DEADLINE_TYPES, FIELDS, LIGHTS, SORTS, STATUSES
 from models.vocabulary.errors import FIELD_NAMES
+from models.vocabulary.lifecycle_reports import LEVEL_NAMES
 
 
 def level_names(settings: Settings) -> dict[str, str]:
     """Escalation level -> its name in config.toml (提醒, 逾期催办 …), check-ins included."""
-    return {level.level: level.name for level in settings.escalation} | {CHECKIN: CHECKIN_NAME}
+    return {level.level: level.name for level in settings.escalation} | {CHECKIN: CHECKIN_NAME} | LEVEL_NAMES
 
 
 LABELS = {

@@ -24,6 +24,7 @@ from models.reads.task_view import task_view
 from models.storage.db import read_session
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import business_day
+from workflows.use_cases.reporting import task_reporting
 from workflows.use_cases.tasks import defer_task, update_task
 
 router = APIRouter(include_in_schema=False)
@@ -45,6 +46,10 @@ def _render(
         view = task_view(
             session, code, user=signed_in(ctx), as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days
         )
+        # 签收 and periodic reports (workflows.use_cases.reporting): their section of the page.
+        reporting = task_reporting(
+            session, Actor.of_user(signed_in(ctx)), view.detail.task, ctx.settings.lifecycle, today=ctx.today
+        )
     return ctx.render(
         "task.html",
         status_code=status_code,
@@ -55,6 +60,7 @@ def _render(
         conflict=conflict,  # the version the refused form was rendered with
         form=form or {},
         saved=saved,
+        reporting=reporting,
         # The day a change from this page is journaled for (today, unless the office names a day).
         change_day=business_day(Actor.of_user(signed_in(ctx)), as_of, today=ctx.today),
         levels=level_names(ctx.settings),
@@ -62,9 +68,12 @@ def _render(
     )
 
 
+render_task = _render  # for the lifecycle's forms (dashboard.pages.reporting)
+
+
 @router.get("/tasks/{code}")
 def task_page(ctx: CtxDep, code: str, as_of: AsOf, saved: str = "") -> HTMLResponse:
-    return _render(ctx, code, as_of, saved=saved if saved in ("update", "defer") else "")
+    return _render(ctx, code, as_of, saved=saved if saved in ("update", "defer", "ack", "report") else "")
 
 
 def _percent(text: str) -> int | None:

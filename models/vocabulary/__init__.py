@@ -77,6 +77,8 @@ ACTIONS: dict[str, str] = {
     "withdraw": _("withdrawn"),
     "merge": _("units merged"),
     "carry_over": _("carried over"),
+    "acknowledge": _("acknowledged"),
+    "report": _("periodic report"),
 }
 
 # The fields of a task a journal line names.
