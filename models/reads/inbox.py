@@ -94,7 +94,13 @@ def unit_inbox(
         roles = (Role.LEAD.value, Role.SUPPORT.value)
         to_report = unreported(session, current, as_of=as_of, unit_id=unit.id, roles=roles)
     inbox.sections["to_report"] = _pending(to_report)
-    mine = exists().where(Assignment.task_id == TaskRequest.task_id, Assignment.unit_id == unit.id)
+    # The unit's own requests (one the office filed with no unit: its lead units').
+    leads = exists().where(
+        Assignment.task_id == TaskRequest.task_id,
+        Assignment.unit_id == unit.id,
+        Assignment.role == Role.LEAD.value,
+    )
+    mine = or_(TaskRequest.unit_id == unit.id, and_(col(TaskRequest.unit_id).is_(None), leads))
     later = aliased(TaskRequest)
     resubmitted = exists().where(
         later.task_id == TaskRequest.task_id, later.kind == TaskRequest.kind, later.id > TaskRequest.id
