@@ -34,7 +34,13 @@ def inbox(actor: Actor = "office", as_of: AsOf = None, fmt: Fmt = Format.table) 
 
 def _inbox_text(found: Inbox, settings: Settings, fmt: Format) -> str:
     from models.vocabulary import ROLES, word
-    from models.vocabulary.lifecycle_reports import DECISIONS, INBOX_EMPTY, INBOX_OWNERS, INBOX_SECTIONS
+    from models.vocabulary.lifecycle_reports import (
+        DECISIONS,
+        INBOX_EMPTY,
+        INBOX_OWNERS,
+        INBOX_SECTIONS,
+        PAGE_WORDS,
+    )
     from workflows.escalate import level_names
 
     levels = level_names(settings)
@@ -63,7 +69,9 @@ def _inbox_text(found: Inbox, settings: Settings, fmt: Format) -> str:
     title = INBOX_OWNERS[found.owner].format(name=found.name)
     lines = [title]
     for key, items in found.sections.items():
-        lines.append(f"\n{INBOX_SECTIONS[key]}（{len(items)}）")
+        lines.append(f"\n{INBOX_SECTIONS[key]}（{found.totals[key]}）")
+        if found.totals[key] > len(items):
+            lines.append("  " + PAGE_WORDS["first_rows"].format(count=len(items)))
         if not items:
             lines.append("  " + INBOX_EMPTY)
             continue

@@ -211,3 +211,14 @@ def test_a_closed_task_leaves_every_inbox(ledger):
         assert session.exec(
             select(TaskRequest).where(TaskRequest.state == "rejected")
         ).all()  # kept, not shown
+
+
+def test_a_long_section_lists_its_first_rows_and_counts_them_all(ledger, monkeypatch):
+    from models.reads import inbox as inbox_module
+
+    engine, settings = ledger
+    monkeypatch.setattr(inbox_module, "LIMIT", 2)
+    office = inbox_of(engine, settings, Actor.operator("office"), as_of=AS_OF)
+    assert len(office.sections["unacknowledged"]) == 2 and office.totals["unacknowledged"] == 5
+    assert len(office.sections["unreported"]) == 2 and office.totals["unreported"] == 5
+    assert office.totals["completions_pending"] == 1

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.reads.names import plan_names
-from models.reads.reporting import Pending, unacknowledged, unreported
+from models.reads.reporting import Found, unacknowledged, unreported
 from models.reads.task_query import live_tasks
 from models.rules.calendar import WorkCalendar
 from models.rules.lights import open_sql
@@ -63,14 +63,19 @@ class Inbox:
     owner: str  # unit / office / leader
     name: str
     sections: dict[str, list[Item]] = field(default_factory=dict)  # key -> items, in display order
+    totals: dict[str, int] = field(default_factory=dict)  # key -> how many in all (LIMIT are listed)
 
-    @property
-    def count(self) -> int:
-        return sum(len(items) for items in self.sections.values())
+    def put(self, key: str, items: list[Item], total: int | None = None) -> None:
+        self.sections[key] = items
+        self.totals[key] = len(items) if total is None else total
 
 
-def _pending(rows: list[Pending]) -> list[Item]:
-    return [Item(r.code, r.title, r.plan, r.unit, r.due, "", r.late, r.role) for r in rows][:LIMIT]
+def _pending(inbox: Inbox, key: str, found: Found | None) -> None:
+    if found is None:
+        inbox.put(key, [])
+        return
+    rows = [Item(r.code, r.title, r.plan, r.unit, r.due, "", r.late, r.role) for r in found.rows]
+    inbox.put(key, rows, found.total)
 
 
 def unit_inbox(
@@ -83,17 +88,21 @@ def unit_inbox(
 ) -> Inbox:
     assert unit.id is not None
     inbox = Inbox("unit", unit.name)
-    inbox.sections["to_acknowledge"] = _pending(
-        unacknowledged(
-            session, as_of=as_of, working_days=lifecycle.ack_working_days, calendar=calendar, unit_id=unit.id
-        )
+    acks = unacknowledged(
+        session,
+        as_of=as_of,
+        working_days=lifecycle.ack_working_days,
+        calendar=calendar,
+        unit_id=unit.id,
+        limit=LIMIT,
     )
-    to_report: list[Pending] = []
+    _pending(inbox, "to_acknowledge", acks)
+    to_report = None
     if lifecycle.report_cycle != NONE:
         current = period_of(as_of, lifecycle.report_cycle, lifecycle.report_day)
         roles = (Role.LEAD.value, Role.SUPPORT.value)
-        to_report = unreported(session, current, as_of=as_of, unit_id=unit.id, roles=roles)
-    inbox.sections["to_report"] = _pending(to_report)
+        to_report = unreported(session, current, as_of=as_of, unit_id=unit.id, roles=roles, limit=LIMIT)
+    _pending(inbox, "to_report", to_report)
     # The unit's own requests (one the office filed with no unit: its lead units').
     leads = exists().where(
         Assignment.task_id == TaskRequest.task_id,
@@ -105,20 +114,26 @@ def unit_inbox(
     resubmitted = exists().where(
         later.task_id == TaskRequest.task_id, later.kind == TaskRequest.kind, later.id > TaskRequest.id
     )
-    inbox.sections["returned"] = _requests(
-        session,
-        mine,
-        TaskRequest.kind == RequestKind.COMPLETION.value,
-        TaskRequest.state == RequestState.REJECTED.value,
-        open_sql(),
-        ~resubmitted,
+    inbox.put(
+        "returned",
+        *_requests(
+            session,
+            mine,
+            TaskRequest.kind == RequestKind.COMPLETION.value,
+            TaskRequest.state == RequestState.REJECTED.value,
+            open_sql(),
+            ~resubmitted,
+        ),
     )
-    inbox.sections["extension_results"] = _requests(
-        session,
-        mine,
-        TaskRequest.kind == RequestKind.EXTENSION.value,
-        col(TaskRequest.state).in_((RequestState.APPROVED.value, RequestState.REJECTED.value)),
-        col(TaskRequest.decided_on) >= as_of - dt.timedelta(days=RECENT_DAYS),
+    inbox.put(
+        "extension_results",
+        *_requests(
+            session,
+            mine,
+            TaskRequest.kind == RequestKind.EXTENSION.value,
+            col(TaskRequest.state).in_((RequestState.APPROVED.value, RequestState.REJECTED.value)),
+            col(TaskRequest.decided_on) >= as_of - dt.timedelta(days=RECENT_DAYS),
+        ),
     )
     return inbox
 
@@ -131,21 +146,25 @@ def office_inbox(
         ("extensions_pending", RequestKind.EXTENSION),
         ("completions_pending", RequestKind.COMPLETION),
     ):
-        inbox.sections[key] = _requests(
-            session,
-            TaskRequest.kind == kind.value,
-            TaskRequest.state == RequestState.PENDING.value,
-            open_sql(),
+        inbox.put(
+            key,
+            *_requests(
+                session,
+                TaskRequest.kind == kind.value,
+                TaskRequest.state == RequestState.PENDING.value,
+                open_sql(),
+            ),
         )
-    inbox.sections["unacknowledged"] = _pending(
-        unacknowledged(session, as_of=as_of, working_days=lifecycle.ack_working_days, calendar=calendar)
+    acks = unacknowledged(
+        session, as_of=as_of, working_days=lifecycle.ack_working_days, calendar=calendar, limit=LIMIT
     )
+    _pending(inbox, "unacknowledged", acks)
     period = chased_period(as_of, lifecycle.report_cycle, lifecycle.report_day)
-    inbox.sections["unreported"] = _pending(unreported(session, period, as_of=as_of)) if period else []
+    _pending(inbox, "unreported", unreported(session, period, as_of=as_of, limit=LIMIT) if period else None)
     return inbox
 
 
-def _requests(session: Session, *where: object) -> list[Item]:
+def _requests(session: Session, *where: object) -> tuple[list[Item], int]:
     """Requests (with their task) matching `where`, oldest first for pending ones to be decided in
     order; each shown with its day (asked or decided), its reason or decision, the unit that asked."""
     query = (
@@ -155,11 +174,11 @@ def _requests(session: Session, *where: object) -> list[Item]:
         .join(Unit, col(Unit.id) == TaskRequest.unit_id, isouter=True)
         .where(live_tasks(), *where)
         .order_by(col(TaskRequest.id))
-        .limit(LIMIT)
     )
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     names = plan_names(session)
     items = []
-    for request, code, title, key, unit in session.exec(query):
+    for request, code, title, key, unit in session.exec(query.limit(LIMIT)):
         decided = request.state != RequestState.PENDING.value
         detail = request.decision_note if decided else request.reason
         if request.new_due_date is not None:
@@ -176,7 +195,7 @@ def _requests(session: Session, *where: object) -> list[Item]:
                 request.state,
             )
         )
-    return items
+    return items, int(total or 0)
 
 
 def leader_inbox(session: Session, name: str, *, levels: list[str], as_of: dt.date) -> Inbox:
@@ -215,7 +234,7 @@ def leader_inbox(session: Session, name: str, *, levels: list[str], as_of: dt.da
         # One line per task, at its highest level (`levels` is in the ladder's order).
         if code not in latest or levels.index(level) > levels.index(latest[code].state):
             latest[code] = Item(code, title, names.get(key, key), "", raised_on, "", True, level)
-    inbox.sections["attention"] = list(latest.values())[:LIMIT]
+    inbox.put("attention", list(latest.values())[:LIMIT], len(latest))
     parent = aliased(Instruction)
     replies = (
         select(Instruction, parent.text, Task.code, Task.title, Plan.key, Unit.name)
@@ -227,8 +246,11 @@ def leader_inbox(session: Session, name: str, *, levels: list[str], as_of: dt.da
         .order_by(col(Instruction.id).desc())
         .limit(LIMIT)
     )
-    inbox.sections["instruction_replies"] = [
-        Item(code, title, names.get(key, key), unit or reply.author, reply.day, reply.text, about=asked)
-        for reply, asked, code, title, key, unit in session.exec(replies)
-    ]
+    inbox.put(
+        "instruction_replies",
+        [
+            Item(code, title, names.get(key, key), unit or reply.author, reply.day, reply.text, about=asked)
+            for reply, asked, code, title, key, unit in session.exec(replies)
+        ],
+    )
     return inbox

@@ -9,9 +9,11 @@ whatever the size of the ledger.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, exists, func
 from sqlmodel import Session, col, select
 
 from models.reads.names import plan_names
@@ -50,7 +52,6 @@ def _open_assignments(unit_id: int | None):
             Unit.id,
             Assignment.role,
             Assignment.assigned_on,
-            Assignment.acknowledged_at,
         )
         .select_from(Assignment)
         .join(Task, col(Task.id) == Assignment.task_id)
@@ -64,6 +65,27 @@ def _open_assignments(unit_id: int | None):
     return query
 
 
+@dataclass
+class Found:
+    """Rows of a list, at most the limit asked for, and how many there are in all."""
+
+    rows: list[Pending]
+    total: int
+
+
+def _found(
+    session: Session, query: Any, limit: int | None, row: Callable[[Any, dict[str, str]], Pending]
+) -> Found:
+    total = None
+    if limit is not None:
+        # Counted in the database: an inbox shows the first rows and how many there are.
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        query = query.limit(limit)
+    names = plan_names(session)
+    rows = [row(found, names) for found in session.execute(query)]
+    return Found(rows, len(rows) if total is None else int(total))
+
+
 def unacknowledged(
     session: Session,
     *,
@@ -71,32 +93,30 @@ def unacknowledged(
     working_days: int,
     calendar: WorkCalendar,
     unit_id: int | None = None,
-) -> list[Pending]:
+    limit: int | None = None,
+) -> Found:
     """Lead assignments of open tasks handed over and not yet acknowledged (rows from before the
-    lifecycle have no hand-over day: counted as acknowledged), with the day each is chased."""
-    query = _open_assignments(unit_id).where(
-        Assignment.role == Role.LEAD.value,
-        col(Assignment.assigned_on).is_not(None),
-        col(Assignment.acknowledged_at).is_(None),
-    )
-    names = plan_names(session)
-    found = []
-    for task_id, code, title, key, unit, uid, role, assigned_on, _ in session.execute(query):
-        due = ack_due(assigned_on, working_days, calendar)
-        found.append(
-            Pending(
-                task_id, code, title, names.get(key, key), unit, uid, role, due, assigned_on, due <= as_of
-            )
+    lifecycle have no hand-over day: counted as acknowledged), with the day each is chased; the
+    longest waiting first."""
+    query = (
+        _open_assignments(unit_id)
+        .where(
+            Assignment.role == Role.LEAD.value,
+            col(Assignment.assigned_on).is_not(None),
+            col(Assignment.acknowledged_at).is_(None),
         )
-    return found
+        .order_by(None)
+        .order_by(Assignment.assigned_on, Task.id, Unit.name)
+    )
 
+    def row(found: Any, names: dict[str, str]) -> Pending:
+        task_id, code, title, key, unit, uid, role, assigned_on = found
+        due = ack_due(assigned_on, working_days, calendar)
+        return Pending(
+            task_id, code, title, names.get(key, key), unit, uid, role, due, assigned_on, due <= as_of
+        )
 
-def reported_units(session: Session, period: str, task_ids: list[int] | None = None) -> set[tuple[int, int]]:
-    """(task id, unit id) of every report filed for the period."""
-    query = select(TaskReport.task_id, TaskReport.unit_id).where(TaskReport.period == period).distinct()
-    if task_ids is not None:
-        query = query.where(col(TaskReport.task_id).in_(task_ids))
-    return {(task_id, unit_id) for task_id, unit_id in session.execute(query) if unit_id is not None}
+    return _found(session, query, limit, row)
 
 
 def unreported(
@@ -106,19 +126,25 @@ def unreported(
     as_of: dt.date,
     unit_id: int | None = None,
     roles: tuple[str, ...] = (Role.LEAD.value,),
-) -> list[Pending]:
+    limit: int | None = None,
+) -> Found:
     """The (task, unit) pairs in `roles` without a report for the period, among the open tasks
     handed over by its report day (a task handed over after it waits for the next period)."""
+    reported = exists().where(
+        TaskReport.task_id == Assignment.task_id,
+        TaskReport.unit_id == Assignment.unit_id,
+        TaskReport.period == period.label,
+    )
     query = _open_assignments(unit_id).where(
         col(Assignment.role).in_(roles),
         # Handed over in time for this period (null: before the lifecycle, always in time).
         col(Assignment.assigned_on).is_(None) | (col(Assignment.assigned_on) <= period.due),
+        ~reported,
     )
-    rows = list(session.execute(query))
-    done = reported_units(session, period.label)
-    names = plan_names(session)
-    return [
-        Pending(
+
+    def row(found: Any, names: dict[str, str]) -> Pending:
+        task_id, code, title, key, unit, uid, role, assigned_on = found
+        return Pending(
             task_id,
             code,
             title,
@@ -130,9 +156,8 @@ def unreported(
             assigned_on,
             period.due < as_of,
         )
-        for task_id, code, title, key, unit, uid, role, assigned_on, _ in rows
-        if (task_id, uid) not in done
-    ]
+
+    return _found(session, query, limit, row)
 
 
 @dataclass

@@ -77,4 +77,5 @@ PAGE_WORDS: dict[str, str] = {
     "state": _("state"),
     "detail": _("detail"),
     "late": _("late"),
+    "first_rows": _("the first {count} are listed"),
 }

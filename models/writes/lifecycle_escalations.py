@@ -43,12 +43,12 @@ def lifecycle_dues(
     if lifecycle.ack_working_days > 0:
         for row in unacknowledged(
             session, as_of=as_of, working_days=lifecycle.ack_working_days, calendar=calendar
-        ):
+        ).rows:
             if row.late and row.since is not None:
                 pending.append((ACK_LEVEL, row, row.since))
     period = chased_period(as_of, lifecycle.report_cycle, lifecycle.report_day)
     if period is not None:
-        pending += [(REPORT_LEVEL, row, period.due) for row in unreported(session, period, as_of=as_of)]
+        pending += [(REPORT_LEVEL, row, period.due) for row in unreported(session, period, as_of=as_of).rows]
     held = _held(session, sorted({row.task_id for _, row, _ in pending}))
     found = LifecycleDues()
     units: dict[Key, list[str]] = defaultdict(list)
