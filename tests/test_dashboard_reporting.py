@@ -125,3 +125,38 @@ def test_units_report_on_the_task_page_gathered_and_a_leader_cannot(app):
     with read_session(app.state.engine) as session:
         rows = session.exec(select(TaskReport.role, TaskReport.submitted_by).order_by(TaskReport.id)).all()
     assert rows == [("support", "other"), ("lead", "unit")]
+
+
+def api(app, name: str) -> TestClient:
+    user = client(app, name)
+    user.headers["X-CSRF-Token"] = token(user)
+    return user
+
+
+def test_the_api_gives_the_inbox_and_takes_acks_and_reports(app):
+    code = guide(app)
+    unit = api(app, "unit")
+    found = unit.get(f"/api/inbox?as_of={AS_OF}").json()
+    assert found["owner"] == "unit" and found["name"] == "办公室"
+    totals = {s["key"]: s["total"] for s in found["sections"]}
+    assert totals == {"to_acknowledge": 3, "to_report": 3, "returned": 0, "extension_results": 0}
+    done = unit.post(f"/api/tasks/{code}/ack?as_of={AS_OF}")
+    assert done.status_code == 200 and done.json()["units"] == ["办公室"]
+    filed = unit.post(f"/api/tasks/{code}/report?as_of={AS_OF}", json={"progress": 70, "text": "已完成初稿"})
+    assert filed.status_code == 200, filed.text
+    assert {k: filed.json()[k] for k in ("role", "progress", "version")} == {
+        "role": "lead",
+        "progress": 70,
+        "version": 2,
+    }
+    leader = api(app, "leader")
+    assert (
+        leader.post(f"/api/tasks/{code}/report?as_of={AS_OF}", json={"progress": 1, "text": "x"}).status_code
+        == 403
+    )
+    assert leader.post(f"/api/tasks/{code}/ack?as_of={AS_OF}").status_code == 403
+    assert leader.get(f"/api/inbox?as_of={AS_OF}").json()["owner"] == "leader"
+    empty = unit.post(f"/api/tasks/{code}/report?as_of={AS_OF}", json={"progress": 70, "text": " "})
+    assert empty.status_code == 400
+    unit.headers.pop("X-CSRF-Token")
+    assert unit.post(f"/api/tasks/{code}/ack?as_of={AS_OF}").status_code == 403  # no token

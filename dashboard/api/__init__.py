@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dashboard.api import overview, session, tasks, units
+from dashboard.api import overview, reporting, session, tasks, units
 
-ROUTERS: list[APIRouter] = [session.router, overview.router, tasks.router, units.router]
+ROUTERS: list[APIRouter] = [session.router, overview.router, tasks.router, units.router, reporting.router]
