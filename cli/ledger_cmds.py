@@ -16,7 +16,6 @@ from cli.tables import Format, render
 from models.clock import parse_date
 from models.reads.names import path_label, plan_names
 from models.reads.queries import list_plans, task_detail
-from models.reads.reporting import ack_states, reports_of
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.storage.db import read_session
 from models.storage.tables import Plan, Role
@@ -188,6 +187,8 @@ def tasks(
 
 def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_of: AsOf = None) -> None:
     """One task in full: text, units, deadline phrase and its journal."""
+    from models.reads.reporting import ack_states, reports_of
+
     settings = context.settings()
     day = context.as_of(as_of)
     with read_session(context.ledger()) as session:
