@@ -2,8 +2,8 @@
 reported for a period, and a task's reports gathered by period (the lead unit's with its
 supporting units' parts).
 
-Set-based: each list is one query over the open tasks (plus one for the reports of the period),
-whatever the size of the ledger.
+Set-based: each list is one query over the open tasks (the reports of the period a NOT EXISTS in
+it), and an inbox's page of it one more to count the rows, whatever the size of the ledger.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Pending:
     late: bool = False  # past its day
 
 
-def _open_assignments(unit_id: int | None):
+def _open_assignments(unit_id: int | None) -> Any:
     """Assignments of open, live tasks, with the task's code, title and plan key."""
     query = (
         select(
