@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import context, excel_cmds, instruction_cmds
+from cli import context, excel_cmds, instruction_cmds, report_cmds
 from cli.errors import reported
 from cli.import_changes import change_lines
 from cli.options import Actor, AsOf, DueWithinFilter, Fmt, OverdueFilter, PlanFilter, SortOption, UnitFilter
@@ -241,6 +241,7 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
     """One task in full: text, units, deadline phrase and its journal."""
     from models.reads.names import path_label, plan_names
     from models.reads.queries import task_detail
+    from models.reads.reporting import ack_states, reports_of
     from models.reads.requests import of_task, returns_of
     from models.reads.tasks import get_task
     from workflows.use_cases.ledger import read_session
@@ -256,6 +257,9 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
         extras = instruction_cmds.detail_lines(session, detail.task.id)  # type: ignore[arg-type]
         requests = of_task(session, detail.task.id)  # type: ignore[arg-type]
         returns = returns_of(session, detail.task.id)  # type: ignore[arg-type]
+        lifecycle = report_cmds.show_lines(
+            ack_states(session, detail.task.id), reports_of(session, detail.task.id)
+        )
     t = detail.task
     withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
     due = ", " + t.due_date.isoformat() if t.due_date else ""
@@ -284,6 +288,7 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
         lines.append(_("Returned {count} times").format(count=returns))
     if t.progress_note:
         lines.append(_("Latest progress: {note}").format(note=t.progress_note))
+    lines += lifecycle
     if t.body:
         lines += ["", t.body]
     lines += extras

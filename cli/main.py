@@ -24,9 +24,11 @@ from cli import (
     deploy_cmds,
     document_cmds,
     excel_cmds,
+    inbox_cmds,
     instruction_cmds,
     ledger_cmds,
     lookback_cmds,
+    report_cmds,
     requests_cmds,
     restore_cmds,
     scheduler_cmds,
@@ -59,6 +61,8 @@ web_cmds.register(app)
 deploy_cmds.register(app)
 scheduler_cmds.register(app)
 restore_cmds.register(app)
+report_cmds.register(app)
+inbox_cmds.register(app)
 app.add_typer(units_cmds.app, name="units")
 app.add_typer(document_cmds.app, name="document")
 

@@ -17,12 +17,18 @@ from models.vocabulary import (
     STATUSES,
 )
 from models.vocabulary.errors import FIELD_NAMES
+from models.vocabulary.lifecycle_reports import LEVEL_NAMES
 
 
 def level_names(settings: Settings) -> dict[str, str]:
     """Escalation level -> its name in config.toml (提醒, 逾期催办 …), check-ins included."""
     pace = {level.level: level.name for level in settings.lifecycle.pace_levels}  # 序时进度 rungs
-    return {level.level: level.name for level in settings.escalation} | {CHECKIN: CHECKIN_NAME} | pace
+    return (
+        {level.level: level.name for level in settings.escalation}
+        | {CHECKIN: CHECKIN_NAME}
+        | LEVEL_NAMES
+        | pace
+    )
 
 
 LABELS = {

@@ -277,8 +277,9 @@ class PaceLevel(_Strict):
 
 
 class LifecycleSettings(_Strict):
-    """The 督办 lifecycle's rules: who approves extensions, how many a task may get, where the
-    evidence units upload is kept (outside the web root) and what it may be; 序时进度."""
+    """The 督办 lifecycle ([lifecycle] in config.toml): 签收 and periodic reports; who approves
+    extensions, how many a task may get, where the evidence units upload is kept (outside the web
+    root) and what it may be; 序时进度. Each group of keys belongs to one step."""
 
     # "office": the office (and admins) decide 延期申请; "leader": leaders may decide them too.
     extension_approver: Literal["office", "leader"] = "office"
@@ -289,6 +290,27 @@ class LifecycleSettings(_Strict):
     attachment_types: list[str] = Field(
         default_factory=lambda: ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "zip"]
     )
+
+    # --- 签收 and periodic reports (报送) ---
+    # A new lead unit acknowledges (签收) within this many Chinese working days, else a 签收催办 is
+    # raised once (0: never chased).
+    ack_working_days: int = Field(default=3, ge=0, le=60)
+    # Each open task expects one report per period from its lead unit, due by report_day of the
+    # period's last month; "none": reports are taken (filed by month) but never expected or chased.
+    report_cycle: Literal["monthly", "quarterly", "none"] = "none"
+    report_day: int = Field(default=25, ge=1, le=28)
+    ack_template: str = "{level}：{plan} {path} {title} 已于 {due} 交办贵单位，请及时签收。"
+    report_template: str = "{level}：请于 {due} 前报送 {plan} {path} {title} 的本期进展。"
+
+    @field_validator("ack_template", "report_template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        problem = template_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    # --- end of 签收 and periodic reports ---
 
     # 序时进度 (models.rules.pace): points behind the share of the window used that turn the pace
     # light yellow (from pace_yellow, included) and red (beyond pace_red); and the ladder's rungs at
@@ -327,6 +349,7 @@ class Settings(_Strict):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     lookback: LookbackSettings = Field(default_factory=LookbackSettings)
+    lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
@@ -354,6 +377,12 @@ class Settings(_Strict):
                 _("{name!r} is the built-in monthly check-in ([checkin]); name the level otherwise").format(
                     name=CHECKIN
                 )
+            )
+        taken = sorted(set(names) & {"ack", "report"})
+        if taken:
+            # The lifecycle's 签收催办 and 报送催办 are recorded under these level names.
+            raise ValueError(
+                f"{taken[0]!r} is the lifecycle's own chase ([lifecycle]); name the level otherwise"
             )
         if len(set(names)) != len(names):
             raise ValueError(_("escalation levels must have distinct names, got {names}").format(names=names))

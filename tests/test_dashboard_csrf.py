@@ -39,11 +39,15 @@ FORMS: dict[str, dict[str, str]] = {
     "/tasks/{code}/instruct": {"text": "无令牌的批示"},
     "/tasks/{code}/reply": {"instruction": "1", "text": "无令牌的回复"},
     "/tasks/{code}/chase": {"method": "phone", "contact": "王科长", "note": "无令牌"},
+    "/tasks/{code}/ack": {},
+    "/tasks/{code}/report": {"progress": "50", "text": "无令牌", "version": "1"},
 }
 JSON: dict[str, dict[str, object]] = {
     "/api/tasks/{code}/update": {"version": 1, "status": "done", "progress": 100},
     "/api/tasks/{code}/defer": {"version": 1, "to": "2021-12-31", "reason": "无令牌"},
     "/api/units/merge": {"alias": "法规科", "canonical": "法规处"},
+    "/api/tasks/{code}/ack": {},
+    "/api/tasks/{code}/report": {"progress": 50, "text": "无令牌"},
 }
 FILES = {"/plans/import": {"file": (SEED.name, SEED.read_bytes())}}
 

@@ -23,10 +23,10 @@ from models.reads.notices import sent_counts
 from models.reads.queries import PlanRow, list_plans, unit_counts
 from models.reads.tasks import year_points
 from models.rules.deadlines import is_standing
-from models.rules.ladder import CHECKIN, CHECKIN_NAME
 from models.settings import Settings
 from models.vocabulary.i18n import _
 from parsing.sources import parse_source, plan_sources
+from workflows.escalate import level_names
 from workflows.ingest import PLAN_SUFFIX
 from workflows.use_cases import jobs
 from workflows.use_cases.actor import Actor
@@ -212,7 +212,7 @@ def run_demo(
     look = jobs.look_back(engine, demo_settings, JOBS, as_of=lookback_day, year=year)
     result.lookback_files = look.paths
     result.accounts = demo_accounts(engine)
-    names = {level.level: level.name for level in settings.escalation} | {CHECKIN: CHECKIN_NAME}
+    names = level_names(settings)  # the ladder's, 进展调度, 签收催办, 报送催办
     with read_session(engine) as session:
         result.plans = list_plans(session, as_of=lookback_day)
         for level, skipped, n in level_counts(session):

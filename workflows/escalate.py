@@ -16,14 +16,17 @@ from sqlalchemy import Engine
 from models.reads.escalations import Raised, describe_dues, describe_inserted, due_now
 from models.reads.job_failures import TaskFailure
 from models.reads.job_failures import describe as describe_failures
+from models.reads.lifecycle_escalations import address, lifecycle_dues
 from models.reads.names import path_label
 from models.reads.pace_escalations import pace_dues
 from models.rules.calendar import WorkCalendar
 from models.rules.ladder import CHECKIN, CHECKIN_NAME
+from models.rules.report_cycle import ACK_LEVEL, REPORT_LEVEL
 from models.settings import EscalationLevel, Settings
 from models.storage.db import read_session, write_session
 from models.storage.tables import NoticeKind
 from models.vocabulary import _
+from models.vocabulary.lifecycle_reports import LEVEL_NAMES
 from models.writes import job_failures
 from models.writes.escalations import insert_dues
 from models.writes.notices import Draft, queue
@@ -62,7 +65,10 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
             dues = due_now(session, **args, failed=failed) + pace_dues(
                 session, as_of=as_of, lifecycle=settings.lifecycle
             )
+            lifecycle = lifecycle_dues(session, settings.lifecycle, as_of=as_of, calendar=calendar)
+            dues += lifecycle.dues
             report.preview = describe_dues(session, dues)
+            address(report.preview, lifecycle)
             report.failures = describe_failures(session, failed)
         found = [(due.level, due.skipped) for due in dues]
     else:
@@ -72,8 +78,10 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
             )
             report.failures = describe_failures(session, failed)
             job_failures.journal(session, "escalate", report.failures, day=as_of)
-            inserted = insert_dues(session, dues, as_of=as_of)
+            lifecycle = lifecycle_dues(session, settings.lifecycle, as_of=as_of, calendar=calendar)
+            inserted = insert_dues(session, dues + lifecycle.dues, as_of=as_of)
             raised = describe_inserted(session, inserted)
+            address(raised, lifecycle)
             report.notices = queue(session, compose(raised, settings, as_of=as_of))
         # Counted from the rows this run inserted: a run racing another (two schedulers, a worker
         # and the command line) reports only what it did, not what it found due.
@@ -97,6 +105,14 @@ def _levels(settings: Settings) -> dict[str, EscalationLevel]:
         recipients=checkin.recipients,
         template=checkin.template,
     )
+    # 签收催办 and 报送催办 (models.reads.lifecycle_escalations): to the units owing them.
+    for level, template in (
+        (ACK_LEVEL, settings.lifecycle.ack_template),
+        (REPORT_LEVEL, settings.lifecycle.report_template),
+    ):
+        levels[level] = EscalationLevel(
+            level=level, name=LEVEL_NAMES[level], offset_days=0, recipients=["lead"], template=template
+        )
     return levels | pace_levels(settings)
 
 
@@ -112,6 +128,11 @@ def pace_levels(settings: Settings) -> dict[str, EscalationLevel]:
         )
         for rung in settings.lifecycle.pace_levels
     }
+
+
+def level_names(settings: Settings) -> dict[str, str]:
+    """Every level the job raises -> its name (the ladder's, 进展调度, 签收催办, 报送催办)."""
+    return {key: level.name for key, level in _levels(settings).items()}
 
 
 def stands_in_for_leader(raised: Raised, level: EscalationLevel) -> bool:

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dashboard.api import overview, requests, session, tasks, units
+from dashboard.api import overview, reporting, requests, session, tasks, units
 
-ROUTERS: list[APIRouter] = [session.router, overview.router, tasks.router, requests.router, units.router]
+ROUTERS: list[APIRouter] = [
+    session.router,
+    overview.router,
+    tasks.router,
+    requests.router,
+    units.router,
+    reporting.router,
+]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dashboard.pages import digests, imports, instructions, ledger, lookback, overview, requests, tasks, units
+from dashboard.pages import (
+    digests,
+    imports,
+    instructions,
+    ledger,
+    lookback,
+    overview,
+    reporting,
+    requests,
+    tasks,
+    units,
+)
 
 ROUTERS: list[APIRouter] = [
     overview.router,
@@ -12,6 +23,7 @@ ROUTERS: list[APIRouter] = [
     tasks.router,
     instructions.router,
     requests.router,
+    reporting.router,
     imports.router,
     units.router,
     digests.router,

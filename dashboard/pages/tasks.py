@@ -29,6 +29,7 @@ from models.vocabulary.i18n import _
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import business_day, may_on_task
 from workflows.use_cases.ledger import read_session
+from workflows.use_cases.reporting import task_reporting
 from workflows.use_cases.requests import may_decide_extension
 from workflows.use_cases.tasks import defer_task, update_task
 
@@ -78,6 +79,8 @@ def render_task(
         extras = task_extras(
             session, actor, view.detail, view.escalations, level_names(ctx.settings), ctx.settings, as_of
         )
+        # 签收 and periodic reports (workflows.use_cases.reporting): their section of the page.
+        reporting = task_reporting(session, actor, view.detail.task, ctx.settings.lifecycle, today=ctx.today)
     may[Action.DECIDE_EXTENSION.value] = may_decide_extension(ctx.settings, actor.role)
     return ctx.render(
         "task.html",
@@ -100,6 +103,7 @@ def render_task(
         conflict=conflict,  # the version the refused form was rendered with
         form=form or {},
         saved=saved,
+        reporting=reporting,
         # The day a change from this page is journaled for (today, unless the office names a day).
         change_day=business_day(Actor.of_user(signed_in(ctx)), as_of, today=ctx.today),
         levels=level_names(ctx.settings),
@@ -112,7 +116,10 @@ def render_task(
 @router.get("/tasks/{code}")
 def task_page(ctx: CtxDep, code: str, as_of: AsOf, saved: str = "") -> HTMLResponse:
     return render_task(
-        ctx, code, as_of, saved=saved if saved in ("update", "defer", *SAVED, *REQUEST_SAVED) else ""
+        ctx,
+        code,
+        as_of,
+        saved=saved if saved in ("update", "defer", *SAVED, *REQUEST_SAVED, "ack", "report") else "",
     )
 
 

@@ -88,6 +88,8 @@ ACTIONS: dict[str, str] = {
     "signoff": _("signed off"),
     "return": _("returned"),
     "cancel": _("cancelled by the office"),
+    "acknowledge": _("acknowledged"),
+    "report": _("periodic report"),
 }
 
 # A request of the 督办 lifecycle (models.storage.tables.TaskRequest): its kind and where it stands.

@@ -285,7 +285,8 @@ def _insert_tasks(
         ],
     )
     assignments = [
-        {"task_id": task_id, "unit_id": unit_id, "role": role}
+        # 交办: the business day of the import is the day the unit was handed the task (签收 counts from it).
+        {"task_id": task_id, "unit_id": unit_id, "role": role, "assigned_on": day}
         for task_id, (_, wanted) in zip(ids, created, strict=True)
         for unit_id, role in wanted.items()
     ]
@@ -452,10 +453,11 @@ def _sync_assignments(
             session.delete(assignment)
         elif assignment.role != target[unit_id]:
             assignment.role = target[unit_id]
+            handed_over(assignment, day)
             session.add(assignment)
     for unit_id, role in target.items():
         if unit_id not in current:
-            session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role))  # type: ignore[arg-type]
+            session.add(Assignment(task_id=task.id, unit_id=unit_id, role=role, assigned_on=day))  # type: ignore[arg-type]
     session.add(
         Journal(
             task_id=task.id,
@@ -481,6 +483,14 @@ def _sync_assignments(
             )
         )
     return shown
+
+
+def handed_over(assignment: Assignment, day: dt.date | None) -> None:
+    """A unit made lead is handed the task anew: it owes a 签收 from `day` (support owes none)."""
+    if assignment.role == Role.LEAD.value:
+        assignment.assigned_on = day
+        assignment.acknowledged_at = None
+        assignment.acknowledged_by = ""
 
 
 def _unit_name(session: Session, unit_id: int) -> str:
@@ -651,10 +661,12 @@ def assign_unit(
         session.delete(current)
         after = ""
     elif current is None:
-        session.add(Assignment(task_id=task.id, unit_id=target.id, role=role.value))  # type: ignore[arg-type]
+        session.add(Assignment(task_id=task.id, unit_id=target.id, role=role.value, assigned_on=day))  # type: ignore[arg-type]
         after = role.value
     else:
-        current.role = role.value
+        if current.role != role.value:
+            current.role = role.value
+            handed_over(current, day)
         session.add(current)
         after = role.value
     if before == after:

@@ -81,27 +81,53 @@ def update_task(
     journal counts as a report for the check-ins and the ladder."""
     with write_session(engine) as session:
         task = _task_for(session, actor, Action.UPDATE_TASK, code)
-        # An unknown status is left to models.writes.ledger, which refuses it with the known ones.
-        refusal = status_refusal(actor, task, status)
-        if refusal is not None:
-            raise Denied(refusal, action=Action.UPDATE_TASK, field="status")
-        if status in (None, task.status) and progress in (None, task.progress) and not note and not evidence:
-            raise Invalid(NOTHING_TO_UPDATE, code="nothing_to_update")
         chosen = business_day(actor, day, today=today)
-        written = _stale_checked(
-            lambda: ledger.update_task(
-                session,
-                task.code,
-                actor=actor.name,
-                status=status,
-                progress=progress,
-                note=note,
-                evidence=evidence,
-                expected_version=version,
-                day=chosen,
-            )
+        written = apply_update(
+            session,
+            actor,
+            task,
+            day=chosen,
+            status=status,
+            progress=progress,
+            note=note,
+            evidence=evidence,
+            version=version,
         )
         return TaskChanged.of(written, chosen)
+
+
+def apply_update(
+    session: Session,
+    actor: Actor,
+    task: Task,
+    *,
+    day: dt.date,
+    status: str | None = None,
+    progress: int | None = None,
+    note: str = "",
+    evidence: str = "",
+    version: int | None = None,
+) -> Task:
+    """The update inside a caller's transaction (a periodic report is a progress update too): the
+    status rule of the permission table, then the write. The caller has asked for the task."""
+    refusal = status_refusal(actor, task, status)
+    if refusal is not None:
+        raise Denied(refusal, action=Action.UPDATE_TASK, field="status")
+    if status in (None, task.status) and progress in (None, task.progress) and not note and not evidence:
+        raise Invalid(NOTHING_TO_UPDATE, code="nothing_to_update")
+    return _stale_checked(
+        lambda: ledger.update_task(
+            session,
+            task.code,
+            actor=actor.name,
+            status=status,
+            progress=progress,
+            note=note,
+            evidence=evidence,
+            expected_version=version,
+            day=day,
+        )
+    )
 
 
 def defer_task(
