@@ -59,8 +59,8 @@ def test_toml_output_round_trips_through_the_plan_file_reader(tmp_path):
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        (b"", "empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+        (b"", "文件是空的"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "二进制"),
     ],
 )
 def test_a_bad_file_exits_non_zero_with_one_line_and_writes_nothing(tmp_path, content, problem):

@@ -34,6 +34,7 @@ FORMS: dict[str, dict[str, str]] = {
     "/plans/import": {"key": "csrf-probe"},
     "/plans/import/{upload_id}/confirm": {"key": "csrf-probe"},
     "/plans/import/{upload_id}/discard": {},
+    "/plans/import/{upload_id}/compare": {"key": "csrf-probe"},
     "/units/merge": {"alias": "法规科", "canonical": "法规处"},
     "/plans/{key}/name": {"short_name": "无令牌的简称"},
     "/tasks/{code}/instruct": {"text": "无令牌的批示"},
@@ -41,6 +42,13 @@ FORMS: dict[str, dict[str, str]] = {
     "/tasks/{code}/chase": {"method": "phone", "contact": "王科长", "note": "无令牌"},
     "/tasks/{code}/ack": {},
     "/tasks/{code}/report": {"progress": "50", "text": "无令牌", "version": "1"},
+    "/tasks/{code}/extension": {"to": "2021-12-31", "reason": "无令牌", "progress": "50"},
+    "/tasks/{code}/completion": {"summary": "无令牌", "evidence": ""},
+    "/tasks/{code}/cancel": {"reason": "无令牌"},
+    "/requests/{ref}/approve": {"comment": "无令牌"},
+    "/requests/{ref}/reject": {"comment": "无令牌"},
+    "/requests/{ref}/signoff": {},
+    "/requests/{ref}/return": {"reason": "无令牌"},
 }
 JSON: dict[str, dict[str, object]] = {
     "/api/tasks/{code}/update": {"version": 1, "status": "done", "progress": 100},
@@ -48,6 +56,13 @@ JSON: dict[str, dict[str, object]] = {
     "/api/units/merge": {"alias": "法规科", "canonical": "法规处"},
     "/api/tasks/{code}/ack": {},
     "/api/tasks/{code}/report": {"progress": 50, "text": "无令牌"},
+    "/api/tasks/{code}/extension-request": {"to": "2021-12-31", "reason": "无令牌", "progress": 50},
+    "/api/tasks/{code}/completion-request": {"summary": "无令牌"},
+    "/api/tasks/{code}/cancel": {"reason": "无令牌"},
+    "/api/requests/{ref}/approve": {"comment": "无令牌"},
+    "/api/requests/{ref}/reject": {"comment": "无令牌"},
+    "/api/requests/{ref}/signoff": {},
+    "/api/requests/{ref}/return": {"reason": "无令牌"},
 }
 FILES = {"/plans/import": {"file": (SEED.name, SEED.read_bytes())}}
 
@@ -113,6 +128,7 @@ def test_every_post_route_refuses_a_request_without_the_token_and_changes_nothin
     assert len(posts) >= 11, posts
     for path in posts:
         url = path.replace("{code}", code).replace("{upload_id}", upload_id).replace("{key}", "extra")
+        url = url.replace("{ref}", "R1")  # no request is filed: the token is checked first
         assert "{" not in url, f"give the test a value for the parameters of {path}"
         if path.startswith("/api/"):
             assert path in JSON, f"give the test a JSON body for {path}"

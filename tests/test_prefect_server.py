@@ -351,7 +351,7 @@ def test_deploy_refuses_without_a_prefect_server_url(monkeypatch: pytest.MonkeyP
     ("args", "config_line", "message"),
     [
         (["--flow", "ingest"], None, "unknown flow ingest"),
-        ([], 'digest = "0 9 * * 1"', "use day names"),
+        ([], 'digest = "0 9 * * 1"', "请用星期名称"),
     ],
 )
 def test_deploy_refuses_what_it_cannot_deploy_faithfully(
