@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 def inbox(actor: Actor = "office", as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
     """What waits for you: a unit's tasks to acknowledge and report on, returned completions and
     extension decisions; the office's requests to decide and who has not acknowledged or reported;
-    a leader's tasks at the 督办 and 通报 levels and replies to their 批示."""
+    a leader's tasks at the 督办 and 通报 levels and replies to their instructions."""
     from workflows.use_cases.inbox import inbox_of
 
     settings = context.settings()
