@@ -59,7 +59,7 @@ def _inbox_text(found: Inbox, settings: Settings, fmt: Format) -> str:
         for item in items:
             state = levels.get(item.state) or DECISIONS.get(item.state) or word(ROLES, item.state)
             if item.late:
-                state = f"{state} " + _("late") if state else _("late")
+                state = f"{state} " + _("past due") if state else _("past due")
             detail = f"{item.about} → {item.detail}" if item.about else item.detail
             rows.append(
                 [INBOX_SECTIONS[key], item.code, item.plan, item.title, item.unit, item.day, state, detail]
