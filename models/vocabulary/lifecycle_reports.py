@@ -30,8 +30,9 @@ INBOX_SECTIONS: dict[str, str] = {
 # What each section says when it is empty.
 INBOX_EMPTY = _("nothing here")
 
-# An extension request's outcome, as the unit reads it.
+# An extension request's outcome, as the unit reads it; a pending one (the office's section) awaits it.
 DECISIONS: dict[str, str] = {
+    "pending": _("awaiting a decision"),
     "approved": _("extension granted"),
     "rejected": _("extension refused"),
 }
