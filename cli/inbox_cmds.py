@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 def inbox(actor: Actor = "office", as_of: AsOf = None, fmt: Fmt = Format.table) -> None:
     """What waits for you: a unit's tasks to acknowledge and report on, returned completions and
     extension decisions; the office's requests to decide and who has not acknowledged or reported;
-    a leader's tasks at the 督办 and 通报 levels and replies to their 批示."""
+    a leader's tasks at the 督办 and 通报 levels and replies to their instructions."""
     from workflows.use_cases.inbox import inbox_of
 
     settings = context.settings()
@@ -59,7 +59,7 @@ def _inbox_text(found: Inbox, settings: Settings, fmt: Format) -> str:
         for item in items:
             state = levels.get(item.state) or DECISIONS.get(item.state) or word(ROLES, item.state)
             if item.late:
-                state = f"{state} " + _("late") if state else _("late")
+                state = f"{state} " + _("past due") if state else _("past due")
             detail = f"{item.about} → {item.detail}" if item.about else item.detail
             rows.append(
                 [INBOX_SECTIONS[key], item.code, item.plan, item.title, item.unit, item.day, state, detail]

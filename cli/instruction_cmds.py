@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
 
 
 def instruct(task: TaskCode, text: Text, actor: Who, as_of: AsOf = None) -> None:
-    """Write a leader's instruction (领导批示) on a task; its units are notified once."""
+    """Write a leader's instruction on a task; its units are notified once."""
     from workflows.use_cases.instructions import write_instruction
 
     result = write_instruction(
@@ -85,7 +85,9 @@ def reply(
 def chase(
     task: TaskCode,
     method: Annotated[str, typer.Option("--method", help=_("phone, wechat, visit or other."))],
-    contact: Annotated[str, typer.Option("--contact", help=_("The person reached (王科长)."))],
+    contact: Annotated[
+        str, typer.Option("--contact", help=_("The person reached (Section Chief Wang, say)."))
+    ],
     note: Annotated[str, typer.Option("--note", help=_("What was said and agreed."))],
     unit: Annotated[
         str | None, typer.Option("--unit", help=_("The unit reached (default: the task's lead unit)."))
@@ -97,7 +99,7 @@ def chase(
         str | None, typer.Option("--as-of", help=_("The day of the chase (default today; not after today)."))
     ] = None,
 ) -> None:
-    """Record a chase the office made by hand (催办记录): how, whom, when, what was said."""
+    """Record a chase the office made by hand: how, whom, when, what was said."""
     from models.vocabulary import CHASE_METHODS, word
     from workflows.use_cases.instructions import record_chase
 

@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
 
 def ack(task: TaskCode, actor: Actor = "office", unit: ForUnit = None, as_of: AsOf = None) -> None:
-    """Acknowledge a task handed to your unit (签收): only its lead unit acknowledges it."""
+    """Acknowledge a task handed to your unit: only its lead unit acknowledges it."""
     from workflows.use_cases.reporting import acknowledge
 
     result = acknowledge(
@@ -63,7 +63,7 @@ def report(
     ] = None,
     as_of: AsOf = None,
 ) -> None:
-    """Report on a task for this period (报送). The lead unit's report is also its progress update; a
+    """Report on a task for this period. The lead unit's report is also its progress update; a
     supporting unit reports its part to the lead unit, shown together with the lead unit's report."""
     from models.vocabulary import ROLES, STATUSES, status_from_word, word
     from workflows.use_cases.reporting import submit_report

@@ -40,7 +40,7 @@ def extend_request(
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
-    """Ask for an extension (延期申请): the task keeps its due date, and stays overdue if it is, until
+    """Ask for an extension: the task keeps its due date, and stays overdue if it is, until
     the office approves."""
     from cli import context
     from models.clock import parse_date
@@ -63,7 +63,7 @@ def extend_request(
 
 def complete_request(
     task: TaskArg,
-    summary: Annotated[str, typer.Option(help=_("What was done (the 办结报告)."))],
+    summary: Annotated[str, typer.Option(help=_("What was done (the completion report)."))],
     evidence: Annotated[
         list[str] | None, typer.Option(help=_("A link or document number that shows it (repeatable)."))
     ] = None,
@@ -74,7 +74,7 @@ def complete_request(
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
-    """Submit a task as completed (办结申请): it stays open, awaiting review (待审核), until the office
+    """Submit a task as completed: it stays open, awaiting review, until the office
     signs it off or returns it."""
     from cli import context
     from models.errors import BadInput
@@ -154,7 +154,7 @@ def signoff(
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
-    """Sign off a completion request (销号): the task is done."""
+    """Sign off a completion request: the task is done."""
     from cli import context
     from workflows.use_cases.requests import sign_off
 
@@ -177,7 +177,7 @@ def return_(
     actor: Actor = "office",
     as_of: AsOf = None,
 ) -> None:
-    """Return a completion request (退回): the task is back in progress, and the return is counted."""
+    """Return a completion request: the task is back in progress, and the return is counted."""
     from cli import context
     from workflows.use_cases.requests import return_completion
 
@@ -229,7 +229,7 @@ def requests(
     ] = None,
     fmt: Fmt = Format.table,
 ) -> None:
-    """The requests awaiting a decision (待审批延期, 待审核办结), oldest first."""
+    """The requests awaiting a decision (extensions to approve, completions to review), oldest first."""
     from cli import context
     from models.errors import BadInput
     from models.reads import units

@@ -116,7 +116,10 @@ def _preview(
     if isinstance(changes, Conflict) and form is None and changes.params.get("plan"):
         # The document is in the ledger already under another key: offer its re-import there.
         key = str(changes.params["plan"])
-        notice = f"该文件此前已作为计划 {key} 导入，计划标识已改为 {key}：确认即重新导入该计划，台账中已决定的内容不变。"
+        notice = _(
+            "this file was imported before as plan {key}, and the plan key is now {key}: confirming "
+            "re-imports that plan, and what the ledger decided stays"
+        ).format(key=key)
         changes = _compare(ctx, upload, form, key)
     else:
         notice = ""

@@ -26,6 +26,7 @@ from models.reads.queries import TaskDetail
 from models.rules.permissions import Action
 from models.settings import Settings
 from models.vocabulary import CHASE_METHODS, word
+from models.vocabulary.i18n import _
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import may_on_task
 from workflows.use_cases.instructions import record_chase, reply_instruction, write_instruction
@@ -33,9 +34,9 @@ from workflows.use_cases.instructions import record_chase, reply_instruction, wr
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 SAVED = {
-    "instruct": "已登记批示，已通知责任单位。",
-    "reply": "已回复批示，已通知批示领导。",
-    "chase": "已登记催办记录。",
+    "instruct": _("instruction recorded; the responsible units are told."),
+    "reply": _("reply recorded; the leader who wrote the instruction is told."),
+    "chase": _("chase recorded."),
 }
 
 
@@ -73,10 +74,10 @@ def task_extras(
     ] + [
         ChaseLine(
             e.raised_on,
-            f"自动：{levels.get(e.level, e.level)}",
+            _("automatic: {level}").format(level=levels.get(e.level, e.level)),
             "、".join(detail.lead),
-            f"期限 {e.occurrence}",
-            "系统",
+            _("due {occurrence}").format(occurrence=e.occurrence),
+            _("the system"),
             False,
         )
         for e in escalations
@@ -159,7 +160,7 @@ def chase_form(
 ) -> Response:
     typed = {"form": "chase", "method": method, "contact": contact, "note": note, "day": day, "unit": unit}
     try:
-        chosen = parse_date(day, what="催办日期") if day.strip() else ctx.today
+        chosen = parse_date(day, what=_("chase date")) if day.strip() else ctx.today
         result = record_chase(
             ctx.engine,
             Actor.of_user(signed_in(ctx)),

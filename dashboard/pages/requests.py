@@ -22,6 +22,7 @@ from models.errors import BadInput, Conflict, NotFound
 from models.files.attachments import path_of
 from models.reads import requests as reads
 from models.reads.requests import get_request
+from models.vocabulary.i18n import _
 from workflows.use_cases import requests as uc
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.ledger import read_session
@@ -40,7 +41,9 @@ def _progress(text: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise BadInput(f"进度应为0到100之间的整数，而不是 {text!r}") from None
+        raise BadInput(
+            _("progress must be a whole number from 0 to 100, not {text!r}").format(text=text)
+        ) from None
 
 
 @router.post("/tasks/{code}/extension")
@@ -50,13 +53,13 @@ def extension_form(
     typed = {"form": "extension", "to": to, "reason": reason, "progress": progress}
     try:
         if not to.strip():
-            raise BadInput("请填写申请延期至的日期")
+            raise BadInput(_("give the date the extension is asked to"))
         filed = uc.request_extension(
             ctx.engine,
             ctx.settings,
             Actor.of_user(signed_in(ctx)),
             code,
-            to=parse_date(to, what="申请延期至"),
+            to=parse_date(to, what=_("new due")),
             reason=reason,
             progress=_progress(progress),
             today=ctx.today,
@@ -171,10 +174,12 @@ def attachment(ctx: CtxDep, attachment_id: int) -> FileResponse:
     with read_session(ctx.engine) as session:
         row = reads.attachment(session, attachment_id)
     if row is None:
-        raise NotFound(f"没有编号为 {attachment_id} 的附件")
+        raise NotFound(_("no attachment numbered {id}").format(id=attachment_id))
     path = path_of(ctx.settings.resolve(ctx.settings.lifecycle.attachments_dir), row.stored_name)
     if not path.is_file():
-        raise NotFound(f"附件 {row.filename} 的文件已不在存储目录中")
+        raise NotFound(
+            _("the file of attachment {name} is no longer in the storage folder").format(name=row.filename)
+        )
     return FileResponse(
         path,
         media_type=row.content_type or "application/octet-stream",

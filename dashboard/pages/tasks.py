@@ -44,13 +44,13 @@ LIFECYCLE_ACTIONS = (
 )
 # What the page says after a lifecycle form (the update and deferral ones are worded in task.html).
 REQUEST_SAVED = {
-    "extension": "已提交延期申请，待政务公开办审批；审批前到期日不变。",
-    "completion": "已提交办结申请，待政务公开办审核；审核前任务仍在办理。",
-    "approve": "已批准延期申请，到期日已更新。",
-    "reject": "已不予批准延期申请，到期日不变。",
-    "signoff": "已销号，任务办结。",
-    "return": "已退回办结申请，任务恢复为办理中。",
-    "cancel": "已撤销此任务。",
+    "extension": _("extension requested: the office approves it; the due date stays until then."),
+    "completion": _("completion submitted: the office reviews it; the task stays open until then."),
+    "approve": _("extension approved: the due date is updated."),
+    "reject": _("extension rejected: the due date stays."),
+    "signoff": _("signed off: the task is done."),
+    "return": _("completion returned: the task is in progress again."),
+    "cancel": _("this task is cancelled."),
 }
 Text = Annotated[str, Form()]
 

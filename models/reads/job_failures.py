@@ -8,8 +8,14 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from models.storage.tables import Task
+from models.vocabulary.i18n import _
 
-JOB_NAMES = {"escalate": "催办", "digest": "周报", "lookback": "回头看", "send": "发送"}
+JOB_NAMES = {
+    "escalate": _("escalation"),
+    "digest": _("weekly digest"),
+    "lookback": _("look-back"),
+    "send": _("delivery"),
+}
 
 
 @dataclass(frozen=True)
@@ -19,7 +25,9 @@ class TaskFailure:
     reason: str
 
     def line(self, job: str) -> str:
-        return f"任务 {self.code} 无法计算，已跳过（{JOB_NAMES.get(job, job)}）：{self.reason}"
+        return _("task {code} could not be computed and was skipped ({job}): {reason}").format(
+            code=self.code, job=JOB_NAMES.get(job, job), reason=self.reason
+        )
 
 
 def reason_of(error: BaseException) -> str:

@@ -15,7 +15,7 @@ INBOX_SECTIONS: dict[str, str] = {
     # a unit's
     "to_acknowledge": _("to acknowledge"),
     "to_report": _("reports due"),
-    "returned": _("returned"),
+    "returned": _("returned completions"),
     "extension_results": _("extension decisions"),
     # the office's
     "extensions_pending": _("extensions to approve"),
@@ -30,10 +30,11 @@ INBOX_SECTIONS: dict[str, str] = {
 # What each section says when it is empty.
 INBOX_EMPTY = _("nothing here")
 
-# An extension request's outcome, as the unit reads it.
+# An extension request's outcome, as the unit reads it; a pending one (the office's section) awaits it.
 DECISIONS: dict[str, str] = {
-    "approved": _("extension approved"),
-    "rejected": _("extension rejected"),
+    "pending": _("awaiting a decision"),
+    "approved": _("extension granted"),
+    "rejected": _("extension refused"),
 }
 
 # Who an inbox is for.
@@ -76,6 +77,6 @@ PAGE_WORDS: dict[str, str] = {
     "title": _("title"),
     "state": _("state"),
     "detail": _("detail"),
-    "late": _("late"),
+    "late": _("past due"),
     "first_rows": _("the first {count} are listed"),
 }

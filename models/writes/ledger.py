@@ -106,7 +106,7 @@ def import_plan(
     pass, not 10,000.
     """
     report = ImportReport(plan_key=key)
-    bounds.check_text(key, "计划标识", limit=bounds.MAX_NAME)
+    bounds.check_text(key, _("Plan key"), limit=bounds.MAX_NAME)
     bounds.check_plan(plan, source=key)
     _check_unique_paths(plan, key)
     record = session.exec(select(Plan).where(Plan.key == key)).first()
@@ -542,8 +542,8 @@ def update_task(
         raise BadInput(code="task.progress.out_of_range", field="progress", value=progress)
     if status is None and progress is None and not note and not evidence:
         raise BadInput(code="task.update.nothing", field=("status", "progress", "note", "evidence"))
-    bounds.check_text(note, "进展说明", limit=bounds.MAX_NOTE)
-    bounds.check_text(evidence, "佐证材料", limit=bounds.MAX_NOTE)
+    bounds.check_text(note, _("progress statement"), limit=bounds.MAX_NOTE)
+    bounds.check_text(evidence, _("evidence"), limit=bounds.MAX_NOTE)
     if status == TaskStatus.DONE.value and progress is None:
         progress = 100
     changes: dict[str, Any] = {}
@@ -580,8 +580,8 @@ def defer_task(
     task = get_task(session, code)
     if not reason.strip():
         raise BadInput(code="task.defer.reason_required", field="reason")
-    bounds.check_date(to, "新的完成日期")
-    bounds.check_text(reason, "延期理由", limit=bounds.MAX_NOTE)
+    bounds.check_date(to, _("New due date"))
+    bounds.check_text(reason, _("reason"), limit=bounds.MAX_NOTE)
     changes: dict[str, Any] = {"due_date": to, "status": TaskStatus.DEFERRED.value}
     if task.deadline_type not in ("date", "period_end"):
         changes["deadline_type"] = "date"
@@ -613,7 +613,7 @@ def set_status(
     """A decision of the office on a task's status (销号, 退回, 撤销), journalled as its own action
     with its reason; `latest_note` replaces the task's latest progress (a sign-off's summary)."""
     task = get_task(session, code)
-    bounds.check_text(note, "说明", limit=bounds.MAX_NOTE)
+    bounds.check_text(note, _("note"), limit=bounds.MAX_NOTE)
     changes: dict[str, Any] = {}
     if status.value != task.status:
         changes["status"] = status.value
@@ -631,8 +631,8 @@ def schedule_task(
     declare it a standing one (长期坚持: checked in on, never overdue); not a deferral."""
     task = get_task(session, code)
     if to is not None:
-        bounds.check_date(to, "完成时限")
-    bounds.check_text(note, "说明", limit=bounds.MAX_NOTE)
+        bounds.check_date(to, _("deadline"))
+    bounds.check_text(note, _("note"), limit=bounds.MAX_NOTE)
     changes: dict[str, Any] = {"due_date": to, "deadline_type": "date" if to else "ongoing"}
     return _write(session, task, changes, actor=actor, action="schedule", note=note, day=day)
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from models.rules import bounds
 from models.storage.tables import Assignment, Journal, Task, TaskReport, Unit, utcnow
+from models.vocabulary.i18n import _
 
 
 def lead_assignments(
@@ -71,8 +72,8 @@ def file_report(
     are kept), journalled with its period. A "report" row is no progress update of the task (the
     ladder's "reported since" reads updates): the lead unit's report is one as well, written by the
     update use case; a supporting unit's part is not."""
-    bounds.check_text(text, "进展情况", limit=bounds.MAX_NOTE)
-    bounds.check_text(evidence, "佐证材料", limit=bounds.MAX_NOTE)
+    bounds.check_text(text, _("progress note"), limit=bounds.MAX_NOTE)
+    bounds.check_text(evidence, _("evidence"), limit=bounds.MAX_NOTE)
     report = TaskReport(
         task_id=task.id,  # type: ignore[arg-type]
         unit_id=unit_id,

@@ -91,7 +91,7 @@ def request_extension(
                 _("task {code} has no due date to extend").format(code=task.code), code="no_due_date"
             )
         _check_reason(reason, _("a request for an extension needs a reason"))
-        bounds.check_date(to, "新的完成日期")
+        bounds.check_date(to, _("New due date"))
         if to <= task.due_date:
             raise Invalid(
                 _("the new due date {new} must be later than the current one, {old}").format(
@@ -155,7 +155,7 @@ def request_completion(
         chosen = business_day(actor, day, today=today)
         _check_open(task)
         _check_reason(summary, _("a completion request needs a summary of what was done"))
-        bounds.check_text(evidence, "佐证材料", limit=bounds.MAX_NOTE)
+        bounds.check_text(evidence, _("evidence"), limit=bounds.MAX_NOTE)
         request = _file(
             session,
             actor,
@@ -391,7 +391,7 @@ def _check_open(task: Task) -> None:
 def _check_reason(text: str, message: str, *, field: str = "reason") -> None:
     if not text.strip():
         raise Invalid(message, code="reason_required", field=field)
-    bounds.check_text(text, "说明", limit=bounds.MAX_NOTE)
+    bounds.check_text(text, _("note"), limit=bounds.MAX_NOTE)
 
 
 def _percent(value: int) -> int:

@@ -26,13 +26,15 @@ from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import Denied, Invalid, Stale
 from workflows.use_cases.guard import business_day, may_on_task, require_on_task
 
-NOTHING_TO_UPDATE = "没有要更新的内容：请修改状态或进度，或填写进展情况、佐证材料"
-STATUS_DENIED = "无权将任务 {code} 的状态由“{old}”改为“{new}”"
+NOTHING_TO_UPDATE = _(
+    "nothing to update: change the status or progress, or write a progress note or evidence"
+)
+STATUS_DENIED = _("no right to move task {code} from “{old}” to “{new}”")
 # What a unit does instead of setting a status the office decides (models.rules.permissions).
 STATUS_HINTS = {
-    "done": N_("submit a completion request (申请办结); the office signs it off"),
-    "deferred": N_("ask for an extension (申请延期); the office approves it"),
-    "cancelled": N_("a task is cancelled only by the office, through 撤销 with a reason"),
+    "done": N_("submit a completion request; the office signs it off"),
+    "deferred": N_("ask for an extension; the office approves it"),
+    "cancelled": N_("a task is cancelled only by the office, with a reason"),
 }
 
 
@@ -149,9 +151,7 @@ def defer_task(
         ):
             # A unit asks instead (workflows.use_cases.requests): say so rather than "no right".
             raise Denied(
-                _(
-                    "a unit does not move a due date itself: ask for an extension (申请延期), the office decides"
-                ),
+                _("a unit does not move a due date itself: ask for an extension, the office decides"),
                 action=Action.DEFER_TASK,
                 field="to",
             )
