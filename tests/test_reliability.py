@@ -233,8 +233,8 @@ def test_a_units_workbook_changing_another_units_task_is_refused_for_that_row(se
     headers = [cell.value for cell in sheet[1]]
     for row in sheet.iter_rows(min_row=2):
         code = row[0].value
-        if code == "T2":  # 法规处's task, in 办公室's workbook: a cancellation
-            row[headers.index("状态")].value = "已取消"
+        if code == "T2":  # 法规处's task, in 办公室's workbook: set done
+            row[headers.index("状态")].value = "已完成"
         if code == "T1":  # 办公室's own task
             row[headers.index("进度(%)")].value = 30
     workbook.save(path)
@@ -244,10 +244,10 @@ def test_a_units_workbook_changing_another_units_task_is_refused_for_that_row(se
     with read_session(seeded) as session:
         assert get_task(session, "T2").status == "not_started"
         assert get_task(session, "T1").progress == 30
-    # The office (the default) may change every task.
+    # The office (the default) may change every task (cancelling is its own action, with a reason).
     assert duban("import", "--xlsx", str(path)).exit_code == 0
     with read_session(seeded) as session:
-        assert get_task(session, "T2").status == "cancelled"
+        assert get_task(session, "T2").status == "done"
 
 
 # --- Output: CSV and Markdown -------------------------------------------------------------------
