@@ -19,6 +19,9 @@ from models.vocabulary import PENDING_LABELS, REQUEST_KINDS, STATUSES, word
 from models.vocabulary.i18n import N_, _
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+
     from workflows.use_cases.requests import RequestDecided, RequestFiled
 
 TaskArg = Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))]
@@ -109,20 +112,7 @@ def approve(
     as_of: AsOf = None,
 ) -> None:
     """Approve an extension request: the task takes the new due date, and the escalation ladder counts from it."""
-    from cli import context
-    from workflows.use_cases.requests import approve_extension
-
-    _print_decided(
-        approve_extension(
-            context.ledger(),
-            context.settings(),
-            context.actor(actor),
-            request,
-            comment=comment,
-            today=context.today_(),
-            day=context.as_of(as_of),
-        )
-    )
+    _decide(lambda uc: uc.approve_extension, request, actor, as_of, comment=comment)
 
 
 def reject(
@@ -132,20 +122,7 @@ def reject(
     as_of: AsOf = None,
 ) -> None:
     """Reject an extension request: the due date stands."""
-    from cli import context
-    from workflows.use_cases.requests import reject_extension
-
-    _print_decided(
-        reject_extension(
-            context.ledger(),
-            context.settings(),
-            context.actor(actor),
-            request,
-            comment=comment,
-            today=context.today_(),
-            day=context.as_of(as_of),
-        )
-    )
+    _decide(lambda uc: uc.reject_extension, request, actor, as_of, comment=comment)
 
 
 def signoff(
@@ -155,20 +132,7 @@ def signoff(
     as_of: AsOf = None,
 ) -> None:
     """Sign off a completion request: the task is done."""
-    from cli import context
-    from workflows.use_cases.requests import sign_off
-
-    _print_decided(
-        sign_off(
-            context.ledger(),
-            context.settings(),
-            context.actor(actor),
-            request,
-            comment=comment,
-            today=context.today_(),
-            day=context.as_of(as_of),
-        )
-    )
+    _decide(lambda uc: uc.sign_off, request, actor, as_of, comment=comment)
 
 
 def return_(
@@ -178,18 +142,30 @@ def return_(
     as_of: AsOf = None,
 ) -> None:
     """Return a completion request: the task is back in progress, and the return is counted."""
-    from cli import context
-    from workflows.use_cases.requests import return_completion
+    _decide(lambda uc: uc.return_completion, request, actor, as_of, reason=reason)
 
+
+def _decide(
+    chosen: Callable[[ModuleType], Callable[..., RequestDecided]],
+    request: str,
+    actor: str,
+    as_of: str | None,
+    **text: str,
+) -> None:
+    """Approve, reject, sign off or return: the use case `chosen` picks from workflows.use_cases.requests."""
+    from cli import context
+    from workflows.use_cases import requests as uc
+
+    decide = chosen(uc)
     _print_decided(
-        return_completion(
+        decide(
             context.ledger(),
             context.settings(),
             context.actor(actor),
             request,
-            reason=reason,
             today=context.today_(),
             day=context.as_of(as_of),
+            **text,
         )
     )
 

@@ -33,6 +33,18 @@ def as_of_date(
 AsOf = Annotated[dt.date, Depends(as_of_date)]
 
 
+def percent(text: str) -> int | None:
+    """A progress field of a form: empty is no change; the range is the core's rule (bounds)."""
+    if not text.strip():
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise BadInput(
+            _("progress must be a whole number from 0 to 100, not {text!r}").format(text=text)
+        ) from None
+
+
 def _days(text: str) -> int | None:
     if not text.strip():
         return None

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from dashboard.context import CtxDep, signed_in
 from dashboard.labels import LABELS
 from dashboard.pages.tasks import render_task
-from dashboard.params import AsOf
+from dashboard.params import AsOf, percent
 from models.clock import parse_date
 from models.errors import BadInput, Conflict, NotFound
 from models.files.attachments import path_of
@@ -35,17 +35,6 @@ def _back(code: str, as_of: object, saved: str) -> Response:
     return RedirectResponse(f"/tasks/{code}?as_of={as_of}&saved={saved}", status_code=303)
 
 
-def _progress(text: str) -> int | None:
-    if not text.strip():
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise BadInput(
-            _("progress must be a whole number from 0 to 100, not {text!r}").format(text=text)
-        ) from None
-
-
 @router.post("/tasks/{code}/extension")
 def extension_form(
     ctx: CtxDep, code: str, as_of: AsOf, to: Text = "", reason: Text = "", progress: Text = ""
@@ -61,7 +50,7 @@ def extension_form(
             code,
             to=parse_date(to, what=_("new due")),
             reason=reason,
-            progress=_progress(progress),
+            progress=percent(progress),
             today=ctx.today,
             day=as_of,
         )

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dashboard.context import Ctx, CtxDep, signed_in
 from dashboard.labels import LABELS, level_names
 from dashboard.pages.instructions import SAVED, task_extras
-from dashboard.params import AsOf
+from dashboard.params import AsOf, percent
 from models.clock import parse_date
 from models.errors import BadInput, Conflict
 from models.reads.requests import of_task, returns_of
@@ -123,17 +123,6 @@ def task_page(ctx: CtxDep, code: str, as_of: AsOf, saved: str = "") -> HTMLRespo
     )
 
 
-def _percent(text: str) -> int | None:
-    if not text.strip():
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise BadInput(
-            _("progress must be a whole number from 0 to 100, not {text!r}").format(text=text)
-        ) from None
-
-
 def _done(code: str, as_of: dt.date, saved: str) -> Response:
     # Post/redirect/get: reloading the page after saving does not submit the form again.
     return RedirectResponse(f"/tasks/{code}?as_of={as_of.isoformat()}&saved={saved}", status_code=303)
@@ -161,7 +150,7 @@ def update_form(
             day=as_of,
             today=ctx.today,
             status=status or None,
-            progress=_percent(progress),
+            progress=percent(progress),
             note=note.strip(),
             evidence=evidence.strip(),
         )
