@@ -182,7 +182,7 @@ def deploy(
                     name=work_pool,
                     type=ProcessWorker.type,
                     base_job_template=ProcessWorker.get_default_base_job_template(),
-                    description="Duban: escalate, digest and look-back runs (process workers)",
+                    description=_("Duban: escalate, digest and look-back runs (process workers)"),
                 )
             )
         if pool.type != ProcessWorker.type:
@@ -213,7 +213,7 @@ def deploy(
             concurrency_limit=ConcurrencyLimitConfig(
                 limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
             ),
-            description=f"duban {name} on [schedule].{name} of {config}",
+            description=_("duban {name} on [schedule].{name} of {config}").format(name=name, config=config),
             tags=[TAG],
         )
         deployment.apply(work_pool_name=work_pool)
@@ -235,7 +235,7 @@ def ensure_zombie_automation(seconds: int) -> None:
 
     wanted = Automation(
         name=ZOMBIE_AUTOMATION,
-        description="duban deploy: a duban flow run silent for this long has lost its machine or process",
+        description=_("duban deploy: a duban flow run silent for this long has lost its machine or process"),
         trigger=EventTrigger(
             after={"prefect.flow-run.heartbeat"},
             expect={
