@@ -68,14 +68,24 @@ def deploy(work_pool: WorkPool = "duban", flow: Flows = None) -> None:
     settings = context.settings()
     names = list(dict.fromkeys(flow or deployments.JOBS))  # --flow digest --flow digest: once
     deployed = deployments.deploy(settings, work_pool=work_pool, project_dir=project_dir(), flows=names)
-    print(f"deployed to work pool {work_pool!r} (time zone {settings.timezone}):")
+    print(
+        _("deployed to work pool {pool!r} (time zone {zone}):").format(pool=work_pool, zone=settings.timezone)
+    )
     for name, full_name in zip(names, deployed, strict=True):
         print(f"  {full_name:28} {getattr(settings.schedule, name)}")
     ledger = make_url(settings.database_url).render_as_string(hide_password=True)
-    print(f"flow runs read {deployments.config_path()} and the ledger {ledger}")
+    print(
+        _("flow runs read {config} and the ledger {ledger}").format(
+            config=deployments.config_path(), ledger=ledger
+        )
+    )
     if ledger.startswith("sqlite"):
-        print("  (a SQLite ledger: run the workers on this machine, or use PostgreSQL for several)")
-    print(f"start a worker (in this project's environment): prefect worker start --pool {work_pool}")
+        print("  " + _("(a SQLite ledger: run the workers on this machine, or use PostgreSQL for several)"))
+    print(
+        _("start a worker (in this project's environment): prefect worker start --pool {pool}").format(
+            pool=work_pool
+        )
+    )
     print(HARDENED)
     print(
         ZOMBIES.format(

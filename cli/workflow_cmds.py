@@ -114,7 +114,10 @@ def notices(
 
     kinds = KINDS
     if kind is not None and kind not in kinds:
-        raise typer.BadParameter(f"unknown kind {kind!r}: one of {', '.join(kinds)}", param_hint="--kind")
+        raise typer.BadParameter(
+            _("unknown kind {kind!r}: one of {kinds}").format(kind=kind, kinds=", ".join(kinds)),
+            param_hint="--kind",
+        )
     with read_session(context.ledger()) as session:
         rows = list_notices(session, kind=kind, period=period, unsent=unsent, limit=limit)
     print(

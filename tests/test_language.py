@@ -226,6 +226,21 @@ WORDED = [
     "models/reads/dues.py",
     "models/rules/pace.py",
     "models/rules/report_cycle.py",
+    # the jobs' faces: uploads, delivery, the scheduler and its lease, Prefect deployments and flows
+    "workflows/plan_upload.py",
+    "workflows/deliver.py",
+    "workflows/scheduler.py",
+    "workflows/deploy.py",
+    "workflows/flows/common.py",
+    "workflows/lookback_xlsx.py",
+    "models/writes/lease.py",
+    "models/writes/carry_over.py",
+    "models/reads/overview.py",
+    "models/reads/task_query.py",
+    "dashboard/api/units.py",
+    "dashboard/api/schemas.py",
+    "cli/workflow_cmds.py",
+    "cli/deploy_cmds.py",
 ]
 # The settings' default ladder and templates are the office's own configuration (config.toml
 # overrides them), and the sample task a template is tried on is data: not words of the program.

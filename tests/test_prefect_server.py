@@ -344,13 +344,13 @@ def test_deploy_refuses_without_a_prefect_server_url(monkeypatch: pytest.MonkeyP
     finally:
         context.settings.cache_clear()
     assert result.exit_code == 2
-    assert "错误：PREFECT_API_URL: not set" in result.output and "prefect server start" in result.output
+    assert "错误：PREFECT_API_URL: 未设置" in result.output and "prefect server start" in result.output
 
 
 @pytest.mark.parametrize(
     ("args", "config_line", "message"),
     [
-        (["--flow", "ingest"], None, "unknown flow ingest"),
+        (["--flow", "ingest"], None, "未知的流程 ingest"),
         ([], 'digest = "0 9 * * 1"', "请用星期名称"),
     ],
 )

@@ -84,7 +84,7 @@ def test_a_run_missed_while_down_is_caught_up_once_on_start(tmp_path, probe):
     stop.set()
     runner.join(timeout=20)
     assert sorted(probe.read_text().split()) == ["digest", "escalate"]  # each once, coalesced
-    assert all("kept" in line for line in lines)  # the stored jobs were kept, not replaced
+    assert all("保留" in line for line in lines)  # the stored jobs were kept, not replaced
     after = stored(settings)
     assert after["digest"].next_run_time > dt.datetime.now(SHANGHAI)  # back on its weekly cron
 
@@ -165,5 +165,5 @@ def test_scheduler_list_shows_the_jobs_without_running_them(tmp_path, monkeypatc
     result = CliRunner().invoke(app, ["scheduler", "--list"])
     context.settings.cache_clear()
     assert result.exit_code == 0, result.output
-    assert "digest" in result.stdout and "0 9 * * mon" in result.stdout and "not installed" in result.stdout
+    assert "digest" in result.stdout and "0 9 * * mon" in result.stdout and "未安装" in result.stdout
     assert ROOT.exists()

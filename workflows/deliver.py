@@ -22,6 +22,7 @@ from models.reads.notices import delivered_channels, unsent_ids
 from models.settings import Settings
 from models.storage.db import read_session
 from models.storage.tables import Notice, Unit
+from models.vocabulary.i18n import _
 from models.writes.notices import Outcome, Try, claim_batch, finish_many, renew
 from workflows import channels
 from workflows.channels import OUTBOX
@@ -218,7 +219,7 @@ def _progress(
     if progress is None:
         return
     if sent is None or not sent.outcome.sent:
-        outcome = "发送失败"
+        outcome = _("sending failed")
     else:
-        outcome = "已写入发件箱" if sent.outbox_only else "已发送"
+        outcome = _("written to the outbox") if sent.outbox_only else _("sent successfully")
     progress(f"{done}/{total} {recipient}: {outcome}")

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from models.errors import BadInput
 from models.settings import Settings, cron_problem
+from models.vocabulary.i18n import _
 
 DEPLOYMENT_NAME = "scheduled"  # `prefect deployment run duban-digest/scheduled`
 DEFAULT_POOL = "duban"
@@ -46,9 +47,11 @@ ZOMBIE_AUTOMATION = "duban: crash silent runs"
 SHARED_MARK = ".duban-shared"  # the file `duban deploy` writes into each shared folder
 SHARED_MARK_ENV = "DUBAN_SHARED_MARK"  # … and the token in it, which the flow runs get
 
-# User-facing text (Simplified Chinese).
-FOLDER_UNWRITABLE = "无法写入（{error}）：工作进程要把通知或回头看报告写到这里"
-ZOMBIE_MESSAGE = "Prefect 已 {seconds} 秒未收到该运行的心跳（其机器或进程已不在），标记为 Crashed"
+# User-facing text, in one place (the catalog gives the Chinese).
+FOLDER_UNWRITABLE = _("cannot write here ({error}): the workers write notices and look-back reports here")
+ZOMBIE_MESSAGE = _(
+    "Prefect has had no heartbeat from this run for {seconds} s (its machine or process is gone): marked Crashed"
+)
 
 
 def shared_folders(settings: Settings) -> dict[str, Path]:
@@ -127,12 +130,15 @@ def deploy(
     unknown = [name for name in names if name not in JOBS]
     if unknown or not names:
         raise BadInput(
-            f"unknown flow {', '.join(unknown) or '(none)'}; choose from {', '.join(JOBS)}", source="--flow"
+            _("unknown flow {flows}; choose from {jobs}").format(
+                flows=", ".join(unknown) or _("(none)"), jobs=", ".join(JOBS)
+            ),
+            source="--flow",
         )
     config = (config or config_path()).resolve()
     crons = {name: check_cron(settings, name, config) for name in names}
     if not config.is_file():
-        raise BadInput("no config file to give the flow runs (set DUBAN_CONFIG)", source=config)
+        raise BadInput(_("no config file to give the flow runs (set DUBAN_CONFIG)"), source=config)
     project_dir = project_dir.resolve()
 
     from prefect.settings import get_current_settings
@@ -142,8 +148,10 @@ def deploy(
     api_url = get_current_settings().api.url
     if not api_url:
         raise BadInput(
-            "not set: start a server (`prefect server start --host 127.0.0.1 --port 4200`) and set "
-            "PREFECT_API_URL=http://127.0.0.1:4200/api, see docs/prefect-server.md",
+            _(
+                "not set: start a server (`prefect server start --host 127.0.0.1 --port 4200`) and set "
+                "PREFECT_API_URL=http://127.0.0.1:4200/api, see docs/prefect-server.md"
+            ),
             source="PREFECT_API_URL",
         )
 
@@ -163,7 +171,7 @@ def deploy(
     with get_client(sync_client=True) as client:
         healthy = client.api_healthcheck()
         if healthy is not None:
-            raise BadInput(f"no Prefect server answers: {healthy}", source=api_url)
+            raise BadInput(_("no Prefect server answers: {error}").format(error=healthy), source=api_url)
         try:
             pool = client.read_work_pool(work_pool)
         except ObjectNotFound:
@@ -174,12 +182,14 @@ def deploy(
                     name=work_pool,
                     type=ProcessWorker.type,
                     base_job_template=ProcessWorker.get_default_base_job_template(),
-                    description="Duban: escalate, digest and look-back runs (process workers)",
+                    description=_("Duban: escalate, digest and look-back runs (process workers)"),
                 )
             )
         if pool.type != ProcessWorker.type:
             raise BadInput(
-                f"work pool {work_pool!r} has type {pool.type!r}; Duban deploys to a process pool",
+                _("work pool {pool!r} has type {type!r}; Duban deploys to a process pool").format(
+                    pool=work_pool, type=pool.type
+                ),
                 source=api_url,
             )
 
@@ -203,7 +213,7 @@ def deploy(
             concurrency_limit=ConcurrencyLimitConfig(
                 limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
             ),
-            description=f"duban {name} on [schedule].{name} of {config}",
+            description=_("duban {name} on [schedule].{name} of {config}").format(name=name, config=config),
             tags=[TAG],
         )
         deployment.apply(work_pool_name=work_pool)
@@ -225,7 +235,7 @@ def ensure_zombie_automation(seconds: int) -> None:
 
     wanted = Automation(
         name=ZOMBIE_AUTOMATION,
-        description="duban deploy: a duban flow run silent for this long has lost its machine or process",
+        description=_("duban deploy: a duban flow run silent for this long has lost its machine or process"),
         trigger=EventTrigger(
             after={"prefect.flow-run.heartbeat"},
             expect={

@@ -23,6 +23,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from models.reads.lookback import Counts, Lookback
+from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import (
     CATEGORY_LABELS,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-RATE_HEADER = "完成率"
+RATE_HEADER = _("completion rate")
 WRAP_WIDTH = 14  # columns at least this wide wrap their text
 HEADER_FILL = "DDEBF7"
 # Characters an XML file cannot hold, dropped from cell text: the control characters of openpyxl's
@@ -82,20 +83,20 @@ def build_workbook(
     workbook = Workbook(write_only=True)
     pending: list[SheetRows] = []
     count_columns = [(h, 11) for h in COUNT_HEADERS]
-    totals = ["合计", "", None, *_count_values(lookback.totals)]
+    totals = [_("Total"), "", None, *_count_values(lookback.totals)]
     _sheet(
         workbook,
         pending,
-        "按计划",
-        [("计划", 40), ("计划编号", 28), ("年度", 8), *count_columns],
+        _("By plan"),
+        [(_("Plan"), 40), (_("Plan number"), 28), (_("Year"), 8), *count_columns],
         [[p.title or p.key, p.key, p.year, *_count_values(p.counts)] for p in lookback.plans] + [totals],
         bold_last=True,
     )
     _sheet(
         workbook,
         pending,
-        "按部分",
-        [("计划编号", 28), ("部分", 10), ("标题", 36), ("类别", 10), *count_columns],
+        _("By part"),
+        [(_("Plan number"), 28), (_("Part"), 10), (_("Title"), 36), (_("Category"), 10), *count_columns],
         [
             [
                 plan_label(lookback, s.plan),
@@ -110,29 +111,29 @@ def build_workbook(
     _sheet(
         workbook,
         pending,
-        "按单位",
-        [("牵头单位", 28), *count_columns],
+        _("By unit"),
+        [(_("Lead unit"), 28), *count_columns],
         [[u.unit, *_count_values(u.counts)] for u in lookback.units],
     )
     _sheet(
         workbook,
         pending,
-        "未完成事项",
+        _("Unfinished"),
         [
-            ("任务编号", 10),
-            ("计划编号", 24),
-            ("序号路径", 14),
-            ("任务", 44),
-            ("牵头单位", 16),
-            ("配合单位", 20),
-            ("完成时限", 16),
-            ("到期日", 12),
-            ("类别", 12),
-            ("状态", 10),
-            ("进度(%)", 9),
-            ("最近更新", 12),
-            ("原因或进展", 48),
-            ("转入整改", 10),
+            (_("Task code"), 10),
+            (_("Plan number"), 24),
+            (_("Numbering path"), 14),
+            (_("Task"), 44),
+            (_("Lead unit"), 16),
+            (_("Supporting unit"), 20),
+            (_("Deadline"), 16),
+            (_("due date"), 12),
+            (_("Category"), 12),
+            (_("Status"), 10),
+            (_("Progress (%)"), 9),
+            (_("Last update"), 12),
+            (_("Reason or progress"), 48),
+            (_("Carried over to"), 10),
         ],
         [
             [
@@ -157,18 +158,18 @@ def build_workbook(
     _sheet(
         workbook,
         pending,
-        "持续性事项",
+        _("Ongoing tasks"),
         [
-            ("任务编号", 10),
-            ("计划编号", 24),
-            ("序号路径", 14),
-            ("任务", 44),
-            ("牵头单位", 16),
-            ("时限表述", 14),
-            ("状态", 10),
-            ("进度(%)", 9),
-            ("最近更新", 12),
-            ("最新进展", 48),
+            (_("Task code"), 10),
+            (_("Plan number"), 24),
+            (_("Numbering path"), 14),
+            (_("Task"), 44),
+            (_("Lead unit"), 16),
+            (_("Deadline as written"), 14),
+            (_("Status"), 10),
+            (_("Progress (%)"), 9),
+            (_("Last update"), 12),
+            (_("Latest progress"), 48),
         ],
         [
             [
@@ -189,20 +190,20 @@ def build_workbook(
     _sheet(
         workbook,
         pending,
-        "单位总结",
+        _("Unit summaries"),
         [
-            ("单位", 20),
-            ("计划编号", 24),
-            ("年度", 8),
-            ("报送时间", 12),
-            ("报送人", 12),
-            ("来源", 20),
-            ("总结", 80),
+            (_("Unit"), 20),
+            (_("Plan number"), 24),
+            (_("Year"), 8),
+            (_("Submitted on"), 12),
+            (_("Submitted by"), 12),
+            (_("Source"), 20),
+            (_("Summary"), 80),
         ],
         [
             [
                 row.unit,
-                row.plan or "（全年）",
+                row.plan or _("(all year)"),
                 row.year,
                 row.submitted_at.date(),
                 row.submitted_by,
@@ -249,7 +250,7 @@ def _sheet(
     sheet = workbook.create_sheet(title)
     # A write-only sheet streams its XML: widths, the frozen pane and the sheet properties go out
     # with the first row, so they are all set before it.
-    for index, (_, width) in enumerate(columns, start=1):
+    for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     last = max(len(rows) + 1, 2)
@@ -260,7 +261,7 @@ def _sheet(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
     headers = []
-    for header, _ in columns:
+    for header, _width in columns:
         cell = WriteOnlyCell(sheet, header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -351,21 +352,26 @@ def _help_sheet(workbook: Workbook, lookback: Lookback, carried: CarryOverReport
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    sheet = workbook.create_sheet("说明")
+    sheet = workbook.create_sheet(_("Note"))
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 100
     lines = [
         (report_title(lookback), ""),
-        ("截至日期", lookback.as_of.isoformat()),
-        ("范围", "、".join(p.key for p in lookback.plans)),
-        ("总体情况", overview(lookback)),
-        ("统计口径", DEFINITIONS),
-        ("按单位", UNIT_NOTE),
+        (_("As of"), lookback.as_of.isoformat()),
+        (_("Scope"), _(", ").join(p.key for p in lookback.plans)),
+        (_("Overall"), overview(lookback)),
+        (_("How counted"), DEFINITIONS),
+        (_("By unit"), UNIT_NOTE),
     ]
     if carried is not None and not carried.dry_run:
         for target in carried.plans:
             lines.append(
-                ("转入整改", f"{len(target.created)}项转入{target.key}（此前已转入{target.skipped}项）")
+                (
+                    _("Carried over to"),
+                    _("{created} items carried over to {key} ({skipped} carried over before)").format(
+                        created=len(target.created), key=target.key, skipped=target.skipped
+                    ),
+                )
             )
     for number, (label, text) in enumerate(lines, start=1):
         name = WriteOnlyCell(sheet, label)

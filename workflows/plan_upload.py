@@ -30,6 +30,7 @@ from models.files.plan_file import dump_plan, load_plan
 from models.plan import Deadline, DeadlineType, ParsedPlan
 from models.reads.names import path_label
 from models.settings import Settings
+from models.vocabulary.i18n import _
 from models.writes.ledger import ImportReport
 from parsing.sources import SOURCE_SUFFIXES, parse_source
 from workflows.ingest import PLAN_SUFFIX
@@ -93,7 +94,10 @@ def check_key(key: str) -> str:
     key = key.strip()
     if not _KEY.match(key) or key.endswith(".") or ".." in key:
         raise BadInput(
-            f"计划标识“{key}”不可用：只能由汉字、字母、数字和 - _ . 组成（不超过120个字符，不含空格和斜杠）"
+            _(
+                "the plan key “{key}” cannot be used: only Chinese characters, letters, digits and - _ ."
+                " (at most 120 characters, no spaces or slashes)"
+            ).format(key=key)
         )
     return key
 
@@ -110,10 +114,17 @@ def stage(settings: Settings, *, filename: str, data: bytes, owner: int, key: st
     name = Path(filename.replace("\\", "/")).name.strip() or "document"
     suffix = Path(name).suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
-        raise BadInput(f"不是可识别的文件类型，请上传 {'、'.join(SOURCE_SUFFIXES)} 文件", source=name)
+        raise BadInput(
+            _("not a file type Duban reads: upload a {suffixes} file").format(
+                suffixes=_(", ").join(SOURCE_SUFFIXES)
+            ),
+            source=name,
+        )
     limit = settings.plans.max_document_bytes
     if len(data) > limit:
-        raise BadInput(f"文件过大：超过 {limit:,} 字节的上限", source=name)
+        raise BadInput(
+            _("file too large: over the limit of {limit:,} bytes").format(limit=limit), source=name
+        )
     key = check_key(key) if key.strip() else default_key(name)
     upload_id = secrets.token_urlsafe(18)
     folder = uploads_dir(settings) / upload_id
@@ -136,7 +147,9 @@ def stage(settings: Settings, *, filename: str, data: bytes, owner: int, key: st
 
 
 def _folder(settings: Settings, upload_id: str, owner: int) -> tuple[Path, dict]:
-    gone = NotFound("该上传不存在（已过期、已导入或已放弃），请重新上传文件")
+    gone = NotFound(
+        _("this upload does not exist (it expired, was imported or was dropped): upload the file again")
+    )
     if not _ID.match(upload_id):
         raise gone
     folder = uploads_dir(settings) / upload_id
@@ -153,7 +166,7 @@ def load(settings: Settings, upload_id: str, *, owner: int) -> Upload:
     folder, meta = _folder(settings, upload_id, owner)
     parsed = folder / PARSED
     if not parsed.exists():
-        raise NotFound("该上传已导入（或正在导入），请到台账查看")
+        raise NotFound(_("this upload has been imported (or is being imported): see the ledger"))
     plan = load_plan(parsed.read_text(encoding="utf-8"), source=meta["filename"])
     documents = list((folder / "source").iterdir())
     return Upload(
@@ -169,7 +182,7 @@ def load(settings: Settings, upload_id: str, *, owner: int) -> Upload:
 
 
 def discard(settings: Settings, upload_id: str, *, owner: int) -> None:
-    folder, _ = _folder(settings, upload_id, owner)
+    folder, _meta = _folder(settings, upload_id, owner)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -202,9 +215,9 @@ def apply_edits(
         edited.year = _year(year)
     for index, edit in edits.items():
         if not 0 <= index < len(edited.tasks):
-            raise BadInput(f"第 {index + 1} 项：计划中没有这一项")
+            raise BadInput(_("item {number}: the plan has no such item").format(number=index + 1))
         task = edited.tasks[index]
-        where = f"第 {index + 1} 项（{path_label(task.path)}）"
+        where = _("item {number} ({path})").format(number=index + 1, path=path_label(task.path))
         if edit.lead is not None:
             task.lead_units = split_units(edit.lead)
         if edit.support is not None:
@@ -220,16 +233,18 @@ def _year(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or not 1990 <= int(text) <= 2100:
-        raise BadInput(f"年度“{text}”不正确，应为如 2024 的年份")
+        raise BadInput(
+            _("the year “{text}” is not right: it should be a year such as 2024").format(text=text)
+        )
     return int(text)
 
 
 def _date(text: str, where: str, year: int | None) -> dt.date:
     """The one date parser (models.clock): 2021/6/30, 2021年6月30日, 6月30日 in the plan's year…"""
     try:
-        return parse_date(text, what="日期", year=year)
+        return parse_date(text, what=_("date"), year=year)
     except BadInput as error:
-        raise BadInput(f"{where}：{error.problem}") from None
+        raise BadInput(_("{where}: {problem}").format(where=where, problem=error.problem)) from None
 
 
 def _deadline(deadline: Deadline, edit: TaskEdit, where: str, year: int | None) -> Deadline:
@@ -238,14 +253,16 @@ def _deadline(deadline: Deadline, edit: TaskEdit, where: str, year: int | None) 
         try:
             kind = DeadlineType(edit.type)
         except ValueError:
-            raise BadInput(f"{where}：未知的时限类型“{edit.type}”") from None
+            raise BadInput(
+                _("{where}: unknown deadline type “{type}”").format(where=where, type=edit.type)
+            ) from None
     due = deadline.date
     if edit.due is not None:
         due = _date(edit.due, where, year) if edit.due.strip() else None
     if due is not None and kind in (DeadlineType.NONE, DeadlineType.ONGOING):
         kind = DeadlineType.DATE  # a date typed in for an undated point makes it a dated one
     if due is None and kind == DeadlineType.DATE:
-        raise BadInput(f"{where}：时限类型为“具体日期”，请填写日期")
+        raise BadInput(_("{where}: the deadline type is “a date”: fill in the date").format(where=where))
     recurrence = deadline.recurrence if kind == DeadlineType.RECURRING else None
     return Deadline(type=kind, date=due, text=deadline.text, recurrence=recurrence)
 
@@ -294,12 +311,16 @@ def confirm(
     others = [folder / f"{key}{s}" for s in SOURCE_SUFFIXES if s != document.suffix]
     present = [p for p in (target, document, *others) if p.exists()]
     if present and not replace:
-        names = "、".join(p.name for p in present)
-        raise Conflict(f"计划目录中已有 {names}：如需替换，请勾选“替换已有文件”")
+        names = _(", ").join(p.name for p in present)
+        raise Conflict(
+            _(
+                "the plans folder already holds {names}: to replace them, tick “replace existing files”"
+            ).format(names=names)
+        )
     try:  # the claim: of two confirmations of one upload (a double click), one goes on
         os.rename(upload.folder / PARSED, upload.folder / CLAIMED)
     except FileNotFoundError:
-        raise Conflict("该上传正在导入，请勿重复提交") from None
+        raise Conflict(_("this upload is being imported: do not submit it twice")) from None
     changes: dict[Path, bytes | None] = {
         document: upload.document.read_bytes(),
         target: text.encode("utf-8"),
@@ -322,11 +343,11 @@ def confirm(
 
 
 def result(settings: Settings, upload_id: str, *, owner: int) -> ImportOutcome:
-    folder, _ = _folder(settings, upload_id, owner)
+    folder, _meta = _folder(settings, upload_id, owner)
     try:
         return ImportOutcome(**json.loads((folder / RESULT).read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        raise NotFound("该上传尚未导入") from None
+        raise NotFound(_("this upload has not been imported yet")) from None
 
 
 def _write(changes: dict[Path, bytes | None]) -> None:

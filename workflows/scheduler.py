@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from models.clock import today
 from models.errors import BadInput
 from models.settings import Settings, load_settings
-from models.vocabulary import _
+from models.vocabulary import N_, _
 from workflows.deploy import check_cron, config_path
 from workflows.use_cases import lease
 from workflows.use_cases.actor import Actor
@@ -44,7 +44,10 @@ RUN_TARGET = "workflows.scheduler:run_scheduled"  # by name: the job store keeps
 # User-facing text (Simplified Chinese).
 JOB_NAMES = ("escalate", "digest", "lookback")
 SYSTEM = Actor.system()  # who the scheduled jobs act as (the journal's "system")
-LEASE_LOST = "调度器已失去台账的定时任务租约（另一个调度器或 Prefect 部署已接管）：不再触发任务，调度器停止"
+LEASE_LOST = _(
+    "the scheduler has lost the lease on the ledger's scheduled jobs (another scheduler or the Prefect"
+    " deployments took over): it fires no more jobs and stops"
+)
 
 
 @dataclass
@@ -97,7 +100,7 @@ class JobInfo:
     name: str
     cron: str
     next_run: str
-    change: str  # "added", "kept", "rescheduled (cron changed)"
+    change: str  # "added", "kept", "rescheduled (cron changed)": msgids, translated when shown
 
 
 def install(scheduler: BackgroundScheduler, settings: Settings, *, target: str = RUN_TARGET) -> list[JobInfo]:
@@ -108,20 +111,20 @@ def install(scheduler: BackgroundScheduler, settings: Settings, *, target: str =
         job = scheduler.get_job(name)
         if job is None:
             job = scheduler.add_job(target, trigger=trigger, args=[name], id=name, name=name)
-            change = "added"
+            change = N_("added")
         elif str(job.trigger) != str(trigger):
             # The cron was edited: the new schedule wins, and a run missed under the old one is dropped.
             job = scheduler.reschedule_job(name, trigger=trigger)
-            change = "rescheduled (cron changed)"
+            change = N_("rescheduled (cron changed)")
         else:
-            change = "kept"
+            change = N_("kept")
         found.append(JobInfo(name, getattr(settings.schedule, name), _next(job), change))
     return found
 
 
 def _next(job) -> str:  # type: ignore[no-untyped-def]
     when = getattr(job, "next_run_time", None)
-    return when.isoformat(timespec="minutes") if when else "paused"
+    return when.isoformat(timespec="minutes") if when else _("paused")
 
 
 def describe(settings: Settings) -> list[JobInfo]:
@@ -134,7 +137,7 @@ def describe(settings: Settings) -> list[JobInfo]:
             JobInfo(
                 name,
                 getattr(settings.schedule, name),
-                _next(stored[name]) if name in stored else "not installed",
+                _next(stored[name]) if name in stored else _("not installed"),
                 "",
             )
             for name in JOB_NAMES
@@ -182,7 +185,7 @@ def run(
     scheduler.start(paused=True)
     try:
         for info in install(scheduler, settings, target=target):
-            report(f"{info.name:9} {info.cron:16} next {info.next_run}  ({info.change})")
+            report(f"{info.name:9} {info.cron:16} {_('next')} {info.next_run}  ({_(info.change)})")
         if started:
             started()
         scheduler.resume()  # a missed run is due now and starts at once

@@ -38,7 +38,7 @@ class TaskItem(Out):
     version: int = Field(description="send it back with an update or deferral")
     pace: Light = Field(
         default="grey",
-        description="序时进度: red more than [lifecycle] pace_red points behind the share of the time "
+        description="pace: red more than [lifecycle] pace_red points behind the share of the time "
         "window used, yellow pace_yellow..pace_red behind, grey no window (undated, recurring, ongoing)",
     )
     pace_used: int | None = Field(default=None, description="share of the time window used, percent")

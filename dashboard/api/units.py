@@ -22,7 +22,7 @@ router = APIRouter(tags=["units"])
 class RegistryUnitOut(Out):
     name: str
     kind: str
-    leader: str = Field(description="分管领导")
+    leader: str = Field(description="the leader in charge")
     channels: int = Field(description="how many notification channels (the URLs carry keys: not shown)")
     provisional: bool = Field(description="a name from a document that matches no registered unit")
     aliases: list[str]

@@ -22,9 +22,26 @@ from models.reads.lookback import NO_LEAD, top_label  # the look-back's section 
 from models.reads.task_query import live_tasks
 from models.rules.lights import Light, light_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
+from models.vocabulary.i18n import N_, _
 
 LIGHTS = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY, Light.DONE)
 MIN_WEEKS = 12  # early in the year the chart still shows a quarter, not one or two bars
+
+# The chart's month names (msgids; shown through `_()`).
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 
 @dataclass
@@ -93,8 +110,8 @@ class Month:
 
     @property
     def short(self) -> str:
-        """3月, or 2020年12月 for a month of another year than the chart's last."""
-        return f"{self.first.month}月"
+        """The month's short name on the chart: 3月 (Mar in English)."""
+        return _(MONTHS[self.first.month - 1])
 
 
 @dataclass

@@ -154,7 +154,9 @@ class TaskQuery:
         if filters.due_within is not None:
             if filters.due_within < 0:
                 raise BadInput(code="filter.due_within.negative", field="due_within")
-            bounds.check_int(filters.due_within, "到期天数（due_within）", low=0, high=bounds.MAX_DAYS_AHEAD)
+            bounds.check_int(
+                filters.due_within, _("days until due (due_within)"), low=0, high=bounds.MAX_DAYS_AHEAD
+            )
         return conditions
 
     def _due_conditions(self, due: Any) -> list[Any]:

@@ -48,7 +48,7 @@ def rectification_key(year: int) -> str:
 
 
 def rectification_title(year: int) -> str:
-    return f"{year}年度整改清单"
+    return _("Rectification list {year}").format(year=year)
 
 
 @dataclass
@@ -151,7 +151,9 @@ def _rectification_plan(session: Session, year: int, as_of: dt.date) -> Plan:
                 "issuer": "",
                 "doc_number": "",
                 "year": year,
-                "source": f"回头看 {year - 1}（截至 {as_of.isoformat()}）",
+                "source": _("look-back {year} (as of {as_of})").format(
+                    year=year - 1, as_of=as_of.isoformat()
+                ),
                 "source_sha256": "",
                 "content_sha256": "",
                 "imported_at": utcnow(),
@@ -175,12 +177,14 @@ def _target_path(plan: Plan, task: Task) -> list[str]:
 
 def _body(task: Task, plan: Plan) -> str:
     name = plan_name(plan.short_name, plan.title, year=plan.year, issuer=plan.issuer, key=plan.key)
-    origin = f"原任务：{task.code}（{name} {path_label(task.path)}）"
+    origin = _("carried over from {code} ({plan} {path})").format(
+        code=task.code, plan=name, path=path_label(task.path)
+    )
     if not is_standing(task.deadline_type) and (task.deadline_text or task.due_date):
-        due = f"（{task.due_date.isoformat()}）" if task.due_date else ""
-        origin += f"；原完成时限：{task.deadline_text or '-'}{due}"
+        due = _(" ({date})").format(date=task.due_date.isoformat()) if task.due_date else ""
+        origin += _("; deadline was: {deadline}{due}").format(deadline=task.deadline_text or "-", due=due)
     if task.progress_note:
-        origin += f"；原进展：{task.progress_note}"
+        origin += _("; progress was: {note}").format(note=task.progress_note)
     return "\n".join(part for part in (task.body, origin) if part)
 
 

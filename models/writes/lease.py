@@ -27,21 +27,24 @@ from models.errors import Conflict
 from models.reads.lease import JOBS, PREFECT, SCHEDULER, Holder
 from models.storage.db import insert_new, write_session
 from models.storage.tables import JobLease, utcnow
+from models.vocabulary.i18n import _
 
 LEASE_SECONDS = 60  # a scheduler that dies unannounced holds the jobs this long (same host: not at all)
 
-# User-facing text (Simplified Chinese), in one place.
-HELD_BY_SCHEDULER = (
-    "另一个 duban scheduler 正在运行（主机 {host}，进程 {pid}，租约至 {expires}）：同一台账只能有一个调度器。"
-    "若该进程已不在，租约到期后即可启动"
+# User-facing text, in one place (the catalog gives the Chinese).
+HELD_BY_SCHEDULER = _(
+    "another duban scheduler is running (host {host}, process {pid}, lease until {expires}): a ledger"
+    " has one scheduler only. If that process is gone, it can start once the lease expires"
 )
-HELD_BY_PREFECT = (
-    "台账的定时任务由 Prefect 部署运行（duban deploy，{owner}，自 {since} 起）：duban scheduler 不启动，以免重复。"
-    "要改回本机调度，先在 Prefect 中暂停或删除 duban-* 部署，再运行 duban scheduler --take-over"
+HELD_BY_PREFECT = _(
+    "the ledger's scheduled jobs run as Prefect deployments (duban deploy, {owner}, since {since}):"
+    " duban scheduler does not start, so nothing runs twice. To schedule on this machine again, pause"
+    " or delete the duban-* deployments in Prefect, then run duban scheduler --take-over"
 )
-FLOW_REFUSED = (
-    "台账的定时任务由 duban scheduler 运行（主机 {host}，进程 {pid}）：本次 Prefect 运行不执行，以免重复。"
-    "请停止该调度器（其租约至 {expires}），或暂停 duban-* 部署"
+FLOW_REFUSED = _(
+    "the ledger's scheduled jobs are run by duban scheduler (host {host}, process {pid}): this Prefect"
+    " run does nothing, so nothing runs twice. Stop that scheduler (its lease runs until {expires}),"
+    " or pause the duban-* deployments"
 )
 
 

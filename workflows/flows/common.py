@@ -17,18 +17,22 @@ from models.clock import parse_date, today
 from models.errors import BadInput, DubanError
 from models.rules import bounds
 from models.settings import Settings, load_settings
+from models.vocabulary.i18n import _
 from workflows.deploy import SHARED_MARK, SHARED_MARK_ENV, shared_folders
 from workflows.use_cases import jobs, lease
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.jobs import Sent
 from workflows.use_cases.ledger import open_ledger
 
-# User-facing text (Simplified Chinese), in one place.
-NOT_SHARED = (
-    "本机看到的这个目录不是 duban deploy 时标记的那一个（{mark} 缺失或不同）：各 worker 须以同一路径"
-    "挂载同一共享目录，否则通知和报告会落在不同机器上（见 docs/prefect-server.md）。本次运行不写入"
+# User-facing text, in one place (the catalog gives the Chinese).
+NOT_SHARED = _(
+    "the folder this machine sees is not the one duban deploy marked ({mark} missing or different):"
+    " every worker must mount the same shared folder at the same path, or notices and reports land on"
+    " different machines (see docs/prefect-server.md). This run writes nothing"
 )
-SEND_FAILED = "{failed} 条通知发送失败（已保留，下次运行或 duban send 时重发；其余已发送）"
+SEND_FAILED = _(
+    "{failed} notices could not be sent (kept: the next run or duban send retries them; the rest were sent)"
+)
 
 # Flow-level retries of the scheduled flows: every step is safe to repeat (levels and notices are
 # unique, notices are claimed before they are sent, reports are rewritten whole). A run refused
