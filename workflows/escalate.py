@@ -10,17 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from models.reads.escalations import Raised, describe_dues, describe_inserted, due_now
 from models.reads.job_failures import TaskFailure
 from models.reads.job_failures import describe as describe_failures
-from models.reads.lifecycle_escalations import address, lifecycle_dues
+from models.reads.lifecycle_escalations import LifecycleDues, address, lifecycle_dues
 from models.reads.names import path_label
 from models.reads.pace_escalations import pace_dues
 from models.rules.calendar import WorkCalendar
-from models.rules.ladder import CHECKIN, CHECKIN_NAME
+from models.rules.ladder import CHECKIN, CHECKIN_NAME, Due
 from models.rules.report_cycle import ACK_LEVEL, REPORT_LEVEL
 from models.settings import EscalationLevel, Settings
 from models.storage.db import read_session, write_session
@@ -62,24 +64,17 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
     failed: dict[int, str] = {}
     if dry_run:
         with read_session(engine) as session:
-            dues = due_now(session, **args, failed=failed) + pace_dues(
-                session, as_of=as_of, lifecycle=settings.lifecycle
-            )
-            lifecycle = lifecycle_dues(session, settings.lifecycle, as_of=as_of, calendar=calendar)
-            dues += lifecycle.dues
+            dues, lifecycle = _all_dues(session, settings, args, failed)
             report.preview = describe_dues(session, dues)
             address(report.preview, lifecycle)
             report.failures = describe_failures(session, failed)
         found = [(due.level, due.skipped) for due in dues]
     else:
         with write_session(engine) as session:
-            dues = due_now(session, **args, failed=failed) + pace_dues(
-                session, as_of=as_of, lifecycle=settings.lifecycle
-            )
+            dues, lifecycle = _all_dues(session, settings, args, failed)
             report.failures = describe_failures(session, failed)
             job_failures.journal(session, "escalate", report.failures, day=as_of)
-            lifecycle = lifecycle_dues(session, settings.lifecycle, as_of=as_of, calendar=calendar)
-            inserted = insert_dues(session, dues + lifecycle.dues, as_of=as_of)
+            inserted = insert_dues(session, dues, as_of=as_of)
             raised = describe_inserted(session, inserted)
             address(raised, lifecycle)
             report.notices = queue(session, compose(raised, settings, as_of=as_of))
@@ -128,6 +123,22 @@ def pace_levels(settings: Settings) -> dict[str, EscalationLevel]:
         )
         for rung in settings.lifecycle.pace_levels
     }
+
+
+def _all_dues(
+    session: Session, settings: Settings, args: dict[str, Any], failed: dict[int, str]
+) -> tuple[list[Due], LifecycleDues]:
+    """Every rung due, for a dry run and a real one alike: the ladder's by day offsets (with the
+    check-ins), the 序时进度 rungs, and the lifecycle's chases (签收催办, 报送催办), whose
+    addressees come back beside them."""
+    as_of: dt.date = args["as_of"]
+    lifecycle = lifecycle_dues(session, settings.lifecycle, as_of=as_of, calendar=args["calendar"])
+    dues = (
+        due_now(session, **args, failed=failed)
+        + pace_dues(session, as_of=as_of, lifecycle=settings.lifecycle)
+        + lifecycle.dues
+    )
+    return dues, lifecycle
 
 
 def level_names(settings: Settings) -> dict[str, str]:
