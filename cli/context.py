@@ -7,17 +7,21 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from models.clock import parse_date, today
-from models.settings import Settings, load_settings
 from models.vocabulary.i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from models.settings import Settings
     from workflows.use_cases.actor import Actor
 
 
 @cache
 def settings() -> Settings:
+    # pydantic and the settings' models only for the commands that read the configuration:
+    # `duban --help` needs none of them (see cli/main.py).
+    from models.settings import load_settings
+
     return load_settings()
 
 

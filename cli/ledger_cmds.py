@@ -30,7 +30,10 @@ from models.vocabulary import (
 from models.vocabulary.i18n import N_, _
 
 if TYPE_CHECKING:
-    pass
+    import datetime as dt
+
+    from models.reads.quick import Listing
+    from models.settings import Settings
 
 # The database layer and the use cases are imported inside each command (see cli/main.py): a
 # command pays only for what it runs, and `duban --help` for none of it.
@@ -189,22 +192,22 @@ def tasks(
     output: Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to a file."))] = None,
 ) -> None:
     """List tasks with their units, due date and traffic light."""
-    from models.reads.names import path_label, plan_names
-    from models.reads.requests import pending_by_code
-    from models.reads.task_query import TaskFilter, TaskQuery
-    from workflows.use_cases.ledger import read_session
+    from models.reads.names import path_label
 
     settings = context.settings()
     day = context.as_of(as_of)
-    with read_session(context.ledger()) as session:
-        status_value = status_from_word(status) or status if status else None
-        filters = TaskFilter(plan, unit, status_value, overdue, due_within, include_withdrawn=withdrawn)
-        query = TaskQuery(
-            session, filters, as_of=day, due_soon_days=settings.ledger.due_soon_days, sort=sort or "due"
+    status_value = status_from_word(status) or status if status else None
+    listing = None
+    if not plan and not unit:  # a plan or unit filter names ids of one ledger: never compiled once
+        listing = quick_listing(
+            status_value, overdue, due_within, withdrawn, sort=sort or "due", day=day, settings=settings
         )
-        found = query.rows()
-        names = plan_names(session)
-        pending = pending_by_code(session, [r.code for r in found]) if fmt is Format.table else {}
+    if listing is None:
+        listing = full_listing(
+            plan, unit, status_value, overdue, due_within, withdrawn, sort=sort or "due", day=day
+        )
+    found, names = listing.rows, listing.names
+    pending = listing.pending if fmt is Format.table else {}
     headers = [
         N_("task"),
         N_("plan"),
@@ -235,6 +238,79 @@ def tasks(
         for r in found
     ]
     emit(render(headers, rows, fmt), output)
+
+
+def quick_listing(
+    status: str | None,
+    overdue: bool,
+    due_within: int | None,
+    withdrawn: bool,
+    *,
+    sort: str,
+    day: dt.date,
+    settings: Settings,
+) -> Listing | None:
+    """`duban tasks` through the database's driver with SQL compiled once (models.reads.quick);
+    None when the ledger cannot be read that way (then full_listing)."""
+    from models.reads.quick import quick_ledger
+
+    with quick_ledger(settings.database_url) as quick:
+        if quick is None:
+            return None
+        years = quick.plan_years()
+        due_soon_days = settings.ledger.due_soon_days
+        key = quick.key(
+            "tasks",
+            as_of=day,
+            years=years,
+            due_soon_days=due_soon_days,
+            filters=[status, overdue, due_within, withdrawn],
+            sort=sort,
+        )
+        entry = quick.cached(key)
+        if entry is None:
+            # The first run with this key: SQLAlchemy compiles the reads' statements (an unknown
+            # status or a bad --due-within is refused here, as on the full path).
+            from models.reads.quick_sql import compile_listing
+            from models.reads.task_query import TaskFilter
+            from workflows.use_cases.ledger import read_session
+
+            filters = TaskFilter(None, None, status, overdue, due_within, include_withdrawn=withdrawn)
+            with read_session(context.ledger()) as session:
+                entry = compile_listing(session, filters, as_of=day, due_soon_days=due_soon_days, sort=sort)
+            if entry["years"] != years:
+                return None  # a plan came or went in between: the next run compiles again
+            quick.store(key, entry)
+        try:
+            return quick.listing(entry)
+        except Exception:  # a driver's error (a locked or changed ledger): the full path reads it
+            return None
+
+
+def full_listing(
+    plan: str | None,
+    unit: str | None,
+    status: str | None,
+    overdue: bool,
+    due_within: int | None,
+    withdrawn: bool,
+    *,
+    sort: str,
+    day: dt.date,
+) -> Listing:
+    """`duban tasks` through SQLModel and the reads (any filter, any state of the ledger)."""
+    from models.reads.names import plan_names
+    from models.reads.quick import Listing
+    from models.reads.requests import pending_by_code
+    from models.reads.task_query import TaskFilter, TaskQuery
+    from workflows.use_cases.ledger import read_session
+
+    settings = context.settings()
+    with read_session(context.ledger()) as session:
+        filters = TaskFilter(plan, unit, status, overdue, due_within, include_withdrawn=withdrawn)
+        query = TaskQuery(session, filters, as_of=day, due_soon_days=settings.ledger.due_soon_days, sort=sort)
+        found = query.rows()
+        return Listing(found, plan_names(session), pending_by_code(session, [r.code for r in found]))  # type: ignore[arg-type]
 
 
 def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_of: AsOf = None) -> None:

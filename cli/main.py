@@ -39,7 +39,6 @@ from cli import (
 from cli.errors import reported
 from cli.output import emit
 from cli.tables import Format, render
-from models.settings import load_settings
 from models.vocabulary import ACTIONS, NOTICE_KINDS, PLAN_KINDS, STATUSES, USER_ROLES, word
 from models.vocabulary.i18n import N_, _
 
@@ -96,6 +95,7 @@ def parse(
     """Parse a document into its numbered tasks, units and deadlines (nothing is stored)."""
     from cli.render import plan_table
     from models.files.plan_file import dump_plan
+    from models.settings import load_settings
     from parsing.explain import explain_document
     from parsing.sources import parse_source
 
@@ -133,6 +133,7 @@ def demo(
     """Parse every plan, import the reviewed files into a fresh SQLite ledger, then walk the plan year:
     progress reports, deferrals, daily escalation, four weekly digests and the look-back."""
     from cli.render import plan_table
+    from models.settings import load_settings
     from workflows.demo import DEMO_PASSWORD, run_demo
 
     settings = load_settings()

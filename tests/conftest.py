@@ -59,11 +59,13 @@ def engine(ledger_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def cli_env(ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the CLI at the test ledger (and at no config file but the defaults)."""
+def cli_env(ledger_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """Point the CLI at the test ledger (and at no config file but the defaults); the statements
+    `duban tasks` compiles once (models.reads.quick) are kept in the test's own folder."""
     from cli import context
 
     monkeypatch.setenv("DUBAN_DATABASE_URL", ledger_url)
+    monkeypatch.setenv("DUBAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("DUBAN_CONFIG", str(ROOT / "config.toml"))
     context.settings.cache_clear()
     yield ledger_url

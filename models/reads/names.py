@@ -9,11 +9,13 @@ place is written as documents write it: 五、12 / 二（三）2 / （一）1, n
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
-from models.storage.tables import Plan
+# The naming functions are pure; only plan_names reads the ledger, and imports SQLModel and the
+# tables when it does: `duban tasks` names plans without them (models.reads.quick).
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 CN_NUMERALS = set("〇一二三四五六七八九十百")
 MARKER = re.compile(r"[〇一二三四五六七八九十百]+|（[^）]+）|\d+|[①-⑳]|第.+[部分章节条]")
@@ -42,7 +44,7 @@ AGENCY_END = re.compile(r"^.{2,24}?(?:委员会|管理局|管理厅|办公厅|�
 
 
 def simplify(text: str) -> str:
-    from models.reads.units import normal  # opencc, loaded only when a long title needs it
+    from models.reads.simplified import normal  # opencc, loaded only when a long title needs it
 
     return normal(text) if len(normal(text)) == len(text) else text
 
@@ -101,10 +103,18 @@ def plan_name(
 
 def plan_names(session: Session, keys: Collection[str] | None = None) -> dict[str, str]:
     """Every plan's key (or these keys') -> the name people read, in one query."""
+    from sqlmodel import col, select
+
+    from models.storage.tables import Plan
+
     query = select(Plan.key, Plan.short_name, Plan.title, Plan.year, Plan.issuer)
     if keys is not None:
         query = query.where(col(Plan.key).in_(keys))
-    rows = session.exec(query)
+    return names_of(session.exec(query))
+
+
+def names_of(rows: Iterable[tuple[str, str, str, int | None, str]]) -> dict[str, str]:
+    """key -> name from plan_names' rows (key, short name, title, year, issuer)."""
     return {
         key: plan_name(short, title, year=year, issuer=issuer, key=key)
         for key, short, title, year, issuer in rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
@@ -140,9 +140,10 @@ def pending_kinds(session: Session, task_ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
-def pending_by_code(session: Session, codes: list[str]) -> dict[str, list[str]]:
-    """task code -> the kinds of its pending requests, for a listing's rows (one query)."""
-    if not codes:
+def pending_by_code(session: Session, codes: list[str] | Select) -> dict[str, list[str]]:
+    """task code -> the kinds of its pending requests, for a listing's rows (one query); `codes`
+    is a list or a query of task codes (models.reads.quick compiles the query form once)."""
+    if isinstance(codes, list) and not codes:
         return {}
     query = (
         select(Task.code, TaskRequest.kind)

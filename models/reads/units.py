@@ -8,26 +8,15 @@ models.writes.units.
 from __future__ import annotations
 
 import difflib
-from functools import cache
 
-import opencc
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
 from models.files.units_file import UnitSpec as UnitSpec
 from models.files.units_file import read_registry as read_registry
+from models.reads.simplified import normal as normal
 from models.storage.tables import Unit, UnitAlias
 from models.vocabulary.i18n import _
-
-
-@cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def normal(name: str) -> str:
-    """The form names are matched in: Simplified, without spaces."""
-    return _t2s().convert("".join(name.split()))
 
 
 def find(session: Session, name: str) -> Unit | None:

@@ -12,14 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlmodel import Session
-
 from models.errors import BadInput
 from models.vocabulary.i18n import _
 
+# SQLAlchemy and SQLModel are imported inside the functions: the CLI's quick reads
+# (models.reads.quick) take HEAD_REVISION from here and must not pay for them.
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 # The newest migration in migrations/versions (a test keeps the two in step). A ledger already at
 # this revision is opened without loading Alembic at all: most commands only read.
@@ -29,6 +30,8 @@ MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 def make_engine(url: str) -> Engine:
     """An engine for a SQLAlchemy URL; for SQLite the folder of the file is created."""
+    from sqlalchemy import create_engine
+
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -42,6 +45,8 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         # Let SQLAlchemy's "begin" event below decide how a transaction starts.
@@ -61,6 +66,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
+    from sqlmodel import Session
+
     with Session(engine) as session:
         yield session
 
@@ -68,6 +75,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back whole on any error."""
+    from sqlmodel import Session
+
     writer = engine.execution_options(duban_write=True)
     # Objects stay readable after commit: commands report what they wrote.
     with Session(writer, expire_on_commit=False) as session:
@@ -96,6 +105,8 @@ def upgrade(engine: Engine) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy import inspect, text
+
     if not inspect(engine).has_table("alembic_version"):
         return None
     with engine.connect() as connection:
