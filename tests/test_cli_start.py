@@ -21,7 +21,12 @@ SERVER_AND_JOBS = {"fastapi", "starlette", "uvicorn", "prefect", "apprise", "ope
 def imported(*args: str, database: Path, full: bool = False) -> set[str]:
     """The top-level packages a `duban ARGS` run imported (it must succeed); full=True: the
     modules by their dotted names."""
-    env = {**os.environ, "DUBAN_DATABASE_URL": f"sqlite:///{database}", "COLUMNS": "100"}
+    env = {
+        **os.environ,
+        "DUBAN_DATABASE_URL": f"sqlite:///{database}",
+        "COLUMNS": "100",
+        "DUBAN_CACHE_DIR": str(database.parent / "cache"),
+    }
     run = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "from cli.main import app; app()", *args],
         cwd=ROOT,
@@ -58,3 +63,23 @@ def test_reading_commands_import_the_ledger_but_no_server_jobs_or_parser(tmp_pat
         # Of workflows, only the ledger opener and read session the faces take from the use cases.
         unwanted |= {m for m in modules if m.startswith("workflows.") and m not in LEDGER_ACCESS}
         assert not unwanted, (args, sorted(unwanted))
+
+
+def test_tasks_once_compiled_reads_through_the_driver_alone(tmp_path: Path) -> None:
+    """The first `duban tasks` of a key compiles the reads' statements (SQLAlchemy and SQLModel);
+    every later one runs them through sqlite3 alone (models.reads.quick)."""
+    database = tmp_path / "ledger.sqlite3"
+    imported("plans", database=database)
+    listings = [
+        ("tasks", "--as-of", "2021-06-01"),
+        ("tasks", "--overdue", "--format", "json", "--as-of", "2021-06-01"),
+    ]
+    for args in listings:
+        assert "sqlmodel" in imported(*args, database=database)  # compiled, through the reads
+    for args in listings:
+        modules = imported(*args, database=database, full=True)
+        names = {module.split(".")[0] for module in modules}
+        assert "sqlite3" in names  # it did read the ledger
+        loaded = names & (DB_LAYER | SERVER_AND_JOBS | {"parsing", "psycopg", "workflows"})
+        heavy = {"models.storage.tables", "models.reads.task_query", "models.settings"} & modules
+        assert not loaded and heavy == {"models.settings"}, (args, sorted(loaded | heavy))
