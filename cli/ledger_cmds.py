@@ -257,7 +257,10 @@ def quick_listing(
     with quick_ledger(settings.database_url) as quick:
         if quick is None:
             return None
-        years = quick.plan_years()
+        try:
+            years = quick.plan_years()
+        except Exception:  # a driver's error (a locked ledger, a changed schema): the full path
+            return None
         due_soon_days = settings.ledger.due_soon_days
         key = quick.key(
             "tasks",
