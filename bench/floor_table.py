@@ -1,7 +1,8 @@
 """Issue 14's table, measured: each piece of work beside its floor, timed in the same run, as ratios.
 
-Run: `python bench/floor_table.py [--tasks 100000] [--clients 50] [--requests 4] [--runs 5]`
-(`make bench` runs it at 100,000 tasks; `make bench BENCH_TASKS=1000000` at a million).
+Run: `python bench/floor_table.py [--tasks 100000] [--clients 50] [--requests 4] [--runs 5]
+[--postgres [URL]] [--only overdue,pages,cli,digest,escalate,lookback]` (`--only jobs` for the three
+jobs; `make bench` runs it at 100,000 tasks; `make bench BENCH_TASKS=1000000` at a million).
 
 The floor is what the same facts cost with nothing of Duban around them, timed in the same run and
 interleaved with the work, so load from elsewhere on the machine (it is shared) weighs on both:
@@ -12,9 +13,12 @@ interleaved with the work, so load from elsewhere on the machine (it is shared) 
   clients on the same server just before (bench/dashboard_speed.py's server and load);
 - CLI start: `duban --help`, `duban tasks` and `duban show T1` on the demo ledger (var/demo, made
   by `duban demo` if missing) beside a bare `python -c pass`, the median of --runs runs each.
-The ratio is what counts: the absolute figures move with the machine's load. The jobs' rows
-(digest, escalation, look-back) are not measured here yet: bench/workflow_speed.py times the
-jobs alone. Nothing is asserted.
+- the jobs (digest, first escalation, the next day's escalation, look-back with its peak RSS): each
+  through its use case on a fresh copy of the generated ledger (bench/workflow_speed.py's, 2,000
+  units), beside the bare SQL gathering the same facts plus a minimal write of the same messages and
+  files (bench/floor_jobs.py says what each floor is); --postgres adds the digest and escalation rows
+  on a scratch database made from the same generated data, dropped at the end.
+The ratio is what counts: the absolute figures move with the machine's load. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from dashboard_speed import AS_OF as PAGE_AS_OF  # noqa: E402
 from dashboard_speed import free_port, httpx_time, load, start_server  # noqa: E402
 from dashboard_speed import ledger as served_ledger  # noqa: E402
+from floor_jobs import JOBS  # noqa: E402
+from floor_jobs import measure as measure_jobs  # noqa: E402
 from ledger_speed import AS_OF, BARE_TASKS, medians_ms, sqlite_ledger  # noqa: E402
 from tabulate import tabulate  # noqa: E402
 
@@ -57,6 +63,11 @@ class Row:
     now_ms: float
     floor_ms: float
     floor: str
+    unit: str = "ms"  # or "MB": the look-back's peak memory beside its floor's
+
+
+GROUPS = ("overdue", "pages", "cli", *JOBS)
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def overdue_rows(db_dir: Path, size: int, runs: int) -> list[Row]:
@@ -128,8 +139,19 @@ def cli_rows(runs: int) -> list[Row]:
     ]
 
 
-def shown(ms: float) -> str:
+def shown(ms: float, unit: str = "ms") -> str:
+    if unit != "ms":
+        return f"{ms:.0f} {unit}"
     return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+def chosen_groups(value: str) -> set[str]:
+    found = set()
+    for name in filter(None, (part.strip() for part in value.split(","))):
+        if name not in (*GROUPS, "jobs"):
+            raise argparse.ArgumentTypeError(f"unknown rows {name!r}: choose among {', '.join(GROUPS)}, jobs")
+        found |= set(JOBS) if name == "jobs" else {name}
+    return found
 
 
 def main() -> None:
@@ -142,19 +164,37 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes (duban serve --workers)")
     parser.add_argument("--runs", type=int, default=5, help="runs per timing (medians)")
     parser.add_argument("--db-dir", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=POSTGRES,
+        help=f"add the jobs' PostgreSQL rows on a scratch database of this server ({POSTGRES})",
+    )
+    parser.add_argument(
+        "--only",
+        type=chosen_groups,
+        default=set(GROUPS),
+        help=f"rows to measure, comma-separated: {', '.join(GROUPS)}, or jobs (the last three)",
+    )
     args = parser.parse_args()
     args.db_dir.mkdir(parents=True, exist_ok=True)
-    rows = [
-        *overdue_rows(args.db_dir, args.tasks, args.runs),
-        *page_rows(args.db_dir, args.tasks, args.clients, args.requests, args.workers),
-        *cli_rows(args.runs),
-    ]
+    rows: list[Row] = []
+    if "overdue" in args.only:
+        rows += overdue_rows(args.db_dir, args.tasks, args.runs)
+    if "pages" in args.only:
+        rows += page_rows(args.db_dir, args.tasks, args.clients, args.requests, args.workers)
+    if "cli" in args.only:
+        rows += cli_rows(args.runs)
+    if args.only & set(JOBS):
+        found = measure_jobs(args.db_dir, args.tasks, args.only & set(JOBS), args.runs, args.postgres)
+        rows += [Row(r.work, r.now, r.floor, r.floor_is, r.unit) for r in found]
     print(
-        f"\n{args.tasks:,} tasks (SQLite), {args.workers} server process(es), "
-        f"{os.cpu_count()} cores; floors timed in the same run\n"
+        f"\n{args.tasks:,} tasks (SQLite unless said), {args.workers} server process(es), "
+        f"{os.cpu_count()} cores; floors timed in the same run, medians of {args.runs}\n"
     )
     table = [
-        [r.work, shown(r.now_ms), shown(r.floor_ms), f"{r.now_ms / r.floor_ms:.1f}x", r.floor] for r in rows
+        [r.work, shown(r.now_ms, r.unit), shown(r.floor_ms, r.unit), f"{r.now_ms / r.floor_ms:.1f}x", r.floor]
+        for r in rows
     ]
     print(tabulate(table, headers=["work", "now", "floor", "ratio", "floor is"], tablefmt="github"))
 

@@ -1,0 +1,130 @@
+"""The look-back and its floor, each alone in a process, so the parent reads each one's peak memory.
+
+Run by bench/floor_jobs.py (not by hand), through `python bench/floor_child.py measure …`:
+  `python bench/floor_child.py job <ledger.sqlite3> <output folder> <year> <as-of>`
+  `python bench/floor_child.py floor <ledger.sqlite3> <output folder> <year> <as-of> <files to match>`
+Each prints the seconds its work took (imports and setup left out: the CLI rows measure start-up);
+`measure` runs one of them and prints its seconds and peak RSS (KiB, os.wait4). Only the standard library is imported at the
+top, so the floor's process carries nothing of Duban: its peak is Python, sqlite3 and the rows.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The facts the look-back is made of, as bare SQL: the grouped counts (by plan, by top-level section,
+# by unit and role; each split by status and by lateness) and the per-task list it lays out (every
+# task of the year with its lead units), plus each task's last journal entry (last update, reason).
+_SCOPE = "FROM task t JOIN plan p ON p.id = t.plan_id WHERE p.year = ? AND t.withdrawn = 0"
+LOOKBACK_SQL = [
+    f"SELECT t.plan_id, t.status, t.due_date < ?, t.deadline_type, count(*) {_SCOPE} GROUP BY 1, 2, 3, 4",
+    "SELECT t.plan_id, substr(t.path_key, 1, instr(t.path_key || '/', '/') - 1), t.status,"
+    f" t.due_date < ?, count(*) {_SCOPE} GROUP BY 1, 2, 3, 4",
+    "SELECT u.name, a.role, t.status, t.due_date < ?, count(*) FROM assignment a"
+    " JOIN task t ON t.id = a.task_id JOIN plan p ON p.id = t.plan_id JOIN unit u ON u.id = a.unit_id"
+    " WHERE p.year = ? AND t.withdrawn = 0 GROUP BY 1, 2, 3, 4",
+    "SELECT t.id, t.code, p.key, t.path_key, t.title, t.status, t.progress, t.due_date, t.deadline_type,"
+    " t.deadline_text, t.progress_note, group_concat(u.name, '、') FROM task t JOIN plan p ON p.id = t.plan_id"
+    " LEFT JOIN assignment a ON a.task_id = t.id AND a.role = 'lead' LEFT JOIN unit u ON u.id = a.unit_id"
+    " WHERE p.year = ? AND t.withdrawn = 0 GROUP BY t.id ORDER BY p.key, t.position",
+    "SELECT j.task_id, max(j.at), max(j.day) FROM journal j JOIN task t ON t.id = j.task_id"
+    " JOIN plan p ON p.id = t.plan_id WHERE p.year = ? GROUP BY j.task_id",
+]
+# The parameters of each statement, in order: y = the year, d = the as-of date.
+_PARAMS = ["dy", "dy", "dy", "y", "y"]
+
+
+def syncfs(folder: Path) -> None:
+    """One flush of the file system holding `folder` (what Duban's outbox does per batch), or an
+    fsync of each file where syncfs is missing."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        if getattr(libc, "syncfs", None) is None or libc.syncfs(descriptor) != 0:
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    with path.open("rb") as handle:
+                        os.fsync(handle.fileno())
+    finally:
+        os.close(descriptor)
+
+
+def lookback_floor(database: Path, output: Path, year: int, as_of: str, contents: list[bytes]) -> int:
+    """The look-back's facts through the raw driver, then files of the same bytes written and synced."""
+    rows = 0
+    with sqlite3.connect(database) as raw:
+        for sql, params in zip(LOOKBACK_SQL, _PARAMS, strict=True):
+            rows += len(raw.execute(sql, [year if p == "y" else as_of for p in params]).fetchall())
+    output.mkdir(parents=True, exist_ok=True)
+    for index, data in enumerate(contents):
+        (output / f"floor-{index}").write_bytes(data)
+    syncfs(output)
+    return rows
+
+
+def lookback_job(database: Path, output: Path, year: int, as_of: str) -> float:
+    import datetime as dt
+
+    sys.path.insert(0, str(ROOT))
+    from models.settings import load_settings
+    from models.storage.db import open_ledger
+    from workflows.use_cases import jobs
+    from workflows.use_cases.actor import Actor
+
+    base = load_settings(ROOT / "config.toml")
+    url = f"sqlite:///{database}"
+    settings = base.model_copy(
+        update={
+            "database": base.database.model_copy(update={"url": url}),
+            "lookback": base.lookback.model_copy(update={"output": str(output)}),
+        }
+    )
+    engine = open_ledger(url)
+    start = time.perf_counter()
+    jobs.look_back(engine, settings, Actor.system(), as_of=dt.date.fromisoformat(as_of), year=year)
+    return time.perf_counter() - start
+
+
+def measured(argv: list[str]) -> str:
+    """Run this script with `argv` as a child of this small process; its seconds and peak RSS (KiB).
+
+    Not straight from the benchmark's process: on Linux a child's ru_maxrss starts at the RSS of the
+    process it was forked from (exec keeps the old high-water mark), so a child of the benchmark,
+    Duban loaded, would report at least the benchmark's own size. A grandchild forked from this
+    small process reports its own (os.wait4 gives this child's, RUSAGE_CHILDREN the largest yet)."""
+    process = subprocess.Popen([sys.executable, __file__, *argv], cwd=ROOT, stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    out = process.stdout.read()
+    process.stdout.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"floor_child.py {argv[0]} failed ({process.returncode})")
+    return f"{float(out)} {usage.ru_maxrss}"
+
+
+def main() -> None:
+    if sys.argv[1] == "measure":
+        print(measured(sys.argv[2:]))
+        return
+    mode, database, output, year, as_of, *files = sys.argv[1:]
+    if mode == "job":
+        elapsed = lookback_job(Path(database), Path(output), int(year), as_of)
+    else:
+        contents = [Path(f).read_bytes() for f in files]
+        start = time.perf_counter()
+        lookback_floor(Path(database), Path(output), int(year), as_of, contents)
+        elapsed = time.perf_counter() - start
+    print(elapsed)
+
+
+if __name__ == "__main__":
+    main()
