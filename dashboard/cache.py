@@ -6,7 +6,8 @@ the ledger does, so they are kept under a key that includes `models.reads.overvi
 change to a task, its units or the unit registry moves it) and reused until it moves. One request
 computes a missing entry while the others asking for the same key wait for it instead of
 computing it too. Entries also expire after `max_age` seconds, for the few writes no journal row
-records (a plan's title corrected by a re-import).
+records (a plan's title corrected by a re-import). The ledger page (dashboard/pages/ledger.py) keeps
+its count, the recurring tasks' due-date range and its rows here the same way.
 
 Bounded: at most `entries` values, and a lock lives only while its key is being computed. A key
 whose computation fails (an unknown plan in the query string) leaves nothing behind, so requests

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -16,9 +18,13 @@ from models.files.excel import describe_filters, filtered_workbook
 from models.reads.overview import ledger_mark
 from models.reads.pace import paces as task_paces
 from models.reads.requests import pending_by_code
-from models.reads.task_query import TaskQuery, plan_choices, unit_choices
+from models.reads.task_query import TaskPage, TaskQuery, plan_choices, unit_choices
+from models.rules.pace import Pace
 from models.vocabulary.i18n import _
 from workflows.use_cases.ledger import read_session
+
+if TYPE_CHECKING:  # a type only
+    from sqlmodel import Session
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 100
@@ -32,20 +38,36 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def ledger_page(
     ctx: CtxDep, request: Request, as_of: AsOf, filters: FormFilter, sort: Sort = "due", page: int = 1
 ) -> HTMLResponse:
+    cache: ViewCache = request.app.state.view_cache
+    due_soon = ctx.settings.ledger.due_soon_days
     with read_session(ctx.engine) as session:
+        mark = ledger_mark(session)
+
+        # The count scans every matching task and the recurring tasks' current due dates are
+        # computed from their reports (70 ms at 100,000 tasks); like the overview's figures both
+        # are kept per state of the ledger (dashboard/cache.py), so a page costs a few index reads.
+        def keep(what: str, compute: Callable[[], Any]) -> Any:
+            return cache.get(("ledger", what, filters, as_of, mark), compute)
+
         query = TaskQuery(
-            session, filters, as_of=as_of, due_soon_days=ctx.settings.ledger.due_soon_days, sort=sort
+            session,
+            filters,
+            as_of=as_of,
+            due_soon_days=due_soon,
+            sort=sort,
+            keep=keep,
         )
-        # The count scans every matching task; like the overview's figures it is kept per state
-        # of the ledger (dashboard/cache.py), so the pages after the first cost one page query.
-        cache: ViewCache = request.app.state.view_cache
-        total = cache.get(("ledger count", filters, as_of, ledger_mark(session)), query.count)
-        found = query.page(page, PER_PAGE, total=total)
+
+        def rows() -> tuple[TaskPage, dict[str, Pace]]:
+            found = query.page(page, PER_PAGE)
+            return found, task_paces(session, found.rows, as_of=as_of, limits=ctx.settings.lifecycle)
+
+        # The page's rows and their 序时进度 too (fifty people opening the first page at nine read
+        # the same hundred rows); the pending requests and the plans' names are read every time.
+        found, paces = cache.get(("ledger page", filters, as_of, sort, page, PER_PAGE, due_soon, mark), rows)
         pending = pending_by_code(session, [row.code for row in found.rows])
-        paces = task_paces(session, found.rows, as_of=as_of, limits=ctx.settings.lifecycle)
         ctx.name_plans(session, {row.plan for row in found.rows})
-        plans = plan_choices(session, limit=MENU_BOUND + 1)
-        units = [(name, name) for name in unit_choices(session, limit=MENU_BOUND + 1)]
+        plans, units = cache.get(("ledger menus", mark), lambda: _menus(session))
     return ctx.render(
         "tasks.html",
         found=found,
@@ -62,6 +84,12 @@ def ledger_page(
         # The export keeps the sort: the workbook lists the rows in the order the page shows them.
         export=link(request, "/tasks.xlsx", page=None, as_of=as_of.isoformat()),
     )
+
+
+def _menus(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    plans = plan_choices(session, limit=MENU_BOUND + 1)
+    units = [(name, name) for name in unit_choices(session, limit=MENU_BOUND + 1)]
+    return plans, units
 
 
 @router.get("/tasks.xlsx")

@@ -17,17 +17,22 @@ recurring ones (computed and sorted, about a tenth of a ledger), each cut at the
 the undated tasks in plan order, read only by the pages that reach them. Same rows, same order as
 `ORDER BY due NULLS LAST, plan, position, id` (tests/test_task_query_order.py compares the two).
 The recurring tasks' due dates remain the page's main cost (about 60-80 ms at 100,000 tasks,
-10,000 of them recurring). A listing of every task keeps the one sort: it reads them all anyway.
+10,000 of them recurring). A caller that serves many pages of one state of the ledger (the
+dashboard) gives TaskQuery a `keep` function: the count and the recurring range, as bare sort keys,
+are computed once per key it stands for and merged with the fixed-date range (a few index lookups)
+on every page. A listing of every task keeps the one sort: it reads them all anyway.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import heapq
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Row, Select, case, false, func, union_all
+from sqlalchemy import Row, Select, case, false, func, literal, union_all
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
@@ -45,6 +50,10 @@ STATUS_ORDER = ("not_started", "in_progress", "deferred", "done", "cancelled")
 SORTS = ("due", "plan", "status", "code")
 MAX_PER_PAGE = 500
 CHUNK = 500  # IN lists within every database's limits
+# keep(what, compute): compute()'s value, or the one kept under `what` for this query's filters,
+# as-of date and state of the ledger (the dashboard's ViewCache). `what` is "count" or "recurring".
+Keep = Callable[[str, Callable[[], Any]], Any]
+DUE = 7  # the due date's place among TaskQuery._columns()
 
 
 @dataclass(frozen=True)
@@ -116,17 +125,37 @@ class TaskQuery:
         as_of: dt.date,
         due_soon_days: int,
         sort: str = "due",
+        keep: Keep | None = None,
     ) -> None:
         self.session = session
+        self.keep = keep
         self.filters = filters or TaskFilter()
         self.as_of = as_of
         self.due_soon_days = due_soon_days
-        self.due = effective_due_column(session, as_of)
         self.sort = sort
-        self.order = self._order(sort)
+        if sort not in SORTS:
+            raise BadInput(
+                _("unknown sort {sort!r}: one of {choices}").format(sort=sort, choices=", ".join(SORTS))
+            )
         self.common = self._common()
         self.live: list[Any] = [] if self.filters.include_withdrawn else [live_tasks()]
-        self.conditions = [*self.live, *self.common, *self._due_conditions(self.due)]
+
+    # Built when first used: the effective due date's expression (a CASE per recurrence and plan
+    # year) costs a query and about 7 ms to build, which a page whose recurring range is kept
+    # (keep) and which has no due-date filter never needs.
+    @cached_property
+    def due(self) -> Any:
+        """The effective due date as a SQL expression (models.reads.dues)."""
+        return effective_due_column(self.session, self.as_of)
+
+    @cached_property
+    def order(self) -> list[Any]:
+        return self._order(self.sort)
+
+    @cached_property
+    def conditions(self) -> list[Any]:
+        """Every filter's condition, over Task joined to its Plan."""
+        return [*self.live, *self.common, *self._due_conditions(self.due)]
 
     def _common(self) -> list[Any]:
         """The conditions on the task's own columns: every filter but the due date's."""
@@ -228,7 +257,9 @@ class TaskQuery:
             )
         if page < 1:
             raise BadInput(_("page must be 1 or more, not {page}").format(page=page))
-        result = TaskPage([], self.count() if total is None else total, page, per_page)
+        if total is None:
+            total = self.count() if self.keep is None else self.keep("count", self.count)
+        result = TaskPage([], total, page, per_page)
         result.page = min(page, result.pages)
         offset = (result.page - 1) * per_page
         if self.sort == "due":
@@ -242,6 +273,8 @@ class TaskQuery:
     def _by_due(self, limit: int, offset: int = 0) -> Sequence[Row[Any]]:
         """The rows of `ORDER BY due NULLS LAST, plan key, position, id LIMIT limit OFFSET offset`,
         read in the two ordered ranges of the module's docstring."""
+        if self.keep is not None:
+            return self._by_due_kept(limit, offset)
         end = offset + limit
         fixed_due = col(Task.due_date)
         fixed = self._branch(fixed_due, fixed_due_sql(), fixed_due.is_not(None)).limit(end)
@@ -256,10 +289,16 @@ class TaskQuery:
             .offset(offset)
         )
         found = list(self.session.execute(merged).all())
+        return self._then_undated(found, limit, offset, self._dated_count)
+
+    def _then_undated(
+        self, found: list[Any], limit: int, offset: int, dated_count: Callable[[], int]
+    ) -> list[Any]:
+        """`found` (the page's dated rows), followed by the undated tasks the page reaches."""
         if len(found) == limit or self._due_filtered:
             return found  # a page of dated tasks; or undated ones could not match the filter
         # Past the last dated task: it is on this page, or (an empty result) on an earlier one.
-        skip = 0 if found or not offset else max(0, offset - self._dated_count())
+        skip = 0 if found or not offset else max(0, offset - dated_count())
         undated = (
             self._select(*self._columns())
             .where(self.due.is_(None))
@@ -282,6 +321,65 @@ class TaskQuery:
             return rows.order_by(due, Plan.key, Task.position, Task.id)
         inner = rows.subquery()
         return select(*inner.c).order_by(inner.c.due.nulls_last(), inner.c.key, inner.c.position, inner.c.id)
+
+    def _by_due_kept(self, limit: int, offset: int) -> list[Any]:
+        """_by_due with the recurring range kept (self.keep): that range's sort keys come from the
+        keeper, the fixed-date range's first `end` from the due_date index, and the two are merged
+        here on the same keys, the plan key as its rank in the database's own order (its collation,
+        not Python's). The page's recurring rows are then read by id."""
+        end = offset + limit
+        ranks, recurring = self.keep("recurring", self._recurring_keys)  # type: ignore[misc]
+        fixed_due = col(Task.due_date)
+        fixed = list(
+            self.session.execute(
+                self._branch(fixed_due, fixed_due_sql(), fixed_due.is_not(None)).limit(end)
+            ).all()
+        )
+        # (due, plan rank, position, id, fixed row or None); ids are unique, so no tie reaches the row.
+        merged = heapq.merge(
+            ((row.due, ranks[row.key], row.position, row.id, row) for row in fixed),
+            ((*key, None) for key in recurring[:end]),
+        )
+        chosen = [entry for _, entry in zip(range(end), merged, strict=False)][offset:]
+        wanted = [entry[3] for entry in chosen if entry[4] is None]
+        read: dict[int, Row[Any]] = {}
+        if wanted:
+            by_id = (  # the ids already meet every filter: no condition to evaluate again
+                select(*self._columns(literal(None)))
+                .join(Plan, col(Plan.id) == Task.plan_id)
+                .where(col(Task.id).in_(wanted))
+            )
+            read = {row.id: row for row in self.session.execute(by_id).all()}
+        found: list[Any] = []
+        for due, _rank, _position, task_id, row in chosen:
+            if row is None:  # the effective due date is the kept one, the other columns were read
+                values = tuple(read[task_id])
+                found.append((*values[:DUE], due, *values[DUE + 1 :]))
+            else:
+                found.append(tuple(row)[:-1])  # without the position, which only orders
+        return self._then_undated(found, limit, offset, lambda: self._fixed_count() + len(recurring))
+
+    def _recurring_keys(self) -> tuple[dict[str, int], list[tuple[dt.date, int, int, int]]]:
+        """The plan keys' ranks in the database's order, and (due, plan rank, position, id) of every
+        matching recurring task with a due date, in order: what _by_due_kept keeps."""
+        ranks = {
+            key: rank for rank, key in enumerate(self.session.scalars(select(Plan.key).order_by(Plan.key)))
+        }
+        inner = self._branch(self.due, recurring_sql(), self.due.is_not(None)).order_by(None).subquery()
+        ordered = select(inner.c.due, inner.c.key, inner.c.position, inner.c.id).order_by(
+            inner.c.due, inner.c.key, inner.c.position, inner.c.id
+        )
+        keys = [
+            (due, ranks[key], position, task_id)
+            for due, key, position, task_id in self.session.execute(ordered)
+        ]
+        return ranks, keys
+
+    def _fixed_count(self) -> int:
+        fixed = self._branch(col(Task.due_date), fixed_due_sql(), col(Task.due_date).is_not(None))
+        return self.session.execute(
+            select(func.count()).select_from(fixed.order_by(None).subquery())
+        ).scalar_one()
 
     def _dated_count(self) -> int:
         fixed = self._branch(col(Task.due_date), fixed_due_sql(), col(Task.due_date).is_not(None))
