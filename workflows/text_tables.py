@@ -34,6 +34,11 @@ except ImportError:  # tabulate then measures with len() (WIDE_CHARS_MODE is off
 
 _DIGIT = re.compile(r"\d")  # Unicode decimal digits: what int() and float() read as digits
 _SPECIAL = re.compile(r"[\x01\x1b\r\n]")  # separating line, ANSI escape, line breaks
+# Characters wcwidth measures on their own, whatever stands beside them (each a base character of
+# width 1 or 2): a cell of only these is as wide padded as unpadded plus its padding.
+_ADDITIVE = re.compile(
+    "[\x20-\x7e\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff60]*"
+)
 _NOT_NUMBERS = frozenset({"inf", "-inf", "nan"})  # tabulate's only digitless numbers (lower-cased)
 
 # What a string cell is to tabulate's number parsing.
@@ -165,14 +170,20 @@ def _lay_out(
     else:
         padded = [cell + " " * (widest - w) for cell, w in zip(cells, widths, strict=True)]
     # tabulate measures the padded cells again for the column's width. Spaces add one column each to
-    # a printable ASCII cell; wcwidth may join a space to a cell's last character (after a zero-width
-    # joiner or a virama), so any other cell is measured again as tabulate does.
+    # a cell of plain characters (ASCII, CJK ideographs and punctuation, fullwidth forms); wcwidth
+    # may join a space to a neighbouring character (a zero-width joiner, a virama, a spacing mark
+    # or a variation selector), so any other cell is measured again, padded, as tabulate does.
     column = header_width + 2
-    for cell, text in zip(padded, cells, strict=True):
-        if width is len or (text.isascii() and text.isprintable()):
-            column = max(column, widest)
-        else:
-            column = max(column, width(cell))
+    if width is len:
+        column = widest
+    else:
+        for cell, text in zip(padded, cells, strict=True):
+            if _ADDITIVE.fullmatch(text):
+                column = max(column, widest)
+            elif cell != text:
+                column = max(column, wcswidth(cell))  # type: ignore[misc]
+            else:
+                column = max(column, width(text))
     pad = column - header_width
     head = " " * pad + header if right else header + " " * pad
     return head, column, padded
