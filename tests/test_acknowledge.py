@@ -17,6 +17,7 @@ from models.storage.tables import Role as UnitRole
 from models.writes.ledger import import_plan
 from models.writes.units import load_registry
 from workflows.escalate import raise_due
+from workflows.notice_bodies import body
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import Denied, Invalid
 from workflows.use_cases.reporting import acknowledge
@@ -84,7 +85,7 @@ def test_a_lead_unit_acknowledges_and_one_chase_goes_after_three_working_days_ov
         raise_due(engine, settings, as_of=day)
         with read_session(engine) as session:
             new = session.exec(select(Notice).where(Notice.id.not_in(before))).all()  # type: ignore[union-attr]
-        notices_on[day] = {n.recipient: n.body_text for n in new}  # type: ignore[assignment]
+        notices_on[day] = {n.recipient: body(n, "text") for n in new}  # type: ignore[assignment]
         day += dt.timedelta(days=1)
 
     found = ack_chases(engine)

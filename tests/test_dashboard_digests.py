@@ -14,6 +14,7 @@ from models.plan import Deadline, ParsedPlan, ParsedTask
 from models.reads.notices import list_notices
 from models.storage.db import open_ledger, read_session, write_session
 from models.writes.ledger import import_plan
+from workflows.notice_bodies import body
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.jobs import digest
 
@@ -111,5 +112,5 @@ def test_the_office_preview_lists_the_points_no_unit_leads_as_the_digest_will(le
     finally:
         app.state.engine.dispose()
     preview = preview.split("下周周报预览")[1]
-    assert "无牵头单位的事项" in office.body_text
+    assert "无牵头单位的事项" in body(office, "text")
     assert "（未明确牵头单位）" in preview and "无牵头单位的事项" in preview

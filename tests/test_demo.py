@@ -15,6 +15,7 @@ from models.rules.ladder import CHECKIN
 from models.settings import load_settings
 from models.storage.db import open_ledger, read_session
 from models.storage.tables import Escalation, Journal, Notice, Task, User, UserRole
+from workflows.notice_bodies import body
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,10 +52,8 @@ def test_the_demo_walks_the_year_and_says_where_everything_went(tmp_path, monkey
             select(Escalation.raised_on, Task.code).join(Task).where(Escalation.skipped.is_(False))
         ).all()
         told: dict[str, str] = defaultdict(str)  # day -> every escalation notice's text of that day
-        for period, body in session.execute(
-            select(Notice.period, Notice.body_text).where(Notice.kind == "escalation")
-        ):
-            told[period.split("/")[0]] += body
+        for notice in session.exec(select(Notice).where(Notice.kind == "escalation")):
+            told[notice.period.split("/")[0]] += body(notice, "text")
         defers = session.exec(
             select(func.count()).select_from(Journal).where(Journal.action == "defer")
         ).one()

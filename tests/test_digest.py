@@ -21,6 +21,7 @@ from models.storage.tables import Delivery, Notice, Task
 from models.writes.ledger import update_task
 from workflows.deliver import deliver
 from workflows.digest import compose_digests
+from workflows.notice_bodies import body
 from workflows.use_cases import jobs
 from workflows.use_cases.actor import Actor
 
@@ -67,7 +68,11 @@ def test_digests_are_queued_once_per_iso_week(engine, tmp_path):
     assert again.queued == 0
     assert compose_digests(engine, settings, as_of=D(2021, 3, 29)).queued == 4  # next week
     office = next(d for d in first.drafts if d.recipient == "office")
-    assert "法规处" in office.body_text and "<table>" in office.body_html and "| 单位" in office.body_markdown
+    assert (
+        "法规处" in body(office, "text")
+        and "<table>" in body(office, "html")
+        and "| 单位" in body(office, "markdown")
+    )
 
 
 def test_a_recurring_task_is_overdue_by_the_period_its_unit_has_not_reported_for(engine, tmp_path):
@@ -93,7 +98,7 @@ def test_a_recurring_task_is_overdue_by_the_period_its_unit_has_not_reported_for
     assert quarterly(D(2021, 10, 8)) == ([D(2021, 9, 30)], [])
     report = compose_digests(engine, settings_for(tmp_path, str(engine.url)), as_of=D(2021, 10, 8))
     unit = next(d for d in report.drafts if d.recipient == "unit:信息中心")
-    assert "2021-09-30（每季度）" in unit.body_text and "逾期 1 项" in unit.subject
+    assert "2021-09-30（每季度）" in body(unit, "text") and "逾期 1 项" in unit.subject
 
 
 def test_the_office_digest_lists_the_points_no_unit_leads(engine, tmp_path):
@@ -112,8 +117,8 @@ def test_the_office_digest_lists_the_points_no_unit_leads(engine, tmp_path):
         "unit:法规处",
     ]
     office = next(d for d in report.drafts if d.recipient == "office")
-    assert f"{NO_LEAD}的逾期事项（1" in office.body_text and "无牵头单位的事项" in office.body_text
-    assert f"| — | {NO_LEAD} | 1 |" in office.body_markdown
+    assert f"{NO_LEAD}的逾期事项（1" in body(office, "text") and "无牵头单位的事项" in body(office, "text")
+    assert f"| — | {NO_LEAD} | 1 |" in body(office, "markdown")
 
 
 def test_a_failed_send_is_retried_reported_and_never_marked_sent(engine, tmp_path, http_peer):  # noqa: F811

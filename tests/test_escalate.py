@@ -11,6 +11,7 @@ from models.storage.db import read_session, write_session
 from models.storage.tables import Escalation, Notice, Task
 from models.writes.ledger import defer_task, update_task
 from workflows.escalate import raise_due
+from workflows.notice_bodies import body
 
 
 def days(start: dt.date, end: dt.date):
@@ -147,7 +148,7 @@ def test_a_level_with_nobody_to_tell_goes_to_the_office(engine, tmp_path):
     settings = settings_for(tmp_path, str(engine.url))
     raise_due(engine, settings, as_of=D(2021, 3, 15))  # 催办 (lead, support) of a point naming no unit
     with read_session(engine) as session:
-        notices = {n.recipient: n.body_text for n in session.exec(select(Notice)).all()}
+        notices = {n.recipient: body(n, "text") for n in session.exec(select(Notice)).all()}
     assert "无牵头单位的事项" in notices["office"]
     assert "无牵头单位的事项" not in notices["unit:办公室"]
 

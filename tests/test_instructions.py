@@ -20,6 +20,7 @@ from models.storage.tables import Chase, Instruction, Journal, Notice, NoticeKin
 from models.writes.users import add_user
 from workflows.deliver import deliver
 from workflows.digest import compose_digests
+from workflows.notice_bodies import body
 from workflows.use_cases.actor import Actor, cli_actor
 from workflows.use_cases.instructions import record_chase, reply_instruction, write_instruction
 
@@ -248,10 +249,10 @@ def test_the_units_weekly_digest_lists_the_weeks_instructions(ledger):
     )
     report = compose_digests(engine, settings, as_of=TODAY, dry_run=True)
     (office_unit,) = [d for d in report.drafts if d.recipient == "unit:办公室"]
-    assert "本周领导批示（1）" in office_unit.body_text
-    assert (
-        "本周的批示：年报务必按时公开" in office_unit.body_text and "上周的批示" not in office_unit.body_text
+    assert "本周领导批示（1）" in body(office_unit, "text")
+    assert "本周的批示：年报务必按时公开" in body(office_unit, "text") and "上周的批示" not in body(
+        office_unit, "text"
     )
     # 法规处 has no task with a 批示: its digest has no such part.
     others = [d for d in report.drafts if d.recipient == "unit:法规处"]
-    assert all("领导批示" not in d.body_text for d in others)
+    assert all("领导批示" not in body(d, "text") for d in others)

@@ -40,13 +40,14 @@ from dashboard.app import create_app
 from models.storage.db import make_engine
 from workflow_ledger import settings_for
 from workflows.digest import compose_digests
+from workflows.notice_bodies import body
 
 url, folder = sys.argv[2], Path(sys.argv[3])
 with TestClient(create_app(dashboard_settings(folder, url))) as browser:
     client = login(browser, "office")
     pages = {path: client.get(path).text for path in ("/?as_of=2021-12-01", "/tasks/T17?as_of=2021-12-01")}
 report = compose_digests(make_engine(url), settings_for(folder, url), as_of=dt.date(2021, 12, 1), dry_run=True)
-print(json.dumps({"pages": pages, "digests": [d.body_text for d in report.drafts]}, ensure_ascii=False))
+print(json.dumps({"pages": pages, "digests": [body(d, "text") for d in report.drafts]}, ensure_ascii=False))
 """
 
 

@@ -12,6 +12,7 @@ from models.settings import load_settings
 from workflows.deliver import DeliveryReport
 from workflows.digest import compose_digests
 from workflows.escalate import compose
+from workflows.notice_bodies import body
 from workflows.use_cases.jobs import Sent
 
 AS_OF = dt.date(2021, 6, 1)
@@ -41,17 +42,17 @@ def test_a_supervision_the_office_gets_for_want_of_a_leader_says_so_and_links_th
     drafts = {d.recipient: d for d in compose([raised([])], settings, as_of=AS_OF)}
     assert set(drafts) == {"unit:标准化处", "office"}
     office = drafts["office"]
-    assert "标准化处未登记分管领导，本级督办改发政务公开办" in office.body_text
-    assert "四、10" in office.body_text and "2021年政务公开工作要点" in office.body_text
-    assert "查看 T29：http://10.1.2.3:8000/tasks/T29" in office.body_text
-    assert '<a href="http://10.1.2.3:8000/tasks/T29">查看 T29</a>' in office.body_html
-    assert "未登记分管领导" not in drafts["unit:标准化处"].body_text  # the unit is not told
+    assert "标准化处未登记分管领导，本级督办改发政务公开办" in body(office, "text")
+    assert "四、10" in body(office, "text") and "2021年政务公开工作要点" in body(office, "text")
+    assert "查看 T29：http://10.1.2.3:8000/tasks/T29" in body(office, "text")
+    assert '<a href="http://10.1.2.3:8000/tasks/T29">查看 T29</a>' in body(office, "html")
+    assert "未登记分管领导" not in body(drafts["unit:标准化处"], "text")  # the unit is not told
     # With a leader registered, the notice goes to the leader and says nothing of the kind.
     with_leader = {d.recipient: d for d in compose([raised(["张副局长"])], settings, as_of=AS_OF)}
     assert "leader:张副局长" in with_leader and "office" not in with_leader
     # Without a base_url, no link.
     plain = compose([raised([])], load_settings(), as_of=AS_OF)
-    assert all("/tasks/T29" not in d.body_text for d in plain)
+    assert all("/tasks/T29" not in body(d, "text") for d in plain)
 
 
 def sent_lines(report: DeliveryReport) -> list[str]:

@@ -20,6 +20,7 @@ from models.storage.db import read_session, write_session
 from models.storage.tables import Escalation, Notice, NoticeKind, Task
 from models.writes import ledger
 from workflows.escalate import raise_due
+from workflows.notice_bodies import body
 
 D = dt.date
 START, DUE = D(2021, 1, 1), D(2021, 5, 31)
@@ -96,12 +97,15 @@ def test_the_escalation_job_raises_each_rung_once_per_due_date(ledger_with_rungs
     assert first.raised.get("pace_half", 0) >= 1
     assert held(engine, title) == [("pace_half", DUE, D(2021, 3, 17), False)]
     with read_session(engine) as session:
-        bodies = session.exec(
-            select(Notice.body_text).where(
-                Notice.kind == NoticeKind.ESCALATION.value, Notice.recipient == "unit:法规处"
+        bodies = [
+            body(notice, "text")
+            for notice in session.exec(
+                select(Notice).where(
+                    Notice.kind == NoticeKind.ESCALATION.value, Notice.recipient == "unit:法规处"
+                )
             )
-        ).all()
-    assert any("序时提醒" in body and title in body for body in bodies)
+        ]
+    assert any("序时提醒" in told and title in told for told in bodies)
 
     again = raise_due(engine, settings, as_of=D(2021, 3, 17))
     assert "pace_half" not in again.raised and again.notices == 0  # once

@@ -25,9 +25,10 @@ from models.plan import Deadline, ParsedPlan, ParsedTask
 from models.rules import bounds
 from models.settings import load_settings
 from models.storage.db import read_session, write_session
-from models.storage.tables import Journal, Plan, Task
+from models.storage.tables import Journal, Notice, Plan, Task
 from models.writes.ledger import defer_task, get_task, import_plan, update_task
 from workflows.lookback_markdown import md_cell, render_markdown
+from workflows.notice_bodies import body
 from workflows.use_cases import jobs
 from workflows.use_cases.actor import Actor
 
@@ -196,11 +197,9 @@ def test_one_bad_task_does_not_stop_the_digest_for_the_others(seeded, tmp_path, 
     )
     assert again.skipped_tasks == ["T7"]
     with read_session(seeded) as session:  # the others were digested: 法规处 still has its overdue T2
-        bodies = (
-            session.execute(text("SELECT body_text FROM notice WHERE recipient = 'unit:法规处'"))
-            .scalars()
-            .all()
-        )
+        bodies = [
+            body(n, "text") for n in session.exec(select(Notice).where(Notice.recipient == "unit:法规处"))
+        ]
     assert bodies and "T2" in bodies[0] and "T7" not in bodies[0]
     with read_session(seeded) as session:
         assert session.exec(select(Journal.field).where(Journal.action == "job_error")).all() == ["digest"]

@@ -19,6 +19,7 @@ from models.storage.tables import Escalation, Journal, Notice, Task, TaskReport
 from models.writes.ledger import get_task
 from models.writes.ledger import update_task as ledger_update
 from workflows.escalate import raise_due
+from workflows.notice_bodies import body
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import Denied, Invalid
 from workflows.use_cases.reporting import submit_report
@@ -161,7 +162,7 @@ def test_the_report_chase_goes_once_per_period_to_the_lead_units_that_have_not_r
             with read_session(engine) as session:
                 new = session.exec(select(Notice).where(Notice.id.not_in(before))).all()  # type: ignore[union-attr]
             recipients[day] = sorted(
-                n.recipient for n in new if "报送" in n.body_text or "report" in n.body_text
+                n.recipient for n in new if "报送" in body(n, "text") or "report" in body(n, "text")
             )
         day += dt.timedelta(days=1)
     found = report_chases(engine)
@@ -178,13 +179,14 @@ def test_the_report_chase_goes_once_per_period_to_the_lead_units_that_have_not_r
     # The lead units only: 法规处 supports the guide but is chased only for the tasks it leads.
     assert recipients[D(2021, 10, 25)] == ["unit:信息中心", "unit:办公室", "unit:法规处"]
     with read_session(engine) as session:
-        body = session.exec(
-            select(Notice.body_text).where(
+        notice = session.exec(
+            select(Notice).where(
                 Notice.recipient == "unit:法规处",
                 Notice.period.startswith("2021-10-25/"),  # type: ignore[attr-defined]
             )
         ).one()
-    assert "更新权责清单" in body and "修订政府信息公开指南" not in body
+    told = body(notice, "text")
+    assert "更新权责清单" in told and "修订政府信息公开指南" not in told
 
 
 def test_no_cycle_takes_reports_by_month_and_chases_none(engine, tmp_path):

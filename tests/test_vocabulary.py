@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po
 
 from models.vocabulary import LIGHTS, STATUSES, status_from_word, word
 from models.vocabulary.i18n import LOCALE_DIR, normalise
+from workflows.notice_bodies import body
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "duban.po"
@@ -178,8 +179,8 @@ def test_one_status_reads_the_same_on_the_page_the_digest_the_excel_and_the_cli(
 
     report = compose_digests(ledger, settings_for(tmp_path, str(ledger.url)), as_of=day, dry_run=True)
     digest = next(d for d in report.drafts if d.recipient == f"unit:{task.lead[0]}")
-    line = next(text for text in digest.body_text.splitlines() if task.title[:12] in text)
-    assert word_for in line and "未启动" not in digest.body_text
+    line = next(text for text in body(digest, "text").splitlines() if task.title[:12] in text)
+    assert word_for in line and "未启动" not in body(digest, "text")
 
     add_users(ledger)
     with TestClient(create_app(dashboard_settings(tmp_path, str(ledger.url)))) as browser:

@@ -74,6 +74,12 @@ class Message:
     markdown: str
     html: str
     name: str  # relative stem for the outbox, e.g. "digest/2021-W48/unit-办公室"; made safe here
+    # Given, the renderings come from it ("text", "markdown", "html") instead of the three fields,
+    # each only when a channel uses it: a notice stores its message once and is rendered to send.
+    render: Callable[[str], str] | None = None
+
+    def body(self, kind: str) -> str:
+        return self.render(kind) if self.render is not None else getattr(self, kind)
 
 
 @dataclass(frozen=True)
@@ -168,14 +174,14 @@ def _write_outbox(message: Message, outbox: Path, sync: bool = True) -> Attempt:
         with atomic_path(markdown_path, sync=sync) as temporary:
             temporary.write_text(_markdown_document(message), encoding="utf-8")
         with atomic_path(html_path, sync=sync) as temporary:
-            temporary.write_text(message.html, encoding="utf-8")
+            temporary.write_text(message.body("html"), encoding="utf-8")
     except Exception as error:  # BadInput from atomic_path, or an OSError while writing
         return Attempt(OUTBOX, False, _one_line(str(error)), str(markdown_path))
     return Attempt(OUTBOX, True, "", str(markdown_path), (str(markdown_path), str(html_path)))
 
 
 def _markdown_document(message: Message) -> str:
-    body = message.markdown
+    body = message.body("markdown")
     first = body.lstrip("\n").split("\n", 1)[0]
     if first.startswith("# "):  # the renderer already titled it; a second heading would repeat it
         return body if body.endswith("\n") else body + "\n"
@@ -277,11 +283,11 @@ def _notify(message: Message, url: str, shown: str) -> Attempt:
     # Give each service the rendering it displays, declared as such, so apprise converts nothing.
     notify_format = plugin.notify_format
     if notify_format == apprise.NotifyFormat.HTML:
-        body = message.html
+        body = message.body("html")
     elif notify_format == apprise.NotifyFormat.MARKDOWN:
-        body = message.markdown
+        body = message.body("markdown")
     else:
-        notify_format, body = apprise.NotifyFormat.TEXT, message.text
+        notify_format, body = apprise.NotifyFormat.TEXT, message.body("text")
     with _captured() as records:
         try:
             sender = apprise.Apprise(asset=_asset())

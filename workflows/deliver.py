@@ -26,6 +26,7 @@ from models.vocabulary.i18n import _
 from models.writes.notices import Outcome, Try, claim_batch, finish_many, renew
 from workflows import channels
 from workflows.channels import OUTBOX
+from workflows.notice_bodies import Bodies
 
 
 @dataclass
@@ -76,12 +77,9 @@ def _send_one(
     outbox: Path,
     sleep: Callable[[float], None] | None,
 ) -> _Sent:
+    # Rendered as the channels ask: the outbox and email never lay out the plain-text tables.
     message = channels.Message(
-        subject=notice.subject,
-        text=notice.body_text,
-        markdown=notice.body_markdown,
-        html=notice.body_html,
-        name=outbox_name(notice),
+        subject=notice.subject, text="", markdown="", html="", name=outbox_name(notice), render=Bodies(notice)
     )
     tries: list[Try] = []
     files: list[str] = []

@@ -25,6 +25,7 @@ from models.vocabulary import ROLES, STATUSES
 from models.vocabulary.i18n import _
 from models.writes import job_failures
 from models.writes.notices import Draft, queue
+from workflows import notice_bodies
 from workflows.render import Message
 
 OFFICE = "office"
@@ -240,15 +241,7 @@ def _lead_count(tasks: list[DigestTask]) -> int:
 
 
 def _draft(message: Message, week: str, recipient: str) -> Draft:
-    return Draft(
-        kind=NoticeKind.DIGEST.value,
-        period=week,
-        recipient=recipient,
-        subject=message.title,
-        body_text=message.text(),
-        body_markdown=message.markdown(),
-        body_html=message.html(),
-    )
+    return notice_bodies.draft(message, kind=NoticeKind.DIGEST.value, period=week, recipient=recipient)
 
 
 def unit_draft(digest: UnitDigest, week: str, as_of: dt.date, settings: Settings) -> Draft:

@@ -32,6 +32,7 @@ from models.vocabulary.lifecycle_reports import LEVEL_NAMES
 from models.writes import job_failures
 from models.writes.escalations import insert_dues
 from models.writes.notices import Draft, queue
+from workflows import notice_bodies
 from workflows.render import Message
 
 
@@ -230,16 +231,13 @@ def compose(raised: list[Raised], settings: Settings, *, as_of: dt.date) -> list
             ],
         )
         drafts.append(
-            Draft(
+            notice_bodies.draft(
+                message,
                 kind=NoticeKind.ESCALATION.value,
                 # The day, plus the first escalation's id: a second run on the same day (after a
                 # deferral, say) queues a second notice rather than colliding with the first.
                 period=f"{as_of.isoformat()}/E{min(i.escalation_id for i, _level in items)}",
                 recipient=recipient,
-                subject=message.title,
-                body_text=message.text(),
-                body_markdown=message.markdown(),
-                body_html=message.html(),
             )
         )
     return drafts

@@ -5,12 +5,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import tabulate
-
 from models.reads.lookback import Lookback
 from models.vocabulary import _
 from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block, chapters, cn_date, cn_number, issuer_of, report_title
+from workflows.text_tables import github
 
 
 def render_markdown(
@@ -52,34 +51,9 @@ def md_cell(value: Any) -> str:
 
 
 def md_table(headers: list[str], rows: list[list[Any]]) -> str:
-    """A pipe table, byte for byte what tabulate(tablefmt="github", disable_numparse=True) writes.
-
-    tabulate types every cell of every column even with number parsing off, which made it most of
-    the Markdown time on a big ledger (5 s for 80,000 rows); the layout itself is simple: every
-    column left-aligned, cells stripped and padded to the widest cell or the header plus two.
-    Text that tabulate treats specially — ANSI escapes (measured without them) and its separating
-    line marker "\\x01" — still goes through tabulate, and so does everything when tabulate is set
-    to measure East Asian characters as two columns (it does when wcwidth is installed) or to keep
-    spaces: the output never differs."""
+    """A pipe table, byte for byte what tabulate(tablefmt="github", disable_numparse=True) writes
+    (workflows.text_tables lays it out without tabulate's per-cell typing: that made it most of the
+    Markdown time on a big ledger, 5 s for 80,000 rows)."""
     if not rows:
         return _("(none)")
-    head = [md_cell(h) for h in headers]
-    cells = [[md_cell(v) for v in row] for row in rows]
-    columns = [[cell.strip() for cell in column] for column in zip(*cells, strict=True)]
-    everything = "\t".join(head + [cell for column in columns for cell in column])
-    if (
-        tabulate.WIDE_CHARS_MODE
-        or tabulate.PRESERVE_WHITESPACE
-        or "\x1b" in everything
-        or "\x01" in everything
-        or len(head) != len(columns)
-    ):
-        return tabulate.tabulate(cells, head, tablefmt="github", disable_numparse=True)
-    widths = [max(len(h) + 2, *map(len, column)) for h, column in zip(head, columns, strict=True)]
-    padded = [[cell.ljust(width) for cell in column] for column, width in zip(columns, widths, strict=True)]
-    lines = [
-        "| " + " | ".join(h.ljust(width) for h, width in zip(head, widths, strict=True)) + " |",
-        "|" + "|".join("-" * (width + 2) for width in widths) + "|",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in zip(*padded, strict=True)]
-    return "\n".join(lines)
+    return github([md_cell(h) for h in headers], [[md_cell(v) for v in row] for row in rows])

@@ -1,19 +1,29 @@
-"""One message, three renderings: plain text (tabulate tables), Markdown and HTML.
+"""One message, three renderings: plain text (tables laid out as tabulate does), Markdown and HTML.
 
 Messages are built as a list of blocks (headings, paragraphs, tables) and rendered three ways, so
 the email, the chat-bot Markdown and the outbox file always say the same thing. HTML escapes every
 piece of task text: a document may contain anything.
+
+A notice stores its message once (`to_json`, in Notice.message) and is rendered when it is sent or
+shown (`from_json`): storing the three renderings made each weekly digest of a big ledger add about
+100 MB, and the plain text, the dearest to lay out, is read only by channels that show plain text.
+The few words a rendering adds ("{text}: {url}", "[{heading}]", the page's language) are stored
+resolved with the message (`Wording`), so it renders in the language it was composed in, byte for
+byte what rendering it at once would have given.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
-from dataclasses import dataclass, field
-
-from tabulate import tabulate
+import json
+from dataclasses import asdict, dataclass, field
 
 from models.vocabulary import _
 from models.vocabulary.i18n import HTML_LANG
+from workflows.text_tables import simple
+
+FORMAT = 1  # the version of to_json's layout; from_json refuses any other
 
 
 @dataclass
@@ -32,10 +42,24 @@ class Link:
     url: str
 
 
+@dataclass(frozen=True)
+class Wording:
+    """The words the renderings add around a message's own text, in one language."""
+
+    link: str  # "{text}: {url}"
+    heading: str  # "[{heading}]"
+    html_lang: str  # <html lang="…">
+
+
+def current_wording() -> Wording:
+    return Wording(_("{text}: {url}"), _("[{heading}]"), HTML_LANG)
+
+
 @dataclass
 class Message:
     title: str
     blocks: list[str | Table | Link] = field(default_factory=list)  # a str is a paragraph; "## x" a heading
+    wording: Wording | None = None  # None: the process's language; set by from_json
 
     def link(self, text: str, url: str) -> Message:
         self.blocks.append(Link(text, url))
@@ -53,17 +77,22 @@ class Message:
         self.blocks.append(Table(headers, rows))
         return self
 
+    def render(self, kind: str) -> str:
+        """One rendering by name: "text", "markdown" or "html"."""
+        if kind not in ("text", "markdown", "html"):
+            raise ValueError(f"no rendering named {kind!r}")
+        return getattr(self, kind)()
+
     def text(self) -> str:
+        wording = self.wording or current_wording()
         parts = [self.title, "=" * min(60, _width(self.title))]
         for block in self.blocks:
             if isinstance(block, Link):
-                parts.append(_("{text}: {url}").format(text=block.text, url=block.url))
+                parts.append(wording.link.format(text=block.text, url=block.url))
             elif isinstance(block, Table):
-                parts.append(
-                    tabulate(block.rows, block.headers, tablefmt="simple") if block.rows else block.empty
-                )
+                parts.append(simple(block.headers, block.rows) if block.rows else block.empty)
             elif block.startswith("## "):
-                parts.append("\n" + _("[{heading}]").format(heading=block[3:]))
+                parts.append("\n" + wording.heading.format(heading=block[3:]))
             else:
                 parts.append(block)
         return "\n".join(parts) + "\n"
@@ -99,12 +128,65 @@ class Message:
             else:
                 parts.append(f"<p>{html.escape(block)}</p>")
         body = "\n".join(parts)
+        lang = (self.wording or current_wording()).html_lang
         return (
-            f'<!doctype html>\n<html lang="{HTML_LANG}"><head><meta charset="utf-8">'
+            f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{html.escape(self.title)}</title>"
             "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}</style>"
             f"</head><body>\n{body}\n</body></html>\n"
         )
+
+    def to_json(self) -> str | None:
+        """The message as stored (Notice.message), its wording resolved now; None when a cell is of
+        a type JSON would not bring back as it renders (the caller then stores the renderings)."""
+        blocks: list[object] = []
+        for block in self.blocks:
+            if isinstance(block, Link):
+                blocks.append({"link": block.text, "url": block.url})
+            elif isinstance(block, Table):
+                rows = [[_stored(cell) for cell in row] for row in block.rows]
+                if not all(type(h) is str for h in block.headers) or any(_UNSTORABLE in row for row in rows):
+                    return None
+                blocks.append({"headers": block.headers, "rows": rows, "empty": block.empty})
+            else:
+                blocks.append(block)
+        document = {
+            "format": FORMAT,
+            "wording": asdict(self.wording or current_wording()),
+            "title": self.title,
+            "blocks": blocks,
+        }
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, stored: str) -> Message:
+        document = json.loads(stored)
+        if document.get("format") != FORMAT:
+            raise ValueError(f"a stored message of format {document.get('format')!r}, not {FORMAT}")
+        blocks: list[str | Table | Link] = []
+        for block in document["blocks"]:
+            if isinstance(block, str):
+                blocks.append(block)
+            elif "link" in block:
+                blocks.append(Link(block["link"], block["url"]))
+            else:
+                blocks.append(Table(block["headers"], block["rows"], block["empty"]))
+        return cls(document["title"], blocks, Wording(**document["wording"]))
+
+
+_UNSTORABLE = object()
+_NATIVE = (type(None), bool, int, float, str)  # what JSON brings back as the same type
+
+
+def _stored(cell: object) -> object:
+    # A date renders as its ISO text in all three renderings, and tabulate types its ISO text as
+    # text too (no number reads it), so it is stored as that text.
+    kind = type(cell)
+    if kind in _NATIVE:
+        return cell
+    if kind is dt.date or kind is dt.datetime:
+        return str(cell)
+    return _UNSTORABLE
 
 
 def _md_table(block: Table) -> str:

@@ -22,6 +22,7 @@ from models.reads.digest import collect_digests, week_of
 from models.reads.units import by_id
 from models.vocabulary.i18n import _
 from workflows.digest import office_draft, unit_draft
+from workflows.notice_bodies import body
 from workflows.use_cases.ledger import read_session
 
 if TYPE_CHECKING:  # a type only: faces import no storage at run time
@@ -100,8 +101,10 @@ def digests_page(ctx: CtxDep, as_of: AsOf, week: str = "", unit: str = "") -> Re
         preview_day=upcoming.isoformat(),
         preview_week=preview_week,
         office=office,
+        office_text=body(office, "text"),
         chosen=chosen,
         unit_preview=unit_preview,
+        unit_preview_text=body(unit_preview, "text") if unit_preview else "",
         units=[d for d in digests if not d.empty()],
     )
 
@@ -125,6 +128,7 @@ def notice_page(ctx: CtxDep, notice_id: int) -> Response:
     return ctx.render(
         "digest.html",
         notice=notice,
+        body_text=body(notice, "text"),
         recipient=recipient_label(notice.recipient),
         created=local_time(ctx, notice.created_at),
         sent=local_time(ctx, notice.sent_at),
@@ -138,7 +142,7 @@ def notice_html(ctx: CtxDep, notice_id: int) -> Response:
     gets an opaque origin, so markup in it can neither act as the dashboard nor read its data."""
     notice = _notice(ctx, notice_id)
     return Response(
-        notice.body_html or "<p>" + _("(no web-page body)") + "</p>",
+        body(notice, "html") or "<p>" + _("(no web-page body)") + "</p>",
         media_type="text/html; charset=utf-8",
         headers={"Content-Security-Policy": SANDBOX, "Cache-Control": "no-store"},
     )

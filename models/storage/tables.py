@@ -301,9 +301,14 @@ class Notice(SQLModel, table=True):
     period: str = Field(max_length=100)
     recipient: str = Field(max_length=250)  # "unit:办公室", "office", "leader:张三"
     subject: str = Field(default="", max_length=500)
+    # The three renderings, stored by notices queued before 0008r and by those whose message cannot
+    # be stored as JSON (request notices write them directly); empty when `message` is set.
     body_text: str = ""
     body_markdown: str = ""
     body_html: str = ""
+    # The message as workflows.render.Message.to_json writes it, rendered when sent or shown
+    # (workflows.notice_bodies); "" for a notice that stores its renderings.
+    message: str = ""
     created_at: dt.datetime = Field(default_factory=utcnow)
     claimed_until: dt.datetime | None = None  # a sender's lease: it expires if the sender dies
     sent_at: dt.datetime | None = None

@@ -27,9 +27,10 @@ class Draft:
     period: str
     recipient: str
     subject: str
-    body_text: str
-    body_markdown: str
-    body_html: str
+    body_text: str = ""
+    body_markdown: str = ""
+    body_html: str = ""
+    message: str = ""  # Notice.message: the message as JSON, its renderings then left empty
 
 
 def queue(session: Session, drafts: list[Draft]) -> int:

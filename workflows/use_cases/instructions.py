@@ -26,6 +26,7 @@ from models.writes import instructions as records
 from models.writes import units as registry
 from models.writes.ledger import get_task
 from models.writes.notices import Draft, queue
+from workflows import notice_bodies
 from workflows.render import Message
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.errors import Denied, Invalid
@@ -178,14 +179,12 @@ def _task_line(task: Task) -> str:
 
 
 def _draft(message: Message, period: str, recipient: str) -> Draft:
-    return Draft(
+    return notice_bodies.draft(
+        message,
         kind=NoticeKind.INSTRUCTION.value,
         period=period,
         recipient=recipient,
         subject=message.title[:500],
-        body_text=message.text(),
-        body_markdown=message.markdown(),
-        body_html=message.html(),
     )
 
 
