@@ -136,7 +136,12 @@ def timed(action: Callable[[], object]) -> tuple[float, object]:
 
 
 def plain(
-    source: Path | str, work: Path, name: str = "plain", scratch: Scratch | None = None
+    source: Path | str,
+    work: Path,
+    name: str = "plain",
+    scratch: Scratch | None = None,
+    *,
+    lookback: bool = True,
 ) -> dict[str, float]:
     found: dict[str, float] = {}
     url, settings = fresh_copy(source, work, name, scratch)
@@ -149,9 +154,10 @@ def plain(
     found["escalate (next day)"], _ = timed(lambda: jobs.escalate(engine, settings, SYSTEM, as_of=nxt))
     found["digest"], result = timed(lambda: jobs.digest(engine, settings, SYSTEM, as_of=AS_OF))
     print("  " + result.lines[0], file=sys.stderr)  # type: ignore[attr-defined]
-    found["lookback (md, xlsx, docx)"], _ = timed(
-        lambda: jobs.look_back(engine, settings, SYSTEM, as_of=AS_OF, year=2025)
-    )
+    if lookback:
+        found["lookback (md, xlsx, docx)"], _ = timed(
+            lambda: jobs.look_back(engine, settings, SYSTEM, as_of=AS_OF, year=2025)
+        )
     engine.dispose()
     return found
 
@@ -263,6 +269,7 @@ def main() -> None:
     parser.add_argument(
         "--no-prefect", action="store_true", help="Skip the Prefect part (it starts a server)."
     )
+    parser.add_argument("--no-lookback", action="store_true", help="Skip the look-back job.")
     parser.add_argument("--no-commands", action="store_true", help="Skip the `duban …` subprocesses.")
     parser.add_argument(
         "--runs", type=int, default=1, help="Plain jobs: runs on fresh copies, medians shown."
@@ -282,7 +289,10 @@ def main() -> None:
         )
         with tempfile.TemporaryDirectory(prefix="duban-bench-") as temporary:
             work = Path(temporary)
-            runs = [plain(source, work, f"plain{i}", scratch) for i in range(args.runs)]
+            runs = [
+                plain(source, work, f"plain{i}", scratch, lookback=not args.no_lookback)
+                for i in range(args.runs)
+            ]
             for label in runs[0]:
                 figures = [run[label] for run in runs]
                 if len(figures) > 1:
