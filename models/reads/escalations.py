@@ -34,9 +34,10 @@ def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) 
         .join(Plan, col(Plan.id) == Task.plan_id)
         .where(where)
     )
+    # Plain tuples from the connection (no ORM row processing): a row per open task.
     return [
         TaskFacts(task_id, status, kind, due, recurrence, year, reports.get(task_id))
-        for task_id, status, kind, due, recurrence, year in session.execute(query)
+        for task_id, status, kind, due, recurrence, year in session.connection().execute(query)
     ]
 
 
@@ -80,7 +81,7 @@ def held_levels(session: Session, where: Any) -> dict[tuple[int, dt.date], froze
     )
     return {
         (task_id, occurrence): frozenset(found.split(","))
-        for task_id, occurrence, found in session.execute(query)
+        for task_id, occurrence, found in session.connection().execute(query)
     }
 
 
@@ -137,7 +138,7 @@ def _describe(session: Session, rows: list) -> list[Raised]:
             .join(Plan, col(Plan.id) == Task.plan_id)
             .where(col(Task.id).in_(chunk))
         )
-        tasks.update({row[0]: row for row in session.execute(query)})
+        tasks.update({row[0]: row for row in session.connection().execute(query)})
     units = units_of(session, task_ids)
     leaders = dict(session.execute(select(Unit.name, Unit.leader).where(Unit.leader != "")).all())
     raised = []
