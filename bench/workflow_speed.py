@@ -1,9 +1,14 @@
 """Escalate, digest and look-back on a synthetic ledger, with Prefect's own overhead shown apart.
 
-Run: `python bench/workflow_speed.py [--tasks 100000] [--db-dir var/bench] [--no-prefect]`
+Run: `python bench/workflow_speed.py [--tasks 100000] [--db-dir var/bench] [--no-prefect]
+[--no-commands] [--runs 3] [--postgres [URL]]`
 
 Each job runs on a fresh copy of a cached generated SQLite ledger (bench/ledger_gen.py, as of
-2025-07-01, mid-year: about a fifth of the tasks overdue), notices going to an outbox folder:
+2025-07-01, mid-year: about a fifth of the tasks overdue), notices going to an outbox folder. With
+--postgres the ledger is generated once into a scratch PostgreSQL database (default server
+127.0.0.1:5432) and each fresh copy is a database made from it as a template; all of them are
+dropped at the end (only the plain job functions are run then). --runs repeats the plain jobs on
+fresh copies and prints each figure's median:
 - work: the plain job function, what `duban escalate|digest|lookback` and the scheduler run;
   escalate twice (the first run on a ledger that never escalated, then the next day's run);
 - `duban …` command: the same job as a subprocess, start-up included (the issue's 2-second budget);
@@ -19,6 +24,7 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ledger_gen import generate  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from models.settings import Settings, load_settings  # noqa: E402
 from models.storage.db import open_ledger  # noqa: E402
@@ -62,13 +69,56 @@ def cached_ledger(db_dir: Path, size: int) -> Path:
     return path
 
 
-def fresh_copy(source: Path, work: Path, name: str) -> tuple[str, Settings]:
+class Scratch:
+    """Scratch PostgreSQL databases on one server, all dropped by `drop_all`."""
+
+    def __init__(self, server: str) -> None:
+        self.server = make_url(server)
+        self.admin = create_engine(self.server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        self.prefix = f"duban_bench_{os.getpid()}"
+        self.made: list[str] = []
+
+    def create(self, name: str, template: str | None = None) -> str:
+        database = f"{self.prefix}_{name}"
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(
+                f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else "")
+            )
+        self.made.append(database)
+        return self.server.set(database=database).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as connection:
+            for database in reversed(self.made):
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        self.admin.dispose()
+
+
+def postgres_ledger(scratch: Scratch, size: int) -> str:
+    """A generated ledger in a scratch database, to be copied as a template (so left unopened)."""
+    url = scratch.create("source")
+    engine = open_ledger(url)
+    start = time.perf_counter()
+    generate(engine, size)
+    print(f"generated {size:,} tasks on PostgreSQL in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    with engine.begin() as connection:  # planner statistics, copied with the template
+        connection.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    return make_url(url).database  # type: ignore[return-value]
+
+
+def fresh_copy(
+    source: Path | str, work: Path, name: str, scratch: Scratch | None = None
+) -> tuple[str, Settings]:
     folder = work / name
     folder.mkdir(parents=True)
-    target = folder / "ledger.sqlite3"
-    shutil.copyfile(source, target)
+    if scratch is not None:  # source is the template database's name
+        url = scratch.create(name, template=str(source))
+    else:
+        target = folder / "ledger.sqlite3"
+        shutil.copyfile(source, target)
+        url = f"sqlite:///{target}"
     base = load_settings(ROOT / "config.toml")
-    url = f"sqlite:///{target}"
     settings = base.model_copy(
         update={
             "database": base.database.model_copy(update={"url": url}),
@@ -85,9 +135,16 @@ def timed(action: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def plain(source: Path, work: Path) -> dict[str, float]:
+def plain(
+    source: Path | str,
+    work: Path,
+    name: str = "plain",
+    scratch: Scratch | None = None,
+    *,
+    lookback: bool = True,
+) -> dict[str, float]:
     found: dict[str, float] = {}
-    url, settings = fresh_copy(source, work, "plain")
+    url, settings = fresh_copy(source, work, name, scratch)
     engine = open_ledger(url)
     found["escalate (first run)"], result = timed(
         lambda: jobs.escalate(engine, settings, SYSTEM, as_of=AS_OF)
@@ -97,9 +154,10 @@ def plain(source: Path, work: Path) -> dict[str, float]:
     found["escalate (next day)"], _ = timed(lambda: jobs.escalate(engine, settings, SYSTEM, as_of=nxt))
     found["digest"], result = timed(lambda: jobs.digest(engine, settings, SYSTEM, as_of=AS_OF))
     print("  " + result.lines[0], file=sys.stderr)  # type: ignore[attr-defined]
-    found["lookback (md, xlsx, docx)"], _ = timed(
-        lambda: jobs.look_back(engine, settings, SYSTEM, as_of=AS_OF, year=2025)
-    )
+    if lookback:
+        found["lookback (md, xlsx, docx)"], _ = timed(
+            lambda: jobs.look_back(engine, settings, SYSTEM, as_of=AS_OF, year=2025)
+        )
     engine.dispose()
     return found
 
@@ -211,16 +269,45 @@ def main() -> None:
     parser.add_argument(
         "--no-prefect", action="store_true", help="Skip the Prefect part (it starts a server)."
     )
+    parser.add_argument("--no-lookback", action="store_true", help="Skip the look-back job.")
+    parser.add_argument("--no-commands", action="store_true", help="Skip the `duban …` subprocesses.")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="Plain jobs: runs on fresh copies, medians shown."
+    )
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+        help="Run the plain jobs on scratch PostgreSQL databases on this server (dropped after).",
+    )
     args = parser.parse_args()
-    source = cached_ledger(args.db_dir, args.tasks)
+    scratch = Scratch(args.postgres) if args.postgres else None
     rows: list[tuple[str, float]] = []
-    with tempfile.TemporaryDirectory(prefix="duban-bench-") as temporary:
-        work = Path(temporary)
-        rows += plain(source, work).items()
-        rows += commands(source, work).items()
-        if not args.no_prefect:
-            rows += prefect(source, work).items()
-    print(f"\n{args.tasks:,} tasks, as of {AS_OF.isoformat()} (SQLite)\n")
+    try:
+        source: Path | str = (
+            postgres_ledger(scratch, args.tasks) if scratch else cached_ledger(args.db_dir, args.tasks)
+        )
+        with tempfile.TemporaryDirectory(prefix="duban-bench-") as temporary:
+            work = Path(temporary)
+            runs = [
+                plain(source, work, f"plain{i}", scratch, lookback=not args.no_lookback)
+                for i in range(args.runs)
+            ]
+            for label in runs[0]:
+                figures = [run[label] for run in runs]
+                if len(figures) > 1:
+                    print(f"  {label}: " + ", ".join(f"{f:.2f}" for f in figures), file=sys.stderr)
+                rows.append((label, statistics.median(figures)))
+            if not scratch and not args.no_commands:
+                rows += commands(source, work).items()  # type: ignore[arg-type]
+            if not scratch and not args.no_prefect:
+                rows += prefect(source, work).items()  # type: ignore[arg-type]
+    finally:
+        if scratch:
+            scratch.drop_all()
+    backend = "PostgreSQL" if scratch else "SQLite"
+    runs_note = f", median of {args.runs} runs" if args.runs > 1 else ""
+    print(f"\n{args.tasks:,} tasks, as of {AS_OF.isoformat()} ({backend}{runs_note})\n")
     print(f"{'step':45} {'seconds':>8}")
     for label, seconds in rows:
         print(f"{label:45} {seconds:8.2f}")

@@ -76,12 +76,13 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
             report.failures = describe_failures(session, failed)
             job_failures.journal(session, "escalate", report.failures, day=as_of)
             inserted = insert_dues(session, dues, as_of=as_of)
-            raised = describe_inserted(session, inserted)
+            raised = describe_inserted(session, inserted.sent)
             address(raised, lifecycle)
             report.notices = queue(session, compose(raised, settings, as_of=as_of))
         # Counted from the rows this run inserted: a run racing another (two schedulers, a worker
         # and the command line) reports only what it did, not what it found due.
-        found = [(level, skipped) for _, _, level, _, skipped in inserted]
+        found = [(level, False) for _, _, level, _, _ in inserted.sent]
+        report.skipped = sum(inserted.skipped.values())
     for level, skipped in found:
         if skipped:
             report.skipped += 1

@@ -80,9 +80,15 @@ def unit_digests(session: Session, *, as_of: dt.date, due_within: int, stale_day
 def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_days: int) -> Digests:
     """The unit digests and the group of points without a lead unit, from one pass over the tasks."""
     week_start = as_of - dt.timedelta(days=6)
-    reports = last_reports(session)
     done_rows = _done_rows(week_start, as_of)
     done_ids = _done_between(session, done_rows, week_start, as_of)
+    # Closed tasks matter only when done this week: the rest of them (most of a ledger by the
+    # autumn) are never read, nor their reports. The journal's window is coarse here, exact below.
+    read = and_(
+        col(Task.withdrawn).is_(False),
+        or_(open_sql(), col(Task.id).in_(done_rows.with_only_columns(col(Journal.task_id)))),
+    )
+    reports = last_reports(session, read)
     led = set(
         session.scalars(select(Assignment.task_id).where(Assignment.role == Role.LEAD.value).distinct())
     )
@@ -107,12 +113,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         # Outer joins: a point naming no unit at all still reaches the office's digest.
         .outerjoin(Assignment, col(Assignment.task_id) == Task.id)
         .outerjoin(Unit, col(Unit.id) == Assignment.unit_id)
-        .where(
-            col(Task.withdrawn).is_(False),
-            # Closed tasks matter only when done this week: the rest of them (most of a ledger by
-            # the autumn) are never read. The journal's window is coarse here, exact below.
-            or_(open_sql(), col(Task.id).in_(done_rows.with_only_columns(col(Journal.task_id)))),
-        )
+        .where(read)
         .order_by(col(Task.due_date).is_(None), col(Task.due_date), Plan.key, Task.position)
     )
     digests: dict[str, UnitDigest] = {}
@@ -120,7 +121,11 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     in_no_lead: set[int] = set()
     failed: dict[int, str] = {}
     names = plan_names(session)  # the short names people read, not the keys
-    for row in session.execute(query):
+    # A task comes once per unit on it: what is computed from the task alone is computed once.
+    computed: dict[int, tuple[dt.date | None, bool]] = {}
+    labels: dict[str, str] = {}
+    # Plain tuples from the connection: no ORM row processing for a hundred thousand rows.
+    for row in session.connection().execute(query):
         (
             task_id,
             code,
@@ -141,15 +146,22 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             continue
         last = reports.get(task_id)
         recurring = kind == RECURRING
-        try:
-            since = last or (dt.date(year, 1, 1) if year else None)
-            # A recurring task is due by the period its unit has not yet reported for, as the ladder
-            # sees it; an ongoing one by no date.
-            due = effective_due(TaskFacts(task_id, status, kind, due, every, year, last), as_of)
-            stale = since is not None and (as_of - since).days > stale_days
-        except Exception as error:  # one task that cannot be computed is reported, not the digest's end
-            failed[task_id] = reason_of(error)
-            continue
+        if task_id in computed:
+            due, stale = computed[task_id]
+        else:
+            try:
+                since = last or (dt.date(year, 1, 1) if year else None)
+                # A recurring task is due by the period its unit has not yet reported for, as the
+                # ladder sees it; an ongoing one by no date.
+                due = effective_due(TaskFacts(task_id, status, kind, due, every, year, last), as_of)
+                stale = since is not None and (as_of - since).days > stale_days
+            except Exception as error:  # one task that cannot be computed is reported, not the digest's end
+                failed[task_id] = reason_of(error)
+                continue
+            computed[task_id] = due, stale
+        label = labels.get(path_key)
+        if label is None:
+            label = labels[path_key] = path_label(path_key.split("/"))
         targets: list[tuple[UnitDigest, str]] = []
         if unit is not None:
             targets.append((digests.get(unit) or digests.setdefault(unit, UnitDigest(unit)), role))
@@ -160,7 +172,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             item = DigestTask(
                 code,
                 names.get(plan, plan),
-                path_label(path_key.split("/")),
+                label,
                 title,
                 status,
                 progress,

@@ -29,7 +29,7 @@ def last_reports(session: Session, where: Any = None) -> dict[int, dt.date]:
         .group_by(Journal.task_id)
     )
     found = {}
-    for task_id, day, at in session.execute(query):
+    for task_id, day, at in session.connection().execute(query):  # tuples, no ORM rows
         report = last_report(day, at)
         if task_id is not None and report is not None:
             found[task_id] = report

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -33,9 +34,10 @@ def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) 
         .join(Plan, col(Plan.id) == Task.plan_id)
         .where(where)
     )
+    # Plain tuples from the connection (no ORM row processing): a row per open task.
     return [
         TaskFacts(task_id, status, kind, due, recurrence, year, reports.get(task_id))
-        for task_id, status, kind, due, recurrence, year in session.execute(query)
+        for task_id, status, kind, due, recurrence, year in session.connection().execute(query)
     ]
 
 
@@ -51,14 +53,7 @@ def due_now(
     """Levels due by `as_of` that the ledger does not hold yet. A task whose levels cannot be
     computed is left out and noted in `failed` (task id -> reason): the others are still raised."""
     facts = task_facts(session, ladder, as_of)
-    held = {
-        (task_id, level, occurrence)
-        for task_id, level, occurrence in session.execute(
-            select(Escalation.task_id, Escalation.level, Escalation.occurrence)
-            .join(Task, col(Task.id) == Escalation.task_id)
-            .where(candidate_sql(ladder, as_of))
-        )
-    }
+    held = held_levels(session, candidate_sql(ladder, as_of))
     found = []
     for fact in facts:
         try:
@@ -68,8 +63,26 @@ def due_now(
                 raise
             failed[fact.task_id] = reason_of(error)
             continue
-        found += [due for due in dues if (due.task_id, due.level, due.occurrence) not in held]
+        found += [due for due in dues if due.level not in held.get((due.task_id, due.occurrence), ())]
     return found
+
+
+def held_levels(session: Session, where: Any) -> dict[tuple[int, dt.date], frozenset[str]]:
+    """(task id, occurrence) -> the levels the ledger already holds for it, over the tasks `where`
+    selects: one grouped query, a row per occurrence rather than per stored escalation (the next
+    day's run would otherwise read back every level raised so far, a few per overdue task)."""
+    # Level keys are [a-z0-9_-] (models.settings), so a comma separates them unambiguously.
+    levels = func.aggregate_strings(Escalation.level, ",")
+    query = (
+        select(Escalation.task_id, Escalation.occurrence, levels)
+        .join(Task, col(Task.id) == Escalation.task_id)
+        .where(where)
+        .group_by(Escalation.task_id, Escalation.occurrence)
+    )
+    return {
+        (task_id, occurrence): frozenset(found.split(","))
+        for task_id, occurrence, found in session.connection().execute(query)
+    }
 
 
 @dataclass
@@ -125,7 +138,7 @@ def _describe(session: Session, rows: list) -> list[Raised]:
             .join(Plan, col(Plan.id) == Task.plan_id)
             .where(col(Task.id).in_(chunk))
         )
-        tasks.update({row[0]: row for row in session.execute(query)})
+        tasks.update({row[0]: row for row in session.connection().execute(query)})
     units = units_of(session, task_ids)
     leaders = dict(session.execute(select(Unit.name, Unit.leader).where(Unit.leader != "")).all())
     raised = []
