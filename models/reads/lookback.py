@@ -23,9 +23,11 @@ How a task is counted (one rule for every view, so the figures add up everywhere
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from sqlalchemy import Select, and_, func
 from sqlalchemy.orm import aliased
@@ -410,13 +412,35 @@ class Items(Generic[T]):
     def __init__(self, session: Session, query: Select, make: Callable[[Any, dict], T]) -> None:
         self._session, self._query, self._make = session, query, make
         self._count: int | None = None
+        # After the first whole pass its items are kept on disk, a pickled chunk at a time, and
+        # later passes (each report format goes through the lists) read them back from there:
+        # cheaper than the query, its units and the items made again, and the memory stays flat.
+        self._spool: IO[bytes] | None = None
 
     def __iter__(self) -> Iterator[T]:
+        if self._spool is not None:
+            yield from self._replayed(self._spool)
+            return
+        spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the list is used
+        count = 0
         result = self._session.execute(self._query, execution_options={"yield_per": CHUNK})
         for rows in result.partitions():
             units = units_of(self._session, [row[0] for row in rows])
-            for row in rows:
-                yield self._make(row, units)
+            items = [self._make(row, units) for row in rows]
+            pickle.dump(items, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            count += len(items)
+            yield from items
+        self._spool, self._count = spool, count
+
+    @staticmethod
+    def _replayed(spool: IO[bytes]) -> Iterator[T]:
+        spool.seek(0)
+        while True:
+            try:
+                items = pickle.load(spool)
+            except EOFError:
+                return
+            yield from items
 
     def __len__(self) -> int:
         if self._count is None:
