@@ -58,9 +58,11 @@ class Survey:
     first few items it names. The lists themselves may be read from the database as they are gone
     through (models.reads.lookback.Items), so nothing here keeps more than a few items of each."""
 
-    done: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # per section: first LISTED
+    # Per section, the text the prose gives for the first LISTED done items and ongoing items with
+    # a note (a big ledger has thousands of sections: their text only, not the items, is kept).
+    done: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     done_count: Counter[tuple[str, str]] = field(default_factory=Counter)  # per section: all
-    reported: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # ongoing with a note
+    reported: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     reported_count: int = 0
     silent: list[Any] = field(default_factory=list)  # ongoing without a note, not done
     silent_count: int = 0
@@ -79,13 +81,13 @@ def survey(lookback: Lookback) -> Survey:
         found.done_count[key] += 1
         few = found.done.setdefault(key, [])
         if len(few) < LISTED:
-            few.append(item)
+            few.append(f"{item.title}（{units_text(item.lead)}）")
     for entry in lookback.ongoing:
         if entry.note:
             found.reported_count += 1
             few = found.reported.setdefault((entry.plan, entry.path[0]), [])
             if len(few) < LISTED:
-                few.append(entry)
+                few.append(f"{entry.title}：{entry.note.strip().rstrip('。')}。")
         elif entry.status != "done":
             found.silent_count += 1
             if len(found.silent) < LISTED:
@@ -236,13 +238,13 @@ def _achievements(doc: Document, outline: Outline, lookback: Lookback, found: Su
         doc.paragraph(figures + "。")
         finished = found.done.get((section.plan, section.label), [])
         if finished:
-            names = "；".join(f"{item.title}（{units_text(item.lead)}）" for item in finished[:LISTED])
+            names = "；".join(finished[:LISTED])
             count = found.done_count[(section.plan, section.label)]
             more = f"等{count}项" if count > LISTED else ""
             doc.paragraph(f"已完成：{names}{more}。")
         reported = found.reported.get((section.plan, section.label), [])
-        for entry in reported[:LISTED]:
-            doc.paragraph(f"{entry.title}：{entry.note.strip().rstrip('。')}。")
+        for text in reported[:LISTED]:
+            doc.paragraph(text)
         doc.paragraph(Blank("本部分工作的主要做法、取得的成效和典型经验"))
 
 
