@@ -15,7 +15,7 @@ from sqlmodel import select
 from tabulate import tabulate
 
 from models.errors import BadInput
-from models.reads.lookback import NO_LEAD
+from models.reads.lookback import NO_LEAD, compute_lookback, stream_lookback
 from models.storage.db import read_session, write_session
 from models.storage.tables import Plan
 from models.writes.summaries import submit_summary
@@ -332,3 +332,28 @@ def test_markdown_tables_are_what_tabulate_writes():
         more = [*rows, [99, odd, odd]]
         assert lookback_markdown.md_table(headers, more) == expected(headers, more)
     assert lookback_markdown.md_table(headers, []) == "（无）"
+
+
+def test_streamed_files_are_the_rendered_bytes(engine, codes, tmp_path):
+    """write_lookback writes each format as the long lists are read (Items, in one read session);
+    the files are byte for byte what render() makes from the look-back read into memory."""
+    written = write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "out")
+    lookback = preview_lookback(engine, as_of=AS_OF, year=2021).lookback
+    assert lookback.unfinished and lookback.ongoing and lookback.done
+    for fmt, path in written.files.items():
+        assert path.read_bytes() == render(lookback, fmt), fmt
+    assert written.summary == summary_lines(lookback)
+
+
+def test_streamed_lists_read_the_same_every_pass(engine, codes):
+    """Items go through the database once, then replay what they read; their length is counted."""
+    with read_session(engine) as session:
+        streamed = stream_lookback(session, as_of=AS_OF, year=2021)
+        for name in ("unfinished", "ongoing", "done"):
+            items = getattr(streamed, name)
+            count = len(items)
+            first, second = list(items), list(items)
+            assert first == second and len(first) == count == len(items), name
+        held = compute_lookback(session, as_of=AS_OF, year=2021)
+        assert list(streamed.unfinished) == held.unfinished
+        assert list(streamed.done) == held.done and list(streamed.ongoing) == held.ongoing

@@ -5,6 +5,8 @@ workflows.documents.gongwen (GB/T 9704 page, fonts with their stand-ins, tables 
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from models.reads.lookback import Lookback
 from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block
@@ -22,3 +24,13 @@ def render_document(
     from workflows.documents.lookback import render_lookback
 
     return render_lookback(lookback, issuer=issuer, carried=carried)
+
+
+def write_document(
+    lookback: Lookback, out: BinaryIO, *, issuer: str | None = None, carried: CarryOverReport | None = None
+) -> None:
+    """The .docx file written to `out`, time-stamped with the as-of day, the long tables' rows
+    written (and compressed) as they are read."""
+    from workflows.documents.lookback import lookback_document
+
+    lookback_document(lookback, issuer=issuer, carried=carried).write_stamped(out, lookback.as_of)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from models.reads.lookback import Lookback
 from models.vocabulary import _
@@ -20,7 +21,34 @@ def render_markdown(
     outline: list[tuple[str, list[Block]]] | None = None,
 ) -> str:
     """The whole report; `outline` is `chapters(lookback, carried)` when the caller already has it."""
-    parts = [
+    return "\n".join(markdown_parts(lookback, issuer=issuer, carried=carried, outline=outline))
+
+
+def write_markdown(
+    lookback: Lookback,
+    out: TextIO,
+    *,
+    issuer: str | None = None,
+    carried: CarryOverReport | None = None,
+    outline: list[tuple[str, list[Block]]] | None = None,
+) -> None:
+    """The report written to `out` a part at a time (a table at a time): the same text as
+    render_markdown, never held whole."""
+    for number, part in enumerate(markdown_parts(lookback, issuer=issuer, carried=carried, outline=outline)):
+        if number:
+            out.write("\n")
+        out.write(part)
+
+
+def markdown_parts(
+    lookback: Lookback,
+    *,
+    issuer: str | None = None,
+    carried: CarryOverReport | None = None,
+    outline: list[tuple[str, list[Block]]] | None = None,
+) -> Iterator[str]:
+    """The report's lines and tables, to be joined with newlines."""
+    yield from [
         f"# {html.escape(report_title(lookback), quote=False)}",
         "",
         _("As of: {day}").format(day=lookback.as_of.isoformat()),
@@ -29,18 +57,17 @@ def render_markdown(
     for number, (heading, body) in enumerate(
         chapters(lookback, carried) if outline is None else outline, start=1
     ):
-        parts += [f"## {cn_number(number)}、{html.escape(heading, quote=False)}", ""]
+        yield from [f"## {cn_number(number)}、{html.escape(heading, quote=False)}", ""]
         for block in body:
             if isinstance(block, tuple):
                 kind, *rest = block
                 if kind == "table":
-                    parts += [md_table(*rest), ""]
+                    yield from [md_table(*rest), ""]
                 elif kind == "sub":
-                    parts += [f"### {html.escape(rest[0], quote=False)}", ""]
+                    yield from [f"### {html.escape(rest[0], quote=False)}", ""]
             else:
-                parts += [html.escape(block, quote=False), ""]
-    parts += ["", issuer_of(lookback, issuer), "", cn_date(lookback.as_of), ""]
-    return "\n".join(parts)
+                yield from [html.escape(block, quote=False), ""]
+    yield from ["", issuer_of(lookback, issuer), "", cn_date(lookback.as_of), ""]
 
 
 def md_cell(value: Any) -> str:

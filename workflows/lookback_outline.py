@@ -8,6 +8,7 @@ a leader reading the DOCX and a clerk filtering the XLSX never see different num
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from models.reads.lookback import NO_LEAD, Counts, Lookback
@@ -159,12 +160,39 @@ def plan_label(lookback: Lookback, key: str) -> str:
     return next((p.name or p.title or p.key for p in lookback.plans if p.key == key), key)
 
 
-def unfinished_rows(lookback: Lookback) -> list[list[Any]]:
-    return [
+class Rows:
+    """A long list's table rows, made as they are read each time the table goes through them (the
+    list may come from the database: models.reads.lookback.Items); true when there are any."""
+
+    def __init__(self, items: Any, make: Callable[[], Iterator[list[Any]]]) -> None:
+        self.items, self.make = items, make
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return self.make()
+
+
+def unfinished_rows(lookback: Lookback) -> Rows:
+    return Rows(lookback.unfinished, lambda: _unfinished_rows(lookback))
+
+
+def plan_labels(lookback: Lookback) -> dict[str, str]:
+    """plan key -> plan_label, for the long tables (a ledger may have thousands of plans)."""
+    labels: dict[str, str] = {}
+    for p in lookback.plans:
+        labels.setdefault(p.key, p.name or p.title or p.key)
+    return labels
+
+
+def _unfinished_rows(lookback: Lookback) -> Iterator[list[Any]]:
+    labels = plan_labels(lookback)
+    return (
         [
             number,
             item.code,
-            plan_label(lookback, item.plan),
+            labels.get(item.plan, item.plan),
             path_text(item.path),
             item.title,
             _(", ").join(item.lead) or "—",
@@ -176,7 +204,7 @@ def unfinished_rows(lookback: Lookback) -> list[list[Any]]:
             item.carried_to or "",
         ]
         for number, item in enumerate(lookback.unfinished, start=1)
-    ]
+    )
 
 
 # The columns naming a task, first in both lists of items.
@@ -192,12 +220,17 @@ UNFINISHED_HEADERS = [
 ]
 
 
-def ongoing_rows(lookback: Lookback) -> list[list[Any]]:
-    return [
+def ongoing_rows(lookback: Lookback) -> Rows:
+    return Rows(lookback.ongoing, lambda: _ongoing_rows(lookback))
+
+
+def _ongoing_rows(lookback: Lookback) -> Iterator[list[Any]]:
+    labels = plan_labels(lookback)
+    return (
         [
             number,
             item.code,
-            plan_label(lookback, item.plan),
+            labels.get(item.plan, item.plan),
             path_text(item.path),
             item.title,
             _(", ").join(item.lead) or "—",
@@ -207,7 +240,7 @@ def ongoing_rows(lookback: Lookback) -> list[list[Any]]:
             item.note or _("(no progress reported)"),
         ]
         for number, item in enumerate(lookback.ongoing, start=1)
-    ]
+    )
 
 
 ONGOING_HEADERS = [

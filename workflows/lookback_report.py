@@ -9,10 +9,10 @@ written atomically, so a failure leaves no half-written report.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +21,12 @@ from sqlalchemy import Engine
 
 from models.errors import BadInput, DubanError
 from models.files.files import atomic_path
-from models.reads.lookback import NO_LEAD, Lookback, compute_lookback
+from models.reads.lookback import NO_LEAD, Lookback, compute_lookback, stream_lookback
 from models.storage.db import read_session, write_session
 from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport, carry_over
-from workflows.lookback_outline import Block, chapters, rate_text
+from workflows.lookback_outline import Block, rate_text
+from workflows.lookback_package import write_stamped
 
 FORMATS = ("md", "xlsx", "docx")
 
@@ -35,6 +36,9 @@ class LookbackResult:
     lookback: Lookback
     files: dict[str, Path] = field(default_factory=dict)  # format -> file written
     carried: CarryOverReport | None = None
+    # summary_lines of the look-back written: its long lists were read while it was written and
+    # are not kept (`lookback` then holds the aggregates only).
+    summary: str = ""
 
     @property
     def paths(self) -> list[Path]:
@@ -146,14 +150,59 @@ def write_lookback(
             source = compute_lookback(session, as_of=as_of, plan=plan, year=year)
         with write_session(engine) as session:
             carried = carry_over(session, source, actor=actor, as_of=as_of)
-    lookback = build_lookback(engine, as_of=as_of, plan=plan, year=year, plans_dir=plans_dir)
-    # Markdown and DOCX lay out the same chapters: their table rows are built once for both.
-    outline = chapters(lookback, carried) if {"md", "docx"} & set(chosen) else None
-    rendered = {fmt: render(lookback, fmt, issuer=issuer, carried=carried, outline=outline) for fmt in chosen}
-    for fmt, data in rendered.items():
-        with atomic_path(targets[fmt]) as temporary:
-            temporary.write_bytes(data)
-    return LookbackResult(lookback, files=dict(targets), carried=carried)
+    # The long lists are read from the database as each file is written, in one read transaction
+    # (the same ledger for every format): memory stays flat whatever the ledger's size.
+    with read_session(engine) as session:
+        lookback = stream_lookback(session, as_of=as_of, plan=plan, year=year)
+        if plans_dir is not None:
+            fill_section_titles(lookback, plans_dir)
+        for fmt in chosen:
+            with atomic_path(targets[fmt]) as temporary:
+                write_format(lookback, fmt, temporary, issuer=issuer, carried=carried)
+        result = LookbackResult(lookback, files=dict(targets), carried=carried)
+        summary = summary_lines(lookback, carried)
+    # What the caller reads after the session is closed: the aggregates and the lines above, not
+    # the long lists (they were read while writing).
+    result.lookback = _closed(lookback)
+    result.summary = summary
+    return result
+
+
+def _closed(lookback: Lookback) -> Lookback:
+    return dataclasses.replace(lookback, unfinished=[], ongoing=[], done=[])
+
+
+def write_format(
+    lookback: Lookback,
+    fmt: str,
+    path: Path,
+    *,
+    issuer: str | None = None,
+    carried: CarryOverReport | None = None,
+) -> None:
+    """One format of the report written to `path` as its parts are made: the same bytes as
+    render(), never held whole (the Markdown's tables excepted: each is laid out whole)."""
+    if fmt == "md":
+        from workflows.lookback_markdown import write_markdown
+
+        with path.open("w", encoding="utf-8", newline="") as out:
+            write_markdown(lookback, out, issuer=issuer, carried=carried)
+    elif fmt == "xlsx":
+        from workflows.lookback_xlsx import write_workbook
+
+        with path.open("wb") as binary:
+            write_workbook(lookback, binary, carried=carried)
+    elif fmt == "docx":
+        from workflows.lookback_docx import write_document
+
+        with path.open("wb") as binary:
+            write_document(lookback, binary, issuer=issuer, carried=carried)
+    else:
+        raise BadInput(
+            _("unknown look-back format {fmt!r}: one of {choices}").format(
+                fmt=fmt, choices=", ".join(FORMATS)
+            )
+        )
 
 
 def _formats(formats: Iterable[str]) -> list[str]:
@@ -223,25 +272,12 @@ def render(
     )
 
 
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
-
-
 def stamped(data: bytes, day: dt.date) -> bytes:
     """An Office file (a ZIP archive) with every time stamp set to `day`: each entry's modification
     time and the created/modified dates of docProps/core.xml. openpyxl and python-docx stamp the
     moment of writing, which made two writes of one look-back differ."""
-    moment = (day.year, day.month, day.day, 0, 0, 0)
-    stamp = f"{day.isoformat()}T00:00:00Z".encode()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), content)
-            entry = zipfile.ZipInfo(info.filename, date_time=moment)
-            entry.compress_type = info.compress_type
-            entry.external_attr = info.external_attr
-            target.writestr(entry, content)
+    write_stamped(data, {}, out, day=day)
     return out.getvalue()
 
 

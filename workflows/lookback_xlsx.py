@@ -18,9 +18,10 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from models.reads.lookback import Counts, Lookback
 from models.vocabulary.i18n import _
@@ -34,11 +35,19 @@ from workflows.lookback_outline import (
     overview,
     path_text,
     plan_label,
+    plan_labels,
     reason_text,
     report_title,
     status_text,
 )
-from workflows.lookback_package import insert_before, rewrite_parts, xml_text
+from workflows.lookback_package import (
+    Chunks,
+    insert_before,
+    insert_chunks,
+    rewrite_parts,
+    write_stamped,
+    xml_text,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -52,6 +61,7 @@ HEADER_FILL = "DDEBF7"
 # which openpyxl's writer used to fail).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_TEXT = 32767  # Excel's limit on a cell's text; openpyxl cuts longer text there
+FLUSH_PARTS = 20_000  # pieces of row XML gathered before they are written out
 
 
 @dataclass
@@ -59,7 +69,8 @@ class SheetRows:
     """A sheet's data rows, written after its header row once openpyxl has saved the workbook."""
 
     sheet: WriteOnlyWorksheet
-    rows: list[list[Any]]
+    rows: Iterable[list[Any]]  # read as they are written: a long list comes from the database
+    count: int
     plain: list[int]  # each column's style id
     dated: list[int]  # … for a date in that column
     last: tuple[list[int], list[int]] | None = None  # the styles of the last row when it differs
@@ -73,6 +84,15 @@ def render_workbook(lookback: Lookback, *, carried: CarryOverReport | None = Non
     return _with_rows(buffer.getvalue(), pending, epoch=workbook.epoch)
 
 
+def write_workbook(lookback: Lookback, out: BinaryIO, *, carried: CarryOverReport | None = None) -> None:
+    """The .xlsx file written to `out`, time-stamped with the as-of day, each sheet's rows
+    written (and compressed) as they are read."""
+    workbook, pending = build_workbook(lookback, carried=carried)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_stamped(buffer.getvalue(), _row_edits(pending, workbook.epoch), out, day=lookback.as_of)
+
+
 def build_workbook(
     lookback: Lookback, *, carried: CarryOverReport | None = None
 ) -> tuple[Workbook, list[SheetRows]]:
@@ -81,6 +101,7 @@ def build_workbook(
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
+    labels = plan_labels(lookback)
     pending: list[SheetRows] = []
     count_columns = [(h, 11) for h in COUNT_HEADERS]
     totals = [_("Total"), "", None, *_count_values(lookback.totals)]
@@ -90,6 +111,7 @@ def build_workbook(
         _("By plan"),
         [(_("Plan"), 40), (_("Plan number"), 28), (_("Year"), 8), *count_columns],
         [[p.title or p.key, p.key, p.year, *_count_values(p.counts)] for p in lookback.plans] + [totals],
+        count=len(lookback.plans) + 1,
         bold_last=True,
     )
     _sheet(
@@ -107,6 +129,7 @@ def build_workbook(
             ]
             for s in lookback.sections
         ],
+        count=len(lookback.sections),
     )
     _sheet(
         workbook,
@@ -114,6 +137,7 @@ def build_workbook(
         _("By unit"),
         [(_("Lead unit"), 28), *count_columns],
         [[u.unit, *_count_values(u.counts)] for u in lookback.units],
+        count=len(lookback.units),
     )
     _sheet(
         workbook,
@@ -135,10 +159,10 @@ def build_workbook(
             (_("Reason or progress"), 48),
             (_("Carried over to"), 10),
         ],
-        [
+        (
             [
                 item.code,
-                plan_label(lookback, item.plan),
+                labels.get(item.plan, item.plan),
                 path_text(item.path),
                 item.title,
                 "、".join(item.lead),
@@ -153,7 +177,8 @@ def build_workbook(
                 item.carried_to or "",
             ]
             for item in lookback.unfinished
-        ],
+        ),
+        count=len(lookback.unfinished),
     )
     _sheet(
         workbook,
@@ -171,10 +196,10 @@ def build_workbook(
             (_("Last update"), 12),
             (_("Latest progress"), 48),
         ],
-        [
+        (
             [
                 item.code,
-                plan_label(lookback, item.plan),
+                labels.get(item.plan, item.plan),
                 path_text(item.path),
                 item.title,
                 "、".join(item.lead),
@@ -185,7 +210,8 @@ def build_workbook(
                 item.note,
             ]
             for item in lookback.ongoing
-        ],
+        ),
+        count=len(lookback.ongoing),
     )
     _sheet(
         workbook,
@@ -212,6 +238,7 @@ def build_workbook(
             ]
             for row in lookback.summaries
         ],
+        count=len(lookback.summaries),
     )
     _help_sheet(workbook, lookback, carried)
     return workbook, pending
@@ -237,8 +264,9 @@ def _sheet(
     pending: list[SheetRows],
     title: str,
     columns: list[tuple[str, float]],
-    rows: list[list[Any]],
+    rows: Iterable[list[Any]],
     *,
+    count: int,
     bold_last: bool = False,
 ) -> None:
     from openpyxl.cell import WriteOnlyCell
@@ -253,7 +281,7 @@ def _sheet(
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    last = max(len(rows) + 1, 2)
+    last = max(count + 1, 2)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
@@ -286,9 +314,9 @@ def _sheet(
             ids.append(cell.style_id)
         return ids
 
-    bold = (styles(date=False, bold=True), styles(date=True, bold=True)) if bold_last and rows else None
+    bold = (styles(date=False, bold=True), styles(date=True, bold=True)) if bold_last and count else None
     pending.append(
-        SheetRows(sheet, rows, styles(date=False, bold=False), styles(date=True, bold=False), bold)
+        SheetRows(sheet, rows, count, styles(date=False, bold=False), styles(date=True, bold=False), bold)
     )
 
 
@@ -296,14 +324,24 @@ def _with_rows(saved: bytes, pending: list[SheetRows], *, epoch: dt.datetime) ->
     """The saved workbook with each sheet's data rows after its header row."""
     edits = {
         item.sheet.path.lstrip("/"): partial(
-            insert_before, marker=b"</sheetData>", inserts=[_rows_xml(item, epoch)]
+            insert_before, marker=b"</sheetData>", inserts=[b"".join(_rows_xml(item, epoch))]
         )
         for item in pending
     }
     return rewrite_parts(saved, edits)
 
 
-def _rows_xml(item: SheetRows, epoch: dt.datetime) -> bytes:
+def _row_edits(pending: list[SheetRows], epoch: dt.datetime) -> dict[str, Callable[[bytes], Chunks]]:
+    """Each sheet's part with its data rows streamed in after its header row."""
+    return {
+        item.sheet.path.lstrip("/"): partial(
+            insert_chunks, marker=b"</sheetData>", inserts=[_rows_xml(item, epoch)]
+        )
+        for item in pending
+    }
+
+
+def _rows_xml(item: SheetRows, epoch: dt.datetime) -> Iterator[bytes]:
     """The <row> elements of a sheet's data, as openpyxl writes them: text as inline strings
     (never formulas), numbers with 16 significant digits, dates as serial numbers under a date
     format, empty cells kept for their borders."""
@@ -316,7 +354,10 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> bytes:
     plain, dated = item.plain, item.dated
     serials: dict[dt.date, str] = {}
     for number, row in enumerate(item.rows, start=2):
-        if item.last is not None and number == len(item.rows) + 1:
+        if len(parts) >= FLUSH_PARTS:  # a chunk at a time: the rows are never all in memory
+            yield "".join(parts).encode("utf-8")
+            parts.clear()
+        if item.last is not None and number == item.count + 1:
             plain, dated = item.last
         append(f'<row r="{number}">')
         for letter, value, style, date_style in zip(letters, row, plain, dated, strict=True):
@@ -345,7 +386,7 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> bytes:
             else:
                 raise TypeError(f"cannot write {value!r} to a look-back sheet")
         append("</row>")
-    return "".join(parts).encode("utf-8")
+    yield "".join(parts).encode("utf-8")
 
 
 def _help_sheet(workbook: Workbook, lookback: Lookback, carried: CarryOverReport | None) -> None:

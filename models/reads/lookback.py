@@ -23,9 +23,11 @@ How a task is counted (one rule for every view, so the figures add up everywhere
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, Generic, TypeVar
 
 from sqlalchemy import Select, and_, func
 from sqlalchemy.orm import aliased
@@ -43,6 +45,8 @@ from models.rules.lookback import Category, category_sql
 from models.rules.reports import report_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 from models.vocabulary import _
+
+T = TypeVar("T")
 
 NO_LEAD = _("(no lead unit named)")
 CARRY_OVER_ACTION = "carry_over"
@@ -170,11 +174,14 @@ class Lookback:
     plans: list[PlanCompletion]
     sections: list[SectionCompletion]
     units: list[UnitCompletion]
-    unfinished: list[UnfinishedItem]
-    ongoing: list[OngoingItem]
+    # The long lists: lists, or Items read as they are gone through (stream_lookback).
+    unfinished: Sequence[UnfinishedItem] | Items[UnfinishedItem]
+    ongoing: Sequence[OngoingItem] | Items[OngoingItem]
     summaries: list[SummaryRow]
     totals: Counts
-    done: list[DoneItem] = field(default_factory=list)  # what was achieved, for the documents
+    done: Sequence[DoneItem] | Items[DoneItem] = field(
+        default_factory=list
+    )  # what was achieved, for the documents
 
     @property
     def scope(self) -> str:
@@ -192,10 +199,26 @@ class Lookback:
 def compute_lookback(
     session: Session, *, as_of: dt.date, plan: str | None = None, year: int | None = None
 ) -> Lookback:
-    """The look-back of one plan (by key) or of every plan of a year, as of a date.
+    """The look-back of one plan (by key) or of every plan of a year, as of a date, with its long
+    lists read into memory (for pages and documents that keep it after the session closes; the
+    look-back report streams them instead: stream_lookback).
 
     Exactly one of plan / year. A missing plan, or a year without plans, is NotFound.
     """
+    found = stream_lookback(session, as_of=as_of, plan=plan, year=year)
+    found.unfinished, found.ongoing, found.done = (
+        list(found.unfinished),
+        list(found.ongoing),
+        list(found.done),
+    )
+    return found
+
+
+def stream_lookback(
+    session: Session, *, as_of: dt.date, plan: str | None = None, year: int | None = None
+) -> Lookback:
+    """The look-back with its aggregates computed and its long lists (unfinished, ongoing, done)
+    as Items: read from the database each time they are gone through, while `session` is open."""
     plans = _scope(session, plan, year)
     plan_ids = [p.id for p in plans]
     scope = and_(col(Task.plan_id).in_(plan_ids), col(Task.withdrawn).is_(False))
@@ -233,25 +256,12 @@ def compute_lookback(
         totals.add(cat, count)
     sections = _sections(session, base, by_id, scope)
     units = _units(session, base)
-    unfinished = _unfinished(session, scope, category, due)
-    ongoing = _ongoing(session, scope)
-    done = _done(session, scope)
-    facts = _journal_facts(session, scope)
-    for item in unfinished:
-        last, reason, kind = facts.get(item.task_id, (None, "", ""))
-        item.last_update = last or item.last_update
-        if reason:
-            item.reason, item.reason_kind = reason, kind
-    for entry in ongoing:
-        last, _, _ = facts.get(entry.task_id, (None, "", ""))
-        entry.last_update = last or entry.last_update
-    for finished in done:
-        finished.done_on = facts.get(finished.task_id, (None, "", ""))[0] or finished.done_on
     chosen_year = year if year is not None else (plans[0].year or as_of.year)
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
     # Text written before models.rules.bounds refused control characters would break the DOCX and XLSX
-    # writers (and the scheduled look-back with them): the report leaves those characters out.
-    return bounds.scrubbed(
+    # writers (and the scheduled look-back with them): the report leaves those characters out. The
+    # long lists leave them out item by item as they are read (Items).
+    small = bounds.scrubbed(
         Lookback(
             as_of=as_of,
             year=chosen_year,
@@ -259,13 +269,16 @@ def compute_lookback(
             plans=[completions[p.id] for p in plans],
             sections=sections,
             units=units,
-            unfinished=unfinished,
-            ongoing=ongoing,
+            unfinished=[],
+            ongoing=[],
             summaries=summaries,
             totals=totals,
-            done=done,
         )
     )
+    small.unfinished = _unfinished(session, scope, category, due)
+    small.ongoing = _ongoing(session, scope)
+    small.done = _done(session, scope)
+    return small
 
 
 def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
@@ -387,206 +400,236 @@ def _carried() -> tuple[Any, Any]:
     return newest, aliased(Task)
 
 
-def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> list[UnfinishedItem]:
+CHUNK = 2000  # rows per fetch of a long list: their units are read per chunk, in one query
+
+
+class Items(Generic[T]):
+    """One of the look-back's long lists (unfinished, ongoing, done), read as it is used: each pass
+    runs its query again and yields the items a chunk at a time, so a million-task ledger is never
+    held in memory. Bound to the session it was made in, which must stay open while it is read.
+    Ordered by plan (year, key) and position, so each report writes it as it comes."""
+
+    def __init__(self, session: Session, query: Select, make: Callable[[Any, dict], T]) -> None:
+        self._session, self._query, self._make = session, query, make
+        self._count: int | None = None
+        # After the first whole pass its items are kept on disk, a pickled chunk at a time, and
+        # later passes (each report format goes through the lists) read them back from there:
+        # cheaper than the query, its units and the items made again, and the memory stays flat.
+        self._spool: IO[bytes] | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        if self._spool is not None:
+            yield from self._replayed(self._spool)
+            return
+        spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the list is used
+        count = 0
+        result = self._session.execute(self._query, execution_options={"yield_per": CHUNK})
+        for rows in result.partitions():
+            units = units_of(self._session, [row[0] for row in rows])
+            items = [self._make(row, units) for row in rows]
+            pickle.dump(items, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            count += len(items)
+            yield from items
+        self._spool, self._count = spool, count
+
+    @staticmethod
+    def _replayed(spool: IO[bytes]) -> Iterator[T]:
+        spool.seek(0)
+        while True:
+            try:
+                items = pickle.load(spool)
+            except EOFError:
+                return
+            yield from items
+
+    def __len__(self) -> int:
+        if self._count is None:
+            counted = select(func.count()).select_from(self._query.order_by(None).subquery())
+            self._count = int(self._session.execute(counted).scalar_one())
+        return self._count
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+def _text(value: Any) -> Any:
+    # Text written before models.rules.bounds refused control characters would break the DOCX
+    # and XLSX writers: the report leaves those characters out.
+    return bounds.printable(value) if isinstance(value, str) else value
+
+
+def _names(names: list[str]) -> list[str]:
+    return [bounds.printable(name) for name in names]
+
+
+def _latest_journal(*conditions: Any) -> Any:
+    """The id of a task's latest journal row meeting `conditions`, as a correlated subquery (the
+    journal is append-only: the latest row is the highest id)."""
+    return (
+        select(func.max(Journal.id))
+        .where(col(Journal.task_id) == Task.id, *conditions)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+
+
+def _with_facts(query: Select) -> Select:
+    """`query` with the task's journal facts added as its last four columns: the business day and
+    time stamp of its latest journal row, and the action and note of its latest report with a note.
+
+    The business day (`day`, the --as-of of the command) is preferred to the time stamp, so
+    back-dated entries land where they were meant to. Carry-over rows are bookkeeping, not progress:
+    they are left out. A report's note says why a task stands where it does."""
+    latest, reason = aliased(Journal), aliased(Journal)
+    return (
+        query.add_columns(latest.day, latest.at, reason.action, reason.note)
+        .join(latest, latest.id == _latest_journal(Journal.action != CARRY_OVER_ACTION), isouter=True)
+        .join(reason, reason.id == _latest_journal(report_sql(), Journal.note != ""), isouter=True)
+    )
+
+
+def _last_day(day: dt.date | None, at: dt.datetime | None, fallback: dt.datetime | None) -> dt.date | None:
+    last = day or (at.date() if at else None)
+    return last or (fallback.date() if fallback else None)
+
+
+def _ordered(query: Select) -> Select:
+    return query.join(Plan, col(Plan.id) == Task.plan_id).order_by(
+        Plan.year, Plan.key, Task.position, Task.id
+    )
+
+
+def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[UnfinishedItem]:
     """The open tasks, each with its effective due date (a recurring one's current occurrence)."""
     newest, carried = _carried()
-    query = (
-        select(
-            Task.id,
-            Task.code,
-            Plan.key,
-            Plan.title,
-            Task.path_key,
-            Task.title,
-            due,
-            Task.deadline_text,
-            Task.deadline_type,
-            Task.status,
-            Task.progress,
-            Task.progress_note,
-            Task.updated_at,
-            category,
-            carried.code,
+    query = _with_facts(
+        _ordered(
+            select(
+                Task.id,
+                Task.code,
+                Plan.key,
+                Plan.title,
+                Task.path_key,
+                Task.title,
+                due,
+                Task.deadline_text,
+                Task.deadline_type,
+                Task.status,
+                Task.progress,
+                Task.progress_note,
+                Task.updated_at,
+                category,
+                carried.code,
+            )
         )
-        .join(Plan, col(Plan.id) == Task.plan_id)
         .join(newest, newest.c.origin_id == Task.id, isouter=True)
         .join(carried, carried.id == newest.c.child_id, isouter=True)
         .where(scope, open_sql())
-        .order_by(Plan.year, Plan.key, Task.position)
     )
-    rows = session.execute(query).all()
-    units = units_of(session, [row[0] for row in rows])
-    return [
-        UnfinishedItem(
+
+    def make(row: Any, units: dict) -> UnfinishedItem:
+        (task_id, code, plan_key, plan_title, path_key, title, due_date, deadline_text, deadline_type,
+         status, progress, note, updated_at, cat, carried_code, day, at, action, reason) = row  # fmt: skip
+        lead, support = units.get(task_id, ([], []))
+        if reason:
+            note, kind = reason, "defer" if action == "defer" else "progress"
+        else:
+            kind = "progress" if note else ""
+        return UnfinishedItem(
             task_id=task_id,
-            code=code,
-            plan=plan_key,
-            plan_title=plan_title or plan_key,
-            path=path_key.split("/"),
-            title=title,
-            lead=units.get(task_id, ([], []))[0],
-            support=units.get(task_id, ([], []))[1],
+            code=_text(code),
+            plan=_text(plan_key),
+            plan_title=_text(plan_title or plan_key),
+            path=_text(path_key).split("/"),
+            title=_text(title),
+            lead=_names(lead),
+            support=_names(support),
             due_date=due_date,
-            deadline_text=deadline_text,
-            deadline_type=deadline_type,
-            status=status,
+            deadline_text=_text(deadline_text),
+            deadline_type=_text(deadline_type),
+            status=_text(status),
             progress=progress,
             category=cat,
-            last_update=updated_at.date() if updated_at else None,
-            reason=note,
-            reason_kind="progress" if note else "",
-            carried_to=carried_code,
+            last_update=_last_day(day, at, updated_at),
+            reason=_text(note),
+            reason_kind=kind,
+            carried_to=_text(carried_code),
         )
-        for (
-            task_id,
-            code,
-            plan_key,
-            plan_title,
-            path_key,
-            title,
-            due_date,
-            deadline_text,
-            deadline_type,
-            status,
-            progress,
-            note,
-            updated_at,
-            cat,
-            carried_code,
-        ) in rows
-    ]
+
+    return Items(session, query, make)
 
 
-def _ongoing(session: Session, scope: Any) -> list[OngoingItem]:
-    query = (
-        select(
-            Task.id,
-            Task.code,
-            Plan.key,
-            Task.path_key,
-            Task.title,
-            Task.deadline_text,
-            Task.deadline_type,
-            Task.status,
-            Task.progress,
-            Task.progress_note,
-            Task.updated_at,
-        )
-        .join(Plan, col(Plan.id) == Task.plan_id)
-        .where(
-            scope,
-            standing_sql(),
-            col(Task.status) != TaskStatus.CANCELLED.value,
-        )
-        .order_by(Plan.year, Plan.key, Task.position)
+def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
+    query = _with_facts(
+        _ordered(
+            select(
+                Task.id,
+                Task.code,
+                Plan.key,
+                Task.path_key,
+                Task.title,
+                Task.deadline_text,
+                Task.deadline_type,
+                Task.status,
+                Task.progress,
+                Task.progress_note,
+                Task.updated_at,
+            )
+        ).where(scope, standing_sql(), col(Task.status) != TaskStatus.CANCELLED.value)
     )
-    rows = session.execute(query).all()
-    units = units_of(session, [row[0] for row in rows])
-    return [
-        OngoingItem(
+
+    def make(row: Any, units: dict) -> OngoingItem:
+        (task_id, code, plan_key, path_key, title, deadline_text, deadline_type, status, progress,
+         note, updated_at, day, at, _action, _reason) = row  # fmt: skip
+        return OngoingItem(
             task_id=task_id,
-            code=code,
-            plan=plan_key,
-            path=path_key.split("/"),
-            title=title,
-            lead=units.get(task_id, ([], []))[0],
-            deadline_text=deadline_text,
-            deadline_type=deadline_type,
-            status=status,
+            code=_text(code),
+            plan=_text(plan_key),
+            path=_text(path_key).split("/"),
+            title=_text(title),
+            lead=_names(units.get(task_id, ([], []))[0]),
+            deadline_text=_text(deadline_text),
+            deadline_type=_text(deadline_type),
+            status=_text(status),
             progress=progress,
-            note=note,
-            last_update=updated_at.date() if updated_at else None,
+            note=_text(note),
+            last_update=_last_day(day, at, updated_at),
         )
-        for (
-            task_id,
-            code,
-            plan_key,
-            path_key,
-            title,
-            deadline_text,
-            deadline_type,
-            status,
-            progress,
-            note,
-            updated_at,
-        ) in rows
-    ]
+
+    return Items(session, query, make)
 
 
-def _done(session: Session, scope: Any) -> list[DoneItem]:
-    query = (
-        select(
-            Task.id,
-            Task.code,
-            Plan.key,
-            Task.path_key,
-            Task.title,
-            Task.deadline_text,
-            Task.progress_note,
-            Task.updated_at,
-        )
-        .join(Plan, col(Plan.id) == Task.plan_id)
-        .where(scope, col(Task.status) == TaskStatus.DONE.value)
-        .order_by(Plan.year, Plan.key, Task.position)
+def _done(session: Session, scope: Any) -> Items[DoneItem]:
+    query = _with_facts(
+        _ordered(
+            select(
+                Task.id,
+                Task.code,
+                Plan.key,
+                Task.path_key,
+                Task.title,
+                Task.deadline_text,
+                Task.progress_note,
+                Task.updated_at,
+            )
+        ).where(scope, col(Task.status) == TaskStatus.DONE.value)
     )
-    rows = session.execute(query).all()
-    units = units_of(session, [row[0] for row in rows])
-    return [
-        DoneItem(
+
+    def make(row: Any, units: dict) -> DoneItem:
+        task_id, code, plan_key, path_key, title, deadline_text, note, updated_at, day, at, _, _ = row
+        return DoneItem(
             task_id=task_id,
-            code=code,
-            plan=plan_key,
-            path=path_key.split("/"),
-            title=title,
-            lead=units.get(task_id, ([], []))[0],
-            deadline_text=deadline_text,
-            note=note,
-            done_on=updated_at.date() if updated_at else None,
+            code=_text(code),
+            plan=_text(plan_key),
+            path=_text(path_key).split("/"),
+            title=_text(title),
+            lead=_names(units.get(task_id, ([], []))[0]),
+            deadline_text=_text(deadline_text),
+            note=_text(note),
+            done_on=_last_day(day, at, updated_at),
         )
-        for task_id, code, plan_key, path_key, title, deadline_text, note, updated_at in rows
-    ]
 
-
-def _journal_facts(session: Session, scope: Any) -> dict[int, tuple[dt.date | None, str, str]]:
-    """task id -> (day of its latest journal row, latest reason, "defer"/"progress"), for the
-    tasks of the scope that are not cancelled, in two grouped queries.
-
-    The latest row is the highest id (the journal is append-only). Its business day (`day`, the
-    --as-of of the command) is preferred to its timestamp, so back-dated entries land where they
-    were meant to. Carry-over rows are bookkeeping, not progress: they are left out.
-    """
-    wanted = select(Task.id).where(scope, col(Task.status) != TaskStatus.CANCELLED.value)
-    latest = (
-        select(col(Journal.task_id).label("task_id"), func.max(Journal.id).label("journal_id"))
-        .where(col(Journal.task_id).in_(wanted), Journal.action != CARRY_OVER_ACTION)
-        .group_by(Journal.task_id)
-        .subquery()
-    )
-    facts: dict[int, tuple[dt.date | None, str, str]] = {}
-    for task_id, day, at in session.execute(
-        select(latest.c.task_id, Journal.day, Journal.at).join(
-            Journal, col(Journal.id) == latest.c.journal_id
-        )
-    ):
-        facts[task_id] = (day or (at.date() if at else None), "", "")
-    reasons = (
-        select(col(Journal.task_id).label("task_id"), func.max(Journal.id).label("journal_id"))
-        .where(
-            col(Journal.task_id).in_(wanted),
-            report_sql(),  # a report's note says why a task stands where it does
-            Journal.note != "",
-        )
-        .group_by(Journal.task_id)
-        .subquery()
-    )
-    for task_id, action, note in session.execute(
-        select(reasons.c.task_id, Journal.action, Journal.note).join(
-            Journal, col(Journal.id) == reasons.c.journal_id
-        )
-    ):
-        last = facts.get(task_id, (None, "", ""))[0]
-        facts[task_id] = (last, note, "defer" if action == "defer" else "progress")
-    return facts
+    return Items(session, query, make)
 
 
 def unfinished_ids(lookback: Lookback) -> list[int]:

@@ -28,13 +28,13 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, BinaryIO
 
 from workflows.documents import fonts
-from workflows.lookback_package import insert_before, rewrite_parts, xml_text
+from workflows.lookback_package import insert_before, insert_chunks, rewrite_parts, write_stamped, xml_text
 
 MM = 56.6929  # twips per millimetre
 PORTRAIT = (210.0, 297.0)
@@ -49,6 +49,7 @@ TABLE_LINE = 15.0  # fixed line in tables (pt): the same row heights whatever fo
 CELL_MARGIN_MM = 1.5  # left and right inside each cell
 PT_MM = 25.4 / 72
 MIN_CHARS = 3  # no column narrower than this many characters of its font
+FLUSH_PARTS = 20_000  # pieces of a table's XML gathered before they are written out
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 STYLE_TABLE_TEXT = "Table Text"
@@ -108,7 +109,7 @@ def display_width(text: str) -> float:
 
 
 def column_widths(
-    columns: Sequence[Column], rows: Sequence[Any], *, width_mm: float, size: float
+    columns: Sequence[Column], rows: Iterable[Any], *, width_mm: float, size: float
 ) -> list[float]:
     """Widths in mm adding up to `width_mm`: fitted columns to their content, the rest shared."""
     char_mm = size * PT_MM
@@ -117,15 +118,21 @@ def column_widths(
     def mm(chars: float) -> float:
         return chars * char_mm + pad
 
-    cells = [row for row in rows if not isinstance(row, Group)]
+    # One pass over the rows (they may be read from the database as they come).
+    longest = {index: 0.0 for index, column in enumerate(columns) if column.fit}
+    for row in rows:
+        if not isinstance(row, Group):
+            for index, widest in longest.items():
+                width = display_width(str(row[index]))
+                if width > widest:
+                    longest[index] = width
     fitted: dict[int, float] = {}
     for index, column in enumerate(columns):
         if column.fit:
-            longest = max((display_width(str(row[index])) for row in cells), default=0.0)
             # A header of up to four characters on one line, a longer one on two.
             chars = display_width(column.header)
             header = chars if chars <= 4 else max(3, math.ceil(chars / 2))
-            fitted[index] = mm(min(max(longest, header, MIN_CHARS), column.max_chars))
+            fitted[index] = mm(min(max(longest[index], header, MIN_CHARS), column.max_chars))
     rest = width_mm - sum(fitted.values())
     flexible = [i for i in range(len(columns)) if i not in fitted]
     weights = sum(columns[i].weight for i in flexible)
@@ -148,7 +155,9 @@ class Document:
 
         self.doc = docx.Document()
         self.landscape = False
-        self.pending: list[bytes] = []  # data rows of each table, in document order
+        # The data rows of each table, in document order: written when the document is saved, as
+        # they are read (a look-back's table of unfinished items may come from the database).
+        self.pending: list[Iterable[bytes]] = []
         core = self.doc.core_properties
         core.title, core.author, core.last_modified_by = title, author, author
         core.comments, core.subject, core.keywords, core.category = "", "", "", ""
@@ -329,12 +338,14 @@ class Document:
     def table(
         self,
         columns: Sequence[Column],
-        rows: Sequence[Sequence[Any] | Group],
+        rows: Collection[Sequence[Any] | Group],
         *,
         empty: str = "（无）",
         size: float = TABLE_SIZE,
     ) -> None:
-        """A ruled table filling the text width; `empty` instead when there are no rows."""
+        """A ruled table filling the text width; `empty` instead when there are no rows. `rows` is
+        gone through twice (the fitted columns' widths, then the rows when the document is saved),
+        so a long table can be read from the database each time instead of held in memory."""
         if not rows:
             self.paragraph(empty)
             return
@@ -346,18 +357,7 @@ class Document:
         )
         header = f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header_cells}</w:tr>"
         self._insert_table(twips, header)
-        text_id = self._style_id(STYLE_TABLE_TEXT)
-        total = sum(twips)
-        parts: list[str] = []
-        for row in rows:
-            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            if isinstance(row, Group):
-                parts.append(_cell_xml(total, row.text, text_id, "left", span=len(columns), bold=True))
-            else:
-                for tw, column, value in zip(twips, columns, row, strict=True):
-                    parts.append(_cell_xml(tw, "" if value is None else str(value), text_id, column.align))
-            parts.append("</w:tr>")
-        self.pending.append("".join(parts).encode("utf-8"))
+        self.pending.append(_rows_xml(rows, columns, twips, self._style_id(STYLE_TABLE_TEXT)))
         self.paragraph("", style=STYLE_NOTE)  # space under the table
 
     def form(
@@ -403,7 +403,7 @@ class Document:
                 column += cell.span
             parts.append("</w:tr>")
         self._insert_table(grid, "".join(parts))
-        self.pending.append(b"")
+        self.pending.append([])
 
     def _insert_table(self, twips: Sequence[int], first_rows: str) -> None:
         from docx.oxml import parse_xml
@@ -435,11 +435,23 @@ class Document:
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.doc.save(buffer)
+        inserts = [b"".join(rows) for rows in self.pending]
         edits = {
-            "word/document.xml": partial(insert_before, marker=b"</w:tbl>", inserts=self.pending),
+            "word/document.xml": partial(insert_before, marker=b"</w:tbl>", inserts=inserts),
             "word/fontTable.xml": _with_faces,
         }
         return rewrite_parts(buffer.getvalue(), edits)
+
+    def write_stamped(self, out: BinaryIO, day: dt.date) -> None:
+        """The document written to `out` with every time stamp set to `day`, each table's rows
+        written (and compressed) as they are read: the same bytes as stamped(to_bytes())."""
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        edits = {
+            "word/document.xml": partial(insert_chunks, marker=b"</w:tbl>", inserts=self.pending),
+            "word/fontTable.xml": lambda data: [_with_faces(data)],
+        }
+        write_stamped(buffer.getvalue(), edits, out, day=day)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -538,6 +550,26 @@ def _page_number_runs() -> list[Any]:
         f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r>'
     )
     return list(parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"))
+
+
+def _rows_xml(
+    rows: Iterable[Sequence[Any] | Group], columns: Sequence[Column], twips: Sequence[int], text_id: str
+) -> Iterator[bytes]:
+    """A table's data rows as XML, a chunk at a time."""
+    total = sum(twips)
+    parts: list[str] = []
+    for row in rows:
+        if len(parts) >= FLUSH_PARTS:
+            yield "".join(parts).encode("utf-8")
+            parts.clear()
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        if isinstance(row, Group):
+            parts.append(_cell_xml(total, row.text, text_id, "left", span=len(columns), bold=True))
+        else:
+            for tw, column, value in zip(twips, columns, row, strict=True):
+                parts.append(_cell_xml(tw, "" if value is None else str(value), text_id, column.align))
+        parts.append("</w:tr>")
+    yield "".join(parts).encode("utf-8")
 
 
 def _with_faces(data: bytes) -> bytes:

@@ -11,7 +11,9 @@ units' own summaries and the carry-over.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -50,6 +52,79 @@ LISTED = 10  # items named in the prose of a part; the attachments list them all
 LISTED_OVERDUE = 10
 
 
+@dataclass
+class Survey:
+    """What the prose says about the long lists, gathered in one pass over each: counts and the
+    first few items it names. The lists themselves may be read from the database as they are gone
+    through (models.reads.lookback.Items), so nothing here keeps more than a few items of each."""
+
+    # Per section, the text the prose gives for the first LISTED done items and ongoing items with
+    # a note (a big ledger has thousands of sections: their text only, not the items, is kept).
+    done: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    done_count: Counter[tuple[str, str]] = field(default_factory=Counter)  # per section: all
+    reported: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    reported_count: int = 0
+    silent: list[Any] = field(default_factory=list)  # ongoing without a note, not done
+    silent_count: int = 0
+    deferred: int = 0
+    overdue: list[Any] = field(default_factory=list)  # the first LISTED_OVERDUE
+    overdue_count: int = 0
+    orphans: int = 0  # overdue with no lead unit
+    open_count: int = 0  # unfinished but not ongoing
+    carried: bool = False
+
+
+def survey(lookback: Lookback) -> Survey:
+    found = Survey()
+    for item in lookback.done:
+        key = (item.plan, item.path[0])
+        found.done_count[key] += 1
+        few = found.done.setdefault(key, [])
+        if len(few) < LISTED:
+            few.append(f"{item.title}（{units_text(item.lead)}）")
+    for entry in lookback.ongoing:
+        if entry.note:
+            found.reported_count += 1
+            few = found.reported.setdefault((entry.plan, entry.path[0]), [])
+            if len(few) < LISTED:
+                few.append(f"{entry.title}：{entry.note.strip().rstrip('。')}。")
+        elif entry.status != "done":
+            found.silent_count += 1
+            if len(found.silent) < LISTED:
+                found.silent.append(entry)
+    for item in lookback.unfinished:
+        found.deferred += item.status == "deferred"
+        found.carried = found.carried or bool(item.carried_to)
+        found.open_count += item.category != "ongoing"
+        if item.category == "overdue":
+            found.overdue_count += 1
+            found.orphans += not item.lead
+            if len(found.overdue) < LISTED_OVERDUE:
+                found.overdue.append(item)
+    return found
+
+
+class Grouped:
+    """A long list's table rows, under a group row per plan when the look-back covers several
+    plans: made as they are read, each time the table goes through them."""
+
+    def __init__(self, lookback: Lookback, items: Any, row: Any) -> None:
+        self.lookback, self.items, self.row = lookback, items, row
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self) -> Iterator[Any]:
+        titles = {p.key: p.title or p.key for p in self.lookback.plans}
+        several = len(self.lookback.plans) > 1
+        current = None
+        for number, item in enumerate(self.items, start=1):
+            if several and item.plan != current:
+                current = item.plan
+                yield Group(f"《{titles.get(item.plan, item.plan)}》")
+            yield self.row(number, item)
+
+
 def report_title(lookback: Lookback, issuer: str | None = None) -> str:
     """The agency, the period and the subject: 吉林省市场监督管理厅2021年政务公开工作要点落实情况回头看报告."""
     who = agency(lookback, issuer)
@@ -67,17 +142,25 @@ def report_title(lookback: Lookback, issuer: str | None = None) -> str:
 def render_lookback(
     lookback: Lookback, *, issuer: str | None = None, carried: CarryOverReport | None = None
 ) -> bytes:
+    return lookback_document(lookback, issuer=issuer, carried=carried).to_bytes()
+
+
+def lookback_document(
+    lookback: Lookback, *, issuer: str | None = None, carried: CarryOverReport | None = None
+) -> Document:
+    """The document, its long tables still to be read (when it is saved)."""
     title = report_title(lookback, issuer)
     doc = Document(title=title, author=signer(lookback, issuer))
     doc.title(title, period_text(lookback))
     outline = Outline()
-    _overall(doc, outline, lookback)
-    _achievements(doc, outline, lookback)
-    _problems(doc, outline, lookback)
-    _next_steps(doc, outline, lookback, carried)
+    found = survey(lookback)
+    _overall(doc, outline, lookback, found)
+    _achievements(doc, outline, lookback, found)
+    _problems(doc, outline, lookback, found)
+    _next_steps(doc, outline, lookback, carried, found)
     attachments: list[tuple[str, Any]] = [
         ("完成情况统计表", _attachment_counts),
-        ("未完成事项清单", _attachment_unfinished),
+        ("未完成事项清单", partial(_attachment_unfinished, carried=found.carried)),
         ("持续推进事项进展情况", _attachment_ongoing),
     ]
     if lookback.summaries:
@@ -88,13 +171,13 @@ def render_lookback(
     doc.signature(signer(lookback, issuer), lookback.as_of)
     for number, (name, write) in enumerate(attachments, start=1):
         write(doc, lookback, number=number, name=name)
-    return doc.to_bytes()
+    return doc
 
 
 # --- The body --------------------------------------------------------------------------------
 
 
-def _overall(doc: Document, outline: Outline, lookback: Lookback) -> None:
+def _overall(doc: Document, outline: Outline, lookback: Lookback, found: Survey) -> None:
     t = lookback.totals
     doc.heading(1, outline.next(1) + "总体情况")
     year = lookback.year
@@ -110,7 +193,7 @@ def _overall(doc: Document, outline: Outline, lookback: Lookback) -> None:
         f"完成率{rate_text(t)}；逾期未完成{t.overdue}项，推进中{t.in_progress}项，未开始{t.not_started}项。"
     )
     if t.ongoing:
-        reported = sum(1 for item in lookback.ongoing if item.note)
+        reported = found.reported_count
         text += (
             f"另有持续推进事项{t.ongoing}项（长期坚持、持续推进或定期开展，无截止日期），单独统计，"
             f"不计入完成率，其中{reported}项报送了最新进展。"
@@ -135,14 +218,8 @@ def _overall(doc: Document, outline: Outline, lookback: Lookback) -> None:
     doc.paragraph(Blank("全年工作的总体情况：组织领导、工作机制、推进措施和总体评价"))
 
 
-def _achievements(doc: Document, outline: Outline, lookback: Lookback) -> None:
+def _achievements(doc: Document, outline: Outline, lookback: Lookback, found: Survey) -> None:
     doc.heading(1, outline.next(1) + "主要成效")
-    done = defaultdict(list)
-    for item in lookback.done:
-        done[(item.plan, item.path[0])].append(item)
-    ongoing = defaultdict(list)
-    for entry in lookback.ongoing:
-        ongoing[(entry.plan, entry.path[0])].append(entry)
     several = len(lookback.plans) > 1
     titles = {p.key: p.title or p.key for p in lookback.plans}
     current_plan = None
@@ -159,26 +236,27 @@ def _achievements(doc: Document, outline: Outline, lookback: Lookback) -> None:
         if c.unfinished - c.ongoing:
             figures += f"，尚未完成{c.unfinished - c.ongoing}项"
         doc.paragraph(figures + "。")
-        finished = done.get((section.plan, section.label), [])
+        finished = found.done.get((section.plan, section.label), [])
         if finished:
-            names = "；".join(f"{item.title}（{units_text(item.lead)}）" for item in finished[:LISTED])
-            more = f"等{len(finished)}项" if len(finished) > LISTED else ""
+            names = "；".join(finished[:LISTED])
+            count = found.done_count[(section.plan, section.label)]
+            more = f"等{count}项" if count > LISTED else ""
             doc.paragraph(f"已完成：{names}{more}。")
-        reported = [e for e in ongoing.get((section.plan, section.label), []) if e.note]
-        for entry in reported[:LISTED]:
-            doc.paragraph(f"{entry.title}：{entry.note.strip().rstrip('。')}。")
+        reported = found.reported.get((section.plan, section.label), [])
+        for text in reported[:LISTED]:
+            doc.paragraph(text)
         doc.paragraph(Blank("本部分工作的主要做法、取得的成效和典型经验"))
 
 
-def _problems(doc: Document, outline: Outline, lookback: Lookback) -> None:
+def _problems(doc: Document, outline: Outline, lookback: Lookback, found: Survey) -> None:
     t = lookback.totals
     doc.heading(1, outline.next(1) + "存在问题")
-    deferred = sum(1 for item in lookback.unfinished if item.status == "deferred")
+    deferred = found.deferred
     doc.paragraph(
         f"截至{cn_date(lookback.as_of)}，逾期未完成{t.overdue}项，未开始{t.not_started}项，"
         f"推进中{t.in_progress}项" + (f"，其中申请延期{deferred}项" if deferred else "") + "。"
     )
-    overdue = [item for item in lookback.unfinished if item.category == "overdue"]
+    overdue = found.overdue
     doc.heading(2, outline.next(2) + "逾期未完成事项")
     if not overdue:
         doc.paragraph("无逾期未完成事项。")
@@ -190,8 +268,8 @@ def _problems(doc: Document, outline: Outline, lookback: Lookback) -> None:
             f"完成时限：{due_phrase(item.deadline_text, item.due_date, lookback.year)}，已逾期{late}天）。"
             + ("未报送原因。" if reason == "（未报送）" else f"{reason.rstrip('。')}。")
         )
-    if len(overdue) > LISTED_OVERDUE:
-        doc.paragraph(f"其余{len(overdue) - LISTED_OVERDUE}项见附件2。")
+    if found.overdue_count > LISTED_OVERDUE:
+        doc.paragraph(f"其余{found.overdue_count - LISTED_OVERDUE}项见附件2。")
     doc.heading(2, outline.next(2) + "进度滞后的单位")
     behind = [u for u in lookback.units if u.counts.overdue and u.unit != NO_LEAD]
     if behind:
@@ -202,22 +280,24 @@ def _problems(doc: Document, outline: Outline, lookback: Lookback) -> None:
         )
     else:
         doc.paragraph("各牵头单位均无逾期未完成任务。")
-    orphans = sum(1 for item in overdue if not item.lead)
+    orphans = found.orphans
     if orphans:
         doc.paragraph(f"另有{orphans}项逾期任务未明确牵头单位，需明确责任单位。")
-    silent = [entry for entry in lookback.ongoing if not entry.note and entry.status != "done"]
+    silent = found.silent
     if silent:
         doc.heading(2, outline.next(2) + "持续推进事项报送情况")
         names = "；".join(e.title for e in silent[:LISTED]) + (
-            f"等{len(silent)}项" if len(silent) > LISTED else ""
+            f"等{found.silent_count}项" if found.silent_count > LISTED else ""
         )
-        doc.paragraph(f"{len(silent)}项持续推进事项本年未报送进展：{names}。")
+        doc.paragraph(f"{found.silent_count}项持续推进事项本年未报送进展：{names}。")
     doc.paragraph(Blank("问题产生的原因分析（主观原因和客观原因）"))
 
 
-def _next_steps(doc: Document, outline: Outline, lookback: Lookback, carried: CarryOverReport | None) -> None:
+def _next_steps(
+    doc: Document, outline: Outline, lookback: Lookback, carried: CarryOverReport | None, found: Survey
+) -> None:
     doc.heading(1, outline.next(1) + "下一步工作打算")
-    open_items = [item for item in lookback.unfinished if item.category != "ongoing"]
+    open_items = found.open_count
     if carried is not None and not carried.dry_run and carried.plans:
         target = carried.plans[0]
         doc.paragraph(
@@ -226,7 +306,7 @@ def _next_steps(doc: Document, outline: Outline, lookback: Lookback, carried: Ca
         )
     elif open_items:
         doc.paragraph(
-            f"对{len(open_items)}项未完成事项，拟转入{lookback.year + 1}年度整改清单，"
+            f"对{open_items}项未完成事项，拟转入{lookback.year + 1}年度整改清单，"
             "逐项明确责任单位和完成时限，纳入督办，办结销号。"
         )
     if lookback.totals.ongoing:
@@ -272,23 +352,11 @@ def _attachment_counts(doc: Document, lookback: Lookback, *, number: int, name: 
     doc.paragraph(DEFINITIONS, style="Note")
 
 
-def _grouped(lookback: Lookback, items: list[Any], row: Any) -> list[Any]:
-    """Rows under a group row per plan when the look-back covers several plans."""
-    titles = {p.key: p.title or p.key for p in lookback.plans}
-    rows: list[Any] = []
-    current = None
-    for number, item in enumerate(items, start=1):
-        if len(lookback.plans) > 1 and item.plan != current:
-            current = item.plan
-            rows.append(Group(f"《{titles.get(item.plan, item.plan)}》"))
-        rows.append(row(number, item))
-    return rows
-
-
-def _attachment_unfinished(doc: Document, lookback: Lookback, *, number: int, name: str) -> None:
+def _attachment_unfinished(
+    doc: Document, lookback: Lookback, *, number: int, name: str, carried: bool
+) -> None:
     doc.attachment(number, name, landscape=True)
     year = lookback.year
-    carried = any(item.carried_to for item in lookback.unfinished)
     columns = [
         Column("序号", fit=True),
         Column("编号", fit=True),
@@ -317,7 +385,7 @@ def _attachment_unfinished(doc: Document, lookback: Lookback, *, number: int, na
         ]
         return [*values, item.carried_to or ""] if carried else values
 
-    doc.table(columns, _grouped(lookback, lookback.unfinished, row), empty="无未完成事项。")
+    doc.table(columns, Grouped(lookback, lookback.unfinished, row), empty="无未完成事项。")
     doc.paragraph(
         f"共{len(lookback.unfinished)}项（未办结的全部任务，含持续推进事项）。原因或进展取最近一次报送的延期原因或进展情况。",
         style="Note",
@@ -350,7 +418,7 @@ def _attachment_ongoing(doc: Document, lookback: Lookback, *, number: int, name:
             item.note or "（未报送进展）",
         ]
 
-    doc.table(columns, _grouped(lookback, lookback.ongoing, row), empty="无持续推进事项。")
+    doc.table(columns, Grouped(lookback, lookback.ongoing, row), empty="无持续推进事项。")
 
 
 def _attachment_summaries(doc: Document, lookback: Lookback, *, number: int, name: str) -> None:

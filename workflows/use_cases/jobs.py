@@ -321,7 +321,7 @@ def look_back(
         plans_dir=plans_folder(settings),
     )
     result.files = [str(path) for path in written.paths]
-    result.summary = summary_lines(written.lookback, written.carried)
+    result.summary = written.summary
     return result
 
 
