@@ -69,7 +69,8 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
             report.preview = describe_dues(session, dues)
             address(report.preview, lifecycle)
             report.failures = describe_failures(session, failed)
-        found = [(due.level, due.skipped) for due in dues]
+        report.skipped = sum(1 for due in dues if due.skipped)
+        raised_levels = [due.level for due in dues if not due.skipped]
     else:
         with write_session(engine) as session:
             dues, lifecycle = _all_dues(session, settings, args, failed)
@@ -81,13 +82,10 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
             report.notices = queue(session, compose(raised, settings, as_of=as_of))
         # Counted from the rows this run inserted: a run racing another (two schedulers, a worker
         # and the command line) reports only what it did, not what it found due.
-        found = [(level, False) for _, _, level, _, _ in inserted.sent]
         report.skipped = sum(inserted.skipped.values())
-    for level, skipped in found:
-        if skipped:
-            report.skipped += 1
-        else:
-            report.raised[level] = report.raised.get(level, 0) + 1
+        raised_levels = [level for _, _, level, _, _ in inserted.sent]
+    for level in raised_levels:
+        report.raised[level] = report.raised.get(level, 0) + 1
     report.warnings = calendar.warnings()
     return report
 
