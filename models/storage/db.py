@@ -7,10 +7,11 @@ instead of failing half-way with "database is locked".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from models.errors import BadInput
 from models.vocabulary.i18n import _
@@ -181,7 +182,8 @@ def insert_rows(session: Session, table: type, rows: list[dict]) -> None:
     converters = []
     for key in keys:
         process = columns[key].type.dialect_impl(dialect).bind_processor(dialect)
-        converters.append(_cached(process) if process else None)
+        # A column of dates holds few distinct values: each is converted once.
+        converters.append(functools.cache(process) if process else None)
     params = [
         tuple(
             convert(row[key]) if convert else row[key] for key, convert in zip(keys, converters, strict=True)
@@ -191,17 +193,3 @@ def insert_rows(session: Session, table: type, rows: list[dict]) -> None:
     marks = ", ".join("?" for _ in keys)
     statement = f"INSERT INTO {name} ({listed}) VALUES ({marks}) ON CONFLICT DO NOTHING"
     session.connection().exec_driver_sql(statement, params)
-
-
-def _cached(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A bind processor remembering its results: a column of dates holds few distinct ones."""
-    seen: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            found = seen[value] = process(value)
-            return found
-
-    return convert
