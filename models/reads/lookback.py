@@ -404,9 +404,9 @@ CHUNK = 2000  # rows per fetch of a long list: their units are read per chunk, i
 
 
 class Items(Generic[T]):
-    """One of the look-back's long lists (unfinished, ongoing, done), read as it is used: each pass
-    runs its query again and yields the items a chunk at a time, so a million-task ledger is never
-    held in memory. Bound to the session it was made in, which must stay open while it is read.
+    """One of the look-back's long lists (unfinished, ongoing, done), read as it is used: the first
+    whole pass runs its query and yields the items a chunk at a time (a pass left half-way runs it
+    again), later passes replay that one from disk, so a million-task ledger is never held in memory. Bound to the session it was made in, which must stay open while it is read.
     Ordered by plan (year, key) and position, so each report writes it as it comes."""
 
     def __init__(self, session: Session, query: Select, make: Callable[[Any, dict], T]) -> None:
