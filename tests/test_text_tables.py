@@ -1,6 +1,7 @@
 """workflows.text_tables against tabulate itself: the same bytes for every table we can think of."""
 
 import datetime as dt
+import io
 
 import pytest
 import tabulate as tabulate_module
@@ -134,3 +135,78 @@ def test_preserved_whitespace_goes_to_tabulate(monkeypatch):
     monkeypatch.setattr(tabulate_module, "PRESERVE_WHITESPACE", True)
     rows = [[" 办公室 ", " 1"]]
     assert text_tables.simple(["a", "b"], rows) == tabulate(rows, ["a", "b"], tablefmt="simple")
+
+
+class Replayed:
+    """Rows given again on each pass, never as a list (as a look-back's long list is read)."""
+
+    def __init__(self, rows):
+        self.rows, self.passes = rows, 0
+
+    def __iter__(self):
+        self.passes += 1
+        return (row for row in self.rows)
+
+
+def streamed(head, rows):
+    out = io.StringIO()
+    text_tables.write_github(head, Replayed(rows), out)
+    return out.getvalue()
+
+
+@settings(max_examples=800, deadline=None)
+@given(tables())
+def test_streamed_github_is_the_whole_table_and_tabulates(table):
+    head, rows = table
+    rows = [[None if c is None else str(c) for c in row] for row in rows]
+    whole = text_tables.github(head, rows)
+    assert streamed(head, rows) == whole
+    assert whole == tabulate(rows, head, tablefmt="github", disable_numparse=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables())
+def test_streamed_github_with_few_cells_kept(monkeypatch_table):
+    """Past _CACHED distinct cells the streamed layout forgets widths and measures the other cells
+    in a pass of their own: the same bytes (here _CACHED is 1)."""
+    head, rows = monkeypatch_table
+    rows = [[None if c is None else str(c) for c in row] for row in rows]
+    kept = text_tables._CACHED
+    text_tables._CACHED = 1
+    try:
+        assert streamed(head, rows) == tabulate(rows, head, tablefmt="github", disable_numparse=True)
+    finally:
+        text_tables._CACHED = kept
+
+
+def test_streamed_github_goes_through_the_rows_twice_and_never_calls_tabulate(monkeypatch):
+    head = ["序号", "任务", "期限", "备注"]
+    rows = [
+        [1, "关于推进重点项目建设的实施意见（试行）", dt.date(2021, 3, 31), None],
+        [2, " 办公室 ", "—", "क्😀"],
+        [3, "abc", "12", "👨\u200d👩\u200d👧 x"],
+    ]
+    expected = tabulate(
+        [["" if c is None else str(c) for c in r] for r in rows],
+        head,
+        tablefmt="github",
+        disable_numparse=True,
+    )
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tabulate was called")
+
+    monkeypatch.setattr(text_tables, "tabulate", refuse)
+    replayed = Replayed(rows)
+    out = io.StringIO()
+    text_tables.write_github(head, replayed, out)
+    assert out.getvalue() == expected
+    assert replayed.passes == 2
+
+
+def test_streamed_github_leaves_odd_tables_to_tabulate():
+    head = ["a", "b"]
+    for rows in ([["x\x1b[31m", "1"]], [["\x01", "y"]], [["a\nb", "c"]], [[1.5, "c"]], [["only one"]], []):
+        out = io.StringIO()
+        text_tables.write_github(head, Replayed(rows), out)
+        assert out.getvalue() == tabulate(rows, head, tablefmt="github", disable_numparse=True)

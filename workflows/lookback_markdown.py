@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from models.reads.lookback import Lookback
 from models.vocabulary import _
 from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block, chapters, cn_date, cn_number, issuer_of, report_title
-from workflows.text_tables import github
+from workflows.text_tables import github, write_github
 
 
 def render_markdown(
@@ -21,7 +21,8 @@ def render_markdown(
     outline: list[tuple[str, list[Block]]] | None = None,
 ) -> str:
     """The whole report; `outline` is `chapters(lookback, carried)` when the caller already has it."""
-    return "\n".join(markdown_parts(lookback, issuer=issuer, carried=carried, outline=outline))
+    parts = markdown_parts(lookback, issuer=issuer, carried=carried, outline=outline)
+    return "\n".join(md_table(*part) if isinstance(part, tuple) else part for part in parts)
 
 
 def write_markdown(
@@ -32,12 +33,16 @@ def write_markdown(
     carried: CarryOverReport | None = None,
     outline: list[tuple[str, list[Block]]] | None = None,
 ) -> None:
-    """The report written to `out` a part at a time (a table at a time): the same text as
-    render_markdown, never held whole."""
+    """The report written to `out` a part at a time, each table a line at a time (its rows gone
+    through twice: the columns' widths, then the lines): the same text as render_markdown, never
+    held whole."""
     for number, part in enumerate(markdown_parts(lookback, issuer=issuer, carried=carried, outline=outline)):
         if number:
             out.write("\n")
-        out.write(part)
+        if isinstance(part, tuple):
+            write_md_table(*part, out)
+        else:
+            out.write(part)
 
 
 def markdown_parts(
@@ -46,8 +51,9 @@ def markdown_parts(
     issuer: str | None = None,
     carried: CarryOverReport | None = None,
     outline: list[tuple[str, list[Block]]] | None = None,
-) -> Iterator[str]:
-    """The report's lines and tables, to be joined with newlines."""
+) -> Iterator[str | tuple[list[str], Any]]:
+    """The report's lines and tables (as (headers, rows), laid out by md_table or write_md_table),
+    to be joined with newlines."""
     yield from [
         f"# {html.escape(report_title(lookback), quote=False)}",
         "",
@@ -62,7 +68,7 @@ def markdown_parts(
             if isinstance(block, tuple):
                 kind, *rest = block
                 if kind == "table":
-                    yield from [md_table(*rest), ""]
+                    yield from [(rest[0], rest[1]), ""]
                 elif kind == "sub":
                     yield from [f"### {html.escape(rest[0], quote=False)}", ""]
             else:
@@ -84,3 +90,22 @@ def md_table(headers: list[str], rows: list[list[Any]]) -> str:
     if not rows:
         return _("(none)")
     return github([md_cell(h) for h in headers], [[md_cell(v) for v in row] for row in rows])
+
+
+def write_md_table(headers: list[str], rows: Iterable[list[Any]], out: TextIO) -> None:
+    """md_table(headers, rows) written to `out` a line at a time; `rows` (a list, or a long list's
+    Rows read again on each pass) is gone through twice and never held whole."""
+    if not rows:
+        out.write(_("(none)"))
+        return
+    write_github([md_cell(h) for h in headers], _Cells(rows), out)
+
+
+class _Cells:
+    """Rows as md_cell texts, made again on each pass over them."""
+
+    def __init__(self, rows: Iterable[list[Any]]) -> None:
+        self.rows = rows
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return ([md_cell(v) for v in row] for row in self.rows)

@@ -98,3 +98,17 @@ def insert_chunks(data: bytes, marker: bytes, inserts: Sequence[Chunks]) -> Iter
         yield from insert
         yield marker
         yield piece
+
+
+def replace_chunks(data: bytes, marker: bytes, inserts: Sequence[Chunks]) -> Iterator[bytes]:
+    """`data` with the i-th occurrence of `marker` replaced by the chunks of inserts[i], as chunks;
+    as insert_chunks, the count must match exactly."""
+    pieces = data.split(marker)
+    if len(pieces) != len(inserts) + 1:
+        raise ValueError(
+            f"expected {len(inserts)} × {marker.decode()} in the saved part, found {len(pieces) - 1}"
+        )
+    yield pieces[0]
+    for insert, piece in zip(inserts, pieces[1:], strict=True):
+        yield from insert
+        yield piece

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TextIO
 
 import tabulate as _tabulate
 from tabulate import tabulate
@@ -39,6 +40,7 @@ _SPECIAL = re.compile(r"[\x01\x1b\r\n]")  # separating line, ANSI escape, line b
 _ADDITIVE = re.compile(
     "[\x20-\x7e\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff60]*"
 )
+_CACHED = 50_000  # distinct wide cells a streamed table keeps the width of: not a million titles
 _NOT_NUMBERS = frozenset({"inf", "-inf", "nan"})  # tabulate's only digitless numbers (lower-cased)
 
 # What a string cell is to tabulate's number parsing.
@@ -76,7 +78,9 @@ def github(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def _width_function() -> Callable[[str], int]:
+def _width_function(*, bounded: bool = False) -> Callable[[str], int]:
+    """A cell's width as tabulate measures it; `bounded`: its memo of wide cells is emptied when
+    it holds _CACHED of them (a streamed table of a million distinct titles)."""
     if wcswidth is None or not _tabulate.WIDE_CHARS_MODE:
         return len
     measured: dict[str, int] = {}  # one table repeats many cells (units, statuses, dates)
@@ -86,6 +90,8 @@ def _width_function() -> Callable[[str], int]:
             return len(text)
         found = measured.get(text)
         if found is None:
+            if bounded and len(measured) >= _CACHED:
+                measured.clear()
             found = measured[text] = wcswidth(text)
         return found
 
@@ -187,3 +193,125 @@ def _lay_out(
     pad = column - header_width
     head = " " * pad + header if right else header + " " * pad
     return head, column, padded
+
+
+def write_github(headers: Sequence[str], rows: Iterable[Sequence[object]], out: TextIO) -> None:
+    """github(headers, rows) written to `out` a line at a time, never held whole: `rows` is gone
+    through twice (the columns' widths, then the lines), so it may be read again each time (a
+    look-back's long list read from the database) instead of kept in memory. Byte for byte what
+    github() returns, tabulate's fallbacks included (those tables are read into memory first)."""
+    widths = _github_widths(headers, rows)
+    if widths is None:
+        out.write(github(headers, [list(row) for row in rows]))
+        return
+    heads, columns, widests = widths
+    out.write(("|" + "|".join(f" {head} " for head in heads) + "|").rstrip())
+    out.write("\n|" + "|".join("-" * (w + 2) for w in columns) + "|")
+    width = _width_function(bounded=True)
+    lines: list[str] = []
+    for row in rows:
+        cells = []
+        for value, widest in zip(row, widests, strict=True):
+            text = _github_text(value).strip()  # type: ignore[union-attr]
+            cells.append(f" {text}{' ' * (widest - width(text))} ")
+        lines.append(("|" + "|".join(cells) + "|").rstrip())
+        if len(lines) >= 1000:
+            out.write("\n" + "\n".join(lines))
+            lines.clear()
+    if lines:
+        out.write("\n" + "\n".join(lines))
+
+
+def _github_text(value: object) -> str | None:
+    """A cell as github() reads it (disable_numparse), or None when tabulate must lay it out."""
+    kind = type(value)
+    if kind is str:
+        return None if _SPECIAL.search(value) else value  # type: ignore[arg-type,return-value]
+    if kind is int or kind is dt.date or kind is dt.datetime:
+        return f"{value}"
+    if value is None:
+        return ""
+    return None
+
+
+def _github_widths(
+    headers: Sequence[str], rows: Iterable[Sequence[object]]
+) -> tuple[list[str], list[int], list[int]] | None:
+    """Pass one of write_github: the padded headers, each column's width and the width its cells
+    are padded to, as _lay_out gives them, or None when tabulate must lay the table out itself."""
+    if _tabulate.PRESERVE_WHITESPACE or not headers:
+        return None
+    if any(type(h) is not str or _SPECIAL.search(h) for h in headers):
+        return None
+    count = len(headers)
+    width = _width_function(bounded=True)
+    widest = [-(10**9)] * count
+    additive = [False] * count  # a cell wcwidth measures padded as its own width plus the padding
+    # The other cells, each distinct one with its width: padded to the column's final width they
+    # are measured again (see _lay_out), which can only be done once that width is known.
+    others: list[dict[str, int] | None] = [{} for _ in range(count)]
+    seen = False
+    for row in rows:
+        if type(row) not in (list, tuple) or len(row) != count:
+            return None
+        seen = True
+        for index, value in enumerate(row):
+            text = _github_text(value)
+            if text is None:
+                return None
+            text = text.strip()
+            found = width(text)
+            if found > widest[index]:
+                widest[index] = found
+            if width is not len:
+                if _ADDITIVE.fullmatch(text):
+                    additive[index] = True
+                elif others[index] is not None:
+                    others[index][text] = found  # type: ignore[index]
+                    if len(others[index]) > _CACHED:  # type: ignore[arg-type]
+                        others[index] = None  # measured in a pass of its own below
+    if not seen:
+        return None
+    pads = [max(widest[i], width(str(h)) + 2) for i, h in enumerate(headers)]
+    # The widest of each column's other cells padded, as tabulate measures them again.
+    padded = [
+        None if found is None else max((_padded_width(t, w, pads[i]) for t, w in found.items()), default=None)
+        for i, found in enumerate(others)
+    ]
+    if any(found is None for found in others):
+        _measure_others(rows, pads, others, padded, width)
+    heads, columns = [], []
+    for index, header in enumerate(headers):
+        header_width = width(str(header))
+        column = header_width + 2
+        if width is len or additive[index]:
+            column = max(column, pads[index])
+        if padded[index] is not None:
+            column = max(column, padded[index])  # type: ignore[type-var]
+        heads.append(str(header) + " " * (column - header_width))
+        columns.append(column)
+    return heads, columns, pads
+
+
+def _padded_width(text: str, found: int, pad: int) -> int:
+    """What tabulate measures for a cell that is not only plain characters, padded to `pad`."""
+    return pad if found >= pad else wcswidth(text + " " * (pad - found))  # type: ignore[misc]
+
+
+def _measure_others(
+    rows: Iterable[Sequence[object]],
+    pads: list[int],
+    others: list[dict[str, int] | None],
+    padded: list[int | None],
+    width: Callable[[str], int],
+) -> None:
+    """The columns with too many distinct cells of other characters to keep measured in one more
+    pass over the rows: `padded` gets their widest such cell, padded."""
+    wanted = [index for index, found in enumerate(others) if found is None]
+    for row in rows:
+        for index in wanted:
+            text = _github_text(row[index]).strip()  # type: ignore[union-attr]
+            if not _ADDITIVE.fullmatch(text):
+                found = _padded_width(text, width(text), pads[index])
+                if padded[index] is None or found > padded[index]:  # type: ignore[operator]
+                    padded[index] = found

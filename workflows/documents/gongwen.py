@@ -34,7 +34,7 @@ from functools import partial
 from typing import Any, BinaryIO
 
 from workflows.documents import fonts
-from workflows.lookback_package import insert_before, insert_chunks, rewrite_parts, write_stamped, xml_text
+from workflows.lookback_package import replace_chunks, rewrite_parts, write_stamped, xml_text
 
 MM = 56.6929  # twips per millimetre
 PORTRAIT = (210.0, 297.0)
@@ -50,6 +50,10 @@ CELL_MARGIN_MM = 1.5  # left and right inside each cell
 PT_MM = 25.4 / 72
 MIN_CHARS = 3  # no column narrower than this many characters of its font
 FLUSH_PARTS = 20_000  # pieces of a table's XML gathered before they are written out
+# Where the XML written when the document is saved goes: a comment python-docx keeps as it is (text
+# never makes one: its "<" is escaped), one per entry of Document.pending, in document order.
+PENDING = "duban:pending"
+PENDING_MARK = f"<!--{PENDING}-->".encode()
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 STYLE_TABLE_TEXT = "Table Text"
@@ -155,9 +159,11 @@ class Document:
 
         self.doc = docx.Document()
         self.landscape = False
-        # The data rows of each table, in document order: written when the document is saved, as
-        # they are read (a look-back's table of unfinished items may come from the database).
+        # What is written when the document is saved, in document order, each in place of a
+        # PENDING comment: the data rows of each table, as they are read (a look-back's table of
+        # unfinished items may come from the database), and prose given as XML (Document.stream).
         self.pending: list[Iterable[bytes]] = []
+        self._style_ids: dict[str, str] = {}
         core = self.doc.core_properties
         core.title, core.author, core.last_modified_by = title, author, author
         core.comments, core.subject, core.keywords, core.category = "", "", "", ""
@@ -356,7 +362,7 @@ class Document:
             for tw, column in zip(twips, columns, strict=True)
         )
         header = f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header_cells}</w:tr>"
-        self._insert_table(twips, header)
+        self._insert_table(twips, header + f"<!--{PENDING}-->")
         self.pending.append(_rows_xml(rows, columns, twips, self._style_id(STYLE_TABLE_TEXT)))
         self.paragraph("", style=STYLE_NOTE)  # space under the table
 
@@ -403,7 +409,6 @@ class Document:
                 column += cell.span
             parts.append("</w:tr>")
         self._insert_table(grid, "".join(parts))
-        self.pending.append([])
 
     def _insert_table(self, twips: Sequence[int], first_rows: str) -> None:
         from docx.oxml import parse_xml
@@ -430,6 +435,37 @@ class Document:
     def _style_id(self, name: str) -> str:
         return self.doc.styles[name].style_id
 
+    # --- Prose written when saved ------------------------------------------------------------
+
+    def stream(self, paragraphs: Iterable[str]) -> None:
+        """Body paragraphs given as XML (paragraph_xml, heading_xml), put here and made only when
+        the document is saved, as they are read: python-docx holds every paragraph as objects
+        (hundreds of megabytes for the look-back of a million tasks) and finds the end of the
+        body anew for each one it adds, which grows with the square of their number."""
+        from lxml import etree
+
+        self.doc.element.body.insert_element_before(etree.Comment(PENDING), "w:sectPr")
+        self.pending.append(_encoded(paragraphs))
+
+    def paragraph_xml(self, *parts: Text, style: str | None = None) -> str:
+        """What paragraph(*parts, style=style) adds, as the XML python-docx writes for it."""
+        return _paragraph_xml(parts, self._paragraph_style_id(style), empty_run=True)
+
+    def heading_xml(self, level: int, text: str) -> str:
+        """What heading(level, text) adds, as the XML python-docx writes for it."""
+        return _paragraph_xml([text] if text else [], self._paragraph_style_id(f"Heading {level}"))
+
+    def _paragraph_style_id(self, name: str | None) -> str | None:
+        """The w:pStyle python-docx writes for a style name (none for the default style)."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        if name is None:
+            return None
+        found = self._style_ids.get(name)
+        if found is None:
+            found = self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH) or ""
+        return found or None
+
     # --- Output ----------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
@@ -437,7 +473,7 @@ class Document:
         self.doc.save(buffer)
         inserts = [b"".join(rows) for rows in self.pending]
         edits = {
-            "word/document.xml": partial(insert_before, marker=b"</w:tbl>", inserts=inserts),
+            "word/document.xml": lambda data: b"".join(replace_chunks(data, PENDING_MARK, inserts)),
             "word/fontTable.xml": _with_faces,
         }
         return rewrite_parts(buffer.getvalue(), edits)
@@ -448,7 +484,7 @@ class Document:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         edits = {
-            "word/document.xml": partial(insert_chunks, marker=b"</w:tbl>", inserts=self.pending),
+            "word/document.xml": partial(replace_chunks, marker=PENDING_MARK, inserts=self.pending),
             "word/fontTable.xml": lambda data: [_with_faces(data)],
         }
         write_stamped(buffer.getvalue(), edits, out, day=day)
@@ -570,6 +606,54 @@ def _rows_xml(
                 parts.append(_cell_xml(tw, "" if value is None else str(value), text_id, column.align))
         parts.append("</w:tr>")
     yield "".join(parts).encode("utf-8")
+
+
+def _encoded(paragraphs: Iterable[str]) -> Iterator[bytes]:
+    """Paragraphs' XML as chunks of bytes of FLUSH_PARTS paragraphs."""
+    parts: list[str] = []
+    for paragraph in paragraphs:
+        parts.append(paragraph)
+        if len(parts) >= FLUSH_PARTS:
+            yield "".join(parts).encode("utf-8")
+            parts.clear()
+    yield "".join(parts).encode("utf-8")
+
+
+_HIGHLIGHT = '<w:rPr><w:highlight w:val="yellow"/></w:rPr>'
+_BREAKS = re.compile("([\t\r\n])")
+
+
+def _paragraph_xml(parts: Sequence[Text], style_id: str | None, *, empty_run: bool = False) -> str:
+    """A body paragraph as python-docx serializes add_paragraph(style=…) and add_run(part) per
+    part: a Blank's run highlighted; an empty part an empty run (`empty_run`: paragraph() adds a
+    run for it, heading() adds none)."""
+    runs = []
+    for part in parts:
+        text = str(part)
+        if not text and not empty_run:
+            continue
+        props = _HIGHLIGHT if isinstance(part, Blank) else ""
+        content = _docx_text(text)
+        runs.append(f"<w:r>{props}{content}</w:r>" if props or content else "<w:r/>")
+    head = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
+    return f"<w:p>{head}{''.join(runs)}</w:p>" if head or runs else "<w:p/>"
+
+
+def _docx_text(text: str) -> str:
+    """A run's text as python-docx's Run.text writes it: <w:tab/> for a tab, <w:br/> for a line
+    break, the rest in <w:t> (space preserved when it starts or ends with whitespace)."""
+    if NOT_XML.search(text):
+        raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {text!r}")
+    pieces = []
+    for piece in _BREAKS.split(text) if ("\t" in text or "\n" in text or "\r" in text) else [text]:
+        if piece == "\t":
+            pieces.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            pieces.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            pieces.append(f"<w:t{space}>{xml_text(piece)}</w:t>")
+    return "".join(pieces)
 
 
 def _with_faces(data: bytes) -> bytes:

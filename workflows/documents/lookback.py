@@ -220,32 +220,42 @@ def _overall(doc: Document, outline: Outline, lookback: Lookback, found: Survey)
 
 def _achievements(doc: Document, outline: Outline, lookback: Lookback, found: Survey) -> None:
     doc.heading(1, outline.next(1) + "主要成效")
+    # A part per section, thousands on a big ledger: written as XML when the document is saved.
+    # The later parts number their headings from 一、 on, so this part numbers its own.
+    doc.stream(_achievement_paragraphs(doc, Outline(list(outline.counters)), lookback, found))
+
+
+def _achievement_paragraphs(
+    doc: Document, outline: Outline, lookback: Lookback, found: Survey
+) -> Iterator[str]:
     several = len(lookback.plans) > 1
     titles = {p.key: p.title or p.key for p in lookback.plans}
     current_plan = None
     for section in lookback.sections:
         if several and section.plan != current_plan:
             current_plan = section.plan
-            doc.heading(2, outline.next(2) + f"《{titles[section.plan]}》落实情况")
+            yield doc.heading_xml(2, outline.next(2) + f"《{titles[section.plan]}》落实情况")
         level = 3 if several else 2
-        doc.heading(level, outline.next(level) + (section.title or section_label(section.label, "")))
+        yield doc.heading_xml(
+            level, outline.next(level) + (section.title or section_label(section.label, ""))
+        )
         c = section.counts
         figures = f"本部分任务{c.total}项，已完成{c.done}项"
         if c.ongoing:
             figures += f"，持续推进{c.ongoing}项"
         if c.unfinished - c.ongoing:
             figures += f"，尚未完成{c.unfinished - c.ongoing}项"
-        doc.paragraph(figures + "。")
+        yield doc.paragraph_xml(figures + "。")
         finished = found.done.get((section.plan, section.label), [])
         if finished:
             names = "；".join(finished[:LISTED])
             count = found.done_count[(section.plan, section.label)]
             more = f"等{count}项" if count > LISTED else ""
-            doc.paragraph(f"已完成：{names}{more}。")
+            yield doc.paragraph_xml(f"已完成：{names}{more}。")
         reported = found.reported.get((section.plan, section.label), [])
         for text in reported[:LISTED]:
-            doc.paragraph(text)
-        doc.paragraph(Blank("本部分工作的主要做法、取得的成效和典型经验"))
+            yield doc.paragraph_xml(text)
+        yield doc.paragraph_xml(Blank("本部分工作的主要做法、取得的成效和典型经验"))
 
 
 def _problems(doc: Document, outline: Outline, lookback: Lookback, found: Survey) -> None:
