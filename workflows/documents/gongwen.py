@@ -471,7 +471,7 @@ class Document:
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        inserts = [b"".join(rows) for rows in self.pending]
+        inserts = [[b"".join(rows)] for rows in self.pending]
         edits = {
             "word/document.xml": lambda data: b"".join(replace_chunks(data, PENDING_MARK, inserts)),
             "word/fontTable.xml": _with_faces,
