@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -11,7 +13,8 @@ import pytest
 from docx.oxml.ns import qn
 from lookback_ledger import AS_OF, PLAN, TITLE, build
 from openpyxl import load_workbook
-from sqlmodel import select
+from sqlalchemy import Date, DateTime, update
+from sqlmodel import SQLModel, select
 from tabulate import tabulate
 
 from models.errors import BadInput
@@ -357,3 +360,71 @@ def test_streamed_lists_read_the_same_every_pass(engine, codes):
         held = compute_lookback(session, as_of=AS_OF, year=2021)
         assert list(streamed.unfinished) == held.unfinished
         assert list(streamed.done) == held.done and list(streamed.ongoing) == held.ongoing
+
+
+def test_streamed_markdown_tables_are_the_whole_tables():
+    """write_md_table goes through its rows twice (widths, then lines) and writes md_table's text."""
+    headers = ["序号", "任务", "原因"]
+    texts = [*UNUSUAL, "True", "1.50", " |竖线| ", "back\\slash", "  ", "क्😀"]
+    rows = [[number, text, None if number % 3 else text[::-1]] for number, text in enumerate(texts, start=1)]
+    passes = []
+
+    class Replayed:
+        def __bool__(self):
+            return True
+
+        def __iter__(self):
+            passes.append(1)
+            return iter(rows)
+
+    for given in (rows, Replayed(), []):
+        out = io.StringIO()
+        lookback_markdown.write_md_table(headers, given, out)
+        assert out.getvalue() == lookback_markdown.md_table(headers, rows if given else [])
+    assert len(passes) == 2
+
+
+# The look-back's files of the hand-counted ledger (lookback_ledger, a unit summary, every time
+# stamp and today's business days moved to fixed ones), as the code before the streamed Markdown
+# tables and DOCX prose wrote them (3 December 2026): each part's uncompressed content, so a zlib
+# of another version does not matter. A change of the bytes any writer makes fails here.
+GOLDEN = {
+    "docx": "b3f6101ec8d22c0747d6e4f8f52cfa7b0d94ab11e1a3b36e4cf53d8aae133aa7",
+    "md": "5d5591ed86cc9d0e647236cd1154dc703977df99aff03a91be4a384d95540923",
+    "xlsx": "a7fd8191041028b73351cd2382d69d02e18ea6cf9f5bf2b856db8a32cdd2a48d",
+}
+
+
+def _content_digest(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".md":
+        return hashlib.sha256(data).hexdigest()
+    found = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            found.update(info.filename.encode() + b"\0" + archive.read(info) + b"\0")
+    return found.hexdigest()
+
+
+def test_the_files_are_the_bytes_written_before(engine, tmp_path):
+    build(engine)
+    with write_session(engine) as session:
+        submit_summary(
+            session,
+            unit="办公室",
+            year=2021,
+            text="一、总体情况\n全年完成主要任务。\n\t制表 & <b>",
+            actor="办公室",
+        )
+    moment, today = dt.datetime(2021, 11, 30, 9, 30, tzinfo=dt.UTC), dt.date.today()
+    with engine.begin() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            for column in table.columns:
+                kind = getattr(column.type, "impl", column.type)
+                if isinstance(kind, DateTime):
+                    connection.execute(update(table).values({column.name: moment}))
+                elif isinstance(kind, Date):
+                    changed = update(table).where(column == today)
+                    connection.execute(changed.values({column.name: dt.date(2021, 11, 30)}))
+    written = write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "out")
+    assert {fmt: _content_digest(path) for fmt, path in written.files.items()} == GOLDEN
