@@ -18,9 +18,10 @@ from sqlmodel import SQLModel, select
 from tabulate import tabulate
 
 from models.errors import BadInput
-from models.reads.lookback import NO_LEAD, compute_lookback, stream_lookback
+from models.reads.lookback import NO_LEAD, compute_lookback, scope_keys, stream_lookback
 from models.storage.db import read_session, write_session
 from models.storage.tables import Plan
+from models.writes.carry_over import carry_over
 from models.writes.summaries import submit_summary
 from workflows import lookback_markdown
 from workflows.lookback_report import (
@@ -428,3 +429,14 @@ def test_the_files_are_the_bytes_written_before(engine, tmp_path):
                     connection.execute(changed.values({column.name: dt.date(2021, 11, 30)}))
     written = write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "out")
     assert {fmt: _content_digest(path) for fmt, path in written.files.items()} == GOLDEN
+
+
+def test_carry_over_by_the_scopes_plan_keys_is_carry_over_of_the_look_back(engine, codes):
+    """write_lookback carries over by scope_keys (never holding the look-back's lists): the same
+    items, in the same order, as carrying over the look-back's unfinished items."""
+    with read_session(engine) as session:
+        lookback = compute_lookback(session, as_of=AS_OF, year=2021)
+        by_items = carry_over(session, lookback, actor="", as_of=AS_OF, dry_run=True)
+        by_keys = carry_over(session, scope_keys(session, year=2021), actor="", as_of=AS_OF, dry_run=True)
+    assert by_items.created > 0
+    assert by_keys == by_items

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from models.errors import BadInput, DubanError
 from models.files.files import atomic_path
-from models.reads.lookback import NO_LEAD, Lookback, compute_lookback, stream_lookback
+from models.reads.lookback import NO_LEAD, Lookback, compute_lookback, scope_keys, stream_lookback
 from models.storage.db import read_session, write_session
 from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport, carry_over
@@ -146,10 +146,11 @@ def write_lookback(
     targets = output_paths(Path(output), chosen, scope=scope, as_of=as_of)
     carried = None
     if carry:
-        with read_session(engine) as session:
-            source = compute_lookback(session, as_of=as_of, plan=plan, year=year)
+        # By the scope's plan keys, not a computed look-back: carry-over reads the open tasks of
+        # those plans itself (the look-back's unfinished items), so its long lists are never held.
         with write_session(engine) as session:
-            carried = carry_over(session, source, actor=actor, as_of=as_of)
+            keys = scope_keys(session, plan=plan, year=year)
+            carried = carry_over(session, keys, actor=actor, as_of=as_of)
     # The long lists are read from the database as each file is written, in one read transaction
     # (the same ledger for every format): memory stays flat whatever the ledger's size.
     with read_session(engine) as session:
