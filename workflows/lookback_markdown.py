@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
@@ -76,10 +77,16 @@ def markdown_parts(
     yield from ["", issuer_of(lookback, issuer), "", cn_date(lookback.as_of), ""]
 
 
+_MD_SPECIAL = re.compile(r"[&<>\\|\r\n]")  # what md_cell changes
+
+
 def md_cell(value: Any) -> str:
     # Raw HTML escaped first (a note holding <script> or <img onerror> is shown, never run where
     # the Markdown is rendered); the <br> added after is the only markup a cell carries.
-    text = html.escape("" if value is None else str(value), quote=False)
+    text = "" if value is None else str(value)
+    if not _MD_SPECIAL.search(text):  # most cells: nothing to escape
+        return text
+    text = html.escape(text, quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
