@@ -109,6 +109,8 @@ class Group:
 
 def display_width(text: str) -> float:
     """Width in characters of the font size: Chinese and full-width characters 1, the rest ½."""
+    if text.isascii():  # codes, numbers, dates: every ASCII character is narrow
+        return 0.5 * len(text)
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
