@@ -21,7 +21,14 @@ from sqlalchemy import Engine
 
 from models.errors import BadInput, DubanError
 from models.files.files import atomic_path
-from models.reads.lookback import NO_LEAD, Lookback, compute_lookback, scope_keys, stream_lookback
+from models.reads.lookback import (
+    NO_LEAD,
+    Lookback,
+    SectionCompletion,
+    compute_lookback,
+    scope_keys,
+    stream_lookback,
+)
 from models.storage.db import read_session, write_session
 from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport, carry_over
@@ -68,14 +75,19 @@ def build_lookback(
 def fill_section_titles(lookback: Lookback, plans_dir: Path) -> None:
     """Best effort: the top-level headings of each plan's source document in `plans_dir`, matched
     by label (一, 二 …). A document that is missing or cannot be read just leaves the label alone."""
-    wanted = {s.plan for s in lookback.sections if not s.title}
+    # The untitled sections per plan first: going through every section for every plan took
+    # minutes on a ledger of 20,000 plans.
+    untitled: dict[str, list[SectionCompletion]] = {}
+    for section in lookback.sections:
+        if not section.title:
+            untitled.setdefault(section.plan, []).append(section)
     for plan in lookback.plans:
-        if plan.key not in wanted or not plan.source:
+        sections = untitled.get(plan.key)
+        if not sections or not plan.source:
             continue
         headings = document_headings(Path(plans_dir) / plan.source)
-        for section in lookback.sections:
-            if section.plan == plan.key and not section.title:
-                section.title = headings.get(section.label, "")
+        for section in sections:
+            section.title = headings.get(section.label, "")
 
 
 def document_headings(path: Path) -> dict[str, str]:
