@@ -194,7 +194,7 @@ def write_format(
     carried: CarryOverReport | None = None,
 ) -> None:
     """One format of the report written to `path` as its parts are made: the same bytes as
-    render(), never held whole (the Markdown's tables excepted: each is laid out whole)."""
+    render(), never held whole (the Markdown's tables too: each is laid out in two passes)."""
     if fmt == "md":
         from workflows.lookback_markdown import write_markdown
 

@@ -8,7 +8,9 @@ third of the escalation, digest and look-back jobs (issue 14). The two layouts D
   column: right-aligned, its cells kept as they are (tabulate's "decimal" alignment strips nothing);
   every other column is left-aligned with its cells stripped. None is the empty string.
 - `github(headers, rows)`: tabulate(rows, headers, tablefmt="github", disable_numparse=True):
-  every column left-aligned, cells stripped.
+  every column left-aligned, cells stripped. `write_github(headers, rows, out)` writes the same text
+  a line at a time from rows it goes through twice (the widths, then the lines): a look-back's
+  table of a million rows is never held whole.
 Both measure a cell as tabulate does when WIDE_CHARS_MODE is on (wcwidth installed: an East Asian
 wide character takes two columns), and with len() when it is off; a column is as wide as its widest
 cell or its header plus two. Anything whose layout depends on more than that goes to tabulate
