@@ -16,12 +16,8 @@ from cli.options import AsOf
 from models.vocabulary.i18n import _
 
 if TYPE_CHECKING:
-    import datetime as dt
-
-    from sqlmodel import Session
-
-    from models.reads.queries import TaskDetail
-    from models.settings import Settings
+    from models.reads.instruction_rows import ChaseRow, InstructionThread
+    from models.rules.pace import Pace
 
 TaskCode = Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))]
 Text = Annotated[str, typer.Option("--text", help=_("What is said (kept on the task and in the journal)."))]
@@ -131,13 +127,10 @@ def _recipients(recipients: list[str]) -> str:
     return "、".join(word(RECIPIENTS, r) if ":" not in r else r.split(":", 1)[1] for r in recipients)
 
 
-def pace_line(session: Session, detail: TaskDetail, settings: Settings, day: dt.date) -> str:
+def pace_line(found: Pace, progress: int) -> str:
     """`序时进度: …` for `duban show`."""
-    from models.reads.pace import task_pace
     from models.vocabulary import PACE_LIGHTS, word
 
-    t = detail.task
-    found = task_pace(session, t, detail.due_date, as_of=day, limits=settings.lifecycle)
     line = _("Pace: {light}").format(light=word(PACE_LIGHTS, found.light))
     if found.used is not None and found.start is not None:
         line += "  " + _(
@@ -145,19 +138,17 @@ def pace_line(session: Session, detail: TaskDetail, settings: Settings, day: dt.
         ).format(
             used=f"{found.used}%",
             start=found.start.isoformat(),
-            progress=f"{t.progress}%",
+            progress=f"{progress}%",
             behind=found.behind,
         )
     return line
 
 
-def detail_lines(session: Session, task_id: int) -> list[str]:
+def detail_lines(threads: list[InstructionThread], chases: list[ChaseRow]) -> list[str]:
     """The 领导批示 (with replies) and 催办记录 parts of `duban show`."""
-    from models.reads.instructions import chases_of, instructions_of
     from models.vocabulary import CHASE_METHODS, word
 
     lines: list[str] = []
-    threads = instructions_of(session, task_id)
     if threads:
         lines += ["", _("Leaders' instructions:")]
         for thread in threads:
@@ -172,7 +163,6 @@ def detail_lines(session: Session, task_id: int) -> list[str]:
                         text=answer.text,
                     )
                 )
-    chases = chases_of(session, task_id)
     if chases:
         lines += ["", _("Chase records:")]
         for c in chases:

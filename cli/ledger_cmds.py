@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from models.reads.quick import Listing
+    from models.reads.task_sheet import TaskSheet
     from models.settings import Settings
 
 # The database layer and the use cases are imported inside each command (see cli/main.py): a
@@ -318,35 +319,19 @@ def full_listing(
 
 def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_of: AsOf = None) -> None:
     """One task in full: text, units, deadline phrase and its journal."""
-    from models.reads.names import path_label, plan_names
-    from models.reads.queries import task_detail
-    from models.reads.reporting import ack_states, reports_of
-    from models.reads.requests import of_task, returns_of
-    from models.reads.tasks import get_task
-    from workflows.use_cases.ledger import read_session
+    from models.reads.names import path_label
 
     settings = context.settings()
     day = context.as_of(as_of)
-    with read_session(context.ledger()) as session:
-        detail = task_detail(
-            session, get_task(session, task), as_of=day, due_soon_days=settings.ledger.due_soon_days
-        )
-        plan = plan_names(session)[detail.plan.key]
-        pace = instruction_cmds.pace_line(session, detail, settings, day)
-        extras = instruction_cmds.detail_lines(session, detail.task.id)  # type: ignore[arg-type]
-        requests = of_task(session, detail.task.id)  # type: ignore[arg-type]
-        returns = returns_of(session, detail.task.id)  # type: ignore[arg-type]
-        lifecycle = report_cmds.show_lines(
-            ack_states(session, detail.task.id), reports_of(session, detail.task.id)
-        )
-    t = detail.task
+    sheet = quick_sheet(task, day, settings) or full_sheet(task, day, settings)
+    t = sheet.task
     withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
     due = ", " + t.due_date.isoformat() if t.due_date else ""
     lines = [
-        f"{t.code}  {plan} {path_label(t.path)}{withdrawn}",
+        f"{t.code}  {sheet.plan} {path_label(t.path)}{withdrawn}",
         _("Title: {title}").format(title=t.title),
         _("Lead: {lead}    Support: {support}").format(
-            lead="、".join(detail.lead) or "-", support="、".join(detail.support) or "-"
+            lead="、".join(sheet.lead) or "-", support="、".join(sheet.support) or "-"
         )
         + ("  " + _("and the units concerned") if t.units_open_ended else ""),
         _("Deadline: {phrase} ({type}{due})").format(
@@ -355,22 +340,22 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
         _("Status: {status}  Progress: {progress}%  Light: {light}  Version: {version}").format(
             status=word(STATUSES, t.status),
             progress=t.progress,
-            light=word(LIGHTS, detail.light),
+            light=word(LIGHTS, sheet.light),
             version=t.version,
         ),
-        pace,
+        instruction_cmds.pace_line(sheet.pace, t.progress),
     ]
     # A pending request shows beside the status it leaves standing (待审批延期 / 待审核).
-    for request in (r for r in requests if r.state == "pending"):
-        lines.append(f"{word(PENDING_LABELS, request.kind)}（{request.ref}）")
-    if returns:
-        lines.append(_("Returned {count} times").format(count=returns))
+    for request_id, kind in sheet.pending:
+        lines.append(f"{word(PENDING_LABELS, kind)}（R{request_id}）")
+    if sheet.returns:
+        lines.append(_("Returned {count} times").format(count=sheet.returns))
     if t.progress_note:
         lines.append(_("Latest progress: {note}").format(note=t.progress_note))
-    lines += lifecycle
+    lines += report_cmds.show_lines(sheet.acks, sheet.reports)
     if t.body:
         lines += ["", t.body]
-    lines += extras
+    lines += instruction_cmds.detail_lines(sheet.threads, sheet.chases)
     lines += ["", _("Journal:")]
     rows = [
         [
@@ -384,7 +369,7 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
             j.note[:30],
             j.evidence[:30],
         ]
-        for j in detail.journal
+        for j in sheet.journal
     ]
     lines.append(
         render(
@@ -403,6 +388,55 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
         )
     )
     print("\n".join(lines))
+
+
+def quick_sheet(code: str, day: dt.date, settings: Settings) -> TaskSheet | None:
+    """`duban show`'s reads through the database's driver with SQL compiled once
+    (models.reads.quick); None when the ledger cannot be read that way or has no such task (then
+    full_sheet, which says so)."""
+    from models.reads.quick import quick_ledger
+    from models.reads.task_sheet import read_sheet
+
+    with quick_ledger(settings.database_url) as quick:
+        if quick is None:
+            return None
+        key = quick.key("show")
+        entry = quick.cached(key)
+        if entry is None:
+            # The first run: SQLAlchemy compiles the reads' statements.
+            from models.reads.task_sheet_sql import compile_sheet
+            from workflows.use_cases.ledger import read_session
+
+            with read_session(context.ledger()) as session:
+                entry = compile_sheet(session)
+            quick.store(key, entry)
+        try:
+            return read_sheet(quick.sheet_fetch(entry), code, as_of=day, **_sheet_limits(settings))
+        except Exception:  # a driver's error (a locked or changed ledger): the full path reads it
+            return None
+
+
+def full_sheet(code: str, day: dt.date, settings: Settings) -> TaskSheet:
+    """`duban show`'s reads through SQLModel (any state of the ledger); a task not found is refused."""
+    from models.reads.task_sheet import read_sheet
+    from models.reads.task_sheet_sql import session_fetch
+    from models.reads.tasks import get_task
+    from workflows.use_cases.ledger import read_session
+
+    with read_session(context.ledger()) as session:
+        sheet = read_sheet(session_fetch(session), code, as_of=day, **_sheet_limits(settings))
+        if sheet is None:
+            get_task(session, code)  # raises NotFound, worded as every command words it
+            raise AssertionError(code)
+        return sheet
+
+
+def _sheet_limits(settings: Settings) -> dict[str, int]:
+    return {
+        "due_soon_days": settings.ledger.due_soon_days,
+        "pace_yellow": settings.lifecycle.pace_yellow,
+        "pace_red": settings.lifecycle.pace_red,
+    }
 
 
 def update(

@@ -20,7 +20,8 @@ from models.reads.job_failures import reason_of
 from models.reads.lookback import NO_LEAD
 from models.reads.names import path_label, plan_names
 from models.rules.deadlines import RECURRING, TaskFacts, effective_due
-from models.rules.lights import is_due_within, is_open, is_overdue, open_sql
+from models.rules.lights import is_due_within, is_open, is_overdue
+from models.rules.lights_sql import open_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 

@@ -21,7 +21,8 @@ from models.reads.names import plan_name
 from models.reads.task_query import units_of
 from models.rules.calendar import WorkCalendar
 from models.rules.deadlines import TaskFacts
-from models.rules.ladder import Due, candidate_sql, due_levels
+from models.rules.ladder import Due, due_levels
+from models.rules.ladder_sql import candidate_sql
 from models.settings import EscalationLevel
 from models.storage.tables import Escalation, Plan, Task, Unit
 

@@ -25,7 +25,7 @@ from models.reads.names import plan_names
 from models.reads.reporting import Found, unacknowledged, unreported
 from models.reads.task_query import live_tasks
 from models.rules.calendar import WorkCalendar
-from models.rules.lights import open_sql
+from models.rules.lights_sql import open_sql
 from models.rules.report_cycle import NONE, chased_period, period_of
 from models.settings import LifecycleSettings
 from models.storage.tables import (

@@ -1,83 +1,66 @@
-"""领导批示 with their replies, and 催办记录, as the task page, `duban show` and the digest read them."""
+"""领导批示 with their replies, and 催办记录, as the task page, `duban show` and the digest read them
+(their rows' shapes: models.reads.instruction_rows)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
+from models.reads.instruction_rows import ChaseRow, InstructionThread, chase_rows, threads_of
 from models.reads.names import path_label, plan_names
 from models.storage.tables import Assignment, Chase, Instruction, Plan, Task, Unit
 
 
-@dataclass
-class Reply:
-    id: int
-    author: str
-    unit: str  # the replying unit's name ("" for the office)
-    text: str
-    day: dt.date
-    at: dt.datetime
-
-
-@dataclass
-class InstructionThread:
-    """One 批示 and the replies to it, oldest first."""
-
-    id: int
-    author: str
-    text: str
-    day: dt.date
-    at: dt.datetime
-    replies: list[Reply] = field(default_factory=list)
-
-
-@dataclass
-class ChaseRow:
-    id: int
-    method: str
-    contact: str
-    unit: str
-    day: dt.date
-    note: str
-    recorded_by: str
-    at: dt.datetime
-
-
-def instructions_of(session: Session, task_id: int) -> list[InstructionThread]:
-    """The task's 批示, newest first, each with its replies in order."""
-    query = (
-        select(Instruction, Unit.name)
+def instructions_sql(task_id: Any) -> Select:
+    """The task's 批示 and replies in id order, as instruction_rows.threads_of takes them."""
+    return (
+        select(
+            Instruction.id,
+            Instruction.parent_id,
+            Instruction.author,
+            Instruction.text,
+            Instruction.day,
+            Instruction.at,
+            Unit.name,
+        )
         .join(Unit, col(Unit.id) == Instruction.unit_id, isouter=True)
         .where(Instruction.task_id == task_id)
         .order_by(col(Instruction.id))
     )
-    threads: dict[int, InstructionThread] = {}
-    for row, unit in session.exec(query):
-        assert row.id is not None
-        if row.parent_id is None:
-            threads[row.id] = InstructionThread(row.id, row.author, row.text, row.day, row.at)
-        elif row.parent_id in threads:
-            threads[row.parent_id].replies.append(
-                Reply(row.id, row.author, unit or "", row.text, row.day, row.at)
-            )
-    return list(reversed(threads.values()))
 
 
-def chases_of(session: Session, task_id: int) -> list[ChaseRow]:
-    """The task's 催办记录, newest day first."""
-    query = (
-        select(Chase, Unit.name)
+def instructions_of(session: Session, task_id: int) -> list[InstructionThread]:
+    """The task's 批示, newest first, each with its replies in order."""
+    return threads_of(session.execute(instructions_sql(task_id)))
+
+
+def chases_sql(task_id: Any) -> Select:
+    """The task's 催办记录, newest day first, as instruction_rows.chase_rows takes them."""
+    return (
+        select(
+            Chase.id,
+            Chase.method,
+            Chase.contact,
+            Unit.name,
+            Chase.day,
+            Chase.note,
+            Chase.recorded_by,
+            Chase.at,
+        )
         .join(Unit, col(Unit.id) == Chase.unit_id, isouter=True)
         .where(Chase.task_id == task_id)
         .order_by(col(Chase.day).desc(), col(Chase.id).desc())
     )
-    return [
-        ChaseRow(c.id, c.method, c.contact, unit or "", c.day, c.note, c.recorded_by, c.at)  # type: ignore[arg-type]
-        for c, unit in session.exec(query)
-    ]
+
+
+def chases_of(session: Session, task_id: int) -> list[ChaseRow]:
+    """The task's 催办记录, newest day first."""
+    return chase_rows(session.execute(chases_sql(task_id)))
 
 
 @dataclass

@@ -39,10 +39,11 @@ from models.reads.names import plan_name
 from models.reads.summaries import SummaryRow, list_summaries
 from models.reads.task_query import units_of
 from models.rules import bounds
-from models.rules.deadlines import standing_sql
-from models.rules.lights import open_sql
-from models.rules.lookback import Category, category_sql
-from models.rules.reports import report_sql
+from models.rules.deadlines_sql import standing_sql
+from models.rules.lights_sql import open_sql
+from models.rules.lookback import Category
+from models.rules.lookback_sql import category_sql
+from models.rules.reports_sql import report_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 from models.vocabulary import _
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 # The naming functions are pure; only plan_names reads the ledger, and imports SQLModel and the
 # tables when it does: `duban tasks` names plans without them (models.reads.quick).
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from sqlmodel import Session
 
 CN_NUMERALS = set("〇一二三四五六七八九十百")
@@ -103,14 +104,23 @@ def plan_name(
 
 def plan_names(session: Session, keys: Collection[str] | None = None) -> dict[str, str]:
     """Every plan's key (or these keys') -> the name people read, in one query."""
-    from sqlmodel import col, select
+    from sqlmodel import col
 
     from models.storage.tables import Plan
 
-    query = select(Plan.key, Plan.short_name, Plan.title, Plan.year, Plan.issuer)
+    query = plan_names_sql()
     if keys is not None:
         query = query.where(col(Plan.key).in_(keys))
-    return names_of(session.exec(query))
+    return names_of(session.execute(query))
+
+
+def plan_names_sql() -> Select:
+    """Every plan's (key, short name, title, year, issuer), as names_of takes them."""
+    from sqlmodel import select
+
+    from models.storage.tables import Plan
+
+    return select(Plan.key, Plan.short_name, Plan.title, Plan.year, Plan.issuer)
 
 
 def names_of(rows: Iterable[tuple[str, str, str, int | None, str]]) -> dict[str, str]:

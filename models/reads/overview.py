@@ -20,7 +20,8 @@ from models.errors import NotFound
 from models.reads.dues import effective_due_column
 from models.reads.lookback import NO_LEAD, top_label  # the look-back's section rule, so the two agree
 from models.reads.task_query import live_tasks
-from models.rules.lights import Light, light_sql
+from models.rules.lights import Light
+from models.rules.lights_sql import light_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 from models.vocabulary.i18n import N_, _
 

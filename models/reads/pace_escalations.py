@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from models.reads.pace import PacedTask, paces
 from models.rules.ladder import Due
-from models.rules.lights import open_sql
+from models.rules.lights_sql import open_sql
 from models.rules.pace import PACED_TYPES, PaceRung, pace_rungs_due
 from models.settings import LifecycleSettings
 from models.storage.tables import Escalation, Task

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import Select, and_, case, func
 from sqlmodel import Session, col, select
 
 from models.reads.dues import effective_due_column, last_reports
 from models.reads.task_query import units_of
 from models.reads.units import aliases_by_unit, all_units
 from models.rules.deadlines import TaskFacts, effective_due
-from models.rules.lights import Light, light, open_sql, overdue_sql
+from models.rules.lights import Light, light
+from models.rules.lights_sql import open_sql, overdue_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
@@ -114,6 +116,53 @@ def due_of(session: Session, task: Task, plan: Plan, as_of: dt.date) -> dt.date 
         task.id, task.status, task.deadline_type, task.due_date, task.recurrence, plan.year, report
     )
     return effective_due(facts, as_of)
+
+
+def sheet_task_sql(code: Any) -> Select:
+    """The task with this code, with its plan's key and year: what `duban show` prints of it
+    (models.reads.task_sheet.SheetTask's fields, in order)."""
+    return (
+        select(
+            Task.id,
+            Task.code,
+            Task.path,
+            Task.title,
+            Task.body,
+            Task.deadline_type,
+            Task.due_date,
+            Task.deadline_text,
+            Task.recurrence,
+            Task.units_open_ended,
+            Task.status,
+            Task.progress,
+            Task.progress_note,
+            Task.withdrawn,
+            Task.version,
+            Plan.key,
+            Plan.year,
+        )
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .where(col(Task.code) == code)
+    )
+
+
+def journal_sql(task_id: Any) -> Select:
+    """The task's journal in order (models.reads.task_sheet.JournalLine's fields, in order)."""
+    return (
+        select(
+            Journal.at,
+            Journal.day,
+            Journal.actor,
+            Journal.action,
+            Journal.field,
+            Journal.old,
+            Journal.new,
+            Journal.note,
+            Journal.evidence,
+        )
+        .where(col(Journal.task_id) == task_id)
+        .order_by(col(Journal.id))
+    )
 
 
 @dataclass

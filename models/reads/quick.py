@@ -1,4 +1,5 @@
-"""Quick reads for the CLI: `duban tasks` through the database's own driver, its SQL compiled once.
+"""Quick reads for the CLI: `duban tasks` and `duban show` through the database's own driver, their
+SQL compiled once.
 
 Why: a `duban tasks` that imports SQLModel and the tables (0.3 s) and compiles the effective due
 date's expression (0.1 s) on every run cannot start in under half a second. Here the command reads
@@ -14,6 +15,11 @@ year's periods), the filters, the sort, due_soon_days, and a fingerprint of the 
 the SQL (the files of models/ and SQLAlchemy's own). A ledger not at the newest migration (opening
 it upgrades it), a --plan or --unit filter (resolved to ids of this ledger), an unknown URL form or
 a driver error: None, and the command takes the full path.
+
+`duban show` has one entry for every task and day (models.reads.task_sheet_sql): its statements
+take the task as a parameter and compute nothing from the date (the effective due date, the light
+and the 序时进度 are the pure rules' work, models.reads.task_sheet), so the key is the URL, the
+dialect and the code's fingerprint alone.
 """
 
 from __future__ import annotations
@@ -26,12 +32,17 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.reads.names import names_of
+from models.reads.task_rows import TaskRow
+from models.rules.lights import Light
 from models.storage.db import HEAD_REVISION
+
+if TYPE_CHECKING:
+    from models.reads.task_sheet import Fetch
 
 MODELS = Path(__file__).resolve().parent.parent
 CACHE_FILES = 256  # beyond this many compiled entries the oldest half is dropped
@@ -40,26 +51,8 @@ FORMAT = 1
 
 
 @dataclass
-class ListedTask:
-    """A row of `duban tasks`, as models.reads.task_query.TaskRow has it."""
-
-    code: str
-    plan: str
-    path: list[str]
-    title: str
-    status: str
-    progress: int
-    due_date: dt.date | None
-    deadline_text: str
-    version: int
-    light: str
-    lead: list[str] = field(default_factory=list)
-    support: list[str] = field(default_factory=list)
-
-
-@dataclass
 class Listing:
-    rows: list[ListedTask]
+    rows: list[TaskRow]
     names: dict[str, str]  # plan key -> the name people read
     pending: dict[str, list[str]]  # task code -> kinds of its pending requests
 
@@ -224,7 +217,7 @@ class QuickLedger:
         ):
             lead, support = units.get(task_id, ([], []))
             rows.append(
-                ListedTask(
+                TaskRow(
                     code=code,
                     plan=key,
                     path=path_key.split("/"),
@@ -235,7 +228,7 @@ class QuickLedger:
                     due_date=dt.date.fromisoformat(due) if isinstance(due, str) else due,
                     deadline_text=text,
                     version=version,
-                    light=light,
+                    light=Light(light),
                     lead=lead,
                     support=support,
                 )
@@ -244,6 +237,43 @@ class QuickLedger:
         for code, kind in self.fetch(entry["pending"]):
             pending.setdefault(code, []).append(kind)
         return Listing(rows, names_of(self.fetch(entry["names"])), pending)
+
+    def sheet_fetch(self, entry: dict[str, Any]) -> Fetch:
+        """models.reads.task_sheet's fetch over the statements of a compiled entry
+        (models.reads.task_sheet_sql.compile_sheet): the task's values put where the stand-in's
+        were, the columns converted as SQLAlchemy converts them."""
+
+        def fetch(name: str, **values: Any) -> list[Any]:
+            compiled = entry[name]
+            statement, parameters = compiled["statement"]
+            parameters = _decode(parameters)
+            for place, parameter in compiled["slots"]:
+                parameters[place] = values[parameter]
+            kinds = compiled["kinds"]
+            return [
+                tuple(_convert(kinds[i], v) for i, v in enumerate(row))
+                for row in self._fetch(statement, parameters)
+            ]
+
+        return fetch
+
+
+def _convert(kind: str, value: Any) -> Any:
+    """A column's value as SQLAlchemy gives it: SQLite hands dates and times over as their text,
+    booleans as 0 or 1 and JSON as its text; psycopg converts all but the JSON of some columns."""
+    if value is None or not kind:
+        return value
+    if kind == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if kind in ("datetime", "utc") and isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if kind == "utc":  # as SQLModel's UTCDateTime gives it: aware, in UTC
+        return value.replace(tzinfo=dt.UTC) if value.utcoffset() is None else value.astimezone(dt.UTC)
+    if kind == "bool":
+        return bool(value)
+    if kind == "json" and isinstance(value, (str, bytes)):
+        return json.loads(value)
+    return value
 
 
 def plan_years(years: Iterable[int | None]) -> list[int | None]:

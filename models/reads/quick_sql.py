@@ -20,7 +20,7 @@ from models.reads.names import plan_names
 from models.reads.quick import encode_statement, plan_years
 from models.reads.requests import pending_by_code
 from models.reads.task_query import TaskFilter, TaskQuery, units_of
-from models.rules.lights import light_sql
+from models.rules.lights_sql import light_sql
 from models.storage.tables import Plan, Role, Task
 
 
@@ -32,8 +32,7 @@ def compile_listing(
         raise ValueError("a plan or unit filter names ids of one ledger: not compiled once")
     query = TaskQuery(session, filters, as_of=as_of, due_soon_days=due_soon_days, sort=sort)
     # TaskQuery.rows() of a whole listing, and the light the rows get from models.rules.lights.
-    rows = query._select(*query._columns(), light_sql(query.due, as_of, due_soon_days).label("light"))
-    rows = rows.order_by(*query.order)
+    rows = query.listing(light_sql(query.due, as_of, due_soon_days).label("light"))
     recorded: list[tuple[str, Any]] = []
 
     def record(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
@@ -52,9 +51,9 @@ def compile_listing(
     try:
         return {
             "rows": one(lambda: session.execute(rows).all()),
-            "units": one(lambda: units_of(session, query._select(Task.id))),
+            "units": one(lambda: units_of(session, query.selection(Task.id))),
             "names": one(lambda: plan_names(session)),
-            "pending": one(lambda: pending_by_code(session, query._select(Task.code))),
+            "pending": one(lambda: pending_by_code(session, query.selection(Task.code))),
             "lead_role": Role.LEAD.value,
             # The years the rows' statement was written for, read in the same transaction: the
             # caller stores the entry only under a key of these years.

@@ -1,6 +1,6 @@
 """签收 and periodic reports (报送) as the ledger holds them: who has not acknowledged, who has not
 reported for a period, and a task's reports gathered by period (the lead unit's with its
-supporting units' parts).
+supporting units' parts; their rows' shapes: models.reads.report_rows).
 
 Set-based: each list is one query over the open tasks (the reports of the period a NOT EXISTS in
 it), and an inbox's page of it one more to count the rows, whatever the size of the ledger.
@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import Select, and_, exists, func
 from sqlmodel import Session, col, select
 
 from models.reads.names import plan_names
+from models.reads.report_rows import AckState, PeriodReports, by_period
 from models.reads.task_query import live_tasks
 from models.rules.calendar import WorkCalendar
-from models.rules.lights import open_sql
+from models.rules.lights_sql import open_sql
 from models.rules.report_cycle import Period, ack_due
 from models.storage.tables import Assignment, Plan, Role, Task, TaskReport, Unit
 
@@ -160,71 +161,41 @@ def unreported(
     return _found(session, query, limit, row)
 
 
-@dataclass
-class ReportRow:
-    unit: str
-    role: str
-    day: dt.date
-    progress: int
-    text: str
-    evidence: str
-    submitted_by: str
-
-
-@dataclass
-class PeriodReports:
-    """One period of a task: the lead unit's report with the supporting units' parts beside it."""
-
-    period: str
-    lead: list[ReportRow] = field(default_factory=list)
-    support: list[ReportRow] = field(default_factory=list)
+def task_reports_sql(task_id: Any) -> Select:
+    """A task's reports in id order, as report_rows.by_period takes them."""
+    return (
+        select(
+            TaskReport.period,
+            Unit.name,
+            TaskReport.role,
+            TaskReport.day,
+            TaskReport.progress,
+            TaskReport.text,
+            TaskReport.evidence,
+            TaskReport.submitted_by,
+        )
+        .join(Unit, and_(col(Unit.id) == TaskReport.unit_id), isouter=True)
+        .where(TaskReport.task_id == task_id)
+        .order_by(col(TaskReport.id))
+    )
 
 
 def reports_of(session: Session, task_id: int) -> list[PeriodReports]:
     """A task's reports by period, newest period first; the newest report per unit and period
     counts (an earlier one the unit corrected is not shown)."""
-    query = (
-        select(TaskReport, Unit.name)
-        .join(Unit, and_(col(Unit.id) == TaskReport.unit_id), isouter=True)
-        .where(TaskReport.task_id == task_id)
-        .order_by(col(TaskReport.id))
-    )
-    newest: dict[tuple[str, str], ReportRow] = {}
-    for report, unit in session.exec(query):
-        newest[(report.period, unit or "")] = ReportRow(
-            unit or "",
-            report.role,
-            report.day,
-            report.progress,
-            report.text,
-            report.evidence,
-            report.submitted_by,
-        )
-    periods: dict[str, PeriodReports] = {}
-    for (period, _), row in newest.items():
-        gathered = periods.setdefault(period, PeriodReports(period))
-        (gathered.lead if row.role == Role.LEAD.value else gathered.support).append(row)
-    return [periods[label] for label in sorted(periods, reverse=True)]
+    return by_period(session.execute(task_reports_sql(task_id)))
 
 
-@dataclass(frozen=True)
-class AckState:
-    unit: str
-    assigned_on: dt.date | None  # None: handed over before the lifecycle (counted as acknowledged)
-    acknowledged_at: dt.datetime | None
-    acknowledged_by: str
-
-    @property
-    def acknowledged(self) -> bool:
-        return self.assigned_on is None or self.acknowledged_at is not None
-
-
-def ack_states(session: Session, task_id: int) -> list[AckState]:
-    """The 签收 of each lead unit of a task."""
-    query = (
+def ack_states_sql(task_id: Any) -> Select:
+    """The 签收 of each lead unit of a task: AckState's fields."""
+    return (
         select(Unit.name, Assignment.assigned_on, Assignment.acknowledged_at, Assignment.acknowledged_by)
         .join(Unit, col(Unit.id) == Assignment.unit_id)
         .where(Assignment.task_id == task_id, Assignment.role == Role.LEAD.value)
         .order_by(col(Assignment.id))
     )
-    return [AckState(*row) for row in session.execute(query)]
+
+
+def ack_states(session: Session, task_id: int) -> list[AckState]:
+    """The 签收 of each lead unit of a task."""
+    return [AckState(*row) for row in session.execute(ack_states_sql(task_id))]

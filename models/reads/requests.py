@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
@@ -117,14 +118,28 @@ def of_task(session: Session, task_id: int) -> list[RequestRow]:
     return _rows(session, query.order_by(col(TaskRequest.id).desc()))
 
 
-def returns_of(session: Session, task_id: int) -> int:
-    """How many times the office returned the task's completion (退回)."""
-    query = select(func.count()).where(
+def returns_sql(task_id: Any) -> Select:
+    """How many times the office returned the task's completion (退回): one row, one count."""
+    return select(func.count()).where(
         col(TaskRequest.task_id) == task_id,
         col(TaskRequest.kind) == RequestKind.COMPLETION.value,
         col(TaskRequest.state) == RequestState.REJECTED.value,
     )
-    return int(session.exec(query).one())
+
+
+def returns_of(session: Session, task_id: int) -> int:
+    """How many times the office returned the task's completion (退回)."""
+    return int(session.execute(returns_sql(task_id)).scalar_one())
+
+
+def pending_of_task_sql(task_id: Any) -> Select:
+    """(id, kind) of the task's pending requests, newest first (of_task's order): what `duban show`
+    prints beside the status (待审批延期 / 待审核) with the request's number."""
+    return (
+        select(TaskRequest.id, TaskRequest.kind)
+        .where(col(TaskRequest.task_id) == task_id, col(TaskRequest.state) == RequestState.PENDING.value)
+        .order_by(col(TaskRequest.id).desc())
+    )
 
 
 def pending_kinds(session: Session, task_ids: list[int]) -> dict[int, set[str]]:

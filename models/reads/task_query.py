@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -39,9 +39,11 @@ from models.errors import BadInput, NotFound
 from models.reads import units as registry
 from models.reads.dues import effective_due_column
 from models.reads.names import plan_name
+from models.reads.task_rows import TaskRow
 from models.rules import bounds
-from models.rules.deadlines import fixed_due_sql, recurring_sql
-from models.rules.lights import Light, due_within_sql, light, overdue_sql
+from models.rules.deadlines_sql import fixed_due_sql, recurring_sql
+from models.rules.lights import light
+from models.rules.lights_sql import due_within_sql, overdue_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 from models.vocabulary.i18n import _
 
@@ -64,22 +66,6 @@ class TaskFilter:
     overdue: bool = False
     due_within: int | None = None  # open tasks due from the as-of date to this many days after it
     include_withdrawn: bool = False  # tasks gone from their re-imported plan, too
-
-
-@dataclass
-class TaskRow:
-    code: str
-    plan: str
-    path: list[str]
-    title: str
-    status: str
-    progress: int
-    due_date: dt.date | None  # the effective due date: a recurring task's current occurrence
-    deadline_text: str
-    lead: list[str] = field(default_factory=list)
-    support: list[str] = field(default_factory=list)
-    light: Light = Light.GREY
-    version: int = 1
 
 
 @dataclass
@@ -221,6 +207,15 @@ class TaskQuery:
 
     def _select(self, *columns: Any) -> Select:
         return select(*columns).join(Plan, col(Plan.id) == Task.plan_id).where(*self.conditions)
+
+    def selection(self, *columns: Any) -> Select:
+        """These columns of every matching task, unordered: the statement rows() and count() build
+        on (public for models.reads.quick_sql, which compiles a listing's statements once)."""
+        return self._select(*columns)
+
+    def listing(self, *extra: Any) -> Select:
+        """The statement of rows() without a limit, with `extra` columns after TaskRow's."""
+        return self._select(*self._columns(), *extra).order_by(*self.order)
 
     def count(self) -> int:
         """Tasks matching the filters. Without a due-date filter, on the task table alone (the plan
@@ -432,6 +427,17 @@ class TaskQuery:
         ]
 
 
+def units_sql(task_ids: Select | list[int]) -> Select:
+    """(task id, role, unit name) of the tasks' assignments in order: units_of's query (public for
+    models.reads.task_sheet_sql)."""
+    return (
+        select(Assignment.task_id, Assignment.role, Unit.name)
+        .join(Unit, col(Unit.id) == Assignment.unit_id)
+        .where(col(Assignment.task_id).in_(task_ids))
+        .order_by(Assignment.id)
+    )
+
+
 def units_of(session: Session, task_ids: Select | list[int]) -> dict[int, tuple[list[str], list[str]]]:
     """task id -> (lead names, support names); `task_ids` is a list or a query of task ids, so a
     long listing needs one query for its units, not one per row or per chunk."""
@@ -442,13 +448,7 @@ def units_of(session: Session, task_ids: Select | list[int]) -> dict[int, tuple[
         chunks = [task_ids]
     lead_role = Role.LEAD.value
     for chunk in chunks:
-        query = (
-            select(Assignment.task_id, Assignment.role, Unit.name)
-            .join(Unit, col(Unit.id) == Assignment.unit_id)
-            .where(col(Assignment.task_id).in_(chunk))
-            .order_by(Assignment.id)
-        )
-        for task_id, role, name in session.execute(query):
+        for task_id, role, name in session.execute(units_sql(chunk)):
             lead, support = result.setdefault(task_id, ([], []))
             (lead if role == lead_role else support).append(name)
     return result

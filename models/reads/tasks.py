@@ -9,14 +9,13 @@ from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from models.errors import NotFound
+from models.reads.task_sheet import task_code
 from models.storage.tables import Plan, Task
 
 
 def get_task(session: Session, code: str) -> Task:
     """A task by its code (`T12`, `t12` or `12`)."""
-    text = code.strip().upper()
-    text = text if text.startswith("T") else f"T{text}"
-    task = session.exec(select(Task).where(Task.code == text)).first()
+    task = session.exec(select(Task).where(Task.code == task_code(code))).first()
     if task is None:
         raise NotFound(code="task.not_found", task=code)
     return task

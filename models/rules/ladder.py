@@ -12,16 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import and_, or_
-from sqlmodel import col
 
 from models.rules.calendar import WorkCalendar
-from models.rules.deadlines import ONGOING, TaskFacts, fulfilled, occurrences, standing_sql
-from models.rules.lights import CLOSED, open_sql
+from models.rules.deadlines import ONGOING, TaskFacts, fulfilled, occurrences
+from models.rules.lights import CLOSED
 from models.settings import CHECKIN, EscalationLevel  # CHECKIN there: settings refuses it as a rung
-from models.storage.tables import Task
 from models.vocabulary import _
 
 CHECKIN_NAME = _("progress check-in")
@@ -44,19 +39,6 @@ def horizon(ladder: list[EscalationLevel], as_of: dt.date) -> dt.date:
     a generous way ahead."""
     lead_days = max([0, *(-level.offset_days for level in ladder)])
     return as_of + dt.timedelta(days=lead_days * 2 + 14)
-
-
-def candidate_sql(ladder: list[EscalationLevel], as_of: dt.date) -> Any:
-    """Open tasks that can have a level due by `as_of` (what the escalation run reads): dated ones
-    close enough, all recurring and ongoing ones (their occurrences are computed, not stored)."""
-    return and_(
-        col(Task.withdrawn).is_(False),
-        open_sql(),
-        or_(
-            standing_sql(),
-            and_(col(Task.due_date).is_not(None), col(Task.due_date) <= horizon(ladder, as_of)),
-        ),
-    )
 
 
 def due_levels(

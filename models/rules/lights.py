@@ -3,20 +3,17 @@ Never stored.
 
 Every rule takes the task's effective due date (models.rules.deadlines.effective_due: a recurring
 task's current occurrence, none for an ongoing one), so the ledger, the overview, the digest, the
-ladder and the look-back agree on what is overdue. Each Python rule has its SQL twin right below it,
-for the queries that filter or count in the database; a test compares the two day by day.
+ladder and the look-back agree on what is overdue. Each Python rule has its SQL twin in
+models.rules.lights_sql, for the queries that filter or count in the database; a test compares the
+two day by day. They are apart so that importing the rules does not import SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import and_, case
-from sqlmodel import col
-
-from models.storage.tables import Task, TaskStatus
+from models.storage.kinds import TaskStatus
 
 CLOSED = (TaskStatus.DONE.value, TaskStatus.CANCELLED.value)
 
@@ -33,19 +30,9 @@ def is_open(status: str) -> bool:
     return status not in CLOSED
 
 
-def open_sql() -> Any:
-    return col(Task.status).not_in(CLOSED)
-
-
 def is_overdue(status: str, due: dt.date | None, as_of: dt.date, *, withdrawn: bool = False) -> bool:
     """Open, and its effective due date is before the as-of date."""
     return not withdrawn and is_open(status) and due is not None and due < as_of
-
-
-def overdue_sql(due: Any, as_of: dt.date) -> Any:
-    """is_overdue in SQL, over an effective-due expression (deadlines.effective_due_sql). A NULL due
-    date compares as unknown, never true: no IS NOT NULL, so the expression is evaluated once."""
-    return and_(due < as_of, open_sql())
 
 
 def days_overdue(due: dt.date | None, as_of: dt.date) -> int:
@@ -63,10 +50,6 @@ def is_due_within(status: str, due: dt.date | None, as_of: dt.date, days: int) -
     return is_open(status) and due is not None and as_of <= due <= window_end(as_of, days)
 
 
-def due_within_sql(due: Any, as_of: dt.date, days: int) -> Any:
-    return and_(due.between(as_of, window_end(as_of, days)), open_sql())
-
-
 def light(status: str, due: dt.date | None, as_of: dt.date, due_soon_days: int) -> Light:
     """The one function every view uses, so the CLI, digests and dashboard never disagree."""
     if status in CLOSED:
@@ -78,14 +61,3 @@ def light(status: str, due: dt.date | None, as_of: dt.date, due_soon_days: int) 
     if due <= window_end(as_of, due_soon_days):
         return Light.YELLOW
     return Light.GREEN
-
-
-def light_sql(due: Any, as_of: dt.date, due_soon_days: int) -> Any:
-    """light in SQL, so the overview counts in the database."""
-    return case(
-        (col(Task.status).in_(CLOSED), Light.DONE.value),
-        (due.is_(None), Light.GREY.value),
-        (due < as_of, Light.RED.value),
-        (due <= window_end(as_of, due_soon_days), Light.YELLOW.value),
-        else_=Light.GREEN.value,
-    )

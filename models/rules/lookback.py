@@ -17,14 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import case
-from sqlmodel import col
-
-from models.rules.deadlines import is_standing, standing_sql
-from models.rules.lights import is_overdue, overdue_sql
-from models.storage.tables import Task, TaskStatus
+from models.rules.deadlines import is_standing
+from models.rules.lights import is_overdue
+from models.storage.kinds import TaskStatus
 
 
 class Category(StrEnum):
@@ -52,16 +48,3 @@ def category(status: str, deadline_type: str, due: dt.date | None, as_of: dt.dat
     if status in MOVING:
         return Category.IN_PROGRESS
     return Category.NOT_STARTED
-
-
-def category_sql(due: Any, as_of: dt.date) -> Any:
-    """category in SQL, over an effective-due expression (deadlines.effective_due_sql)."""
-    status = col(Task.status)
-    return case(
-        (status == TaskStatus.DONE.value, Category.DONE.value),
-        (status == TaskStatus.CANCELLED.value, Category.CANCELLED.value),
-        (overdue_sql(due, as_of), Category.OVERDUE.value),
-        (standing_sql(), Category.ONGOING.value),
-        (status.in_(MOVING), Category.IN_PROGRESS.value),
-        else_=Category.NOT_STARTED.value,
-    )

@@ -3,19 +3,13 @@
 A report is a journal row of one of REPORT_ACTIONS (a progress update or a deferral). Its day is the
 row's business day (`day`, the --as-of of the command) when it has one, else the date of its clock
 time: rows written before business days existed only have the clock. The last report of a task is
-the latest such day; the Python rule takes the two maxima a grouped query gives, the SQL twin is
-that aggregate itself.
+the latest such day; the Python rule takes the two maxima a grouped query gives, the SQL twin
+(models.rules.reports_sql) is that aggregate itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
-from sqlalchemy import Date, func, type_coerce
-from sqlmodel import col
-
-from models.storage.tables import Journal
 
 REPORT_ACTIONS = ("update", "defer")
 
@@ -24,21 +18,8 @@ def is_report(action: str) -> bool:
     return action in REPORT_ACTIONS
 
 
-def report_sql() -> Any:
-    """The journal rows that are reports (a WHERE condition on Journal)."""
-    return col(Journal.action).in_(REPORT_ACTIONS)
-
-
 def last_report(latest_day: dt.date | None, latest_at: dt.datetime | None) -> dt.date | None:
     """The last report's day from max(Journal.day) and max(Journal.at) over a task's reports."""
     if latest_day is not None:
         return latest_day
     return latest_at.date() if latest_at is not None else None
-
-
-def last_report_sql() -> Any:
-    """last_report as a SQL aggregate over a task's report rows (group by or correlate on task_id)."""
-    return type_coerce(
-        func.coalesce(func.max(Journal.day), func.date(func.max(Journal.at))),
-        Date,
-    )

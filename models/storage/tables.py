@@ -12,23 +12,12 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.storage.kinds import Role, TaskStatus  # defined there, for the pure rules; named here too
+
 
 def utcnow() -> dt.datetime:
     # Stored timezone-aware in UTC: sqlmodel rejects naive datetimes, and PostgreSQL keeps the zone.
     return dt.datetime.now(dt.UTC)
-
-
-class TaskStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DEFERRED = "deferred"
-    CANCELLED = "cancelled"
-
-
-class Role(StrEnum):
-    LEAD = "lead"
-    SUPPORT = "support"
 
 
 class UserRole(StrEnum):

@@ -32,7 +32,7 @@ from models.errors import Conflict
 from models.reads.lookback import CARRY_OVER_ACTION, Lookback, plan_ids_for, unfinished_ids
 from models.reads.names import path_label, plan_name
 from models.rules.deadlines import is_standing
-from models.rules.lights import open_sql
+from models.rules.lights_sql import open_sql
 from models.storage.db import insert_new
 from models.storage.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
 from models.vocabulary.i18n import _
