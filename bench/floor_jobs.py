@@ -10,9 +10,9 @@ read from what the job wrote on an untimed first run, since composing messages i
 - digest: every open task with its units, role and fields (the digest also lists the tasks without a
   recent report, which on the generated ledger is every open one), per unit its open count, each
   task's last report and the tasks done this week; then the job's notices inserted in one
-  transaction (the same bodies, so the same bytes), their .md and .html outbox files written and
-  synced once (one syncfs, as Duban syncs a batch), one delivery row per notice and one UPDATE
-  marking them sent.
+  transaction (the same columns: the stored message, so the same bytes), the job's .md and .html
+  outbox files (their bytes read from the job's outbox) written and synced once (one syncfs, as
+  Duban syncs a batch), one delivery row per notice and one UPDATE marking them sent.
 - escalation: the overdue (or nearly due) task–unit pairs with their plan, title and unit leader,
   each with the ladder's level for its due date (a CASE over config's offsets) and without the rows
   already raised (NOT EXISTS on escalation); then the job's escalation rows and notices inserted in
@@ -195,7 +195,7 @@ def settings_for(copy: Copy) -> Settings:
 
 # --- What the job wrote, for the floor to write the same ---------------------------------------
 
-NOTICE_COLUMNS = "kind, period, recipient, subject, body_text, body_markdown, body_html"
+NOTICE_COLUMNS = "kind, period, recipient, subject, body_text, body_markdown, body_html, message"
 ESCALATION_COLUMNS = "task_id, level, occurrence, trigger_date, raised_on, skipped"
 
 
@@ -203,6 +203,17 @@ ESCALATION_COLUMNS = "task_id, level, occurrence, trigger_date, raised_on, skipp
 class Written:
     notices: list[tuple] = field(default_factory=list)
     escalations: list[tuple] = field(default_factory=list)
+    # The outbox files the job wrote (path inside the outbox, bytes): a notice stores its message
+    # once and is rendered when sent, so its files are read from the outbox, not the notice row.
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def outbox_files(outbox: Path) -> list[tuple[str, bytes]]:
+    return [
+        (str(path.relative_to(outbox)), path.read_bytes())
+        for path in sorted(outbox.rglob("*"))
+        if path.is_file()
+    ]
 
 
 def last_ids(copy: Copy) -> tuple[int, int]:
@@ -285,15 +296,14 @@ def write_like(copy: Copy, raw: Any, written: Written, outbox: Path) -> None:
         )
     cursor.executemany(
         f"INSERT INTO notice ({NOTICE_COLUMNS}, created_at, attempts, last_error)"
-        f" VALUES ({', '.join([p] * 10)})",
+        f" VALUES ({', '.join([p] * 11)})",
         [(*row, v(now), 0, "") for row in written.notices],
     )
     raw.commit()
-    for kind, period, recipient, _subject, _text, markdown, html in written.notices:
-        stem = outbox / kind / period.replace("/", "-") / recipient.replace(":", "-")
-        stem.parent.mkdir(parents=True, exist_ok=True)
-        stem.with_name(stem.name + ".md").write_text(markdown, encoding="utf-8")
-        stem.with_name(stem.name + ".html").write_text(html, encoding="utf-8")
+    for name, content in written.files:
+        path = outbox / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
     syncfs(outbox)
     raw.execute(
         f"INSERT INTO delivery (notice_id, at, channel, ok, error)"
@@ -341,6 +351,7 @@ def queued_job(ledgers: Any, name: str, runs: int, source: Any = None) -> tuple[
             engine.dispose()
             if run == 0:
                 written = written_after(copy, *before)
+                written.files = outbox_files(settings.resolve(settings.notify.outbox))
             else:
                 jobs_s.append(elapsed)
         with ledgers.fresh(source) as copy:

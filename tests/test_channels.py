@@ -19,13 +19,12 @@ smtp_peer = peers.smtp_peer
 http_peer = peers.http_peer
 
 SUBJECT = "督办周报：2021年第48周（办公室）"
-MESSAGE = Message(
-    subject=SUBJECT,
-    text="督办周报\n========\n\n【逾期任务】\n  序号  任务\n----  ----------------\n   1  推进“放管服”改革\n",
-    markdown="# 督办周报\n\n## 逾期任务\n\n| 序号 | 任务 |\n|---|---|\n| 1 | 推进“放管服”改革 |\n",
-    html="<!doctype html><html><body><h1>督办周报</h1><table><tr><td>1</td><td>推进“放管服”改革</td></tr></table></body></html>",
-    name="digest/2021-W48/unit-办公室",
-)
+TEXTS = {
+    "text": "督办周报\n========\n\n【逾期任务】\n  序号  任务\n----  ----------------\n   1  推进“放管服”改革\n",
+    "markdown": "# 督办周报\n\n## 逾期任务\n\n| 序号 | 任务 |\n|---|---|\n| 1 | 推进“放管服”改革 |\n",
+    "html": "<!doctype html><html><body><h1>督办周报</h1><table><tr><td>1</td><td>推进“放管服”改革</td></tr></table></body></html>",
+}
+MESSAGE = Message.rendered(SUBJECT, "digest/2021-W48/unit-办公室", **TEXTS)
 
 
 class Sleeps:
@@ -39,7 +38,7 @@ class Sleeps:
 
 
 def named(name: str) -> Message:
-    return Message(MESSAGE.subject, MESSAGE.text, MESSAGE.markdown, MESSAGE.html, name)
+    return Message(MESSAGE.subject, name, MESSAGE.body)
 
 
 # ---- outbox ----------------------------------------------------------------------------------
@@ -52,13 +51,13 @@ def test_outbox_writes_markdown_and_html(tmp_path: Path) -> None:
     md = outbox / "digest" / "2021-W48" / "unit-办公室.md"
     assert attempt == Attempt("outbox", True, "", str(md), (str(md), str(md.with_suffix(".html"))))
     # The renderer's Markdown already opens with a title: it is kept, not doubled.
-    assert md.read_text(encoding="utf-8") == MESSAGE.markdown
-    assert md.with_suffix(".html").read_text(encoding="utf-8") == MESSAGE.html
+    assert md.read_text(encoding="utf-8") == TEXTS["markdown"]
+    assert md.with_suffix(".html").read_text(encoding="utf-8") == TEXTS["html"]
     assert sorted(p.name for p in md.parent.iterdir()) == ["unit-办公室.html", "unit-办公室.md"]
 
 
 def test_outbox_puts_the_subject_first_when_the_markdown_has_no_title(tmp_path: Path) -> None:
-    message = Message(SUBJECT, "正文", "正文第一段\n", "<p>正文</p>", "notice/1")
+    message = Message.rendered(SUBJECT, "notice/1", text="正文", markdown="正文第一段\n", html="<p>正文</p>")
     [attempt] = send(message, "outbox://", outbox=tmp_path)
 
     assert attempt.ok
@@ -154,7 +153,7 @@ def test_json_posts_title_and_plain_text(http_peer: HttpPeer, tmp_path: Path) ->
     assert (request.method, request.path) == ("POST", "/hook")
     payload = request.json
     assert payload["title"] == SUBJECT
-    assert payload["message"] == MESSAGE.text.rstrip()  # the tabulate text, not Markdown or HTML
+    assert payload["message"] == TEXTS["text"].rstrip()  # the tabulate text, not Markdown or HTML
 
 
 @pytest.mark.parametrize(("fmt", "field"), [("markdown", "markdown"), ("html", "html"), ("text", "text")])
@@ -165,7 +164,7 @@ def test_the_body_follows_the_format_the_service_renders(
     [attempt] = send(MESSAGE, http_peer.json_url(format=fmt), outbox=tmp_path)
 
     assert attempt.ok, attempt.error
-    assert http_peer.received()[0].json["message"] == getattr(MESSAGE, field).rstrip()
+    assert http_peer.received()[0].json["message"] == TEXTS[field].rstrip()
 
 
 def test_json_retries_until_the_peer_recovers(http_peer: HttpPeer, tmp_path: Path) -> None:

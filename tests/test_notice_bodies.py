@@ -82,9 +82,7 @@ def test_the_outbox_renders_only_the_markdown_and_the_html(tmp_path):
         asked.append(kind)
         return bodies(kind)
 
-    sent = channels.send(
-        channels.Message("s", "", "", "", "digest/w/office", render=render), "outbox", outbox=tmp_path
-    )
+    sent = channels.send(channels.Message("s", "digest/w/office", render), "outbox", outbox=tmp_path)
     assert sent[-1].ok and sorted(asked) == ["html", "markdown"]
     assert (tmp_path / "digest/w/office.html").read_text(encoding="utf-8") == message().html()
 

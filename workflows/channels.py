@@ -70,16 +70,16 @@ _APPRISE_LOCK = threading.Lock()
 @dataclass(frozen=True)
 class Message:
     subject: str
-    text: str  # plain text (tables drawn with tabulate by the caller)
-    markdown: str
-    html: str
     name: str  # relative stem for the outbox, e.g. "digest/2021-W48/unit-办公室"; made safe here
-    # Given, the renderings come from it ("text", "markdown", "html") instead of the three fields,
-    # each only when a channel uses it: a notice stores its message once and is rendered to send.
-    render: Callable[[str], str] | None = None
+    # "text" (tables laid out as tabulate does), "markdown" or "html" -> that rendering, asked for
+    # only when a channel uses it: a notice stores its message once and is rendered to be sent
+    # (workflows.notice_bodies.Bodies), and the outbox never reads the plain text.
+    body: Callable[[str], str]
 
-    def body(self, kind: str) -> str:
-        return self.render(kind) if self.render is not None else getattr(self, kind)
+    @classmethod
+    def rendered(cls, subject: str, name: str, *, text: str, markdown: str, html: str) -> Message:
+        """A message whose three renderings are already made."""
+        return cls(subject, name, {"text": text, "markdown": markdown, "html": html}.__getitem__)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from models.files.files import sync_files
 from models.reads.notices import delivered_channels, unsent_ids
 from models.settings import Settings
 from models.storage.db import read_session
-from models.storage.tables import Notice, Unit
+from models.storage.tables import Unit
 from models.vocabulary.i18n import _
-from models.writes.notices import Outcome, Try, claim_batch, finish_many, renew
+from models.writes.notices import ClaimedNotice, Outcome, Try, claim_batch, finish_many, renew
 from workflows import channels
 from workflows.channels import OUTBOX
 from workflows.notice_bodies import Bodies
@@ -54,7 +54,7 @@ def channels_of(recipient: str, settings: Settings, unit_channels: dict[str, lis
     return list(found) or [OUTBOX]
 
 
-def outbox_name(notice: Notice) -> str:
+def outbox_name(notice: ClaimedNotice) -> str:
     who = notice.recipient.replace(":", "-")
     return str(PurePosixPath(notice.kind) / notice.period.replace("/", "-") / who)
 
@@ -63,14 +63,14 @@ def outbox_name(notice: Notice) -> str:
 class _Sent:
     """One notice's sends, before they are recorded."""
 
-    notice: Notice
+    notice: ClaimedNotice
     outcome: Outcome
     outbox_only: bool  # every channel was the outbox: its files still need the batch's sync
     files: list[str] = field(default_factory=list)
 
 
 def _send_one(
-    notice: Notice,
+    notice: ClaimedNotice,
     already: set[str],
     settings: Settings,
     unit_channels: dict[str, list[str]],
@@ -78,9 +78,7 @@ def _send_one(
     sleep: Callable[[float], None] | None,
 ) -> _Sent:
     # Rendered as the channels ask: the outbox and email never lay out the plain-text tables.
-    message = channels.Message(
-        subject=notice.subject, text="", markdown="", html="", name=outbox_name(notice), render=Bodies(notice)
-    )
+    message = channels.Message(notice.subject, outbox_name(notice), Bodies(notice))
     tries: list[Try] = []
     files: list[str] = []
     ok = True
@@ -103,7 +101,7 @@ def _send_one(
         tries += [Try(a.channel, a.ok, a.error) for a in attempts]
         ok = ok and bool(attempts) and attempts[-1].ok
         files += [path for a in attempts if a.ok for path in a.files]
-    return _Sent(notice, Outcome(notice.id, tuple(tries), ok), outbox_only, files)  # type: ignore[arg-type]
+    return _Sent(notice, Outcome(notice.id, tuple(tries), ok), outbox_only, files)
 
 
 def _tally(sent: _Sent, report: DeliveryReport) -> None:
@@ -179,20 +177,20 @@ def deliver(
         claimed = claim_batch(engine, chunk, seconds=lease)
         report.skipped += len(chunk) - len(claimed.notices)  # sent meanwhile, or in another sender's hands
         held, renewed_at = claimed.until, started
-        already = delivered_channels(engine, [n.id for n in claimed.notices])  # type: ignore[misc]
+        already = delivered_channels(engine, [n.id for n in claimed.notices])
         unrecorded: list[_Sent] = []
         for index, notice in enumerate(claimed.notices):
             if lease and held is not None and time.monotonic() - renewed_at > lease / 2:
                 # Renew what is still in hand (sent to the outbox but not recorded yet, and unsent).
                 in_hand = [s.notice.id for s in unrecorded] + [n.id for n in claimed.notices[index:]]
-                kept, held = renew(engine, in_hand, held_until=held, seconds=lease)  # type: ignore[arg-type]
+                kept, held = renew(engine, in_hand, held_until=held, seconds=lease)
                 renewed_at = time.monotonic()
                 if notice.id not in kept:  # its claim ran out and another sender has it now
                     report.skipped += 1
                     continue
             done += 1
             try:
-                sent = _send_one(notice, already[notice.id], settings, unit_channels, outbox, sleep)  # type: ignore[index]
+                sent = _send_one(notice, already[notice.id], settings, unit_channels, outbox, sleep)
             except Exception as error:  # one notice that cannot be sent must not stop the others
                 # Its claim runs out after notify.claim_seconds; the next run tries again.
                 report.failed.append(

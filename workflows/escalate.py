@@ -77,7 +77,7 @@ def raise_due(engine: Engine, settings: Settings, *, as_of: dt.date, dry_run: bo
             report.failures = describe_failures(session, failed)
             job_failures.journal(session, "escalate", report.failures, day=as_of)
             inserted = insert_dues(session, dues, as_of=as_of)
-            raised = describe_inserted(session, inserted.sent)
+            raised = describe_inserted(session, inserted.sent, tasks=inserted.sent_tasks)
             address(raised, lifecycle)
             report.notices = queue(session, compose(raised, settings, as_of=as_of))
         # Counted from the rows this run inserted: a run racing another (two schedulers, a worker
@@ -170,72 +170,110 @@ def recipients_of(raised: Raised, level: EscalationLevel) -> list[str]:
 
 
 def line_for(raised: Raised, level: EscalationLevel, as_of: dt.date) -> str:
+    comma = _(", ")
+    lead = comma.join(raised.lead) or _("(not named)")
+    return _fill(raised, level, as_of, label=path_label(raised.path), lead=lead, comma=comma)
+
+
+def _fill(
+    raised: Raised, level: EscalationLevel, as_of: dt.date, *, label: str, lead: str, comma: str
+) -> str:
+    """The level's template filled in for this task; `label`, `lead` (never empty) and the
+    language's `comma` as the caller worked them out."""
     due = raised.due_date or raised.occurrence
     values = {
         "level": level.name,
         "code": raised.code,
         "title": raised.title,
         "plan": raised.plan,
-        "path": path_label(raised.path),
+        "path": label,
         "due": raised.occurrence.isoformat(),
         "days": (as_of - raised.occurrence).days,
-        "lead": _(", ").join(raised.lead) or _("(not named)"),
-        "support": _(", ").join(raised.support),
+        "lead": lead,
+        "support": comma.join(raised.support),
         "deadline": raised.deadline_text or due.isoformat(),
         "as_of": as_of.isoformat(),
     }
     return level.template.format_map(values)
 
 
+@dataclass
+class _Lines:
+    """What a raised level puts in each of its recipients' notices, worked out once however many
+    recipients it has (the lead unit, its leader, the office…)."""
+
+    item: Raised
+    level: EscalationLevel
+    line: str  # "T12 <the level's template, filled in>"
+    url: str | None  # the task's page; None without a dashboard address
+    row: list[object]  # its row of the task list
+
+
 def compose(raised: list[Raised], settings: Settings, *, as_of: dt.date) -> list[Draft]:
     levels = _levels(settings)
-    by_recipient: dict[str, list[tuple[Raised, EscalationLevel]]] = defaultdict(list)
+    by_recipient: dict[str, list[_Lines]] = defaultdict(list)
+    labels: dict[tuple[str, ...], str] = {}  # a point's label, once per point
+    # Who gets a level, once per level and set of units: tens of thousands of levels, a few
+    # thousand units.
+    addressed: dict[tuple, list[str]] = {}
+    comma, unnamed = _(", "), _("(not named)")
     for item in raised:
         level = levels.get(item.level)
         if level is None:  # a level since removed from config.toml: recorded, not sent
             continue
-        for recipient in recipients_of(item, level):
-            by_recipient[recipient].append((item, level))
+        path = tuple(item.path)
+        label = labels.get(path)
+        if label is None:
+            label = labels[path] = path_label(item.path)
+        lead = comma.join(item.lead)
+        lines = _Lines(
+            item,
+            level,
+            f"{item.code} {_fill(item, level, as_of, label=label, lead=lead or unnamed, comma=comma)}",
+            settings.dashboard.task_url(item.code),
+            [item.code, level.name, item.plan, label, item.title, lead, item.occurrence],
+        )
+        who = (item.level, tuple(item.lead), tuple(item.support), tuple(item.leaders))
+        recipients = addressed.get(who)
+        if recipients is None:
+            recipients = addressed[who] = recipients_of(item, level)
+        for recipient in recipients:
+            by_recipient[recipient].append(lines)
+    see, day = _("See {code}"), as_of.isoformat()
+    headers = [_("No."), _("Level"), _("Plan"), _("Point"), _("Item"), _("lead unit"), _("Term")]
     drafts = []
     for recipient, items in sorted(by_recipient.items()):
         counts: dict[str, int] = defaultdict(int)
-        for _item, level in items:
-            counts[level.name] += 1
-        summary = _(", ").join(_("{level} {count}").format(level=name, count=n) for name, n in counts.items())
+        for lines in items:
+            counts[lines.level.name] += 1
+        summary = comma.join(_("{level} {count}").format(level=name, count=n) for name, n in counts.items())
         message = Message(
             _("[Duban] {day} {summary} ({recipient})").format(
-                day=as_of.isoformat(), summary=summary, recipient=_recipient_name(recipient)
+                day=day, summary=summary, recipient=_recipient_name(recipient)
             )
         )
-        for item, level in items:
-            message.para(f"{item.code} {line_for(item, level, as_of)}")
-            if recipient == "office" and stands_in_for_leader(item, level):
+        for lines in items:
+            message.para(lines.line)
+            if recipient == "office" and stands_in_for_leader(lines.item, lines.level):
                 # Said in the notice: the office must know this level was meant for a leader.
                 message.para(
                     _(
                         "({unit} has no leader in charge registered, so this {level} goes to the office"
                         " instead: please pass it on to the leader in charge; once the leader is"
                         " registered in the unit roster it is sent to them directly.)"
-                    ).format(unit=_(", ").join(item.lead) or _("this task"), level=level.name)
+                    ).format(unit=comma.join(lines.item.lead) or _("this task"), level=lines.level.name)
                 )
-            url = settings.dashboard.task_url(item.code)
-            if url:
-                message.link(_("See {code}").format(code=item.code), url)
+            if lines.url:
+                message.link(see.format(code=lines.item.code), lines.url)
         message.heading(_("Task list"))
-        message.table(
-            [_("No."), _("Level"), _("Plan"), _("Point"), _("Item"), _("lead unit"), _("Term")],
-            [
-                [i.code, lv.name, i.plan, path_label(i.path), i.title, _(", ").join(i.lead), i.occurrence]
-                for i, lv in items
-            ],
-        )
+        message.table(headers, [lines.row for lines in items])
         drafts.append(
             notice_bodies.draft(
                 message,
                 kind=NoticeKind.ESCALATION.value,
                 # The day, plus the first escalation's id: a second run on the same day (after a
                 # deferral, say) queues a second notice rather than colliding with the first.
-                period=f"{as_of.isoformat()}/E{min(i.escalation_id for i, _level in items)}",
+                period=f"{day}/E{min(lines.item.escalation_id for lines in items)}",
                 recipient=recipient,
             )
         )

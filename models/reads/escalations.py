@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from models.reads.dues import last_reports
@@ -28,6 +28,13 @@ from models.storage.tables import Escalation, Plan, Task, Unit
 
 
 def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) -> list[TaskFacts]:
+    return [TaskFacts(task_id, *facts) for task_id, facts in _candidates(session, ladder, as_of)]
+
+
+def _candidates(
+    session: Session, ladder: list[EscalationLevel], as_of: dt.date
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """(task id, the rest of its TaskFacts in field order) of every task that can have a level due."""
     where = candidate_sql(ladder, as_of)
     reports = last_reports(session, where)
     query = (
@@ -37,7 +44,7 @@ def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) 
     )
     # Plain tuples from the connection (no ORM row processing): a row per open task.
     return [
-        TaskFacts(task_id, status, kind, due, recurrence, year, reports.get(task_id))
+        (task_id, (status, kind, due, recurrence, year, reports.get(task_id)))
         for task_id, status, kind, due, recurrence, year in session.connection().execute(query)
     ]
 
@@ -53,18 +60,36 @@ def due_now(
 ) -> list[Due]:
     """Levels due by `as_of` that the ledger does not hold yet. A task whose levels cannot be
     computed is left out and noted in `failed` (task id -> reason): the others are still raised."""
-    facts = task_facts(session, ladder, as_of)
+    candidates = _candidates(session, ladder, as_of)
     held = held_levels(session, candidate_sql(ladder, as_of))
+    # The ladder is a pure function of a task's facts other than its id, and the tasks of a big
+    # ledger share few of them (a few hundred distinct due dates, types and years for 35,000
+    # tasks): each distinct set is worked out once, its levels then given to every task with it.
+    worked_out: dict[tuple, list[Due] | Exception] = {}
     found = []
-    for fact in facts:
-        try:
-            dues = due_levels(fact, as_of, ladder, calendar, checkin_day=checkin_day)
-        except Exception as error:  # one task's bad data must not stop the ladder for every other
-            if failed is None:
-                raise
-            failed[fact.task_id] = reason_of(error)
+    for task_id, facts in candidates:
+        dues = worked_out.get(facts)
+        if dues is None:
+            try:
+                dues = due_levels(
+                    TaskFacts(task_id, *facts), as_of, ladder, calendar, checkin_day=checkin_day
+                )
+            except Exception as error:  # one task's bad data must not stop the ladder for every other
+                if failed is None:
+                    raise
+                dues = error
+            worked_out[facts] = dues
+        if isinstance(dues, Exception):
+            failed[task_id] = reason_of(dues)  # type: ignore[index]  # raised above when None
             continue
-        found += [due for due in dues if due.level not in held.get((due.task_id, due.occurrence), ())]
+        # Only the levels not yet held are made this task's (a Due is the task's id and the
+        # level's fields): on the day after a first run, a hundred thousand levels are due and
+        # all but a few hundred already raised.
+        found += [
+            Due(task_id, due.level, due.occurrence, due.trigger_date, due.skipped)
+            for due in dues
+            if due.level not in held.get((task_id, due.occurrence), ())
+        ]
     return found
 
 
@@ -104,9 +129,13 @@ class Raised:
     leaders: list[str] = field(default_factory=list)  # of the lead units
 
 
-def describe_inserted(session: Session, inserted: list[tuple]) -> list[Raised]:
-    """The inserted levels to send (the skipped ones left out), described for their messages."""
-    return _describe(session, [row for row in inserted if not row[4]])
+def describe_inserted(
+    session: Session, inserted: list[tuple], *, tasks: Select | None = None
+) -> list[Raised]:
+    """The inserted levels to send (the skipped ones left out), described for their messages;
+    `tasks`, a query of their task ids (models.writes.escalations.Inserted.sent_tasks), reads them
+    in one statement each instead of IN lists of 500."""
+    return _describe(session, [row for row in inserted if not row[4]], tasks)
 
 
 def describe_dues(session: Session, dues: list[Due]) -> list[Raised]:
@@ -117,11 +146,15 @@ def describe_dues(session: Session, dues: list[Due]) -> list[Raised]:
     )
 
 
-def _describe(session: Session, rows: list) -> list[Raised]:
+def _describe(session: Session, rows: list, task_query: Select | None = None) -> list[Raised]:
     task_ids = sorted({row[1] for row in rows})
+    chunks: list[Any] = (
+        [task_query]
+        if task_query is not None
+        else [task_ids[i : i + 500] for i in range(0, len(task_ids), 500)]
+    )
     tasks: dict[int, tuple] = {}
-    for start in range(0, len(task_ids), 500):
-        chunk = task_ids[start : start + 500]
+    for chunk in chunks:
         query = (
             select(
                 Task.id,
@@ -140,12 +173,19 @@ def _describe(session: Session, rows: list) -> list[Raised]:
             .where(col(Task.id).in_(chunk))
         )
         tasks.update({row[0]: row for row in session.connection().execute(query)})
-    units = units_of(session, task_ids)
+    units = units_of(session, task_query if task_query is not None else task_ids)
     leaders = dict(session.execute(select(Unit.name, Unit.leader).where(Unit.leader != "")).all())
+    # What people call a plan, worked out once per plan: a first run raises levels on tens of
+    # thousands of tasks of a few dozen plans.
+    plans: dict[tuple, str] = {}
     raised = []
     for escalation_id, task_id, level, occurrence, _ in rows:
         _, code, title, key, path_key, due, deadline_text, short, plan_title, year, issuer = tasks[task_id]
-        plan = plan_name(short, plan_title, year=year, issuer=issuer, key=key)  # what people call it
+        plan = plans.get((key, short, plan_title, year, issuer))
+        if plan is None:
+            plan = plans[key, short, plan_title, year, issuer] = plan_name(
+                short, plan_title, year=year, issuer=issuer, key=key
+            )
         lead, support = units.get(task_id, ([], []))
         raised.append(
             Raised(

@@ -15,9 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from models.storage.db import insert_new, write_session
+from models.storage.db import insert_new, insert_rows, write_session
 from models.storage.tables import Delivery, Notice, utcnow
 
 
@@ -41,19 +41,39 @@ def queue(session: Session, drafts: list[Draft]) -> int:
 
 
 @dataclass(frozen=True)
+class ClaimedNotice:
+    """What sending a notice reads of it: its address, subject and body (a message, or the three
+    renderings of a notice that stores them; workflows.notice_bodies)."""
+
+    id: int
+    kind: str
+    period: str
+    recipient: str
+    subject: str
+    body_text: str
+    body_markdown: str
+    body_html: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Claimed:
     """The notices a sender won, and the claim time it wrote on them: its token for renewing them
     (a claim another sender takes after ours ran out carries another time)."""
 
-    notices: list[Notice]
+    notices: list[ClaimedNotice]
     until: dt.datetime | None
+
+
+_CLAIMED = [getattr(Notice, name) for name in ClaimedNotice.__dataclass_fields__]
 
 
 def claim_batch(
     engine: Engine, notice_ids: list[int], *, seconds: int, now: dt.datetime | None = None
 ) -> Claimed:
-    """The notices among `notice_ids` this caller won (one UPDATE for the lot), with the claim's
-    time for `renew`; a notice already sent or held by another sender's live claim is left out."""
+    """The notices among `notice_ids` this caller won (one UPDATE for the lot, returning what
+    sending them reads), with the claim's time for `renew`; a notice already sent or held by
+    another sender's live claim is left out."""
     now = now or utcnow()
     if not notice_ids:
         return Claimed([], None)
@@ -67,13 +87,10 @@ def claim_batch(
                 or_(col(Notice.claimed_until).is_(None), col(Notice.claimed_until) < now),
             )
             .values(claimed_until=until)
-            .returning(Notice.id)
+            .returning(*_CLAIMED)
         )
-        ids = [row[0] for row in won]
-        if not ids:
-            return Claimed([], until)
-        found = session.exec(select(Notice).where(col(Notice.id).in_(ids)).order_by(col(Notice.id)))
-        return Claimed(list(found), until)
+        # RETURNING gives no order: the notices are sent oldest first.
+        return Claimed(sorted((ClaimedNotice(*row) for row in won), key=lambda n: n.id), until)
 
 
 def renew(
@@ -126,10 +143,15 @@ def finish_many(engine: Engine, outcomes: list[Outcome]) -> None:
         return
     now = utcnow()
     with write_session(engine) as session:
-        session.add_all(
-            Delivery(notice_id=o.notice_id, at=now, channel=t.channel, ok=t.ok, error=t.error)
-            for o in outcomes
-            for t in o.tries
+        # One statement for the batch's tries, no ORM objects (models.storage.db.insert_rows).
+        insert_rows(
+            session,
+            Delivery,
+            [
+                {"notice_id": o.notice_id, "at": now, "channel": t.channel, "ok": t.ok, "error": t.error}
+                for o in outcomes
+                for t in o.tries
+            ],
         )
         # Notices sent with the same number of tries take one UPDATE together.
         sent_by_tries: dict[int, list[int]] = {}
