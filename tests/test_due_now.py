@@ -9,7 +9,8 @@ from workflow_ledger import D, plan, seed, settings_for
 
 from models.reads.escalations import due_now, held_levels, task_facts
 from models.rules.calendar import WorkCalendar
-from models.rules.ladder import candidate_sql, due_levels
+from models.rules.ladder import due_levels
+from models.rules.ladder_sql import candidate_sql
 from models.storage.db import read_session, write_session
 from models.writes.ledger import import_plan
 from workflows.escalate import raise_due
