@@ -48,6 +48,9 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _NONCE = secrets.token_hex(16)
 HEADER_HOLE = Markup(f"<!--duban-header-{_NONCE}-->")
 CSRF_HOLE = Markup(f"duban-csrf-{_NONCE}")
+# A shared page longer than this is not kept: the whole overview of a 100,000-task ledger
+# (显示全部) is 5 MB of HTML, and sixty-four of them would hold 300 MB; a capped one is 70 KB.
+SHARED_PAGE_CHARS = 500_000
 
 
 @dataclass
@@ -110,16 +113,26 @@ class Ctx:
         date, the ledger's state, what the page reads on every request), plus what SharedCtx lets
         the template see: the office flag and the plan names read for the page. `kept` is what the
         page took from the view cache: the entry is tied to those very objects (their ids in the
-        key, the objects held by the entry so no other can take an id meanwhile), so when they are computed
-        again (the ledger moved, or their 60 s passed) the HTML is too, never staler than they."""
+        key, the objects held by the entry so no other can take an id meanwhile), so when they
+        are computed again (the ledger moved, or their 60 s passed) the HTML is too, never staler
+        than they are."""
         names = self.__dict__.get("_plan_names") or {}
         cache = self.request.app.state.page_cache
         full_key = (name, key, tuple(map(id, kept)), self.office, tuple(sorted(names.items())))
 
-        def page() -> tuple[tuple[object, ...], str]:
-            return kept, TEMPLATES.get_template(name).render(ctx=SharedCtx(self, names), **values)
+        rendered: list[str] = []
+
+        def render() -> str:
+            rendered.append(TEMPLATES.get_template(name).render(ctx=SharedCtx(self, names), **values))
+            return rendered[-1]
+
+        def page() -> tuple[tuple[object, ...], str | None]:
+            html = render()
+            return kept, html if len(html) <= SHARED_PAGE_CHARS else None  # None: each renders its own
 
         html = cache.get(full_key, page)[1]
+        if html is None:
+            html = rendered[-1] if rendered else render()
         return HTMLResponse(html.replace(HEADER_HOLE, self.header()).replace(CSRF_HOLE, escape(self.csrf)))
 
 

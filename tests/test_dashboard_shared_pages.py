@@ -111,3 +111,16 @@ def test_a_shared_page_refuses_what_differs_between_users(app):
     for source in ("{{ ctx.user.name }}", "{{ ctx.request.url }}", "{{ ctx.plan_name('other') }}"):
         with pytest.raises(SharedPage):
             TEMPLATES.env.from_string(source).render(ctx=shared)
+
+
+def test_a_page_too_long_to_keep_is_rendered_for_each_request(app, monkeypatch):
+    office = login(TestClient(app), "office")
+    monkeypatch.setattr("dashboard.context.SHARED_PAGE_CHARS", 1_000)  # every page here is longer
+    pages = [office.get(path) for path in PAGES for _ in range(2)]
+    assert all(page.status_code == 200 and "修订政府信息公开指南" in page.text for page in pages)
+    assert all("duban-csrf-" not in page.text and "duban-header-" not in page.text for page in pages)
+    # Each key holds a marker, not the page; the pages are what the shared ones would be.
+    assert all(value[1] is None for _, value in app.state.page_cache._values.values())
+    monkeypatch.setattr("dashboard.context.SHARED_PAGE_CHARS", 10_000_000)
+    app.state.page_cache = ViewCache()
+    assert [office.get(path).text for path in PAGES] == [pages[0].text, pages[2].text]
