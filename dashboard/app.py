@@ -56,6 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = open_ledger(settings.database_url)
     app.state.login_throttle = LoginThrottle(app.state.engine)
     app.state.view_cache = ViewCache()
+    # The pages' HTML, rendered once for everyone at the same state (Ctx.render_shared): apart, so
+    # that many pages kept do not push out the figures that cost far more to compute again.
+    app.state.page_cache = ViewCache()
     hours = settings.dashboard.session_hours
     app.state.sessions = Sessions(
         load_secret(settings.resolve(settings.dashboard.secret_file)),

@@ -7,7 +7,8 @@ change to a task, its units or the unit registry moves it) and reused until it m
 computes a missing entry while the others asking for the same key wait for it instead of
 computing it too. Entries also expire after `max_age` seconds, for the few writes no journal row
 records (a plan's title corrected by a re-import). The ledger page (dashboard/pages/ledger.py) keeps
-its count, the recurring tasks' due-date range and its rows here the same way.
+its count, the recurring tasks' due-date range and its rows here the same way. A second cache holds
+the pages' HTML, rendered once for everyone at the same state (dashboard.context.Ctx.render_shared).
 
 Bounded: at most `entries` values, and a lock lives only while its key is being computed. A key
 whose computation fails (an unknown plan in the query string) leaves nothing behind, so requests

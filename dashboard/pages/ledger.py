@@ -64,12 +64,19 @@ def ledger_page(
 
         # The page's rows and their 序时进度 too (fifty people opening the first page at nine read
         # the same hundred rows); the pending requests and the plans' names are read every time.
-        found, paces = cache.get(("ledger page", filters, as_of, sort, page, PER_PAGE, due_soon, mark), rows)
+        kept = cache.get(("ledger page", filters, as_of, sort, page, PER_PAGE, due_soon, mark), rows)
+        found, paces = kept
         pending = pending_by_code(session, [row.code for row in found.rows])
         ctx.name_plans(session, {row.plan for row in found.rows})
-        plans, units = cache.get(("ledger menus", mark), lambda: _menus(session))
-    return ctx.render(
+        menus = cache.get(("ledger menus", mark), lambda: _menus(session))
+        plans, units = menus
+    # The HTML too, for everyone asking for this page at this state: the query string (filters,
+    # sort, page, the links' parameters), the as-of date (today by default) and the requests read
+    # above name it; the rows and menus by the kept values themselves.
+    return ctx.render_shared(
         "tasks.html",
+        (request.url.query, as_of, tuple(sorted((code, tuple(kinds)) for code, kinds in pending.items()))),
+        (kept, menus),
         found=found,
         pending=pending,
         filters=filters,

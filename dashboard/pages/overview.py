@@ -49,14 +49,20 @@ def overview_page(
             return overview, late, plan_choices(session), worst
 
         cache: ViewCache = request.app.state.view_cache
-        overview, late, choices, worst = cache.get(("overview", as_of, plan, due_soon, mark), figures)
+        kept = cache.get(("overview", as_of, plan, due_soon, mark), figures)
+        overview, late, choices, worst = kept
         plans, sections, units = (overview.plans, overview.sections, overview.units) if full else worst
         # The names of the plans shown only: deriving all 2,000 names cost 100 ms a request.
         ctx.name_plans(
             session, {p.key for p in plans} | {s.plan for s in sections} | {t.plan for t in late.rows}
         )
-    return ctx.render(
+    # The HTML too, for everyone asking for this overview at this state (Ctx.render_shared): the
+    # query string (plan, full, the links' as-of) and the as-of date name it, the figures by the
+    # kept values themselves; the office's rename forms by the office flag, their token a hole.
+    return ctx.render_shared(
         "overview.html",
+        (request.url.query, as_of),
+        (kept,),
         ov=overview,
         plans=plans,
         sections=sections,

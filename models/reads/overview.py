@@ -131,17 +131,20 @@ class Overview:
         return [u for u in self.units if u.counts.red][:10]
 
 
+# Built once: building its three subqueries cost a request more than running them (0.8 of 1.4 ms),
+# and Core runs it without the ORM's result handling.
+_MARK = select(
+    select(func.coalesce(func.max(Journal.id), 0)).scalar_subquery(),
+    select(func.coalesce(func.max(Unit.id), 0)).scalar_subquery(),
+    select(func.coalesce(func.max(Plan.id), 0)).scalar_subquery(),
+)
+
+
 def ledger_mark(session: Session) -> tuple[int, int, int]:
     """A value that moves whenever a figure of the overview may have changed: every change to a
     task or its units writes a journal row (append-only, so its highest id only grows), and a new
     unit or plan gets a new id. Three index lookups: cheap enough to ask on every request."""
-    row = session.execute(
-        select(
-            select(func.coalesce(func.max(Journal.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.max(Unit.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.max(Plan.id), 0)).scalar_subquery(),
-        )
-    ).one()
+    row = session.connection().execute(_MARK).one()
     return (int(row[0]), int(row[1]), int(row[2]))
 
 
