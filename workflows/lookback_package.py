@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from typing import BinaryIO
 
 XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -87,17 +88,8 @@ def insert_before(data: bytes, marker: bytes, inserts: Sequence[bytes]) -> bytes
 
 def insert_chunks(data: bytes, marker: bytes, inserts: Sequence[Chunks]) -> Iterator[bytes]:
     """insert_before with each insert given as chunks, and the result as chunks: nothing but the
-    saved part (small without its rows) is held whole."""
-    pieces = data.split(marker)
-    if len(pieces) != len(inserts) + 1:
-        raise ValueError(
-            f"expected {len(inserts)} × {marker.decode()} in the saved part, found {len(pieces) - 1}"
-        )
-    yield pieces[0]
-    for insert, piece in zip(inserts, pieces[1:], strict=True):
-        yield from insert
-        yield marker
-        yield piece
+    saved part (small without its rows) is held whole. The marker stays, after its insert."""
+    return replace_chunks(data, marker, [chain(insert, (marker,)) for insert in inserts])
 
 
 def replace_chunks(data: bytes, marker: bytes, inserts: Sequence[Chunks]) -> Iterator[bytes]:
