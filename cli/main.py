@@ -21,6 +21,7 @@ from typing import Annotated
 import typer
 
 from cli import (
+    coercion,
     deploy_cmds,
     document_cmds,
     excel_cmds,
@@ -41,6 +42,8 @@ from cli.output import emit
 from cli.tables import Format, render
 from models.vocabulary import ACTIONS, NOTICE_KINDS, PLAN_KINDS, STATUSES, USER_ROLES, word
 from models.vocabulary.i18n import N_, _
+
+coercion.install()  # typer checks a command's values without pydantic where it can (cli/coercion.py)
 
 app = typer.Typer(
     help=_("Duban: work plans in, a tracked ledger of tasks out."),
