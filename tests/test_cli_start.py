@@ -67,7 +67,9 @@ def test_reading_commands_import_the_ledger_but_no_server_jobs_or_parser(tmp_pat
 
 def test_tasks_once_compiled_reads_through_the_driver_alone(tmp_path: Path) -> None:
     """The first `duban tasks` of a key compiles the reads' statements (SQLAlchemy and SQLModel);
-    every later one runs them through sqlite3 alone (models.reads.quick)."""
+    every later one runs them through sqlite3 alone (models.reads.quick), on the settings kept
+    from the first (models.quick_settings) and with typer's values checked without pydantic
+    (cli/coercion.py)."""
     database = tmp_path / "ledger.sqlite3"
     imported("plans", database=database)
     listings = [
@@ -80,6 +82,20 @@ def test_tasks_once_compiled_reads_through_the_driver_alone(tmp_path: Path) -> N
         modules = imported(*args, database=database, full=True)
         names = {module.split(".")[0] for module in modules}
         assert "sqlite3" in names  # it did read the ledger
-        loaded = names & (DB_LAYER | SERVER_AND_JOBS | {"parsing", "psycopg", "workflows"})
+        loaded = names & (DB_LAYER | SERVER_AND_JOBS | {"parsing", "psycopg", "workflows", "pydantic"})
         heavy = {"models.storage.tables", "models.reads.task_query", "models.settings"} & modules
-        assert not loaded and heavy == {"models.settings"}, (args, sorted(loaded | heavy))
+        assert not loaded and not heavy, (args, sorted(loaded | heavy))
+
+
+def test_show_once_compiled_reads_through_the_driver_alone(ledger, cli_env: str, tmp_path: Path) -> None:
+    """`duban show` as `duban tasks` above: once its statements are compiled, no SQLAlchemy, no
+    pydantic."""
+    if not cli_env.startswith("sqlite:///"):
+        pytest.skip("the import check is made on SQLite")
+    database = Path(cli_env.removeprefix("sqlite:///"))
+    assert "sqlmodel" in imported("show", "T1", database=database)  # compiled, through the reads
+    modules = imported("show", "T1", database=database, full=True)
+    names = {module.split(".")[0] for module in modules}
+    assert "sqlite3" in names
+    loaded = names & (DB_LAYER | SERVER_AND_JOBS | {"parsing", "psycopg", "workflows", "pydantic"})
+    assert not loaded and "models.settings" not in modules, sorted(loaded)
