@@ -99,3 +99,62 @@ def test_show_once_compiled_reads_through_the_driver_alone(ledger, cli_env: str,
     assert "sqlite3" in names
     loaded = names & (DB_LAYER | SERVER_AND_JOBS | {"parsing", "psycopg", "workflows", "pydantic"})
     assert not loaded and "models.settings" not in modules, sorted(loaded)
+
+
+PRINTS = """
+import sys, typer, typer.main
+from cli.main import app
+built = []
+made = typer.main.get_command_from_info
+typer.main.get_command_from_info = lambda command_info, **kw: built.append(1) or made(command_info, **kw)
+try:
+    (typer.Typer.__call__ if sys.argv[1] == "all" else type(app).__call__)(app, sys.argv[2:])
+finally:
+    print("built", len(built), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("tasks", "--as-of", "2021-06-01"),
+        ("tasks", "--format", "xx"),
+        ("tasks", "--help"),
+        ("tasks", "--bogus"),
+        ("show", "T1"),
+        ("show",),
+        ("units", "--help"),
+        ("lookback", "--help"),
+        ("nosuch",),
+        ("--help",),
+    ],
+)
+def test_a_named_command_is_built_alone_and_runs_as_in_the_whole_app(
+    args: tuple[str, ...], tmp_path: Path
+) -> None:
+    """cli.main.Duban: the run that names a command builds it alone; it prints what the whole
+    app prints (here an empty ledger, its errors and help)."""
+    env = {**os.environ, "DUBAN_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.sqlite3'}", "COLUMNS": "100"}
+    env["DUBAN_CACHE_DIR"] = str(tmp_path / "cache")
+    runs = {
+        how: subprocess.run(
+            [sys.executable, "-c", PRINTS, how, *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        for how in ("all", "chosen")
+    }
+    whole, chosen = runs["all"], runs["chosen"]
+    assert (chosen.returncode, chosen.stdout) == (whole.returncode, whole.stdout)
+    assert chosen.stderr.splitlines()[:-1] == whole.stderr.splitlines()[:-1]
+    every, alone = int(whole.stderr.split()[-1]), int(chosen.stderr.split()[-1])
+    assert every > 40
+    if args[0] in ("nosuch", "--help"):
+        assert alone == every  # the help and the suggestion list them all
+    elif args[0] in ("tasks", "show"):
+        assert alone == 2  # the command, and the hidden one that keeps the app a group
+    else:
+        assert 0 < alone < every  # a group's own commands
