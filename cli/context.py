@@ -12,6 +12,7 @@ from models.vocabulary.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from models.quick_settings import QuickSettings
     from models.settings import Settings
     from workflows.use_cases.actor import Actor
 
@@ -25,6 +26,17 @@ def settings() -> Settings:
     return load_settings()
 
 
+def quick_settings() -> QuickSettings:
+    """The values `duban tasks` and `duban show` read, without pydantic once this configuration
+    was validated (models.quick_settings). Not cached in the process: `settings.cache_clear()`
+    (the tests, between ledgers) must reach these too."""
+    from models.quick_settings import QuickSettings, quick_settings
+
+    if settings.cache_info().currsize:  # loaded already in this process: the same values
+        return QuickSettings.of(settings())
+    return quick_settings(settings)
+
+
 def ledger() -> Engine:
     # SQLAlchemy only for the commands that open the ledger (see cli/main.py).
     from workflows.use_cases.ledger import open_ledger
@@ -32,8 +44,10 @@ def ledger() -> Engine:
     return open_ledger(settings().database_url)
 
 
-def as_of(value: str | None) -> dt.date:
-    return parse_date(value, what=_("--as-of date")) if value else today(settings().timezone)
+def as_of(value: str | None, timezone: str | None = None) -> dt.date:
+    """The --as-of date, else today in the configured time zone (`timezone` when the caller has it
+    already)."""
+    return parse_date(value, what=_("--as-of date")) if value else today(timezone or settings().timezone)
 
 
 def today_() -> dt.date:

@@ -32,9 +32,9 @@ from models.vocabulary.i18n import N_, _
 if TYPE_CHECKING:
     import datetime as dt
 
+    from models.quick_settings import QuickSettings
     from models.reads.quick import Listing
     from models.reads.task_sheet import TaskSheet
-    from models.settings import Settings
 
 # The database layer and the use cases are imported inside each command (see cli/main.py): a
 # command pays only for what it runs, and `duban --help` for none of it.
@@ -195,8 +195,8 @@ def tasks(
     """List tasks with their units, due date and traffic light."""
     from models.reads.names import path_label
 
-    settings = context.settings()
-    day = context.as_of(as_of)
+    settings = context.quick_settings()  # no pydantic on the quick path
+    day = context.as_of(as_of, settings.timezone)
     status_value = status_from_word(status) or status if status else None
     listing = None
     if not plan and not unit:  # a plan or unit filter names ids of one ledger: never compiled once
@@ -249,7 +249,7 @@ def quick_listing(
     *,
     sort: str,
     day: dt.date,
-    settings: Settings,
+    settings: QuickSettings,
 ) -> Listing | None:
     """`duban tasks` through the database's driver with SQL compiled once (models.reads.quick);
     None when the ledger cannot be read that way (then full_listing)."""
@@ -262,7 +262,7 @@ def quick_listing(
             years = quick.plan_years()
         except Exception:  # a driver's error (a locked ledger, a changed schema): the full path
             return None
-        due_soon_days = settings.ledger.due_soon_days
+        due_soon_days = settings.due_soon_days
         key = quick.key(
             "tasks",
             as_of=day,
@@ -321,8 +321,8 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
     """One task in full: text, units, deadline phrase and its journal."""
     from models.reads.names import path_label
 
-    settings = context.settings()
-    day = context.as_of(as_of)
+    settings = context.quick_settings()  # no pydantic on the quick path
+    day = context.as_of(as_of, settings.timezone)
     sheet = quick_sheet(task, day, settings) or full_sheet(task, day, settings)
     t = sheet.task
     withdrawn = "  (" + _("withdrawn") + ")" if t.withdrawn else ""
@@ -390,7 +390,7 @@ def show(task: Annotated[str, typer.Argument(help=_("Task id, e.g. T12."))], as_
     print("\n".join(lines))
 
 
-def quick_sheet(code: str, day: dt.date, settings: Settings) -> TaskSheet | None:
+def quick_sheet(code: str, day: dt.date, settings: QuickSettings) -> TaskSheet | None:
     """`duban show`'s reads through the database's driver with SQL compiled once
     (models.reads.quick); None when the ledger cannot be read that way or has no such task (then
     full_sheet, which says so)."""
@@ -416,7 +416,7 @@ def quick_sheet(code: str, day: dt.date, settings: Settings) -> TaskSheet | None
             return None
 
 
-def full_sheet(code: str, day: dt.date, settings: Settings) -> TaskSheet:
+def full_sheet(code: str, day: dt.date, settings: QuickSettings) -> TaskSheet:
     """`duban show`'s reads through SQLModel (any state of the ledger); a task not found is refused."""
     from models.reads.task_sheet import read_sheet
     from models.reads.task_sheet_sql import session_fetch
@@ -431,11 +431,11 @@ def full_sheet(code: str, day: dt.date, settings: Settings) -> TaskSheet:
         return sheet
 
 
-def _sheet_limits(settings: Settings) -> dict[str, int]:
+def _sheet_limits(settings: QuickSettings) -> dict[str, int]:
     return {
-        "due_soon_days": settings.ledger.due_soon_days,
-        "pace_yellow": settings.lifecycle.pace_yellow,
-        "pace_red": settings.lifecycle.pace_red,
+        "due_soon_days": settings.due_soon_days,
+        "pace_yellow": settings.pace_yellow,
+        "pace_red": settings.pace_red,
     }
 
 

@@ -13,14 +13,20 @@ server or the parser. tests/test_cli_start.py checks this for --help and the rea
 
 from __future__ import annotations
 
+import inspect
 import json
+import sys
+import typing
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.models
+from typer.main import get_command_name
 
 from cli import (
+    coercion,
     deploy_cmds,
     document_cmds,
     excel_cmds,
@@ -42,7 +48,92 @@ from cli.tables import Format, render
 from models.vocabulary import ACTIONS, NOTICE_KINDS, PLAN_KINDS, STATUSES, USER_ROLES, word
 from models.vocabulary.i18n import N_, _
 
-app = typer.Typer(
+coercion.install()  # typer checks a command's values without pydantic where it can (cli/coercion.py)
+
+
+def _nothing() -> None:
+    """Never run: it keeps a one-command app a group (see Duban.__call__)."""
+
+
+# typer makes an app of one command and no callback a bare command (no command name to type):
+# beside the chosen command this hidden one keeps `duban tasks` a group with a command `tasks`.
+_KEEPS_A_GROUP = typer.models.CommandInfo(name="\x00", callback=_nothing, hidden=True)
+
+
+class Duban(typer.Typer):
+    """The app: a run that names a command builds that command alone.
+
+    typer turns every registered command into a click command (its signature read, each
+    annotation evaluated, its options made) before it looks at the arguments: for the 46 commands
+    that is ~0.1 s of every `duban tasks`. The arguments name the command to run in their first
+    word (the app takes no options of its own but --help); a run whose first word is a command or
+    group name builds the app with that one alone (the group of a group name with all its
+    commands), which parses, runs and words its errors and its help as the whole app does: they
+    never mention the other commands. Anything else (no arguments, --help, an unknown name) builds
+    them all, as the help and the "No such command" suggestion list them. typer's CliRunner (the
+    tests) builds the whole app.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs["args"] if "args" in kwargs else args[0] if args else None
+        first = (sys.argv[1:] if argv is None else list(argv))[:1]
+        chosen = self._chosen(first[0]) if first else None
+        _evaluate_annotations(*(chosen or (self.registered_commands, self.registered_groups)))
+        if chosen is None:
+            return super().__call__(*args, **kwargs)
+        every = self.registered_commands, self.registered_groups
+        self.registered_commands, self.registered_groups = chosen
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.registered_commands, self.registered_groups = every
+
+    def _chosen(self, word: str) -> tuple[list[Any], list[Any]] | None:
+        # Named as typer names them (typer.main.get_command_from_info, get_group_from_info); of
+        # two with one name the later wins there, and a group over a command.
+        groups = [g for g in self.registered_groups if g.name == word]
+        if groups:
+            return [], groups[-1:]
+        named = [
+            c
+            for c in self.registered_commands
+            if (c.name or (c.callback and get_command_name(c.callback.__name__))) == word
+        ]
+        return ([named[-1], _KEEPS_A_GROUP], []) if named else None
+
+
+def _evaluate_annotations(commands: list[Any], groups: list[Any]) -> None:
+    """Each command's parameter annotations evaluated once, in place, before typer reads them.
+
+    Why: the command modules write annotations as text (`from __future__ import annotations`), and
+    typer evaluates every one of them four times while it builds a command (two
+    `inspect.signature(eval_str=True)` and two `typing.get_type_hints`, each compiling the text
+    anew): ~1,000 compiles for `duban --help`. Evaluated here once, in the function's globals as
+    typer would, they are objects typer takes as they are. The return annotation is left as text
+    (typer reads none); a function whose annotations cannot be evaluated is left for typer to
+    report."""
+    callbacks = [c.callback for c in commands]
+    for group in groups:
+        instance = group.typer_instance
+        if instance is not None:
+            _evaluate_annotations(instance.registered_commands, instance.registered_groups)
+            if instance.registered_callback is not None:
+                callbacks.append(instance.registered_callback.callback)
+    for callback in callbacks:
+        target = inspect.unwrap(callback) if callback is not None else None
+        annotations = getattr(target, "__annotations__", None)
+        if not annotations or not any(isinstance(v, str) for k, v in annotations.items() if k != "return"):
+            continue
+        try:
+            hints = typing.get_type_hints(target, include_extras=True)
+        except Exception:  # typer meets the same error, and reports it
+            continue
+        for name, value in annotations.items():  # functools.wraps shares this dict with the wrapper
+            if name != "return" and isinstance(value, str) and name in hints:
+                annotations[name] = hints[name]
+
+
+app = Duban(
     help=_("Duban: work plans in, a tracked ledger of tasks out."),
     no_args_is_help=True,
     add_completion=False,

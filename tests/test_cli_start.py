@@ -67,7 +67,9 @@ def test_reading_commands_import_the_ledger_but_no_server_jobs_or_parser(tmp_pat
 
 def test_tasks_once_compiled_reads_through_the_driver_alone(tmp_path: Path) -> None:
     """The first `duban tasks` of a key compiles the reads' statements (SQLAlchemy and SQLModel);
-    every later one runs them through sqlite3 alone (models.reads.quick)."""
+    every later one runs them through sqlite3 alone (models.reads.quick), on the settings kept
+    from the first (models.quick_settings) and with typer's values checked without pydantic
+    (cli/coercion.py)."""
     database = tmp_path / "ledger.sqlite3"
     imported("plans", database=database)
     listings = [
@@ -80,6 +82,79 @@ def test_tasks_once_compiled_reads_through_the_driver_alone(tmp_path: Path) -> N
         modules = imported(*args, database=database, full=True)
         names = {module.split(".")[0] for module in modules}
         assert "sqlite3" in names  # it did read the ledger
-        loaded = names & (DB_LAYER | SERVER_AND_JOBS | {"parsing", "psycopg", "workflows"})
+        loaded = names & (DB_LAYER | SERVER_AND_JOBS | {"parsing", "psycopg", "workflows", "pydantic"})
         heavy = {"models.storage.tables", "models.reads.task_query", "models.settings"} & modules
-        assert not loaded and heavy == {"models.settings"}, (args, sorted(loaded | heavy))
+        assert not loaded and not heavy, (args, sorted(loaded | heavy))
+
+
+def test_show_once_compiled_reads_through_the_driver_alone(ledger, cli_env: str, tmp_path: Path) -> None:
+    """`duban show` as `duban tasks` above: once its statements are compiled, no SQLAlchemy, no
+    pydantic."""
+    if not cli_env.startswith("sqlite:///"):
+        pytest.skip("the import check is made on SQLite")
+    database = Path(cli_env.removeprefix("sqlite:///"))
+    assert "sqlmodel" in imported("show", "T1", database=database)  # compiled, through the reads
+    modules = imported("show", "T1", database=database, full=True)
+    names = {module.split(".")[0] for module in modules}
+    assert "sqlite3" in names
+    loaded = names & (DB_LAYER | SERVER_AND_JOBS | {"parsing", "psycopg", "workflows", "pydantic"})
+    assert not loaded and "models.settings" not in modules, sorted(loaded)
+
+
+PRINTS = """
+import sys, typer, typer.main
+from cli.main import app
+built = []
+made = typer.main.get_command_from_info
+typer.main.get_command_from_info = lambda command_info, **kw: built.append(1) or made(command_info, **kw)
+try:
+    (typer.Typer.__call__ if sys.argv[1] == "all" else type(app).__call__)(app, sys.argv[2:])
+finally:
+    print("built", len(built), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("tasks", "--as-of", "2021-06-01"),
+        ("tasks", "--format", "xx"),
+        ("tasks", "--help"),
+        ("tasks", "--bogus"),
+        ("show", "T1"),
+        ("show",),
+        ("units", "--help"),
+        ("lookback", "--help"),
+        ("nosuch",),
+        ("--help",),
+    ],
+)
+def test_a_named_command_is_built_alone_and_runs_as_in_the_whole_app(
+    args: tuple[str, ...], tmp_path: Path
+) -> None:
+    """cli.main.Duban: the run that names a command builds it alone; it prints what the whole
+    app prints (here an empty ledger, its errors and help)."""
+    env = {**os.environ, "DUBAN_DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.sqlite3'}", "COLUMNS": "100"}
+    env["DUBAN_CACHE_DIR"] = str(tmp_path / "cache")
+    runs = {
+        how: subprocess.run(
+            [sys.executable, "-c", PRINTS, how, *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        for how in ("all", "chosen")
+    }
+    whole, chosen = runs["all"], runs["chosen"]
+    assert (chosen.returncode, chosen.stdout) == (whole.returncode, whole.stdout)
+    assert chosen.stderr.splitlines()[:-1] == whole.stderr.splitlines()[:-1]
+    every, alone = int(whole.stderr.split()[-1]), int(chosen.stderr.split()[-1])
+    assert every > 40
+    if args[0] in ("nosuch", "--help"):
+        assert alone == every  # the help and the suggestion list them all
+    elif args[0] in ("tasks", "show"):
+        assert alone == 2  # the command, and the hidden one that keeps the app a group
+    else:
+        assert 0 < alone < every  # a group's own commands

@@ -32,7 +32,7 @@ def compile_listing(
         raise ValueError("a plan or unit filter names ids of one ledger: not compiled once")
     query = TaskQuery(session, filters, as_of=as_of, due_soon_days=due_soon_days, sort=sort)
     # TaskQuery.rows() of a whole listing, and the light the rows get from models.rules.lights.
-    rows = query.listing(light_sql(query.due, as_of, due_soon_days).label("light"))
+    rows = query.listing(lambda due: light_sql(due, as_of, due_soon_days).label("light"))
     recorded: list[tuple[str, Any]] = []
 
     def record(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
