@@ -424,6 +424,7 @@ class Items(Generic[T]):
         # cheaper than the query, its units and the items made again, and the memory stays flat.
         self._spool: IO[bytes] | None = None
         self._kind: Any = None  # the items' dataclass, made again from the spooled fields
+        self._counted: dict[str, int] = {}
 
     def __iter__(self) -> Iterator[T]:
         if self._spool is not None:
@@ -437,9 +438,7 @@ class Items(Generic[T]):
             items = [self._make(row, units) for row in rows]
             # Each item's fields as a tuple: unpickled about twice as fast as the dataclasses
             # themselves (every report format goes through the lists again, some twice).
-            pickle.dump(
-                [tuple(vars(item).values()) for item in items], spool, protocol=pickle.HIGHEST_PROTOCOL
-            )
+            pickle.dump(_shared_fields(items), spool, protocol=pickle.HIGHEST_PROTOCOL)
             count += len(items)
             yield from items
         self._spool, self._count = spool, count
@@ -455,6 +454,14 @@ class Items(Generic[T]):
                 return
             yield from (kind(*row) for row in rows)  # type: ignore[misc]
 
+    def counted(self, key: str, predicate: Callable[[T], object]) -> int:
+        """How many items meet `predicate`, counted once and kept under `key`: a count asked for
+        again (the overview of each format, the summary lines) is not another pass over the list."""
+        found = self._counted.get(key)
+        if found is None:
+            found = self._counted[key] = sum(1 for item in self if predicate(item))
+        return found
+
     def __len__(self) -> int:
         if self._count is None:
             counted = select(func.count()).select_from(self._query.order_by(None).subquery())
@@ -463,6 +470,27 @@ class Items(Generic[T]):
 
     def __bool__(self) -> bool:
         return len(self) > 0
+
+
+def _shared_fields(items: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Each item's fields as a tuple, every text and date equal to one already in the chunk replaced
+    by that one: pickle writes an object it has seen once and reads it back by reference, so a
+    chunk's plan keys and titles, units, statuses, path labels and dates (few distinct ones among
+    2,000 items) are unpickled once instead of per item, on every replay of the list. Only str and
+    date are shared (exact types): 1, True and 1.0 are equal and must stay apart."""
+    shared: dict[Any, Any] = {}
+    same = shared.setdefault
+    return [
+        tuple(
+            [same(name, name) for name in value]
+            if type(value) is list
+            else same(value, value)
+            if type(value) is str or type(value) is dt.date
+            else value
+            for value in vars(item).values()
+        )
+        for item in items
+    ]
 
 
 def _text(value: Any) -> Any:
@@ -643,6 +671,19 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
         )
 
     return Items(session, query, make)
+
+
+def carried_count(lookback: Lookback) -> int:
+    """How many of the unfinished items were carried over to a rectification plan. A streamed
+    list counts them once (the Markdown's and the XLSX's overviews and the summary lines each asked,
+    each a pass over the list read back from disk)."""
+    if isinstance(lookback.unfinished, Items):
+        return lookback.unfinished.counted("carried", _is_carried)
+    return sum(1 for item in lookback.unfinished if item.carried_to)
+
+
+def _is_carried(item: UnfinishedItem) -> bool:
+    return bool(item.carried_to)
 
 
 def unfinished_ids(lookback: Lookback) -> list[int]:

@@ -24,6 +24,7 @@ takes minutes: their rows are written as XML text and spliced into the saved fil
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -111,6 +112,13 @@ def display_width(text: str) -> float:
     """Width in characters of the font size: Chinese and full-width characters 1, the rest ½."""
     if text.isascii():  # codes, numbers, dates: every ASCII character is narrow
         return 0.5 * len(text)
+    return _wide_width(text)
+
+
+# The fitted columns of a long table (paths, states, dates) repeat a few texts over thousands of
+# rows, each measured a character at a time: each distinct one once while it keeps coming up.
+@functools.lru_cache(maxsize=16384)
+def _wide_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
