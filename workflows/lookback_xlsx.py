@@ -391,7 +391,7 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> Iterator[bytes]:
     yield "".join(parts).encode("utf-8")
 
 
-_TEXTS_KEPT = 10_000  # distinct texts whose markup a sheet keeps (bounded: a column of titles)
+_TEXTS_KEPT = 2_000  # distinct texts whose markup a sheet keeps (bounded: a column of titles)
 
 
 def _inline_text(value: str) -> str:

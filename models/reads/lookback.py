@@ -252,10 +252,9 @@ def stream_lookback(
         for p in plans
     }
     totals = Counts()
-    for (plan_id,), cat, count, _closed in _category_counts(session, base, base.c.plan_id):
-        completions[plan_id].counts.add(cat, count)
-        totals.add(cat, count)
-    sections = _sections(session, base, by_id, scope)
+    # The plans' counts are their sections' added up: counted in the sections' grouped query, not
+    # in one of their own over every task again (a second of SQLite at 100,000 tasks).
+    sections = _sections(session, base, by_id, scope, completions, totals)
     units = _units(session, base)
     chosen_year = year if year is not None else (plans[0].year or as_of.year)
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
@@ -334,7 +333,15 @@ def _category_counts(
         yield tuple(row[:width]), row[width], row[width + 1], tuple(row[width + 2 :])
 
 
-def _sections(session: Session, base: Any, plans: dict[Any, Any], scope: Any) -> list[SectionCompletion]:
+def _sections(
+    session: Session,
+    base: Any,
+    plans: dict[Any, Any],
+    scope: Any,
+    completions: dict[Any, PlanCompletion],
+    totals: Counts,
+) -> list[SectionCompletion]:
+    """The sections' completion; each count also added to its plan's (`completions`) and `totals`."""
     rows = _category_counts(
         session,
         base,
@@ -351,6 +358,8 @@ def _sections(session: Session, base: Any, plans: dict[Any, Any], scope: Any) ->
             )
         section.position = min(section.position, position)
         section.counts.add(cat, count)
+        completions[plan_id].counts.add(cat, count)
+        totals.add(cat, count)
     titles = _section_titles(session, scope, {label for _, label in found})
     for (plan_id, label), section in found.items():
         section.title = titles.get((plan_id, label), titles.get((None, label), ""))
