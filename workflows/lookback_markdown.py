@@ -115,4 +115,22 @@ class _Cells:
         self.rows = rows
 
     def __iter__(self) -> Iterator[list[str]]:
-        return ([md_cell(v) for v in row] for row in self.rows)
+        # md_cell of each text once while it repeats (plans, units, states, dates), at most
+        # _REPEATS kept; other values (numbers, None) as they come.
+        made: dict[str, str] = {}
+        for row in self.rows:
+            cells = []
+            for value in row:
+                if type(value) is str:
+                    cell = made.get(value)
+                    if cell is None:
+                        if len(made) >= _REPEATS:
+                            made.clear()
+                        cell = made[value] = md_cell(value)
+                else:
+                    cell = md_cell(value)
+                cells.append(cell)
+            yield cells
+
+
+_REPEATS = 5_000

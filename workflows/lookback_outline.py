@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from models.reads.lookback import NO_LEAD, Counts, Lookback
+from models.reads.lookback import NO_LEAD, Counts, Lookback, carried_count
 from models.reads.names import path_label
 from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
 from models.vocabulary.i18n import _
@@ -95,7 +95,7 @@ def overview(lookback: Lookback) -> str:
     )
     if t.cancelled:
         text += _(" Besides, {count} were cancelled and are not counted.").format(count=t.cancelled)
-    carried = sum(1 for item in lookback.unfinished if item.carried_to)
+    carried = carried_count(lookback)
     if carried:
         text += _(
             " {count} of the unfinished tasks have been carried over to the rectification list."

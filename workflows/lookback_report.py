@@ -25,6 +25,7 @@ from models.reads.lookback import (
     NO_LEAD,
     Lookback,
     SectionCompletion,
+    carried_count,
     compute_lookback,
     scope_keys,
     stream_lookback,
@@ -336,7 +337,7 @@ def summary_lines(lookback: Lookback, carried: CarryOverReport | None = None) ->
             + _("most overdue (lead units): ")
             + _(", ").join(f"{u.unit} {u.counts.overdue}" for u in behind)
         )
-    already = sum(1 for item in lookback.unfinished if item.carried_to)
+    already = carried_count(lookback)
     lines.append(
         "  "
         + _("unfinished items: {count}").format(count=len(lookback.unfinished))

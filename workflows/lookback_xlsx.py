@@ -353,6 +353,9 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> Iterator[bytes]:
     append = parts.append
     plain, dated = item.plain, item.dated
     serials: dict[dt.date, str] = {}
+    # A text cell's markup after its reference and style, per distinct text: most columns repeat a
+    # few texts (plans, units, states, deadlines) over every row, each escaped once.
+    texts: dict[str, str] = {}
     for number, row in enumerate(item.rows, start=2):
         if len(parts) >= FLUSH_PARTS:  # a chunk at a time: the rows are never all in memory
             yield "".join(parts).encode("utf-8")
@@ -361,16 +364,15 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> Iterator[bytes]:
             plain, dated = item.last
         append(f'<row r="{number}">')
         for letter, value, style, date_style in zip(letters, row, plain, dated, strict=True):
-            if isinstance(value, str):
-                text = NOT_XML.sub("", value)[:MAX_TEXT]
-                if not text:
-                    append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"/>')
-                    continue
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                text = xml_text(text)
-                if "\r" in text:  # a bare CR would be read back as LF
-                    text = text.replace("\r", "&#13;")
-                append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            if type(value) is str:
+                tail = texts.get(value)
+                if tail is None:
+                    if len(texts) >= _TEXTS_KEPT:  # a column of distinct titles: kept bounded
+                        texts.clear()
+                    tail = texts[value] = _inline_text(value)
+                append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"{tail}')
+            elif isinstance(value, str):
+                append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"{_inline_text(value)}')
             elif value is None:
                 append(f'<c r="{letter}{number}" s="{style}" t="n"/>')
             elif isinstance(value, dt.date):
@@ -387,6 +389,22 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> Iterator[bytes]:
                 raise TypeError(f"cannot write {value!r} to a look-back sheet")
         append("</row>")
     yield "".join(parts).encode("utf-8")
+
+
+_TEXTS_KEPT = 2_000  # distinct texts whose markup a sheet keeps (bounded: a column of titles)
+
+
+def _inline_text(value: str) -> str:
+    """A text cell's markup after `t="inlineStr"`: closed at once when empty, else its inline
+    string (the characters XML cannot hold dropped, cut at Excel's limit, escaped)."""
+    text = NOT_XML.sub("", value)[:MAX_TEXT]
+    if not text:
+        return "/>"
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    text = xml_text(text)
+    if "\r" in text:  # a bare CR would be read back as LF
+        text = text.replace("\r", "&#13;")
+    return f"><is><t{space}>{text}</t></is></c>"
 
 
 def _help_sheet(workbook: Workbook, lookback: Lookback, carried: CarryOverReport | None) -> None:

@@ -43,6 +43,7 @@ _ADDITIVE = re.compile(
     "[\x20-\x7e\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff60]*"
 )
 _CACHED = 50_000  # distinct wide cells a streamed table keeps the width of: not a million titles
+_REPEATS = 2_000  # texts per column a streamed table keeps done (few: a column of titles repeats none)
 _NOT_NUMBERS = frozenset({"inf", "-inf", "nan"})  # tabulate's only digitless numbers (lower-cased)
 
 # What a string cell is to tabulate's number parsing.
@@ -210,12 +211,22 @@ def write_github(headers: Sequence[str], rows: Iterable[Sequence[object]], out: 
     out.write(("|" + "|".join(f" {head} " for head in heads) + "|").rstrip())
     out.write("\n|" + "|".join("-" * (w + 2) for w in columns) + "|")
     width = _width_function(bounded=True)
+    # Each column's laid-out cell per text it repeats (units, plans, states, dates over thousands
+    # of rows): made once, while at most _REPEATS of them are kept.
+    made: list[dict[str, str]] = [{} for _ in widests]
     lines: list[str] = []
     for row in rows:
         cells = []
-        for value, widest in zip(row, widests, strict=True):
-            text = _github_text(value).strip()  # type: ignore[union-attr]
-            cells.append(f" {text}{' ' * (widest - width(text))} ")
+        for value, widest, known in zip(row, widests, made, strict=True):
+            cell = known.get(value) if type(value) is str else None  # type: ignore[arg-type]
+            if cell is None:
+                text = _github_text(value).strip()  # type: ignore[union-attr]
+                cell = f" {text}{' ' * (widest - width(text))} "
+                if type(value) is str:
+                    if len(known) >= _REPEATS:
+                        known.clear()
+                    known[value] = cell  # type: ignore[index]
+            cells.append(cell)
         lines.append(("|" + "|".join(cells) + "|").rstrip())
         if len(lines) >= 1000:
             out.write("\n" + "\n".join(lines))
@@ -253,6 +264,8 @@ def _github_widths(
     # are measured again (see _lay_out), which can only be done once that width is known.
     others: list[dict[str, int] | None] = [{} for _ in range(count)]
     seen = False
+    # Each column's texts already taken in (bounded): a text met again changes nothing below.
+    met: list[set[str]] = [set() for _ in range(count)]
     for row in rows:
         if type(row) not in (list, tuple) or len(row) != count:
             return None
@@ -261,6 +274,13 @@ def _github_widths(
             text = _github_text(value)
             if text is None:
                 return None
+            if type(value) is str:
+                known = met[index]
+                if text in known:
+                    continue
+                if len(known) >= _REPEATS:
+                    known.clear()
+                known.add(text)
             text = text.strip()
             found = width(text)
             if found > widest[index]:

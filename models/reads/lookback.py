@@ -252,10 +252,9 @@ def stream_lookback(
         for p in plans
     }
     totals = Counts()
-    for (plan_id,), cat, count, _closed in _category_counts(session, base, base.c.plan_id):
-        completions[plan_id].counts.add(cat, count)
-        totals.add(cat, count)
-    sections = _sections(session, base, by_id, scope)
+    # The plans' counts are their sections' added up: counted in the sections' grouped query, not
+    # in one of their own over every task again (a second of SQLite at 100,000 tasks).
+    sections = _sections(session, base, by_id, scope, completions, totals)
     units = _units(session, base)
     chosen_year = year if year is not None else (plans[0].year or as_of.year)
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
@@ -334,7 +333,15 @@ def _category_counts(
         yield tuple(row[:width]), row[width], row[width + 1], tuple(row[width + 2 :])
 
 
-def _sections(session: Session, base: Any, plans: dict[Any, Any], scope: Any) -> list[SectionCompletion]:
+def _sections(
+    session: Session,
+    base: Any,
+    plans: dict[Any, Any],
+    scope: Any,
+    completions: dict[Any, PlanCompletion],
+    totals: Counts,
+) -> list[SectionCompletion]:
+    """The sections' completion; each count also added to its plan's (`completions`) and `totals`."""
     rows = _category_counts(
         session,
         base,
@@ -351,6 +358,8 @@ def _sections(session: Session, base: Any, plans: dict[Any, Any], scope: Any) ->
             )
         section.position = min(section.position, position)
         section.counts.add(cat, count)
+        completions[plan_id].counts.add(cat, count)
+        totals.add(cat, count)
     titles = _section_titles(session, scope, {label for _, label in found})
     for (plan_id, label), section in found.items():
         section.title = titles.get((plan_id, label), titles.get((None, label), ""))
@@ -424,6 +433,7 @@ class Items(Generic[T]):
         # cheaper than the query, its units and the items made again, and the memory stays flat.
         self._spool: IO[bytes] | None = None
         self._kind: Any = None  # the items' dataclass, made again from the spooled fields
+        self._counted: dict[str, int] = {}
 
     def __iter__(self) -> Iterator[T]:
         if self._spool is not None:
@@ -437,9 +447,7 @@ class Items(Generic[T]):
             items = [self._make(row, units) for row in rows]
             # Each item's fields as a tuple: unpickled about twice as fast as the dataclasses
             # themselves (every report format goes through the lists again, some twice).
-            pickle.dump(
-                [tuple(vars(item).values()) for item in items], spool, protocol=pickle.HIGHEST_PROTOCOL
-            )
+            pickle.dump(_shared_fields(items), spool, protocol=pickle.HIGHEST_PROTOCOL)
             count += len(items)
             yield from items
         self._spool, self._count = spool, count
@@ -455,6 +463,14 @@ class Items(Generic[T]):
                 return
             yield from (kind(*row) for row in rows)  # type: ignore[misc]
 
+    def counted(self, key: str, predicate: Callable[[T], object]) -> int:
+        """How many items meet `predicate`, counted once and kept under `key`: a count asked for
+        again (the overview of each format, the summary lines) is not another pass over the list."""
+        found = self._counted.get(key)
+        if found is None:
+            found = self._counted[key] = sum(1 for item in self if predicate(item))
+        return found
+
     def __len__(self) -> int:
         if self._count is None:
             counted = select(func.count()).select_from(self._query.order_by(None).subquery())
@@ -465,14 +481,40 @@ class Items(Generic[T]):
         return len(self) > 0
 
 
-def _text(value: Any) -> Any:
-    # Text written before models.rules.bounds refused control characters would break the DOCX
-    # and XLSX writers: the report leaves those characters out.
-    return bounds.printable(value) if isinstance(value, str) else value
+def _shared_fields(items: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Each item's fields as a tuple, every text and date equal to one already in the chunk replaced
+    by that one: pickle writes an object it has seen once and reads it back by reference, so a
+    chunk's plan keys and titles, units, statuses, path labels and dates (few distinct ones among
+    2,000 items) are unpickled once instead of per item, on every replay of the list. Only str and
+    date are shared (exact types): 1, True and 1.0 are equal and must stay apart."""
+    shared: dict[Any, Any] = {}
+    same = shared.setdefault
+    text, day, names = str, dt.date, list
+    return [
+        tuple(
+            [
+                same(value, value)
+                if type(value) is text or type(value) is day
+                else [same(name, name) for name in value]
+                if type(value) is names
+                else value
+                for value in vars(item).values()
+            ]
+        )
+        for item in items
+    ]
 
 
-def _names(names: list[str]) -> list[str]:
-    return [bounds.printable(name) for name in names]
+def _printable(item: T, row: Sequence[Any], *names: list[str]) -> T:
+    """`item` as made from `row` and its units' `names`, its texts made printable: text written
+    before models.rules.bounds refused control characters would break the DOCX and XLSX writers,
+    so the report leaves those characters out. The row's texts are looked at once, as one string
+    (a field at a time was a million calls at 100,000 tasks); the rare item holding such a
+    character is made again with every text of it cleaned (bounds.scrubbed)."""
+    texts = [value for value in row if type(value) is str]
+    for group in names:
+        texts += group
+    return item if bounds.forbidden_character("".join(texts)) is None else bounds.scrubbed(item)
 
 
 def _latest_journal(*conditions: Any) -> Any:
@@ -548,26 +590,27 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
             note, kind = reason, "defer" if action == "defer" else "progress"
         else:
             kind = "progress" if note else ""
-        return UnfinishedItem(
+        item = UnfinishedItem(
             task_id=task_id,
-            code=_text(code),
-            plan=_text(plan_key),
-            plan_title=_text(plan_title or plan_key),
-            path=_text(path_key).split("/"),
-            title=_text(title),
-            lead=_names(lead),
-            support=_names(support),
+            code=code,
+            plan=plan_key,
+            plan_title=plan_title or plan_key,
+            path=path_key.split("/"),
+            title=title,
+            lead=lead,
+            support=support,
             due_date=due_date,
-            deadline_text=_text(deadline_text),
-            deadline_type=_text(deadline_type),
-            status=_text(status),
+            deadline_text=deadline_text,
+            deadline_type=deadline_type,
+            status=status,
             progress=progress,
             category=cat,
             last_update=_last_day(day, at, updated_at),
-            reason=_text(note),
+            reason=note,
             reason_kind=kind,
-            carried_to=_text(carried_code),
+            carried_to=carried_code,
         )
+        return _printable(item, row, lead, support)
 
     return Items(session, query, make)
 
@@ -594,20 +637,22 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
     def make(row: Any, units: dict) -> OngoingItem:
         (task_id, code, plan_key, path_key, title, deadline_text, deadline_type, status, progress,
          note, updated_at, day, at, _action, _reason) = row  # fmt: skip
-        return OngoingItem(
+        lead = units.get(task_id, ([], []))[0]
+        item = OngoingItem(
             task_id=task_id,
-            code=_text(code),
-            plan=_text(plan_key),
-            path=_text(path_key).split("/"),
-            title=_text(title),
-            lead=_names(units.get(task_id, ([], []))[0]),
-            deadline_text=_text(deadline_text),
-            deadline_type=_text(deadline_type),
-            status=_text(status),
+            code=code,
+            plan=plan_key,
+            path=path_key.split("/"),
+            title=title,
+            lead=lead,
+            deadline_text=deadline_text,
+            deadline_type=deadline_type,
+            status=status,
             progress=progress,
-            note=_text(note),
+            note=note,
             last_update=_last_day(day, at, updated_at),
         )
+        return _printable(item, row, lead)
 
     return Items(session, query, make)
 
@@ -630,19 +675,34 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
 
     def make(row: Any, units: dict) -> DoneItem:
         task_id, code, plan_key, path_key, title, deadline_text, note, updated_at, day, at, _, _ = row
-        return DoneItem(
+        lead = units.get(task_id, ([], []))[0]
+        item = DoneItem(
             task_id=task_id,
-            code=_text(code),
-            plan=_text(plan_key),
-            path=_text(path_key).split("/"),
-            title=_text(title),
-            lead=_names(units.get(task_id, ([], []))[0]),
-            deadline_text=_text(deadline_text),
-            note=_text(note),
+            code=code,
+            plan=plan_key,
+            path=path_key.split("/"),
+            title=title,
+            lead=lead,
+            deadline_text=deadline_text,
+            note=note,
             done_on=_last_day(day, at, updated_at),
         )
+        return _printable(item, row, lead)
 
     return Items(session, query, make)
+
+
+def carried_count(lookback: Lookback) -> int:
+    """How many of the unfinished items were carried over to a rectification plan. A streamed
+    list counts them once (the Markdown's and the XLSX's overviews and the summary lines each asked,
+    each a pass over the list read back from disk)."""
+    if isinstance(lookback.unfinished, Items):
+        return lookback.unfinished.counted("carried", _is_carried)
+    return sum(1 for item in lookback.unfinished if item.carried_to)
+
+
+def _is_carried(item: UnfinishedItem) -> bool:
+    return bool(item.carried_to)
 
 
 def unfinished_ids(lookback: Lookback) -> list[int]:

@@ -24,11 +24,12 @@ takes minutes: their rows are written as XML text and spliced into the saved fil
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, BinaryIO
@@ -50,6 +51,7 @@ CELL_MARGIN_MM = 1.5  # left and right inside each cell
 PT_MM = 25.4 / 72
 MIN_CHARS = 3  # no column narrower than this many characters of its font
 FLUSH_PARTS = 20_000  # pieces of a table's XML gathered before they are written out
+_REPEATS = 500  # cells per column a long table keeps made (a column of titles repeats none)
 # Where the XML written when the document is saved goes: a comment python-docx keeps as it is (text
 # never makes one: its "<" is escaped), one per entry of Document.pending, in document order.
 PENDING = "duban:pending"
@@ -111,27 +113,44 @@ def display_width(text: str) -> float:
     """Width in characters of the font size: Chinese and full-width characters 1, the rest ½."""
     if text.isascii():  # codes, numbers, dates: every ASCII character is narrow
         return 0.5 * len(text)
+    return _wide_width(text)
+
+
+# The fitted columns of a long table (paths, states, dates) repeat a few texts over thousands of
+# rows, each measured a character at a time: each distinct one once while it keeps coming up.
+@functools.lru_cache(maxsize=16384)
+def _wide_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
 def column_widths(
-    columns: Sequence[Column], rows: Iterable[Any], *, width_mm: float, size: float
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    *,
+    width_mm: float,
+    size: float,
+    widest: Mapping[int, float] | None = None,
 ) -> list[float]:
-    """Widths in mm adding up to `width_mm`: fitted columns to their content, the rest shared."""
+    """Widths in mm adding up to `width_mm`: fitted columns to their content, the rest shared.
+    `widest`: each fitted column's widest display_width, when the caller measured it in a pass of
+    its own (the rows are then not gone through here)."""
     char_mm = size * PT_MM
     pad = 2 * CELL_MARGIN_MM + 0.8 * char_mm  # what the stand-in fonts' widths may add
 
     def mm(chars: float) -> float:
         return chars * char_mm + pad
 
-    # One pass over the rows (they may be read from the database as they come).
-    longest = {index: 0.0 for index, column in enumerate(columns) if column.fit}
-    for row in rows:
-        if not isinstance(row, Group):
-            for index, widest in longest.items():
-                width = display_width(str(row[index]))
-                if width > widest:
-                    longest[index] = width
+    if widest is not None:
+        longest = {index: widest.get(index, 0.0) for index, column in enumerate(columns) if column.fit}
+    else:
+        # One pass over the rows (they may be read from the database as they come).
+        longest = {index: 0.0 for index, column in enumerate(columns) if column.fit}
+        for row in rows:
+            if not isinstance(row, Group):
+                for index, found in longest.items():
+                    width = display_width(str(row[index]))
+                    if width > found:
+                        longest[index] = width
     fitted: dict[int, float] = {}
     for index, column in enumerate(columns):
         if column.fit:
@@ -350,14 +369,16 @@ class Document:
         *,
         empty: str = "（无）",
         size: float = TABLE_SIZE,
+        widest: Mapping[int, float] | None = None,
     ) -> None:
         """A ruled table filling the text width; `empty` instead when there are no rows. `rows` is
         gone through twice (the fitted columns' widths, then the rows when the document is saved),
-        so a long table can be read from the database each time instead of held in memory."""
+        so a long table can be read from the database each time instead of held in memory; once
+        when `widest` gives the fitted columns' widest cells (see column_widths)."""
         if not rows:
             self.paragraph(empty)
             return
-        widths = column_widths(columns, rows, width_mm=self.text_width, size=size)
+        widths = column_widths(columns, rows, width_mm=self.text_width, size=size, widest=widest)
         twips = [round(w * MM) for w in widths]
         header_cells = "".join(
             _cell_xml(tw, column.header, self._style_id(STYLE_TABLE_HEADING), "center")
@@ -596,6 +617,9 @@ def _rows_xml(
     """A table's data rows as XML, a chunk at a time."""
     total = sum(twips)
     parts: list[str] = []
+    # Each column's cell XML per text it repeats (units, deadlines, states, dates, paths over
+    # thousands of rows): made once, while at most _REPEATS of them are kept.
+    made: list[dict[str, str]] = [{} for _ in columns]
     for row in rows:
         if len(parts) >= FLUSH_PARTS:
             yield "".join(parts).encode("utf-8")
@@ -604,8 +628,14 @@ def _rows_xml(
         if isinstance(row, Group):
             parts.append(_cell_xml(total, row.text, text_id, "left", span=len(columns), bold=True))
         else:
-            for tw, column, value in zip(twips, columns, row, strict=True):
-                parts.append(_cell_xml(tw, "" if value is None else str(value), text_id, column.align))
+            for tw, column, value, known in zip(twips, columns, row, made, strict=True):
+                text = "" if value is None else str(value)
+                cell = known.get(text)
+                if cell is None:
+                    if len(known) >= _REPEATS:
+                        known.clear()
+                    cell = known[text] = _cell_xml(tw, text, text_id, column.align)
+                parts.append(cell)
         parts.append("</w:tr>")
     yield "".join(parts).encode("utf-8")
 

@@ -36,7 +36,7 @@ from workflows.documents.common import (
     units_few,
     units_text,
 )
-from workflows.documents.gongwen import Blank, Column, Document, Group, Outline, cn_date
+from workflows.documents.gongwen import Blank, Column, Document, Group, Outline, cn_date, display_width
 from workflows.lookback_outline import (
     DEFINITIONS,
     SECTION_KINDS,
@@ -72,17 +72,40 @@ class Survey:
     orphans: int = 0  # overdue with no lead unit
     open_count: int = 0  # unfinished but not ongoing
     carried: bool = False
+    # The widest cell (display_width) of each fitted column of the attachments' lists, by column
+    # index, measured in this pass: the tables then go through their lists once more, not twice.
+    unfinished_widest: dict[int, float] = field(default_factory=dict)
+    ongoing_widest: dict[int, float] = field(default_factory=dict)
+
+
+def _widest(found: dict[int, float], cells: tuple[tuple[int, Any], ...]) -> None:
+    """`found` with each fitted cell's display width taken in, as column_widths measures it."""
+    for index, value in cells:
+        width = display_width(str(value))
+        if width > found.get(index, 0.0):
+            found[index] = width
 
 
 def survey(lookback: Lookback) -> Survey:
     found = Survey()
+    year = lookback.year
     for item in lookback.done:
         key = (item.plan, item.path[0])
         found.done_count[key] += 1
         few = found.done.setdefault(key, [])
         if len(few) < LISTED:
             few.append(f"{item.title}（{units_text(item.lead)}）")
-    for entry in lookback.ongoing:
+    for number, entry in enumerate(lookback.ongoing, start=1):
+        # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新).
+        _widest(
+            found.ongoing_widest,
+            (
+                (0, number),
+                (1, entry.code),
+                (2, point_label(entry.path)),
+                (6, short_date(entry.last_update, year)),
+            ),
+        )
         if entry.note:
             found.reported_count += 1
             few = found.reported.setdefault((entry.plan, entry.path[0]), [])
@@ -92,7 +115,20 @@ def survey(lookback: Lookback) -> Survey:
             found.silent_count += 1
             if len(found.silent) < LISTED:
                 found.silent.append(entry)
-    for item in lookback.unfinished:
+    for number, item in enumerate(lookback.unfinished, start=1):
+        # The fitted columns of _attachment_unfinished's rows (序号, 编号, 序号路径, 进展状态,
+        # 最近更新 and, when there is one, 转入整改).
+        _widest(
+            found.unfinished_widest,
+            (
+                (0, number),
+                (1, item.code),
+                (2, point_label(item.path)),
+                (6, state_text(item.category, item.status, item.progress)),
+                (7, short_date(item.last_update, year)),
+                (9, item.carried_to or ""),
+            ),
+        )
         found.deferred += item.status == "deferred"
         found.carried = found.carried or bool(item.carried_to)
         found.open_count += item.category != "ongoing"
@@ -160,8 +196,11 @@ def lookback_document(
     _next_steps(doc, outline, lookback, carried, found)
     attachments: list[tuple[str, Any]] = [
         ("完成情况统计表", _attachment_counts),
-        ("未完成事项清单", partial(_attachment_unfinished, carried=found.carried)),
-        ("持续推进事项进展情况", _attachment_ongoing),
+        (
+            "未完成事项清单",
+            partial(_attachment_unfinished, carried=found.carried, widest=found.unfinished_widest),
+        ),
+        ("持续推进事项进展情况", partial(_attachment_ongoing, widest=found.ongoing_widest)),
     ]
     if lookback.summaries:
         attachments.append(("各单位落实情况总结", _attachment_summaries))
@@ -363,7 +402,13 @@ def _attachment_counts(doc: Document, lookback: Lookback, *, number: int, name: 
 
 
 def _attachment_unfinished(
-    doc: Document, lookback: Lookback, *, number: int, name: str, carried: bool
+    doc: Document,
+    lookback: Lookback,
+    *,
+    number: int,
+    name: str,
+    carried: bool,
+    widest: dict[int, float] | None = None,
 ) -> None:
     doc.attachment(number, name, landscape=True)
     year = lookback.year
@@ -395,14 +440,16 @@ def _attachment_unfinished(
         ]
         return [*values, item.carried_to or ""] if carried else values
 
-    doc.table(columns, Grouped(lookback, lookback.unfinished, row), empty="无未完成事项。")
+    doc.table(columns, Grouped(lookback, lookback.unfinished, row), empty="无未完成事项。", widest=widest)
     doc.paragraph(
         f"共{len(lookback.unfinished)}项（未办结的全部任务，含持续推进事项）。原因或进展取最近一次报送的延期原因或进展情况。",
         style="Note",
     )
 
 
-def _attachment_ongoing(doc: Document, lookback: Lookback, *, number: int, name: str) -> None:
+def _attachment_ongoing(
+    doc: Document, lookback: Lookback, *, number: int, name: str, widest: dict[int, float] | None = None
+) -> None:
     doc.attachment(number, name, landscape=True)
     year = lookback.year
     columns = [
@@ -428,7 +475,7 @@ def _attachment_ongoing(doc: Document, lookback: Lookback, *, number: int, name:
             item.note or "（未报送进展）",
         ]
 
-    doc.table(columns, Grouped(lookback, lookback.ongoing, row), empty="无持续推进事项。")
+    doc.table(columns, Grouped(lookback, lookback.ongoing, row), empty="无持续推进事项。", widest=widest)
 
 
 def _attachment_summaries(doc: Document, lookback: Lookback, *, number: int, name: str) -> None:
