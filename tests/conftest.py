@@ -81,3 +81,13 @@ def ledger(cli_env: str) -> Iterator[Engine]:
     import_paths(engine, sorted(PLANS.glob("*.plan.toml")), actor="office", max_bytes=20_000_000)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def app(ledger_url: str, tmp_path: Path) -> Iterator[object]:
+    """The dashboard on the seed plan with one account per role (dashboard_client.seeded_app); a test
+    file that needs another ledger or other settings defines its own `app`."""
+    from dashboard_client import seeded_app
+
+    with seeded_app(tmp_path, ledger_url) as app:
+        yield app

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from workflow_ledger import seed as seed_plans
 
+from dashboard.app import create_app
 from models.settings import Settings, load_settings
-from models.storage.db import write_session
+from models.storage.db import open_ledger, write_session
 from models.writes.users import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +42,33 @@ def add_users(engine: Engine, unit: str = "办公室", other_unit: str = "法规
         add_user(session, "leader", role="leader", password=PASSWORD)
         add_user(session, "unit", role="unit", unit=unit, password=PASSWORD)
         add_user(session, "other", role="unit", unit=other_unit, password=PASSWORD)
+
+
+@contextmanager
+def seeded_app(
+    tmp_path: Path,
+    url: str,
+    *,
+    seed: Callable[[Engine], None] = seed_plans,
+    prepare: Callable[[Engine], None] | None = None,
+    settings: Settings | None = None,
+) -> Iterator[FastAPI]:
+    """The dashboard on a fresh ledger: `seed` (the 2021 plan by default), one account per role
+    (add_users), then `prepare` for what a test file adds (another plan, a digest); the app's
+    engine is closed after."""
+    engine = open_ledger(url)
+    try:
+        seed(engine)
+        add_users(engine)  # unit: 办公室, other: 法规处
+        if prepare is not None:
+            prepare(engine)
+    finally:
+        engine.dispose()
+    app = create_app(settings or dashboard_settings(tmp_path, url))
+    try:
+        yield app
+    finally:
+        app.state.engine.dispose()
 
 
 def csrf_of(html: str) -> str:

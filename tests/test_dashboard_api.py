@@ -7,33 +7,21 @@ import datetime as dt
 from typing import get_args
 
 import pytest
-from dashboard_client import add_users, dashboard_settings, login, token
+from dashboard_client import login, token
 from fastapi.testclient import TestClient
 from sqlmodel import select
-from workflow_ledger import seed, settings_for
+from workflow_ledger import settings_for
 
-from dashboard.app import create_app
 from dashboard.params import Status
 from dashboard.sessions import COOKIE
 from models import clock
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.storage.db import open_ledger, read_session
+from models.storage.db import read_session
 from models.storage.tables import Journal, TaskStatus
 from models.writes.ledger import get_task
 from workflows.escalate import raise_due
 
 AS_OF = "2021-04-20"
-
-
-@pytest.fixture
-def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)  # unit: 办公室, other: 法规处
-    engine.dispose()
-    app = create_app(dashboard_settings(tmp_path, ledger_url))
-    yield app
-    app.state.engine.dispose()
 
 
 def codes(app) -> dict[str, str]:

@@ -7,7 +7,6 @@ import re
 import sqlite3
 from contextlib import contextmanager
 
-import pytest
 from argon2 import PasswordHasher
 from dashboard_client import PASSWORD, add_users, csrf_of, dashboard_settings, every_route, login, token
 from fastapi.testclient import TestClient
@@ -23,17 +22,6 @@ from models.reads import users
 from models.storage.db import open_ledger, read_session, write_session
 from models.storage.tables import User
 from models.writes.users import LoginThrottle
-
-
-@pytest.fixture
-def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)
-    engine.dispose()
-    app = create_app(dashboard_settings(tmp_path, ledger_url))
-    yield app
-    app.state.engine.dispose()
 
 
 def test_a_wrong_password_is_refused_and_a_right_one_signs_in(app):

@@ -11,14 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-from dashboard_client import PASSWORD, add_users, dashboard_settings, every_route, login, token
+from dashboard_client import PASSWORD, dashboard_settings, every_route, login, seeded_app, token
 from fastapi.testclient import TestClient
 from sqlmodel import SQLModel, select
-from workflow_ledger import seed
 
-from dashboard.app import create_app
 from models.plan import ParsedPlan, ParsedTask
-from models.storage.db import open_ledger, read_session, write_session
+from models.storage.db import read_session, write_session
 from models.storage.tables import Task
 from models.writes.ledger import import_plan
 
@@ -69,8 +67,15 @@ FILES = {"/plans/import": {"file": (SEED.name, SEED.read_bytes())}}
 
 @pytest.fixture
 def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
+    base = dashboard_settings(tmp_path, ledger_url)
+    settings = base.model_copy(
+        update={"base_dir": tmp_path, "plans": base.plans.model_copy(update={"dir": str(tmp_path / "plans")})}
+    )
+    with seeded_app(tmp_path, ledger_url, prepare=_extra_plan, settings=settings) as app:
+        yield app
+
+
+def _extra_plan(engine) -> None:
     with write_session(engine) as session:  # an unresolved name, so a merge would have work to do
         plan = ParsedPlan(
             title="补充计划",
@@ -78,19 +83,6 @@ def app(ledger_url, tmp_path):
             tasks=[ParsedTask(path=["1"], title="编制目录", lead_units=["法规科"])],
         )
         import_plan(session, plan, key="extra", actor="office")
-    add_users(engine)
-    engine.dispose()
-    base = dashboard_settings(tmp_path, ledger_url)
-    app = create_app(
-        base.model_copy(
-            update={
-                "base_dir": tmp_path,
-                "plans": base.plans.model_copy(update={"dir": str(tmp_path / "plans")}),
-            }
-        )
-    )
-    yield app
-    app.state.engine.dispose()
 
 
 def everything(app) -> tuple[dict[str, list[tuple]], list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dashboard_client import add_users, dashboard_settings, login
+from dashboard_client import add_users, dashboard_settings, login, seeded_app
 from fastapi.testclient import TestClient
 from workflow_ledger import seed
 
@@ -23,8 +23,17 @@ SCRIPT = '<script>alert("x")</script>发布目录'
 
 @pytest.fixture
 def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
+    settings = dashboard_settings(tmp_path, ledger_url)
+
+    def prepare(engine) -> None:
+        _extra_plan(engine)
+        digest(engine, settings, Actor.system(), as_of=dt.date(2021, 3, 22))  # week 12, sent to the outbox
+
+    with seeded_app(tmp_path, ledger_url, prepare=prepare, settings=settings) as app:
+        yield app
+
+
+def _extra_plan(engine) -> None:
     with write_session(engine) as session:
         task = ParsedTask(
             path=["1"],
@@ -33,13 +42,6 @@ def app(ledger_url, tmp_path):
             deadline=Deadline(type="date", date=dt.date(2021, 3, 25), text="3月25日前"),
         )
         import_plan(session, ParsedPlan(title="补充", year=2021, tasks=[task]), key="extra", actor="office")
-    add_users(engine)
-    settings = dashboard_settings(tmp_path, ledger_url)
-    digest(engine, settings, Actor.system(), as_of=dt.date(2021, 3, 22))  # week 12, sent to the outbox
-    engine.dispose()
-    app = create_app(settings)
-    yield app
-    app.state.engine.dispose()
 
 
 def office_digest_id(app) -> int:

@@ -7,15 +7,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from dashboard_client import add_users, dashboard_settings, login, token
+from dashboard_client import dashboard_settings, login, seeded_app, token
 from fastapi.testclient import TestClient
-from workflow_ledger import seed
 
-from dashboard.app import create_app
 from models.reads.queries import list_plans
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.reads.units import unresolved
-from models.storage.db import open_ledger, read_session, write_session
+from models.storage.db import read_session, write_session
 from models.writes.ledger import schedule_task
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,10 +23,6 @@ LIMIT = 200_000
 
 @pytest.fixture
 def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)
-    engine.dispose()
     base = dashboard_settings(tmp_path, ledger_url)
     settings = base.model_copy(
         update={
@@ -38,9 +32,8 @@ def app(ledger_url, tmp_path):
             ),
         }
     )
-    app = create_app(settings)
-    yield app
-    app.state.engine.dispose()
+    with seeded_app(tmp_path, ledger_url, settings=settings) as app:
+        yield app
 
 
 def signed_in(app, name: str = "office") -> TestClient:

@@ -9,25 +9,10 @@ from urllib.parse import unquote
 import docx
 import openpyxl
 import pytest
-from dashboard_client import add_users, dashboard_settings, login
+from dashboard_client import login
 from fastapi.testclient import TestClient
-from workflow_ledger import seed
-
-from dashboard.app import create_app
-from models.storage.db import open_ledger
 
 QUERY = "year=2021&as_of=2021-11-30"
-
-
-@pytest.fixture
-def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)
-    engine.dispose()
-    app = create_app(dashboard_settings(tmp_path, ledger_url))
-    yield app
-    app.state.engine.dispose()
 
 
 @pytest.fixture

@@ -18,20 +18,18 @@ import re
 from collections import Counter
 from html.parser import HTMLParser
 
-import pytest
-from dashboard_client import add_users, dashboard_settings, login, token
+from dashboard_client import login, token
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import select
-from workflow_ledger import plan, seed, settings_for
+from workflow_ledger import plan, settings_for
 
-from dashboard.app import create_app
 from dashboard.pages import ledger as ledger_page
 from models import clock
 from models.plan import Deadline, ParsedPlan, ParsedTask
 from models.reads.overview import compute_overview
 from models.reads.task_query import TaskFilter, TaskQuery
-from models.storage.db import open_ledger, read_session, write_session
+from models.storage.db import read_session, write_session
 from models.storage.tables import Journal
 from models.writes.ledger import get_task, import_plan
 from workflows.escalate import raise_due
@@ -81,17 +79,6 @@ def tables(html: str) -> dict[str, list[list[str]]]:
     parser = Tables()
     parser.feed(html)
     return parser.tables
-
-
-@pytest.fixture
-def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)  # unit: 办公室, other: 法规处
-    engine.dispose()
-    app = create_app(dashboard_settings(tmp_path, ledger_url))
-    yield app
-    app.state.engine.dispose()
 
 
 def codes(app) -> dict[str, str]:

@@ -7,13 +7,12 @@ accounts: unit (办公室), other (法规处), office, admin, leader.
 from __future__ import annotations
 
 import pytest
-from dashboard_client import add_users, dashboard_settings, login, token
+from dashboard_client import dashboard_settings, login, seeded_app, token
 from fastapi.testclient import TestClient
 from sqlmodel import select
 from test_acknowledge import seed
 
-from dashboard.app import create_app
-from models.storage.db import open_ledger, read_session
+from models.storage.db import read_session
 from models.storage.tables import Assignment, Task, TaskReport
 
 AS_OF = "2021-10-26"
@@ -23,17 +22,14 @@ AS_OF = "2021-10-26"
 def app(ledger_url, tmp_path):
     from workflow_ledger import D
 
-    engine = open_ledger(ledger_url)
-    seed(engine, day=D(2021, 9, 1))
-    add_users(engine)  # unit: 办公室, other: 法规处
-    engine.dispose()
     settings = dashboard_settings(tmp_path, ledger_url)
     settings = settings.model_copy(
         update={"lifecycle": settings.lifecycle.model_copy(update={"report_cycle": "monthly"})}
     )
-    app = create_app(settings)
-    yield app
-    app.state.engine.dispose()
+    with seeded_app(
+        tmp_path, ledger_url, seed=lambda engine: seed(engine, day=D(2021, 9, 1)), settings=settings
+    ) as app:
+        yield app
 
 
 def client(app, name: str) -> TestClient:

@@ -7,13 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from dashboard_client import add_users, csrf_of, dashboard_settings, login
+from dashboard_client import csrf_of, login
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from test_dashboard_pages import AS_OF, codes
-from workflow_ledger import seed
 
-from dashboard.app import create_app
 from dashboard.cache import ViewCache
 from dashboard.context import TEMPLATES, Ctx, SharedCtx, SharedPage
 from models.storage.db import open_ledger, write_session
@@ -27,17 +25,6 @@ TOKEN = re.compile(r'name="csrf" value="[^"]*"')
 def shared_part(html: str) -> str:
     """The page without what is each user's own: the header's form and the CSRF tokens."""
     return TOKEN.sub("", WHO.sub("", html))
-
-
-@pytest.fixture
-def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)
-    engine.dispose()
-    app = create_app(dashboard_settings(tmp_path, ledger_url))
-    yield app
-    app.state.engine.dispose()
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -5,22 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dashboard_client import add_users, dashboard_settings, login, token
+from dashboard_client import login, seeded_app, token
 from fastapi.testclient import TestClient
-from workflow_ledger import seed
 
-from dashboard.app import create_app
 from models.plan import ParsedPlan, ParsedTask
 from models.reads.task_query import TaskFilter, TaskQuery
 from models.reads.units import unresolved
-from models.storage.db import open_ledger, read_session, write_session
+from models.storage.db import read_session, write_session
 from models.writes.ledger import import_plan
 
 
 @pytest.fixture
 def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
+    with seeded_app(tmp_path, ledger_url, prepare=_extra_plan) as app:
+        yield app
+
+
+def _extra_plan(engine) -> None:
     with write_session(engine) as session:
         plan = ParsedPlan(
             title="补充计划",
@@ -30,11 +31,6 @@ def app(ledger_url, tmp_path):
             ],
         )
         import_plan(session, plan, key="extra", actor="office")
-    add_users(engine)
-    engine.dispose()
-    app = create_app(dashboard_settings(tmp_path, ledger_url))
-    yield app
-    app.state.engine.dispose()
 
 
 def unresolved_names(app) -> list[str]:

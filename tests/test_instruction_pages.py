@@ -10,29 +10,15 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from dashboard_client import add_users, dashboard_settings, login, token
+from dashboard_client import login, token
 from fastapi.testclient import TestClient
 from sqlmodel import select
 from test_dashboard_pages import tables
-from workflow_ledger import seed
 
-from dashboard.app import create_app
-from models.storage.db import open_ledger, read_session
+from models.storage.db import read_session
 from models.storage.tables import Notice, NoticeKind, Task
 
 AS_OF = "2021-04-20"
-
-
-@pytest.fixture
-def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)  # unit: 办公室, other: 法规处
-    engine.dispose()
-    app = create_app(dashboard_settings(tmp_path, ledger_url))
-    yield app
-    app.state.engine.dispose()
 
 
 def code_of(app, title: str) -> str:

@@ -10,29 +10,18 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from dashboard_client import PASSWORD, add_users, csrf_of, dashboard_settings, login, token
+from dashboard_client import PASSWORD, add_users, csrf_of, login, token
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from workflow_ledger import seed
 
-from dashboard.app import POLICY, create_app
+from dashboard.app import POLICY
 from dashboard.cache import ViewCache
 from models.errors import NotFound
 from models.storage.db import open_ledger, read_session
 from models.writes.ledger import get_task
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
-
-
-@pytest.fixture
-def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)  # unit: 办公室 (T1, T5, T6), other: 法规处 (T2, T4)
-    engine.dispose()
-    app = create_app(dashboard_settings(tmp_path, ledger_url))
-    yield app
-    app.state.engine.dispose()
 
 
 def api(app, name: str) -> TestClient:

@@ -8,13 +8,11 @@ import re
 from urllib.parse import quote
 
 import pytest
-from dashboard_client import add_users, dashboard_settings, login, token
+from dashboard_client import dashboard_settings, login, seeded_app, token
 from fastapi.testclient import TestClient
 from sqlmodel import select
-from workflow_ledger import seed
 
-from dashboard.app import create_app
-from models.storage.db import open_ledger, read_session
+from models.storage.db import read_session
 from models.storage.tables import Attachment, TaskRequest
 from models.writes.ledger import get_task
 
@@ -26,15 +24,12 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 @pytest.fixture
 def app(ledger_url, tmp_path):
-    engine = open_ledger(ledger_url)
-    seed(engine)
-    add_users(engine)
-    engine.dispose()
     settings = dashboard_settings(tmp_path, ledger_url)
     lifecycle = settings.lifecycle.model_copy(update={"attachments_dir": str(tmp_path / "files")})
-    app = create_app(settings.model_copy(update={"lifecycle": lifecycle}))
-    yield app
-    app.state.engine.dispose()
+    with seeded_app(
+        tmp_path, ledger_url, settings=settings.model_copy(update={"lifecycle": lifecycle})
+    ) as app:
+        yield app
 
 
 def client(app, name: str) -> TestClient:
