@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, and_, func
 from sqlmodel import Session, col, select
 
 from models.reads.dues import last_reports
@@ -21,22 +21,23 @@ from models.reads.names import plan_name
 from models.reads.task_query import units_of
 from models.rules.calendar import WorkCalendar
 from models.rules.deadlines import TaskFacts
+from models.rules.deadlines_sql import standing_sql
 from models.rules.ladder import Due, due_levels
-from models.rules.ladder_sql import candidate_sql
+from models.rules.ladder_sql import candidate_sql, pending_sql
 from models.settings import EscalationLevel
 from models.storage.tables import Escalation, Plan, Task, Unit
 
 
 def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) -> list[TaskFacts]:
-    return [TaskFacts(task_id, *facts) for task_id, facts in _candidates(session, ladder, as_of)]
-
-
-def _candidates(
-    session: Session, ladder: list[EscalationLevel], as_of: dt.date
-) -> list[tuple[int, tuple[Any, ...]]]:
-    """(task id, the rest of its TaskFacts in field order) of every task that can have a level due."""
+    """The facts of every task that can have a level due by `as_of`, raised already or not."""
     where = candidate_sql(ladder, as_of)
-    reports = last_reports(session, where)
+    return [TaskFacts(task_id, *facts) for task_id, facts in _candidates(session, where, where)]
+
+
+def _candidates(session: Session, where: Any, reported: Any) -> list[tuple[int, tuple[Any, ...]]]:
+    """(task id, the rest of its TaskFacts in field order) of the tasks `where` selects, with the
+    last report of those `reported` also selects (None for the others)."""
+    reports = last_reports(session, reported)
     query = (
         select(Task.id, Task.status, Task.deadline_type, Task.due_date, Task.recurrence, Plan.year)
         .join(Plan, col(Plan.id) == Task.plan_id)
@@ -60,8 +61,14 @@ def due_now(
 ) -> list[Due]:
     """Levels due by `as_of` that the ledger does not hold yet. A task whose levels cannot be
     computed is left out and noted in `failed` (task id -> reason): the others are still raised."""
-    candidates = _candidates(session, ladder, as_of)
-    held = held_levels(session, candidate_sql(ladder, as_of))
+    # Only the tasks with a level left to raise (dated and ongoing ones holding every level due
+    # are left out in SQL: models.rules.ladder_sql.pending_sql), and the last report only of the
+    # recurring and ongoing ones: a dated task's levels do not depend on it
+    # (models.rules.ladder.due_levels), and leaving it None lets the dated tasks sharing a due date
+    # share their facts below.
+    where = pending_sql(ladder, as_of, calendar, checkin_day=checkin_day)
+    candidates = _candidates(session, where, and_(where, standing_sql()))
+    held = held_levels(session, where)
     # The ladder is a pure function of a task's facts other than its id, and the tasks of a big
     # ledger share few of them (a few hundred distinct due dates, types and years for 35,000
     # tasks): each distinct set is worked out once, its levels then given to every task with it.
