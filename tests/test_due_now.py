@@ -16,7 +16,7 @@ from models.rules.ladder_sql import candidate_sql, pending_sql
 from models.settings import EscalationLevel
 from models.storage.db import read_session, write_session
 from models.storage.tables import Task
-from models.writes.ledger import defer_task, import_plan
+from models.writes.ledger import defer_task, import_plan, update_task
 from workflows.escalate import raise_due
 
 
@@ -24,10 +24,15 @@ def test_tasks_sharing_their_facts_each_get_their_own_levels(engine, tmp_path):
     seed(engine)
     with write_session(engine) as session:  # the same points again: every task shares its facts
         import_plan(session, plan(), key="2021-again", actor="office")
+        # Reports on both copies of the quarterly and the ongoing point: the first quarter is met
+        # and April's check-in is quiet, by the last report due_now reads in its own statement.
+        for title in ("报送政务公开工作进展", "持续做好政策解读"):
+            for code in session.exec(select(Task.code).where(Task.title == title)).all():
+                update_task(session, code, actor="office", progress=10, note="进展", day=D(2021, 3, 10))
     settings = settings_for(tmp_path, str(engine.url))
     ladder, checkin = settings.escalation, settings.checkin.day_of_month
     calendar = WorkCalendar(settings.calendar.extra_holidays)
-    for day in (D(2021, 3, 20), D(2021, 3, 21), D(2021, 7, 5), D(2021, 12, 31)):
+    for day in (D(2021, 3, 20), D(2021, 3, 21), D(2021, 4, 1), D(2021, 7, 5), D(2021, 12, 31)):
         with read_session(engine) as session:
             found = due_now(session, as_of=day, ladder=ladder, calendar=calendar, checkin_day=checkin)
             held = held_levels(session, candidate_sql(ladder, day))
@@ -37,6 +42,11 @@ def test_tasks_sharing_their_facts_each_get_their_own_levels(engine, tmp_path):
                 for due in due_levels(facts, day, ladder, calendar, checkin_day=checkin)
                 if due.level not in held.get((due.task_id, due.occurrence), ())
             ]
+        if engine.dialect.name == "postgresql":
+            # Neither statement has an ORDER BY: PostgreSQL returns the tasks in its plan's order,
+            # which differs between them once tasks were updated (the reports above). SQLite's is
+            # the ix_task_open_due scan in both.
+            found, expected = sorted(found, key=_key), sorted(expected, key=_key)
         assert found == expected, day
         # Each point is in both plans: its levels come twice, once under each of its two tasks.
         copies = Counter((due.level, due.occurrence, due.trigger_date, due.skipped) for due in found)
@@ -44,6 +54,10 @@ def test_tasks_sharing_their_facts_each_get_their_own_levels(engine, tmp_path):
         if day == D(2021, 3, 20):
             assert found  # the first run has levels to raise: the comparison is not of two empty lists
         raise_due(engine, settings, as_of=day)  # the next day's run then holds these
+
+
+def _key(due):
+    return due.task_id, due.occurrence, due.level
 
 
 def pending_titles(engine, settings, day) -> set[str]:
