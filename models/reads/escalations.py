@@ -1,8 +1,8 @@
 """Escalations as read: which rungs of the ladder are due, what a message about a raised one says,
 and a task's escalations.
 
-Set-based: one query for the open tasks that can be due, one for their latest reports, one for the
-escalations they already have; the ladder itself (models.rules.ladder) is a pure function per task.
+Set-based: one query for the open tasks with a level left to raise, each with its latest report and
+the escalations it already has; the ladder itself (models.rules.ladder) is a pure function per task.
 Recording them is models.writes.escalations.
 """
 
@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, String, case, cast, func, null
 from sqlmodel import Session, col, select
 
 from models.reads.dues import last_reports
@@ -21,13 +21,17 @@ from models.reads.names import plan_name
 from models.reads.task_query import units_of
 from models.rules.calendar import WorkCalendar
 from models.rules.deadlines import TaskFacts
+from models.rules.deadlines_sql import standing_sql
 from models.rules.ladder import Due, due_levels
-from models.rules.ladder_sql import candidate_sql
+from models.rules.ladder_sql import candidate_sql, pending_sql
+from models.rules.reports_sql import last_report_sql, report_sql
 from models.settings import EscalationLevel
-from models.storage.tables import Escalation, Plan, Task, Unit
+from models.storage.db import without_jit
+from models.storage.tables import Escalation, Journal, Plan, Task, Unit
 
 
 def task_facts(session: Session, ladder: list[EscalationLevel], as_of: dt.date) -> list[TaskFacts]:
+    """The facts of every task that can have a level due by `as_of`, raised already or not."""
     return [TaskFacts(task_id, *facts) for task_id, facts in _candidates(session, ladder, as_of)]
 
 
@@ -60,14 +64,48 @@ def due_now(
 ) -> list[Due]:
     """Levels due by `as_of` that the ledger does not hold yet. A task whose levels cannot be
     computed is left out and noted in `failed` (task id -> reason): the others are still raised."""
-    candidates = _candidates(session, ladder, as_of)
-    held = held_levels(session, candidate_sql(ladder, as_of))
+    # Only the tasks with a level left to raise (dated and ongoing ones holding every level due
+    # are left out in SQL: models.rules.ladder_sql.pending_sql), and the last report only of the
+    # recurring and ongoing ones: a dated task's levels do not depend on it
+    # (models.rules.ladder.due_levels), and leaving it None lets the dated tasks sharing a due date
+    # share their facts below.
+    where = pending_sql(ladder, as_of, calendar, checkin_day=checkin_day)
+    # What each task already holds, and its last report, read in the same statement, per task:
+    # a grouped read of escalation (or journal) joined to these tasks is a second pass over the
+    # task filter, and is planned on PostgreSQL as a probe of it (and its NOT EXISTS) per stored
+    # escalation, seconds on the day after a first run.
+    last = (
+        select(last_report_sql())
+        .where(col(Journal.task_id) == Task.id, report_sql())
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    connection = session.connection()
+    with without_jit(session):
+        rows = connection.execute(
+            select(
+                Task.id,
+                Task.status,
+                Task.deadline_type,
+                Task.due_date,
+                Task.recurrence,
+                Plan.year,
+                case((standing_sql(), last), else_=null()),
+                _held_sql(connection.dialect.name),
+            )
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(where)
+        )
+        candidates = [
+            (task_id, (status, kind, due, recurrence, year, report), held)
+            for task_id, status, kind, due, recurrence, year, report, held in rows
+        ]
     # The ladder is a pure function of a task's facts other than its id, and the tasks of a big
     # ledger share few of them (a few hundred distinct due dates, types and years for 35,000
     # tasks): each distinct set is worked out once, its levels then given to every task with it.
     worked_out: dict[tuple, list[Due] | Exception] = {}
     found = []
-    for task_id, facts in candidates:
+    for task_id, facts, held in candidates:
         dues = worked_out.get(facts)
         if dues is None:
             try:
@@ -85,12 +123,35 @@ def due_now(
         # Only the levels not yet held are made this task's (a Due is the task's id and the
         # level's fields): on the day after a first run, a hundred thousand levels are due and
         # all but a few hundred already raised.
+        if not held:
+            found += [Due(task_id, due.level, due.occurrence, due.trigger_date, due.skipped) for due in dues]
+            continue
+        keys = set(held.split(","))
         found += [
             Due(task_id, due.level, due.occurrence, due.trigger_date, due.skipped)
             for due in dues
-            if due.level not in held.get((task_id, due.occurrence), ())
+            if f"{due.occurrence.isoformat()} {due.level}" not in keys
         ]
     return found
+
+
+def _held_sql(dialect: str) -> Any:
+    """The task's escalations as "YYYY-MM-DD level" items (occurrence, level) joined by commas, or
+    NULL: a correlated aggregate over the escalation's task_id index. SQLite stores a date as that
+    text; PostgreSQL writes it so whatever its DateStyle. Level keys are [a-z0-9_-]
+    (models.settings, models.rules.report_cycle): a space and a comma separate them unambiguously."""
+    occurrence = (
+        func.to_char(Escalation.occurrence, "YYYY-MM-DD")
+        if dialect == "postgresql"
+        else cast(Escalation.occurrence, String)
+    )
+    item = occurrence + " " + col(Escalation.level)
+    return (
+        select(func.aggregate_strings(item, ","))
+        .where(col(Escalation.task_id) == Task.id)
+        .correlate(Task)
+        .scalar_subquery()
+    )
 
 
 def held_levels(session: Session, where: Any) -> dict[tuple[int, dt.date], frozenset[str]]:

@@ -41,6 +41,30 @@ def horizon(ladder: list[EscalationLevel], as_of: dt.date) -> dt.date:
     return as_of + dt.timedelta(days=lead_days * 2 + 14)
 
 
+def reached_until(
+    ladder: list[EscalationLevel], as_of: dt.date, calendar: WorkCalendar
+) -> dict[str, dt.date]:
+    """Level -> the last due date for which it is reached by `as_of` (its trigger day on or before
+    `as_of`): a dated task's occurrence is its due date, and a later one triggers no earlier (a
+    shift by days or working days never goes back when its start moves forward), so the level is
+    reached exactly for the due dates up to this one. `calendar` should be a copy of the run's:
+    the days looked up here are not the tasks' own, and must not add to its warnings."""
+    found = {}
+    for level in ladder:
+        if not level.working_days or level.offset_days == 0:
+            found[level.level] = as_of - dt.timedelta(days=level.offset_days)
+            continue
+        # A working-day shift is at least as long as a calendar-day one: start from there, step back
+        # while the trigger is after `as_of`, then forward while the next day's is not.
+        day = as_of - dt.timedelta(days=level.offset_days)
+        while calendar.shift(day, level.offset_days, working_days=True) > as_of:
+            day -= dt.timedelta(days=1)
+        while calendar.shift(day + dt.timedelta(days=1), level.offset_days, working_days=True) <= as_of:
+            day += dt.timedelta(days=1)
+        found[level.level] = day
+    return found
+
+
 def due_levels(
     facts: TaskFacts,
     as_of: dt.date,

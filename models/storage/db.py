@@ -193,3 +193,20 @@ def insert_rows(session: Session, table: type, rows: list[dict]) -> None:
     marks = ", ".join("?" for _ in keys)
     statement = f"INSERT INTO {name} ({listed}) VALUES ({marks}) ON CONFLICT DO NOTHING"
     session.connection().exec_driver_sql(statement, params)
+
+
+@contextmanager
+def without_jit(session: Session) -> Iterator[None]:
+    """PostgreSQL: JIT compilation off for the statements run inside, in this transaction only.
+    A correlated NOT EXISTS under OR is costed as if probed row by row (the planner's pessimistic
+    alternative to the hashed subplan it runs), which puts a fraction-of-a-second read far above
+    jit_above_cost: compiling it then takes longer than running it. A no-op on SQLite."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    before = connection.exec_driver_sql("SELECT current_setting('jit')").scalar_one()
+    connection.exec_driver_sql("SET LOCAL jit = off")
+    yield
+    # Put back for the rest of the transaction (on an error it is rolled back with it).
+    connection.exec_driver_sql("SELECT set_config('jit', %(jit)s, true)", {"jit": before})
