@@ -19,12 +19,12 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from models.kept_files import cache_dir, code_fingerprint, keep, read_kept
 
 if TYPE_CHECKING:
     from models.settings import Settings
@@ -54,16 +54,8 @@ class QuickSettings:
         )
 
 
-def cache_dir() -> Path:
-    root = os.environ.get("DUBAN_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    folder = Path(root) / "duban" if root else Path.home() / ".cache" / "duban"
-    return folder / "settings"
-
-
 def settings_key() -> str:
     """A hash of what load_settings reads (models.settings.load_settings: the same file choice)."""
-    import importlib.util  # finds pydantic without importing it
-
     named = os.environ.get("DUBAN_CONFIG")
     chosen = Path(named or "config.toml")
     try:
@@ -71,16 +63,7 @@ def settings_key() -> str:
         where: str | None = os.path.realpath(chosen)
     except OSError:
         content = where = None
-    code: list[Any] = [sys.version_info[:3], FORMAT]
-    for folder in (MODELS, MODELS / "files", MODELS / "vocabulary"):
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                stat = entry.stat()
-                code.append([entry.path, stat.st_mtime_ns, stat.st_size])
-    spec = importlib.util.find_spec("pydantic")
-    if spec is not None and spec.origin:
-        stat = os.stat(spec.origin)
-        code.append([spec.origin, stat.st_mtime_ns, stat.st_size])
+    code = code_fingerprint((MODELS, MODELS / "files", MODELS / "vocabulary"), "pydantic", FORMAT)
     described = [
         os.getcwd(),
         named,
@@ -97,21 +80,11 @@ def settings_key() -> str:
 def quick_settings(load: Callable[[], Settings]) -> QuickSettings:
     """The kept values for this configuration, else load() (load_settings: it validates, and
     refuses a bad configuration as always) and keep them."""
-    path = cache_dir() / f"{settings_key()}.json"
-    try:
-        return QuickSettings(**json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        pass
+    folder, key = cache_dir("settings"), settings_key()
+    with contextlib.suppress(TypeError):  # kept by another form of the fields: validated again
+        kept = read_kept(folder, key)
+        if isinstance(kept, dict):
+            return QuickSettings(**kept)
     found = QuickSettings.of(load())
-    # A cache that cannot be written only means validating again next time.
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        kept = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in kept[: len(kept) // 2] if len(kept) > KEPT else []:
-            old.unlink(missing_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-        ) as handle:
-            json.dump(asdict(found), handle)
-        os.replace(handle.name, path)
+    keep(folder, key, asdict(found), most=KEPT)
     return found

@@ -29,13 +29,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from models.kept_files import cache_dir, code_fingerprint, keep, read_kept
 from models.reads.names import names_of
 from models.reads.task_rows import TaskRow
 from models.rules.lights import Light
@@ -57,26 +56,9 @@ class Listing:
     pending: dict[str, list[str]]  # task code -> kinds of its pending requests
 
 
-def cache_dir() -> Path:
-    root = os.environ.get("DUBAN_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return Path(root) / "duban" / "sql" if root else Path.home() / ".cache" / "duban" / "sql"
-
-
 def fingerprint() -> list[Any]:
     """What the compiled SQL depends on besides the key's values: this code and SQLAlchemy's."""
-    import importlib.util  # finds SQLAlchemy without importing it
-
-    found: list[Any] = [sys.version_info[:3], FORMAT]
-    for folder in ("rules", "reads", "storage"):
-        for entry in sorted(os.scandir(MODELS / folder), key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                stat = entry.stat()
-                found.append([entry.name, stat.st_mtime_ns, stat.st_size])
-    spec = importlib.util.find_spec("sqlalchemy")
-    if spec is not None and spec.origin:
-        stat = os.stat(spec.origin)
-        found.append([spec.origin, stat.st_mtime_ns, stat.st_size])
-    return found
+    return code_fingerprint((MODELS / "rules", MODELS / "reads", MODELS / "storage"), "sqlalchemy", FORMAT)
 
 
 def _encode(value: Any) -> Any:
@@ -187,22 +169,11 @@ class QuickLedger:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def cached(self, key: str) -> dict[str, Any] | None:
-        try:
-            return json.loads((cache_dir() / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        return read_kept(cache_dir("sql"), key)
 
     def store(self, key: str, entry: dict[str, Any]) -> None:
         """Keep a compiled entry; a cache that cannot be written only means compiling again."""
-        folder = cache_dir()
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-            _prune(folder)
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False
-            ) as handle:
-                json.dump(entry, handle, ensure_ascii=False)
-            os.replace(handle.name, folder / f"{key}.json")
+        keep(cache_dir("sql"), key, entry, most=CACHE_FILES)
 
     def listing(self, entry: dict[str, Any]) -> Listing:
         """`duban tasks`' rows, units, plan names and pending requests from a compiled entry
@@ -279,13 +250,6 @@ def _convert(kind: str, value: Any) -> Any:
 def plan_years(years: Iterable[int | None]) -> list[int | None]:
     """The distinct plan years, in one order (a key's part)."""
     return sorted(set(years), key=lambda year: (year is None, year or 0))
-
-
-def _prune(folder: Path) -> None:
-    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-    if len(files) > CACHE_FILES:
-        for old in files[: len(files) // 2]:
-            old.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
