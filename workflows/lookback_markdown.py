@@ -11,6 +11,7 @@ from models.reads.lookback import Lookback
 from models.vocabulary import _
 from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block, chapters, cn_date, cn_number, issuer_of, report_title
+from workflows.repeats import Repeats
 from workflows.text_tables import github, write_github
 
 
@@ -117,20 +118,9 @@ class _Cells:
     def __iter__(self) -> Iterator[list[str]]:
         # md_cell of each text once while it repeats (plans, units, states, dates), at most
         # _REPEATS kept; other values (numbers, None) as they come.
-        made: dict[str, str] = {}
+        made = Repeats(md_cell, _REPEATS)
         for row in self.rows:
-            cells = []
-            for value in row:
-                if type(value) is str:
-                    cell = made.get(value)
-                    if cell is None:
-                        if len(made) >= _REPEATS:
-                            made.clear()
-                        cell = made[value] = md_cell(value)
-                else:
-                    cell = md_cell(value)
-                cells.append(cell)
-            yield cells
+            yield [made[value] if type(value) is str else md_cell(value) for value in row]
 
 
 _REPEATS = 5_000

@@ -48,6 +48,7 @@ from workflows.lookback_package import (
     write_stamped,
     xml_text,
 )
+from workflows.repeats import Repeats
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -355,7 +356,7 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> Iterator[bytes]:
     serials: dict[dt.date, str] = {}
     # A text cell's markup after its reference and style, per distinct text: most columns repeat a
     # few texts (plans, units, states, deadlines) over every row, each escaped once.
-    texts: dict[str, str] = {}
+    texts = Repeats(_inline_text, _TEXTS_KEPT)  # bounded: a column of distinct titles
     for number, row in enumerate(item.rows, start=2):
         if len(parts) >= FLUSH_PARTS:  # a chunk at a time: the rows are never all in memory
             yield "".join(parts).encode("utf-8")
@@ -365,12 +366,7 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> Iterator[bytes]:
         append(f'<row r="{number}">')
         for letter, value, style, date_style in zip(letters, row, plain, dated, strict=True):
             if type(value) is str:
-                tail = texts.get(value)
-                if tail is None:
-                    if len(texts) >= _TEXTS_KEPT:  # a column of distinct titles: kept bounded
-                        texts.clear()
-                    tail = texts[value] = _inline_text(value)
-                append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"{tail}')
+                append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"{texts[value]}')
             elif isinstance(value, str):
                 append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"{_inline_text(value)}')
             elif value is None:

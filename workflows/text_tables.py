@@ -30,6 +30,8 @@ from typing import TextIO
 import tabulate as _tabulate
 from tabulate import tabulate
 
+from workflows.repeats import Repeats
+
 try:
     from wcwidth import wcswidth
 except ImportError:  # tabulate then measures with len() (WIDE_CHARS_MODE is off)
@@ -211,22 +213,24 @@ def write_github(headers: Sequence[str], rows: Iterable[Sequence[object]], out: 
     out.write(("|" + "|".join(f" {head} " for head in heads) + "|").rstrip())
     out.write("\n|" + "|".join("-" * (w + 2) for w in columns) + "|")
     width = _width_function(bounded=True)
+
     # Each column's laid-out cell per text it repeats (units, plans, states, dates over thousands
     # of rows): made once, while at most _REPEATS of them are kept.
-    made: list[dict[str, str]] = [{} for _ in widests]
+    def laid_out(widest: int) -> Callable[[object], str]:
+        def cell(value: object) -> str:
+            text = _github_text(value).strip()  # type: ignore[union-attr]
+            return f" {text}{' ' * (widest - width(text))} "
+
+        return cell
+
+    layouts = [laid_out(widest) for widest in widests]
+    made = [Repeats(layout, _REPEATS) for layout in layouts]
     lines: list[str] = []
     for row in rows:
-        cells = []
-        for value, widest, known in zip(row, widests, made, strict=True):
-            cell = known.get(value) if type(value) is str else None  # type: ignore[arg-type]
-            if cell is None:
-                text = _github_text(value).strip()  # type: ignore[union-attr]
-                cell = f" {text}{' ' * (widest - width(text))} "
-                if type(value) is str:
-                    if len(known) >= _REPEATS:
-                        known.clear()
-                    known[value] = cell  # type: ignore[index]
-            cells.append(cell)
+        cells = [
+            known[value] if type(value) is str else layout(value)
+            for value, known, layout in zip(row, made, layouts, strict=True)
+        ]
         lines.append(("|" + "|".join(cells) + "|").rstrip())
         if len(lines) >= 1000:
             out.write("\n" + "\n".join(lines))

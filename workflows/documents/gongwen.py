@@ -36,6 +36,7 @@ from typing import Any, BinaryIO
 
 from workflows.documents import fonts
 from workflows.lookback_package import replace_chunks, rewrite_parts, write_stamped, xml_text
+from workflows.repeats import Repeats
 
 MM = 56.6929  # twips per millimetre
 PORTRAIT = (210.0, 297.0)
@@ -619,7 +620,10 @@ def _rows_xml(
     parts: list[str] = []
     # Each column's cell XML per text it repeats (units, deadlines, states, dates, paths over
     # thousands of rows): made once, while at most _REPEATS of them are kept.
-    made: list[dict[str, str]] = [{} for _ in columns]
+    made = [
+        Repeats(functools.partial(_cell_xml, tw, style_id=text_id, align=column.align), _REPEATS)
+        for tw, column in zip(twips, columns, strict=True)
+    ]
     for row in rows:
         if len(parts) >= FLUSH_PARTS:
             yield "".join(parts).encode("utf-8")
@@ -628,14 +632,8 @@ def _rows_xml(
         if isinstance(row, Group):
             parts.append(_cell_xml(total, row.text, text_id, "left", span=len(columns), bold=True))
         else:
-            for tw, column, value, known in zip(twips, columns, row, made, strict=True):
-                text = "" if value is None else str(value)
-                cell = known.get(text)
-                if cell is None:
-                    if len(known) >= _REPEATS:
-                        known.clear()
-                    cell = known[text] = _cell_xml(tw, text, text_id, column.align)
-                parts.append(cell)
+            for value, known in zip(row, made, strict=True):
+                parts.append(known["" if value is None else str(value)])
         parts.append("</w:tr>")
     yield "".join(parts).encode("utf-8")
 
