@@ -698,7 +698,7 @@ def carried_count(lookback: Lookback) -> int:
     each a pass over the list read back from disk)."""
     if isinstance(lookback.unfinished, Items):
         return lookback.unfinished.counted("carried", _is_carried)
-    return sum(1 for item in lookback.unfinished if item.carried_to)
+    return sum(1 for item in lookback.unfinished if _is_carried(item))
 
 
 def _is_carried(item: UnfinishedItem) -> bool:
