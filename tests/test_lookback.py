@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 from lookback_ledger import AS_OF, OLD, OTHER, PLAN, REPORT, TITLE, build
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from models.errors import BadInput, NotFound
 from models.plan import ParsedPlan, ParsedTask
@@ -109,6 +109,17 @@ def test_unfinished_items_with_reason_last_update_and_units(engine, codes):
     assert h.last_update is not None  # the import's journal row
     assert (i.category, i.reason, i.last_update) == ("ongoing", "每月更新专栏", dt.date(2021, 11, 30))
     assert all(item.carried_to is None for item in items)
+
+
+def test_units_of_the_lists_even_a_name_holding_the_separator_of_their_column(engine, codes):
+    """The lists read each task's units in their own query (models.reads.units_column, names joined
+    by U+001F); a name holding that separator (text older than the bounds that refuse it) is read
+    apart, not split in two, and shown without it like any other control character."""
+    with write_session(engine) as session:  # raw SQL: the bounds would refuse the name
+        session.execute(text("UPDATE unit SET name = :name WHERE name = '办公室'"), {"name": "办\x1f公室"})
+    by = {i.code: i for i in lookback(engine, plan=PLAN).unfinished}
+    assert by[codes["e"]].lead == ["法规处"] and by[codes["e"]].support == ["办公室"]
+    assert by[codes["i"]].lead == ["办公室"]
 
 
 def test_ongoing_items_with_their_latest_note(engine, codes):

@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, func
+from sqlalchemy import Date, Select, and_, func
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -38,6 +39,7 @@ from models.reads.dues import effective_due_column
 from models.reads.names import plan_name
 from models.reads.summaries import SummaryRow, list_summaries
 from models.reads.task_query import units_of
+from models.reads.units_column import split_units, units_column
 from models.rules import bounds
 from models.rules.deadlines_sql import standing_sql
 from models.rules.lights_sql import open_sql
@@ -425,7 +427,9 @@ class Items(Generic[T]):
     again), later passes replay that one from disk, so a million-task ledger is never held in memory. Bound to the session it was made in, which must stay open while it is read.
     Ordered by plan (year, key) and position, so each report writes it as it comes."""
 
-    def __init__(self, session: Session, query: Select, make: Callable[[Any, dict], T]) -> None:
+    def __init__(
+        self, session: Session, query: Select, make: Callable[[Any, tuple[list[str], list[str]]], T]
+    ) -> None:
         self._session, self._query, self._make = session, query, make
         self._count: int | None = None
         # After the first whole pass its items are kept on disk, a pickled chunk at a time, and
@@ -441,10 +445,16 @@ class Items(Generic[T]):
             return
         spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the list is used
         count = 0
-        result = self._session.execute(self._query, execution_options={"yield_per": CHUNK})
+        # On the session's connection, not through the ORM: the lists select columns, not
+        # entities, and the ORM's loading of each row was a tenth of the look-back's time.
+        connection = self._session.connection()
+        query = self._query.add_columns(units_column(connection.dialect.name))
+        result = connection.execute(query, execution_options={"yield_per": CHUNK})
+        make = self._make
         for rows in result.partitions():
-            units = units_of(self._session, [row[0] for row in rows])
-            items = [self._make(row, units) for row in rows]
+            items = [
+                make(row[:-1], units) for row, units in zip(rows, _units_in(connection, rows), strict=True)
+            ]
             # Each item's fields as a tuple: unpickled about twice as fast as the dataclasses
             # themselves (every report format goes through the lists again, some twice).
             pickle.dump(_shared_fields(items), spool, protocol=pickle.HIGHEST_PROTOCOL)
@@ -481,28 +491,43 @@ class Items(Generic[T]):
         return len(self) > 0
 
 
+def _units_in(connection: Connection, rows: Sequence[Any]) -> list[tuple[list[str], list[str]]]:
+    """Each row's (lead, supporting) units from its last column (units_column), the rare task whose
+    units that column cannot tell read with units_of."""
+    found = [split_units(row[-1]) for row in rows]
+    unclear = [row[0] for row, units in zip(rows, found, strict=True) if units is None]
+    if unclear:
+        read = units_of(connection, unclear)
+        found = [
+            read.get(row[0], ([], [])) if units is None else units
+            for row, units in zip(rows, found, strict=True)
+        ]
+    return found  # type: ignore[return-value]
+
+
 def _shared_fields(items: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Each item's fields as a tuple, every text and date equal to one already in the chunk replaced
     by that one: pickle writes an object it has seen once and reads it back by reference, so a
     chunk's plan keys and titles, units, statuses, path labels and dates (few distinct ones among
-    2,000 items) are unpickled once instead of per item, on every replay of the list. Only str and
-    date are shared (exact types): 1, True and 1.0 are equal and must stay apart."""
+    2,000 items) are unpickled once instead of per item, on every replay of the list.
+
+    A column at a time (map over dict.setdefault runs in C): only columns holding nothing but str,
+    date and None are shared, and lists of names name by name; a column holding numbers is left as
+    it is (1, True and 1.0 are equal and must stay apart)."""
     shared: dict[Any, Any] = {}
     same = shared.setdefault
-    text, day, names = str, dt.date, list
-    return [
-        tuple(
-            [
-                same(value, value)
-                if type(value) is text or type(value) is day
-                else [same(name, name) for name in value]
-                if type(value) is names
-                else value
-                for value in vars(item).values()
-            ]
-        )
-        for item in items
-    ]
+    columns = list(zip(*(vars(item).values() for item in items), strict=True))
+    for index, column in enumerate(columns):
+        kinds = set(map(type, column))
+        if kinds <= _SHAREABLE:
+            columns[index] = tuple(map(same, column, column))
+        elif kinds == _LISTS:
+            columns[index] = tuple([list(map(same, names, names)) for names in column])
+    return list(zip(*columns, strict=True))
+
+
+_SHAREABLE = frozenset({str, dt.date, type(None)})
+_LISTS = frozenset({list})
 
 
 def _printable(item: T, row: Sequence[Any], *names: list[str]) -> T:
@@ -529,23 +554,21 @@ def _latest_journal(*conditions: Any) -> Any:
 
 
 def _with_facts(query: Select) -> Select:
-    """`query` with the task's journal facts added as its last four columns: the business day and
-    time stamp of its latest journal row, and the action and note of its latest report with a note.
+    """`query` with the task's journal facts added as its last three columns: the day of its latest
+    journal row (its task's last update when it has none), and the action and note of its latest
+    report with a note.
 
-    The business day (`day`, the --as-of of the command) is preferred to the time stamp, so
+    The business day (`day`, the --as-of of the command) is preferred to the time stamp's date, so
     back-dated entries land where they were meant to. Carry-over rows are bookkeeping, not progress:
-    they are left out. A report's note says why a task stands where it does."""
+    they are left out. A report's note says why a task stands where it does. The day is made in
+    SQL: two time stamps per row read as datetimes were a tenth of the lists' first read."""
     latest, reason = aliased(Journal), aliased(Journal)
+    last_day = func.coalesce(latest.day, func.date(latest.at), func.date(Task.updated_at), type_=Date)
     return (
-        query.add_columns(latest.day, latest.at, reason.action, reason.note)
+        query.add_columns(last_day, reason.action, reason.note)
         .join(latest, latest.id == _latest_journal(Journal.action != CARRY_OVER_ACTION), isouter=True)
         .join(reason, reason.id == _latest_journal(report_sql(), Journal.note != ""), isouter=True)
     )
-
-
-def _last_day(day: dt.date | None, at: dt.datetime | None, fallback: dt.datetime | None) -> dt.date | None:
-    last = day or (at.date() if at else None)
-    return last or (fallback.date() if fallback else None)
 
 
 def _ordered(query: Select) -> Select:
@@ -572,7 +595,6 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
                 Task.status,
                 Task.progress,
                 Task.progress_note,
-                Task.updated_at,
                 category,
                 carried.code,
             )
@@ -582,10 +604,10 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
         .where(scope, open_sql())
     )
 
-    def make(row: Any, units: dict) -> UnfinishedItem:
+    def make(row: Any, units: tuple[list[str], list[str]]) -> UnfinishedItem:
         (task_id, code, plan_key, plan_title, path_key, title, due_date, deadline_text, deadline_type,
-         status, progress, note, updated_at, cat, carried_code, day, at, action, reason) = row  # fmt: skip
-        lead, support = units.get(task_id, ([], []))
+         status, progress, note, cat, carried_code, last_day, action, reason) = row  # fmt: skip
+        lead, support = units
         if reason:
             note, kind = reason, "defer" if action == "defer" else "progress"
         else:
@@ -605,7 +627,7 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
             status=status,
             progress=progress,
             category=cat,
-            last_update=_last_day(day, at, updated_at),
+            last_update=last_day,
             reason=note,
             reason_kind=kind,
             carried_to=carried_code,
@@ -629,15 +651,14 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
                 Task.status,
                 Task.progress,
                 Task.progress_note,
-                Task.updated_at,
             )
         ).where(scope, standing_sql(), col(Task.status) != TaskStatus.CANCELLED.value)
     )
 
-    def make(row: Any, units: dict) -> OngoingItem:
+    def make(row: Any, units: tuple[list[str], list[str]]) -> OngoingItem:
         (task_id, code, plan_key, path_key, title, deadline_text, deadline_type, status, progress,
-         note, updated_at, day, at, _action, _reason) = row  # fmt: skip
-        lead = units.get(task_id, ([], []))[0]
+         note, last_day, _action, _reason) = row  # fmt: skip
+        lead = units[0]
         item = OngoingItem(
             task_id=task_id,
             code=code,
@@ -650,7 +671,7 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
             status=status,
             progress=progress,
             note=note,
-            last_update=_last_day(day, at, updated_at),
+            last_update=last_day,
         )
         return _printable(item, row, lead)
 
@@ -668,14 +689,13 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
                 Task.title,
                 Task.deadline_text,
                 Task.progress_note,
-                Task.updated_at,
             )
         ).where(scope, col(Task.status) == TaskStatus.DONE.value)
     )
 
-    def make(row: Any, units: dict) -> DoneItem:
-        task_id, code, plan_key, path_key, title, deadline_text, note, updated_at, day, at, _, _ = row
-        lead = units.get(task_id, ([], []))[0]
+    def make(row: Any, units: tuple[list[str], list[str]]) -> DoneItem:
+        task_id, code, plan_key, path_key, title, deadline_text, note, last_day, _, _ = row
+        lead = units[0]
         item = DoneItem(
             task_id=task_id,
             code=code,
@@ -685,7 +705,7 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
             lead=lead,
             deadline_text=deadline_text,
             note=note,
-            done_on=_last_day(day, at, updated_at),
+            done_on=last_day,
         )
         return _printable(item, row, lead)
 

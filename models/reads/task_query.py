@@ -33,6 +33,7 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Row, Select, case, false, func, literal, union_all
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
@@ -461,9 +462,12 @@ def units_sql(task_ids: Select | list[int]) -> Select:
     )
 
 
-def units_of(session: Session, task_ids: Select | list[int]) -> dict[int, tuple[list[str], list[str]]]:
+def units_of(
+    session: Session | Connection, task_ids: Select | list[int]
+) -> dict[int, tuple[list[str], list[str]]]:
     """task id -> (lead names, support names); `task_ids` is a list or a query of task ids, so a
-    long listing needs one query for its units, not one per row or per chunk."""
+    long listing needs one query for its units, not one per row or per chunk. On a Connection the
+    rows come without the ORM's loading (a long list's chunks)."""
     result: dict[int, tuple[list[str], list[str]]] = {}
     if isinstance(task_ids, list):
         chunks: list[Any] = [task_ids[i : i + CHUNK] for i in range(0, len(task_ids), CHUNK)]
