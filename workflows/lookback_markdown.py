@@ -12,6 +12,7 @@ from models.vocabulary import _
 from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block, chapters, cn_date, cn_number, issuer_of, report_title
 from workflows.repeats import Repeats
+from workflows.spooled import Spooled
 from workflows.text_tables import github, write_github
 
 
@@ -106,7 +107,9 @@ def write_md_table(headers: list[str], rows: Iterable[list[Any]], out: TextIO) -
     if not rows:
         out.write(_("(none)"))
         return
-    write_github([md_cell(h) for h in headers], _Cells(rows), out)
+    # The cells made once: the second pass (the lines) reads them back from a temporary file,
+    # not the long list again, its rows and their escaping.
+    write_github([md_cell(h) for h in headers], Spooled(_Cells(rows)), out)
 
 
 class _Cells:
