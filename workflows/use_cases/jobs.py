@@ -27,6 +27,7 @@ from models.vocabulary.i18n import _
 from workflows.deliver import DeliveryReport, deliver
 from workflows.digest import DigestReport, compose_digests
 from workflows.escalate import EscalateReport, raise_due
+from workflows.paced_collections import paced_collections
 from workflows.use_cases.actor import Actor
 from workflows.use_cases.guard import require
 
@@ -221,7 +222,8 @@ def escalate(
     """Raise the rungs of the ladder due on `as_of` (each once per task and due date) and, unless
     told not to, send the notices queued."""
     require(actor, Action.ESCALATE)
-    result = Escalated(as_of, report=raise_due(engine, settings, as_of=as_of, dry_run=dry_run))
+    with paced_collections():
+        result = Escalated(as_of, report=raise_due(engine, settings, as_of=as_of, dry_run=dry_run))
     return _then_send(result, engine, settings, actor, dry_run=dry_run, send=send, progress=progress)
 
 
@@ -237,7 +239,8 @@ def digest(
 ) -> Digested:
     """Queue the ISO week's digests (per unit and for the office) and send those not yet sent."""
     require(actor, Action.DIGEST)
-    result = Digested(as_of, report=compose_digests(engine, settings, as_of=as_of, dry_run=dry_run))
+    with paced_collections():
+        result = Digested(as_of, report=compose_digests(engine, settings, as_of=as_of, dry_run=dry_run))
     return _then_send(result, engine, settings, actor, dry_run=dry_run, send=send, progress=progress)
 
 
@@ -309,17 +312,18 @@ def look_back(
         result.summary = summary_lines(preview.lookback, preview.carried)
         return result
     require(actor, Action.LOOK_BACK)
-    written = write_lookback(
-        engine,
-        as_of=as_of,
-        plan=plan,
-        year=year,
-        formats=tuple(formats) if formats else tuple(settings.lookback.formats),
-        output=output if output is not None else settings.resolve(settings.lookback.output),
-        carry=carry,
-        actor=actor.name,
-        plans_dir=plans_folder(settings),
-    )
+    with paced_collections():
+        written = write_lookback(
+            engine,
+            as_of=as_of,
+            plan=plan,
+            year=year,
+            formats=tuple(formats) if formats else tuple(settings.lookback.formats),
+            output=output if output is not None else settings.resolve(settings.lookback.output),
+            carry=carry,
+            actor=actor.name,
+            plans_dir=plans_folder(settings),
+        )
     result.files = [str(path) for path in written.paths]
     result.summary = written.summary
     return result
