@@ -139,9 +139,10 @@ def plan_rows(lookback: Lookback) -> list[list[Any]]:
 
 
 def section_rows(lookback: Lookback) -> list[list[Any]]:
+    labels = plan_labels(lookback)  # not plan_label per row: a year may have thousands of plans
     return [
         [
-            plan_label(lookback, s.plan),
+            labels.get(s.plan, s.plan),
             s.label,
             s.title,
             SECTION_KINDS.get(s.kind, s.kind),
@@ -188,6 +189,7 @@ def plan_labels(lookback: Lookback) -> dict[str, str]:
 
 def _unfinished_rows(lookback: Lookback) -> Iterator[list[Any]]:
     labels = plan_labels(lookback)
+    comma = _(", ")
     return (
         [
             number,
@@ -195,7 +197,7 @@ def _unfinished_rows(lookback: Lookback) -> Iterator[list[Any]]:
             labels.get(item.plan, item.plan),
             path_text(item.path),
             item.title,
-            _(", ").join(item.lead) or "—",
+            comma.join(item.lead) or "—",
             due_text(item.due_date, item.deadline_text),
             CATEGORY_LABELS.get(item.category, item.category),
             f"{status_text(item.status)} {item.progress}%",
@@ -226,6 +228,7 @@ def ongoing_rows(lookback: Lookback) -> Rows:
 
 def _ongoing_rows(lookback: Lookback) -> Iterator[list[Any]]:
     labels = plan_labels(lookback)
+    comma = _(", ")
     return (
         [
             number,
@@ -233,7 +236,7 @@ def _ongoing_rows(lookback: Lookback) -> Iterator[list[Any]]:
             labels.get(item.plan, item.plan),
             path_text(item.path),
             item.title,
-            _(", ").join(item.lead) or "—",
+            comma.join(item.lead) or "—",
             item.deadline_text or "—",
             f"{status_text(item.status)} {item.progress}%",
             item.last_update.isoformat() if item.last_update else "—",
