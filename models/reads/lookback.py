@@ -422,7 +422,7 @@ def _carried() -> tuple[Any, Any]:
     return newest, aliased(Task)
 
 
-CHUNK = 2000  # rows per fetch of a long list: their units are read per chunk, in one query
+CHUNK = 2000  # rows per fetch of a long list (and per pickled chunk of its spool)
 
 
 class Items(Generic[T]):
