@@ -40,6 +40,17 @@ LOOKBACK_SQL = [
 ]
 # The parameters of each statement, in order: y = the year, d = the as-of date.
 _PARAMS = ["dy", "dy", "dy", "y", "y"]
+# The same statements in PostgreSQL's spelling (its booleans, split_part, string_agg; a grouped
+# plan key must be grouped by).
+LOOKBACK_SQL_PG = [
+    sql.replace("?", "%s")
+    .replace("t.withdrawn = 0", "t.withdrawn = false")
+    .replace("substr(t.path_key, 1, instr(t.path_key || '/', '/') - 1)", "split_part(t.path_key, '/', 1)")
+    .replace("group_concat(u.name, '、')", "string_agg(u.name, '、' ORDER BY a.id)")
+    .replace("GROUP BY t.id ORDER BY", "GROUP BY t.id, p.key ORDER BY")
+    .replace("t.due_date < %s", "t.due_date < %s::date")
+    for sql in LOOKBACK_SQL
+]
 
 
 def syncfs(folder: Path) -> None:
@@ -57,12 +68,20 @@ def syncfs(folder: Path) -> None:
         os.close(descriptor)
 
 
-def lookback_floor(database: Path, output: Path, year: int, as_of: str, contents: list[bytes]) -> int:
-    """The look-back's facts through the raw driver, then files of the same bytes written and synced."""
+def lookback_floor(database: str, output: Path, year: int, as_of: str, contents: list[bytes]) -> int:
+    """The look-back's facts through the raw driver (sqlite3 for a file, psycopg for a PostgreSQL
+    URL), then files of the same bytes written and synced."""
     rows = 0
-    with sqlite3.connect(database) as raw:
-        for sql, params in zip(LOOKBACK_SQL, _PARAMS, strict=True):
-            rows += len(raw.execute(sql, [year if p == "y" else as_of for p in params]).fetchall())
+    if database.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(database) as raw:
+            for sql, params in zip(LOOKBACK_SQL_PG, _PARAMS, strict=True):
+                rows += len(raw.execute(sql, [year if p == "y" else as_of for p in params]).fetchall())
+    else:
+        with sqlite3.connect(database) as raw:
+            for sql, params in zip(LOOKBACK_SQL, _PARAMS, strict=True):
+                rows += len(raw.execute(sql, [year if p == "y" else as_of for p in params]).fetchall())
     output.mkdir(parents=True, exist_ok=True)
     for index, data in enumerate(contents):
         (output / f"floor-{index}").write_bytes(data)
@@ -70,7 +89,7 @@ def lookback_floor(database: Path, output: Path, year: int, as_of: str, contents
     return rows
 
 
-def lookback_job(database: Path, output: Path, year: int, as_of: str) -> float:
+def lookback_job(database: str, output: Path, year: int, as_of: str) -> float:
     import datetime as dt
 
     sys.path.insert(0, str(ROOT))
@@ -80,7 +99,7 @@ def lookback_job(database: Path, output: Path, year: int, as_of: str) -> float:
     from workflows.use_cases.actor import Actor
 
     base = load_settings(ROOT / "config.toml")
-    url = f"sqlite:///{database}"
+    url = database if database.startswith("postgresql") else f"sqlite:///{database}"
     settings = base.model_copy(
         update={
             "database": base.database.model_copy(update={"url": url}),
@@ -117,11 +136,11 @@ def main() -> None:
         return
     mode, database, output, year, as_of, *files = sys.argv[1:]
     if mode == "job":
-        elapsed = lookback_job(Path(database), Path(output), int(year), as_of)
+        elapsed = lookback_job(database, Path(output), int(year), as_of)
     else:
         contents = [Path(f).read_bytes() for f in files]
         start = time.perf_counter()
-        lookback_floor(Path(database), Path(output), int(year), as_of, contents)
+        lookback_floor(database, Path(output), int(year), as_of, contents)
         elapsed = time.perf_counter() - start
     print(elapsed)
 

@@ -378,7 +378,7 @@ def _child(argv: list[str]) -> tuple[float, float]:
     return float(seconds), int(kib) / 1024
 
 
-def lookback_rows(ledgers: SqliteLedgers, runs: int, size: str) -> list[JobRow]:
+def lookback_rows(ledgers: Any, runs: int, size: str, backend: str) -> list[JobRow]:
     year, as_of = str(YEAR), AS_OF.isoformat()
     job_s, job_mb, floor_s, floor_mb = [], [], [], []
     files: list[Path] = []
@@ -386,7 +386,7 @@ def lookback_rows(ledgers: SqliteLedgers, runs: int, size: str) -> list[JobRow]:
     for run in range(runs + 1):
         with ledgers.fresh() as copy:
             output = copy.folder / "lookback"
-            seconds, peak = _child(["job", str(copy.path), str(output), year, as_of])
+            seconds, peak = _child(["job", _database(copy), str(output), year, as_of])
             if run == 0:  # what the floor writes: the job's own bytes
                 shutil.copytree(output, keep)
                 files = sorted(path for path in keep.rglob("*") if path.is_file())
@@ -394,7 +394,7 @@ def lookback_rows(ledgers: SqliteLedgers, runs: int, size: str) -> list[JobRow]:
                 job_s.append(seconds)
                 job_mb.append(peak)
         with ledgers.fresh() as copy:
-            argv = ["floor", str(copy.path), str(copy.folder / "floor"), year, as_of, *map(str, files)]
+            argv = ["floor", _database(copy), str(copy.folder / "floor"), year, as_of, *map(str, files)]
             seconds, peak = _child(argv)
             if run:
                 floor_s.append(seconds)
@@ -403,19 +403,24 @@ def lookback_rows(ledgers: SqliteLedgers, runs: int, size: str) -> list[JobRow]:
     what = f"bare SQL: counts + task list; {len(files)} files ({mb:.1f} MB) written, synced"
     return [
         JobRow(
-            f"look-back ({', '.join(p.suffix[1:] for p in files)}), {size}",
+            f"look-back ({', '.join(p.suffix[1:] for p in files)}), {size} ({backend})",
             _median_ms(job_s),
             _median_ms(floor_s),
             what,
         ),
         JobRow(
-            f"look-back peak RSS, {size}",
+            f"look-back peak RSS, {size} ({backend})",
             statistics.median(job_mb),
             statistics.median(floor_mb),
-            "the floor's process (Python, sqlite3, rows, bytes)",
+            f"the floor's process (Python, {'psycopg' if backend == 'PostgreSQL' else 'sqlite3'}, rows, bytes)",
             "MB",
         ),
     ]
+
+
+def _database(copy: Copy) -> str:
+    """What floor_child.py is given: the SQLite file, or the PostgreSQL database's URL."""
+    return str(copy.path) if copy.path is not None else copy.url
 
 
 def size_label(size: int) -> str:
@@ -444,8 +449,8 @@ def job_rows(backend: str, ledgers: Any, chosen: set[str], runs: int, size: int)
         escalated = ledgers.escalated(settings_for)
         now, floor, written = queued_job(ledgers, "escalate", runs, source=escalated)
         rows.append(_escalation_row(f"escalation the next day, {label} ({backend})", now, floor, written))
-    if "lookback" in chosen and isinstance(ledgers, SqliteLedgers):
-        rows += lookback_rows(ledgers, runs, label)
+    if "lookback" in chosen:
+        rows += lookback_rows(ledgers, runs, label, backend)
     return rows
 
 
@@ -467,7 +472,7 @@ def measure(db_dir: Path, size: int, chosen: set[str], runs: int, postgres: str 
         if postgres:
             ledgers = PostgresLedgers(postgres, size, work / "postgresql")
             try:
-                rows += job_rows("PostgreSQL", ledgers, chosen & {"digest", "escalate"}, runs, size)
+                rows += job_rows("PostgreSQL", ledgers, chosen, runs, size)
             finally:
                 ledgers.close()
     return rows

@@ -16,7 +16,7 @@ interleaved with the work, so load from elsewhere on the machine (it is shared) 
 - the jobs (digest, first escalation, the next day's escalation, look-back with its peak RSS): each
   through its use case on a fresh copy of the generated ledger (bench/workflow_speed.py's, 2,000
   units), beside the bare SQL gathering the same facts plus a minimal write of the same messages and
-  files (bench/floor_jobs.py says what each floor is); --postgres adds the digest and escalation rows
+  files (bench/floor_jobs.py says what each floor is); --postgres adds every job's rows
   on a scratch database made from the same generated data, dropped at the end.
 The ratio is what counts: the absolute figures move with the machine's load. Nothing is asserted.
 """
