@@ -78,12 +78,35 @@ class Survey:
     ongoing_widest: dict[int, float] = field(default_factory=dict)
 
 
-def _widest(found: dict[int, float], cells: tuple[tuple[int, Any], ...]) -> None:
-    """`found` with each fitted cell's display width taken in, as column_widths measures it."""
-    for index, value in cells:
-        width = display_width(str(value))
-        if width > found.get(index, 0.0):
-            found[index] = width
+class _Widest:
+    """The widest cell (display_width) of one fitted column, as column_widths measures it, taken in
+    a value at a time. A column holds a few values over thousands of rows (paths, states, dates):
+    each distinct one is measured once, while at most _MEASURED of them are kept."""
+
+    __slots__ = ("measured", "widest")
+
+    def __init__(self) -> None:
+        self.widest = 0.0
+        self.measured: dict[Any, float] = {}
+
+    def take(self, key: Any, text: Any) -> None:
+        """`text()`'s width taken in, measured when `key` was not seen (`key` names the text)."""
+        width = self.measured.get(key)
+        if width is None:
+            if len(self.measured) >= _MEASURED:
+                self.measured.clear()
+            width = self.measured[key] = display_width(str(text()))
+        if width > self.widest:
+            self.widest = width
+
+
+_MEASURED = 2_000
+
+
+def _widths(columns: dict[int, float]) -> dict[int, float]:
+    """Each fitted column's widest cell by column index, as Survey keeps them: a column whose
+    cells are all empty is left out (column_widths reads it as 0)."""
+    return {index: width for index, width in columns.items() if width > 0.0}
 
 
 def survey(lookback: Lookback) -> Survey:
@@ -95,17 +118,18 @@ def survey(lookback: Lookback) -> Survey:
         few = found.done.setdefault(key, [])
         if len(few) < LISTED:
             few.append(f"{item.title}（{units_text(item.lead)}）")
-    for number, entry in enumerate(lookback.ongoing, start=1):
-        # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新).
-        _widest(
-            found.ongoing_widest,
-            (
-                (0, number),
-                (1, entry.code),
-                (2, point_label(entry.path)),
-                (6, short_date(entry.last_update, year)),
-            ),
-        )
+    # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新): the
+    # numbers are measured once, by the last (the widest), the codes as they come (each distinct).
+    codes, paths, dates = 0.0, _Widest(), _Widest()
+    for entry in lookback.ongoing:
+        code = entry.code
+        width = 0.5 * len(code) if type(code) is str and code.isascii() else display_width(str(code))
+        if width > codes:
+            codes = width
+        path = tuple(entry.path)
+        paths.take(path, partial(point_label, path))
+        day = entry.last_update
+        dates.take(day, partial(short_date, day, year))
         if entry.note:
             found.reported_count += 1
             few = found.reported.setdefault((entry.plan, entry.path[0]), [])
@@ -115,28 +139,48 @@ def survey(lookback: Lookback) -> Survey:
             found.silent_count += 1
             if len(found.silent) < LISTED:
                 found.silent.append(entry)
-    for number, item in enumerate(lookback.unfinished, start=1):
-        # The fitted columns of _attachment_unfinished's rows (序号, 编号, 序号路径, 进展状态,
-        # 最近更新 and, when there is one, 转入整改).
-        _widest(
-            found.unfinished_widest,
-            (
-                (0, number),
-                (1, item.code),
-                (2, point_label(item.path)),
-                (6, state_text(item.category, item.status, item.progress)),
-                (7, short_date(item.last_update, year)),
-                (9, item.carried_to or ""),
-            ),
-        )
-        found.deferred += item.status == "deferred"
-        found.carried = found.carried or bool(item.carried_to)
-        found.open_count += item.category != "ongoing"
-        if item.category == "overdue":
+    count = len(lookback.ongoing)  # known once the list has been gone through: no query
+    found.ongoing_widest = _widths(
+        {0: display_width(str(count)) if count else 0.0, 1: codes, 2: paths.widest, 6: dates.widest}
+    )
+    # The fitted columns of _attachment_unfinished's rows (序号, 编号, 序号路径, 进展状态, 最近更新
+    # and, when there is one, 转入整改).
+    codes, carried = 0.0, 0.0
+    paths, states, dates = _Widest(), _Widest(), _Widest()
+    for item in lookback.unfinished:
+        code = item.code
+        width = 0.5 * len(code) if type(code) is str and code.isascii() else display_width(str(code))
+        if width > codes:
+            codes = width
+        path = tuple(item.path)
+        paths.take(path, partial(point_label, path))
+        category, status, progress = item.category, item.status, item.progress
+        states.take((category, status, progress), partial(state_text, category, status, progress))
+        day = item.last_update
+        dates.take(day, partial(short_date, day, year))
+        if item.carried_to:
+            found.carried = True
+            width = display_width(str(item.carried_to))
+            if width > carried:
+                carried = width
+        found.deferred += status == "deferred"
+        found.open_count += category != "ongoing"
+        if category == "overdue":
             found.overdue_count += 1
             found.orphans += not item.lead
             if len(found.overdue) < LISTED_OVERDUE:
                 found.overdue.append(item)
+    count = len(lookback.unfinished)
+    found.unfinished_widest = _widths(
+        {
+            0: display_width(str(count)) if count else 0.0,
+            1: codes,
+            2: paths.widest,
+            6: states.widest,
+            7: dates.widest,
+            9: carried,
+        }
+    )
     return found
 
 
