@@ -481,12 +481,12 @@ class Document:
 
     def _paragraph_style_id(self, name: str | None) -> str | None:
         """The w:pStyle python-docx writes for a style name (none for the default style)."""
-        from docx.enum.style import WD_STYLE_TYPE
-
         if name is None:
             return None
         found = self._style_ids.get(name)
-        if found is None:
+        if found is None:  # asked for every streamed paragraph: the import only on the first
+            from docx.enum.style import WD_STYLE_TYPE
+
             found = self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH) or ""
         return found or None
 

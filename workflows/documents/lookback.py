@@ -12,7 +12,7 @@ units' own summaries and the carry-over.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -78,29 +78,28 @@ class Survey:
     ongoing_widest: dict[int, float] = field(default_factory=dict)
 
 
-class _Widest:
-    """The widest cell (display_width) of one fitted column, as column_widths measures it, taken in
-    a value at a time. A column holds a few values over thousands of rows (paths, states, dates):
-    each distinct one is measured once, while at most _MEASURED of them are kept."""
+class _Made(dict[Any, Any]):
+    """key -> `make(*key)` (`make(key)` when `spread` is false), made on first use. A long list's
+    columns hold a few values over thousands of rows (paths, states, dates, deadlines): each
+    distinct one is worked out (and measured) once, while at most _MADE of them are kept."""
 
-    __slots__ = ("measured", "widest")
+    def __init__(self, make: Callable[..., Any], *, spread: bool = False) -> None:
+        super().__init__()
+        self.make, self.spread = make, spread
 
-    def __init__(self) -> None:
-        self.widest = 0.0
-        self.measured: dict[Any, float] = {}
-
-    def take(self, key: Any, text: Any) -> None:
-        """`text()`'s width taken in, measured when `key` was not seen (`key` names the text)."""
-        width = self.measured.get(key)
-        if width is None:
-            if len(self.measured) >= _MEASURED:
-                self.measured.clear()
-            width = self.measured[key] = display_width(str(text()))
-        if width > self.widest:
-            self.widest = width
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= _MADE:
+            self.clear()
+        made = self[key] = self.make(*key) if self.spread else self.make(key)
+        return made
 
 
-_MEASURED = 2_000
+def _measured(text: Callable[..., Any]) -> Callable[..., float]:
+    """The display_width of what `text` gives, as column_widths measures a cell."""
+    return lambda *key: display_width(str(text(*key)))
+
+
+_MADE = 2_000
 
 
 def _widths(columns: dict[int, float]) -> dict[int, float]:
@@ -120,16 +119,20 @@ def survey(lookback: Lookback) -> Survey:
             few.append(f"{item.title}（{units_text(item.lead)}）")
     # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新): the
     # numbers are measured once, by the last (the widest), the codes as they come (each distinct).
-    codes, paths, dates = 0.0, _Widest(), _Widest()
+    codes = path_widest = date_widest = 0.0
+    paths = _Made(_measured(point_label))
+    dates = _Made(_measured(partial(short_date, year=year)))
     for entry in lookback.ongoing:
         code = entry.code
         width = 0.5 * len(code) if type(code) is str and code.isascii() else display_width(str(code))
         if width > codes:
             codes = width
-        path = tuple(entry.path)
-        paths.take(path, partial(point_label, path))
-        day = entry.last_update
-        dates.take(day, partial(short_date, day, year))
+        width = paths[tuple(entry.path)]
+        if width > path_widest:
+            path_widest = width
+        width = dates[entry.last_update]
+        if width > date_widest:
+            date_widest = width
         if entry.note:
             found.reported_count += 1
             few = found.reported.setdefault((entry.plan, entry.path[0]), [])
@@ -141,23 +144,29 @@ def survey(lookback: Lookback) -> Survey:
                 found.silent.append(entry)
     count = len(lookback.ongoing)  # known once the list has been gone through: no query
     found.ongoing_widest = _widths(
-        {0: display_width(str(count)) if count else 0.0, 1: codes, 2: paths.widest, 6: dates.widest}
+        {0: display_width(str(count)) if count else 0.0, 1: codes, 2: path_widest, 6: date_widest}
     )
     # The fitted columns of _attachment_unfinished's rows (序号, 编号, 序号路径, 进展状态, 最近更新
     # and, when there is one, 转入整改).
-    codes, carried = 0.0, 0.0
-    paths, states, dates = _Widest(), _Widest(), _Widest()
+    codes = path_widest = state_widest = date_widest = carried = 0.0
+    paths = _Made(_measured(point_label))
+    dates = _Made(_measured(partial(short_date, year=year)))
+    states = _Made(_measured(state_text), spread=True)
     for item in lookback.unfinished:
         code = item.code
         width = 0.5 * len(code) if type(code) is str and code.isascii() else display_width(str(code))
         if width > codes:
             codes = width
-        path = tuple(item.path)
-        paths.take(path, partial(point_label, path))
-        category, status, progress = item.category, item.status, item.progress
-        states.take((category, status, progress), partial(state_text, category, status, progress))
-        day = item.last_update
-        dates.take(day, partial(short_date, day, year))
+        width = paths[tuple(item.path)]
+        if width > path_widest:
+            path_widest = width
+        category, status = item.category, item.status
+        width = states[category, status, item.progress]
+        if width > state_widest:
+            state_widest = width
+        width = dates[item.last_update]
+        if width > date_widest:
+            date_widest = width
         if item.carried_to:
             found.carried = True
             width = display_width(str(item.carried_to))
@@ -175,9 +184,9 @@ def survey(lookback: Lookback) -> Survey:
         {
             0: display_width(str(count)) if count else 0.0,
             1: codes,
-            2: paths.widest,
-            6: states.widest,
-            7: dates.widest,
+            2: path_widest,
+            6: state_widest,
+            7: date_widest,
             9: carried,
         }
     )
@@ -470,6 +479,11 @@ def _attachment_unfinished(
     if carried:
         columns.append(Column("转入整改", fit=True))
 
+    # Each distinct deadline, state and date worked out once (thousands of rows share them).
+    dues = _Made(partial(due_phrase, year=year), spread=True)
+    states = _Made(state_text, spread=True)
+    dates = _Made(partial(short_date, year=year))
+
     def row(n: int, item: Any) -> list[Any]:
         values = [
             n,
@@ -477,9 +491,9 @@ def _attachment_unfinished(
             point_label(item.path),
             item.title,
             units_text(item.lead),
-            due_phrase(item.deadline_text, item.due_date, year),
-            state_text(item.category, item.status, item.progress),
-            short_date(item.last_update, year),
+            dues[item.deadline_text, item.due_date],
+            states[item.category, item.status, item.progress],
+            dates[item.last_update],
             reason_text(item.reason, item.reason_kind),
         ]
         return [*values, item.carried_to or ""] if carried else values
@@ -507,6 +521,8 @@ def _attachment_ongoing(
         Column("最新进展", weight=4, align="left"),
     ]
 
+    dates = _Made(partial(short_date, year=year))
+
     def row(n: int, item: Any) -> list[Any]:
         return [
             n,
@@ -515,7 +531,7 @@ def _attachment_ongoing(
             item.title,
             units_text(item.lead),
             item.deadline_text or "—",
-            short_date(item.last_update, year),
+            dates[item.last_update],
             item.note or "（未报送进展）",
         ]
 
