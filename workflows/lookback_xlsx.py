@@ -35,7 +35,6 @@ from workflows.lookback_outline import (
     UNIT_NOTE,
     overview,
     path_text,
-    plan_label,
     plan_labels,
     reason_text,
     report_title,
@@ -122,7 +121,7 @@ def build_workbook(
         [(_("Plan number"), 28), (_("Part"), 10), (_("Title"), 36), (_("Category"), 10), *count_columns],
         [
             [
-                plan_label(lookback, s.plan),
+                labels.get(s.plan, s.plan),  # plan_label, without going through the plans per part
                 s.label,
                 s.title,
                 SECTION_KINDS.get(s.kind, s.kind),

@@ -629,6 +629,8 @@ class _Cells(dict[Any, bytes]):
         )
 
     def __missing__(self, value: Any) -> bytes:
+        if type(value) is int:  # a 序号: its digits (and sign) are plain text
+            return f"{self.head}{value}</w:t></w:r></w:p></w:tc>".encode()
         text = value if type(value) is str else "" if value is None else str(value)
         if text and text == text.strip() and not _NOT_PLAIN.search(text):
             made = f"{self.head}{text}</w:t></w:r></w:p></w:tc>".encode()
