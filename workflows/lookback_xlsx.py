@@ -42,6 +42,7 @@ from workflows.lookback_outline import (
 )
 from workflows.lookback_package import (
     Chunks,
+    collection_paused,
     insert_before,
     insert_chunks,
     rewrite_parts,
@@ -78,19 +79,21 @@ class SheetRows:
 
 def render_workbook(lookback: Lookback, *, carried: CarryOverReport | None = None) -> bytes:
     """The bytes of the .xlsx file."""
-    workbook, pending = build_workbook(lookback, carried=carried)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _with_rows(buffer.getvalue(), pending, epoch=workbook.epoch)
+    with collection_paused():
+        workbook, pending = build_workbook(lookback, carried=carried)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return _with_rows(buffer.getvalue(), pending, epoch=workbook.epoch)
 
 
 def write_workbook(lookback: Lookback, out: BinaryIO, *, carried: CarryOverReport | None = None) -> None:
     """The .xlsx file written to `out`, time-stamped with the as-of day, each sheet's rows
     written (and compressed) as they are read."""
-    workbook, pending = build_workbook(lookback, carried=carried)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_stamped(buffer.getvalue(), _row_edits(pending, workbook.epoch), out, day=lookback.as_of)
+    with collection_paused():
+        workbook, pending = build_workbook(lookback, carried=carried)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        write_stamped(buffer.getvalue(), _row_edits(pending, workbook.epoch), out, day=lookback.as_of)
 
 
 def build_workbook(
