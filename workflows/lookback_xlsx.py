@@ -61,6 +61,8 @@ HEADER_FILL = "DDEBF7"
 # ILLEGAL_CHARACTERS_RE (the report always dropped those), and surrogates and U+FFFE/U+FFFF (on
 # which openpyxl's writer used to fail).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What keeps a text from going into its cell as it is: a character to drop or escape, a bare CR.
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff&<>\r]")
 MAX_TEXT = 32767  # Excel's limit on a cell's text; openpyxl cuts longer text there
 FLUSH_ROWS = 2_000  # rows gathered before they are written out
 
@@ -391,7 +393,11 @@ class _Cells(dict[Any, bytes]):
 
     def __missing__(self, value: Any) -> bytes:
         if type(value) is str:  # most cells, and the titles and reasons that never repeat
-            made = f"{self.text}{_inline_text(value)}".encode() + self.end
+            if value and len(value) <= MAX_TEXT and value == value.strip() and not _NOT_PLAIN.search(value):
+                # What _inline_text gives a text with nothing to drop, cut or escape.
+                made = f"{self.text}><is><t>{value}</t></is></c>".encode() + self.end
+            else:
+                made = f"{self.text}{_inline_text(value)}".encode() + self.end
         elif type(value) is int:  # a number (the progress) made each time: see above
             return f' s="{self.style}" t="n"><v>{value:.16g}</v></c>'.encode() + self.end
         else:
