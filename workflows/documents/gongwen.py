@@ -690,6 +690,9 @@ def _encoded(paragraphs: Iterable[str]) -> Iterator[bytes]:
 _CELL_SPECIAL = re.compile("[\r\n\t【]")  # what paragraphs_xml splits a cell's text at
 _HIGHLIGHT = '<w:rPr><w:highlight w:val="yellow"/></w:rPr>'
 _BREAKS = re.compile("([\t\r\n])")
+# What keeps a run's text from going into one <w:t> as it is: a break, a tab, a character to
+# escape or one XML cannot hold (refused).
+_NOT_PLAIN_RUN = re.compile("[\t\r\n&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _paragraph_xml(parts: Sequence[Text], style_id: str | None, *, empty_run: bool = False) -> str:
@@ -711,6 +714,8 @@ def _paragraph_xml(parts: Sequence[Text], style_id: str | None, *, empty_run: bo
 def _docx_text(text: str) -> str:
     """A run's text as python-docx's Run.text writes it: <w:tab/> for a tab, <w:br/> for a line
     break, the rest in <w:t> (space preserved when it starts or ends with whitespace)."""
+    if text and text == text.strip() and not _NOT_PLAIN_RUN.search(text):  # most paragraphs
+        return f"<w:t>{text}</w:t>"
     if NOT_XML.search(text):
         raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {text!r}")
     pieces = []
