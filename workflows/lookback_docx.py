@@ -10,7 +10,6 @@ from typing import BinaryIO
 from models.reads.lookback import Lookback
 from models.writes.carry_over import CarryOverReport
 from workflows.lookback_outline import Block
-from workflows.lookback_package import collection_paused
 
 
 def render_document(
@@ -24,8 +23,7 @@ def render_document(
     the document has its own parts (总体情况 / 主要成效 / 存在问题 / 下一步) and attachments."""
     from workflows.documents.lookback import render_lookback
 
-    with collection_paused():
-        return render_lookback(lookback, issuer=issuer, carried=carried)
+    return render_lookback(lookback, issuer=issuer, carried=carried)
 
 
 def write_document(
@@ -35,5 +33,4 @@ def write_document(
     written (and compressed) as they are read."""
     from workflows.documents.lookback import lookback_document
 
-    with collection_paused():
-        lookback_document(lookback, issuer=issuer, carried=carried).write_stamped(out, lookback.as_of)
+    lookback_document(lookback, issuer=issuer, carried=carried).write_stamped(out, lookback.as_of)

@@ -11,9 +11,7 @@ archive (compressed) as they come, so a table of a million rows is never held wh
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import io
 import re
 import zipfile
@@ -25,23 +23,6 @@ XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 Chunks = Iterable[bytes]
-
-
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a file's long lists are written, and started again
-    (when it was running) after. Their items are read back a chunk of thousands at a time, each a
-    few container objects that live until the chunk is written: every chunk set off collections
-    that went over all the objects of the process: up to a fifth of the writing's time at 100,000
-    tasks. The rows' objects are freed as they go (reference counts); what is left in cycles (the
-    python-docx or openpyxl objects of the file) is collected once the collector runs again."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
 
 
 def xml_text(text: str) -> str:

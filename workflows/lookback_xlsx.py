@@ -42,7 +42,6 @@ from workflows.lookback_outline import (
 )
 from workflows.lookback_package import (
     Chunks,
-    collection_paused,
     insert_before,
     insert_chunks,
     rewrite_parts,
@@ -81,21 +80,19 @@ class SheetRows:
 
 def render_workbook(lookback: Lookback, *, carried: CarryOverReport | None = None) -> bytes:
     """The bytes of the .xlsx file."""
-    with collection_paused():
-        workbook, pending = build_workbook(lookback, carried=carried)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return _with_rows(buffer.getvalue(), pending, epoch=workbook.epoch)
+    workbook, pending = build_workbook(lookback, carried=carried)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _with_rows(buffer.getvalue(), pending, epoch=workbook.epoch)
 
 
 def write_workbook(lookback: Lookback, out: BinaryIO, *, carried: CarryOverReport | None = None) -> None:
     """The .xlsx file written to `out`, time-stamped with the as-of day, each sheet's rows
     written (and compressed) as they are read."""
-    with collection_paused():
-        workbook, pending = build_workbook(lookback, carried=carried)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        write_stamped(buffer.getvalue(), _row_edits(pending, workbook.epoch), out, day=lookback.as_of)
+    workbook, pending = build_workbook(lookback, carried=carried)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_stamped(buffer.getvalue(), _row_edits(pending, workbook.epoch), out, day=lookback.as_of)
 
 
 def build_workbook(
