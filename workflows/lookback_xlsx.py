@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import getitem
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from models.reads.lookback import Counts, Lookback
@@ -34,7 +35,6 @@ from workflows.lookback_outline import (
     UNIT_NOTE,
     overview,
     path_text,
-    plan_label,
     plan_labels,
     reason_text,
     report_title,
@@ -48,7 +48,6 @@ from workflows.lookback_package import (
     write_stamped,
     xml_text,
 )
-from workflows.repeats import Repeats
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -61,8 +60,10 @@ HEADER_FILL = "DDEBF7"
 # ILLEGAL_CHARACTERS_RE (the report always dropped those), and surrogates and U+FFFE/U+FFFF (on
 # which openpyxl's writer used to fail).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What keeps a text from going into its cell as it is: a character to drop or escape, a bare CR.
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff&<>\r]")
 MAX_TEXT = 32767  # Excel's limit on a cell's text; openpyxl cuts longer text there
-FLUSH_PARTS = 20_000  # pieces of row XML gathered before they are written out
+FLUSH_ROWS = 2_000  # rows gathered before they are written out
 
 
 @dataclass
@@ -122,7 +123,7 @@ def build_workbook(
         [(_("Plan number"), 28), (_("Part"), 10), (_("Title"), 36), (_("Category"), 10), *count_columns],
         [
             [
-                plan_label(lookback, s.plan),
+                labels.get(s.plan, s.plan),  # plan_label, without going through the plans per part
                 s.label,
                 s.title,
                 SECTION_KINDS.get(s.kind, s.kind),
@@ -347,47 +348,84 @@ def _rows_xml(item: SheetRows, epoch: dt.datetime) -> Iterator[bytes]:
     (never formulas), numbers with 16 significant digits, dates as serial numbers under a date
     format, empty cells kept for their borders."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.utils.datetime import to_excel
 
     letters = [get_column_letter(index) for index in range(1, len(item.plain) + 1)]
-    parts: list[str] = []
+    width = len(letters)
+    # A row is its pieces joined by its number: <row r="|N"|><c r="A|N"|…cell A…<c r="B|N"|…, so
+    # each cell's piece is its markup after its reference, then the start of the next cell's.
+    after = [f'<c r="{letter}'.encode() for letter in letters[1:]] + [b"</row>"] if width else []
+    start = [b'<row r="', b'><c r="A' if width else b"></row>"]
+    cells = [
+        _Cells(style, date_style, end, epoch)
+        for style, date_style, end in zip(item.plain, item.dated, after, strict=True)
+    ]
+    parts: list[bytes] = []
     append = parts.append
-    plain, dated = item.plain, item.dated
-    serials: dict[dt.date, str] = {}
-    # A text cell's markup after its reference and style, per distinct text: most columns repeat a
-    # few texts (plans, units, states, deadlines) over every row, each escaped once.
-    texts = Repeats(_inline_text, _TEXTS_KEPT)  # bounded: a column of distinct titles
     for number, row in enumerate(item.rows, start=2):
-        if len(parts) >= FLUSH_PARTS:  # a chunk at a time: the rows are never all in memory
-            yield "".join(parts).encode("utf-8")
+        if len(parts) >= FLUSH_ROWS:  # a chunk at a time: the rows are never all in memory
+            yield b"".join(parts)
             parts.clear()
         if item.last is not None and number == item.count + 1:
-            plain, dated = item.last
-        append(f'<row r="{number}">')
-        for letter, value, style, date_style in zip(letters, row, plain, dated, strict=True):
-            if type(value) is str:
-                append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"{texts[value]}')
-            elif isinstance(value, str):
-                append(f'<c r="{letter}{number}" s="{style}" t="inlineStr"{_inline_text(value)}')
-            elif value is None:
-                append(f'<c r="{letter}{number}" s="{style}" t="n"/>')
-            elif isinstance(value, dt.date):
-                serial = serials.get(value)
-                if serial is None:  # a ledger has few distinct dates: each converted once
-                    serial = serials[value] = f"{to_excel(value, epoch):.16g}"
-                append(f'<c r="{letter}{number}" s="{date_style}" t="n"><v>{serial}</v></c>')
-            elif isinstance(value, bool):
-                append(f'<c r="{letter}{number}" s="{style}" t="b"><v>{value:d}</v></c>')
-            elif isinstance(value, int | float):
-                shown = "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"
-                append(f'<c r="{letter}{number}" s="{style}" t="n"><v>{shown}</v></c>')
+            cells = [
+                _Cells(style, date_style, end, epoch)
+                for style, date_style, end in zip(*item.last, after, strict=True)
+            ]
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} cells in a sheet of {width} columns")
+        append((b'%d"' % number).join([*start, *map(getitem, cells, row)]))
+    yield b"".join(parts)
+
+
+class _Cells(dict[Any, bytes]):
+    """A column's cells, value -> the cell's markup after its reference (<c r="A2") and the start
+    of the next cell's, as UTF-8, made on first use: most columns repeat a few values (plans,
+    units, states, deadlines, dates) over every row, each written once. Only texts, dates and None
+    are kept: True, 1 and 1.0 are one key and three cells. Bounded: past _TEXTS_KEPT distinct
+    values it starts again (a column of titles repeats none)."""
+
+    def __init__(self, style: int, date_style: int, end: bytes, epoch: dt.datetime) -> None:
+        super().__init__()
+        self.style, self.date_style, self.end, self.epoch = style, date_style, end, epoch
+        self.text = f' s="{style}" t="inlineStr"'
+
+    def __missing__(self, value: Any) -> bytes:
+        if type(value) is str:  # most cells, and the titles and reasons that never repeat
+            if value and len(value) <= MAX_TEXT and value == value.strip() and not _NOT_PLAIN.search(value):
+                # What _inline_text gives a text with nothing to drop, cut or escape.
+                made = f"{self.text}><is><t>{value}</t></is></c>".encode() + self.end
             else:
-                raise TypeError(f"cannot write {value!r} to a look-back sheet")
-        append("</row>")
-    yield "".join(parts).encode("utf-8")
+                made = f"{self.text}{_inline_text(value)}".encode() + self.end
+        elif type(value) is int:  # a number (the progress) made each time: see above
+            return f' s="{self.style}" t="n"><v>{value:.16g}</v></c>'.encode() + self.end
+        else:
+            made = _cell_markup(value, self.style, self.date_style, self.epoch).encode() + self.end
+            if not (value is None or type(value) is dt.date):
+                return made
+        if len(self) >= _TEXTS_KEPT:
+            self.clear()
+        self[value] = made
+        return made
 
 
-_TEXTS_KEPT = 2_000  # distinct texts whose markup a sheet keeps (bounded: a column of titles)
+def _cell_markup(value: Any, style: int, date_style: int, epoch: dt.datetime) -> str:
+    """A cell's markup after its reference, as openpyxl writes it."""
+    from openpyxl.utils.datetime import to_excel
+
+    if isinstance(value, str):
+        return f' s="{style}" t="inlineStr"{_inline_text(value)}'
+    if value is None:
+        return f' s="{style}" t="n"/>'
+    if isinstance(value, dt.date):
+        return f' s="{date_style}" t="n"><v>{to_excel(value, epoch):.16g}</v></c>'
+    if isinstance(value, bool):
+        return f' s="{style}" t="b"><v>{value:d}</v></c>'
+    if isinstance(value, int | float):
+        shown = "" if math.isnan(value) or math.isinf(value) else f"{value:.16g}"
+        return f' s="{style}" t="n"><v>{shown}</v></c>'
+    raise TypeError(f"cannot write {value!r} to a look-back sheet")
+
+
+_TEXTS_KEPT = 2_000  # distinct values whose markup a column keeps (bounded: a column of titles)
 
 
 def _inline_text(value: str) -> str:

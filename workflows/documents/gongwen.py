@@ -32,11 +32,11 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from operator import getitem
 from typing import Any, BinaryIO
 
 from workflows.documents import fonts
 from workflows.lookback_package import replace_chunks, rewrite_parts, write_stamped, xml_text
-from workflows.repeats import Repeats
 
 MM = 56.6929  # twips per millimetre
 PORTRAIT = (210.0, 297.0)
@@ -481,12 +481,12 @@ class Document:
 
     def _paragraph_style_id(self, name: str | None) -> str | None:
         """The w:pStyle python-docx writes for a style name (none for the default style)."""
-        from docx.enum.style import WD_STYLE_TYPE
-
         if name is None:
             return None
         found = self._style_ids.get(name)
-        if found is None:
+        if found is None:  # asked for every streamed paragraph: the import only on the first
+            from docx.enum.style import WD_STYLE_TYPE
+
             found = self._style_ids[name] = self.doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH) or ""
         return found or None
 
@@ -612,30 +612,68 @@ def _page_number_runs() -> list[Any]:
     return list(parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"))
 
 
+class _Cells(dict[Any, bytes]):
+    """A long table column's data cells, value -> the cell's XML as UTF-8, made on first use: most
+    columns repeat a few texts (units, deadlines, states, dates, paths) over thousands of rows, and
+    their cells are joined as bytes, not encoded again. Bounded as workflows.repeats.Repeats: past
+    `most` distinct texts it starts again (a column of titles repeats none)."""
+
+    def __init__(self, width: int, style_id: str, align: str, most: int) -> None:
+        super().__init__()
+        self.width, self.style_id, self.align, self.most = width, style_id, align, most
+        # The markup around a plain text (one line, no tab, no 【待补充】, nothing to escape, no
+        # space at its ends): what _cell_xml writes for it, put together without its checks.
+        self.head = (
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{align}"/></w:pPr><w:r><w:t>'
+        )
+
+    def __missing__(self, value: Any) -> bytes:
+        if type(value) is int:  # a 序号: its digits (and sign) are plain text
+            return f"{self.head}{value}</w:t></w:r></w:p></w:tc>".encode()
+        text = value if type(value) is str else "" if value is None else str(value)
+        if text and text == text.strip() and not _NOT_PLAIN.search(text):
+            made = f"{self.head}{text}</w:t></w:r></w:p></w:tc>".encode()
+        else:
+            made = _cell_xml(self.width, text, self.style_id, self.align).encode()
+        # Only texts and None are kept: the cell of a number is made each time (True, 1 and 1.0
+        # are one key and three cells; numbers in a long table, its 序号, are distinct anyway).
+        if type(value) is str or value is None:
+            if len(self) >= self.most:
+                self.clear()
+            self[value] = made
+        return made
+
+
+# What keeps a cell's text from being written as it is: a line break, a tab or a 【待补充】
+# (paragraphs_xml splits there), a character to escape, one XML cannot hold (refused).
+_NOT_PLAIN = re.compile("[\r\n\t【&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ROW_START = b"<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+
+
 def _rows_xml(
     rows: Iterable[Sequence[Any] | Group], columns: Sequence[Column], twips: Sequence[int], text_id: str
 ) -> Iterator[bytes]:
     """A table's data rows as XML, a chunk at a time."""
     total = sum(twips)
-    parts: list[str] = []
-    # Each column's cell XML per text it repeats (units, deadlines, states, dates, paths over
-    # thousands of rows): made once, while at most _REPEATS of them are kept.
-    made = [
-        Repeats(functools.partial(_cell_xml, tw, style_id=text_id, align=column.align), _REPEATS)
-        for tw, column in zip(twips, columns, strict=True)
-    ]
+    parts: list[bytes] = []
+    append = parts.append
+    made = [_Cells(tw, text_id, column.align, _REPEATS) for tw, column in zip(twips, columns, strict=True)]
+    width = len(columns)
     for row in rows:
         if len(parts) >= FLUSH_PARTS:
-            yield "".join(parts).encode("utf-8")
+            yield b"".join(parts)
             parts.clear()
-        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        append(_ROW_START)
         if isinstance(row, Group):
-            parts.append(_cell_xml(total, row.text, text_id, "left", span=len(columns), bold=True))
+            append(_cell_xml(total, row.text, text_id, "left", span=width, bold=True).encode())
+        elif len(row) == width:
+            # Each value's cell from its column (a few texts repeat over thousands of rows).
+            parts += map(getitem, made, row)
         else:
-            for value, known in zip(row, made, strict=True):
-                parts.append(known["" if value is None else str(value)])
-        parts.append("</w:tr>")
-    yield "".join(parts).encode("utf-8")
+            raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
+        append(b"</w:tr>")
+    yield b"".join(parts)
 
 
 def _encoded(paragraphs: Iterable[str]) -> Iterator[bytes]:
@@ -652,6 +690,9 @@ def _encoded(paragraphs: Iterable[str]) -> Iterator[bytes]:
 _CELL_SPECIAL = re.compile("[\r\n\t【]")  # what paragraphs_xml splits a cell's text at
 _HIGHLIGHT = '<w:rPr><w:highlight w:val="yellow"/></w:rPr>'
 _BREAKS = re.compile("([\t\r\n])")
+# What keeps a run's text from going into one <w:t> as it is: a break, a tab, a character to
+# escape or one XML cannot hold (refused).
+_NOT_PLAIN_RUN = re.compile("[\t\r\n&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _paragraph_xml(parts: Sequence[Text], style_id: str | None, *, empty_run: bool = False) -> str:
@@ -673,6 +714,8 @@ def _paragraph_xml(parts: Sequence[Text], style_id: str | None, *, empty_run: bo
 def _docx_text(text: str) -> str:
     """A run's text as python-docx's Run.text writes it: <w:tab/> for a tab, <w:br/> for a line
     break, the rest in <w:t> (space preserved when it starts or ends with whitespace)."""
+    if text and text == text.strip() and not _NOT_PLAIN_RUN.search(text):  # most paragraphs
+        return f"<w:t>{text}</w:t>"
     if NOT_XML.search(text):
         raise ValueError(f"All strings must be XML compatible: no NULL bytes or control characters: {text!r}")
     pieces = []

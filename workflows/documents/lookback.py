@@ -12,7 +12,7 @@ units' own summaries and the carry-over.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -78,12 +78,34 @@ class Survey:
     ongoing_widest: dict[int, float] = field(default_factory=dict)
 
 
-def _widest(found: dict[int, float], cells: tuple[tuple[int, Any], ...]) -> None:
-    """`found` with each fitted cell's display width taken in, as column_widths measures it."""
-    for index, value in cells:
-        width = display_width(str(value))
-        if width > found.get(index, 0.0):
-            found[index] = width
+class _Made(dict[Any, Any]):
+    """key -> `make(*key)` (`make(key)` when `spread` is false), made on first use. A long list's
+    columns hold a few values over thousands of rows (paths, states, dates, deadlines): each
+    distinct one is worked out (and measured) once, while at most _MADE of them are kept."""
+
+    def __init__(self, make: Callable[..., Any], *, spread: bool = False) -> None:
+        super().__init__()
+        self.make, self.spread = make, spread
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= _MADE:
+            self.clear()
+        made = self[key] = self.make(*key) if self.spread else self.make(key)
+        return made
+
+
+def _measured(text: Callable[..., Any]) -> Callable[..., float]:
+    """The display_width of what `text` gives, as column_widths measures a cell."""
+    return lambda *key: display_width(str(text(*key)))
+
+
+_MADE = 2_000
+
+
+def _widths(columns: dict[int, float]) -> dict[int, float]:
+    """Each fitted column's widest cell by column index, as Survey keeps them: a column whose
+    cells are all empty is left out (column_widths reads it as 0)."""
+    return {index: width for index, width in columns.items() if width > 0.0}
 
 
 def survey(lookback: Lookback) -> Survey:
@@ -95,17 +117,22 @@ def survey(lookback: Lookback) -> Survey:
         few = found.done.setdefault(key, [])
         if len(few) < LISTED:
             few.append(f"{item.title}（{units_text(item.lead)}）")
-    for number, entry in enumerate(lookback.ongoing, start=1):
-        # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新).
-        _widest(
-            found.ongoing_widest,
-            (
-                (0, number),
-                (1, entry.code),
-                (2, point_label(entry.path)),
-                (6, short_date(entry.last_update, year)),
-            ),
-        )
+    # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新): the
+    # numbers are measured once, by the last (the widest), the codes as they come (each distinct).
+    codes = path_widest = date_widest = 0.0
+    paths = _Made(_measured(point_label))
+    dates = _Made(_measured(partial(short_date, year=year)))
+    for entry in lookback.ongoing:
+        code = entry.code
+        width = 0.5 * len(code) if type(code) is str and code.isascii() else display_width(str(code))
+        if width > codes:
+            codes = width
+        width = paths[tuple(entry.path)]
+        if width > path_widest:
+            path_widest = width
+        width = dates[entry.last_update]
+        if width > date_widest:
+            date_widest = width
         if entry.note:
             found.reported_count += 1
             few = found.reported.setdefault((entry.plan, entry.path[0]), [])
@@ -115,28 +142,54 @@ def survey(lookback: Lookback) -> Survey:
             found.silent_count += 1
             if len(found.silent) < LISTED:
                 found.silent.append(entry)
-    for number, item in enumerate(lookback.unfinished, start=1):
-        # The fitted columns of _attachment_unfinished's rows (序号, 编号, 序号路径, 进展状态,
-        # 最近更新 and, when there is one, 转入整改).
-        _widest(
-            found.unfinished_widest,
-            (
-                (0, number),
-                (1, item.code),
-                (2, point_label(item.path)),
-                (6, state_text(item.category, item.status, item.progress)),
-                (7, short_date(item.last_update, year)),
-                (9, item.carried_to or ""),
-            ),
-        )
-        found.deferred += item.status == "deferred"
-        found.carried = found.carried or bool(item.carried_to)
-        found.open_count += item.category != "ongoing"
-        if item.category == "overdue":
+    count = len(lookback.ongoing)  # known once the list has been gone through: no query
+    found.ongoing_widest = _widths(
+        {0: display_width(str(count)) if count else 0.0, 1: codes, 2: path_widest, 6: date_widest}
+    )
+    # The fitted columns of _attachment_unfinished's rows (序号, 编号, 序号路径, 进展状态, 最近更新
+    # and, when there is one, 转入整改).
+    codes = path_widest = state_widest = date_widest = carried = 0.0
+    paths = _Made(_measured(point_label))
+    dates = _Made(_measured(partial(short_date, year=year)))
+    states = _Made(_measured(state_text), spread=True)
+    for item in lookback.unfinished:
+        code = item.code
+        width = 0.5 * len(code) if type(code) is str and code.isascii() else display_width(str(code))
+        if width > codes:
+            codes = width
+        width = paths[tuple(item.path)]
+        if width > path_widest:
+            path_widest = width
+        category, status = item.category, item.status
+        width = states[category, status, item.progress]
+        if width > state_widest:
+            state_widest = width
+        width = dates[item.last_update]
+        if width > date_widest:
+            date_widest = width
+        if item.carried_to:
+            found.carried = True
+            width = display_width(str(item.carried_to))
+            if width > carried:
+                carried = width
+        found.deferred += status == "deferred"
+        found.open_count += category != "ongoing"
+        if category == "overdue":
             found.overdue_count += 1
             found.orphans += not item.lead
             if len(found.overdue) < LISTED_OVERDUE:
                 found.overdue.append(item)
+    count = len(lookback.unfinished)
+    found.unfinished_widest = _widths(
+        {
+            0: display_width(str(count)) if count else 0.0,
+            1: codes,
+            2: path_widest,
+            6: state_widest,
+            7: date_widest,
+            9: carried,
+        }
+    )
     return found
 
 
@@ -426,6 +479,11 @@ def _attachment_unfinished(
     if carried:
         columns.append(Column("转入整改", fit=True))
 
+    # Each distinct deadline, state and date worked out once (thousands of rows share them).
+    dues = _Made(partial(due_phrase, year=year), spread=True)
+    states = _Made(state_text, spread=True)
+    dates = _Made(partial(short_date, year=year))
+
     def row(n: int, item: Any) -> list[Any]:
         values = [
             n,
@@ -433,9 +491,9 @@ def _attachment_unfinished(
             point_label(item.path),
             item.title,
             units_text(item.lead),
-            due_phrase(item.deadline_text, item.due_date, year),
-            state_text(item.category, item.status, item.progress),
-            short_date(item.last_update, year),
+            dues[item.deadline_text, item.due_date],
+            states[item.category, item.status, item.progress],
+            dates[item.last_update],
             reason_text(item.reason, item.reason_kind),
         ]
         return [*values, item.carried_to or ""] if carried else values
@@ -463,6 +521,8 @@ def _attachment_ongoing(
         Column("最新进展", weight=4, align="left"),
     ]
 
+    dates = _Made(partial(short_date, year=year))
+
     def row(n: int, item: Any) -> list[Any]:
         return [
             n,
@@ -471,7 +531,7 @@ def _attachment_ongoing(
             item.title,
             units_text(item.lead),
             item.deadline_text or "—",
-            short_date(item.last_update, year),
+            dates[item.last_update],
             item.note or "（未报送进展）",
         ]
 
