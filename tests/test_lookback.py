@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 
 from models.errors import BadInput, NotFound
 from models.plan import ParsedPlan, ParsedTask
+from models.reads import lookback as lookback_module
 from models.reads.lookback import NO_LEAD, Counts, compute_lookback
 from models.storage.db import read_session, write_session
 from models.writes.ledger import import_plan
@@ -120,6 +121,21 @@ def test_units_of_the_lists_even_a_name_holding_the_separator_of_their_column(en
     by = {i.code: i for i in lookback(engine, plan=PLAN).unfinished}
     assert by[codes["e"]].lead == ["法规处"] and by[codes["e"]].support == ["办公室"]
     assert by[codes["i"]].lead == ["办公室"]
+
+
+def test_done_named_are_each_sections_first_done_items_in_plan_order(engine, codes, monkeypatch):
+    """done_named: the first NAMED_DONE done items of each section, ranked in the database, the
+    same items a pass over the whole done list would name."""
+    monkeypatch.setattr(lookback_module, "NAMED_DONE", 2)
+    result = lookback(engine, year=2021)
+    expected: dict[tuple[str, str], list] = {}
+    for item in result.done:
+        few = expected.setdefault((item.plan, item.path[0]), [])
+        if len(few) < 2:
+            few.append(item)
+    assert result.done_named == expected
+    assert [len(items) for items in expected.values()] == [1, 2]  # OTHER's one, PLAN's 一: 2 of 3
+    assert {s.plan: s.counts.done for s in result.sections if s.label == "一"}[PLAN] == 3
 
 
 def test_ongoing_items_with_their_latest_note(engine, codes):

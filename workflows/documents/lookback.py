@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from models.reads.lookback import NO_LEAD, Lookback
+from models.reads.lookback import NAMED_DONE, NO_LEAD, Lookback
 from models.rules.lights import days_overdue
 from models.writes.carry_over import CarryOverReport
 from workflows.documents.common import (
@@ -48,7 +48,7 @@ from workflows.lookback_outline import (
     summary_meta,
 )
 
-LISTED = 10  # items named in the prose of a part; the attachments list them all
+LISTED = NAMED_DONE  # items named in the prose of a part; the attachments list them all
 LISTED_OVERDUE = 10
 
 
@@ -111,12 +111,18 @@ def _widths(columns: dict[int, float]) -> dict[int, float]:
 def survey(lookback: Lookback) -> Survey:
     found = Survey()
     year = lookback.year
-    for item in lookback.done:
-        key = (item.plan, item.path[0])
-        found.done_count[key] += 1
-        few = found.done.setdefault(key, [])
-        if len(few) < LISTED:
-            few.append(f"{item.title}（{units_text(item.lead)}）")
+    if lookback.done_named is not None:  # the first few of each section, the rest counted
+        for key, items in lookback.done_named.items():
+            found.done[key] = [f"{item.title}（{units_text(item.lead)}）" for item in items[:LISTED]]
+        for section in lookback.sections:
+            found.done_count[(section.plan, section.label)] += section.counts.done
+    else:
+        for item in lookback.done:
+            key = (item.plan, item.path[0])
+            found.done_count[key] += 1
+            few = found.done.setdefault(key, [])
+            if len(few) < LISTED:
+                few.append(f"{item.title}（{units_text(item.lead)}）")
     # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新): the
     # numbers are measured once, by the last (the widest), the codes as they come (each distinct).
     codes = path_widest = date_widest = 0.0
