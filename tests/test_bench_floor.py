@@ -3,9 +3,12 @@ only that each row is measured and printed)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,4 +44,40 @@ def test_floor_table_prints_the_jobs_rows(tmp_path: Path) -> None:
         "look-back peak RSS",
     ], done.stdout
     assert all("300 tasks" in w for w in works), works
-    assert works[-1].endswith("300 tasks") and " MB " in rows[-1], rows[-1]
+    assert works[-1].endswith("300 tasks (SQLite)") and " MB " in rows[-1], rows[-1]
+
+
+def test_floor_table_prints_the_lookback_rows_on_postgresql(tmp_path: Path) -> None:
+    """--postgres: the look-back on a scratch database beside its floor in PostgreSQL's spelling."""
+    from conftest import POSTGRES
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # the server is not there
+        if os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL required but not reachable at {POSTGRES}: {error}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES}")
+    finally:
+        admin.dispose()
+    argv = ["--tasks", "300", "--only", "lookback", "--runs", "1", "--db-dir", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "floor_table.py"), *argv, "--postgres", POSTGRES],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "work" not in line]
+    works = [row.split("|")[1].strip() for row in rows]
+    assert works == [
+        "look-back (docx, md, xlsx), 300 tasks (SQLite)",
+        "look-back peak RSS, 300 tasks (SQLite)",
+        "look-back (docx, md, xlsx), 300 tasks (PostgreSQL)",
+        "look-back peak RSS, 300 tasks (PostgreSQL)",
+    ], done.stdout
+    assert "psycopg" in rows[-1], rows[-1]
