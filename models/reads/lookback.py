@@ -187,10 +187,11 @@ class Lookback:
     done: Sequence[DoneItem] | Items[DoneItem] = field(
         default_factory=list
     )  # what was achieved, for the documents
-    # The first NAMED_DONE done items of each section (plan key, top-level label), in plan order:
-    # what a report names of them (it counts the rest from the sections' counts). None when not
-    # read: go through `done`.
-    done_named: dict[tuple[str, str], list[DoneItem]] | None = None
+    # The first NAMED_DONE done items of each section (plan key, top-level label), in plan order
+    # like `done`: what a report names of them (it counts the rest from the sections' counts).
+    # A long list too (ten per section of a ledger's tens of thousands at a million tasks, held in
+    # memory that doubled the look-back's peak). None when not read: go through `done`.
+    done_named: Sequence[DoneItem] | Items[DoneItem] | None = None
 
     @property
     def scope(self) -> str:
@@ -220,6 +221,8 @@ def compute_lookback(
         list(found.ongoing),
         list(found.done),
     )
+    if found.done_named is not None:
+        found.done_named = list(found.done_named)
     return found
 
 
@@ -725,7 +728,7 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
     return Items(session, query, make)
 
 
-def _done_named(session: Session, scope: Any) -> dict[tuple[str, str], list[DoneItem]]:
+def _done_named(session: Session, scope: Any) -> Items[DoneItem]:
     """The first NAMED_DONE done items of each section, ranked in the database (a window over the
     done tasks): a report that names a few of each section's does not read all of them (34,000 at
     100,000 tasks, a second of the DOCX)."""
@@ -741,10 +744,7 @@ def _done_named(session: Session, scope: Any) -> dict[tuple[str, str], list[Done
         .subquery()
     )
     named = col(Task.id).in_(select(ranked.c.id).where(ranked.c.rank <= NAMED_DONE))
-    found: dict[tuple[str, str], list[DoneItem]] = {}
-    for item in _done(session, and_(scope, named)):
-        found.setdefault((item.plan, item.path[0]), []).append(item)
-    return found
+    return _done(session, and_(scope, named))
 
 
 def carried_count(lookback: Lookback) -> int:

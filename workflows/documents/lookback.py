@@ -111,18 +111,19 @@ def _widths(columns: dict[int, float]) -> dict[int, float]:
 def survey(lookback: Lookback) -> Survey:
     found = Survey()
     year = lookback.year
-    if lookback.done_named is not None:  # the first few of each section, the rest counted
-        for key, items in lookback.done_named.items():
-            found.done[key] = [f"{item.title}（{units_text(item.lead)}）" for item in items[:LISTED]]
+    # The first few done items of each section (done_named: only those are read), the rest counted
+    # from the sections' counts; or every done item, counted as it comes.
+    named = lookback.done_named
+    for item in lookback.done if named is None else named:
+        key = (item.plan, item.path[0])
+        if named is None:
+            found.done_count[key] += 1
+        few = found.done.setdefault(key, [])
+        if len(few) < LISTED:
+            few.append(f"{item.title}（{units_text(item.lead)}）")
+    if named is not None:
         for section in lookback.sections:
             found.done_count[(section.plan, section.label)] += section.counts.done
-    else:
-        for item in lookback.done:
-            key = (item.plan, item.path[0])
-            found.done_count[key] += 1
-            few = found.done.setdefault(key, [])
-            if len(few) < LISTED:
-                few.append(f"{item.title}（{units_text(item.lead)}）")
     # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新): the
     # numbers are measured once, by the last (the widest), the codes as they come (each distinct).
     codes = path_widest = date_widest = 0.0
