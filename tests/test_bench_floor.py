@@ -13,20 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_floor_table_prints_the_jobs_rows(tmp_path: Path) -> None:
+def floor_table(tmp_path: Path, *argv: str) -> tuple[list[str], list[str], str]:
+    """bench/floor_table.py run at 300 tasks with `argv`: its table's rows, each row's work, stdout."""
+    base = ["--tasks", "300", "--runs", "1", "--db-dir", str(tmp_path)]
     done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "floor_table.py"),
-            "--tasks",
-            "300",
-            "--only",
-            "jobs",
-            "--runs",
-            "1",
-            "--db-dir",
-            str(tmp_path),
-        ],
+        [sys.executable, str(ROOT / "bench" / "floor_table.py"), *base, *argv],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -35,14 +26,18 @@ def test_floor_table_prints_the_jobs_rows(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "work" not in line]
-    works = [row.split("|")[1].strip() for row in rows]
+    return rows, [row.split("|")[1].strip() for row in rows], done.stdout
+
+
+def test_floor_table_prints_the_jobs_rows(tmp_path: Path) -> None:
+    rows, works, stdout = floor_table(tmp_path, "--only", "jobs")
     assert [w.split(",")[0] for w in works] == [
         "digest",
         "first escalation",
         "escalation the next day",
         "look-back (docx",
         "look-back peak RSS",
-    ], done.stdout
+    ], stdout
     assert all("300 tasks" in w for w in works), works
     assert works[-1].endswith("300 tasks (SQLite)") and " MB " in rows[-1], rows[-1]
 
@@ -62,22 +57,11 @@ def test_floor_table_prints_the_lookback_rows_on_postgresql(tmp_path: Path) -> N
         pytest.skip(f"no PostgreSQL at {POSTGRES}")
     finally:
         admin.dispose()
-    argv = ["--tasks", "300", "--only", "lookback", "--runs", "1", "--db-dir", str(tmp_path)]
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "floor_table.py"), *argv, "--postgres", POSTGRES],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "work" not in line]
-    works = [row.split("|")[1].strip() for row in rows]
+    rows, works, stdout = floor_table(tmp_path, "--only", "lookback", "--postgres", POSTGRES)
     assert works == [
         "look-back (docx, md, xlsx), 300 tasks (SQLite)",
         "look-back peak RSS, 300 tasks (SQLite)",
         "look-back (docx, md, xlsx), 300 tasks (PostgreSQL)",
         "look-back peak RSS, 300 tasks (PostgreSQL)",
-    ], done.stdout
+    ], stdout
     assert "psycopg" in rows[-1], rows[-1]
