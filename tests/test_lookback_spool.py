@@ -1,4 +1,4 @@
-"""The look-back's long lists as spooled and replayed (models.reads.lookback.Items), and the
+"""The look-back's long lists as spooled and replayed (models.reads.long_lists.Items), and the
 shortcuts taken on the way (issue 14): equal texts and dates shared within a chunk, each row's texts
 checked once for characters a report cannot hold, a count kept once counted, repeated cells made once.
 The files these feed are checked byte for byte in test_lookback_report and test_lookback_identity."""
@@ -10,7 +10,7 @@ import io
 import pickle
 from dataclasses import dataclass
 
-from models.reads import lookback
+from models.reads import long_lists, lookback
 from models.reads.names import path_label
 from workflows.text_tables import github, write_github
 
@@ -31,7 +31,7 @@ def test_shared_fields_share_equal_texts_and_dates_and_keep_types_apart() -> Non
         Entry("T" + "1", ["一", "2"], ["办" + "公室"], day, True),
         Entry("T2", ["二"], [], None, 1.0),
     ]
-    rows = lookback._shared_fields(items)
+    rows = long_lists._shared_fields(items)
     assert rows == [tuple(vars(item).values()) for item in items]
     assert rows[0][0] is rows[1][0]  # equal codes: one object, pickled once
     assert rows[0][1][0] is rows[1][1][0] and rows[0][2][0] is rows[1][2][0]
@@ -58,7 +58,7 @@ def test_printable_checks_the_row_once_and_cleans_only_the_odd_item() -> None:
 class Counted:
     """Items' counted() on a list that tells how often it was gone through."""
 
-    counted = lookback.Items.counted
+    counted = long_lists.LongList.counted
 
     def __init__(self, values: list[int]) -> None:
         self.values, self.passes, self._counted = values, 0, {}

@@ -163,7 +163,7 @@ def plan_label(lookback: Lookback, key: str) -> str:
 
 class Rows:
     """A long list's table rows, made as they are read each time the table goes through them (the
-    list may come from the database: models.reads.lookback.Items); true when there are any."""
+    list may come from the database: models.reads.long_lists.Items); true when there are any."""
 
     def __init__(self, items: Any, make: Callable[[], Iterator[list[Any]]]) -> None:
         self.items, self.make = items, make

@@ -23,23 +23,19 @@ How a task is counted (one rule for every view, so the figures add up everywhere
 from __future__ import annotations
 
 import datetime as dt
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Date, Select, and_, func
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
 from models.reads.dues import effective_due_column
+from models.reads.long_lists import Items, LongList
 from models.reads.names import plan_name
 from models.reads.summaries import SummaryRow, list_summaries
-from models.reads.task_query import units_of
-from models.reads.units_column import split_units, units_column
 from models.rules import bounds
 from models.rules.deadlines_sql import standing_sql
 from models.rules.lights_sql import open_sql
@@ -321,6 +317,14 @@ def scope_keys(session: Session, *, plan: str | None = None, year: int | None = 
     return [found.key for found in _scope(session, plan, year)]
 
 
+def scope_size(session: Session, *, plan: str | None = None, year: int | None = None) -> int:
+    """How many tasks a look-back of `plan` or `year` goes through (withdrawn ones left out; NotFound
+    as compute_lookback): one count on the task table's plan index, before anything is computed."""
+    ids = [found.id for found in _scope(session, plan, year)]
+    scope = and_(col(Task.plan_id).in_(ids), col(Task.withdrawn).is_(False))
+    return int(session.execute(select(func.count()).select_from(Task).where(scope)).scalar_one())
+
+
 def top_label(session: Session) -> Any:
     """The first label of path_key ("一/（三）/2" -> "一") in SQL, so sections group in the database."""
     key = col(Task.path_key)
@@ -431,121 +435,6 @@ def _carried() -> tuple[Any, Any]:
     return newest, aliased(Task)
 
 
-CHUNK = 2000  # rows per fetch of a long list (and per pickled chunk of its spool)
-
-
-class Items(Generic[T]):
-    """One of the look-back's long lists (unfinished, ongoing, done), read as it is used: the first
-    whole pass runs its query and yields the items a chunk at a time (a pass left half-way runs it
-    again), later passes replay that one from disk, so a million-task ledger is never held in memory. Bound to the session it was made in, which must stay open while it is read.
-    Ordered by plan (year, key) and position, so each report writes it as it comes."""
-
-    def __init__(
-        self, session: Session, query: Select, make: Callable[[Any, tuple[list[str], list[str]]], T]
-    ) -> None:
-        self._session, self._query, self._make = session, query, make
-        self._count: int | None = None
-        # After the first whole pass its items are kept on disk, a pickled chunk at a time, and
-        # later passes (each report format goes through the lists) read them back from there:
-        # cheaper than the query, its units and the items made again, and the memory stays flat.
-        self._spool: IO[bytes] | None = None
-        self._kind: Any = None  # the items' dataclass, made again from the spooled fields
-        self._counted: dict[str, int] = {}
-
-    def __iter__(self) -> Iterator[T]:
-        if self._spool is not None:
-            yield from self._replayed(self._spool)
-            return
-        spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the list is used
-        count = 0
-        # On the session's connection, not through the ORM: the lists select columns, not
-        # entities, and the ORM's loading of each row was a tenth of the look-back's time.
-        connection = self._session.connection()
-        query = self._query.add_columns(units_column(connection.dialect.name))
-        # PostgreSQL costs the units' correlated subquery per row, which puts the list far above
-        # jit_above_cost: compiling it took 2 s at 100,000 tasks, more than running it.
-        with without_jit(self._session):
-            result = connection.execute(query, execution_options={"yield_per": CHUNK})
-        make = self._make
-        for rows in result.partitions():
-            items = [
-                make(row[:-1], units) for row, units in zip(rows, _units_in(connection, rows), strict=True)
-            ]
-            # Each item's fields as a tuple: unpickled about twice as fast as the dataclasses
-            # themselves (every report format goes through the lists again, some twice).
-            pickle.dump(_shared_fields(items), spool, protocol=pickle.HIGHEST_PROTOCOL)
-            count += len(items)
-            yield from items
-        self._spool, self._count = spool, count
-        self._kind = type(items[0]) if count else None
-
-    def _replayed(self, spool: IO[bytes]) -> Iterator[T]:
-        spool.seek(0)
-        kind = self._kind
-        while True:
-            try:
-                rows = pickle.load(spool)
-            except EOFError:
-                return
-            yield from (kind(*row) for row in rows)  # type: ignore[misc]
-
-    def counted(self, key: str, predicate: Callable[[T], object]) -> int:
-        """How many items meet `predicate`, counted once and kept under `key`: a count asked for
-        again (the overview of each format, the summary lines) is not another pass over the list."""
-        found = self._counted.get(key)
-        if found is None:
-            found = self._counted[key] = sum(1 for item in self if predicate(item))
-        return found
-
-    def __len__(self) -> int:
-        if self._count is None:
-            counted = select(func.count()).select_from(self._query.order_by(None).subquery())
-            self._count = int(self._session.execute(counted).scalar_one())
-        return self._count
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
-
-def _units_in(connection: Connection, rows: Sequence[Any]) -> list[tuple[list[str], list[str]]]:
-    """Each row's (lead, supporting) units from its last column (units_column), the rare task whose
-    units that column cannot tell read with units_of."""
-    found = [split_units(row[-1]) for row in rows]
-    unclear = [row[0] for row, units in zip(rows, found, strict=True) if units is None]
-    if unclear:
-        read = units_of(connection, unclear)
-        found = [
-            read.get(row[0], ([], [])) if units is None else units
-            for row, units in zip(rows, found, strict=True)
-        ]
-    return found  # type: ignore[return-value]
-
-
-def _shared_fields(items: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Each item's fields as a tuple, every text and date equal to one already in the chunk replaced
-    by that one: pickle writes an object it has seen once and reads it back by reference, so a
-    chunk's plan keys and titles, units, statuses, path labels and dates (few distinct ones among
-    2,000 items) are unpickled once instead of per item, on every replay of the list.
-
-    A column at a time (map over dict.setdefault runs in C): only columns holding nothing but str,
-    date and None are shared, and lists of names name by name; a column holding numbers is left as
-    it is (1, True and 1.0 are equal and must stay apart)."""
-    shared: dict[Any, Any] = {}
-    same = shared.setdefault
-    columns = list(zip(*(vars(item).values() for item in items), strict=True))
-    for index, column in enumerate(columns):
-        kinds = set(map(type, column))
-        if kinds <= _SHAREABLE:
-            columns[index] = tuple(map(same, column, column))
-        elif kinds == _LISTS:
-            columns[index] = tuple([list(map(same, names, names)) for names in column])
-    return list(zip(*columns, strict=True))
-
-
-_SHAREABLE = frozenset({str, dt.date, type(None)})
-_LISTS = frozenset({list})
-
-
 def _printable(item: T, row: Sequence[Any], *names: list[str]) -> T:
     """`item` as made from `row` and its units' `names`, its texts made printable: text written
     before models.rules.bounds refused control characters would break the DOCX and XLSX writers,
@@ -650,7 +539,7 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
         )
         return _printable(item, row, lead, support)
 
-    return Items(session, query, make)
+    return Items(session, query, make, UnfinishedItem)
 
 
 def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
@@ -691,7 +580,7 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
         )
         return _printable(item, row, lead)
 
-    return Items(session, query, make)
+    return Items(session, query, make, OngoingItem)
 
 
 def _done(session: Session, scope: Any) -> Items[DoneItem]:
@@ -725,7 +614,7 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
         )
         return _printable(item, row, lead)
 
-    return Items(session, query, make)
+    return Items(session, query, make, DoneItem)
 
 
 def _done_named(session: Session, scope: Any) -> Items[DoneItem]:
@@ -751,7 +640,7 @@ def carried_count(lookback: Lookback) -> int:
     """How many of the unfinished items were carried over to a rectification plan. A streamed
     list counts them once (the Markdown's and the XLSX's overviews and the summary lines each asked,
     each a pass over the list read back from disk)."""
-    if isinstance(lookback.unfinished, Items):
+    if isinstance(lookback.unfinished, LongList):
         return lookback.unfinished.counted("carried", _is_carried)
     return sum(1 for item in lookback.unfinished if _is_carried(item))
 

@@ -56,7 +56,7 @@ LISTED_OVERDUE = 10
 class Survey:
     """What the prose says about the long lists, gathered in one pass over each: counts and the
     first few items it names. The lists themselves may be read from the database as they are gone
-    through (models.reads.lookback.Items), so nothing here keeps more than a few items of each."""
+    through (models.reads.long_lists.Items), so nothing here keeps more than a few items of each."""
 
     # Per section, the text the prose gives for the first LISTED done items and ongoing items with
     # a note (a big ledger has thousands of sections: their text only, not the items, is kept).
