@@ -199,6 +199,8 @@ class NotifySettings(_Strict):
 class LookbackSettings(_Strict):
     output: str = "var/lookback"
     formats: list[Literal["md", "xlsx", "docx"]] = Field(default_factory=lambda: ["md", "xlsx", "docx"])  # type: ignore[arg-type]
+    # Processes writing the formats side by side: 1 the job's own alone, 0 as many as help.
+    processes: int = Field(default=0, ge=0)
 
 
 class UiSettings(_Strict):

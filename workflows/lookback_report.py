@@ -20,7 +20,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from models.errors import BadInput, DubanError
-from models.files.files import atomic_path
 from models.reads.lookback import (
     NO_LEAD,
     Lookback,
@@ -28,6 +27,7 @@ from models.reads.lookback import (
     carried_count,
     compute_lookback,
     scope_keys,
+    scope_size,
     stream_lookback,
 )
 from models.storage.db import read_session, write_session
@@ -35,6 +35,7 @@ from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport, carry_over
 from workflows.lookback_outline import Block, rate_text
 from workflows.lookback_package import write_stamped
+from workflows.lookback_processes import format_helpers, write_formats
 
 FORMATS = ("md", "xlsx", "docx")
 
@@ -47,6 +48,8 @@ class LookbackResult:
     # summary_lines of the look-back written: its long lists were read while it was written and
     # are not kept (`lookback` then holds the aggregates only).
     summary: str = ""
+    # The peak memory of the processes that wrote formats beside the job's, added up (KiB).
+    helper_peak_kib: int = 0
 
     @property
     def paths(self) -> list[Path]:
@@ -144,13 +147,18 @@ def write_lookback(
     actor: str = "lookback",
     plans_dir: Path | None = None,
     issuer: str | None = None,
+    processes: int = 0,
 ) -> LookbackResult:
     """Compute the look-back and write it in each format; with carry, first copy the unfinished
     items into next year's rectification list (so the report shows where each one went).
 
     `output` is a folder (files `lookback-<plan or year>-<as-of>.<ext>`), or — when one format is
     asked for and `output` ends in its suffix — the file itself. Bad formats or paths are refused
-    before anything is written or carried over.
+    before anything is written or carried over. The files appear together once every format is
+    written: one that fails leaves none of them (and the old files, if any, as they were).
+
+    `processes` (config lookback.processes): how many processes write the formats side by side
+    (workflows.lookback_processes): 1 the job's alone, 0 as many as help.
     """
     chosen = _formats(formats)
     if (plan is None) == (year is None):
@@ -167,13 +175,19 @@ def write_lookback(
     # The long lists are read from the database as each file is written, in one read transaction
     # (the same ledger for every format): memory stays flat whatever the ledger's size.
     with read_session(engine) as session:
-        lookback = stream_lookback(session, as_of=as_of, plan=plan, year=year)
-        if plans_dir is not None:
-            fill_section_titles(lookback, plans_dir)
-        for fmt in chosen:
-            with atomic_path(targets[fmt]) as temporary:
-                write_format(lookback, fmt, temporary, issuer=issuer, carried=carried)
-        result = LookbackResult(lookback, files=dict(targets), carried=carried)
+        # The helpers (if the scope is worth them) start first: they import while the figures are
+        # counted here.
+        tasks = scope_size(session, plan=plan, year=year)
+        with format_helpers(len(chosen), tasks, processes) as helpers:
+            lookback = stream_lookback(session, as_of=as_of, plan=plan, year=year)
+            if plans_dir is not None:
+                fill_section_titles(lookback, plans_dir)
+
+            def write(fmt: str, path: Path) -> None:
+                write_format(lookback, fmt, path, issuer=issuer, carried=carried)
+
+            peak = write_formats(lookback, targets, helpers, issuer=issuer, carried=carried, write=write)
+        result = LookbackResult(lookback, files=dict(targets), carried=carried, helper_peak_kib=peak)
         summary = summary_lines(lookback, carried)
     # What the caller reads after the session is closed: the aggregates and the lines above, not
     # the long lists (they were read while writing).

@@ -190,6 +190,7 @@ class LookedBack(_Job):
     summary: str = ""
     dry_run: bool = False
     name: str = "lookback"
+    helper_peak_kib: int = 0  # the processes that wrote formats beside the job's, added up
 
     @property
     def paths(self) -> list[str]:
@@ -323,9 +324,11 @@ def look_back(
             carry=carry,
             actor=actor.name,
             plans_dir=plans_folder(settings),
+            processes=settings.lookback.processes,
         )
     result.files = [str(path) for path in written.paths]
     result.summary = written.summary
+    result.helper_peak_kib = written.helper_peak_kib
     return result
 
 

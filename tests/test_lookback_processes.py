@@ -1,0 +1,134 @@
+"""The look-back's formats written side by side by helper processes (workflows.lookback_processes):
+the same bytes as one process writes, the lists read once, and a failure anywhere leaves no file and
+no process behind."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from lookback_ledger import AS_OF, build
+
+from models.errors import DubanError
+from models.reads.long_lists import SavedItems
+from models.reads.lookback import stream_lookback
+from models.storage.db import read_session
+from workflows import lookback_processes, lookback_report
+from workflows.lookback_processes import FormatProcess, helpers_for
+from workflows.lookback_report import preview_lookback, write_lookback
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_formats_written_side_by_side_are_the_bytes_one_process_writes(engine, tmp_path):
+    build(engine)
+    alone = write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "alone", processes=1)
+    side = write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "side", processes=3)
+    assert len(files(tmp_path / "side")) == 3
+    assert files(tmp_path / "side") == files(tmp_path / "alone")
+    assert side.summary == alone.summary
+    assert alone.helper_peak_kib == 0
+    if os.name == "posix":  # two helpers, each at least a Python with the formats loaded
+        assert side.helper_peak_kib > 2 * 20_000
+    # Two processes for three formats: one helper, the job's process writes the other two.
+    two = write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "two", processes=2)
+    assert files(tmp_path / "two") == files(tmp_path / "alone")
+    assert two.helper_peak_kib < side.helper_peak_kib
+
+
+def test_shared_lists_read_back_as_the_job_read_them(engine, tmp_path):
+    """A list shared before its first pass is spooled into the shared file as it is read; one
+    shared after is copied there. Either reads back the same items; a share pickles small."""
+    build(engine)
+    held = preview_lookback(engine, as_of=AS_OF, year=2021).lookback
+    with read_session(engine) as session:
+        streamed = stream_lookback(session, as_of=AS_OF, year=2021)
+        before = streamed.unfinished.share(tmp_path / "unfinished.spool")
+        assert isinstance(before, SavedItems)
+        streamed.unfinished.read()
+        list(streamed.ongoing)
+        after = streamed.ongoing.share(tmp_path / "ongoing.spool")
+    assert list(before) == held.unfinished and list(after) == held.ongoing
+    assert len(before) == len(held.unfinished) and len(after) == len(held.ongoing)
+    again = pickle.loads(pickle.dumps(before))
+    assert list(again) == held.unfinished
+    assert len(pickle.dumps(before)) < 2000
+
+
+def test_a_list_cut_short_is_an_error_not_a_wait(engine, tmp_path):
+    """Only a helper waits for the rest of a list, and only while the process writing it lives: a
+    list whose end never came, read anywhere else, is an error."""
+    build(engine)
+    with read_session(engine) as session:
+        streamed = stream_lookback(session, as_of=AS_OF, year=2021)
+        shared = streamed.unfinished.share(tmp_path / "unfinished.spool")
+        streamed.unfinished.read()
+    whole = (tmp_path / "unfinished.spool").read_bytes()
+    (tmp_path / "unfinished.spool").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(EOFError):
+        list(shared)
+
+
+def test_a_helper_that_fails_says_which_format_and_why(engine, tmp_path):
+    build(engine)
+    lookback = preview_lookback(engine, as_of=AS_OF, year=2021).lookback
+    work = tmp_path / "work.pickle"
+    work.write_bytes(pickle.dumps((lookback, None, None)))
+    helper = FormatProcess()
+    try:
+        helper.give(work, "pdf", tmp_path / "x.pdf")
+        with pytest.raises(DubanError, match="pdf") as failed:
+            helper.wait()
+        assert "unknown look-back format" in str(failed.value) or "未知" in str(failed.value)
+    finally:
+        helper.stop()
+    assert helper.process.returncode == 1
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_helper_given_nothing_ends_and_a_stopped_one_is_gone():
+    idle = FormatProcess()
+    assert idle.process.stdin is not None
+    idle.process.stdin.close()  # the look-back was given up before it had work
+    assert idle.process.wait(timeout=60) == 0
+    idle.stop()
+    busy = FormatProcess()
+    busy.stop()
+    assert busy.process.returncode is not None
+
+
+def test_a_format_that_fails_leaves_no_file_and_no_helper(engine, tmp_path, monkeypatch):
+    """The job's own format fails (a full disk, say) while the helpers write theirs: the look-back
+    fails with it, none of the three files is left (nor a temporary one), the helpers are stopped."""
+    build(engine)
+    made: list[FormatProcess] = []
+    real_process = lookback_processes.FormatProcess
+
+    def tracked() -> FormatProcess:
+        made.append(real_process())
+        return made[-1]
+
+    def failing(lookback, fmt, path, **options):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")  # here only: the helpers write theirs
+
+    monkeypatch.setattr(lookback_processes, "FormatProcess", tracked)
+    monkeypatch.setattr(lookback_report, "write_format", failing)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="No space"):
+        write_lookback(engine, as_of=AS_OF, year=2021, output=out, processes=3)
+    assert list(out.iterdir()) == []
+    assert len(made) == 2 and all(helper.process.returncode is not None for helper in made)
+
+
+def test_how_many_helpers():
+    assert helpers_for(3, 10**6, 1) == 0  # the job's process alone
+    assert helpers_for(3, 10, 2) == 1
+    assert helpers_for(3, 10, 8) == 2  # never more than one per format
+    assert helpers_for(1, 10**6, 4) == 0
+    assert helpers_for(3, lookback_processes.PARALLEL_FROM - 1, 0) == 0  # too small to be worth it
+    cores = os.cpu_count() or 1
+    assert helpers_for(3, lookback_processes.PARALLEL_FROM, 0) == (2 if cores > 1 else 0)
