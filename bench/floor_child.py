@@ -3,9 +3,11 @@
 Run by bench/floor_jobs.py (not by hand), through `python bench/floor_child.py measure …`:
   `python bench/floor_child.py job <ledger.sqlite3> <output folder> <year> <as-of>`
   `python bench/floor_child.py floor <ledger.sqlite3> <output folder> <year> <as-of> <files to match>`
-Each prints the seconds its work took (imports and setup left out: the CLI rows measure start-up);
-`measure` runs one of them and prints its seconds and peak RSS (KiB, os.wait4). Only the standard library is imported at the
-top, so the floor's process carries nothing of Duban: its peak is Python, sqlite3 and the rows.
+Each prints the seconds its work took (imports and setup left out: the CLI rows measure start-up),
+the job also its helper processes' peak RSS added up and its own (KiB); `measure` runs one of them
+and prints its seconds and peak RSS (KiB, os.wait4; the job's with its helpers'). Only the standard
+library is imported at the top, so the floor's process carries nothing of Duban: its peak is
+Python, sqlite3 and the rows.
 """
 
 from __future__ import annotations
@@ -89,7 +91,9 @@ def lookback_floor(database: str, output: Path, year: int, as_of: str, contents:
     return rows
 
 
-def lookback_job(database: str, output: Path, year: int, as_of: str) -> float:
+def lookback_job(database: str, output: Path, year: int, as_of: str) -> tuple[float, int]:
+    """The look-back through its use case: its seconds, and the peak memory (KiB) of the processes
+    that wrote its formats beside this one, added up (0 when it wrote them all itself)."""
     import datetime as dt
 
     sys.path.insert(0, str(ROOT))
@@ -108,12 +112,14 @@ def lookback_job(database: str, output: Path, year: int, as_of: str) -> float:
     )
     engine = open_ledger(url)
     start = time.perf_counter()
-    jobs.look_back(engine, settings, Actor.system(), as_of=dt.date.fromisoformat(as_of), year=year)
-    return time.perf_counter() - start
+    done = jobs.look_back(engine, settings, Actor.system(), as_of=dt.date.fromisoformat(as_of), year=year)
+    return time.perf_counter() - start, done.helper_peak_kib
 
 
 def measured(argv: list[str]) -> str:
-    """Run this script with `argv` as a child of this small process; its seconds and peak RSS (KiB).
+    """Run this script with `argv` as a child of this small process; its seconds and peak RSS (KiB):
+    the child's own, plus what its helper processes peaked at, added up, when it says (the look-back
+    writes its formats side by side: the memory of the job is all of theirs together).
 
     Not straight from the benchmark's process: on Linux a child's ru_maxrss starts at the RSS of the
     process it was forked from (exec keeps the old high-water mark), so a child of the benchmark,
@@ -127,7 +133,11 @@ def measured(argv: list[str]) -> str:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"floor_child.py {argv[0]} failed ({process.returncode})")
-    return f"{float(out)} {usage.ru_maxrss}"
+    seconds, *helpers = out.split()
+    own = usage.ru_maxrss
+    if helpers:  # its helpers were waited for by the child: wait4's peak may be one of theirs
+        own = int(helpers[1])
+    return f"{float(seconds)} {own + (int(helpers[0]) if helpers else 0)}"
 
 
 def main() -> None:
@@ -136,13 +146,17 @@ def main() -> None:
         return
     mode, database, output, year, as_of, *files = sys.argv[1:]
     if mode == "job":
-        elapsed = lookback_job(database, Path(output), int(year), as_of)
-    else:
-        contents = [Path(f).read_bytes() for f in files]
-        start = time.perf_counter()
-        lookback_floor(database, Path(output), int(year), as_of, contents)
-        elapsed = time.perf_counter() - start
-    print(elapsed)
+        import resource
+
+        elapsed, helpers = lookback_job(database, Path(output), int(year), as_of)
+        # Its own peak, apart from the helpers' (this process's RUSAGE_SELF: wait4's figure is the
+        # largest of it and the children it waited for).
+        print(elapsed, helpers, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return
+    contents = [Path(f).read_bytes() for f in files]
+    start = time.perf_counter()
+    lookback_floor(database, Path(output), int(year), as_of, contents)
+    print(time.perf_counter() - start)
 
 
 if __name__ == "__main__":
