@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,32 @@ def test_a_helper_that_fails_says_which_format_and_why(engine, tmp_path):
         helper.stop()
     assert helper.process.returncode == 1
     assert not (tmp_path / "x.pdf").exists()
+
+
+def ignores_sigint(pid: int) -> bool:
+    """Whether the process has set SIGINT aside (Linux: the SigIgn mask of /proc/<pid>/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the signal mask in /proc")
+def test_ctrl_c_is_left_to_the_job():
+    """Ctrl-C reaches every process of the terminal's group: a helper leaves it to the job, which
+    stops its helpers as it ends."""
+    helper = FormatProcess()
+    try:
+        deadline = time.monotonic() + 60
+        while not ignores_sigint(helper.process.pid):  # its first lines set the signal aside
+            assert time.monotonic() < deadline and helper.process.poll() is None
+            time.sleep(0.01)
+        helper.process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        assert helper.process.poll() is None
+    finally:
+        helper.stop()
+    assert helper.process.returncode is not None
 
 
 def test_a_helper_given_nothing_ends_and_a_stopped_one_is_gone():

@@ -3,10 +3,11 @@ more than one core and a scope large enough to be worth it.
 
 The ledger is read once, in the job's process and its one read transaction: the aggregates, then
 each long list, spooled to a file the helpers follow as it grows (models.reads.long_lists:
-Items.share, SavedItems). The helper processes (workflows.lookback_worker) are started once the
-aggregates tell the scope's size and import while they wait; each is given the look-back with its
-lists as those files before the lists are read, and writes one format as they come, while the
-job's process reads the lists and then writes the last format from its own spool. The bytes are
+Items.share, SavedItems). The helper processes (workflows.lookback_worker) are started first,
+when a count of the scope's tasks says they are worth it, and import while the aggregates are
+counted; each is given the look-back with its lists as those files before the lists are read, and
+writes one format as they come, while the job's process reads the lists and then writes the last
+format (the XLSX) from its own spool. The bytes are
 those of the formats written one after the other (the same code on the same items); only the wall
 time changes (bench/floor_table.py).
 """
@@ -54,9 +55,9 @@ def helpers_for(formats: int, tasks: int, processes: int) -> int:
 
 
 class FormatProcess:
-    """A helper process writing one look-back format: started first (it imports while the lists
-    are read), given its work with `give`, its answer read with `wait`; `stop` ends it whatever
-    state it is in (the look-back failed, or was given up)."""
+    """A helper process writing one look-back format: started first (it imports while the
+    aggregates are counted), given its work with `give`, its answer read with `wait`; `stop` ends
+    it whatever state it is in (the look-back failed, or was given up)."""
 
     def __init__(self) -> None:
         # The project's root first on its path: found as this process found it, installed or not.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -28,6 +29,9 @@ def peak_kib() -> int:
 
 
 def main() -> int:
+    # Ctrl-C in a terminal reaches the whole process group: the job decides (it stops its helpers
+    # on its way out), so a helper does not die with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from workflows.lookback_report import write_format
     from workflows.paced_collections import paced_collections
 
