@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -160,3 +162,52 @@ def test_how_many_helpers():
     assert helpers_for(3, lookback_processes.PARALLEL_FROM - 1, 0) == 0  # too small to be worth it
     cores = os.cpu_count() or 1
     assert helpers_for(3, lookback_processes.PARALLEL_FROM, 0) == (2 if cores > 1 else 0)
+
+
+JOB = """
+import pickle, subprocess, sys, time
+from pathlib import Path
+from models.reads.long_lists import SavedItems
+folder = Path(sys.argv[1])
+# A list whose first chunk is cut short: its rest never comes, as when the job dies reading it.
+(folder / "list.spool").write_bytes((10).to_bytes(8, "little") + b"12")
+(folder / "items.pickle").write_bytes(pickle.dumps(SavedItems(folder / "list.spool", tuple, None, {})))
+follower = subprocess.Popen([sys.executable, "-c", sys.argv[2], str(folder)])
+print(follower.pid, flush=True)
+time.sleep(600)
+"""
+FOLLOWER = """
+import pickle, sys
+from pathlib import Path
+folder = Path(sys.argv[1])
+try:
+    list(pickle.loads((folder / "items.pickle").read_bytes()))
+except EOFError as error:
+    (folder / "ended").write_text(str(error))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_a_helper_stops_waiting_when_its_job_is_killed(tmp_path):
+    """A helper follows a list while the job that reads it lives; the job killed outright (the OOM
+    killer, kill -9), the helper stops waiting instead of waiting for ever."""
+    env = {**os.environ, "PYTHONPATH": str(lookback_processes.ROOT)}
+    job = subprocess.Popen(
+        [sys.executable, "-c", JOB, str(tmp_path), FOLLOWER], stdout=subprocess.PIPE, env=env, text=True
+    )
+    try:
+        assert job.stdout is not None
+        job.stdout.readline()  # the follower has started
+        time.sleep(1.0)
+        assert not (tmp_path / "ended").exists()  # it waits while the job lives
+        job.kill()
+        job.wait(timeout=30)
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "ended").exists():
+            assert time.monotonic() < deadline, "the follower is still waiting"
+            time.sleep(0.05)
+        assert "ends within a record" in (tmp_path / "ended").read_text()
+    finally:
+        if job.poll() is None:
+            job.kill()
+        job.wait(timeout=30)
