@@ -11,6 +11,7 @@ import pickle
 import shutil
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
@@ -28,17 +29,17 @@ T = TypeVar("T")
 CHUNK = 2000  # rows per fetch of a long list (and per pickled chunk of its spool)
 
 
-class LongList(Generic[T]):
+class LongList(ABC, Generic[T]):
     """What the reports ask of a long list besides going through it: its length, whether it has
     items, and counts kept once counted."""
 
     _counted: dict[str, int]
 
-    def __iter__(self) -> Iterator[T]:
-        raise NotImplementedError
+    @abstractmethod
+    def __iter__(self) -> Iterator[T]: ...
 
-    def __len__(self) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def __len__(self) -> int: ...
 
     def __bool__(self) -> bool:
         return len(self) > 0

@@ -175,19 +175,20 @@ class Lookback:
     plans: list[PlanCompletion]
     sections: list[SectionCompletion]
     units: list[UnitCompletion]
-    # The long lists: lists, or Items read as they are gone through (stream_lookback).
-    unfinished: Sequence[UnfinishedItem] | Items[UnfinishedItem]
-    ongoing: Sequence[OngoingItem] | Items[OngoingItem]
+    # The long lists: lists, or LongLists read as they are gone through (stream_lookback; in a
+    # helper process, SavedItems).
+    unfinished: Sequence[UnfinishedItem] | LongList[UnfinishedItem]
+    ongoing: Sequence[OngoingItem] | LongList[OngoingItem]
     summaries: list[SummaryRow]
     totals: Counts
-    done: Sequence[DoneItem] | Items[DoneItem] = field(
+    done: Sequence[DoneItem] | LongList[DoneItem] = field(
         default_factory=list
     )  # what was achieved, for the documents
     # The first NAMED_DONE done items of each section (plan key, top-level label), in plan order
     # like `done`: what a report names of them (it counts the rest from the sections' counts).
     # A long list too (ten per section of a ledger's tens of thousands at a million tasks, held in
     # memory that doubled the look-back's peak). None when not read: go through `done`.
-    done_named: Sequence[DoneItem] | Items[DoneItem] | None = None
+    done_named: Sequence[DoneItem] | LongList[DoneItem] | None = None
 
     @property
     def scope(self) -> str:
@@ -229,7 +230,7 @@ def stream_lookback(
     as Items: read from the database each time they are gone through, while `session` is open."""
     plans = _scope(session, plan, year)
     plan_ids = [p.id for p in plans]
-    scope = and_(col(Task.plan_id).in_(plan_ids), col(Task.withdrawn).is_(False))
+    scope = _tasks_of(plan_ids)
     due = effective_due_column(session, as_of)
     category = category_sql(due, as_of)
     base = (
@@ -320,9 +321,13 @@ def scope_keys(session: Session, *, plan: str | None = None, year: int | None = 
 def scope_size(session: Session, *, plan: str | None = None, year: int | None = None) -> int:
     """How many tasks a look-back of `plan` or `year` goes through (withdrawn ones left out; NotFound
     as compute_lookback): one count on the task table's plan index, before anything is computed."""
-    ids = [found.id for found in _scope(session, plan, year)]
-    scope = and_(col(Task.plan_id).in_(ids), col(Task.withdrawn).is_(False))
+    scope = _tasks_of([found.id for found in _scope(session, plan, year)])
     return int(session.execute(select(func.count()).select_from(Task).where(scope)).scalar_one())
+
+
+def _tasks_of(plan_ids: list[Any]) -> Any:
+    """The tasks a look-back of these plans goes through: withdrawn ones are left out."""
+    return and_(col(Task.plan_id).in_(plan_ids), col(Task.withdrawn).is_(False))
 
 
 def top_label(session: Session) -> Any:
