@@ -45,6 +45,9 @@ _ADDITIVE = re.compile(
     "[\x20-\x7e\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff60]*"
 )
 _CACHED = 50_000  # distinct wide cells a streamed table keeps the width of: not a million titles
+_BATCH = 2_000  # rows whose cells write_github's first pass takes in together, a column at a time
+# The cells _github_text lays out (bool is not among them: it is not an int to tabulate).
+_CELL_KINDS = frozenset({str, int, dt.date, dt.datetime, type(None)})
 _REPEATS = 2_000  # texts per column a streamed table keeps done (few: a column of titles repeats none)
 _NOT_NUMBERS = frozenset({"inf", "-inf", "nan"})  # tabulate's only digitless numbers (lower-cased)
 
@@ -267,35 +270,53 @@ def _github_widths(
     # The other cells, each distinct one with its width: padded to the column's final width they
     # are measured again (see _lay_out), which can only be done once that width is known.
     others: list[dict[str, int] | None] = [{} for _ in range(count)]
-    seen = False
     # Each column's texts already taken in (bounded): a text met again changes nothing below.
     met: list[set[str]] = [set() for _ in range(count)]
+
+    def take(batch: list[Sequence[object]]) -> bool:
+        """A batch of rows taken in a column at a time, each distinct cell once (a set made in C:
+        a cell at a time was most of the Markdown's first pass); False where tabulate must lay the
+        table out itself. A cell taken in twice changes nothing, so which is first does not matter."""
+        for index, column in enumerate(zip(*batch, strict=True)):
+            if not set(map(type, column)) <= _CELL_KINDS:
+                return False
+            known = met[index]
+            for value in set(column):
+                text = _github_text(value)
+                if text is None:
+                    return False
+                if type(value) is str:
+                    if text in known:
+                        continue
+                    if len(known) >= _REPEATS:
+                        known.clear()
+                    known.add(text)
+                text = text.strip()
+                found = width(text)
+                if found > widest[index]:
+                    widest[index] = found
+                if width is not len:
+                    if _ADDITIVE.fullmatch(text):
+                        additive[index] = True
+                    elif others[index] is not None:
+                        others[index][text] = found  # type: ignore[index]
+                        if len(others[index]) > _CACHED:  # type: ignore[arg-type]
+                            others[index] = None  # measured in a pass of its own below
+        return True
+
+    seen = False
+    batch: list[Sequence[object]] = []
     for row in rows:
         if type(row) not in (list, tuple) or len(row) != count:
             return None
         seen = True
-        for index, value in enumerate(row):
-            text = _github_text(value)
-            if text is None:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            if not take(batch):
                 return None
-            if type(value) is str:
-                known = met[index]
-                if text in known:
-                    continue
-                if len(known) >= _REPEATS:
-                    known.clear()
-                known.add(text)
-            text = text.strip()
-            found = width(text)
-            if found > widest[index]:
-                widest[index] = found
-            if width is not len:
-                if _ADDITIVE.fullmatch(text):
-                    additive[index] = True
-                elif others[index] is not None:
-                    others[index][text] = found  # type: ignore[index]
-                    if len(others[index]) > _CACHED:  # type: ignore[arg-type]
-                        others[index] = None  # measured in a pass of its own below
+            batch = []
+    if batch and not take(batch):
+        return None
     if not seen:
         return None
     pads = [max(widest[i], width(str(h)) + 2) for i, h in enumerate(headers)]
