@@ -1,6 +1,6 @@
 """The look-back's long lists as spooled and replayed (models.reads.long_lists.Items), and the
-shortcuts taken on the way (issue 14): equal texts and dates shared within a chunk, each row's texts
-checked once for characters a report cannot hold, a count kept once counted, repeated cells made once.
+shortcuts taken on the way (issue 14): equal texts and dates shared within a chunk, a chunk's texts
+checked at once for characters a report cannot hold, a count kept once counted, repeated cells made once.
 The files these feed are checked byte for byte in test_lookback_report and test_lookback_identity."""
 
 from __future__ import annotations
@@ -8,10 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import pickle
+import threading
 from dataclasses import dataclass
+
+import pytest
 
 from models.reads import long_lists, lookback
 from models.reads.names import path_label
+from models.rules import bounds
 from workflows.text_tables import github, write_github
 
 
@@ -24,15 +28,20 @@ class Entry:
     number: object
 
 
-def test_shared_fields_share_equal_texts_and_dates_and_keep_types_apart() -> None:
+def fields(*items: Entry) -> list[tuple[object, ...]]:
+    return [tuple(vars(item).values()) for item in items]
+
+
+def test_spooled_fields_share_equal_texts_and_dates_and_keep_types_apart() -> None:
     day = dt.date(2025, 3, 1)
     items = [
         Entry("T" + "1", ["一", "1"], ["办公室"], dt.date(2025, 3, 1), 1),
         Entry("T" + "1", ["一", "2"], ["办" + "公室"], day, True),
         Entry("T2", ["二"], [], None, 1.0),
     ]
-    rows = long_lists._shared_fields(items)
-    assert rows == [tuple(vars(item).values()) for item in items]
+    made = fields(*items)
+    rows = long_lists._spoolable(made)
+    assert rows == made
     assert rows[0][0] is rows[1][0]  # equal codes: one object, pickled once
     assert rows[0][1][0] is rows[1][1][0] and rows[0][2][0] is rows[1][2][0]
     assert rows[0][3] is rows[1][3]
@@ -43,16 +52,26 @@ def test_shared_fields_share_equal_texts_and_dates_and_keep_types_apart() -> Non
     assert [Entry(*row) for row in back] == items
 
 
-def test_printable_checks_the_row_once_and_cleans_only_the_odd_item() -> None:
-    clean = Entry("T1", ["一"], ["办公室"], None, 0)
-    row = ("T1", "一", 3, None)
-    assert lookback._printable(clean, row, clean.lead) is clean
-    odd = Entry("T\x071", ["一\x01"], ["办\x1b公室"], None, 0)
-    cleaned = lookback._printable(odd, ("T\x071", "一\x01"), odd.lead)
-    assert cleaned == Entry("T1", ["一"], ["办公室"], None, 0)
+def test_a_chunk_is_checked_at_once_and_cleaned_only_when_it_holds_a_forbidden_character() -> None:
+    clean = fields(Entry("T1", ["一"], ["办公室"], None, 0), Entry("T2", ["二"], [], dt.date(2025, 1, 2), 3))
+    assert long_lists._spoolable(clean) == clean
+    odd = fields(Entry("T\x071", ["一\x01"], ["办\x1b公室"], None, 0), Entry("T2", ["二"], [], None, 3))
+    assert long_lists._spoolable(odd) == fields(
+        Entry("T1", ["一"], ["办公室"], None, 0), Entry("T2", ["二"], [], None, 3)
+    )
     # A forbidden character in a unit's name alone is found too.
-    named = Entry("T1", ["一"], ["办\x1b公室"], None, 0)
-    assert lookback._printable(named, ("T1", "一"), named.lead).lead == ["办公室"]
+    named = fields(Entry("T1", ["一"], ["办\x1b公室"], None, 0))
+    assert long_lists._spoolable(named)[0][2] == ["办公室"]
+
+
+def test_holds_forbidden_looks_into_every_text_of_a_view() -> None:
+    unit = lookback.UnitCompletion("办公室")
+    assert not bounds.holds_forbidden([unit, {"k": ("a", 1, None, dt.date(2025, 1, 1))}])
+    assert bounds.holds_forbidden([lookback.UnitCompletion("办\x1b公室")])
+    assert bounds.holds_forbidden({"k": ("a", ["b\x00"])})
+    section = lookback.SectionCompletion("P", "一", "标题\ufffe", "tasks")
+    assert bounds.holds_forbidden(section)
+    assert bounds.scrubbed(section).title == "标题"
 
 
 class Counted:
@@ -92,3 +111,42 @@ def test_write_github_with_repeated_cells_is_github() -> None:
     out = io.StringIO()
     write_github(headers, rows, out)
     assert out.getvalue() == github(headers, rows)
+
+
+def test_fetched_ahead_hands_over_every_chunk_in_order_and_what_went_wrong() -> None:
+    assert list(long_lists.fetched_ahead(iter_chunks(5))) == [[0], [1], [2], [3], [4]]
+
+    def failing():  # type: ignore[no-untyped-def]
+        yield [1]
+        raise ValueError("the database went away")
+
+    ahead = long_lists.fetched_ahead(failing())
+    assert next(ahead) == [1]
+    with pytest.raises(ValueError, match="went away"):
+        next(ahead)
+
+
+def test_fetched_ahead_closed_early_stops_its_thread_and_closes_the_chunks() -> None:
+    closed = threading.Event()
+
+    def endless():  # type: ignore[no-untyped-def]
+        try:
+            n = 0
+            while True:
+                yield [n]
+                n += 1
+        finally:
+            closed.set()
+
+    before = threading.active_count()
+    ahead = long_lists.fetched_ahead(endless())
+    assert next(ahead) == [0] and next(ahead) == [1]
+    ahead.close()
+    # The fetching thread has ended and closed what it went through: the connection is free.
+    assert closed.is_set()
+    assert threading.active_count() == before
+
+
+def iter_chunks(count: int):  # type: ignore[no-untyped-def]
+    for n in range(count):
+        yield [n]

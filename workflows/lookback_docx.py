@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from models.reads.lookback import Lookback
-from models.writes.carry_over import CarryOverReport
+from models.reads.lookback_views import Lookback
+from models.writes.carry_over_report import CarryOverReport
 from workflows.lookback_outline import Block
 
 

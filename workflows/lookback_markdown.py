@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from models.reads.lookback import Lookback
+from models.reads.lookback_views import Lookback
 from models.vocabulary import _
-from models.writes.carry_over import CarryOverReport
+from models.writes.carry_over_report import CarryOverReport
 from workflows.lookback_outline import Block, chapters, cn_date, cn_number, issuer_of, report_title
 from workflows.repeats import Repeats
 from workflows.spooled import Spooled

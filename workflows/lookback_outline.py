@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from models.reads.lookback import NO_LEAD, Counts, Lookback, carried_count
+from models.reads.lookback_views import NO_LEAD, Counts, Lookback, carried_count
 from models.reads.names import path_label
 from models.vocabulary import CATEGORIES, SECTIONS, STATUSES
 from models.vocabulary.i18n import _
-from models.writes.carry_over import CarryOverReport
+from models.writes.carry_over_report import CarryOverReport
 
 DEFAULT_ISSUER = _("office")
 

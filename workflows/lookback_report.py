@@ -33,11 +33,10 @@ from models.reads.lookback import (
 from models.storage.db import read_session, write_session
 from models.vocabulary.i18n import _
 from models.writes.carry_over import CarryOverReport, carry_over
+from workflows.lookback_formats import FORMATS, write_format
 from workflows.lookback_outline import Block, rate_text
 from workflows.lookback_package import write_stamped
-from workflows.lookback_processes import format_helpers, write_formats
-
-FORMATS = ("md", "xlsx", "docx")
+from workflows.lookback_processes import PARALLEL_FROM, format_helpers, write_formats
 
 
 @dataclass
@@ -177,7 +176,7 @@ def write_lookback(
     with read_session(engine) as session:
         # The helpers (if the scope is worth them) start first: they import while the figures are
         # counted here.
-        tasks = scope_size(session, plan=plan, year=year)
+        tasks = scope_size(session, plan=plan, year=year, up_to=PARALLEL_FROM)
         with format_helpers(len(chosen), tasks, processes) as helpers:
             lookback = stream_lookback(session, as_of=as_of, plan=plan, year=year)
             if plans_dir is not None:
@@ -198,39 +197,6 @@ def write_lookback(
 
 def _closed(lookback: Lookback) -> Lookback:
     return dataclasses.replace(lookback, unfinished=[], ongoing=[], done=[])
-
-
-def write_format(
-    lookback: Lookback,
-    fmt: str,
-    path: Path,
-    *,
-    issuer: str | None = None,
-    carried: CarryOverReport | None = None,
-) -> None:
-    """One format of the report written to `path` as its parts are made: the same bytes as
-    render(), never held whole (the Markdown's tables too: each is laid out in two passes)."""
-    if fmt == "md":
-        from workflows.lookback_markdown import write_markdown
-
-        with path.open("w", encoding="utf-8", newline="") as out:
-            write_markdown(lookback, out, issuer=issuer, carried=carried)
-    elif fmt == "xlsx":
-        from workflows.lookback_xlsx import write_workbook
-
-        with path.open("wb") as binary:
-            write_workbook(lookback, binary, carried=carried)
-    elif fmt == "docx":
-        from workflows.lookback_docx import write_document
-
-        with path.open("wb") as binary:
-            write_document(lookback, binary, issuer=issuer, carried=carried)
-    else:
-        raise BadInput(
-            _("unknown look-back format {fmt!r}: one of {choices}").format(
-                fmt=fmt, choices=", ".join(FORMATS)
-            )
-        )
 
 
 def _formats(formats: Iterable[str]) -> list[str]:

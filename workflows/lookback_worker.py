@@ -32,7 +32,12 @@ def main() -> int:
     # Ctrl-C in a terminal reaches the whole process group: the job decides (it stops its helpers
     # on its way out), so a helper does not die with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from workflows.lookback_report import write_format
+    # What writing any format needs, imported before the work is given (the job is still counting):
+    # the formats' writers and what the look-back unpickles into, none of the database's modules.
+    import workflows.lookback_docx
+    import workflows.lookback_markdown
+    import workflows.lookback_xlsx  # noqa: F401
+    from workflows.lookback_formats import write_format
     from workflows.paced_collections import paced_collections
 
     line = sys.stdin.readline()

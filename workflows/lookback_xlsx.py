@@ -24,9 +24,9 @@ from functools import partial
 from operator import getitem
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from models.reads.lookback import Counts, Lookback
+from models.reads.lookback_views import Counts, Lookback
 from models.vocabulary.i18n import _
-from models.writes.carry_over import CarryOverReport
+from models.writes.carry_over_report import CarryOverReport
 from workflows.lookback_outline import (
     CATEGORY_LABELS,
     COUNT_HEADERS,

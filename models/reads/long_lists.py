@@ -5,52 +5,30 @@ formats are written side by side, workflows.lookback_processes)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
-import pickle
+import queue
 import shutil
 import tempfile
-import time
-from abc import ABC, abstractmethod
+import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
+from itertools import chain, starmap
 from pathlib import Path
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import Select, func
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
+from models.reads.saved_lists import LongList, SavedItems, record, replayed
 from models.reads.task_query import units_of
 from models.reads.units_column import split_units, units_column
+from models.rules import bounds
 from models.storage.db import without_jit
 
 T = TypeVar("T")
 
 CHUNK = 2000  # rows per fetch of a long list (and per pickled chunk of its spool)
-
-
-class LongList(ABC, Generic[T]):
-    """What the reports ask of a long list besides going through it: its length, whether it has
-    items, and counts kept once counted."""
-
-    _counted: dict[str, int]
-
-    @abstractmethod
-    def __iter__(self) -> Iterator[T]: ...
-
-    @abstractmethod
-    def __len__(self) -> int: ...
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
-    def counted(self, key: str, predicate: Callable[[T], object]) -> int:
-        """How many items meet `predicate`, counted once and kept under `key`: a count asked for
-        again (the overview of each format, the summary lines) is not another pass over the list."""
-        found = self._counted.get(key)
-        if found is None:
-            found = self._counted[key] = sum(1 for item in self if predicate(item))
-        return found
 
 
 class Items(LongList[T]):
@@ -64,7 +42,7 @@ class Items(LongList[T]):
         self,
         session: Session,
         query: Select,
-        make: Callable[[Any, tuple[list[str], list[str]]], T],
+        make: Callable[[Any, tuple[list[str], list[str]]], tuple[Any, ...]],
         kind: type[T],
     ) -> None:
         self._session, self._query, self._make = session, query, make
@@ -79,32 +57,57 @@ class Items(LongList[T]):
 
     def __iter__(self) -> Iterator[T]:
         if self._spool is not None:
-            yield from _replayed(self._spool, self._kind)
+            yield from replayed(self._spool, self._kind)
             return
+        kind = self._kind
+        for chunk in self._first_pass(ahead=False):
+            yield from starmap(kind, chunk)
+
+    def _first_pass(self, *, ahead: bool) -> Iterator[list[tuple[Any, ...]]]:
+        """The list read from the database a chunk at a time, each chunk its items' fields as
+        spooled. With `ahead` (nothing else uses the session meanwhile: read), PostgreSQL is asked
+        for the next chunk while this one is made and spooled."""
         # Kept open while the list is used (its replays read it back).
         shared = self._shared
         spool: IO[bytes] = shared.open("w+b") if shared else tempfile.TemporaryFile()  # noqa: SIM115
         count = 0
+        connection = self._session.connection()
+        chunks = self._chunks(connection)
+        # A cursor on the server computes a chunk only when it is fetched: asked for one at a
+        # time, the server and this process took turns (at 100,000 tasks 1.6 s each, 3.3 s in
+        # all). Not on SQLite, which computes in this process (and a thread fetching from it would
+        # wait for the interpreter at every row).
+        if ahead and connection.dialect.name == "postgresql":
+            chunks = fetched_ahead(chunks)
+        make = self._make
+        try:
+            for rows, units in chunks:
+                # Each item's fields as a tuple (make gives them in the dataclass's order): the
+                # items themselves are made only where they are gone through, and unpickled from
+                # tuples about twice as fast on every replay.
+                fields = _spoolable([make(row[:-1], found) for row, found in zip(rows, units, strict=True)])
+                record(spool, fields, shared=shared is not None)
+                count += len(fields)
+                yield fields
+        finally:
+            chunks.close()
+        record(spool, count, shared=shared is not None)  # the end, and how many there were
+        self._spool, self._count = spool, count
+
+    def _chunks(
+        self, connection: Connection
+    ) -> Generator[tuple[Sequence[Any], list[tuple[list[str], list[str]]]]]:
+        """The list's rows a chunk at a time, each with its tasks' (lead, supporting) units."""
         # On the session's connection, not through the ORM: the lists select columns, not
         # entities, and the ORM's loading of each row was a tenth of the look-back's time.
-        connection = self._session.connection()
         query = self._query.add_columns(units_column(connection.dialect.name))
         # PostgreSQL costs the units' correlated subquery per row, which puts the list far above
         # jit_above_cost: compiling it took 2 s at 100,000 tasks, more than running it.
         with without_jit(self._session):
             result = connection.execute(query, execution_options={"yield_per": CHUNK})
-        make = self._make
-        for rows in result.partitions():
-            items = [
-                make(row[:-1], units) for row, units in zip(rows, _units_in(connection, rows), strict=True)
-            ]
-            # Each item's fields as a tuple: unpickled about twice as fast as the dataclasses
-            # themselves (every report format goes through the lists again, some twice).
-            _record(spool, _shared_fields(items), shared=shared is not None)
-            count += len(items)
-            yield from items
-        _record(spool, count, shared=shared is not None)  # the end, and how many there were
-        self._spool, self._count = spool, count
+        with result:
+            for rows in result.partitions():
+                yield rows, _units_in(connection, rows)
 
     def __len__(self) -> int:
         if self._count is None:
@@ -128,73 +131,52 @@ class Items(LongList[T]):
     def read(self) -> None:
         """The first pass, if it has not been made: the list read from the database to its spool."""
         if self._spool is None:
-            for _ in self:
+            for _chunk in self._first_pass(ahead=True):
                 pass
 
 
-class SavedItems(LongList[T]):
-    """A long list read back from the file Items.share names, in a child of the process that
-    shares it: the same items in the same order, followed as they are written when that process is
-    still reading them (each chunk waited for), and its length. Pickles small: the path, not the
-    items."""
+def fetched_ahead(chunks: Generator[Any]) -> Generator[Any]:
+    """`chunks` gone through in a thread of its own, at most two ahead of the caller: while the
+    caller works on one, the next is fetched (a database waited for lets go of the interpreter).
+    Whatever `chunks` raises is raised here; closed early, the thread is stopped (after the fetch
+    it is in) and waited for, so the connection is the caller's again on return."""
+    ahead: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=2)
+    stop = threading.Event()
 
-    def __init__(self, path: Path, kind: type[T], count: int | None, counted: dict[str, int]) -> None:
-        self._path, self._kind, self._count, self._counted = path, kind, count, counted
-        self._writer = os.getpid()
-
-    def __iter__(self) -> Iterator[T]:
-        with self._path.open("rb") as spool:
-            yield from _replayed(spool, self._kind, follow=self._writer)
-
-    def __len__(self) -> int:
-        if self._count is None:  # written at the list's end: gone through to there
-            with self._path.open("rb") as spool:
-                records = _records(spool, follow=self._writer)
-                while self._count is None:
+    def fetch() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
                     try:
-                        next(records)
-                    except StopIteration as end:
-                        self._count = end.value
-        return self._count
+                        ahead.put(("chunk", chunk), timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
+        except BaseException as error:  # handed to the caller, raised there
+            ahead.put(("error", error))
+        else:
+            ahead.put(("end", None))
+        finally:
+            chunks.close()
 
-
-def _record(spool: IO[bytes], value: object, *, shared: bool) -> None:
-    """One record of a spool: its length, then its pickle (a chunk of items, or at the end their
-    count); flushed when another process follows the file."""
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    spool.write(len(data).to_bytes(8, "little") + data)
-    if shared:
-        spool.flush()
-
-
-def _replayed(spool: IO[bytes], kind: Any, *, follow: int | None = None) -> Iterator[Any]:
-    for rows in _records(spool, follow=follow):
-        yield from (kind(*row) for row in rows)
-
-
-def _records(spool: IO[bytes], *, follow: int | None) -> Generator[list[tuple[Any, ...]], None, int]:
-    """The chunks of a spool from its start, up to its end record; returns the count that record
-    holds. With `follow` (the pid of the parent process writing the spool), a record not written
-    yet is waited for."""
-    spool.seek(0)
-    while True:
-        size = int.from_bytes(_exactly(spool, 8, follow), "little")
-        value = pickle.loads(_exactly(spool, size, follow))
-        if type(value) is int:
-            return value
-        yield value
-
-
-def _exactly(spool: IO[bytes], size: int, follow: int | None) -> bytes:
-    data = spool.read(size)
-    while len(data) < size:
-        # Only a child waits for its parent's list: a list left unfinished by its own process, or
-        # by a parent that has ended (killed: this process then has another parent), never ends.
-        if follow is None or os.getppid() != follow:
-            raise EOFError(f"{getattr(spool, 'name', 'a spool')}: the list ends within a record")
-        time.sleep(0.002)
-        data += spool.read(size - len(data))
-    return data
+    fetcher = threading.Thread(target=fetch, name="duban-fetch-ahead", daemon=True)
+    fetcher.start()
+    try:
+        while True:
+            what, value = ahead.get()
+            if what == "end":
+                return
+            if what == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while fetcher.is_alive():  # a put waiting for room is let through
+            with contextlib.suppress(queue.Empty):
+                ahead.get(timeout=0.05)
+        fetcher.join()
 
 
 def _units_in(connection: Connection, rows: Sequence[Any]) -> list[tuple[list[str], list[str]]]:
@@ -211,26 +193,41 @@ def _units_in(connection: Connection, rows: Sequence[Any]) -> list[tuple[list[st
     return found  # type: ignore[return-value]
 
 
-def _shared_fields(items: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Each item's fields as a tuple, every text and date equal to one already in the chunk replaced
-    by that one: pickle writes an object it has seen once and reads it back by reference, so a
-    chunk's plan keys and titles, units, statuses, path labels and dates (few distinct ones among
-    2,000 items) are unpickled once instead of per item, on every replay of the list.
+def _spoolable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """A chunk of items' fields made printable and shared.
 
-    A column at a time (map over dict.setdefault runs in C): only columns holding nothing but str,
-    date and None are shared, and lists of names name by name; a column holding numbers is left as
-    it is (1, True and 1.0 are equal and must stay apart)."""
+    Printable: text written before models.rules.bounds refused control characters would break the
+    DOCX and XLSX writers, so the report leaves those characters out. The chunk's texts are looked
+    at together, a column at a time (a call per field was a million at 100,000 tasks); only a chunk
+    holding such a character has its rows cleaned (bounds.scrubbed).
+
+    Shared: every text and date equal to one already in the chunk is replaced by that one. Pickle
+    writes an object it has seen once and reads it back by reference, so a chunk's plan keys and
+    titles, units, statuses, path labels and dates (few distinct ones among 2,000 items) are
+    unpickled once instead of per item, on every replay of the list. A column at a time (map over
+    dict.setdefault runs in C): only columns holding nothing but str, date and None are shared, and
+    lists of names name by name; a column holding numbers is left as it is (1, True and 1.0 are
+    equal and must stay apart)."""
+    columns = list(zip(*rows, strict=True))
+    kinds = [set(map(type, column)) for column in columns]
+    texts: list[str] = []
+    for column, found in zip(columns, kinds, strict=True):
+        if found <= _TEXTS:
+            texts += filter(None, column)
+        elif found == _LISTS:
+            texts += chain.from_iterable(column)
+    if bounds.forbidden_character("".join(texts)) is not None:
+        columns = list(zip(*map(bounds.scrubbed, rows), strict=True))
     shared: dict[Any, Any] = {}
     same = shared.setdefault
-    columns = list(zip(*(vars(item).values() for item in items), strict=True))
-    for index, column in enumerate(columns):
-        kinds = set(map(type, column))
-        if kinds <= _SHAREABLE:
+    for index, (column, found) in enumerate(zip(columns, kinds, strict=True)):
+        if found <= _SHAREABLE:
             columns[index] = tuple(map(same, column, column))
-        elif kinds == _LISTS:
+        elif found == _LISTS:
             columns[index] = tuple([list(map(same, names, names)) for names in column])
     return list(zip(*columns, strict=True))
 
 
+_TEXTS = frozenset({str, type(None)})
 _SHAREABLE = frozenset({str, dt.date, type(None)})
 _LISTS = frozenset({list})

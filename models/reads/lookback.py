@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Date, Select, and_, func
 from sqlalchemy.orm import aliased
@@ -33,174 +32,54 @@ from sqlmodel import Session, col, select
 
 from models.errors import BadInput, NotFound
 from models.reads.dues import effective_due_column
-from models.reads.long_lists import Items, LongList
+from models.reads.long_lists import Items
+from models.reads.lookback_views import (  # the views, read here; kept importable from here
+    NAMED_DONE,
+    NO_LEAD,
+    Counts,
+    DoneItem,
+    Lookback,
+    OngoingItem,
+    PlanCompletion,
+    SectionCompletion,
+    UnfinishedItem,
+    UnitCompletion,
+    carried_count,
+    unfinished_ids,
+)
 from models.reads.names import plan_name
-from models.reads.summaries import SummaryRow, list_summaries
+from models.reads.summaries import list_summaries
 from models.rules import bounds
 from models.rules.deadlines_sql import standing_sql
 from models.rules.lights_sql import open_sql
-from models.rules.lookback import Category
 from models.rules.lookback_sql import category_sql
 from models.rules.reports_sql import report_sql
 from models.storage.db import without_jit
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 from models.vocabulary import _
 
-T = TypeVar("T")
-NAMED_DONE = 10  # done items of each section a report names (Lookback.done_named)
-
-NO_LEAD = _("(no lead unit named)")
 CARRY_OVER_ACTION = "carry_over"
 
-
-@dataclass
-class Counts:
-    done: int = 0
-    overdue: int = 0
-    ongoing: int = 0
-    in_progress: int = 0
-    not_started: int = 0
-    cancelled: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.done + self.overdue + self.ongoing + self.in_progress + self.not_started
-
-    @property
-    def unfinished(self) -> int:
-        return self.total - self.done
-
-    @property
-    def dated(self) -> int:
-        """The tasks the rate is taken over: all but the open ongoing ones (cancelled excluded)."""
-        return self.total - self.ongoing
-
-    @property
-    def rate(self) -> float | None:
-        """Done as a percentage of `dated`, one decimal; None when that is 0."""
-        return round(100 * self.done / self.dated, 1) if self.dated else None
-
-    def add(self, category: str, count: int) -> None:
-        setattr(self, Category(category).value, getattr(self, Category(category).value) + int(count))
-
-    def merge(self, other: Counts) -> None:
-        for name in Category:
-            self.add(name.value, getattr(other, name.value))
-
-
-@dataclass
-class PlanCompletion:
-    key: str
-    title: str
-    year: int | None
-    kind: str
-    issuer: str
-    source: str
-    counts: Counts = field(default_factory=Counts)
-    name: str = ""  # the short name people read (models.reads.names)
-
-
-@dataclass
-class SectionCompletion:
-    plan: str  # plan key
-    label: str  # the top-level path label: "一", "（一）", "1", or a source plan's key
-    title: str  # the section heading where the ledger (or, later, the report) can tell it; else ""
-    kind: str  # tasks / requirements / safeguards
-    counts: Counts = field(default_factory=Counts)
-    position: int = 0  # first position of the section in its plan, for ordering
-
-
-@dataclass
-class UnitCompletion:
-    unit: str  # a lead unit, or NO_LEAD
-    counts: Counts = field(default_factory=Counts)
-
-
-@dataclass
-class UnfinishedItem:
-    task_id: int
-    code: str
-    plan: str
-    plan_title: str
-    path: list[str]
-    title: str
-    lead: list[str]
-    support: list[str]
-    due_date: dt.date | None
-    deadline_text: str
-    deadline_type: str
-    status: str
-    progress: int
-    category: str  # overdue / ongoing / in_progress / not_started
-    last_update: dt.date | None
-    reason: str  # the latest deferral reason or progress note
-    reason_kind: str  # "defer", "progress" or "" (none given)
-    carried_to: str | None = None  # the code of the task continuing it in a rectification plan
-
-
-@dataclass
-class OngoingItem:
-    task_id: int
-    code: str
-    plan: str
-    path: list[str]
-    title: str
-    lead: list[str]
-    deadline_text: str
-    deadline_type: str
-    status: str
-    progress: int
-    note: str  # the latest progress note
-    last_update: dt.date | None
-
-
-@dataclass
-class DoneItem:
-    task_id: int
-    code: str
-    plan: str
-    path: list[str]
-    title: str
-    lead: list[str]
-    deadline_text: str
-    note: str  # the latest progress note
-    done_on: dt.date | None  # the day of its latest journal row (when it was marked done)
-
-
-@dataclass
-class Lookback:
-    as_of: dt.date
-    year: int  # the year of the plan (or the year asked for); summaries are filed under it
-    plan: str | None  # the plan key when one plan was asked for
-    plans: list[PlanCompletion]
-    sections: list[SectionCompletion]
-    units: list[UnitCompletion]
-    # The long lists: lists, or LongLists read as they are gone through (stream_lookback; in a
-    # helper process, SavedItems).
-    unfinished: Sequence[UnfinishedItem] | LongList[UnfinishedItem]
-    ongoing: Sequence[OngoingItem] | LongList[OngoingItem]
-    summaries: list[SummaryRow]
-    totals: Counts
-    done: Sequence[DoneItem] | LongList[DoneItem] = field(
-        default_factory=list
-    )  # what was achieved, for the documents
-    # The first NAMED_DONE done items of each section (plan key, top-level label), in plan order
-    # like `done`: what a report names of them (it counts the rest from the sections' counts).
-    # A long list too (ten per section of a ledger's tens of thousands at a million tasks, held in
-    # memory that doubled the look-back's peak). None when not read: go through `done`.
-    done_named: Sequence[DoneItem] | LongList[DoneItem] | None = None
-
-    @property
-    def scope(self) -> str:
-        """What the look-back covers, for file names: the plan key or the year."""
-        return self.plan if self.plan else str(self.year)
-
-    @property
-    def title(self) -> str:
-        """The report's subject in Chinese: the plan's title, or the year."""
-        if self.plan:
-            return self.plans[0].title or self.plan
-        return _("Work tasks of {year}").format(year=self.year)
+__all__ = [
+    "CARRY_OVER_ACTION",
+    "NAMED_DONE",
+    "NO_LEAD",
+    "Counts",
+    "DoneItem",
+    "Lookback",
+    "OngoingItem",
+    "PlanCompletion",
+    "SectionCompletion",
+    "UnfinishedItem",
+    "UnitCompletion",
+    "carried_count",
+    "compute_lookback",
+    "scope_keys",
+    "scope_size",
+    "stream_lookback",
+    "top_label",
+    "unfinished_ids",
+]
 
 
 def compute_lookback(
@@ -271,21 +150,21 @@ def stream_lookback(
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
     # Text written before models.rules.bounds refused control characters would break the DOCX and XLSX
     # writers (and the scheduled look-back with them): the report leaves those characters out. The
-    # long lists leave them out item by item as they are read (Items).
-    small = bounds.scrubbed(
-        Lookback(
-            as_of=as_of,
-            year=chosen_year,
-            plan=plan,
-            plans=[completions[p.id] for p in plans],
-            sections=sections,
-            units=units,
-            unfinished=[],
-            ongoing=[],
-            summaries=summaries,
-            totals=totals,
-        )
+    # long lists leave them out a chunk at a time as they are read (Items).
+    small = Lookback(
+        as_of=as_of,
+        year=chosen_year,
+        plan=plan,
+        plans=[completions[p.id] for p in plans],
+        sections=sections,
+        units=units,
+        unfinished=[],
+        ongoing=[],
+        summaries=summaries,
+        totals=totals,
     )
+    if bounds.holds_forbidden(small):
+        small = bounds.scrubbed(small)
     small.unfinished = _unfinished(session, scope, category, due)
     small.ongoing = _ongoing(session, scope)
     small.done = _done(session, scope)
@@ -318,11 +197,17 @@ def scope_keys(session: Session, *, plan: str | None = None, year: int | None = 
     return [found.key for found in _scope(session, plan, year)]
 
 
-def scope_size(session: Session, *, plan: str | None = None, year: int | None = None) -> int:
+def scope_size(
+    session: Session, *, plan: str | None = None, year: int | None = None, up_to: int | None = None
+) -> int:
     """How many tasks a look-back of `plan` or `year` goes through (withdrawn ones left out; NotFound
-    as compute_lookback): one count on the task table's plan index, before anything is computed."""
+    as compute_lookback), counted up to `up_to` when given (enough to decide by, without counting a
+    million tasks): one count on the task table's plan index, before anything is computed."""
     scope = _tasks_of([found.id for found in _scope(session, plan, year)])
-    return int(session.execute(select(func.count()).select_from(Task).where(scope)).scalar_one())
+    tasks = select(Task.id).where(scope)
+    if up_to is not None:
+        tasks = tasks.limit(up_to)
+    return int(session.execute(select(func.count()).select_from(tasks.subquery())).scalar_one())
 
 
 def _tasks_of(plan_ids: list[Any]) -> Any:
@@ -440,18 +325,6 @@ def _carried() -> tuple[Any, Any]:
     return newest, aliased(Task)
 
 
-def _printable(item: T, row: Sequence[Any], *names: list[str]) -> T:
-    """`item` as made from `row` and its units' `names`, its texts made printable: text written
-    before models.rules.bounds refused control characters would break the DOCX and XLSX writers,
-    so the report leaves those characters out. The row's texts are looked at once, as one string
-    (a field at a time was a million calls at 100,000 tasks); the rare item holding such a
-    character is made again with every text of it cleaned (bounds.scrubbed)."""
-    texts = [value for value in row if type(value) is str]
-    for group in names:
-        texts += group
-    return item if bounds.forbidden_character("".join(texts)) is None else bounds.scrubbed(item)
-
-
 def _latest_journal(*conditions: Any) -> Any:
     """The id of a task's latest journal row meeting `conditions`, as a correlated subquery (the
     journal is append-only: the latest row is the highest id)."""
@@ -514,7 +387,7 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
         .where(scope, open_sql())
     )
 
-    def make(row: Any, units: tuple[list[str], list[str]]) -> UnfinishedItem:
+    def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         (task_id, code, plan_key, plan_title, path_key, title, due_date, deadline_text, deadline_type,
          status, progress, note, cat, carried_code, last_day, action, reason) = row  # fmt: skip
         lead, support = units
@@ -522,27 +395,10 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
             note, kind = reason, "defer" if action == "defer" else "progress"
         else:
             kind = "progress" if note else ""
-        item = UnfinishedItem(
-            task_id=task_id,
-            code=code,
-            plan=plan_key,
-            plan_title=plan_title or plan_key,
-            path=path_key.split("/"),
-            title=title,
-            lead=lead,
-            support=support,
-            due_date=due_date,
-            deadline_text=deadline_text,
-            deadline_type=deadline_type,
-            status=status,
-            progress=progress,
-            category=cat,
-            last_update=last_day,
-            reason=note,
-            reason_kind=kind,
-            carried_to=carried_code,
-        )
-        return _printable(item, row, lead, support)
+        # UnfinishedItem's fields in their order (Items makes the item only where one is asked for).
+        return (task_id, code, plan_key, plan_title or plan_key, path_key.split("/"), title, lead, support,
+                due_date, deadline_text, deadline_type, status, progress, cat, last_day, note, kind,
+                carried_code)  # fmt: skip
 
     return Items(session, query, make, UnfinishedItem)
 
@@ -565,25 +421,12 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
         ).where(scope, standing_sql(), col(Task.status) != TaskStatus.CANCELLED.value)
     )
 
-    def make(row: Any, units: tuple[list[str], list[str]]) -> OngoingItem:
+    def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         (task_id, code, plan_key, path_key, title, deadline_text, deadline_type, status, progress,
          note, last_day, _action, _reason) = row  # fmt: skip
-        lead = units[0]
-        item = OngoingItem(
-            task_id=task_id,
-            code=code,
-            plan=plan_key,
-            path=path_key.split("/"),
-            title=title,
-            lead=lead,
-            deadline_text=deadline_text,
-            deadline_type=deadline_type,
-            status=status,
-            progress=progress,
-            note=note,
-            last_update=last_day,
-        )
-        return _printable(item, row, lead)
+        # OngoingItem's fields in their order.
+        return (task_id, code, plan_key, path_key.split("/"), title, units[0], deadline_text, deadline_type,
+                status, progress, note, last_day)  # fmt: skip
 
     return Items(session, query, make, OngoingItem)
 
@@ -603,21 +446,10 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
         ).where(scope, col(Task.status) == TaskStatus.DONE.value)
     )
 
-    def make(row: Any, units: tuple[list[str], list[str]]) -> DoneItem:
+    def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         task_id, code, plan_key, path_key, title, deadline_text, note, last_day, _, _ = row
-        lead = units[0]
-        item = DoneItem(
-            task_id=task_id,
-            code=code,
-            plan=plan_key,
-            path=path_key.split("/"),
-            title=title,
-            lead=lead,
-            deadline_text=deadline_text,
-            note=note,
-            done_on=last_day,
-        )
-        return _printable(item, row, lead)
+        # DoneItem's fields in their order.
+        return (task_id, code, plan_key, path_key.split("/"), title, units[0], deadline_text, note, last_day)
 
     return Items(session, query, make, DoneItem)
 
@@ -639,24 +471,6 @@ def _done_named(session: Session, scope: Any) -> Items[DoneItem]:
     )
     named = col(Task.id).in_(select(ranked.c.id).where(ranked.c.rank <= NAMED_DONE))
     return _done(session, and_(scope, named))
-
-
-def carried_count(lookback: Lookback) -> int:
-    """How many of the unfinished items were carried over to a rectification plan. A streamed
-    list counts them once (the Markdown's and the XLSX's overviews and the summary lines each asked,
-    each a pass over the list read back from disk)."""
-    if isinstance(lookback.unfinished, LongList):
-        return lookback.unfinished.counted("carried", _is_carried)
-    return sum(1 for item in lookback.unfinished if _is_carried(item))
-
-
-def _is_carried(item: UnfinishedItem) -> bool:
-    return bool(item.carried_to)
-
-
-def unfinished_ids(lookback: Lookback) -> list[int]:
-    """The task ids of a look-back's unfinished items (what carry-over copies)."""
-    return [item.task_id for item in lookback.unfinished]
 
 
 def plan_ids_for(session: Session, keys: Iterable[str]) -> list[int]:

@@ -3,25 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from models.reads.summary_row import SummaryRow
 from models.storage.tables import Plan, Unit, UnitSummary
-
-
-@dataclass
-class SummaryRow:
-    unit: str
-    plan: str | None  # plan key; None: the unit's summary of its whole year
-    plan_title: str
-    year: int
-    text: str
-    source: str
-    submitted_by: str
-    submitted_at: dt.datetime
 
 
 def list_summaries(

@@ -94,6 +94,38 @@ def printable(text: str) -> str:
     return _FORBIDDEN.sub("", text) if _FORBIDDEN.search(text) else text
 
 
+def holds_forbidden(value: object) -> bool:
+    """Whether any string within `value` (strings, lists, tuples, dict values, dataclasses' fields)
+    holds a character the rule refuses: one search over them all, nothing copied (what scrubbed
+    would clean, asked first where it rarely has anything to do)."""
+    texts: list[str] = []
+    _gather_texts(value, texts)
+    return _FORBIDDEN.search("".join(texts)) is not None
+
+
+def _gather_texts(value: object, texts: list[str]) -> None:
+    if isinstance(value, str):
+        texts.append(value)
+        return
+    if isinstance(value, dict):
+        items: Iterable[object] = value.values()
+    elif isinstance(value, (list, tuple)):
+        items = value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        items = vars(value).values()
+    else:
+        return
+    for item in items:
+        # Texts and plain values here, only containers gone into (a call per field was most of it).
+        if type(item) is str:
+            texts.append(item)
+        elif type(item) not in _PLAIN:
+            _gather_texts(item, texts)
+
+
+_PLAIN = frozenset({int, float, bool, type(None), dt.date, dt.datetime})
+
+
 def scrubbed(value: T) -> T:
     """`value` with every string in it made printable: strings, lists, tuples, dicts and dataclasses
     (copied, not changed in place)."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import String, cast, insert, literal, update
@@ -36,6 +35,7 @@ from models.rules.lights_sql import open_sql
 from models.storage.db import insert_new
 from models.storage.tables import Assignment, Journal, Plan, Task, TaskStatus, utcnow
 from models.vocabulary.i18n import _
+from models.writes.carry_over_report import CarriedPlan, CarryOverReport
 from models.writes.ledger import path_key
 
 RECTIFICATION_KIND = "rectification"
@@ -49,29 +49,6 @@ def rectification_key(year: int) -> str:
 
 def rectification_title(year: int) -> str:
     return _("Rectification list {year}").format(year=year)
-
-
-@dataclass
-class CarriedPlan:
-    key: str
-    title: str
-    year: int
-    created: list[tuple[str, str]] = field(default_factory=list)  # (source code, new code)
-    skipped: int = 0  # already carried over before
-
-
-@dataclass
-class CarryOverReport:
-    plans: list[CarriedPlan] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def created(self) -> int:
-        return sum(len(p.created) for p in self.plans)
-
-    @property
-    def skipped(self) -> int:
-        return sum(p.skipped for p in self.plans)
 
 
 def carry_over(

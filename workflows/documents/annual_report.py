@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from models.reads.lookback import NO_LEAD, Lookback
-from models.writes.carry_over import CarryOverReport
+from models.reads.lookback_views import NO_LEAD, Lookback
+from models.writes.carry_over_report import CarryOverReport
 from workflows.documents.common import agency, plan_names, signer, units_text
 from workflows.documents.gongwen import Blank, Cell, Document, Outline, cn_date
 from workflows.lookback_outline import rate_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.reads.lookback import NO_LEAD, Lookback, UnfinishedItem
+from models.reads.lookback_views import NO_LEAD, Lookback, UnfinishedItem
 from models.rules.lights import days_overdue
 from workflows.documents.common import (
     agency,

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from models.reads.lookback import NO_LEAD, Counts, Lookback
+from models.reads.lookback_views import NO_LEAD, Counts, Lookback
 from models.reads.names import CN_NUMERALS, path_label
 from models.vocabulary import CATEGORIES
 from models.vocabulary.i18n import _

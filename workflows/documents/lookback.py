@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from models.reads.lookback import NAMED_DONE, NO_LEAD, Lookback
+from models.reads.lookback_views import NAMED_DONE, NO_LEAD, Lookback
 from models.rules.lights import days_overdue
-from models.writes.carry_over import CarryOverReport
+from models.writes.carry_over_report import CarryOverReport
 from workflows.documents.common import (
     COUNT_COLUMNS,
     SHORT_COUNT_COLUMNS,
