@@ -4,6 +4,7 @@ no process behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import signal
@@ -19,6 +20,7 @@ from models.errors import DubanError
 from models.reads.long_lists import SavedItems
 from models.reads.lookback import stream_lookback
 from models.storage.db import read_session
+from models.writes.carry_over_report import CarriedPlan, CarryOverReport
 from workflows import lookback_processes, lookback_report
 from workflows.lookback_processes import FormatProcess, helpers_for
 from workflows.lookback_report import preview_lookback, write_lookback
@@ -211,3 +213,44 @@ def test_a_helper_stops_waiting_when_its_job_is_killed(tmp_path):
         if job.poll() is None:
             job.kill()
         job.wait(timeout=30)
+
+
+WITHOUT_DATABASE = """
+import pickle, sys
+from pathlib import Path
+import workflows.lookback_worker  # what a helper imports before its work comes
+from workflows.lookback_formats import write_format
+with open(sys.argv[1], "rb") as work:
+    lookback, issuer, carried = pickle.load(work)
+for fmt in ("md", "xlsx", "docx"):
+    write_format(lookback, fmt, Path(sys.argv[2]) / f"out.{fmt}", issuer=issuer, carried=carried)
+print(" ".join(name for name in ("sqlalchemy", "sqlmodel", "pydantic") if name in sys.modules))
+"""
+
+
+def test_a_helper_writes_every_format_without_the_database_modules(engine, tmp_path):
+    """A helper's start is its imports: the look-back's views, its lists as files and what
+    carry-over did unpickle, and every format is written, without SQLAlchemy, SQLModel or pydantic."""
+    build(engine)
+    with read_session(engine) as session:
+        streamed = stream_lookback(session, as_of=AS_OF, year=2021)
+        lists = {
+            name: getattr(streamed, name).share(tmp_path / f"{name}.spool")
+            for name in ("unfinished", "ongoing")
+        }
+        for name in lists:
+            getattr(streamed, name).read()
+        shared = dataclasses.replace(streamed, **lists, done=[], done_named=list(streamed.done_named or []))
+    carried = CarryOverReport([CarriedPlan("2022-zhenggai", "整改清单", 2022, [("T1", "Z1")])])
+    work = tmp_path / "work.pickle"
+    work.write_bytes(pickle.dumps((shared, "某某办公室", carried), pickle.HIGHEST_PROTOCOL))
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DATABASE, str(work), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=lookback_processes.ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+    assert all((tmp_path / f"out.{fmt}").stat().st_size > 0 for fmt in ("md", "xlsx", "docx"))
