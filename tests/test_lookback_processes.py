@@ -10,6 +10,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from lookback_ledger import AS_OF, build
 
 from models.errors import DubanError
+from models.reads import long_lists
 from models.reads.long_lists import SavedItems
 from models.reads.lookback import stream_lookback
 from models.storage.db import read_session
@@ -156,6 +158,39 @@ def test_a_format_that_fails_leaves_no_file_and_no_helper(engine, tmp_path, monk
     assert len(made) == 2 and all(helper.process.returncode is not None for helper in made)
 
 
+def test_a_list_that_cannot_be_read_fails_the_look_back_and_leaves_nothing(engine, tmp_path, monkeypatch):
+    """The second list's read fails (on PostgreSQL in the thread reading the lists beside the
+    counting, on SQLite in the job's thread): the look-back fails with that error, no file is left,
+    no helper, no thread, and the ledger can be read again."""
+    build(engine)
+    made: list[FormatProcess] = []
+    real_process = lookback_processes.FormatProcess
+    real_chunks = long_lists.Items._chunks
+    read: list[str] = []
+
+    def tracked() -> FormatProcess:
+        made.append(real_process())
+        return made[-1]
+
+    def chunks(self, connection):  # type: ignore[no-untyped-def]
+        read.append(self._kind.__name__)
+        if len(read) == 2:
+            raise RuntimeError("the server went away")
+        yield from real_chunks(self, connection)
+
+    monkeypatch.setattr(lookback_processes, "FormatProcess", tracked)
+    monkeypatch.setattr(long_lists.Items, "_chunks", chunks)
+    threads = threading.active_count()
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="went away"):
+        write_lookback(engine, as_of=AS_OF, year=2021, output=out, processes=3)
+    assert list(out.iterdir()) == [] and read == ["UnfinishedItem", "OngoingItem"]
+    assert len(made) == 2 and all(helper.process.returncode is not None for helper in made)
+    assert threading.active_count() == threads
+    monkeypatch.undo()
+    assert write_lookback(engine, as_of=AS_OF, year=2021, output=out, processes=3).files
+
+
 def test_how_many_helpers():
     assert helpers_for(3, 10**6, 1) == 0  # the job's process alone
     assert helpers_for(3, 10, 2) == 1
@@ -169,6 +204,7 @@ def test_how_many_helpers():
 JOB = """
 import pickle, subprocess, sys, time
 from pathlib import Path
+from models.reads import long_lists
 from models.reads.long_lists import SavedItems
 folder = Path(sys.argv[1])
 # A list whose first chunk is cut short: its rest never comes, as when the job dies reading it.

@@ -36,7 +36,7 @@ from models.writes.carry_over import CarryOverReport, carry_over
 from workflows.lookback_formats import FORMATS, write_format
 from workflows.lookback_outline import Block, rate_text
 from workflows.lookback_package import write_stamped
-from workflows.lookback_processes import PARALLEL_FROM, format_helpers, write_formats
+from workflows.lookback_processes import PARALLEL_FROM, side_by_side, write_formats
 
 
 @dataclass
@@ -173,19 +173,22 @@ def write_lookback(
             carried = carry_over(session, keys, actor=actor, as_of=as_of)
     # The long lists are read from the database as each file is written, in one read transaction
     # (the same ledger for every format): memory stays flat whatever the ledger's size.
-    with read_session(engine) as session:
+    with read_session(engine, one_snapshot=True) as session:
         # The helpers (if the scope is worth them) start first: they import while the figures are
-        # counted here.
+        # counted here; on PostgreSQL the long lists are read beside the counting, in a thread on
+        # a second connection that sees the same snapshot.
         tasks = scope_size(session, plan=plan, year=year, up_to=PARALLEL_FROM)
-        with format_helpers(len(chosen), tasks, processes) as helpers:
-            lookback = stream_lookback(session, as_of=as_of, plan=plan, year=year)
+        with side_by_side(session, len(chosen), tasks, processes) as sharing:
+            lookback = stream_lookback(
+                session, as_of=as_of, plan=plan, year=year, lists_made=sharing.lists_made
+            )
             if plans_dir is not None:
                 fill_section_titles(lookback, plans_dir)
 
             def write(fmt: str, path: Path) -> None:
                 write_format(lookback, fmt, path, issuer=issuer, carried=carried)
 
-            peak = write_formats(lookback, targets, helpers, issuer=issuer, carried=carried, write=write)
+            peak = write_formats(lookback, targets, sharing, issuer=issuer, carried=carried, write=write)
         result = LookbackResult(lookback, files=dict(targets), carried=carried, helper_peak_kib=peak)
         summary = summary_lines(lookback, carried)
     # What the caller reads after the session is closed: the aggregates and the lines above, not

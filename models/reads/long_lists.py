@@ -63,15 +63,18 @@ class Items(LongList[T]):
         for chunk in self._first_pass(ahead=False):
             yield from starmap(kind, chunk)
 
-    def _first_pass(self, *, ahead: bool) -> Iterator[list[tuple[Any, ...]]]:
+    def _first_pass(
+        self, *, ahead: bool, connection: Connection | None = None
+    ) -> Iterator[list[tuple[Any, ...]]]:
         """The list read from the database a chunk at a time, each chunk its items' fields as
-        spooled. With `ahead` (nothing else uses the session meanwhile: read), PostgreSQL is asked
-        for the next chunk while this one is made and spooled."""
+        spooled; on the session's connection, or on `connection`. With `ahead` (nothing else uses
+        that connection meanwhile: read), PostgreSQL is asked for the next chunk while this one is
+        made and spooled."""
         # Kept open while the list is used (its replays read it back).
         shared = self._shared
         spool: IO[bytes] = shared.open("w+b") if shared else tempfile.TemporaryFile()  # noqa: SIM115
         count = 0
-        connection = self._session.connection()
+        connection = connection if connection is not None else self._session.connection()
         chunks = self._chunks(connection)
         # A cursor on the server computes a chunk only when it is fetched: asked for one at a
         # time, the server and this process took turns (at 100,000 tasks 1.6 s each, 3.3 s in
@@ -103,7 +106,7 @@ class Items(LongList[T]):
         query = self._query.add_columns(units_column(connection.dialect.name))
         # PostgreSQL costs the units' correlated subquery per row, which puts the list far above
         # jit_above_cost: compiling it took 2 s at 100,000 tasks, more than running it.
-        with without_jit(self._session):
+        with without_jit(connection):
             result = connection.execute(query, execution_options={"yield_per": CHUNK})
         with result:
             for rows in result.partitions():
@@ -119,7 +122,10 @@ class Items(LongList[T]):
         """The list as another process reads it: from `path`, where this one spools it. Before the
         first pass, that pass writes it there a chunk at a time (`read` it, here, while the other
         process follows it: it waits for each chunk); after, the spool is copied there."""
-        if self._spool is None:
+        if self._shared is not None:  # shared already: its first pass spools (or spooled) there
+            if path != self._shared:
+                raise ValueError(f"{self._kind.__name__} list already shared as {self._shared}")
+        elif self._spool is None:
             self._shared = path
             path.touch()
         else:
@@ -128,11 +134,14 @@ class Items(LongList[T]):
                 shutil.copyfileobj(self._spool, out, 1 << 20)
         return SavedItems(path, self._kind, self._count, dict(self._counted))
 
-    def read(self) -> None:
-        """The first pass, if it has not been made: the list read from the database to its spool."""
+    def read(self, connection: Connection | None = None, stop: threading.Event | None = None) -> None:
+        """The first pass, if it has not been made: the list read from the database to its spool.
+        On `connection` when given (the session's snapshot twin, read from another thread: see
+        workflows.lookback_processes), given up between chunks once `stop` is set."""
         if self._spool is None:
-            for _chunk in self._first_pass(ahead=True):
-                pass
+            for _chunk in self._first_pass(ahead=True, connection=connection):
+                if stop is not None and stop.is_set():
+                    return
 
 
 def fetched_ahead(chunks: Generator[Any]) -> Generator[Any]:

@@ -22,6 +22,7 @@ How a task is counted (one rule for every view, so the figures add up everywhere
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -103,15 +104,30 @@ def compute_lookback(
 
 
 def stream_lookback(
-    session: Session, *, as_of: dt.date, plan: str | None = None, year: int | None = None
+    session: Session,
+    *,
+    as_of: dt.date,
+    plan: str | None = None,
+    year: int | None = None,
+    lists_made: Callable[[dict[str, Items[Any]]], None] | None = None,
 ) -> Lookback:
-    """The look-back with its aggregates computed and its long lists (unfinished, ongoing, done)
-    as Items: read from the database each time they are gone through, while `session` is open."""
+    """The look-back with its aggregates computed and its long lists (unfinished, ongoing, done,
+    done_named) as Items: read from the database each time they are gone through, while `session`
+    is open. `lists_made` is called with the lists (by field name) before the aggregates are
+    counted: the report starts reading them beside the counting (on PostgreSQL)."""
     plans = _scope(session, plan, year)
     plan_ids = [p.id for p in plans]
     scope = _tasks_of(plan_ids)
     due = effective_due_column(session, as_of)
     category = category_sql(due, as_of)
+    lists: dict[str, Items[Any]] = {
+        "unfinished": _unfinished(session, scope, category, due),
+        "ongoing": _ongoing(session, scope),
+        "done": _done(session, scope),
+        "done_named": _done_named(session, scope),
+    }
+    if lists_made is not None:
+        lists_made(lists)
     base = (
         select(
             col(Task.id).label("id"),
@@ -165,11 +181,7 @@ def stream_lookback(
     )
     if bounds.holds_forbidden(small):
         small = bounds.scrubbed(small)
-    small.unfinished = _unfinished(session, scope, category, due)
-    small.ongoing = _ongoing(session, scope)
-    small.done = _done(session, scope)
-    small.done_named = _done_named(session, scope)
-    return small
+    return dataclasses.replace(small, **lists)
 
 
 def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:

@@ -8,6 +8,7 @@ instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from models.vocabulary.i18n import _
 # (models.reads.quick) take HEAD_REVISION from here and must not pay for them.
 if TYPE_CHECKING:
     from alembic.config import Config
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlmodel import Session
 
 # The newest migration in migrations/versions (a test keeps the two in step). A ledger already at
@@ -66,9 +67,14 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(engine: Engine, *, one_snapshot: bool = False) -> Iterator[Session]:
+    """A session that only reads. `one_snapshot`: every statement of it sees the same ledger (on
+    PostgreSQL a repeatable-read transaction, whose snapshot snapshot_twin can share; SQLite's
+    read transaction is one snapshot already)."""
     from sqlmodel import Session
 
+    if one_snapshot and engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
     with Session(engine) as session:
         yield session
 
@@ -196,12 +202,12 @@ def insert_rows(session: Session, table: type, rows: list[dict]) -> None:
 
 
 @contextmanager
-def without_jit(session: Session) -> Iterator[None]:
+def without_jit(session: Session | Connection) -> Iterator[None]:
     """PostgreSQL: JIT compilation off for the statements run inside, in this transaction only.
     A correlated NOT EXISTS under OR is costed as if probed row by row (the planner's pessimistic
     alternative to the hashed subplan it runs), which puts a fraction-of-a-second read far above
     jit_above_cost: compiling it then takes longer than running it. A no-op on SQLite."""
-    connection = session.connection()
+    connection = session if isinstance(session, _connection_type()) else session.connection()
     if connection.dialect.name != "postgresql":
         yield
         return
@@ -210,3 +216,37 @@ def without_jit(session: Session) -> Iterator[None]:
     yield
     # Put back for the rest of the transaction (on an error it is rolled back with it).
     connection.exec_driver_sql("SELECT set_config('jit', %(jit)s, true)", {"jit": before})
+
+
+# What pg_export_snapshot returns ("00000003-0000001B-1"): put in SET TRANSACTION SNAPSHOT as a
+# literal (a utility statement takes no parameters), so only this shape is let through.
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
+
+
+@contextmanager
+def snapshot_twin(session: Session) -> Iterator[Connection | None]:
+    """PostgreSQL: a second connection that sees exactly what `session` sees (a read session with
+    one_snapshot: its snapshot exported, and imported by the twin's own repeatable-read
+    transaction), for reading beside it in another thread; rolled back and closed on the way
+    out. None on SQLite, where a second connection could see a later ledger."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield None
+        return
+    snapshot = str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
+    if not _SNAPSHOT_ID.fullmatch(snapshot):
+        raise ValueError(f"unexpected snapshot id {snapshot!r}")
+    twin = connection.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    try:
+        # The first statement of its transaction, as PostgreSQL requires.
+        twin.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        yield twin
+    finally:
+        twin.rollback()
+        twin.close()
+
+
+def _connection_type() -> type:
+    from sqlalchemy import Connection
+
+    return Connection
