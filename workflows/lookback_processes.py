@@ -1,15 +1,16 @@
 """The look-back's formats written side by side, each in a process of its own, on a machine with
 more than one core and a scope large enough to be worth it.
 
-The ledger is read once, in the job's process and its one read transaction: the aggregates, then
-each long list, spooled to a file the helpers follow as it grows (models.reads.long_lists:
-Items.share, SavedItems). The helper processes (workflows.lookback_worker) are started first,
-when a count of the scope's tasks says they are worth it, and import while the aggregates are
-counted; each is given the look-back with its lists as those files before the lists are read, and
-writes one format as they come, while the job's process reads the lists and then writes the last
-format (the XLSX) from its own spool. The bytes are
-those of the formats written one after the other (the same code on the same items); only the wall
-time changes (bench/floor_table.py).
+The ledger is read once, in the job's process and one snapshot of it: the aggregates, and each long
+list spooled to a file the helpers follow as it grows (models.reads.long_lists: Items.share;
+models.reads.saved_lists: SavedItems). On PostgreSQL the lists are read beside the counting, in a
+thread on a second connection that shares the job's snapshot (ListsBeside); on SQLite, after it.
+The helper processes (workflows.lookback_worker) are started first, when a count of the scope's
+tasks says they are worth it, and import while the aggregates are counted; each is given the
+look-back with its lists as those files before the lists are read through, and writes one format as
+they come, while the job's process writes the last format (the XLSX) from its own spool. The bytes
+are those of the formats written one after the other (the same code on the same items); only the
+wall time changes (bench/floor_table.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The look-back's long lists (unfinished, ongoing, done items), read as they are gone through and
 never held whole: Items reads one from the database the first time and keeps what it read on disk,
-a pickled chunk at a time; SavedItems reads such a spool back in another process (the look-back's
-formats are written side by side, workflows.lookback_processes)."""
+a pickled chunk at a time (models.reads.saved_lists: the spool, and SavedItems reading it back in
+another process, when the look-back's formats are written side by side:
+workflows.lookback_processes)."""
 
 from __future__ import annotations
 
