@@ -276,14 +276,20 @@ def write_side_by_side(
         )
     for helper, fmt in zip(helpers, theirs, strict=True):
         helper.give(work, fmt, paths[fmt])
-    if sharing.beside is not None and sharing.beside.thread is not None:
-        sharing.beside.wait()
-    for found in lists.values():  # in the order the formats go through them
-        if isinstance(found, Items):
-            found.read()
-    for fmt in ours:
-        write(fmt, paths[fmt])
-    return [helper.wait() for helper in helpers]
+    try:
+        if sharing.beside is not None and sharing.beside.thread is not None:
+            sharing.beside.wait()
+        for found in lists.values():  # in the order the formats go through them
+            if isinstance(found, Items):
+                found.read()
+        for fmt in ours:
+            write(fmt, paths[fmt])
+        return [helper.wait() for helper in helpers]
+    except BaseException:
+        # The helpers stopped before the temporary files are removed (write_formats): one just
+        # given its work could otherwise create its file after the removal.
+        stop_all(helpers)
+        raise
 
 
 def _format_lists(lookback: Lookback) -> tuple[str, ...]:

@@ -184,19 +184,21 @@ def stream_lookback(
     return dataclasses.replace(small, **lists)
 
 
-def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
+def _scope(session: Session, plan: str | None, year: int | None, what: Any = Plan) -> list[Any]:
+    """The plans a look-back of `plan` or `year` covers, in key order: `what` of each (the Plan, or
+    a column of it: scope_size reads only the ids)."""
     if (plan is None) == (year is None):
         raise BadInput(code="lookback.scope", field=("plan", "year"))
     if year is not None:
         bounds.check_int(year, _("year"), low=bounds.MIN_YEAR, high=bounds.MAX_YEAR)
     if plan is not None:
-        record = session.exec(select(Plan).where(Plan.key == plan)).first()
+        record = session.exec(select(what).where(Plan.key == plan)).first()
         if record is None:
             raise NotFound(code="plan.not_found", plan=plan)
         return [record]
     # Annual reports (年度报告) are reviews, not plans: they have no tasks to look back on.
     found = list(
-        session.exec(select(Plan).where(Plan.year == year, Plan.kind != "report").order_by(col(Plan.key)))
+        session.exec(select(what).where(Plan.year == year, Plan.kind != "report").order_by(col(Plan.key)))
     )
     if not found:
         raise NotFound(code="plan.none_for_year", field="year", year=year)
@@ -206,7 +208,7 @@ def _scope(session: Session, plan: str | None, year: int | None) -> list[Any]:
 def scope_keys(session: Session, *, plan: str | None = None, year: int | None = None) -> list[str]:
     """The keys of the plans a look-back of `plan` or `year` covers (NotFound as compute_lookback).
     Its unfinished items are exactly their open tasks not withdrawn: what carry-over reads itself."""
-    return [found.key for found in _scope(session, plan, year)]
+    return _scope(session, plan, year, col(Plan.key))
 
 
 def scope_size(
@@ -215,7 +217,7 @@ def scope_size(
     """How many tasks a look-back of `plan` or `year` goes through (withdrawn ones left out; NotFound
     as compute_lookback), counted up to `up_to` when given (enough to decide by, without counting a
     million tasks): one count on the task table's plan index, before anything is computed."""
-    scope = _tasks_of([found.id for found in _scope(session, plan, year)])
+    scope = _tasks_of(_scope(session, plan, year, col(Plan.id)))
     tasks = select(Task.id).where(scope)
     if up_to is not None:
         tasks = tasks.limit(up_to)
