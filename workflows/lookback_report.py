@@ -67,8 +67,9 @@ def build_lookback(
     plans_dir: Path | None = None,
 ) -> Lookback:
     """The look-back, with section headings looked up in the source documents where the ledger
-    does not know them (they are headings, not tasks, so the ledger never stored them)."""
-    with read_session(engine) as session:
+    does not know them (they are headings, not tasks, so the ledger never stored them). Its
+    figures and lists are read from one snapshot of the ledger: they agree."""
+    with read_session(engine, one_snapshot=True) as session:
         lookback = compute_lookback(session, as_of=as_of, plan=plan, year=year)
     if plans_dir is not None:
         fill_section_titles(lookback, plans_dir)
