@@ -1,6 +1,6 @@
 """One format of the look-back written to a file: what the job's process and its helper processes
-(workflows.lookback_worker) both call. It imports the formats' writers and the look-back's views,
-not the database's modules: a helper's start is its imports.
+(workflows.lookback_worker) both call. Nothing it imports, nor the writer it picks, reaches the
+database's modules: a helper's start is its imports.
 """
 
 from __future__ import annotations

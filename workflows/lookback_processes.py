@@ -277,7 +277,7 @@ def write_side_by_side(
     for helper, fmt in zip(helpers, theirs, strict=True):
         helper.give(work, fmt, paths[fmt])
     try:
-        if sharing.beside is not None and sharing.beside.thread is not None:
+        if sharing.beside is not None:
             sharing.beside.wait()
         for found in lists.values():  # in the order the formats go through them
             if isinstance(found, Items):

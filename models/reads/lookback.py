@@ -22,7 +22,6 @@ How a task is counted (one rule for every view, so the figures add up everywhere
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -174,14 +173,12 @@ def stream_lookback(
         plans=[completions[p.id] for p in plans],
         sections=sections,
         units=units,
-        unfinished=[],
-        ongoing=[],
         summaries=summaries,
         totals=totals,
+        **lists,
     )
-    if bounds.holds_forbidden(small):
-        small = bounds.scrubbed(small)
-    return dataclasses.replace(small, **lists)
+    # The lists are none of the containers either looks into: only the small views are looked at.
+    return bounds.scrubbed(small) if bounds.holds_forbidden(small) else small
 
 
 def _scope(session: Session, plan: str | None, year: int | None, what: Any = Plan) -> list[Any]:

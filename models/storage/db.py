@@ -207,7 +207,9 @@ def without_jit(session: Session | Connection) -> Iterator[None]:
     A correlated NOT EXISTS under OR is costed as if probed row by row (the planner's pessimistic
     alternative to the hashed subplan it runs), which puts a fraction-of-a-second read far above
     jit_above_cost: compiling it then takes longer than running it. A no-op on SQLite."""
-    connection = session if isinstance(session, _connection_type()) else session.connection()
+    from sqlalchemy import Connection
+
+    connection = session if isinstance(session, Connection) else session.connection()
     if connection.dialect.name != "postgresql":
         yield
         return
@@ -244,9 +246,3 @@ def snapshot_twin(session: Session) -> Iterator[Connection | None]:
     finally:
         twin.rollback()
         twin.close()
-
-
-def _connection_type() -> type:
-    from sqlalchemy import Connection
-
-    return Connection
