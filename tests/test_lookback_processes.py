@@ -48,6 +48,29 @@ def test_formats_written_side_by_side_are_the_bytes_one_process_writes(engine, t
     assert two.helper_peak_kib < side.helper_peak_kib
 
 
+def test_a_shared_list_knows_its_length_and_carried_tally_before_it_is_read(engine, tmp_path):
+    """The lists' lengths and the unfinished items carried over are counted with the figures, in the
+    same snapshot: a helper following a list's file knows them before the list is read (it neither
+    waits for the list's end nor goes through it to count), and they are what reading it finds."""
+    build(engine)
+    write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "first", carry=True)
+    with read_session(engine) as session:
+        streamed = stream_lookback(session, as_of=AS_OF, year=2021)
+        shared = {
+            name: getattr(streamed, name).share(tmp_path / f"{name}.spool")
+            for name in ("unfinished", "ongoing", "done_named")
+        }
+        # Nothing read yet: a follower in this very process would find the files empty and fail.
+        lengths = {name: len(found) for name, found in shared.items()}
+        carried = shared["unfinished"].counted("carried", lambda item: pytest.fail("went through it"))
+        for name in shared:
+            getattr(streamed, name).read()
+        items = {name: list(getattr(streamed, name)) for name in shared}
+    assert lengths == {name: len(found) for name, found in items.items()}
+    assert lengths["unfinished"] > 0 and lengths["done_named"] > 0
+    assert carried == sum(1 for item in items["unfinished"] if item.carried_to) > 0
+
+
 def test_shared_lists_read_back_as_the_job_read_them(engine, tmp_path):
     """A list shared before its first pass is spooled into the shared file as it is read; one
     shared after is copied there. Either reads back the same items; a share pickles small."""

@@ -19,7 +19,7 @@ from typing import IO, Any, TypeVar
 
 from sqlalchemy import Select, func
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.reads.saved_lists import LongList, SavedItems, record, replayed
 from models.reads.task_query import units_of
@@ -45,8 +45,16 @@ class Items(LongList[T]):
         query: Select,
         make: Callable[[Any, tuple[list[str], list[str]]], tuple[Any, ...]],
         kind: type[T],
+        *,
+        rows: Select | None = None,
+        tallies: dict[str, Any] | None = None,
     ) -> None:
+        """`rows`: the list's rows without the columns it adds to each (what counting them needs;
+        the query itself when not given). `tallies`: key -> a text column of `rows`; count() counts
+        the items whose column is neither NULL nor empty under that key (counted(key) answers it)."""
         self._session, self._query, self._make = session, query, make
+        self._rows = rows if rows is not None else query
+        self._tallies = tallies or {}
         self._kind = kind  # the items' dataclass, made again from the spooled fields
         self._count: int | None = None
         # After the first whole pass its items are kept on disk, a pickled chunk at a time, and
@@ -115,9 +123,22 @@ class Items(LongList[T]):
 
     def __len__(self) -> int:
         if self._count is None:
-            counted = select(func.count()).select_from(self._query.order_by(None).subquery())
-            self._count = int(self._session.execute(counted).scalar_one())
-        return self._count
+            self.count()
+        return self._count  # type: ignore[return-value]
+
+    def count(self) -> None:
+        """Its length and its tallies counted by the database now, in one statement on the
+        session (its snapshot), unless known: asked before the list is read, a process following
+        its file (SavedItems) knows them from the start, instead of waiting for the list's end and
+        going through it again to count."""
+        if self._count is not None and self._tallies.keys() <= self._counted.keys():
+            return
+        columns = [func.count(), *(func.count(func.nullif(c, "")) for c in self._tallies.values())]
+        found = self._session.execute(self._rows.order_by(None).with_only_columns(*columns)).one()
+        if self._count is None:  # the first pass (another thread) may have counted meanwhile
+            self._count = int(found[0])
+        for key, value in zip(self._tallies, found[1:], strict=True):
+            self._counted[key] = int(value)
 
     def share(self, path: Path) -> SavedItems[T]:
         """The list as another process reads it: from `path`, where this one spools it. Before the

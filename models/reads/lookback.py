@@ -102,6 +102,11 @@ def compute_lookback(
     return found
 
 
+# The long lists the reports go through (the done items they name come from done_named): their
+# lengths, and the carried tally, counted with the aggregates, before the lists are read.
+REPORTED_LISTS = ("unfinished", "ongoing", "done_named")
+
+
 def stream_lookback(
     session: Session,
     *,
@@ -161,6 +166,8 @@ def stream_lookback(
     with without_jit(session):
         sections = _sections(session, base, by_id, scope, completions, totals)
         units = _units(session, base)
+        for name in REPORTED_LISTS:
+            lists[name].count()
     chosen_year = year if year is not None else (plans[0].year or as_of.year)
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
     # Text written before models.rules.bounds refused control characters would break the DOCX and XLSX
@@ -374,7 +381,7 @@ def _ordered(query: Select) -> Select:
 def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[UnfinishedItem]:
     """The open tasks, each with its effective due date (a recurring one's current occurrence)."""
     newest, carried = _carried()
-    query = _with_facts(
+    rows = (
         _ordered(
             select(
                 Task.id,
@@ -397,6 +404,7 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
         .join(carried, carried.id == newest.c.child_id, isouter=True)
         .where(scope, open_sql())
     )
+    query = _with_facts(rows)
 
     def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         (task_id, code, plan_key, plan_title, path_key, title, due_date, deadline_text, deadline_type,
@@ -411,26 +419,26 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
                 due_date, deadline_text, deadline_type, status, progress, cat, last_day, note, kind,
                 carried_code)  # fmt: skip
 
-    return Items(session, query, make, UnfinishedItem)
+    # "carried" is lookback_views.carried_count's tally: the items with a carried_to.
+    return Items(session, query, make, UnfinishedItem, rows=rows, tallies={"carried": carried.code})
 
 
 def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
-    query = _with_facts(
-        _ordered(
-            select(
-                Task.id,
-                Task.code,
-                Plan.key,
-                Task.path_key,
-                Task.title,
-                Task.deadline_text,
-                Task.deadline_type,
-                Task.status,
-                Task.progress,
-                Task.progress_note,
-            )
-        ).where(scope, standing_sql(), col(Task.status) != TaskStatus.CANCELLED.value)
-    )
+    rows = _ordered(
+        select(
+            Task.id,
+            Task.code,
+            Plan.key,
+            Task.path_key,
+            Task.title,
+            Task.deadline_text,
+            Task.deadline_type,
+            Task.status,
+            Task.progress,
+            Task.progress_note,
+        )
+    ).where(scope, standing_sql(), col(Task.status) != TaskStatus.CANCELLED.value)
+    query = _with_facts(rows)
 
     def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         (task_id, code, plan_key, path_key, title, deadline_text, deadline_type, status, progress,
@@ -439,30 +447,30 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
         return (task_id, code, plan_key, path_key.split("/"), title, units[0], deadline_text, deadline_type,
                 status, progress, note, last_day)  # fmt: skip
 
-    return Items(session, query, make, OngoingItem)
+    return Items(session, query, make, OngoingItem, rows=rows)
 
 
 def _done(session: Session, scope: Any) -> Items[DoneItem]:
-    query = _with_facts(
-        _ordered(
-            select(
-                Task.id,
-                Task.code,
-                Plan.key,
-                Task.path_key,
-                Task.title,
-                Task.deadline_text,
-                Task.progress_note,
-            )
-        ).where(scope, col(Task.status) == TaskStatus.DONE.value)
-    )
+    rows = _ordered(
+        select(
+            Task.id,
+            Task.code,
+            Plan.key,
+            Task.path_key,
+            Task.title,
+            Task.deadline_text,
+            Task.progress_note,
+        )
+    ).where(scope, col(Task.status) == TaskStatus.DONE.value)
+    query = _with_facts(rows)
 
     def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         task_id, code, plan_key, path_key, title, deadline_text, note, last_day, _, _ = row
         # DoneItem's fields in their order.
-        return (task_id, code, plan_key, path_key.split("/"), title, units[0], deadline_text, note, last_day)
+        path = path_key.split("/")
+        return (task_id, code, plan_key, path, title, units[0], deadline_text, note, last_day)
 
-    return Items(session, query, make, DoneItem)
+    return Items(session, query, make, DoneItem, rows=rows)
 
 
 def _done_named(session: Session, scope: Any) -> Items[DoneItem]:
