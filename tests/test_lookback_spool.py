@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pytest
 
 from models.reads import long_lists, lookback
-from models.reads.names import path_label
+from models.reads.names import path_label, path_parts
+from models.reads.units_column import split_units
 from models.rules import bounds
 from workflows.text_tables import github, write_github
 
@@ -43,13 +44,24 @@ def test_spooled_fields_share_equal_texts_and_dates_and_keep_types_apart() -> No
     rows = long_lists._spoolable(made)
     assert rows == made
     assert rows[0][0] is rows[1][0]  # equal codes: one object, pickled once
-    assert rows[0][1][0] is rows[1][1][0] and rows[0][2][0] is rows[1][2][0]
     assert rows[0][3] is rows[1][3]
-    assert rows[0][1] is not items[0].path  # lists are new: the items are left as they were
     # 1, True and 1.0 are equal as keys: never shared, each keeps its type.
     assert [type(row[4]) for row in rows] == [int, bool, float]
     back = pickle.loads(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
     assert [Entry(*row) for row in back] == items
+
+
+def test_the_names_and_places_of_the_lists_come_shared() -> None:
+    """The lists of names a row holds (its units, its path's parts) are shared where they are made,
+    so pickle writes each name once per chunk: equal names from different rows are one object."""
+    first = split_units("2\x1fL" + "办公室" + "\x1fS法规处")
+    second = split_units("1\x1fL" + "办" + "公室")
+    assert first == (["办公室"], ["法规处"]) and second == (["办公室"], [])
+    assert first[0][0] is second[0][0]
+    one, two = list(path_parts("一/（二）/" + "3")), list(path_parts("一" + "/（二）/4"))
+    assert one == ["一", "（二）", "3"] and two == ["一", "（二）", "4"]
+    assert one[0] is two[0] and one[1] is two[1] and one is not two
+    assert split_units(None) == ([], []) and split_units("1\x1fL办\x1f公室") is None
 
 
 def test_a_chunk_is_checked_at_once_and_cleaned_only_when_it_holds_a_forbidden_character() -> None:

@@ -234,11 +234,12 @@ def _spoolable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
     Shared: every text and date equal to one already in the chunk is replaced by that one. Pickle
     writes an object it has seen once and reads it back by reference, so a chunk's plan keys and
-    titles, units, statuses, path labels and dates (few distinct ones among 2,000 items) are
-    unpickled once instead of per item, on every replay of the list. A column at a time (map over
-    dict.setdefault runs in C): only columns holding nothing but str, date and None are shared, and
-    lists of names name by name; a column holding numbers is left as it is (1, True and 1.0 are
-    equal and must stay apart)."""
+    titles, statuses and dates (few distinct ones among 2,000 items) are unpickled once instead of
+    per item, on every replay of the list. A column at a time (map over dict.setdefault runs in C):
+    only columns holding nothing but str, date and None are shared; a column holding numbers is left
+    as it is (1, True and 1.0 are equal and must stay apart). The lists of names (units, path parts)
+    come shared already (split_units, names.path_parts): sharing them here, a list at a time, was
+    a third of the lists' first read."""
     columns = list(zip(*rows, strict=True))
     kinds = [set(map(type, column)) for column in columns]
     texts: list[str] = []
@@ -254,8 +255,6 @@ def _spoolable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     for index, (column, found) in enumerate(zip(columns, kinds, strict=True)):
         if found <= _SHAREABLE:
             columns[index] = tuple(map(same, column, column))
-        elif found == _LISTS:
-            columns[index] = tuple([list(map(same, names, names)) for names in column])
     return list(zip(*columns, strict=True))
 
 

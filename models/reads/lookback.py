@@ -47,7 +47,7 @@ from models.reads.lookback_views import (  # the views, read here; kept importab
     carried_count,
     unfinished_ids,
 )
-from models.reads.names import plan_name
+from models.reads.names import path_parts, plan_name
 from models.reads.summaries import list_summaries
 from models.rules import bounds
 from models.rules.deadlines_sql import standing_sql
@@ -415,7 +415,7 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
         else:
             kind = "progress" if note else ""
         # UnfinishedItem's fields in their order (Items makes the item only where one is asked for).
-        return (task_id, code, plan_key, plan_title or plan_key, path_key.split("/"), title, lead, support,
+        return (task_id, code, plan_key, plan_title or plan_key, list(path_parts(path_key)), title, lead, support,
                 due_date, deadline_text, deadline_type, status, progress, cat, last_day, note, kind,
                 carried_code)  # fmt: skip
 
@@ -444,7 +444,7 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
         (task_id, code, plan_key, path_key, title, deadline_text, deadline_type, status, progress,
          note, last_day, _action, _reason) = row  # fmt: skip
         # OngoingItem's fields in their order.
-        return (task_id, code, plan_key, path_key.split("/"), title, units[0], deadline_text, deadline_type,
+        return (task_id, code, plan_key, list(path_parts(path_key)), title, units[0], deadline_text, deadline_type,
                 status, progress, note, last_day)  # fmt: skip
 
     return Items(session, query, make, OngoingItem, rows=rows)
@@ -467,7 +467,7 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
     def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         task_id, code, plan_key, path_key, title, deadline_text, note, last_day, _, _ = row
         # DoneItem's fields in their order.
-        path = path_key.split("/")
+        path = list(path_parts(path_key))
         return (task_id, code, plan_key, path, title, units[0], deadline_text, note, last_day)
 
     return Items(session, query, make, DoneItem, rows=rows)

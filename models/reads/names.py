@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,14 @@ def simplify(text: str) -> str:
     from models.reads.simplified import normal  # opencc, loaded only when a long title needs it
 
     return normal(text) if len(normal(text)) == len(text) else text
+
+
+@functools.lru_cache(maxsize=16384)
+def path_parts(path_key: str) -> tuple[str, ...]:
+    """A task's path key ("一/（二）/3") as its parts, each part the one string of its text: a long
+    list's items share them (list() of this: the tuple is shared too), and pickle (the look-back's
+    spools) writes and reads each part once per chunk. Called straight from the cache, per row."""
+    return tuple(map(sys.intern, path_key.split("/")))
 
 
 def path_label(path: Sequence[str]) -> str:

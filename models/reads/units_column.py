@@ -10,6 +10,7 @@ with units_of instead.
 
 from __future__ import annotations
 
+from sys import intern
 from typing import Any
 
 from sqlalchemy import String, case, func, select
@@ -52,7 +53,9 @@ def units_column(dialect: str) -> Any:
 
 def split_units(text: str | None) -> tuple[list[str], list[str]] | None:
     """(lead names, supporting names) from units_column's text, or None when a name held the
-    separator (the count and the names disagree)."""
+    separator (the count and the names disagree). Each name is the one string of its text (a
+    ledger has few units, named on every one of their tasks): pickle writes and reads it once per
+    chunk of a look-back's spool."""
     if text is None:
         return [], []
     count, *names = text.split(SEPARATOR)
@@ -61,5 +64,5 @@ def split_units(text: str | None) -> tuple[list[str], list[str]] | None:
     lead: list[str] = []
     support: list[str] = []
     for name in names:
-        (lead if name[0] == _LEAD else support).append(name[1:])
+        (lead if name[0] == _LEAD else support).append(intern(name[1:]))
     return lead, support
