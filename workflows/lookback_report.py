@@ -96,14 +96,14 @@ def fill_section_titles(lookback: Lookback, plans_dir: Path) -> None:
 
 def document_headings(path: Path) -> dict[str, str]:
     """Top-level label -> heading title of a work-plan document ({} when it cannot be read)."""
+    if not path.is_file():  # before the parser's imports: a ledger's plans may have no documents
+        return {}
     from parsing.cleaning import clean_text
     from parsing.reading import read_document
     from parsing.script import to_simplified
     from parsing.sentences import split_title
     from parsing.structure import build_outline
 
-    if not path.is_file():
-        return {}
     try:
         cleaned = clean_text(read_document(path))
         lines = [(line.no, line.text, to_simplified(line.text)) for line in cleaned.lines]
