@@ -111,48 +111,8 @@ def _widths(columns: dict[int, float]) -> dict[int, float]:
 def survey(lookback: Lookback) -> Survey:
     found = Survey()
     year = lookback.year
-    # The first few done items of each section (done_named: only those are read), the rest counted
-    # from the sections' counts; or every done item, counted as it comes.
-    named = lookback.done_named
-    for item in lookback.done if named is None else named:
-        key = (item.plan, item.path[0])
-        if named is None:
-            found.done_count[key] += 1
-        few = found.done.setdefault(key, [])
-        if len(few) < LISTED:
-            few.append(f"{item.title}（{units_text(item.lead)}）")
-    if named is not None:
-        for section in lookback.sections:
-            found.done_count[(section.plan, section.label)] += section.counts.done
-    # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新): the
-    # numbers are measured once, by the last (the widest), the codes as they come (each distinct).
-    codes = path_widest = date_widest = 0.0
-    paths = _Made(_measured(point_label))
-    dates = _Made(_measured(partial(short_date, year=year)))
-    for entry in lookback.ongoing:
-        code = entry.code
-        width = 0.5 * len(code) if type(code) is str and code.isascii() else display_width(str(code))
-        if width > codes:
-            codes = width
-        width = paths[tuple(entry.path)]
-        if width > path_widest:
-            path_widest = width
-        width = dates[entry.last_update]
-        if width > date_widest:
-            date_widest = width
-        if entry.note:
-            found.reported_count += 1
-            few = found.reported.setdefault((entry.plan, entry.path[0]), [])
-            if len(few) < LISTED:
-                few.append(f"{entry.title}：{entry.note.strip().rstrip('。')}。")
-        elif entry.status != "done":
-            found.silent_count += 1
-            if len(found.silent) < LISTED:
-                found.silent.append(entry)
-    count = len(lookback.ongoing)  # known once the list has been gone through: no query
-    found.ongoing_widest = _widths(
-        {0: display_width(str(count)) if count else 0.0, 1: codes, 2: path_widest, 6: date_widest}
-    )
+    # The lists in the order the look-back reads them (lookback_processes.FORMAT_LISTS): a helper
+    # following their files goes through each as it comes, not waiting for the last one first.
     # The fitted columns of _attachment_unfinished's rows (序号, 编号, 序号路径, 进展状态, 最近更新
     # and, when there is one, 转入整改).
     codes = path_widest = state_widest = date_widest = carried = 0.0
@@ -197,6 +157,48 @@ def survey(lookback: Lookback) -> Survey:
             9: carried,
         }
     )
+    # The fitted columns of _attachment_ongoing's rows (序号, 编号, 序号路径, 最近更新): the
+    # numbers are measured once, by the last (the widest), the codes as they come (each distinct).
+    codes = path_widest = date_widest = 0.0
+    paths = _Made(_measured(point_label))
+    dates = _Made(_measured(partial(short_date, year=year)))
+    for entry in lookback.ongoing:
+        code = entry.code
+        width = 0.5 * len(code) if type(code) is str and code.isascii() else display_width(str(code))
+        if width > codes:
+            codes = width
+        width = paths[tuple(entry.path)]
+        if width > path_widest:
+            path_widest = width
+        width = dates[entry.last_update]
+        if width > date_widest:
+            date_widest = width
+        if entry.note:
+            found.reported_count += 1
+            few = found.reported.setdefault((entry.plan, entry.path[0]), [])
+            if len(few) < LISTED:
+                few.append(f"{entry.title}：{entry.note.strip().rstrip('。')}。")
+        elif entry.status != "done":
+            found.silent_count += 1
+            if len(found.silent) < LISTED:
+                found.silent.append(entry)
+    count = len(lookback.ongoing)  # known once the list has been gone through: no query
+    found.ongoing_widest = _widths(
+        {0: display_width(str(count)) if count else 0.0, 1: codes, 2: path_widest, 6: date_widest}
+    )
+    # The first few done items of each section (done_named: only those are read), the rest counted
+    # from the sections' counts; or every done item, counted as it comes.
+    named = lookback.done_named
+    for item in lookback.done if named is None else named:
+        key = (item.plan, item.path[0])
+        if named is None:
+            found.done_count[key] += 1
+        few = found.done.setdefault(key, [])
+        if len(few) < LISTED:
+            few.append(f"{item.title}（{units_text(item.lead)}）")
+    if named is not None:
+        for section in lookback.sections:
+            found.done_count[(section.plan, section.label)] += section.counts.done
     return found
 
 
