@@ -126,6 +126,10 @@ class Items(LongList[T]):
             self.count()
         return self._count  # type: ignore[return-value]
 
+    def known(self, count: int) -> None:
+        """Its length, known from elsewhere in the same snapshot (another query's counts)."""
+        self._count = count
+
     def count(self) -> None:
         """Its length and its tallies counted by the database now, in one statement on the
         session (its snapshot), unless known: asked before the list is read, a process following

@@ -102,9 +102,10 @@ def compute_lookback(
     return found
 
 
-# The long lists the reports go through (the done items they name come from done_named): their
-# lengths, and the carried tally, counted with the aggregates, before the lists are read.
-REPORTED_LISTS = ("unfinished", "ongoing", "done_named")
+# The long lists the reports go through (the done items they name come from done_named, whose
+# length the sections' counts give): their lengths, and the carried tally, counted with the
+# aggregates, before the lists are read.
+COUNTED_LISTS = ("unfinished", "ongoing")
 
 
 def stream_lookback(
@@ -166,8 +167,9 @@ def stream_lookback(
     with without_jit(session):
         sections = _sections(session, base, by_id, scope, completions, totals)
         units = _units(session, base)
-        for name in REPORTED_LISTS:
+        for name in COUNTED_LISTS:
             lists[name].count()
+    lists["done_named"].known(named_count(sections))
     chosen_year = year if year is not None else (plans[0].year or as_of.year)
     summaries = list_summaries(session, year=chosen_year, plan_ids=plan_ids if plan else None)
     # Text written before models.rules.bounds refused control characters would break the DOCX and XLSX
@@ -471,6 +473,12 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
         return (task_id, code, plan_key, path, title, units[0], deadline_text, note, last_day)
 
     return Items(session, query, make, DoneItem, rows=rows)
+
+
+def named_count(sections: Iterable[SectionCompletion]) -> int:
+    """How many items _done_named reads: the first NAMED_DONE done tasks of each section, so each
+    section's done count up to NAMED_DONE (the same sections: a plan and its top-level label)."""
+    return sum(min(section.counts.done, NAMED_DONE) for section in sections)
 
 
 def _done_named(session: Session, scope: Any) -> Items[DoneItem]:
