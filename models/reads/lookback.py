@@ -374,6 +374,18 @@ def _with_facts(query: Select) -> Select:
     )
 
 
+def _listed(
+    session: Session,
+    rows: Select,
+    make: Callable[[Any, tuple[list[str], list[str]]], tuple[Any, ...]],
+    kind: type[Any],
+    tallies: dict[str, Any] | None = None,
+) -> Items[Any]:
+    """A long list of `rows` with their journal facts added (_with_facts); its length (and
+    `tallies`) counted over `rows` alone, the same rows without the facts' joins."""
+    return Items(session, _with_facts(rows), make, kind, rows=rows, tallies=tallies)
+
+
 def _ordered(query: Select) -> Select:
     return query.join(Plan, col(Plan.id) == Task.plan_id).order_by(
         Plan.year, Plan.key, Task.position, Task.id
@@ -406,7 +418,6 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
         .join(carried, carried.id == newest.c.child_id, isouter=True)
         .where(scope, open_sql())
     )
-    query = _with_facts(rows)
 
     def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         (task_id, code, plan_key, plan_title, path_key, title, due_date, deadline_text, deadline_type,
@@ -422,7 +433,7 @@ def _unfinished(session: Session, scope: Any, category: Any, due: Any) -> Items[
                 carried_code)  # fmt: skip
 
     # "carried" is lookback_views.carried_count's tally: the items with a carried_to.
-    return Items(session, query, make, UnfinishedItem, rows=rows, tallies={"carried": carried.code})
+    return _listed(session, rows, make, UnfinishedItem, tallies={"carried": carried.code})
 
 
 def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
@@ -440,7 +451,6 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
             Task.progress_note,
         )
     ).where(scope, standing_sql(), col(Task.status) != TaskStatus.CANCELLED.value)
-    query = _with_facts(rows)
 
     def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         (task_id, code, plan_key, path_key, title, deadline_text, deadline_type, status, progress,
@@ -449,7 +459,7 @@ def _ongoing(session: Session, scope: Any) -> Items[OngoingItem]:
         return (task_id, code, plan_key, list(path_parts(path_key)), title, units[0], deadline_text, deadline_type,
                 status, progress, note, last_day)  # fmt: skip
 
-    return Items(session, query, make, OngoingItem, rows=rows)
+    return _listed(session, rows, make, OngoingItem)
 
 
 def _done(session: Session, scope: Any) -> Items[DoneItem]:
@@ -464,7 +474,6 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
             Task.progress_note,
         )
     ).where(scope, col(Task.status) == TaskStatus.DONE.value)
-    query = _with_facts(rows)
 
     def make(row: Any, units: tuple[list[str], list[str]]) -> tuple[Any, ...]:
         task_id, code, plan_key, path_key, title, deadline_text, note, last_day, _, _ = row
@@ -472,7 +481,7 @@ def _done(session: Session, scope: Any) -> Items[DoneItem]:
         path = list(path_parts(path_key))
         return (task_id, code, plan_key, path, title, units[0], deadline_text, note, last_day)
 
-    return Items(session, query, make, DoneItem, rows=rows)
+    return _listed(session, rows, make, DoneItem)
 
 
 def named_count(sections: Iterable[SectionCompletion]) -> int:
