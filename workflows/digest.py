@@ -72,26 +72,26 @@ def compose_digests(
 
 def _task_rows(
     tasks: list[DigestTask], *, as_of: dt.date, overdue: bool = False, role: bool = True
-) -> list[list[object]]:
+) -> list[tuple[str, ...]]:
     # The words looked up once per table, not once per row: a big ledger's digests list 200,000.
     days, term, no_report = _("{days} days"), _("{due} ({deadline})"), "—"
-    rows = []
+    # Every cell is text (dates as their ISO text, as a stored message keeps them): the message's
+    # tables are then joined and stored without a look at each cell's type (workflows.render). Rows
+    # are tuples of text, which the garbage collector stops tracking: a big ledger's digests hold
+    # two million of them, and as lists each collection went through them all again.
+    rows: list[tuple[str, ...]] = []
     for t in lead_role_first(tasks):
-        row: list[object] = [t.code]
+        due = t.due_date
+        if t.recurring and due:
+            when = term.format(due=due, deadline=t.deadline_text)
+        else:
+            when = due.isoformat() if due else t.deadline_text
         if role:
-            row.append(_ROLE.get(t.role, t.role))
-        row += [
-            t.plan,
-            t.path,
-            t.title,
-            term.format(due=t.due_date, deadline=t.deadline_text)
-            if t.recurring and t.due_date
-            else t.due_date or t.deadline_text,
-        ]
-        if overdue:
-            row.append(days.format(days=days_overdue(t.due_date, as_of)))
-        row += [_STATUS.get(t.status, t.status), t.last_report or no_report]
-        rows.append(row)
+            head: tuple[str, ...] = (t.code, _ROLE.get(t.role, t.role), t.plan, t.path, t.title, when)
+        else:
+            head = (t.code, t.plan, t.path, t.title, when)
+        tail = (_STATUS.get(t.status, t.status), t.last_report.isoformat() if t.last_report else no_report)
+        rows.append((*head, days.format(days=days_overdue(due, as_of)), *tail) if overdue else head + tail)
     return rows
 
 

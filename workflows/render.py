@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 
@@ -24,14 +25,80 @@ from models.vocabulary import _
 from models.vocabulary.i18n import HTML_LANG
 from workflows.text_tables import simple
 
-FORMAT = 1  # the version of to_json's layout; from_json refuses any other
+Rows = Sequence[Sequence[object]]  # a table's rows: lists, or tuples (which the collector does not track)
+
+FORMAT = 2  # the version of to_json's layout (2: text tables as one joined string)
+READ_FORMATS = (1, 2)  # what from_json reads: notices queued by an earlier version are still sent
 
 
-@dataclass
+NONE = _("(none)")  # what an empty table renders as
+
+
 class Table:
-    headers: list[str]
-    rows: list[list[object]]
-    empty: str = _("(none)")
+    """A message's table: its headers and rows, or, read back from storage, its cells' text joined
+    by _CELL and _ROW (`joined`), the rows split from it only when a rendering asks for them (the
+    plain text). The Markdown and the HTML are made from the joined text, so a digest read back
+    makes one string per table, not a string per cell. A table's rows are not changed once given:
+    the cells' types and their joined text are worked out at most once."""
+
+    def __init__(
+        self,
+        headers: list[str],
+        rows: Rows | None = None,
+        empty: str = NONE,
+        *,
+        joined: str = "",
+    ) -> None:
+        self.headers = headers
+        self.empty = empty
+        self._rows = rows
+        self._kinds: set[type] | None = None
+        self._joined: str | object | None = _UNKNOWN
+        if rows is None:  # read back joined: text cells, at least one row
+            self._kinds, self._joined = {str}, joined
+
+    @property
+    def rows(self) -> Rows:
+        if self._rows is None:
+            text = self._joined
+            assert isinstance(text, str)
+            self._rows = [row.split(_CELL) for row in text.split(_ROW)]
+        return self._rows
+
+    def __bool__(self) -> bool:
+        """Whether the table has rows."""
+        return self._rows is None or bool(self._rows)
+
+    def kinds(self) -> set[type]:
+        """The types of the cells (map and chain run in C: no Python step per cell)."""
+        if self._kinds is None:
+            self._kinds = set(map(type, chain.from_iterable(self.rows)))
+        return self._kinds
+
+    def joined(self) -> str | None:
+        """The cells as text (None as ""), joined by the separators; None when a cell holds a
+        separator or a row has no cells (it lays out differently)."""
+        if self._joined is _UNKNOWN and not self._join_text():
+            self._joined = _joined(self.rows, self.kinds())
+        return self._joined  # type: ignore[return-value]
+
+    def text_joined(self) -> str | None:
+        """The joined text when every cell is text or a date (read back as text either way)."""
+        self._join_text()
+        return self.joined() if self.kinds() <= _TEXT else None
+
+    def _join_text(self) -> bool:
+        """Join the cells as they are, if they are all text: joining them tells so, with no look at
+        each cell's type (a cell of a str subclass, a StrEnum, counts as the text it holds)."""
+        if self._joined is not _UNKNOWN or self._kinds is not None:
+            return self._joined is not _UNKNOWN
+        rows = self.rows
+        try:
+            text = _ROW.join([_CELL.join(row) for row in rows])  # type: ignore[arg-type]
+        except TypeError:  # a cell that is not text: its type decides how it reads
+            return False
+        self._kinds, self._joined = {str}, _checked(rows, text)
+        return True
 
 
 @dataclass
@@ -74,7 +141,7 @@ class Message:
         self.blocks.append(text)
         return self
 
-    def table(self, headers: list[str], rows: list[list[object]]) -> Message:
+    def table(self, headers: list[str], rows: Rows) -> Message:
         self.blocks.append(Table(headers, rows))
         return self
 
@@ -91,7 +158,7 @@ class Message:
             if isinstance(block, Link):
                 parts.append(wording.link.format(text=block.text, url=block.url))
             elif isinstance(block, Table):
-                parts.append(simple(block.headers, block.rows) if block.rows else block.empty)
+                parts.append(simple(block.headers, block.rows) if block else block.empty)
             elif block.startswith("## "):
                 parts.append("\n" + wording.heading.format(heading=block[3:]))
             else:
@@ -104,7 +171,7 @@ class Message:
             if isinstance(block, Link):
                 parts.append(f"[{_md(block.text)}](<{block.url.replace('>', '%3E')}>)")
             elif isinstance(block, Table):
-                if block.rows:
+                if block:
                     parts.append(_md_table(block))
                 else:
                     parts.append(block.empty)
@@ -120,7 +187,7 @@ class Message:
             if isinstance(block, Link):
                 parts.append(f'<p><a href="{html.escape(block.url)}">{html.escape(block.text)}</a></p>')
             elif isinstance(block, Table):
-                if block.rows:
+                if block:
                     parts.append(_html_table(block))
                 else:
                     parts.append(f"<p>{html.escape(block.empty)}</p>")
@@ -147,10 +214,16 @@ class Message:
             elif isinstance(block, Table):
                 # The cells' types, gathered in one pass: a digest of a big ledger has a million cells,
                 # and a call per cell to convert the few dates cost more than the JSON itself.
-                kinds = _kinds(block.rows)
-                if not all(type(h) is str for h in block.headers) or not kinds <= _STORABLE:
+                # Text and dates (stored as their text either way) go as one joined string: JSON
+                # then reads back one string per table, not one per cell, and the renderings use it
+                # as it is. Other cells (numbers, None: the plain text lays them out by type) as rows.
+                joined = block.text_joined()
+                if not all(type(h) is str for h in block.headers) or not block.kinds() <= _STORABLE:
                     return None
-                blocks.append({"headers": block.headers, "rows": block.rows, "empty": block.empty})
+                if joined is not None:
+                    blocks.append({"headers": block.headers, "cells": joined, "empty": block.empty})
+                else:
+                    blocks.append({"headers": block.headers, "rows": block.rows, "empty": block.empty})
             else:
                 blocks.append(block)
         document = {
@@ -165,7 +238,7 @@ class Message:
     @classmethod
     def from_json(cls, stored: str) -> Message:
         document = json.loads(stored)
-        if document.get("format") != FORMAT:
+        if document.get("format") not in READ_FORMATS:
             raise ValueError(f"a stored message of format {document.get('format')!r}, not {FORMAT}")
         blocks: list[str | Table | Link] = []
         for block in document["blocks"]:
@@ -173,6 +246,8 @@ class Message:
                 blocks.append(block)
             elif "link" in block:
                 blocks.append(Link(block["link"], block["url"]))
+            elif "cells" in block:
+                blocks.append(Table(block["headers"], empty=block["empty"], joined=block["cells"]))
             else:
                 blocks.append(Table(block["headers"], block["rows"], block["empty"]))
         return cls(document["title"], blocks, Wording(**document["wording"]))
@@ -181,24 +256,23 @@ class Message:
 # What JSON brings back as the same type, and the dates, stored as their text: a date renders as its
 # ISO text in all three renderings, and tabulate types its ISO text as text too (no number reads it).
 _STORABLE = frozenset({type(None), bool, int, float, str, dt.date, dt.datetime})
+_TEXT = frozenset({str, dt.date, dt.datetime})  # read back as text whether joined or not
+_UNKNOWN = object()  # a Table's joined text not worked out yet
 
 # A table's cells are joined with these separators and escaped as one string (one str.replace per
 # character to escape, in C, instead of a Python call per cell: a first escalation lists 100,000
-# rows), then the separators become the table's own. A table whose text holds either character
-# (a control character no document should carry) is laid out cell by cell.
-_CELL = "\x1f"
-_ROW = "\x1e"
+# rows), then the separators become the table's own; a stored message keeps the joined text. A
+# table whose text holds either character is laid out cell by cell and stored as rows. They are
+# private-use characters: no document should carry them, and JSON writes them as they are (a
+# control character would take six bytes, \u001f, per cell of a stored message).
+_CELL = "\uf8f0"
+_ROW = "\uf8f1"
 
 
-def _kinds(rows: list[list[object]]) -> set[type]:
-    """The types of the cells (map and chain run in C: no Python step per cell)."""
-    return set(map(type, chain.from_iterable(rows)))
-
-
-def _joined(rows: list[list[object]]) -> str | None:
+def _joined(rows: Rows, kinds: set[type]) -> str | None:
     """The rows' cells as text (None as ""), cells and rows joined by the separators; None when a
     cell holds a separator or a row has no cells (it lays out differently)."""
-    if _kinds(rows) <= {str}:  # a table read back from its notice: cells are text, joined as they are
+    if kinds <= {str}:  # cells are text, joined as they are
         text = _ROW.join([_CELL.join(row) for row in rows])  # type: ignore[arg-type]
     else:
         text = _ROW.join(
@@ -207,7 +281,12 @@ def _joined(rows: list[list[object]]) -> str | None:
                 for row in rows
             ]
         )
-    cells = sum(len(row) for row in rows)
+    return _checked(rows, text)
+
+
+def _checked(rows: Rows, text: str) -> str | None:
+    """The joined text, or None when a cell holds a separator or a row has no cells."""
+    cells = sum(map(len, rows))
     if not all(rows) or text.count(_CELL) != cells - len(rows) or text.count(_ROW) != len(rows) - 1:
         return None
     return text
@@ -218,7 +297,7 @@ def _md_table(block: Table) -> str:
     # which sniffs every cell's type (a first escalation run on a big ledger lists 30,000 rows).
     lines = ["| " + " | ".join(_md_cell(h) for h in block.headers) + " |"]
     lines.append("|" + "|".join("---" for _ in block.headers) + "|")
-    text = _joined(block.rows)
+    text = block.joined()
     if text is None:
         lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in block.rows]
     else:
@@ -229,7 +308,7 @@ def _md_table(block: Table) -> str:
 
 def _html_table(block: Table) -> str:
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in block.headers)
-    text = _joined(block.rows)
+    text = block.joined()
     if text is None:
         body = "\n".join(
             "<tr>" + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in row) + "</tr>"
