@@ -25,7 +25,8 @@ from models.rules.lights_sql import open_sql
 from models.storage.tables import Assignment, Journal, Plan, Role, Task, TaskStatus, Unit
 
 
-@dataclass
+# Slots: a big ledger's digests hold two million of these, one object each for the collector, not two.
+@dataclass(slots=True)
 class DigestTask:
     code: str
     plan: str
