@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, and_, exists, or_
 from sqlmodel import Session, col, select
 
 from models.reads.dues import last_reports
@@ -91,8 +91,17 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         or_(open_sql(), col(Task.id).in_(done_rows.with_only_columns(col(Journal.task_id)))),
     )
     reports = last_reports(session, read)
-    led = set(
-        session.scalars(select(Assignment.task_id).where(Assignment.role == Role.LEAD.value).distinct())
+    # The points read that no unit leads: few, found by the database (an anti-join), not a set of
+    # every lead assignment of the ledger brought over to be looked up in.
+    unled = set(
+        session.connection()
+        .execute(
+            select(Task.id).where(
+                read,
+                ~exists().where(col(Assignment.task_id) == Task.id, Assignment.role == Role.LEAD.value),
+            )
+        )
+        .scalars()
     )
     query = (
         select(
@@ -167,7 +176,7 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         targets: list[tuple[UnitDigest, str]] = []
         if unit is not None:
             targets.append((digests.get(unit) or digests.setdefault(unit, UnitDigest(unit)), role))
-        if task_id not in led and task_id not in in_no_lead:
+        if task_id in unled and task_id not in in_no_lead:
             in_no_lead.add(task_id)  # once, however many support units it has
             targets.append((no_lead, ""))
         for digest, as_role in targets:
