@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Select, and_, exists, or_
 from sqlmodel import Session, col, select
@@ -132,9 +133,11 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
     in_no_lead: set[int] = set()
     failed: dict[int, str] = {}
     names = plan_names(session)  # the short names people read, not the keys
-    # A task comes once per unit on it: what is computed from the task alone is computed once.
-    computed: dict[int, tuple[dt.date | None, bool]] = {}
+    # A task comes once per unit on it: what is computed from the task alone (its due date, its
+    # lateness, its labels) is computed once, at its first row.
+    computed: dict[int, _Facts] = {}
     labels: dict[str, str] = {}
+    done = TaskStatus.DONE.value
     # Plain tuples from the connection: no ORM row processing for a hundred thousand rows.
     for row in session.connection().execute(query):
         (
@@ -153,13 +156,11 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             role,
             unit,
         ) = row
-        if task_id in failed:
-            continue
-        last = reports.get(task_id)
-        recurring = kind == RECURRING
-        if task_id in computed:
-            due, stale = computed[task_id]
-        else:
+        facts = computed.get(task_id)
+        if facts is None:
+            if task_id in failed:
+                continue
+            last = reports.get(task_id)
             try:
                 since = last or (dt.date(year, 1, 1) if year else None)
                 # A recurring task is due by the period its unit has not yet reported for, as the
@@ -169,10 +170,22 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             except Exception as error:  # one task that cannot be computed is reported, not the digest's end
                 failed[task_id] = reason_of(error)
                 continue
-            computed[task_id] = due, stale
-        label = labels.get(path_key)
-        if label is None:
-            label = labels[path_key] = path_label(path_key.split("/"))
+            label = labels.get(path_key)
+            if label is None:
+                label = labels[path_key] = path_label(path_key.split("/"))
+            open_ = is_open(status)
+            facts = computed[task_id] = _Facts(
+                names.get(plan, plan),
+                label,
+                due,
+                last,
+                kind == RECURRING,
+                open_,
+                open_ and is_overdue(status, due, as_of),
+                open_ and is_due_within(status, due, as_of, due_within),
+                open_ and stale,
+                not open_ and task_id in done_ids and status == done,
+            )
         targets: list[tuple[UnitDigest, str]] = []
         if unit is not None:
             targets.append((digests.get(unit) or digests.setdefault(unit, UnitDigest(unit)), role))
@@ -182,28 +195,27 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
         for digest, as_role in targets:
             item = DigestTask(
                 code,
-                names.get(plan, plan),
-                label,
+                facts.plan,
+                facts.label,
                 title,
                 status,
                 progress,
-                due,
+                facts.due,
                 deadline,
                 as_role,
-                last,
-                recurring,
+                facts.last,
+                facts.recurring,
             )
-            if not is_open(status):
-                if task_id in done_ids and status == TaskStatus.DONE.value:
-                    digest.done.append(item)
-                continue
-            digest.open += 1
-            if is_overdue(status, due, as_of):
-                digest.overdue.append(item)
-            elif is_due_within(status, due, as_of, due_within):
-                digest.due_soon.append(item)
-            if stale:
-                digest.stale.append(item)
+            if facts.open:
+                digest.open += 1
+                if facts.overdue:
+                    digest.overdue.append(item)
+                elif facts.due_soon:
+                    digest.due_soon.append(item)
+                if facts.stale:
+                    digest.stale.append(item)
+            elif facts.done:
+                digest.done.append(item)
     for digest in [*digests.values(), no_lead]:
         # The query orders by stored due date; recurring tasks got theirs above and go in place.
         for found in (digest.overdue, digest.due_soon):
@@ -213,6 +225,21 @@ def collect_digests(session: Session, *, as_of: dt.date, due_within: int, stale_
             digests[unit_name].instructions = written
     ranked = sorted(digests.values(), key=lambda d: (-len(d.overdue), -d.open, d.unit))
     return Digests(ranked, no_lead, failed)
+
+
+class _Facts(NamedTuple):
+    """What a digest says of a task whatever the unit: worked out at the task's first row."""
+
+    plan: str  # the plan's short name
+    label: str  # the point's path as read
+    due: dt.date | None  # its effective due date
+    last: dt.date | None  # its last report
+    recurring: bool
+    open: bool
+    overdue: bool
+    due_soon: bool
+    stale: bool  # open and long without a report
+    done: bool  # done in the digest's week
 
 
 def _done_rows(start: dt.date, end: dt.date) -> Select:
