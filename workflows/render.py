@@ -31,7 +31,7 @@ FORMAT = 2  # the version of to_json's layout (2: text tables as one joined stri
 READ_FORMATS = (1, 2)  # what from_json reads: notices queued by an earlier version are still sent
 
 
-NONE = _("(none)")  # what an empty table renders as
+EMPTY_TABLE = _("(none)")  # what a table without rows renders as
 
 
 class Table:
@@ -45,7 +45,7 @@ class Table:
         self,
         headers: list[str],
         rows: Rows | None = None,
-        empty: str = NONE,
+        empty: str = EMPTY_TABLE,
         *,
         joined: str = "",
     ) -> None:
@@ -212,11 +212,10 @@ class Message:
             if isinstance(block, Link):
                 blocks.append({"link": block.text, "url": block.url})
             elif isinstance(block, Table):
-                # The cells' types, gathered in one pass: a digest of a big ledger has a million cells,
-                # and a call per cell to convert the few dates cost more than the JSON itself.
                 # Text and dates (stored as their text either way) go as one joined string: JSON
-                # then reads back one string per table, not one per cell, and the renderings use it
-                # as it is. Other cells (numbers, None: the plain text lays them out by type) as rows.
+                # then reads back one string per table, not one per cell (a digest of a big ledger
+                # has fifteen million), and the renderings use it as it is. Other storable cells
+                # (numbers, None: the plain text lays them out by type) go as rows.
                 joined = block.text_joined()
                 if not all(type(h) is str for h in block.headers) or not block.kinds() <= _STORABLE:
                     return None
