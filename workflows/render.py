@@ -78,27 +78,33 @@ class Table:
     def joined(self) -> str | None:
         """The cells as text (None as ""), joined by the separators; None when a cell holds a
         separator or a row has no cells (it lays out differently)."""
-        if self._joined is _UNKNOWN and not self._join_text():
-            self._joined = _joined(self.rows, self.kinds())
+        if self._joined is _UNKNOWN:
+            rows = self.rows
+            text = self._text_join(rows)
+            self._joined = _checked(rows, _typed_join(rows) if text is None else text)
         return self._joined  # type: ignore[return-value]
 
     def text_joined(self) -> str | None:
         """The joined text when every cell is text or a date (read back as text either way)."""
-        self._join_text()
+        if self._joined is _UNKNOWN and self._kinds is None:
+            rows = self.rows
+            text = self._text_join(rows)
+            if text is not None:
+                self._joined = _checked(rows, text)
         return self.joined() if self.kinds() <= _TEXT else None
 
-    def _join_text(self) -> bool:
-        """Join the cells as they are, if they are all text: joining them tells so, with no look at
-        each cell's type (a cell of a str subclass, a StrEnum, counts as the text it holds)."""
-        if self._joined is not _UNKNOWN or self._kinds is not None:
-            return self._joined is not _UNKNOWN
-        rows = self.rows
+    def _text_join(self, rows: Rows) -> str | None:
+        """The cells joined as they are, when they are all text (None when one is not): joining
+        them tells so, with no look at each cell's type (a cell of a str subclass, a StrEnum,
+        counts as the text it holds)."""
+        if self._kinds is not None and not self._kinds <= {str}:
+            return None
         try:
             text = _ROW.join([_CELL.join(row) for row in rows])  # type: ignore[arg-type]
         except TypeError:  # a cell that is not text: its type decides how it reads
-            return False
-        self._kinds, self._joined = {str}, _checked(rows, text)
-        return True
+            return None
+        self._kinds = {str}
+        return text
 
 
 @dataclass
@@ -268,19 +274,12 @@ _CELL = "\uf8f0"
 _ROW = "\uf8f1"
 
 
-def _joined(rows: Rows, kinds: set[type]) -> str | None:
-    """The rows' cells as text (None as ""), cells and rows joined by the separators; None when a
-    cell holds a separator or a row has no cells (it lays out differently)."""
-    if kinds <= {str}:  # cells are text, joined as they are
-        text = _ROW.join([_CELL.join(row) for row in rows])  # type: ignore[arg-type]
-    else:
-        text = _ROW.join(
-            [
-                _CELL.join([c if type(c) is str else ("" if c is None else str(c)) for c in row])
-                for row in rows
-            ]
-        )
-    return _checked(rows, text)
+def _typed_join(rows: Rows) -> str:
+    """The rows' cells as text (None as ""), cells and rows joined by the separators: for a table
+    whose cells are not all text (Table._text_join joins those as they are)."""
+    return _ROW.join(
+        [_CELL.join([c if type(c) is str else ("" if c is None else str(c)) for c in row]) for row in rows]
+    )
 
 
 def _checked(rows: Rows, text: str) -> str | None:
