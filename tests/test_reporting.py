@@ -11,7 +11,9 @@ from sqlmodel import select
 from test_acknowledge import code, seed, unit
 from workflow_ledger import D, settings_for
 
-from models.reads.reporting import reports_of
+from models.reads.names import plan_names
+from models.reads.reporting import reports_of, unacknowledged, unreported
+from models.rules.calendar import WorkCalendar
 from models.rules.permissions import Role
 from models.rules.report_cycle import chased_period, period_of
 from models.storage.db import read_session, write_session
@@ -205,3 +207,18 @@ def test_no_cycle_takes_reports_by_month_and_chases_none(engine, tmp_path):
     assert done.period == "2021-10"
     raise_due(engine, settings, as_of=D(2021, 10, 26))
     assert report_chases(engine) == {}
+
+
+def test_the_waiting_rows_name_their_plan_as_people_read_it(engine, tmp_path):
+    """The rows of the 签收 and report chases carry their plan's name (its short name, or the one
+    derived from its title), read for the rows' own plans only."""
+    seed(engine, day=D(2021, 9, 1))
+    settings = monthly(tmp_path, engine)
+    with read_session(engine) as session:
+        named = plan_names(session)["2021-gongkai"]
+        waiting = unacknowledged(session, as_of=D(2021, 10, 20), working_days=0, calendar=WorkCalendar()).rows
+        period = period_of(D(2021, 10, 20), "monthly", settings.lifecycle.report_day)
+        missing = unreported(session, period, as_of=D(2021, 10, 26)).rows
+    assert named != "2021-gongkai"
+    assert waiting and {row.plan for row in waiting} == {named}
+    assert missing and {row.plan for row in missing} == {named}

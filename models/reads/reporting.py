@@ -66,6 +66,9 @@ def _open_assignments(unit_id: int | None) -> Any:
     return query
 
 
+_PLAN_KEY = 3  # where _open_assignments' rows hold their plan's key
+
+
 @dataclass
 class Found:
     """Rows of a list, at most the limit asked for, and how many there are in all."""
@@ -82,8 +85,11 @@ def _found(
         # Counted in the database: an inbox shows the first rows and how many there are.
         total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         query = query.limit(limit)
-    names = plan_names(session)
-    rows = [row(found, names) for found in session.execute(query)]
+    found_rows = session.execute(query).all()
+    # The names of these rows' plans only: deriving every plan's name (0.2 s for 2,000 plans) was
+    # a fifth of the next day's escalation on a big ledger, where few or no assignments wait.
+    names = plan_names(session, {found[_PLAN_KEY] for found in found_rows}) if found_rows else {}
+    rows = [row(found, names) for found in found_rows]
     return Found(rows, len(rows) if total is None else int(total))
 
 
