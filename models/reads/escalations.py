@@ -103,15 +103,19 @@ def due_now(
     # The ladder is a pure function of a task's facts other than its id, and the tasks of a big
     # ledger share few of them (a few hundred distinct due dates, types and years for 35,000
     # tasks): each distinct set is worked out once, its levels then given to every task with it.
-    worked_out: dict[tuple, list[Due] | Exception] = {}
+    # Each due level with its key as _held_sql writes the held ones ("<occurrence> <level>").
+    worked_out: dict[tuple, list[tuple[Any, str]] | Exception] = {}
     found = []
     for task_id, facts, held in candidates:
         dues = worked_out.get(facts)
         if dues is None:
             try:
-                dues = due_levels(
-                    TaskFacts(task_id, *facts), as_of, ladder, calendar, checkin_day=checkin_day
-                )
+                dues = [
+                    (due, f"{due.occurrence.isoformat()} {due.level}")
+                    for due in due_levels(
+                        TaskFacts(task_id, *facts), as_of, ladder, calendar, checkin_day=checkin_day
+                    )
+                ]
             except Exception as error:  # one task's bad data must not stop the ladder for every other
                 if failed is None:
                     raise
@@ -124,13 +128,15 @@ def due_now(
         # level's fields): on the day after a first run, a hundred thousand levels are due and
         # all but a few hundred already raised.
         if not held:
-            found += [Due(task_id, due.level, due.occurrence, due.trigger_date, due.skipped) for due in dues]
+            found += [
+                Due(task_id, due.level, due.occurrence, due.trigger_date, due.skipped) for due, _key in dues
+            ]
             continue
         keys = set(held.split(","))
         found += [
             Due(task_id, due.level, due.occurrence, due.trigger_date, due.skipped)
-            for due in dues
-            if f"{due.occurrence.isoformat()} {due.level}" not in keys
+            for due, key in dues
+            if key not in keys
         ]
     return found
 
