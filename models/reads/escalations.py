@@ -104,7 +104,7 @@ def due_now(
     # ledger share few of them (a few hundred distinct due dates, types and years for 35,000
     # tasks): each distinct set is worked out once, its levels then given to every task with it.
     # Each due level with its key as _held_sql writes the held ones ("<occurrence> <level>").
-    worked_out: dict[tuple, list[tuple[Any, str]] | Exception] = {}
+    worked_out: dict[tuple, list[tuple[Due, str]] | Exception] = {}
     found = []
     for task_id, facts, held in candidates:
         dues = worked_out.get(facts)
@@ -127,12 +127,7 @@ def due_now(
         # Only the levels not yet held are made this task's (a Due is the task's id and the
         # level's fields): on the day after a first run, a hundred thousand levels are due and
         # all but a few hundred already raised.
-        if not held:
-            found += [
-                Due(task_id, due.level, due.occurrence, due.trigger_date, due.skipped) for due, _key in dues
-            ]
-            continue
-        keys = set(held.split(","))
+        keys = set(held.split(",")) if held else frozenset()
         found += [
             Due(task_id, due.level, due.occurrence, due.trigger_date, due.skipped)
             for due, key in dues
