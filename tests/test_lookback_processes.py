@@ -104,6 +104,23 @@ def test_a_list_cut_short_is_an_error_not_a_wait(engine, tmp_path):
         list(shared)
 
 
+def test_the_helpers_run_this_installation_from_any_folder(engine, tmp_path, monkeypatch):
+    """A look-back started in a folder that holds a `workflows` package of its own (another
+    checkout, another project) still has its formats written by this installation's code."""
+    build(engine)
+    write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "alone", processes=1)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "workflows").mkdir(parents=True)
+    (elsewhere / "workflows" / "__init__.py").write_text("")
+    (elsewhere / "workflows" / "lookback_worker.py").write_text(
+        'import sys\nprint(\'{"error": "the other folder ran"}\')\nsys.exit(1)\n'
+    )
+    monkeypatch.chdir(elsewhere)
+    side = write_lookback(engine, as_of=AS_OF, year=2021, output=tmp_path / "side", processes=3)
+    assert files(tmp_path / "side") == files(tmp_path / "alone")
+    assert side.helper_peak_kib > 0
+
+
 def test_a_helper_that_fails_says_which_format_and_why(engine, tmp_path):
     build(engine)
     lookback = preview_lookback(engine, as_of=AS_OF, year=2021).lookback

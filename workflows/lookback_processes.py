@@ -69,9 +69,11 @@ class FormatProcess:
 
     def __init__(self) -> None:
         # The project's root first on its path: found as this process found it, installed or not.
+        # -P: `-m` would put the current folder before it, and a folder holding a `workflows`
+        # package of its own (another checkout of Duban, another project) would run that code.
         path = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workflows.lookback_worker"],
+            [sys.executable, "-P", "-m", "workflows.lookback_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(path)},
