@@ -112,10 +112,10 @@ def test_unfinished_items_with_reason_last_update_and_units(engine, codes):
     assert all(item.carried_to is None for item in items)
 
 
-def test_units_of_the_lists_even_a_name_holding_the_separator_of_their_column(engine, codes):
-    """The lists read each task's units in their own query (models.reads.units_column, names joined
-    by U+001F); a name holding that separator (text older than the bounds that refuse it) is read
-    apart, not split in two, and shown without it like any other control character."""
+def test_units_of_the_lists_even_a_name_holding_a_control_character(engine, codes):
+    """The lists read each task's units in their own query (models.reads.units_column: the units'
+    ids, their names read once); a name holding a control character, here U+001F (text older than
+    the bounds that refuse it), is read whole and shown without it like any other."""
     with write_session(engine) as session:  # raw SQL: the bounds would refuse the name
         session.execute(text("UPDATE unit SET name = :name WHERE name = '办公室'"), {"name": "办\x1f公室"})
     by = {i.code: i for i in lookback(engine, plan=PLAN).unfinished}

@@ -22,8 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from models.reads.saved_lists import LongList, SavedItems, record, replayed
-from models.reads.task_query import units_of
-from models.reads.units_column import split_units, units_column
+from models.reads.units_column import split_units, unit_names, units_column
 from models.rules import bounds
 from models.storage.db import without_jit
 
@@ -113,13 +112,14 @@ class Items(LongList[T]):
         # On the session's connection, not through the ORM: the lists select columns, not
         # entities, and the ORM's loading of each row was a tenth of the look-back's time.
         query = self._query.add_columns(units_column(connection.dialect.name))
+        names = unit_names(connection)
         # PostgreSQL costs the units' correlated subquery per row, which puts the list far above
         # jit_above_cost: compiling it took 2 s at 100,000 tasks, more than running it.
         with without_jit(connection):
             result = connection.execute(query, execution_options={"yield_per": CHUNK})
         with result:
             for rows in result.partitions():
-                yield rows, _units_in(connection, rows)
+                yield rows, [split_units(row[-1], names) for row in rows]
 
     def __len__(self) -> int:
         if self._count is None:
@@ -212,20 +212,6 @@ def fetched_ahead(chunks: Generator[Any]) -> Generator[Any]:
             with contextlib.suppress(queue.Empty):
                 ahead.get(timeout=0.05)
         fetcher.join()
-
-
-def _units_in(connection: Connection, rows: Sequence[Any]) -> list[tuple[list[str], list[str]]]:
-    """Each row's (lead, supporting) units from its last column (units_column), the rare task whose
-    units that column cannot tell read with units_of."""
-    found = [split_units(row[-1]) for row in rows]
-    unclear = [row[0] for row, units in zip(rows, found, strict=True) if units is None]
-    if unclear:
-        read = units_of(connection, unclear)
-        found = [
-            read.get(row[0], ([], [])) if units is None else units
-            for row, units in zip(rows, found, strict=True)
-        ]
-    return found  # type: ignore[return-value]
 
 
 def _spoolable(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
