@@ -16,7 +16,9 @@ from models.errors import BadInput, NotFound
 from models.plan import ParsedPlan, ParsedTask
 from models.reads import lookback as lookback_module
 from models.reads.lookback import NO_LEAD, Counts, compute_lookback
+from models.reads.units_column import UnitNames, split_units
 from models.storage.db import read_session, write_session
+from models.storage.tables import Unit
 from models.writes.ledger import import_plan
 from models.writes.summaries import submit_summary
 
@@ -121,6 +123,21 @@ def test_units_of_the_lists_even_a_name_holding_a_control_character(engine, code
     by = {i.code: i for i in lookback(engine, plan=PLAN).unfinished}
     assert by[codes["e"]].lead == ["法规处"] and by[codes["e"]].support == ["办公室"]
     assert by[codes["i"]].lead == ["办公室"]
+
+
+def test_a_unit_made_after_the_lists_read_the_names_is_named_when_met(engine):
+    """The lists read the units' names before their rows; where the two reads do not share a
+    snapshot, a unit made in between is read when a row names it, not a KeyError."""
+    with write_session(engine) as session:
+        connection = session.connection()
+        names = UnitNames(connection)
+        made = Unit(name="新设工作专班")
+        session.add(made)
+        session.flush()
+        assert made.id not in names
+        assert split_units(f"S{made.id}", names) == ([], ["新设工作专班"])
+        assert names[made.id] == "新设工作专班"  # kept: read once
+        session.rollback()
 
 
 def test_done_named_are_each_sections_first_done_items_in_plan_order(engine, codes, monkeypatch):

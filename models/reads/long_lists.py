@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from models.reads.saved_lists import LongList, SavedItems, record, replayed
-from models.reads.units_column import split_units, unit_names, units_column
+from models.reads.units_column import UnitNames, split_units, units_column
 from models.rules import bounds
 from models.storage.db import without_jit
 
@@ -112,7 +112,7 @@ class Items(LongList[T]):
         # On the session's connection, not through the ORM: the lists select columns, not
         # entities, and the ORM's loading of each row was a tenth of the look-back's time.
         query = self._query.add_columns(units_column(connection.dialect.name))
-        names = unit_names(connection)
+        names = UnitNames(connection)
         # PostgreSQL costs the units' correlated subquery per row, which puts the list far above
         # jit_above_cost: compiling it took 2 s at 100,000 tasks, more than running it.
         with without_jit(connection):

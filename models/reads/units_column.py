@@ -2,10 +2,10 @@
 listing's own query, instead of a second query per chunk of tasks (units_of): the look-back's lists.
 
 The column is a text "<role><unit id>,<role><unit id>…" (role "L" for lead, "S" for supporting), or
-NULL for a task without units; the names come from the unit table, read once per list (unit_names).
+NULL for a task without units; the names come from the unit table, read once per list (UnitNames).
 Ids, not names: the subquery per task then reads the task's assignments alone, not the unit table
-once more per assignment (at a million tasks, a fifth of the server's work on the unfinished
-list), and no name can hold the column's separator.
+once more per assignment (at a million tasks, about a tenth of the server's CPU on the
+unfinished list), and no name can hold the column's separator.
 """
 
 from __future__ import annotations
@@ -41,11 +41,24 @@ def units_column(dialect: str) -> Any:
     return select(func.group_concat(ordered.c.unit, SEPARATOR)).scalar_subquery()
 
 
-def unit_names(connection: Connection) -> dict[int, str]:
-    """Every unit's name by id, read on `connection` (the list's own, so the same snapshot). Each
-    name is the one string of its text (a ledger has few units, named on every one of their
+class UnitNames(dict[int, str]):
+    """Units' names by id, read on the list's connection: every unit's at first, and a unit met
+    later that was not among them (made between that read and the list's, when the two do not
+    share a snapshot: a page's look-back on SQLite, or PostgreSQL's READ COMMITTED) when it is met.
+    Each name is the one string of its text (a ledger has few units, named on every one of their
     tasks): pickle writes and reads it once per chunk of a look-back's spool."""
-    return {unit_id: intern(name) for unit_id, name in connection.execute(select(Unit.id, Unit.name))}
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(
+            (unit_id, intern(name)) for unit_id, name in connection.execute(select(Unit.id, Unit.name))
+        )
+        self.connection = connection
+
+    def __missing__(self, unit_id: int) -> str:
+        name = self[unit_id] = intern(
+            self.connection.execute(select(Unit.name).where(Unit.id == unit_id)).scalar_one()
+        )
+        return name
 
 
 def split_units(text: str | None, names: dict[int, str]) -> tuple[list[str], list[str]]:
